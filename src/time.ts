@@ -88,7 +88,9 @@ export function parseIsoInstant(value: string): Date | null {
   const [, date, hh = "00", mm = "00", ss = "00", zone] = m;
   if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return null;
   if (!zone) return new Date(localDateTime(date!, `${hh}:${mm}`).getTime() + Number(ss) * 1000);
-  const parsed = new Date(`${date}T${hh}:${mm}:${ss}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
+  const parsed = new Date(
+    `${date}T${hh}:${mm}:${ss}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`,
+  );
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 }
 

@@ -1,0 +1,13 @@
+export function normalizeSpaces(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
+}
+
+/**
+ * Key for forgiving comparison of words typed on phone keyboards, where diacritics and case are often lost:
+ * "Vướng  MẮC" → "vuong mac". Never use it on duty codes: there `đ` and `d` are different letters.
+ */
+export function foldVietnamese(s: string): string {
+  // đ has no canonical decomposition, so NFD alone would keep it.
+  const lower = s.normalize("NFC").toLowerCase().replace(/đ/g, "d");
+  return normalizeSpaces(lower.normalize("NFD").replace(/\p{M}/gu, ""));
+}

@@ -1,0 +1,379 @@
+import { formatInteger, formatPercent } from "../format.ts";
+import { formatDateVi, type LocalDate } from "../time.ts";
+
+// Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
+
+const num = (n: number) => formatInteger(n, ".");
+const pct = (n: number) => formatPercent(n, ",", ".");
+const date = (d: LocalDate) => formatDateVi(d);
+
+export const vi = {
+  locale: "vi" as "vi" | "en",
+  num,
+  pct,
+  date,
+  deadline: (d: LocalDate) => `trước ngày ${date(d)}`,
+
+  planErrors: {
+    "plan.empty": "Tệp kế hoạch trống.",
+    "plan.no_title": 'Không tìm thấy dòng "KẾ HOẠCH" và tên kế hoạch: tệp này không giống một kế hoạch.',
+    "plan.no_section_iv": 'Không tìm thấy mục "IV." (tổ chức thực hiện): không có cơ quan nào để theo dõi.',
+    "plan.no_agency": 'Mục "IV." không có cơ quan nào được đánh số (1., 2., ...).',
+    "plan.bad_target": "Chỉ tiêu ở mục II thiếu tỷ lệ (%) hoặc thiếu hai con số người (ví dụ 1.115.590 người).",
+    "plan.no_deadline": 'Không tìm thấy hạn báo cáo ("trước ngày dd/mm") trong đoạn "Trên đây là...".',
+  } as Record<string, string>,
+  atLine: (line: number) => ` (dòng ${line})`,
+  warningReason: (reason: string) => `cảnh báo: ${reason}`,
+
+  cli: {
+    usage: [
+      "Cách dùng: npm run --silent cli -- <lệnh> [tùy chọn]",
+      "  plan parse FILE [--json]             đọc một văn bản kế hoạch, không ghi gì",
+      "  plan import FILE [--json]            nạp kế hoạch vào cơ sở dữ liệu và đặt làm kế hoạch hiện hành",
+      "  agencies add-members --group CODE FILE.csv [--json]",
+      "  invite create --agency CODE [--role contact|coordinator] [--json]",
+      "  invite create --role coordinator [--json]",
+      "  invite create --group CODE [--xlsx FILE] [--json]",
+      "  invite revoke CODE",
+      "  contacts list [--agency CODE] [--json]",
+      "  contacts deactivate ID",
+      "  status [--json]",
+      "  chat --user ID [--name NAME]",
+      "  reminders plan --now ISO [--json]",
+      "  reminders run --now ISO [--json]",
+      "  calendar import FILE.csv [--json]",
+    ].join("\n"),
+    unknownCommand: (cmd: string) =>
+      `Lệnh không hợp lệ: "${cmd}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
+    missingArgument: (what: string) => `Thiếu ${what}.`,
+    fileMissing: (path: string) => `Không đọc được tệp "${path}": tệp không tồn tại.`,
+    fileUnreadable: (path: string) => `Không đọc được tệp "${path}".`,
+    badOption: (detail: string) => `Tùy chọn không hợp lệ: ${detail}`,
+    planParsed: (title: string, agencies: number, duties: number, indicators: number, deadline: LocalDate) =>
+      `Kế hoạch: ${title}\n${agencies} cơ quan, ${duties} nhiệm vụ, ${indicators} chỉ tiêu; báo cáo trước ngày ${date(deadline)}.`,
+    planImported: (created: boolean, changed: number) =>
+      created
+        ? "Đã nạp kế hoạch mới và đặt làm kế hoạch hiện hành."
+        : changed === 0
+          ? "Kế hoạch đã có, không có gì thay đổi."
+          : `Đã cập nhật kế hoạch (${changed} thay đổi).`,
+    warnings: (n: number) => `${n} dòng không đọc được (đã bỏ qua, xem chi tiết bên dưới):`,
+    membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
+      `Nhóm ${group}: thêm ${added}, cập nhật ${updated}, giữ nguyên ${unchanged} đơn vị.`,
+    membersBadCsv: (line: number) =>
+      `Tệp CSV không hợp lệ ở dòng ${line}: cần dòng tiêu đề có cột "ma" (mã đơn vị, chỉ gồm chữ số) và "ten" (tên đơn vị), mỗi mã một lần.`,
+    configInvalid: (detail: string) => `Cấu hình môi trường không hợp lệ: ${detail}`,
+    failed: (detail: string) => `Lỗi: ${detail}`,
+  },
+
+  bot: {
+    statusLabel: {
+      not_started: "Chưa thực hiện",
+      in_progress: "Đang thực hiện",
+      blocked: "Vướng mắc",
+      done: "Hoàn thành",
+    } as Record<string, string>,
+    statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
+    daysLeft: (n: number) => (n > 1 ? `còn ${n} ngày` : n === 1 ? "hôm nay là ngày cuối" : `đã quá hạn ${1 - n} ngày`),
+    /** "yêu cầu" for agencies the plan assigns, "đề nghị" for bodies it only requests. */
+    ask: (requested: boolean) => (requested ? "đề nghị" : "yêu cầu"),
+    memberName: (name: string) => `UBND ${name}`,
+    roleName: { contact: "đầu mối", coordinator: "điều phối viên", admin: "quản trị" } as Record<string, string>,
+
+    notJoined:
+      "Xin chào! Nhắc Việc giúp các cơ quan theo dõi và báo cáo nhiệm vụ theo kế hoạch của tỉnh.\n" +
+      "Để tham gia, gõ /start kèm mã mời do Sở Nội vụ cấp, ví dụ: /start ABCDE-FGHJK\n" +
+      "Nếu chưa có mã mời, vui lòng liên hệ Sở Nội vụ.",
+    deactivated:
+      "Tài khoản đầu mối của bạn đã ngừng hoạt động. Nếu cần tham gia lại, vui lòng xin mã mời mới từ Sở Nội vụ.",
+    welcomeContact: (person: string, agency: string, requested: boolean, duties: number, deadline: LocalDate) =>
+      `Chào ${person}! Bạn đã tham gia Nhắc Việc với vai trò đầu mối của ${agency}.\n` +
+      `Kế hoạch ${requested ? "đề nghị" : "giao"} ${agency} ${duties} nhiệm vụ; báo cáo kết quả trước ngày ${date(deadline)}.\n` +
+      "Gõ /nhiemvu để xem nhiệm vụ, /baocao để báo cáo tiến độ, /trogiup để xem tất cả các lệnh.",
+    welcomeCoordinator: (person: string) =>
+      `Chào ${person}! Bạn đã tham gia Nhắc Việc với vai trò điều phối viên. Gõ /tongquan để xem tình hình, /trogiup để xem các lệnh.`,
+    linked: (person: string) =>
+      `Đã liên kết tài khoản này với ${person}. Bạn có thể dùng Nhắc Việc ở đây như ở nơi khác.`,
+    joinErrors: {
+      "invite.unknown": "Mã mời không đúng. Vui lòng kiểm tra lại, ví dụ: /start ABCDE-FGHJK",
+      "invite.used": "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng một lần; vui lòng xin mã mới từ Sở Nội vụ.",
+      "invite.expired": "Mã mời này đã hết hạn. Vui lòng xin mã mới từ Sở Nội vụ.",
+      "invite.revoked": "Mã mời này đã bị thu hồi. Vui lòng liên hệ Sở Nội vụ.",
+      "invite.rate_limited": "Bạn đã nhập sai mã mời quá 5 lần trong một giờ. Vui lòng thử lại sau một giờ.",
+      "invite.already_joined": "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
+    } as Record<string, string>,
+    unknownCommand: (cmd: string) => `Không có lệnh /${cmd}. Gõ /trogiup để xem các lệnh bạn dùng được.`,
+    notAllowed: (cmd: string) =>
+      `Lệnh /${cmd} không dành cho vai trò của bạn. Gõ /trogiup để xem các lệnh bạn dùng được.`,
+    notUnderstood: (example: string) =>
+      `Tôi chưa hiểu tin nhắn này. Để báo cáo nhanh, gõ một dòng, ví dụ:\n${example}\nHoặc gõ /baocao để được hướng dẫn từng bước, /trogiup để xem các lệnh.`,
+    notUnderstoodCoordinator: "Tôi chưa hiểu tin nhắn này. Gõ /trogiup để xem các lệnh, ví dụ /tongquan.",
+    staleChoice: "Lựa chọn này không còn hiệu lực. Gõ /trogiup để xem các lệnh.",
+    cancelled: "Đã hủy. Không có gì được ghi nhận.",
+    nothingToCancel: "Không có thao tác nào đang dở.",
+    internalError: "Xin lỗi, đã có lỗi hệ thống; tin nhắn chưa được ghi nhận. Vui lòng thử lại sau ít phút.",
+    flowReminder: "Bạn đang có một báo cáo dở. Trả lời câu hỏi ở trên hoặc gõ /huy để hủy.",
+    languageSet: "Đã chuyển sang tiếng Việt.",
+    languageUsage: "Cách dùng: /ngonngu vi hoặc /ngonngu en",
+    linkCode: (code: string, days: number) =>
+      `Mã liên kết: ${code}\nMở Nhắc Việc trên nền tảng kia và gõ /start ${code} trong vòng ${days} ngày. Mã chỉ dùng một lần.`,
+
+    help: {
+      header: (role: string) => `Các lệnh của bạn (${role}):`,
+      commands: {
+        nhiemvu: "/nhiemvu: xem nhiệm vụ của cơ quan, tiến độ và số ngày còn lại",
+        baocao: "/baocao: báo cáo tiến độ từng bước (chọn nhiệm vụ, trạng thái, tỷ lệ, ghi chú)",
+        nopbaocao: "/nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy]: nộp báo cáo chính thức của cơ quan",
+        vuongmac: "/vuongmac NỘI_DUNG: báo khó khăn, vướng mắc, kiến nghị",
+        chitieu: "/chitieu MÃ SỐ_NGƯỜI: cập nhật số người tham gia, ví dụ /chitieu II.1 1.120.000",
+        huy: "/huy: hủy thao tác đang dở",
+        kehoach: "/kehoach: tóm tắt kế hoạch và các chỉ tiêu",
+        tongquan: "/tongquan [CƠ_QUAN]: tình hình chung hoặc của một cơ quan, ví dụ /tongquan IV.9",
+        quahan: "/quahan: các cơ quan chưa nộp báo cáo và nhiệm vụ còn dở",
+        nhac: "/nhac CƠ_QUAN|all: nhắc ngay đầu mối của một cơ quan hoặc tất cả cơ quan chưa nộp",
+        moi: "/moi CƠ_QUAN: tạo mã mời đầu mối (quản trị: /moi dieuphoi để mời điều phối viên)",
+        daumoi: "/daumoi CƠ_QUAN: danh sách đầu mối của một cơ quan",
+        khoa: "/khoa SỐ_ĐẦU_MỐI: ngừng một đầu mối (khi thay đổi nhân sự), giữ nguyên lịch sử",
+        thuhoi: "/thuhoi MÃ_MỜI: thu hồi một mã mời chưa dùng",
+        dsvuongmac: "/dsvuongmac: các vướng mắc chưa giải quyết",
+        giaiquyet: "/giaiquyet SỐ NỘI_DUNG: trả lời và đóng một vướng mắc",
+        molai: "/molai CƠ_QUAN NHẬN_XÉT: mở lại báo cáo đã nộp để cơ quan bổ sung",
+        tamdung: "/tamdung CƠ_QUAN dd/mm[/yyyy]: tạm dừng nhắc việc đến hết ngày đó",
+        tieptuc: "/tieptuc CƠ_QUAN: nhắc việc trở lại",
+        ngonngu: "/ngonngu vi|en: đổi ngôn ngữ",
+        lienket: "/lienket: lấy mã để dùng cùng tài khoản trên nền tảng khác",
+        trogiup: "/trogiup: danh sách lệnh",
+      } as Record<string, string>,
+      oneLine: (example: string) => `Báo cáo nhanh bằng một dòng: ${example}`,
+    },
+
+    duties: {
+      header: (agency: string, deadline: LocalDate, daysLeft: string, submitted: boolean) =>
+        `Nhiệm vụ của ${agency} (báo cáo trước ngày ${date(deadline)}, ${daysLeft})` +
+        (submitted ? "\nCơ quan đã nộp báo cáo." : "\nCơ quan chưa nộp báo cáo."),
+      line: (icon: string, code: string, title: string, status: string, percent: number, updated: string | null) =>
+        `${icon} ${code}: ${title}\n   ${status} ${percent}%${updated ? ` · cập nhật ${updated}` : " · chưa báo cáo"}`,
+      footer: (example: string) =>
+        `Báo cáo: gõ /baocao, hoặc một dòng như: ${example}\nKhi xong, gõ /nopbaocao để nộp báo cáo của cơ quan.`,
+      none: "Cơ quan chưa có nhiệm vụ nào trong kế hoạch hiện hành.",
+    },
+
+    report: {
+      pickDuty: "Chọn nhiệm vụ cần báo cáo (hoặc gõ mã, ví dụ 4b). Gõ /huy để hủy.",
+      dutyChoice: (code: string, title: string, icon: string) => `${icon} ${code} ${title}`,
+      pickStatus: (code: string, title: string) => `${code}: ${title}\nChọn trạng thái:`,
+      askPercent: "Nhập tỷ lệ hoàn thành, là một số từ 1 đến 99 (ví dụ 60). Gõ /huy để hủy.",
+      badPercent: "Tỷ lệ phải là một số từ 1 đến 99, ví dụ 60. Nhập lại hoặc gõ /huy để hủy.",
+      askNote: "Ghi chú thêm (kết quả, số liệu...), hoặc chọn Bỏ qua:",
+      askDifficulty: "Mô tả ngắn vướng mắc, kiến nghị (sẽ được chuyển ngay tới Sở Nội vụ):",
+      skipNote: "Bỏ qua",
+      badDuty: (example: string) => `Không tìm thấy nhiệm vụ đó. Chọn trong danh sách hoặc gõ mã, ví dụ ${example}.`,
+      badStatus: "Vui lòng chọn một trạng thái trong danh sách, hoặc gõ: xong, đang làm, vướng, chưa.",
+      saved: (code: string, title: string, status: string, percent: number, note: string | null, at: string) =>
+        `Đã ghi nhận báo cáo:\n${code}: ${title}\nTrạng thái: ${status} (${percent}%)\n` +
+        (note ? `Ghi chú: ${note}\n` : "") +
+        `Lúc: ${at}`,
+      escalated: "Vướng mắc đã được chuyển tới Sở Nội vụ.",
+      errors: {
+        "report.malformed": (example: string) =>
+          `Chưa đọc được báo cáo. Viết theo mẫu: mã nhiệm vụ, tỷ lệ %, trạng thái, rồi dấu ":" và ghi chú. Ví dụ:\n${example}`,
+        "report.percent_range": (example: string, value: number) =>
+          `Tỷ lệ ${value}% không hợp lệ: tỷ lệ phải từ 0% đến 100%. Ví dụ:\n${example}`,
+        "report.note_too_long": (_example: string, length: number) =>
+          `Ghi chú quá dài (${num(length)} ký tự, tối đa 2.000). Vui lòng rút gọn hoặc gửi văn bản kèm theo khi nộp báo cáo.`,
+        "report.conflict": (example: string) =>
+          `Tỷ lệ và trạng thái mâu thuẫn (hoàn thành là 100%, chưa thực hiện là 0%). Ví dụ:\n${example}`,
+        "duty.unknown": (example: string, ref: string) =>
+          `Không có nhiệm vụ "${ref}" trong các nhiệm vụ của cơ quan bạn. Gõ /nhiemvu để xem mã. Ví dụ:\n${example}`,
+        "duty.ambiguous": (example: string, ref: string, candidates: string) =>
+          `"${ref}" có nhiều nhiệm vụ (${candidates}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
+        "duty.other_agency": (example: string, ref: string) =>
+          `Nhiệm vụ ${ref} không thuộc cơ quan của bạn nên không thể báo cáo. Ví dụ báo cáo nhiệm vụ của cơ quan bạn:\n${example}`,
+      } as Record<string, (example: string, a?: any, b?: any) => string>,
+      example: (code: string) => `${code} 60% đang thực hiện: đã hoàn thành rà soát 80 doanh nghiệp`,
+    },
+
+    figures: {
+      usage: (codes: string) => `Cách dùng: /chitieu MÃ SỐ_NGƯỜI, ví dụ /chitieu II.1 1.120.000 (mã: ${codes})`,
+      saved: (
+        code: string,
+        name: string,
+        participants: number,
+        rate: number,
+        target: number,
+        targetRate: number,
+        at: string,
+      ) =>
+        `Đã ghi nhận số liệu ${code} (${name}): ${num(participants)} người, đạt ${pct(rate)} (chỉ tiêu ${pct(targetRate)}, ${num(target)} người). Lúc: ${at}`,
+      unknown: (code: string, codes: string) =>
+        `Không có chỉ tiêu "${code}". Các mã: ${codes}. Ví dụ /chitieu II.1 1.120.000`,
+      badNumber: (value: string) =>
+        `"${value}" không phải số người hợp lệ (số nguyên, không vượt quá số người thuộc diện). Ví dụ /chitieu II.1 1.120.000`,
+      notAllowed:
+        "Cơ quan của bạn không được giao cập nhật số liệu chỉ tiêu. Số liệu do Bảo hiểm xã hội tỉnh cập nhật.",
+    },
+
+    submit: {
+      preview: (agency: string, lines: string, doc: string | null, notDone: number) =>
+        `Báo cáo của ${agency}${doc ? ` (${doc})` : ""} sẽ gồm tình hình các nhiệm vụ như sau:\n${lines}\n` +
+        (notDone > 0 ? `Lưu ý: còn ${notDone} nhiệm vụ chưa hoàn thành.\n` : "") +
+        "Bạn có thể gửi kèm tệp văn bản báo cáo trước khi xác nhận. Xác nhận gửi báo cáo?",
+      confirm: "Gửi báo cáo",
+      cancel: "Hủy",
+      docLabel: (number: string | null, d: LocalDate | null) =>
+        [number ? `số ${number}` : null, d ? `ngày ${date(d)}` : null].filter(Boolean).join(", "),
+      badArgs: "Cách dùng: /nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy], ví dụ /nopbaocao 123/BC-SNV 10/12/2026",
+      attachmentNoted: (name: string) => `Đã nhận tệp "${name}"; tệp sẽ được gửi kèm báo cáo khi bạn xác nhận.`,
+      done: (agency: string, at: string, onTime: boolean, doc: string | null, attachment: string | null) =>
+        `Đã nộp báo cáo của ${agency} lúc ${at}${doc ? ` (${doc})` : ""}${attachment ? `, kèm tệp "${attachment}"` : ""}.\n` +
+        (onTime ? "Báo cáo nộp đúng hạn. Cảm ơn!" : "Báo cáo nộp sau hạn.") +
+        "\nNếu cần bổ sung, gõ /nopbaocao lần nữa: báo cáo mới sẽ thay báo cáo này.",
+      received: (
+        agency: string,
+        person: string,
+        at: string,
+        onTime: boolean,
+        done: number,
+        total: number,
+        doc: string | null,
+        attachment: string | null,
+      ) =>
+        `📥 ${agency} đã nộp báo cáo lúc ${at} (${onTime ? "đúng hạn" : "sau hạn"}), người nộp: ${person}.\n` +
+        `Hoàn thành ${done}/${total} nhiệm vụ.` +
+        (doc ? ` Văn bản ${doc}.` : "") +
+        (attachment ? ` Tệp kèm: ${attachment}.` : ""),
+      reopenUsage: "Cách dùng: /molai CƠ_QUAN NHẬN_XÉT, ví dụ /molai IV.2 Đề nghị bổ sung số liệu doanh nghiệp mới",
+      reopened: (agency: string) => `Đã mở lại báo cáo của ${agency} và gửi nhận xét tới đầu mối.`,
+      reopenedNotice: (agency: string, comment: string) =>
+        `Sở Nội vụ đã mở lại báo cáo của ${agency} với nhận xét:\n"${comment}"\nVui lòng cập nhật và gõ /nopbaocao để nộp lại.`,
+      none: (agency: string) => `${agency} chưa nộp báo cáo nào để mở lại.`,
+      badDate: "Ngày văn bản không hợp lệ. Viết theo dạng dd/mm/yyyy, ví dụ 10/12/2026.",
+    },
+
+    difficulty: {
+      usage: "Cách dùng: /vuongmac NỘI_DUNG, ví dụ /vuongmac Thiếu dữ liệu doanh nghiệp mới thành lập từ Sở Tài chính",
+      recorded: (id: number) =>
+        `Đã ghi nhận vướng mắc #${id} và chuyển tới Sở Nội vụ. Bạn sẽ nhận được phản hồi tại đây.`,
+      raised: (id: number, agency: string, duty: string | null, text: string, person: string) =>
+        `⚠️ Vướng mắc #${id} từ ${agency}${duty ? `, nhiệm vụ ${duty}` : ""} (${person}):\n${text}\nTrả lời: /giaiquyet ${id} NỘI_DUNG`,
+      listHeader: (n: number) => `${n} vướng mắc chưa giải quyết:`,
+      listLine: (id: number, agency: string, duty: string | null, text: string, at: string) =>
+        `#${id} · ${agency}${duty ? ` · ${duty}` : ""} · ${at}\n   ${text}`,
+      none: "Không có vướng mắc nào đang chờ giải quyết.",
+      resolveUsage:
+        "Cách dùng: /giaiquyet SỐ NỘI_DUNG_TRẢ_LỜI, ví dụ /giaiquyet 3 Đã đề nghị Sở Tài chính cung cấp dữ liệu",
+      resolved: (id: number, agency: string) => `Đã đóng vướng mắc #${id} và gửi trả lời tới ${agency}.`,
+      resolvedNotice: (id: number, text: string, resolution: string) =>
+        `Sở Nội vụ đã trả lời vướng mắc #${id} ("${text}"):\n${resolution}`,
+      unknown: (id: string) => `Không có vướng mắc #${id}. Gõ /dsvuongmac để xem danh sách.`,
+      alreadyResolved: (id: string) => `Vướng mắc #${id} đã được giải quyết trước đó.`,
+      tooLong: "Nội dung quá dài (tối đa 2.000 ký tự). Vui lòng rút gọn.",
+    },
+
+    coord: {
+      overviewHeader: (title: string, deadline: LocalDate, daysLeft: string) =>
+        `Kế hoạch ${title}\nHạn báo cáo: trước ngày ${date(deadline)} (${daysLeft})`,
+      submittedCount: (submitted: number, total: number) => `${submitted}/${total} cơ quan đã nộp báo cáo`,
+      agencyRow: (
+        icon: string,
+        code: string,
+        name: string,
+        submitted: boolean,
+        done: number,
+        total: number,
+        extra: string,
+      ) => `${icon} ${code} ${name}: ${submitted ? "đã nộp" : "chưa nộp"} · xong ${done}/${total}${extra}`,
+      groupExtra: (submitted: number, total: number) => ` · ${submitted}/${total} đơn vị đã nộp báo cáo`,
+      dutyTotals: (counts: string) => `Nhiệm vụ theo trạng thái: ${counts}`,
+      indicatorsHeader: "Chỉ tiêu:",
+      indicatorLine: (
+        code: string,
+        name: string,
+        latest: number | null,
+        rate: number | null,
+        target: number,
+        targetRate: number,
+      ) =>
+        `${code} ${name}: ${latest === null ? "chưa có số liệu" : `${num(latest)} người (${pct(rate ?? 0)})`} / chỉ tiêu ${num(target)} người (${pct(targetRate)})`,
+      agencyHeader: (
+        name: string,
+        code: string,
+        submitted: boolean,
+        at: string | null,
+        onTime: boolean | null,
+        contacts: number,
+      ) =>
+        `${code} ${name}\n${submitted ? `Đã nộp báo cáo lúc ${at}${onTime === false ? " (sau hạn)" : ""}` : "Chưa nộp báo cáo"} · ${contacts} đầu mối`,
+      groupHeader: (name: string, code: string, submitted: number, total: number) =>
+        `${code} ${name}\n${submitted}/${total} đã nộp báo cáo`,
+      groupDutyLine: (code: string, title: string, counts: string) => `${code}: ${title}\n   ${counts}`,
+      membersNotSubmitted: (n: number) => `${n} đơn vị chưa nộp báo cáo:`,
+      overdueHeader: (n: number, deadline: LocalDate, daysLeft: string) =>
+        `${n} cơ quan chưa nộp báo cáo (hạn trước ngày ${date(deadline)}, ${daysLeft}):`,
+      overdueLine: (code: string, name: string, open: string) => `• ${code} ${name}: ${open}`,
+      openDuties: (codes: string) => (codes ? `còn ${codes}` : "đã xong các nhiệm vụ, chưa nộp báo cáo"),
+      noneOverdue: "Tất cả cơ quan đã nộp báo cáo.",
+      remindSent: (agencies: number, people: number) => `Đã gửi nhắc tới ${people} đầu mối của ${agencies} cơ quan.`,
+      remindNobody: "Không có đầu mối nào để nhắc (cơ quan đã nộp báo cáo hoặc chưa có đầu mối).",
+      remindAllConfirm: (agencies: number, people: number) =>
+        `Gửi nhắc tới ${people} đầu mối của ${agencies} cơ quan chưa nộp báo cáo?`,
+      remindConfirm: "Gửi nhắc",
+      remindUsage: "Cách dùng: /nhac CƠ_QUAN hoặc /nhac all, ví dụ /nhac IV.2",
+      inviteCreated: (code: string, agency: string, expires: string, link: string | null) =>
+        `Mã mời cho ${agency}: ${code}\nHết hạn: ${expires}. Người nhận gõ /start ${code}` +
+        (link ? ` hoặc mở ${link}` : "") +
+        ". Mã chỉ dùng một lần.",
+      inviteGroup: (group: string, n: number) =>
+        `${group} là nhóm ${n} đơn vị; mỗi đơn vị cần mã riêng. Ví dụ /moi ${group}-MÃ_ĐƠN_VỊ, hoặc dùng lệnh quản trị "invite create --group" để tạo cả loạt.`,
+      inviteUsage: "Cách dùng: /moi CƠ_QUAN, ví dụ /moi IV.2 hoặc /moi IV.9-25195",
+      coordinatorLabel: "điều phối viên",
+      revokeUsage: "Cách dùng: /thuhoi MÃ_MỜI",
+      revoked: "Đã thu hồi mã mời.",
+      contactsHeader: (agency: string, n: number) => `${agency}: ${n} đầu mối`,
+      contactLine: (id: number, name: string, active: boolean, platforms: string, since: string) =>
+        `#${id} ${name} (${platforms}) · từ ${since}${active ? "" : " · đã ngừng"}`,
+      noContacts: (agency: string) => `${agency} chưa có đầu mối. Tạo mã mời: /moi`,
+      contactsUsage: "Cách dùng: /daumoi CƠ_QUAN, ví dụ /daumoi IV.4",
+      deactivateUsage: "Cách dùng: /khoa SỐ_ĐẦU_MỐI (xem số bằng /daumoi CƠ_QUAN)",
+      deactivated: (name: string) => `Đã ngừng đầu mối ${name}. Các báo cáo trước đây vẫn được giữ.`,
+      planSummary: (
+        title: string,
+        province: string,
+        doc: string | null,
+        deadline: LocalDate,
+        daysLeft: string,
+        agencies: number,
+        duties: number,
+      ) =>
+        `Kế hoạch ${title}${doc ? ` (số ${doc})` : ""}\nTỉnh/thành: ${province}\n${agencies} cơ quan, ${duties} nhiệm vụ; báo cáo kết quả trước ngày ${date(deadline)} (${daysLeft}).`,
+      targetLine: (code: string, name: string, rate: number, target: number, eligible: number) =>
+        `${code} ${name}: ${pct(rate)} (${num(target)}/${num(eligible)} người)`,
+    },
+
+    reminder: {
+      text: (
+        agency: string,
+        requested: boolean,
+        deadline: LocalDate,
+        daysLeft: string,
+        lines: string,
+        example: string,
+      ) =>
+        `🔔 Nhắc việc: kế hoạch ${requested ? "đề nghị" : "yêu cầu"} ${agency} báo cáo kết quả thực hiện trước ngày ${date(deadline)} (${daysLeft}). Cơ quan chưa nộp báo cáo.\n` +
+        (lines ? `Nhiệm vụ chưa hoàn thành:\n${lines}\n` : "Các nhiệm vụ đã hoàn thành; chỉ còn nộp báo cáo.\n") +
+        `Báo cáo nhanh: ${example}\nHoặc gõ /baocao để báo cáo từng bước, /nopbaocao để nộp báo cáo.`,
+      line: (code: string, title: string, status: string) => `• ${code} ${title} (${status})`,
+      reportNow: "Báo cáo ngay",
+      submitNow: "Nộp báo cáo",
+    },
+
+    errors: {
+      "plan.none_active": "Chưa có kế hoạch nào đang áp dụng.",
+      "agency.unknown": (q: string) => `Không tìm thấy cơ quan "${q}". Ví dụ: IV.4, 4 hoặc IV.9-25195.`,
+      "agency.ambiguous": (q: string, c: string) => `"${q}" khớp nhiều cơ quan (${c}). Vui lòng ghi mã.`,
+      "contact.unknown": (id: string) => `Không có đầu mối #${id}. Xem số bằng /daumoi CƠ_QUAN.`,
+    },
+  },
+};
+
+export type Messages = typeof vi;

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { importPlan } from "../src/plan/import-plan.ts";
+import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
+import { parsePlan } from "../src/plan/parse-plan.ts";
+import { runCli } from "../src/cli.ts";
+import { createTestDb, seedFile, tableCounts, type TestDb } from "./helpers/db.ts";
+
+const planText = seedFile("ke-hoach-bhxh-dong-nai-2026.txt");
+
+async function cli(args: string[], url: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(
+    args,
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    {
+      DATABASE_URL: url,
+      LOG_LEVEL: "silent",
+    },
+  );
+  return { code, stdout, stderr };
+}
+
+describe("plan import into the database", () => {
+  let t: TestDb;
+  beforeAll(() => {
+    t = createTestDb();
+  });
+  afterAll(async () => t.db.$disconnect());
+
+  it("stores the plan as the active one with its agencies, duties and targets", async () => {
+    const summary = await importPlan(t.db, parsePlan(planText));
+    expect(summary.created).toBe(true);
+    expect(summary.agencies.added).toBe(9);
+    expect(summary.duties.added).toBe(29);
+    const plan = await t.db.plan.findFirstOrThrow({ where: { active: true } });
+    expect(plan).toMatchObject({ province: "Đồng Nai", year: 2026, reportDeadline: "2026-12-15" });
+    const d = await t.db.duty.findFirstOrThrow({ where: { code: "IV.1.đ" } });
+    expect(d.text.startsWith("Hằng năm, tổng hợp, đánh giá")).toBe(true);
+    expect(await t.db.duty.count({ where: { code: "IV.1.d" } })).toBe(1);
+    const requested = await t.db.agency.findFirstOrThrow({ where: { code: "IV.8" } });
+    expect(requested).toMatchObject({ name: "Liên đoàn Lao động tỉnh", requested: true });
+    const ind = await t.db.indicator.findFirstOrThrow({ where: { code: "II.2" } });
+    expect(ind).toMatchObject({ targetRatePercent: 3.8, targetParticipants: 40100, eligiblePopulation: 1055260 });
+  });
+
+  it("changes nothing when the same document is imported again", async () => {
+    const before = await t.db.duty.findMany({ orderBy: { id: "asc" } });
+    const planBefore = await t.db.plan.findFirstOrThrow();
+    const summary = await importPlan(t.db, parsePlan(planText));
+    expect(summary.created).toBe(false);
+    expect([summary.agencies, summary.duties, summary.indicators]).toEqual([
+      { added: 0, updated: 0, withdrawn: 0 },
+      { added: 0, updated: 0, withdrawn: 0 },
+      { added: 0, updated: 0, withdrawn: 0 },
+    ]);
+    expect(await t.db.duty.findMany({ orderBy: { id: "asc" } })).toEqual(before);
+    expect((await t.db.plan.findFirstOrThrow()).updatedAt).toEqual(planBefore.updatedAt);
+  });
+
+  it("updates changed texts by code and withdraws a removed duty without deleting it", async () => {
+    const revised = planText
+      .replace(
+        "c) Tiếp tục hướng dẫn các doanh nghiệp thực hiện khai trình việc sử dụng lao \n",
+        "c) Tiếp tục hướng dẫn mọi doanh nghiệp thực hiện khai trình việc sử dụng lao \n",
+      )
+      .replace(/ c\) Thực hiện đồng bộ các giải pháp[\s\S]*?đầy đủ cho người lao động\. \n/, "");
+    const parsed = parsePlan(revised);
+    expect(parsed.agencies.find((a) => a.code === "IV.9")!.duties.map((d) => d.code)).toEqual([
+      "IV.9.a",
+      "IV.9.b",
+      "IV.9.d",
+    ]);
+    const dutyC = await t.db.duty.findFirstOrThrow({ where: { code: "IV.9.c" } });
+    const summary = await importPlan(t.db, parsed);
+    // IV.1.c's text changed and IV.9.d moved up a place.
+    expect(summary.duties).toEqual({ added: 0, updated: 2, withdrawn: 1 });
+    const kept = await t.db.duty.findUniqueOrThrow({ where: { id: dutyC.id } });
+    expect(kept.withdrawn).toBe(true);
+    expect((await t.db.duty.findFirstOrThrow({ where: { code: "IV.1.c" } })).text).toContain("mọi doanh nghiệp");
+    // The original document brings it back.
+    const back = await importPlan(t.db, parsePlan(planText));
+    expect(back.duties).toEqual({ added: 0, updated: 3, withdrawn: 0 });
+    expect((await t.db.duty.findUniqueOrThrow({ where: { id: dutyC.id } })).withdrawn).toBe(false);
+  });
+
+  it("adds commune members from CSV once, keeping leading zeros, and re-running changes nothing", async () => {
+    const plan = await t.db.plan.findFirstOrThrow({ where: { active: true } });
+    const rows = parseMembersCsv(seedFile("dong-nai-cap-xa.csv"));
+    expect(rows).toHaveLength(95);
+    const first = await addMembers(t.db, plan.id, "IV.9", rows);
+    expect(first).toMatchObject({ added: 95, updated: 0 });
+    const again = await addMembers(t.db, plan.id, "IV.9", rows);
+    expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 95 });
+    const member = await t.db.agency.findFirstOrThrow({ where: { code: "IV.9-25195" }, include: { parent: true } });
+    expect(member.name).toBe("Phường Bình Phước");
+    expect(member.parent?.code).toBe("IV.9");
+    const crlf = parseMembersCsv('ma,ten,loai\r\n00123,"Xã Thử, Nghiệm",Xã\r\n');
+    expect(crlf).toEqual([{ ma: "00123", ten: "Xã Thử, Nghiệm" }]);
+  });
+});
+
+describe("plan commands in the CLI", () => {
+  let t: TestDb;
+  beforeAll(() => {
+    t = createTestDb();
+  });
+  afterAll(async () => t.db.$disconnect());
+
+  const planPath = new URL("../prisma/seed/ke-hoach-bhxh-dong-nai-2026.txt", import.meta.url).pathname;
+
+  it("plan parse --json prints exactly one JSON object with the plan", async () => {
+    const r = await cli(["plan", "parse", planPath, "--json"], t.url);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.reportDeadline).toBe("2026-12-15");
+    expect(out.agencies).toHaveLength(9);
+    expect(out.indicators[0]).toEqual({
+      code: "II.1",
+      name: "Tỷ lệ tham gia bảo hiểm xã hội bắt buộc",
+      targetRatePercent: 95,
+      targetParticipants: 1115590,
+      eligiblePopulation: 1174298,
+    });
+  });
+
+  it("refuses a missing, empty or non-plan file with one clear line and writes nothing", async () => {
+    const before = await tableCounts(t.db);
+    const dir = inject("testTmpDir");
+    const empty = join(dir, "empty.txt");
+    writeFileSync(empty, "   \n\n");
+    const noSectionIv = join(dir, "no-iv.txt");
+    writeFileSync(
+      noSectionIv,
+      planText.slice(0, planText.indexOf("IV. TỔ CHỨC")) + "\nTrên đây là kế hoạch; báo cáo trước ngày 15/12.\n",
+    );
+    const cases: [string, RegExp][] = [
+      [join(dir, "missing.txt"), /không tồn tại/],
+      [empty, /trống/],
+      [noSectionIv, /mục "IV\."/],
+    ];
+    for (const [file, message] of cases) {
+      const r = await cli(["plan", "import", file, "--json"], t.url);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(await tableCounts(t.db)).toEqual(before);
+  });
+
+  it("plan import seeds an empty database with the bundled plan and its 95 communes", async () => {
+    const r = await cli(["plan", "import", planPath, "--json"], t.url);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ created: false, warnings: [] });
+    expect(await t.db.agency.count({ where: { parent: { code: "IV.9" } } })).toBe(95);
+    expect(await t.db.plan.count()).toBe(1);
+  });
+});
