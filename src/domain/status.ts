@@ -1,0 +1,22 @@
+import { foldVietnamese } from "./text.ts";
+
+export const DUTY_STATUSES = ["not_started", "in_progress", "blocked", "done"] as const;
+export type DutyStatus = (typeof DUTY_STATUSES)[number];
+
+// Keys are folded, so each entry also covers its accented, upper-case and extra-space spellings.
+const STATUS_WORDS: ReadonlyMap<string, DutyStatus> = new Map(
+  (
+    [
+      ["done", ["xong", "xong roi", "da xong", "hoan thanh", "da hoan thanh", "ht", "done", "hoan tat", "completed"]],
+      ["in_progress", ["dang thuc hien", "dang lam", "dang", "in progress", "in_progress", "dth"]],
+      ["blocked", ["vuong mac", "vuong", "blocked", "kho khan"]],
+      ["not_started", ["chua thuc hien", "chua", "not started", "not_started", "cth"]],
+    ] as const
+  ).flatMap(([status, words]) => words.map((w) => [w, status] as const)),
+);
+
+export function parseStatusWords(words: string): DutyStatus | null {
+  // Tolerate sentence punctuation around the words ("xong.", "xong!").
+  const key = foldVietnamese(words).replace(/^[\s.,;!?]+|[\s.,;!?]+$/g, "");
+  return STATUS_WORDS.get(key) ?? null;
+}
