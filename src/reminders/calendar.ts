@@ -1,0 +1,173 @@
+// The civil-service working calendar. Holidays and swapped days change every year by government
+// decision, so they come from a CSV a coordinator maintains rather than from code.
+
+import { z } from "zod";
+import { addDays, dayOfWeek, isLocalDate } from "../time.ts";
+import type { LocalDate } from "../time.ts";
+
+export type CalendarDayKind = "holiday" | "day_off" | "makeup_workday";
+export interface CalendarEntry {
+  date: LocalDate;
+  kind: CalendarDayKind;
+  name: string;
+}
+
+export type CalendarCsvErrorCode = "calendar.empty" | "calendar.bad_header" | "calendar.bad_row";
+
+export class CalendarCsvError extends Error {
+  override readonly name = "CalendarCsvError";
+  constructor(
+    readonly code: CalendarCsvErrorCode,
+    message: string,
+    readonly line: number | null = null,
+  ) {
+    super(line === null ? message : `line ${line}: ${message}`);
+  }
+}
+
+const KINDS = ["holiday", "day_off", "makeup_workday"] as const;
+const COLUMNS = ["date", "kind", "name"] as const;
+
+const rowSchema = z.object({
+  date: z.string().trim().refine(isLocalDate, "expected a real date written YYYY-MM-DD"),
+  kind: z.string().trim().pipe(z.enum(KINDS)),
+  name: z.string().trim().min(1, "must not be empty"),
+});
+
+interface CsvRecord {
+  line: number;
+  fields: string[];
+}
+
+/** RFC 4180 records; `line` is where a record starts, since a quoted field may span lines. */
+function csvRecords(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = "";
+  let inQuotes = false;
+  let line = 1;
+  let start = 1;
+  const endRecord = (): void => {
+    fields.push(field);
+    records.push({ line: start, fields });
+    fields = [];
+    field = "";
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inQuotes) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') inQuotes = false;
+      else {
+        if (c === "\n") line++;
+        field += c;
+      }
+    } else if (c === '"' && field.trim() === "") {
+      field = "";
+      inQuotes = true;
+    } else if (c === ",") {
+      fields.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      endRecord();
+      start = ++line;
+    } else field += c;
+  }
+  if (inQuotes) throw new CalendarCsvError("calendar.bad_row", "unterminated quoted field", start);
+  if (fields.length > 0 || field !== "") endRecord();
+  return records.filter((r) => r.fields.some((f) => f.trim() !== ""));
+}
+
+export function parseCalendarCsv(text: string): CalendarEntry[] {
+  const [header, ...rows] = csvRecords(text.replace(/^\uFEFF/, ""));
+  if (!header) throw new CalendarCsvError("calendar.empty", "the calendar file is empty");
+
+  const names = header.fields.map((f) => f.trim().toLowerCase());
+  const index = {} as Record<(typeof COLUMNS)[number], number>;
+  for (const column of COLUMNS) {
+    const at = names.indexOf(column);
+    if (at < 0 || names.lastIndexOf(column) !== at) {
+      const problem = at < 0 ? "missing" : "repeated";
+      throw new CalendarCsvError(
+        "calendar.bad_header",
+        `column "${column}" is ${problem}; expected date,kind,name`,
+        header.line,
+      );
+    }
+    index[column] = at;
+  }
+
+  const seen = new Map<LocalDate, number>();
+  return rows.map(({ line, fields }) => {
+    const raw = { date: fields[index.date], kind: fields[index.kind], name: fields[index.name] };
+    const parsed = rowSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const column = String(issue.path[0] ?? "row") as keyof typeof raw;
+      const problem = raw[column] === undefined ? "is missing" : `${JSON.stringify(raw[column])}: ${issue.message}`;
+      throw new CalendarCsvError("calendar.bad_row", `${column} ${problem}`, line);
+    }
+    const earlier = seen.get(parsed.data.date);
+    // Two rows for one day would make the day's status depend on row order.
+    if (earlier !== undefined) {
+      throw new CalendarCsvError(
+        "calendar.bad_row",
+        `date ${parsed.data.date} is already listed on line ${earlier}`,
+        line,
+      );
+    }
+    seen.set(parsed.data.date, line);
+    return parsed.data;
+  });
+}
+
+export interface WorkCalendar {
+  isWorkingDay(date: LocalDate): boolean;
+  previousWorkingDayOnOrBefore(date: LocalDate): LocalDate;
+  /** The first `count` working days on or after `date`. */
+  workingDaysFrom(date: LocalDate, count: number): LocalDate[];
+  entry(date: LocalDate): CalendarEntry | undefined;
+}
+
+// A malformed calendar marking every day off must fail loudly instead of looping forever.
+const MAX_SEARCH_DAYS = 366;
+
+export function createWorkCalendar(entries: readonly CalendarEntry[]): WorkCalendar {
+  const byDate = new Map<LocalDate, CalendarEntry>();
+  for (const e of entries) {
+    if (!isLocalDate(e.date)) throw new RangeError(`calendar entry has a bad date: ${e.date}`);
+    if (byDate.has(e.date)) throw new RangeError(`calendar lists ${e.date} twice`);
+    byDate.set(e.date, Object.freeze({ ...e }));
+  }
+
+  const isWorkingDay = (date: LocalDate): boolean => {
+    const kind = byDate.get(date)?.kind;
+    if (kind) return kind === "makeup_workday";
+    const dow = dayOfWeek(date);
+    return dow !== 0 && dow !== 6;
+  };
+
+  const nextWorkingDay = (date: LocalDate, step: 1 | -1): LocalDate => {
+    let d = date;
+    for (let i = 0; i < MAX_SEARCH_DAYS; i++, d = addDays(d, step)) if (isWorkingDay(d)) return d;
+    throw new RangeError(`no working day within ${MAX_SEARCH_DAYS} days of ${date}`);
+  };
+
+  return {
+    isWorkingDay,
+    previousWorkingDayOnOrBefore: (date) => nextWorkingDay(date, -1),
+    workingDaysFrom(date, count) {
+      if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0: ${count}`);
+      const days: LocalDate[] = [];
+      for (let d = date; days.length < count; d = addDays(d, 1)) {
+        d = nextWorkingDay(d, 1);
+        days.push(d);
+      }
+      return days;
+    },
+    entry: (date) => byDate.get(date),
+  };
+}
