@@ -1,21 +1,30 @@
 import { readFileSync, statSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { loadConfig, ConfigError, type Config } from "./config.ts";
-import { createDb, migrateDatabase, type Db } from "./db.ts";
+import { runConsoleChat } from "../adapters/console/console-chat.ts";
+import { createConsoleDeliverer } from "../adapters/console/console-deliverer.ts";
+import { createApp, inviteLinkFor, type App } from "./app.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import type { PlatformIdentity } from "./core/types.ts";
 import { isAppError } from "./errors.ts";
 import { vi } from "./i18n/vi.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { ensureBundledPlan } from "./plan/bundle.ts";
 import { importPlan, type ImportSummary } from "./plan/import-plan.ts";
 import { addMembers, parseMembersCsv } from "./plan/members.ts";
 import { parsePlan, PlanParseError, type ParsedPlan } from "./plan/parse-plan.ts";
-import { getActivePlan } from "./services/plan-service.ts";
+import { writeInvitesXlsx } from "./reports/invites-xlsx.ts";
+import { deactivateContact, listContacts } from "./services/contact-service.ts";
+import { createGroupInvites, createInvite, revokeInvite, type CreatedInvite } from "./services/invite-service.ts";
+import { findAgency, getActivePlan } from "./services/plan-service.ts";
+import { loadPlanStatus } from "./services/status-service.ts";
+import { toIsoLocal } from "./time.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  stdin?: NodeJS.ReadableStream;
+  stdin?: Readable;
 }
 
 /** A failure the user caused: one clear line on stderr, exit 1, nothing written. */
@@ -25,11 +34,15 @@ const m = vi;
 
 interface Context {
   config: Config;
+  clock: Clock;
   logger: Logger;
   io: CliIo;
   json: boolean;
-  db(): Promise<Db>;
+  app(): Promise<App>;
 }
+
+type Options = Record<string, string | boolean | undefined>;
+type Handler = (ctx: Context, args: string[], options: Options) => Promise<void>;
 
 function print(ctx: Context, value: unknown, text: string): void {
   ctx.io.stdout(ctx.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
@@ -49,7 +62,7 @@ function readInputFile(path: string | undefined, what: string): string {
 }
 
 function parsePlanFile(path: string | undefined): ParsedPlan {
-  const text = readInputFile(path, "đường dẫn tệp kế hoạch");
+  const text = readInputFile(path, m.cli.planFileArgument);
   try {
     return parsePlan(text);
   } catch (error) {
@@ -58,19 +71,6 @@ function parsePlanFile(path: string | undefined): ParsedPlan {
     }
     throw error;
   }
-}
-
-function planJson(plan: ParsedPlan) {
-  return {
-    title: plan.title,
-    province: plan.province,
-    year: plan.year,
-    documentNumber: plan.documentNumber,
-    reportDeadline: plan.reportDeadline,
-    indicators: plan.indicators,
-    agencies: plan.agencies,
-    warnings: plan.warnings,
-  };
 }
 
 function warningLines(plan: ParsedPlan): string {
@@ -85,23 +85,51 @@ function countChanges(s: ImportSummary): number {
   );
 }
 
-type Handler = (ctx: Context, args: string[], options: Record<string, string | boolean | undefined>) => Promise<void>;
+function inviteJson(invite: CreatedInvite, link: (code: string) => string | null) {
+  return {
+    code: invite.code,
+    agency: invite.agency?.code ?? null,
+    name: invite.agency?.name ?? null,
+    role: invite.role,
+    expiresAt: toIsoLocal(invite.expiresAt),
+    link: link(invite.code),
+  };
+}
+
+async function startChat(ctx: Context, identity: PlatformIdentity): Promise<void> {
+  const app = await ctx.app();
+  await runConsoleChat({
+    core: app.core,
+    identity,
+    input: ctx.io.stdin ?? process.stdin,
+    write: (t) => ctx.io.stdout(t),
+  });
+}
 
 const commands: Record<string, Handler> = {
   "plan parse": async (ctx, [file]) => {
     const plan = parsePlanFile(file);
-    for (const w of plan.warnings) ctx.logger.warn(w, "plan line not understood");
     const duties = plan.agencies.reduce((n, a) => n + a.duties.length, 0);
     print(
       ctx,
-      planJson(plan),
+      {
+        title: plan.title,
+        province: plan.province,
+        year: plan.year,
+        documentNumber: plan.documentNumber,
+        reportDeadline: plan.reportDeadline,
+        indicators: plan.indicators,
+        agencies: plan.agencies,
+        warnings: plan.warnings,
+      },
       m.cli.planParsed(plan.title, plan.agencies.length, duties, plan.indicators.length, plan.reportDeadline) +
         warningLines(plan),
     );
   },
+
   "plan import": async (ctx, [file]) => {
     const plan = parsePlanFile(file);
-    const db = await ctx.db();
+    const { db } = await ctx.app();
     const summary = await importPlan(db, plan);
     print(
       ctx,
@@ -109,14 +137,138 @@ const commands: Record<string, Handler> = {
       m.cli.planImported(summary.created, countChanges(summary)) + warningLines(plan),
     );
   },
+
   "agencies add-members": async (ctx, [file], options) => {
     const group = options.group;
-    if (typeof group !== "string" || !group) throw new CliError(m.cli.missingArgument("--group CODE"));
-    const rows = parseMembersCsv(readInputFile(file, "đường dẫn tệp CSV"));
-    const db = await ctx.db();
+    if (typeof group !== "string" || !group.trim()) throw new CliError(m.cli.missingArgument("--group CODE"));
+    const rows = parseMembersCsv(readInputFile(file, m.cli.csvFileArgument));
+    const { db } = await ctx.app();
     const plan = await getActivePlan(db);
     const summary = await addMembers(db, plan.id, group.trim(), rows);
     print(ctx, summary, m.cli.membersAdded(summary.group, summary.added, summary.updated, summary.unchanged));
+  },
+
+  "invite create": async (ctx, _args, options) => {
+    const { db } = await ctx.app();
+    const plan = await getActivePlan(db);
+    const deps = { db, clock: ctx.clock, inviteTtlDays: ctx.config.inviteTtlDays };
+    const link = inviteLinkFor(ctx.config);
+    if (typeof options.group === "string") {
+      const group = await findAgency(db, plan.id, options.group);
+      const invites = (await createGroupInvites(deps, { planId: plan.id, group })).map((i) => inviteJson(i, link));
+      if (typeof options.xlsx === "string") await writeInvitesXlsx(options.xlsx, invites);
+      print(ctx, invites, invites.map((i) => `${i.agency}\t${i.code}\t${i.name}`).join("\n"));
+      return;
+    }
+    const role = options.role ?? "contact";
+    if (role !== "contact" && role !== "coordinator") throw new CliError(m.cli.badRole);
+    if (role === "coordinator" && options.agency !== undefined) throw new CliError(m.cli.badRole);
+    if (role === "contact" && typeof options.agency !== "string")
+      throw new CliError(m.cli.missingArgument("--agency CODE"));
+    const agency = typeof options.agency === "string" ? await findAgency(db, plan.id, options.agency) : null;
+    const invite = inviteJson(await createInvite(deps, { planId: plan.id, agency, role }), link);
+    print(
+      ctx,
+      { code: invite.code, agency: invite.agency, role: invite.role, expiresAt: invite.expiresAt, link: invite.link },
+      m.cli.inviteCreated(invite.code, invite.agency, invite.expiresAt),
+    );
+  },
+
+  "invite revoke": async (ctx, [code]) => {
+    if (!code) throw new CliError(m.cli.missingArgument("CODE"));
+    const { db } = await ctx.app();
+    await revokeInvite({ db, clock: ctx.clock, inviteTtlDays: ctx.config.inviteTtlDays }, code);
+    print(ctx, { revoked: true }, m.bot.coord.revoked);
+  },
+
+  "contacts list": async (ctx, _args, options) => {
+    const { db } = await ctx.app();
+    const plan = await getActivePlan(db);
+    const agency = typeof options.agency === "string" ? await findAgency(db, plan.id, options.agency) : null;
+    const rows = (await listContacts(db, plan.id, agency)).map((p) => ({
+      id: p.id,
+      name: p.displayName,
+      role: p.role,
+      agency: p.agency?.code ?? null,
+      active: p.active,
+      createdAt: toIsoLocal(p.createdAt),
+      deactivatedAt: p.deactivatedAt ? toIsoLocal(p.deactivatedAt) : null,
+      identities: p.identities.map((i) => ({
+        platform: i.platform,
+        userId: i.userId,
+        unreachable: i.unreachableAt !== null,
+      })),
+    }));
+    print(
+      ctx,
+      rows,
+      rows
+        .map((r) => `#${r.id}\t${r.role}\t${r.agency ?? "-"}\t${r.name}${r.active ? "" : ` (${m.cli.inactive})`}`)
+        .join("\n") || m.cli.noContacts,
+    );
+  },
+
+  "contacts deactivate": async (ctx, [id]) => {
+    if (!id || !/^\d+$/.test(id)) throw new CliError(m.cli.missingArgument("ID"));
+    const { db } = await ctx.app();
+    const person = await deactivateContact({ db, clock: ctx.clock }, Number(id));
+    print(ctx, { id: person.id, active: person.active }, m.bot.coord.deactivated(person.displayName));
+  },
+
+  status: async (ctx) => {
+    const { db } = await ctx.app();
+    const plan = await getActivePlan(db);
+    const status = await loadPlanStatus(db, plan);
+    const json = {
+      plan: plan.title,
+      reportDeadline: plan.reportDeadline,
+      agencies: status.agencies.map((a) => ({
+        code: a.agency.code,
+        name: a.agency.name,
+        parent: a.parentCode,
+        requested: a.agency.requested,
+        contacts: a.contacts,
+        submitted: a.submitted,
+        submittedAt: a.submission ? toIsoLocal(a.submission.submittedAt) : null,
+        onTime: a.submission?.onTime ?? null,
+        ...(a.memberCount > 0 && { members: a.memberCount, membersSubmitted: a.membersSubmitted }),
+        duties: a.duties.map((d) => ({
+          code: d.code,
+          status: d.status,
+          percent: d.percent,
+          note: d.note,
+          updatedAt: d.updatedAt ? toIsoLocal(d.updatedAt) : null,
+        })),
+      })),
+      indicators: status.indicators.map((i) => ({
+        code: i.indicator.code,
+        name: i.indicator.name,
+        targetRatePercent: i.indicator.targetRatePercent,
+        targetParticipants: i.indicator.targetParticipants,
+        eligiblePopulation: i.indicator.eligiblePopulation,
+        latestParticipants: i.latest?.participants ?? null,
+        latestRatePercent: i.latestRatePercent,
+        latestAt: i.latest ? toIsoLocal(i.latest.createdAt) : null,
+      })),
+    };
+    const top = status.agencies.filter((a) => a.agency.parentId === null);
+    print(
+      ctx,
+      json,
+      top
+        .map(
+          (a) =>
+            `${a.submitted ? "✅" : "⏳"} ${a.agency.code} ${a.agency.name}${a.memberCount ? ` (${a.membersSubmitted}/${a.memberCount})` : ""}`,
+        )
+        .join("\n"),
+    );
+  },
+
+  chat: async (ctx, _args, options) => {
+    const user = typeof options.user === "string" ? options.user.trim() : "";
+    if (!user) throw new CliError(m.cli.missingArgument("--user ID"));
+    const name = typeof options.name === "string" && options.name.trim() ? options.name.trim() : user;
+    await startChat(ctx, { platform: "console", userId: user, chatId: user, displayName: name });
   },
 };
 
@@ -132,7 +284,29 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+function describeAppError(code: string, params: Record<string, string | number>): string {
+  switch (code) {
+    case "members.bad_csv":
+      return m.cli.membersBadCsv(Number(params.line ?? 1));
+    case "agency.unknown":
+      return m.bot.errors["agency.unknown"](String(params.query ?? ""));
+    case "agency.ambiguous":
+      return m.bot.errors["agency.ambiguous"](String(params.query ?? ""), String(params.candidates ?? ""));
+    case "contact.unknown":
+      return m.bot.errors["contact.unknown"](String(params.id ?? ""));
+    case "plan.none_active":
+      return m.bot.errors["plan.none_active"];
+    default:
+      return m.cli.errors[code] ?? m.cli.failed(code);
+  }
+}
+
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+  clock: Clock = systemClock,
+): Promise<number> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -156,29 +330,27 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     io.stdout(`${m.cli.usage}\n`);
     return 0;
   }
-  const key = positionals.slice(0, 2).join(" ");
+  const two = positionals.slice(0, 2).join(" ");
+  const key = commands[two] ? two : (positionals[0] ?? "");
   const handler = commands[key];
   if (!handler) {
-    io.stderr(`${m.cli.unknownCommand(key)}\n`);
+    io.stderr(`${m.cli.unknownCommand(two)}\n`);
     return 2;
   }
-  let db: Db | undefined;
+  let app: App | undefined;
   const ctx: Context = {
     config,
+    clock,
     logger,
     io,
     json: values.json === true,
-    db: async () => {
-      if (!db) {
-        await migrateDatabase(config.databaseUrl);
-        db = createDb(config.databaseUrl);
-        await ensureBundledPlan(db, logger);
-      }
-      return db;
+    app: async () => {
+      app ??= await createApp({ config, logger, clock, deliverer: createConsoleDeliverer((t) => io.stderr(t)) });
+      return app;
     },
   };
   try {
-    await handler(ctx, positionals.slice(2), values);
+    await handler(ctx, positionals.slice(key.split(" ").length), values);
     return 0;
   } catch (error) {
     if (error instanceof CliError) {
@@ -193,21 +365,15 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     io.stderr(`${m.cli.failed((error as Error).message)}\n`);
     return 1;
   } finally {
-    await db?.$disconnect();
+    await app?.close();
   }
-}
-
-function describeAppError(code: string, params: Record<string, string | number>): string {
-  if (code === "members.bad_csv") return m.cli.membersBadCsv(Number(params.line ?? 1));
-  return m.cli.failed(code);
 }
 
 const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (invokedDirectly) {
-  const code = await runCli(process.argv.slice(2), {
+  process.exitCode = await runCli(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     stdin: process.stdin,
   });
-  process.exitCode = code;
 }

@@ -1,23 +1,24 @@
+import { runConsoleChat } from "../adapters/console/console-chat.ts";
+import { createConsoleDeliverer } from "../adapters/console/console-deliverer.ts";
+import { createApp } from "./app.ts";
+import { systemClock } from "./clock.ts";
 import { loadConfig } from "./config.ts";
-import { createDb, migrateDatabase } from "./db.ts";
 import { vi } from "./i18n/vi.ts";
 import { createLogger } from "./logger.ts";
-import { ensureBundledPlan } from "./plan/bundle.ts";
-import { getActivePlan } from "./services/plan-service.ts";
+import { ensureLocalAdmin } from "./services/contact-service.ts";
 
-// Composition root: the only place (with cli.ts) that wires adapters to the core.
+// Composition root: with no platform token configured, run the local console chat as the
+// built-in administrator against the embedded database and the bundled plan.
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  await migrateDatabase(config.databaseUrl);
-  const db = createDb(config.databaseUrl);
-  await ensureBundledPlan(db, logger);
-  const plan = await getActivePlan(db);
-  const agencies = await db.agency.count({ where: { planId: plan.id, parentId: null, withdrawn: false } });
-  const duties = await db.duty.count({ where: { agency: { planId: plan.id }, withdrawn: false } });
-  const indicators = await db.indicator.count({ where: { planId: plan.id, withdrawn: false } });
-  process.stdout.write(`${vi.cli.planParsed(plan.title, agencies, duties, indicators, plan.reportDeadline)}\n`);
-  await db.$disconnect();
+  const write = (text: string) => process.stderr.write(text);
+  const app = await createApp({ config, logger, clock: systemClock, deliverer: createConsoleDeliverer(write) });
+  const identity = { platform: "console", userId: "admin", chatId: "admin", displayName: vi.cli.localAdminName };
+  await ensureLocalAdmin({ db: app.db, clock: systemClock }, identity);
+  process.stderr.write(`${vi.cli.chatBanner}\n`);
+  await runConsoleChat({ core: app.core, identity, input: process.stdin, write: (t) => process.stdout.write(t) });
+  await app.close();
 }
 
 main().catch((error: unknown) => {

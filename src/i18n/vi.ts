@@ -64,6 +64,23 @@ export const vi = {
       `Tệp CSV không hợp lệ ở dòng ${line}: cần dòng tiêu đề có cột "ma" (mã đơn vị, chỉ gồm chữ số) và "ten" (tên đơn vị), mỗi mã một lần.`,
     configInvalid: (detail: string) => `Cấu hình môi trường không hợp lệ: ${detail}`,
     failed: (detail: string) => `Lỗi: ${detail}`,
+    planFileArgument: "đường dẫn tệp kế hoạch",
+    csvFileArgument: "đường dẫn tệp CSV",
+    badRole: '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
+    inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
+      `Mã mời ${code} cho ${agency ?? "điều phối viên"}, hết hạn ${expiresAt}.`,
+    noContacts: "Chưa có ai tham gia.",
+    inactive: "đã ngừng",
+    localAdminName: "Quản trị (máy này)",
+    chatBanner: "Nhắc Việc: trò chuyện tại máy này với vai trò quản trị. Gõ /trogiup để xem các lệnh, Ctrl+D để thoát.",
+    errors: {
+      "invite.unknown": "Không có mã mời này.",
+      "invite.used": "Mã mời này đã được sử dụng, không thể thu hồi.",
+      "invite.bad_role": '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
+      "agency.is_group": "Cơ quan này là một nhóm (ví dụ UBND cấp xã): dùng --group CODE để tạo mã cho từng đơn vị.",
+      "agency.not_group": "Cơ quan này không có đơn vị thành viên: dùng --agency CODE.",
+      "calendar.bad_csv": "Tệp lịch nghỉ không hợp lệ.",
+    } as Record<string, string | undefined>,
   },
 
   bot: {

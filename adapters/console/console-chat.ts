@@ -1,0 +1,53 @@
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { BotCore, Choice, IncomingEvent, OutgoingMessage, PlatformIdentity } from "../../src/core/types.ts";
+
+export interface ConsoleChatDeps {
+  core: BotCore;
+  identity: PlatformIdentity;
+  input: Readable;
+  write: (text: string) => void;
+  /** Runs after each message, e.g. to deliver what the message queued for other people. */
+  afterEach?: () => Promise<void>;
+}
+
+export function renderMessage(message: OutgoingMessage): { text: string; choices: Choice[] } {
+  const choices = (message.choices ?? []).flat();
+  const lines = [message.text, ...choices.map((c, i) => `  ${i + 1}) ${c.label}`)];
+  return { text: `${lines.join("\n")}\n`, choices };
+}
+
+/** Turns one typed line into an event: a number picks the k-th offered choice, "/x args" is a command. */
+export function toEvent(line: string, identity: PlatformIdentity, offered: readonly Choice[]): IncomingEvent | null {
+  const text = line.trim();
+  if (!text) return null;
+  if (/^\d+$/.test(text)) {
+    const picked = offered[Number(text) - 1];
+    if (picked) return { kind: "choice", from: identity, value: picked.value };
+  }
+  if (text.startsWith("/")) {
+    const space = text.search(/\s/);
+    const command = (space === -1 ? text : text.slice(0, space)).slice(1);
+    const args = space === -1 ? "" : text.slice(space + 1);
+    return { kind: "command", from: identity, command, args };
+  }
+  return { kind: "text", from: identity, text };
+}
+
+/** One message per input line, replies on stdout; works interactively and piped, ends with the input. */
+export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
+  const rl = createInterface({ input: deps.input, crlfDelay: Infinity, terminal: false });
+  let offered: Choice[] = [];
+  for await (const line of rl) {
+    const event = toEvent(line, deps.identity, offered);
+    if (!event) continue;
+    const replies = await deps.core.handle(event);
+    offered = [];
+    for (const reply of replies) {
+      const rendered = renderMessage(reply);
+      deps.write(`${rendered.text}\n`);
+      if (rendered.choices.length) offered = rendered.choices;
+    }
+    await deps.afterEach?.();
+  }
+}

@@ -1,0 +1,88 @@
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db.ts";
+import type { Agency, Identity, Person, Plan } from "../generated/prisma/client.ts";
+import { messagesFor, type Messages } from "../i18n/index.ts";
+import type { Logger } from "../logger.ts";
+import { coordinators } from "../services/contact-service.ts";
+import type { Choice, IncomingEvent, Notification, NotificationKind, Notifier, OutgoingMessage } from "./types.ts";
+import { clearFlow, loadFlow, saveFlow, type FlowState } from "./conversation.ts";
+
+export interface BotDeps {
+  db: Db;
+  clock: Clock;
+  notifier: Notifier;
+  logger: Logger;
+  inviteTtlDays: number;
+  defaultLocale: "vi" | "en";
+  /** Builds a deep link for an invite code where the platform has one (Telegram's ?start=). */
+  inviteLink?: (code: string) => string | null;
+}
+
+/** A person known to the bot, with what every handler needs about them. */
+export interface Member {
+  identity: Identity;
+  person: Person;
+  agency: Agency | null;
+}
+
+export class Ctx {
+  readonly replies: OutgoingMessage[] = [];
+  readonly t: Messages;
+
+  constructor(
+    readonly deps: BotDeps,
+    readonly event: IncomingEvent,
+    readonly member: Member | null,
+    readonly plan: Plan | null,
+  ) {
+    this.t = messagesFor(member?.person.locale ?? deps.defaultLocale);
+  }
+
+  get now(): Date {
+    return this.deps.clock.now();
+  }
+
+  reply(text: string, choices?: Choice[][]): void {
+    this.replies.push(choices && choices.length ? { text, choices } : { text });
+  }
+
+  /** Sends each person a message built in their own language. */
+  async notify(
+    people: readonly Person[],
+    kind: NotificationKind,
+    build: (t: Messages, person: Person) => OutgoingMessage,
+  ): Promise<number> {
+    const notifications: Notification[] = people
+      .filter((p) => p.active && p.id !== this.member?.person.id)
+      .map((person) => ({ personId: person.id, kind, message: build(messagesFor(person.locale), person) }));
+    if (notifications.length) await this.deps.notifier.notify(notifications);
+    return notifications.length;
+  }
+
+  async notifyCoordinators(build: (t: Messages, person: Person) => OutgoingMessage): Promise<number> {
+    return this.notify(await coordinators(this.deps.db), "notification", build);
+  }
+
+  async flow(): Promise<FlowState | null> {
+    return this.member ? loadFlow(this.deps.db, this.member.identity.id) : null;
+  }
+
+  async setFlow(state: FlowState): Promise<void> {
+    if (this.member) await saveFlow(this.deps.db, this.member.identity.id, state, this.now);
+  }
+
+  async endFlow(): Promise<void> {
+    if (this.member) await clearFlow(this.deps.db, this.member.identity.id);
+  }
+}
+
+/** Requires a joined, active member; the bot's dispatcher guarantees it for role-gated commands. */
+export function memberOf(ctx: Ctx): Member {
+  if (!ctx.member) throw new Error("handler needs a member");
+  return ctx.member;
+}
+
+export function planOf(ctx: Ctx): Plan {
+  if (!ctx.plan) throw new Error("handler needs an active plan");
+  return ctx.plan;
+}

@@ -1,0 +1,23 @@
+import type { Db } from "../db.ts";
+
+/** A multi-step flow's state lives in the database so that a restart mid-flow loses nothing. */
+export interface FlowState {
+  flow: "report" | "submit" | "remind_all";
+  step: string;
+  data: Record<string, unknown>;
+}
+
+export async function loadFlow(db: Db, identityId: number): Promise<FlowState | null> {
+  const row = await db.conversation.findUnique({ where: { identityId } });
+  if (!row) return null;
+  return { flow: row.flow as FlowState["flow"], step: row.step, data: JSON.parse(row.data) as Record<string, unknown> };
+}
+
+export async function saveFlow(db: Db, identityId: number, state: FlowState, now: Date): Promise<void> {
+  const data = { flow: state.flow, step: state.step, data: JSON.stringify(state.data), updatedAt: now };
+  await db.conversation.upsert({ where: { identityId }, create: { identityId, ...data }, update: data });
+}
+
+export async function clearFlow(db: Db, identityId: number): Promise<void> {
+  await db.conversation.deleteMany({ where: { identityId } });
+}

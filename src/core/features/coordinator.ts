@@ -1,0 +1,325 @@
+import { daysLeft } from "../../domain/deadline.ts";
+import { shortTitle } from "../../domain/short-title.ts";
+import { DUTY_STATUSES } from "../../domain/status.ts";
+import { foldVietnamese } from "../../domain/text.ts";
+import { AppError } from "../../errors.ts";
+import type { Messages } from "../../i18n/index.ts";
+import { agencyContacts, deactivateContact, listContacts } from "../../services/contact-service.ts";
+import { createInvite, revokeInvite } from "../../services/invite-service.ts";
+import { findAgency } from "../../services/plan-service.ts";
+import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
+import { formatDateVi, localDate } from "../../time.ts";
+import { memberOf, planOf, type Ctx } from "../context.ts";
+import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../views.ts";
+
+function statusCounts(t: Messages, statuses: readonly string[]): string {
+  return DUTY_STATUSES.map((s) => [s, statuses.filter((x) => x === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${t.bot.statusLabel[s]} ${n}`)
+    .join(", ");
+}
+
+/** Agencies that carry duties themselves: ordinary agencies and group members, never the group row. */
+export function reportingUnits(status: PlanStatus): AgencyState[] {
+  return status.agencies.filter((a) => a.memberCount === 0);
+}
+
+export async function overview(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const plan = planOf(ctx);
+  const status = await loadPlanStatus(ctx.deps.db, plan);
+  if (args.trim()) {
+    const agency = await findAgency(ctx.deps.db, plan.id, args);
+    const state = status.agencies.find((a) => a.agency.id === agency.id)!;
+    ctx.reply(state.memberCount > 0 ? groupDetail(ctx, status, state) : agencyDetail(ctx, state));
+    return;
+  }
+  const top = status.agencies.filter((a) => a.agency.parentId === null);
+  const rows = top.map((a) =>
+    t.bot.coord.agencyRow(
+      a.submitted ? "✅" : "⏳",
+      a.agency.code,
+      a.agency.name,
+      a.submitted,
+      a.duties.filter((d) => d.status === "done").length,
+      a.duties.length,
+      a.memberCount > 0 ? t.bot.coord.groupExtra(a.membersSubmitted, a.memberCount) : "",
+    ),
+  );
+  const units = reportingUnits(status);
+  const indicators = status.indicators.map((i) =>
+    t.bot.coord.indicatorLine(
+      i.indicator.code,
+      i.indicator.name,
+      i.latest?.participants ?? null,
+      i.latestRatePercent,
+      i.indicator.targetParticipants,
+      i.indicator.targetRatePercent,
+    ),
+  );
+  ctx.reply(
+    [
+      t.bot.coord.overviewHeader(plan.title, plan.reportDeadline, daysLeftText(t, plan, ctx.now)),
+      t.bot.coord.submittedCount(top.filter((a) => a.submitted).length, top.length),
+      rows.join("\n"),
+      t.bot.coord.dutyTotals(
+        statusCounts(
+          t,
+          units.flatMap((u) => u.duties.map((d) => d.status)),
+        ),
+      ),
+      [t.bot.coord.indicatorsHeader, ...indicators].join("\n"),
+    ].join("\n\n"),
+  );
+}
+
+function agencyDetail(ctx: Ctx, state: AgencyState): string {
+  const { t } = ctx;
+  return [
+    t.bot.coord.agencyHeader(
+      agencyLabel(t, state.agency),
+      state.agency.code,
+      state.submitted,
+      state.submission ? at(state.submission.submittedAt) : null,
+      state.submission?.onTime ?? null,
+      state.contacts,
+    ),
+    dutyList(t, state.duties),
+  ].join("\n\n");
+}
+
+function groupDetail(ctx: Ctx, status: PlanStatus, group: AgencyState): string {
+  const { t } = ctx;
+  const members = status.agencies.filter((a) => a.agency.parentId === group.agency.id);
+  const perDuty = group.duties.map((duty) =>
+    t.bot.coord.groupDutyLine(
+      duty.code,
+      shortTitle(duty.text),
+      statusCounts(
+        t,
+        members.map((m) => m.duties.find((d) => d.dutyId === duty.dutyId)?.status ?? "not_started"),
+      ),
+    ),
+  );
+  const missing = members.filter((m) => !m.submitted);
+  return [
+    t.bot.coord.groupHeader(group.agency.name, group.agency.code, group.membersSubmitted, group.memberCount),
+    perDuty.join("\n"),
+    missing.length
+      ? [
+          t.bot.coord.membersNotSubmitted(missing.length),
+          ...missing.map((m) => `• ${m.agency.code} ${agencyLabel(t, m.agency)}`),
+        ].join("\n")
+      : "",
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+export async function overdue(ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const plan = planOf(ctx);
+  const status = await loadPlanStatus(ctx.deps.db, plan);
+  const late = reportingUnits(status).filter((a) => !a.submitted);
+  if (late.length === 0) {
+    ctx.reply(t.bot.coord.noneOverdue);
+    return;
+  }
+  ctx.reply(
+    [
+      t.bot.coord.overdueHeader(late.length, plan.reportDeadline, daysLeftText(t, plan, ctx.now)),
+      ...late.map((a) =>
+        t.bot.coord.overdueLine(
+          a.agency.code,
+          agencyLabel(t, a.agency),
+          t.bot.coord.openDuties(
+            a.duties
+              .filter((d) => d.status !== "done")
+              .map((d) => d.code)
+              .join(", "),
+          ),
+        ),
+      ),
+    ].join("\n"),
+  );
+}
+
+/** Sends the reminder message to every active contact of the given agencies, now. */
+export async function nudge(ctx: Ctx, targets: readonly AgencyState[]): Promise<{ agencies: number; people: number }> {
+  const plan = planOf(ctx);
+  let people = 0;
+  let agencies = 0;
+  for (const state of targets) {
+    const contacts = await agencyContacts(ctx.deps.db, state.agency.id);
+    const sent = await ctx.notify(contacts, "nudge", (tc) => reminderMessage(tc, plan, state, ctx.now));
+    people += sent;
+    if (sent > 0) agencies++;
+  }
+  return { agencies, people };
+}
+
+async function nudgeTargets(ctx: Ctx, query: string | null): Promise<AgencyState[]> {
+  const plan = planOf(ctx);
+  const status = await loadPlanStatus(ctx.deps.db, plan);
+  const pending = reportingUnits(status).filter((a) => !a.submitted);
+  if (query === null) return pending;
+  const agency = await findAgency(ctx.deps.db, plan.id, query);
+  return pending.filter((a) => a.agency.id === agency.id || a.agency.parentId === agency.id);
+}
+
+export async function remind(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const query = args.trim();
+  if (!query) {
+    ctx.reply(t.bot.coord.remindUsage);
+    return;
+  }
+  if (["all", "tat ca", "het"].includes(foldVietnamese(query))) {
+    const targets = await nudgeTargets(ctx, null);
+    const withContacts = targets.filter((a) => a.contacts > 0);
+    const people = withContacts.reduce((n, a) => n + a.contacts, 0);
+    if (people === 0) {
+      ctx.reply(t.bot.coord.remindNobody);
+      return;
+    }
+    await ctx.setFlow({ flow: "remind_all", step: "confirm", data: {} });
+    ctx.reply(t.bot.coord.remindAllConfirm(withContacts.length, people), [
+      [{ label: t.bot.coord.remindConfirm, value: "remind_all:confirm" }],
+      [{ label: t.bot.submit.cancel, value: "remind_all:cancel" }],
+    ]);
+    return;
+  }
+  const sent = await nudge(ctx, await nudgeTargets(ctx, query));
+  ctx.reply(sent.people ? t.bot.coord.remindSent(sent.agencies, sent.people) : t.bot.coord.remindNobody);
+}
+
+export async function continueRemindAll(ctx: Ctx, choice: string | undefined): Promise<void> {
+  const { t } = ctx;
+  await ctx.endFlow();
+  if (choice !== "remind_all:confirm") {
+    ctx.reply(choice === "remind_all:cancel" ? t.bot.cancelled : t.bot.staleChoice);
+    return;
+  }
+  const sent = await nudge(ctx, await nudgeTargets(ctx, null));
+  ctx.reply(sent.people ? t.bot.coord.remindSent(sent.agencies, sent.people) : t.bot.coord.remindNobody);
+}
+
+export async function invite(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const plan = planOf(ctx);
+  const query = args.trim();
+  if (!query) {
+    ctx.reply(t.bot.coord.inviteUsage);
+    return;
+  }
+  const { person } = memberOf(ctx);
+  if (["dieuphoi", "dieu phoi", "coordinator"].includes(foldVietnamese(query))) {
+    if (person.role !== "admin") throw new AppError("invite.bad_role");
+    const created = await createInvite(ctx.deps, {
+      planId: plan.id,
+      agency: null,
+      role: "coordinator",
+      createdById: person.id,
+    });
+    ctx.reply(
+      t.bot.coord.inviteCreated(
+        created.code,
+        t.bot.coord.coordinatorLabel,
+        at(created.expiresAt),
+        ctx.deps.inviteLink?.(created.code) ?? null,
+      ),
+    );
+    return;
+  }
+  const agency = await findAgency(ctx.deps.db, plan.id, query);
+  const members = await ctx.deps.db.agency.count({ where: { parentId: agency.id, withdrawn: false } });
+  if (members > 0) {
+    ctx.reply(t.bot.coord.inviteGroup(agency.code, members));
+    return;
+  }
+  const created = await createInvite(ctx.deps, { planId: plan.id, agency, role: "contact", createdById: person.id });
+  ctx.reply(
+    t.bot.coord.inviteCreated(
+      created.code,
+      `${agency.code} ${agencyLabel(t, agency)}`,
+      at(created.expiresAt),
+      ctx.deps.inviteLink?.(created.code) ?? null,
+    ),
+  );
+}
+
+export async function revoke(ctx: Ctx, args: string): Promise<void> {
+  if (!args.trim()) {
+    ctx.reply(ctx.t.bot.coord.revokeUsage);
+    return;
+  }
+  await revokeInvite(ctx.deps, args.trim());
+  ctx.reply(ctx.t.bot.coord.revoked);
+}
+
+export async function contacts(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const plan = planOf(ctx);
+  if (!args.trim()) {
+    ctx.reply(t.bot.coord.contactsUsage);
+    return;
+  }
+  const agency = await findAgency(ctx.deps.db, plan.id, args);
+  const people = await listContacts(ctx.deps.db, plan.id, agency);
+  const label = `${agency.code} ${agencyLabel(t, agency)}`;
+  if (people.length === 0) {
+    ctx.reply(t.bot.coord.noContacts(label));
+    return;
+  }
+  ctx.reply(
+    [
+      t.bot.coord.contactsHeader(label, people.filter((p) => p.active).length),
+      ...people.map((p) =>
+        t.bot.coord.contactLine(
+          p.id,
+          p.displayName,
+          p.active,
+          p.identities.map((i) => i.platform).join(", "),
+          formatDateVi(localDate(p.createdAt)),
+        ),
+      ),
+    ].join("\n"),
+  );
+}
+
+export async function deactivate(ctx: Ctx, args: string): Promise<void> {
+  const id = /^#?\d+$/.test(args.trim()) ? Number(args.trim().replace("#", "")) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    ctx.reply(ctx.t.bot.coord.deactivateUsage);
+    return;
+  }
+  const person = await deactivateContact(ctx.deps, id);
+  ctx.reply(ctx.t.bot.coord.deactivated(person.displayName));
+}
+
+export async function planSummary(ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const plan = planOf(ctx);
+  const db = ctx.deps.db;
+  const [agencies, duties, indicators] = await Promise.all([
+    db.agency.count({ where: { planId: plan.id, parentId: null, withdrawn: false } }),
+    db.duty.count({ where: { agency: { planId: plan.id }, withdrawn: false } }),
+    db.indicator.findMany({ where: { planId: plan.id, withdrawn: false }, orderBy: { sortOrder: "asc" } }),
+  ]);
+  ctx.reply(
+    [
+      t.bot.coord.planSummary(
+        plan.title,
+        plan.province,
+        plan.documentNumber,
+        plan.reportDeadline,
+        t.bot.daysLeft(daysLeft(plan.reportDeadline, ctx.now)),
+        agencies,
+        duties,
+      ),
+      ...indicators.map((i) =>
+        t.bot.coord.targetLine(i.code, i.name, i.targetRatePercent, i.targetParticipants, i.eligiblePopulation),
+      ),
+    ].join("\n"),
+  );
+}

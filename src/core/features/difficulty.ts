@@ -1,0 +1,84 @@
+import { isWeakDutyRef, parseDutyRef, resolveDutyRef } from "../../domain/duty-ref.ts";
+import { MAX_NOTE_LENGTH } from "../../domain/report-line.ts";
+import { AppError } from "../../errors.ts";
+import { agencyContacts } from "../../services/contact-service.ts";
+import { openDifficulties, raiseDifficulty, resolveDifficulty } from "../../services/difficulty-service.ts";
+import { memberOf, planOf, type Ctx } from "../context.ts";
+import { agencyLabel, at } from "../views.ts";
+import { contactDuties, splitFirst } from "./shared.ts";
+
+/** `/vuongmac [DUTY] TEXT`: a leading duty code ("4b ...") ties the difficulty to that duty. */
+export async function raise(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const text = args.trim();
+  if (!text) {
+    ctx.reply(t.bot.difficulty.usage);
+    return;
+  }
+  if (text.length > MAX_NOTE_LENGTH) {
+    ctx.reply(t.bot.difficulty.tooLong);
+    return;
+  }
+  const { person } = memberOf(ctx);
+  const { agency, duties, target } = await contactDuties(ctx);
+  const [first, rest] = splitFirst(text);
+  const ref = parseDutyRef(first);
+  const resolved = ref && !isWeakDutyRef(ref) && rest ? resolveDutyRef(first, target) : null;
+  const duty = resolved?.ok ? (duties.find((d) => d.code === resolved.code) ?? null) : null;
+  const body = duty ? rest.replace(/^[:\-–]\s*/, "") : text;
+  const difficulty = await raiseDifficulty(ctx.deps, { agency, person, duty, text: body });
+  await ctx.notifyCoordinators((tc) => ({
+    text: tc.bot.difficulty.raised(
+      difficulty.id,
+      `${agency.code} ${agencyLabel(tc, agency)}`,
+      duty?.code ?? null,
+      body,
+      person.displayName,
+    ),
+  }));
+  ctx.reply(t.bot.difficulty.recorded(difficulty.id));
+}
+
+export async function listOpen(ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const open = await openDifficulties(ctx.deps.db, planOf(ctx).id);
+  if (open.length === 0) {
+    ctx.reply(t.bot.difficulty.none);
+    return;
+  }
+  ctx.reply(
+    [
+      t.bot.difficulty.listHeader(open.length),
+      ...open.map((d) =>
+        t.bot.difficulty.listLine(
+          d.id,
+          `${d.agency.code} ${agencyLabel(t, d.agency)}`,
+          d.duty?.code ?? null,
+          d.text,
+          at(d.createdAt),
+        ),
+      ),
+    ].join("\n"),
+  );
+}
+
+export async function resolve(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const [idText, resolution] = splitFirst(args);
+  const id = /^#?\d+$/.test(idText) ? Number(idText.replace("#", "")) : NaN;
+  if (!Number.isSafeInteger(id) || !resolution) {
+    ctx.reply(t.bot.difficulty.resolveUsage);
+    return;
+  }
+  if (resolution.length > MAX_NOTE_LENGTH) {
+    ctx.reply(t.bot.difficulty.tooLong);
+    return;
+  }
+  const existing = await ctx.deps.db.difficulty.findFirst({ where: { id, agency: { planId: planOf(ctx).id } } });
+  if (!existing) throw new AppError("difficulty.unknown", { id });
+  const resolved = await resolveDifficulty(ctx.deps, { id, by: memberOf(ctx).person, resolution });
+  await ctx.notify(await agencyContacts(ctx.deps.db, resolved.agencyId), "notification", (tc) => ({
+    text: tc.bot.difficulty.resolvedNotice(resolved.id, resolved.text, resolution),
+  }));
+  ctx.reply(t.bot.difficulty.resolved(resolved.id, agencyLabel(t, resolved.agency)));
+}

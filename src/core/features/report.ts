@@ -1,0 +1,282 @@
+import { daysLeft } from "../../domain/deadline.ts";
+import { resolveDutyRef } from "../../domain/duty-ref.ts";
+import { MAX_NOTE_LENGTH, parseReportLine } from "../../domain/report-line.ts";
+import { shortTitle } from "../../domain/short-title.ts";
+import { DUTY_STATUSES, parseStatusWords, type DutyStatus } from "../../domain/status.ts";
+import type { Duty } from "../../generated/prisma/client.ts";
+import { coordinators } from "../../services/contact-service.ts";
+import { recordFigure, recordReport } from "../../services/progress-service.ts";
+import { memberOf, planOf, type Ctx } from "../context.ts";
+import type { FlowState } from "../conversation.ts";
+import { agencyLabel, at, dutyList, reportExample } from "../views.ts";
+import { agencyState, contactDuties, splitFirst } from "./shared.ts";
+
+export async function showDuties(ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const plan = planOf(ctx);
+  const { agency } = await contactDuties(ctx);
+  const state = await agencyState(ctx, agency.id);
+  if (state.duties.length === 0) {
+    ctx.reply(t.bot.duties.none);
+    return;
+  }
+  ctx.reply(
+    [
+      t.bot.duties.header(
+        agencyLabel(t, agency),
+        plan.reportDeadline,
+        t.bot.daysLeft(daysLeft(plan.reportDeadline, ctx.now)),
+        state.submitted,
+      ),
+      dutyList(t, state.duties),
+      t.bot.duties.footer(reportExample(t, state.duties)),
+    ].join("\n\n"),
+  );
+}
+
+/** Records a report, echoes it in full, and escalates a blocked one to every coordinator at once. */
+async function saveReport(ctx: Ctx, duty: Duty, status: DutyStatus, percent: number | null, note: string | null) {
+  const { t } = ctx;
+  const { person, agency } = memberOf(ctx);
+  if (!agency) throw new Error("contact without agency");
+  const { report, difficulty } = await recordReport(ctx.deps, { person, agency, duty, status, percent, note });
+  const lines = [
+    t.bot.report.saved(
+      duty.code,
+      shortTitle(duty.text),
+      t.bot.statusLabel[status] ?? status,
+      report.percent,
+      report.note,
+      at(report.createdAt),
+    ),
+  ];
+  if (difficulty) {
+    await ctx.notify(await coordinators(ctx.deps.db), "notification", (tc) => ({
+      text: tc.bot.difficulty.raised(
+        difficulty.id,
+        `${agency.code} ${agencyLabel(tc, agency)}`,
+        duty.code,
+        difficulty.text,
+        person.displayName,
+      ),
+    }));
+    lines.push(t.bot.report.escalated);
+  }
+  ctx.reply(lines.join("\n"));
+}
+
+/** `IV.4.b 60% đang thực hiện: ghi chú`. Returns false when the text is not a report at all. */
+export async function oneLineReport(ctx: Ctx, text: string): Promise<boolean> {
+  const { t } = ctx;
+  const { duties, target, allDutyCodes } = await contactDuties(ctx);
+  const parsed = parseReportLine(text, target, allDutyCodes);
+  const example = reportExample(
+    t,
+    duties.map((d) => ({ code: d.code, status: "not_started" as const })),
+  );
+  if (!parsed.ok) {
+    if (parsed.error === "report.not_a_report") return false;
+    const message = t.bot.report.errors[parsed.error]!;
+    const detail =
+      parsed.error === "report.percent_range"
+        ? message(example, parsed.value)
+        : parsed.error === "report.note_too_long"
+          ? message(example, parsed.length)
+          : "ref" in parsed
+            ? message(example, parsed.ref, parsed.candidates?.join(", ") ?? "")
+            : message(example);
+    ctx.reply(detail);
+    return true;
+  }
+  const { dutyCode, status, percent, percentGiven, note } = parsed.value;
+  if (status === "blocked" && !note) {
+    ctx.reply(t.bot.report.askDifficulty);
+    await ctx.setFlow({
+      flow: "report",
+      step: "note",
+      data: { duty: dutyCode, status, percent: percentGiven ? percent : null },
+    });
+    return true;
+  }
+  const duty = duties.find((d) => d.code === dutyCode)!;
+  await saveReport(
+    ctx,
+    duty,
+    status,
+    percentGiven || status === "done" || status === "not_started" ? percent : null,
+    note,
+  );
+  return true;
+}
+
+const REPORT = "report";
+
+function statusChoices(ctx: Ctx) {
+  const label = ctx.t.bot.statusLabel;
+  const order: DutyStatus[] = ["done", "in_progress", "blocked", "not_started"];
+  return order.map((s) => [{ label: `${ctx.t.bot.statusIcon[s]} ${label[s]}`, value: `${REPORT}:status:${s}` }]);
+}
+
+export async function startReport(ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const { agency } = await contactDuties(ctx);
+  const state = await agencyState(ctx, agency.id);
+  if (state.duties.length === 1) {
+    await askStatus(ctx, state.duties[0]!.code);
+    return;
+  }
+  await ctx.setFlow({ flow: "report", step: "duty", data: {} });
+  ctx.reply(
+    t.bot.report.pickDuty,
+    state.duties.map((d) => [
+      {
+        label: t.bot.report.dutyChoice(d.code, shortTitle(d.text, 40), t.bot.statusIcon[d.status] ?? ""),
+        value: `${REPORT}:duty:${d.code}`,
+      },
+    ]),
+  );
+}
+
+async function askStatus(ctx: Ctx, code: string): Promise<void> {
+  const { duties } = await contactDuties(ctx);
+  const duty = duties.find((d) => d.code === code)!;
+  await ctx.setFlow({ flow: "report", step: "status", data: { duty: code } });
+  ctx.reply(ctx.t.bot.report.pickStatus(duty.code, shortTitle(duty.text)), statusChoices(ctx));
+}
+
+async function afterStatus(ctx: Ctx, code: string, status: DutyStatus): Promise<void> {
+  const { t } = ctx;
+  if (status === "in_progress") {
+    await ctx.setFlow({ flow: "report", step: "percent", data: { duty: code, status } });
+    ctx.reply(t.bot.report.askPercent);
+    return;
+  }
+  const percent = status === "done" ? 100 : status === "not_started" ? 0 : null;
+  await ctx.setFlow({ flow: "report", step: "note", data: { duty: code, status, percent } });
+  if (status === "blocked") ctx.reply(t.bot.report.askDifficulty);
+  else ctx.reply(t.bot.report.askNote, [[{ label: t.bot.report.skipNote, value: `${REPORT}:note:skip` }]]);
+}
+
+async function finish(ctx: Ctx, state: FlowState, note: string | null): Promise<void> {
+  const { duties } = await contactDuties(ctx);
+  const duty = duties.find((d) => d.code === state.data.duty);
+  await ctx.endFlow();
+  if (!duty) {
+    ctx.reply(ctx.t.bot.staleChoice);
+    return;
+  }
+  await saveReport(ctx, duty, state.data.status as DutyStatus, (state.data.percent as number | null) ?? null, note);
+}
+
+/** One step of the guided report, from a button or typed text. */
+export async function continueReport(
+  ctx: Ctx,
+  state: FlowState,
+  input: { choice?: string; text?: string },
+): Promise<void> {
+  const { t } = ctx;
+  const choice = input.choice?.startsWith(`${REPORT}:`) ? input.choice.slice(REPORT.length + 1) : undefined;
+  const text = input.text?.trim();
+  if (input.choice !== undefined && choice === undefined) {
+    ctx.reply(t.bot.staleChoice);
+    return;
+  }
+  switch (state.step) {
+    case "duty": {
+      const { duties, target, allDutyCodes } = await contactDuties(ctx);
+      const code = choice?.startsWith("duty:")
+        ? choice.slice(5)
+        : text
+          ? resolveDutyRef(text, target, allDutyCodes)
+          : null;
+      const resolved = typeof code === "string" ? code : code?.ok ? code.code : null;
+      if (!resolved || !duties.some((d) => d.code === resolved)) {
+        ctx.reply(t.bot.report.badDuty(duties[0]?.code ?? ""));
+        return;
+      }
+      await askStatus(ctx, resolved);
+      return;
+    }
+    case "status": {
+      const picked = choice?.startsWith("status:") ? choice.slice(7) : text ? parseStatusWords(text) : null;
+      if (!picked || !(DUTY_STATUSES as readonly string[]).includes(picked)) {
+        ctx.reply(t.bot.report.badStatus, statusChoices(ctx));
+        return;
+      }
+      await afterStatus(ctx, String(state.data.duty), picked as DutyStatus);
+      return;
+    }
+    case "percent": {
+      const value = text && /^\d{1,2}\s*%?$/.test(text) ? Number.parseInt(text, 10) : NaN;
+      if (!(value >= 1 && value <= 99)) {
+        ctx.reply(t.bot.report.badPercent);
+        return;
+      }
+      await ctx.setFlow({ flow: "report", step: "note", data: { ...state.data, percent: value } });
+      ctx.reply(t.bot.report.askNote, [[{ label: t.bot.report.skipNote, value: `${REPORT}:note:skip` }]]);
+      return;
+    }
+    case "note": {
+      const blocked = state.data.status === "blocked";
+      if (choice === "note:skip" && !blocked) {
+        await finish(ctx, state, null);
+        return;
+      }
+      if (!text) {
+        ctx.reply(blocked ? t.bot.report.askDifficulty : t.bot.report.askNote);
+        return;
+      }
+      if (text.length > MAX_NOTE_LENGTH) {
+        ctx.reply(t.bot.report.errors["report.note_too_long"]!("", text.length));
+        return;
+      }
+      await finish(ctx, state, text);
+      return;
+    }
+    default:
+      await ctx.endFlow();
+      ctx.reply(t.bot.staleChoice);
+  }
+}
+
+export async function figures(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const plan = planOf(ctx);
+  const { person, agency } = memberOf(ctx);
+  const [code, value] = splitFirst(args);
+  const indicators = await ctx.deps.db.indicator.findMany({
+    where: { planId: plan.id, withdrawn: false },
+    orderBy: { sortOrder: "asc" },
+  });
+  const codes = indicators.map((i) => i.code).join(", ");
+  if (!code || !value) {
+    ctx.reply(t.bot.figures.usage(codes));
+    return;
+  }
+  try {
+    const { figure, indicator } = await recordFigure(ctx.deps, {
+      plan,
+      person,
+      agency,
+      indicatorCode: code,
+      participants: value,
+    });
+    ctx.reply(
+      t.bot.figures.saved(
+        indicator.code,
+        indicator.name,
+        figure.participants,
+        Math.round((figure.participants / indicator.eligiblePopulation) * 10000) / 100,
+        indicator.targetParticipants,
+        indicator.targetRatePercent,
+        at(figure.createdAt),
+      ),
+    );
+  } catch (error) {
+    const code2 = (error as { code?: string }).code;
+    if (code2 === "indicator.unknown") ctx.reply(t.bot.figures.unknown(code, codes));
+    else if (code2 === "indicator.bad_number") ctx.reply(t.bot.figures.badNumber(value));
+    else if (code2 === "indicator.not_allowed") ctx.reply(t.bot.figures.notAllowed);
+    else throw error;
+  }
+}

@@ -1,0 +1,44 @@
+import type { DutyRefTarget } from "../../domain/duty-ref.ts";
+import type { Agency, Duty } from "../../generated/prisma/client.ts";
+import { dutiesOf, dutyOwnerCode } from "../../services/plan-service.ts";
+import { loadPlanStatus, type AgencyState } from "../../services/status-service.ts";
+import { memberOf, planOf, type Ctx } from "../context.ts";
+
+export interface AgencyDuties {
+  agency: Agency;
+  duties: Duty[];
+  target: DutyRefTarget;
+  allDutyCodes: string[];
+}
+
+/** The contact's agency and the duties it reports on (its group's, for a commune). */
+export async function contactDuties(ctx: Ctx): Promise<AgencyDuties> {
+  const { agency } = memberOf(ctx);
+  if (!agency) throw new Error("contact without agency");
+  const plan = planOf(ctx);
+  const [duties, ownerCode, all] = await Promise.all([
+    dutiesOf(ctx.deps.db, agency),
+    dutyOwnerCode(ctx.deps.db, agency),
+    ctx.deps.db.duty.findMany({ where: { agency: { planId: plan.id }, withdrawn: false }, select: { code: true } }),
+  ]);
+  return {
+    agency,
+    duties,
+    target: { agencyCode: ownerCode, duties },
+    allDutyCodes: all.map((d) => d.code),
+  };
+}
+
+export async function agencyState(ctx: Ctx, agencyId: number): Promise<AgencyState> {
+  const status = await loadPlanStatus(ctx.deps.db, planOf(ctx));
+  const state = status.agencies.find((a) => a.agency.id === agencyId);
+  if (!state) throw new Error(`agency ${agencyId} not in the active plan`);
+  return state;
+}
+
+/** First word and the rest, as commands take them ("/giaiquyet 3 Đã xử lý"). */
+export function splitFirst(args: string): [string, string] {
+  const trimmed = args.trim();
+  const space = trimmed.search(/\s/);
+  return space === -1 ? [trimmed, ""] : [trimmed.slice(0, space), trimmed.slice(space + 1).trim()];
+}

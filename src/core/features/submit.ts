@@ -1,0 +1,156 @@
+import { AppError } from "../../errors.ts";
+import { agencyContacts } from "../../services/contact-service.ts";
+import { findAgency } from "../../services/plan-service.ts";
+import { reopenSubmission, submitReport } from "../../services/submission-service.ts";
+import { parseDayMonth } from "../../time.ts";
+import { memberOf, planOf, type Ctx } from "../context.ts";
+import type { FlowState } from "../conversation.ts";
+import type { IncomingAttachment } from "../types.ts";
+import { agencyLabel, at, dutyList } from "../views.ts";
+import { agencyState, splitFirst } from "./shared.ts";
+
+const SUBMIT = "submit";
+
+interface SubmitData {
+  documentNumber: string | null;
+  documentDate: string | null;
+  attachment: IncomingAttachment | null;
+}
+
+/** `/nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy]`, in either order. */
+function parseSubmitArgs(args: string, year: number): SubmitData | "bad_args" | "bad_date" {
+  let documentNumber: string | null = null;
+  let documentDate: string | null = null;
+  for (const token of args.split(/\s+/).filter(Boolean)) {
+    if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$/.test(token)) {
+      if (documentDate) return "bad_args";
+      documentDate = parseDayMonth(token, year);
+      if (!documentDate) return "bad_date";
+    } else if (!documentNumber && token.length <= 60) {
+      documentNumber = token;
+    } else {
+      return "bad_args";
+    }
+  }
+  return { documentNumber, documentDate, attachment: null };
+}
+
+export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingAttachment): Promise<void> {
+  const { t } = ctx;
+  const plan = planOf(ctx);
+  const { agency } = memberOf(ctx);
+  if (!agency) throw new Error("contact without agency");
+  const parsed = parseSubmitArgs(args, plan.year);
+  if (parsed === "bad_args" || parsed === "bad_date") {
+    ctx.reply(parsed === "bad_date" ? `${t.bot.submit.badDate}\n${t.bot.submit.badArgs}` : t.bot.submit.badArgs);
+    return;
+  }
+  const data: SubmitData = { ...parsed, attachment: attachment ?? null };
+  await ctx.setFlow({ flow: "submit", step: "confirm", data: { ...data } });
+  const state = await agencyState(ctx, agency.id);
+  const doc = t.bot.submit.docLabel(data.documentNumber, data.documentDate) || null;
+  ctx.reply(
+    t.bot.submit.preview(
+      agencyLabel(t, agency),
+      dutyList(t, state.duties),
+      doc,
+      state.duties.filter((d) => d.status !== "done").length,
+    ),
+    [
+      [{ label: t.bot.submit.confirm, value: `${SUBMIT}:confirm` }],
+      [{ label: t.bot.submit.cancel, value: `${SUBMIT}:cancel` }],
+    ],
+  );
+}
+
+export async function continueSubmit(
+  ctx: Ctx,
+  state: FlowState,
+  input: { choice?: string; text?: string; attachment?: IncomingAttachment },
+): Promise<void> {
+  const { t } = ctx;
+  const data = state.data as unknown as SubmitData;
+  if (input.attachment) {
+    await ctx.setFlow({ ...state, data: { ...data, attachment: input.attachment } });
+    ctx.reply(t.bot.submit.attachmentNoted(input.attachment.name), [
+      [{ label: t.bot.submit.confirm, value: `${SUBMIT}:confirm` }],
+      [{ label: t.bot.submit.cancel, value: `${SUBMIT}:cancel` }],
+    ]);
+    return;
+  }
+  if (input.choice === `${SUBMIT}:cancel`) {
+    await ctx.endFlow();
+    ctx.reply(t.bot.cancelled);
+    return;
+  }
+  if (input.choice !== `${SUBMIT}:confirm`) {
+    ctx.reply(input.choice ? t.bot.staleChoice : t.bot.flowReminder, [
+      [{ label: t.bot.submit.confirm, value: `${SUBMIT}:confirm` }],
+      [{ label: t.bot.submit.cancel, value: `${SUBMIT}:cancel` }],
+    ]);
+    return;
+  }
+  const plan = planOf(ctx);
+  const { person, agency } = memberOf(ctx);
+  if (!agency) throw new Error("contact without agency");
+  await ctx.endFlow();
+  const submission = await submitReport(ctx.deps, {
+    plan,
+    person,
+    agency,
+    documentNumber: data.documentNumber,
+    documentDate: data.documentDate,
+    attachment: data.attachment ? { ...data.attachment, platform: ctx.event.from.platform } : null,
+  });
+  const done = submission.items.filter((i) => i.status === "done").length;
+  await ctx.notifyCoordinators((tc) => ({
+    text: tc.bot.submit.received(
+      `${agency.code} ${agencyLabel(tc, agency)}`,
+      person.displayName,
+      at(submission.submittedAt),
+      submission.onTime,
+      done,
+      submission.items.length,
+      tc.bot.submit.docLabel(submission.documentNumber, submission.documentDate) || null,
+      submission.attachmentName,
+    ),
+  }));
+  ctx.reply(
+    t.bot.submit.done(
+      agencyLabel(t, agency),
+      at(submission.submittedAt),
+      submission.onTime,
+      t.bot.submit.docLabel(submission.documentNumber, submission.documentDate) || null,
+      submission.attachmentName,
+    ),
+  );
+}
+
+/** A coordinator sends a submission back with a comment; the agency counts as not submitted again. */
+export async function reopen(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const [query, comment] = splitFirst(args);
+  if (!query || !comment) {
+    ctx.reply(t.bot.submit.reopenUsage);
+    return;
+  }
+  if (comment.length > 2000) {
+    ctx.reply(t.bot.difficulty.tooLong);
+    return;
+  }
+  const plan = planOf(ctx);
+  const agency = await findAgency(ctx.deps.db, plan.id, query);
+  try {
+    await reopenSubmission(ctx.deps, { agency, by: memberOf(ctx).person, comment });
+  } catch (error) {
+    if (error instanceof AppError && error.code === "submission.none") {
+      ctx.reply(t.bot.submit.none(agencyLabel(t, agency)));
+      return;
+    }
+    throw error;
+  }
+  await ctx.notify(await agencyContacts(ctx.deps.db, agency.id), "notification", (tc) => ({
+    text: tc.bot.submit.reopenedNotice(agencyLabel(tc, agency), comment),
+  }));
+  ctx.reply(t.bot.submit.reopened(agencyLabel(t, agency)));
+}

@@ -1,0 +1,68 @@
+import { daysLeft } from "../domain/deadline.ts";
+import { shortTitle } from "../domain/short-title.ts";
+import type { Agency, Plan } from "../generated/prisma/client.ts";
+import type { Messages } from "../i18n/index.ts";
+import type { AgencyState, DutyState } from "../services/status-service.ts";
+import { formatDateTimeVi } from "../time.ts";
+import type { OutgoingMessage } from "./types.ts";
+
+/** Members are communes: "UBND Phường Bình Phước". */
+export function agencyLabel(t: Messages, agency: Pick<Agency, "name" | "parentId">): string {
+  return agency.parentId === null ? agency.name : t.bot.memberName(agency.name);
+}
+
+export function daysLeftText(t: Messages, plan: Plan, now: Date): string {
+  return t.bot.daysLeft(daysLeft(plan.reportDeadline, now));
+}
+
+export function at(instant: Date): string {
+  return formatDateTimeVi(instant);
+}
+
+/** An example one-line report using the agency's own first open duty, so it can be copied as is. */
+export function reportExample(t: Messages, duties: readonly Pick<DutyState, "code" | "status">[]): string {
+  const duty = duties.find((d) => d.status !== "done") ?? duties[0];
+  return t.bot.report.example(duty?.code ?? "IV.1.a");
+}
+
+export function dutyList(t: Messages, duties: readonly DutyState[]): string {
+  return duties
+    .map((d) =>
+      t.bot.duties.line(
+        t.bot.statusIcon[d.status] ?? "",
+        d.code,
+        shortTitle(d.text),
+        t.bot.statusLabel[d.status] ?? d.status,
+        d.percent,
+        d.updatedAt ? at(d.updatedAt) : null,
+      ),
+    )
+    .join("\n");
+}
+
+export const START_REPORT = "start:report";
+export const START_SUBMIT = "start:submit";
+
+/** What a contact receives when reminded, whether by the schedule or by a coordinator's /nhac. */
+export function reminderMessage(t: Messages, plan: Plan, state: AgencyState, now: Date): OutgoingMessage {
+  const open = state.duties.filter((d) => d.status !== "done");
+  const lines = open
+    .map((d) => t.bot.reminder.line(d.code, shortTitle(d.text), t.bot.statusLabel[d.status] ?? d.status))
+    .join("\n");
+  return {
+    text: t.bot.reminder.text(
+      agencyLabel(t, state.agency),
+      state.agency.requested,
+      plan.reportDeadline,
+      daysLeftText(t, plan, now),
+      lines,
+      reportExample(t, state.duties),
+    ),
+    choices: [
+      [
+        { label: t.bot.reminder.reportNow, value: START_REPORT },
+        { label: t.bot.reminder.submitNow, value: START_SUBMIT },
+      ],
+    ],
+  };
+}

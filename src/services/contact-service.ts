@@ -1,0 +1,55 @@
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db.ts";
+import { AppError } from "../errors.ts";
+import type { Agency, Identity, Person } from "../generated/prisma/client.ts";
+
+export type PersonWithIdentities = Person & { identities: Identity[]; agency: Agency | null };
+
+export async function listContacts(db: Db, planId: number, agency: Agency | null): Promise<PersonWithIdentities[]> {
+  return db.person.findMany({
+    where: agency ? { agencyId: agency.id } : { OR: [{ agency: { planId } }, { role: { not: "contact" } }] },
+    include: { identities: true, agency: true },
+    orderBy: [{ agencyId: "asc" }, { id: "asc" }],
+  });
+}
+
+/** A staff change: the person can no longer act, but everything they reported stays. */
+export async function deactivateContact(deps: { db: Db; clock: Clock }, id: number): Promise<Person> {
+  const person = await deps.db.person.findUnique({ where: { id } });
+  if (!person || person.role === "admin") throw new AppError("contact.unknown", { id });
+  if (!person.active) return person;
+  return deps.db.person.update({ where: { id }, data: { active: false, deactivatedAt: deps.clock.now() } });
+}
+
+/** Active people of a role or agency, for notifications. */
+export async function coordinators(db: Db): Promise<Person[]> {
+  return db.person.findMany({ where: { role: { in: ["coordinator"] }, active: true } });
+}
+
+export async function agencyContacts(db: Db, agencyId: number): Promise<Person[]> {
+  return db.person.findMany({ where: { agencyId, role: "contact", active: true } });
+}
+
+/** The built-in administrator of the local console: no invite, because whoever runs it owns the machine. */
+export async function ensureLocalAdmin(
+  deps: { db: Db; clock: Clock },
+  identity: { platform: string; userId: string; chatId: string; displayName: string },
+): Promise<Person> {
+  const existing = await deps.db.identity.findUnique({
+    where: { platform_userId: { platform: identity.platform, userId: identity.userId } },
+    include: { person: true },
+  });
+  if (existing?.person.role === "admin" && existing.person.active) return existing.person;
+  const now = deps.clock.now();
+  return deps.db.$transaction(async (tx) => {
+    const person = await tx.person.create({
+      data: { displayName: identity.displayName, role: "admin", createdAt: now },
+    });
+    await tx.identity.upsert({
+      where: { platform_userId: { platform: identity.platform, userId: identity.userId } },
+      create: { ...identity, personId: person.id, createdAt: now },
+      update: { personId: person.id, chatId: identity.chatId, displayName: identity.displayName },
+    });
+    return person;
+  });
+}

@@ -1,0 +1,175 @@
+import { createHash, randomInt } from "node:crypto";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db.ts";
+import { AppError } from "../errors.ts";
+import type { Agency, Person } from "../generated/prisma/client.ts";
+
+export type Role = "contact" | "coordinator" | "admin";
+export const ROLES: readonly Role[] = ["contact", "coordinator", "admin"];
+
+export interface PlatformIdentity {
+  platform: string;
+  userId: string;
+  chatId: string;
+  displayName: string;
+}
+
+// No 0/O, 1/I/L: codes are read aloud and retyped on phones.
+const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LENGTH = 10; // 31^10 ≈ 2^49.5
+const MAX_WRONG_PER_HOUR = 5;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+export function generateInviteCode(): string {
+  let code = "";
+  for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[randomInt(ALPHABET.length)];
+  return `${code.slice(0, 5)}-${code.slice(5)}`;
+}
+
+/** Case, spaces and dashes do not matter when a code is typed back. */
+export function normalizeInviteCode(code: string): string {
+  return code.toUpperCase().replace(/[\s\-_.]/g, "");
+}
+
+export function hashInviteCode(code: string): string {
+  return createHash("sha256").update(normalizeInviteCode(code)).digest("hex");
+}
+
+export interface CreatedInvite {
+  code: string;
+  agency: Agency | null;
+  role: Role;
+  expiresAt: Date;
+}
+
+export interface InviteDeps {
+  db: Db;
+  clock: Clock;
+  inviteTtlDays: number;
+}
+
+export async function createInvite(
+  deps: InviteDeps,
+  input: {
+    planId: number;
+    agency: Agency | null;
+    role: Role;
+    createdById?: number | null;
+    linkPersonId?: number | null;
+  },
+): Promise<CreatedInvite> {
+  if (input.role === "contact" && !input.agency) throw new AppError("invite.bad_role");
+  if (input.role !== "contact" && input.agency) throw new AppError("invite.bad_role");
+  if (input.agency && (await deps.db.agency.count({ where: { parentId: input.agency.id } })) > 0) {
+    throw new AppError("agency.is_group", { agency: input.agency.code });
+  }
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + deps.inviteTtlDays * DAY_MS);
+  const code = generateInviteCode();
+  await deps.db.invite.create({
+    data: {
+      codeHash: hashInviteCode(code),
+      planId: input.planId,
+      agencyId: input.agency?.id ?? null,
+      role: input.role,
+      linkPersonId: input.linkPersonId ?? null,
+      createdAt: now,
+      createdById: input.createdById ?? null,
+      expiresAt,
+    },
+  });
+  return { code, agency: input.agency, role: input.role, expiresAt };
+}
+
+/** One invite per member of a group (IV.9): the group itself has no contacts. */
+export async function createGroupInvites(
+  deps: InviteDeps,
+  input: { planId: number; group: Agency; createdById?: number | null },
+): Promise<CreatedInvite[]> {
+  const members = await deps.db.agency.findMany({
+    where: { parentId: input.group.id, withdrawn: false },
+    orderBy: [{ sortOrder: "asc" }, { code: "asc" }],
+  });
+  if (members.length === 0) throw new AppError("agency.not_group", { agency: input.group.code });
+  const result: CreatedInvite[] = [];
+  for (const agency of members) {
+    result.push(
+      await createInvite(deps, { planId: input.planId, agency, role: "contact", createdById: input.createdById }),
+    );
+  }
+  return result;
+}
+
+export async function revokeInvite(deps: InviteDeps, code: string): Promise<void> {
+  const invite = await deps.db.invite.findUnique({ where: { codeHash: hashInviteCode(code) } });
+  if (!invite) throw new AppError("invite.unknown");
+  if (invite.usedAt) throw new AppError("invite.used");
+  if (!invite.revokedAt) {
+    await deps.db.invite.update({ where: { id: invite.id }, data: { revokedAt: deps.clock.now() } });
+  }
+}
+
+export async function findPersonByIdentity(db: Db, platform: string, userId: string) {
+  const identity = await db.identity.findUnique({
+    where: { platform_userId: { platform, userId } },
+    include: { person: { include: { agency: true } } },
+  });
+  return identity;
+}
+
+/**
+ * Joins a platform identity with a code. Wrong codes are counted per identity, and past the limit
+ * codes are refused before they are even looked up, so guessing is not worth trying.
+ */
+export async function redeemInvite(deps: InviteDeps, identity: PlatformIdentity, code: string): Promise<Person> {
+  const { db, clock } = deps;
+  const now = clock.now();
+  const existing = await findPersonByIdentity(db, identity.platform, identity.userId);
+  if (existing?.person.active) throw new AppError("invite.already_joined");
+  const recentWrong = await db.joinAttempt.count({
+    where: { platform: identity.platform, userId: identity.userId, at: { gt: new Date(now.getTime() - HOUR_MS) } },
+  });
+  if (recentWrong >= MAX_WRONG_PER_HOUR) throw new AppError("invite.rate_limited");
+
+  const invite = await db.invite.findUnique({ where: { codeHash: hashInviteCode(code) } });
+  const problem: AppError | null = !invite
+    ? new AppError("invite.unknown")
+    : invite.revokedAt
+      ? new AppError("invite.revoked")
+      : invite.usedAt
+        ? new AppError("invite.used")
+        : invite.expiresAt <= now
+          ? new AppError("invite.expired")
+          : null;
+  if (problem || !invite) {
+    await db.joinAttempt.create({ data: { platform: identity.platform, userId: identity.userId, at: now } });
+    throw problem ?? new AppError("invite.unknown");
+  }
+
+  return db.$transaction(async (tx) => {
+    // Guarded update: of two people racing with one code, only one gets it.
+    const claimed = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: now } });
+    if (claimed.count === 0) throw new AppError("invite.used");
+    const person =
+      invite.linkPersonId !== null
+        ? await tx.person.findUniqueOrThrow({ where: { id: invite.linkPersonId } })
+        : await tx.person.create({
+            data: { displayName: identity.displayName, role: invite.role, agencyId: invite.agencyId, createdAt: now },
+          });
+    const identityData = {
+      personId: person.id,
+      chatId: identity.chatId,
+      displayName: identity.displayName,
+      unreachableAt: null,
+      unreachableReason: null,
+    };
+    await tx.identity.upsert({
+      where: { platform_userId: { platform: identity.platform, userId: identity.userId } },
+      create: { platform: identity.platform, userId: identity.userId, createdAt: now, ...identityData },
+      update: identityData,
+    });
+    await tx.invite.update({ where: { id: invite.id }, data: { usedByPersonId: person.id } });
+    return person;
+  });
+}

@@ -1,0 +1,114 @@
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db.ts";
+import type { DutyStatus } from "../domain/status.ts";
+import { AppError } from "../errors.ts";
+import type {
+  Agency,
+  Difficulty,
+  Duty,
+  DutyReport,
+  Indicator,
+  IndicatorFigure,
+  Person,
+  Plan,
+} from "../generated/prisma/client.ts";
+
+export interface ProgressDeps {
+  db: Db;
+  clock: Clock;
+}
+
+export interface ReportInput {
+  person: Person;
+  agency: Agency;
+  duty: Duty;
+  status: DutyStatus;
+  /** null keeps the percent last reported (a "vướng" reply says nothing about how far along it is). */
+  percent: number | null;
+  note: string | null;
+}
+
+export interface RecordedReport {
+  report: DutyReport;
+  difficulty: Difficulty | null;
+}
+
+/** Reports are append-only; a blocked report is also a difficulty for the coordinators. */
+export async function recordReport(deps: ProgressDeps, input: ReportInput): Promise<RecordedReport> {
+  const now = deps.clock.now();
+  return deps.db.$transaction(async (tx) => {
+    let percent = input.percent;
+    if (percent === null) {
+      const previous = await tx.dutyReport.findFirst({
+        where: { agencyId: input.agency.id, dutyId: input.duty.id },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      });
+      percent = previous?.percent ?? 0;
+    }
+    const report = await tx.dutyReport.create({
+      data: {
+        agencyId: input.agency.id,
+        dutyId: input.duty.id,
+        status: input.status,
+        percent: Math.round(percent),
+        note: input.note,
+        personId: input.person.id,
+        createdAt: now,
+      },
+    });
+    const difficulty =
+      input.status === "blocked"
+        ? await tx.difficulty.create({
+            data: {
+              agencyId: input.agency.id,
+              dutyId: input.duty.id,
+              text: input.note ?? "",
+              personId: input.person.id,
+              reportId: report.id,
+              createdAt: now,
+            },
+          })
+        : null;
+    return { report, difficulty };
+  });
+}
+
+/** Accepts "1.120.000", "1120000", "1 120 000" or "1,120,000"; never decimals. */
+export function parseParticipants(value: string): number | null {
+  const v = value.trim();
+  if (!/^\d{1,3}([.,\s]\d{3})*$/.test(v) && !/^\d+$/.test(v)) return null;
+  const n = Number(v.replace(/[.,\s]/g, ""));
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+export function mayReportFigures(plan: Plan, person: Person, agency: Agency | null): boolean {
+  if (person.role === "coordinator" || person.role === "admin") return true;
+  const allowed = plan.figureReporters.split(",").map((c) => c.trim());
+  return agency !== null && allowed.includes(agency.code);
+}
+
+export async function recordFigure(
+  deps: ProgressDeps,
+  input: { plan: Plan; person: Person; agency: Agency | null; indicatorCode: string; participants: string },
+): Promise<{ figure: IndicatorFigure; indicator: Indicator }> {
+  if (!mayReportFigures(input.plan, input.person, input.agency)) throw new AppError("indicator.not_allowed");
+  const code = input.indicatorCode.trim().toUpperCase();
+  const indicator = await deps.db.indicator.findFirst({
+    where: { planId: input.plan.id, withdrawn: false, OR: [{ code }, { code: `II.${code}` }] },
+  });
+  if (!indicator) throw new AppError("indicator.unknown", { code: input.indicatorCode });
+  const participants = parseParticipants(input.participants);
+  if (participants === null || participants > indicator.eligiblePopulation) {
+    throw new AppError("indicator.bad_number", { value: input.participants });
+  }
+  const figure = await deps.db.indicatorFigure.create({
+    data: {
+      indicatorId: indicator.id,
+      participants,
+      agencyId: input.agency?.id ?? null,
+      personId: input.person.id,
+      createdAt: deps.clock.now(),
+    },
+  });
+  return { figure, indicator };
+}

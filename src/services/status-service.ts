@@ -1,0 +1,187 @@
+import type { Db } from "../db.ts";
+import type { DutyStatus } from "../domain/status.ts";
+import type { Agency, Duty, Indicator, IndicatorFigure, Plan, Submission } from "../generated/prisma/client.ts";
+
+export interface DutyState {
+  dutyId: number;
+  code: string;
+  text: string;
+  status: DutyStatus;
+  percent: number;
+  note: string | null;
+  updatedAt: Date | null;
+}
+
+export interface AgencyState {
+  agency: Agency;
+  parentCode: string | null;
+  /** A group (IV.9) has members and no contacts of its own; its state is the roll-up of theirs. */
+  memberCount: number;
+  membersSubmitted: number;
+  duties: DutyState[];
+  submission: Submission | null;
+  submitted: boolean;
+  done: boolean;
+  contacts: number;
+  lastReportAt: Date | null;
+}
+
+export interface IndicatorState {
+  indicator: Indicator;
+  latest: IndicatorFigure | null;
+  latestRatePercent: number | null;
+}
+
+export interface PlanStatus {
+  plan: Plan;
+  agencies: AgencyState[];
+  indicators: IndicatorState[];
+}
+
+interface LatestReport {
+  status: string;
+  percent: number;
+  note: string | null;
+  createdAt: Date;
+  id: number;
+}
+
+const later = (a: LatestReport, b: LatestReport) =>
+  a.createdAt.getTime() !== b.createdAt.getTime() ? a.createdAt > b.createdAt : a.id > b.id;
+
+/** Everything a coordinator, the CLI or the reminder engine needs, in a handful of queries. */
+export async function loadPlanStatus(db: Db, plan: Plan): Promise<PlanStatus> {
+  const [agencies, duties, reports, submissions, contacts, indicators, figures] = await Promise.all([
+    db.agency.findMany({
+      where: { planId: plan.id, withdrawn: false },
+      orderBy: [{ sortOrder: "asc" }, { code: "asc" }],
+    }),
+    db.duty.findMany({ where: { agency: { planId: plan.id }, withdrawn: false }, orderBy: { sortOrder: "asc" } }),
+    db.dutyReport.findMany({
+      where: { agency: { planId: plan.id } },
+      select: { id: true, agencyId: true, dutyId: true, status: true, percent: true, note: true, createdAt: true },
+    }),
+    db.submission.findMany({
+      where: { agency: { planId: plan.id }, supersededAt: null, reopenedAt: null },
+      orderBy: { submittedAt: "asc" },
+    }),
+    db.person.groupBy({
+      by: ["agencyId"],
+      where: { role: "contact", active: true, agency: { planId: plan.id } },
+      _count: { _all: true },
+    }),
+    db.indicator.findMany({ where: { planId: plan.id, withdrawn: false }, orderBy: { sortOrder: "asc" } }),
+    db.indicatorFigure.findMany({
+      where: { indicator: { planId: plan.id } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+  ]);
+
+  const latest = new Map<string, LatestReport>();
+  const lastReportAt = new Map<number, Date>();
+  for (const r of reports) {
+    const key = `${r.agencyId}:${r.dutyId}`;
+    const current = latest.get(key);
+    if (!current || later(r, current)) latest.set(key, r);
+    const last = lastReportAt.get(r.agencyId);
+    if (!last || r.createdAt > last) lastReportAt.set(r.agencyId, r.createdAt);
+  }
+  const dutiesByAgency = new Map<number, Duty[]>();
+  for (const d of duties) dutiesByAgency.set(d.agencyId, [...(dutiesByAgency.get(d.agencyId) ?? []), d]);
+  const submissionByAgency = new Map(submissions.map((s) => [s.agencyId, s]));
+  const contactsByAgency = new Map(contacts.map((c) => [c.agencyId, c._count._all]));
+  const byId = new Map(agencies.map((a) => [a.id, a]));
+
+  const own = (agency: Agency): AgencyState => {
+    const dutyRows = dutiesByAgency.get(agency.parentId ?? agency.id) ?? [];
+    const states = dutyRows.map((d): DutyState => {
+      const r = latest.get(`${agency.id}:${d.id}`);
+      return {
+        dutyId: d.id,
+        code: d.code,
+        text: d.text,
+        status: (r?.status as DutyStatus | undefined) ?? "not_started",
+        percent: r?.percent ?? 0,
+        note: r?.note ?? null,
+        updatedAt: r?.createdAt ?? null,
+      };
+    });
+    const submission = submissionByAgency.get(agency.id) ?? null;
+    return {
+      agency,
+      parentCode: agency.parentId === null ? null : (byId.get(agency.parentId)?.code ?? null),
+      memberCount: 0,
+      membersSubmitted: 0,
+      duties: states,
+      submission,
+      submitted: submission !== null,
+      done: states.length > 0 && states.every((s) => s.status === "done"),
+      contacts: contactsByAgency.get(agency.id) ?? 0,
+      lastReportAt: lastReportAt.get(agency.id) ?? null,
+    };
+  };
+
+  const membersOf = new Map<number, AgencyState[]>();
+  const result: AgencyState[] = [];
+  for (const a of agencies) {
+    if (a.parentId === null) continue;
+    const state = own(a);
+    membersOf.set(a.parentId, [...(membersOf.get(a.parentId) ?? []), state]);
+  }
+  for (const a of agencies) {
+    if (a.parentId !== null) continue;
+    const members = membersOf.get(a.id);
+    result.push(members ? rollUp(own(a), members) : own(a));
+    for (const m of members ?? []) result.push(m);
+  }
+
+  const latestFigure = new Map<number, IndicatorFigure>();
+  for (const f of figures) latestFigure.set(f.indicatorId, f);
+  return {
+    plan,
+    agencies: result,
+    indicators: indicators.map((indicator) => {
+      const f = latestFigure.get(indicator.id) ?? null;
+      return {
+        indicator,
+        latest: f,
+        latestRatePercent: f ? Math.round((f.participants / indicator.eligiblePopulation) * 10000) / 100 : null,
+      };
+    }),
+  };
+}
+
+/** A group's duty is done when every member's is; blocked when any member is blocked. */
+function rollUp(group: AgencyState, members: AgencyState[]): AgencyState {
+  const duties = group.duties.map((duty): DutyState => {
+    const rows = members.map((m) => m.duties.find((d) => d.dutyId === duty.dutyId)!).filter(Boolean);
+    const statuses = new Set(rows.map((r) => r.status));
+    const status: DutyStatus =
+      rows.length > 0 && statuses.size === 1
+        ? rows[0]!.status
+        : statuses.has("blocked")
+          ? "blocked"
+          : statuses.size === 0
+            ? "not_started"
+            : "in_progress";
+    const updated = rows.map((r) => r.updatedAt).filter((d): d is Date => d !== null);
+    return {
+      ...duty,
+      status,
+      percent: rows.length ? Math.round(rows.reduce((sum, r) => sum + r.percent, 0) / rows.length) : 0,
+      note: null,
+      updatedAt: updated.length ? new Date(Math.max(...updated.map((d) => d.getTime()))) : null,
+    };
+  });
+  const membersSubmitted = members.filter((m) => m.submitted).length;
+  const lastReports = members.map((m) => m.lastReportAt).filter((d): d is Date => d !== null);
+  return {
+    ...group,
+    memberCount: members.length,
+    membersSubmitted,
+    duties,
+    submitted: membersSubmitted === members.length,
+    done: members.every((m) => m.done),
+    lastReportAt: lastReports.length ? new Date(Math.max(...lastReports.map((d) => d.getTime()))) : null,
+  };
+}
