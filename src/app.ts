@@ -3,19 +3,26 @@ import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
 import type { BotCore, Notifier } from "./core/types.ts";
 import { createDb, migrateDatabase, type Db } from "./db.ts";
-import { createDirectNotifier } from "./delivery/direct-notifier.ts";
 import type { Deliverer } from "./delivery/types.ts";
 import type { Logger } from "./logger.ts";
-import { ensureBundledPlan } from "./plan/bundle.ts";
+import { ensureBundledCalendar, ensureBundledPlan } from "./plan/bundle.ts";
+import { createReminderEngine, type ReminderEngine } from "./reminders/engine.ts";
+import { createOutboxNotifier } from "./reminders/outbox.ts";
 
 export interface App {
   db: Db;
   core: BotCore;
   notifier: Notifier;
+  reminders: ReminderEngine;
+  /** Sends whatever the outbox has due now (the core's notifications right after an event). */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Migrates, seeds an empty database with the bundled plan, and wires the core to a deliverer. */
+/**
+ * Migrates, seeds an empty database with the bundled plan and calendar, and wires the core so
+ * that every push (notifications, nudges, reminders, digests) goes through the durable outbox.
+ */
 export async function createApp(deps: {
   config: Config;
   logger: Logger;
@@ -26,7 +33,20 @@ export async function createApp(deps: {
   await migrateDatabase(config.databaseUrl);
   const db = createDb(config.databaseUrl);
   await ensureBundledPlan(db, logger);
-  const notifier = createDirectNotifier({ db, deliverer: deps.deliverer, logger });
+  await ensureBundledCalendar(db, logger);
+  const reminders = createReminderEngine({ db, clock, deliverer: deps.deliverer, logger });
+
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    // One send pass at a time within a process; the outbox's claims guard against other processes.
+    flushing = flushing
+      .then(async () => {
+        await reminders.send(clock.now());
+      })
+      .catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
+    return flushing;
+  };
+  const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
   const core = createBotCore({
     db,
     clock,
@@ -36,7 +56,17 @@ export async function createApp(deps: {
     defaultLocale: config.defaultLocale,
     inviteLink: inviteLinkFor(config),
   });
-  return { db, core, notifier, close: () => db.$disconnect() };
+  return {
+    db,
+    core,
+    notifier,
+    reminders,
+    flush,
+    close: async () => {
+      await flushing;
+      await db.$disconnect();
+    },
+  };
 }
 
 /** Telegram deep links carry the code as the /start payload; other platforms have no link. */

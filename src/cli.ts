@@ -19,7 +19,10 @@ import { deactivateContact, listContacts } from "./services/contact-service.ts";
 import { createGroupInvites, createInvite, revokeInvite, type CreatedInvite } from "./services/invite-service.ts";
 import { findAgency, getActivePlan } from "./services/plan-service.ts";
 import { loadPlanStatus } from "./services/status-service.ts";
-import { toIsoLocal } from "./time.ts";
+import { parseIsoInstant, toIsoLocal } from "./time.ts";
+import { CalendarCsvError, parseCalendarCsv } from "./reminders/calendar.ts";
+import { importCalendar } from "./reminders/calendar-store.ts";
+import type { ReminderEntry, TickResult } from "./reminders/engine.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -264,6 +267,34 @@ const commands: Record<string, Handler> = {
     );
   },
 
+  "reminders plan": async (ctx, _args, options) => {
+    const now = parseNow(options.now);
+    const { reminders } = await ctx.app();
+    const result = await reminders.plan(now, { dryRun: true });
+    print(ctx, { now: toIsoLocal(now), ...result, sent: [] }, summarizeTick({ ...result, sent: [] }));
+  },
+
+  "reminders run": async (ctx, _args, options) => {
+    const now = parseNow(options.now);
+    const { reminders } = await ctx.app();
+    const result = await reminders.tick(now);
+    print(ctx, { now: toIsoLocal(now), ...result }, summarizeTick(result));
+  },
+
+  "calendar import": async (ctx, [file]) => {
+    const text = readInputFile(file, m.cli.csvFileArgument);
+    let entries;
+    try {
+      entries = parseCalendarCsv(text);
+    } catch (error) {
+      if (error instanceof CalendarCsvError) throw new CliError(m.cli.calendarBadCsv(error.line));
+      throw error;
+    }
+    const { db } = await ctx.app();
+    const summary = await importCalendar(db, entries);
+    print(ctx, summary, m.cli.calendarImported(summary.added, summary.updated, summary.unchanged));
+  },
+
   chat: async (ctx, _args, options) => {
     const user = typeof options.user === "string" ? options.user.trim() : "";
     if (!user) throw new CliError(m.cli.missingArgument("--user ID"));
@@ -271,6 +302,23 @@ const commands: Record<string, Handler> = {
     await startChat(ctx, { platform: "console", userId: user, chatId: user, displayName: name });
   },
 };
+
+function parseNow(value: string | boolean | undefined): Date {
+  if (value === undefined) return systemClock.now();
+  const parsed = typeof value === "string" ? parseIsoInstant(value) : null;
+  if (!parsed) throw new CliError(m.cli.badNow);
+  return parsed;
+}
+
+function summarizeTick(result: TickResult): string {
+  const line = (e: ReminderEntry) =>
+    `  ${e.point}\t${e.agency ?? "-"}\t${e.contactName ?? "-"}${e.reason ? `\t${e.reason}` : ""}`;
+  return [
+    m.cli.tickCounts(result.due.length, result.sent.length, result.skipped.length),
+    ...result.sent.map(line),
+    ...result.skipped.map(line),
+  ].join("\n");
+}
 
 const OPTIONS = {
   json: { type: "boolean" },

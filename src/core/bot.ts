@@ -7,6 +7,7 @@ import { Ctx, type BotDeps, type Member } from "./context.ts";
 import * as coord from "./features/coordinator.ts";
 import * as difficulty from "./features/difficulty.ts";
 import { join, link, looksLikeInviteCode } from "./features/join.ts";
+import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
 import type { BotCore, IncomingEvent, OutgoingMessage } from "./types.ts";
@@ -46,6 +47,8 @@ const COMMANDS: CommandSpec[] = [
   { names: ["dsvuongmac", "issues"], roles: COORDINATOR, run: (ctx) => difficulty.listOpen(ctx) },
   { names: ["giaiquyet", "resolve"], roles: COORDINATOR, run: (ctx, args) => difficulty.resolve(ctx, args) },
   { names: ["molai", "reopen"], roles: COORDINATOR, run: (ctx, args) => submit.reopen(ctx, args) },
+  { names: ["tamdung", "pause"], roles: COORDINATOR, run: (ctx, args) => pause(ctx, args) },
+  { names: ["tieptuc", "resume"], roles: COORDINATOR, run: (ctx, args) => resume(ctx, args) },
   { names: ["ngonngu", "language", "lang"], roles: EVERYONE, run: (ctx, args) => setLanguage(ctx, args) },
   { names: ["lienket", "link"], roles: EVERYONE, run: (ctx) => link(ctx) },
   { names: ["huy", "cancel"], roles: EVERYONE, run: (ctx) => cancel(ctx) },
@@ -127,14 +130,17 @@ export function createBotCore(deps: BotDeps, extraCommands: readonly ExtraComman
   async function loadMember(event: IncomingEvent): Promise<Member | null> {
     const identity = await findPersonByIdentity(deps.db, event.from.platform, event.from.userId);
     if (!identity) return null;
-    // Chats move (a person starts a DM after first writing in a group); keep the address current.
-    if (identity.chatId !== event.from.chatId || identity.displayName !== event.from.displayName) {
-      await deps.db.identity.update({
-        where: { id: identity.id },
-        data: { chatId: event.from.chatId, displayName: event.from.displayName },
-      });
-    }
-    const { person, ...rest } = identity;
+    // Chats move (a person opens a DM after first writing in a group), and pushes should follow the
+    // account the person uses now; a message from an account also proves it is reachable again.
+    const seen = {
+      chatId: event.from.chatId,
+      displayName: event.from.displayName,
+      lastSeenAt: deps.clock.now(),
+      unreachableAt: null,
+      unreachableReason: null,
+    };
+    await deps.db.identity.update({ where: { id: identity.id }, data: seen });
+    const { person, ...rest } = { ...identity, ...seen };
     return { identity: rest, person, agency: person.agency };
   }
 

@@ -1,4 +1,448 @@
-import { vi, type Messages } from "./vi.ts";
+import { formatInteger, formatPercent } from "../format.ts";
+import { formatDateVi, type LocalDate } from "../time.ts";
+import type { Messages } from "./vi.ts";
 
-// Placeholder until the English catalogue is written: same structure as vi.
-export const en: Messages = { ...vi, locale: "en" };
+// The English catalogue: mirrors vi.ts key for key. Agency names, duty codes and plan titles are data
+// and stay untranslated; command names stay Vietnamese-first, with the English alias shown in help.
+
+const num = (n: number) => formatInteger(n, ",");
+const pct = (n: number) => formatPercent(n, ".", ",");
+const date = (d: LocalDate) => formatDateVi(d);
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+export const en: Messages = {
+  locale: "en",
+  num,
+  pct,
+  date,
+  deadline: (d: LocalDate) => `before ${date(d)}`,
+
+  planErrors: {
+    "plan.empty": "The plan file is empty.",
+    "plan.no_title": 'No "KẾ HOẠCH" line with a plan title was found: this file does not look like a plan.',
+    "plan.no_section_iv": 'Section "IV." (implementation) was not found: there are no agencies to follow up.',
+    "plan.no_agency": 'Section "IV." has no numbered agencies (1., 2., ...).',
+    "plan.bad_target":
+      "A target in section II is missing its rate (%) or its two head counts (for example 1.115.590 người).",
+    "plan.no_deadline": 'No reporting deadline ("trước ngày dd/mm") was found in the "Trên đây là..." paragraph.',
+  } as Record<string, string>,
+  atLine: (line: number) => ` (line ${line})`,
+  warningReason: (reason: string) => `warning: ${reason}`,
+
+  cli: {
+    usage: [
+      "Usage: npm run --silent cli -- <command> [options]",
+      "  plan parse FILE [--json]             read a plan document without saving anything",
+      "  plan import FILE [--json]            load a plan into the database and make it the active plan",
+      "  agencies add-members --group CODE FILE.csv [--json]",
+      "  invite create --agency CODE [--role contact|coordinator] [--json]",
+      "  invite create --role coordinator [--json]",
+      "  invite create --group CODE [--xlsx FILE] [--json]",
+      "  invite revoke CODE",
+      "  contacts list [--agency CODE] [--json]",
+      "  contacts deactivate ID",
+      "  status [--json]",
+      "  chat --user ID [--name NAME]",
+      "  reminders plan --now ISO [--json]",
+      "  reminders run --now ISO [--json]",
+      "  calendar import FILE.csv [--json]",
+    ].join("\n"),
+    unknownCommand: (cmd: string) =>
+      `Unknown command: "${cmd}". Run "npm run --silent cli -- help" to see the commands.`,
+    missingArgument: (what: string) => `Missing ${what}.`,
+    fileMissing: (path: string) => `Cannot read file "${path}": the file does not exist.`,
+    fileUnreadable: (path: string) => `Cannot read file "${path}".`,
+    badOption: (detail: string) => `Invalid option: ${detail}`,
+    planParsed: (title: string, agencies: number, duties: number, indicators: number, deadline: LocalDate) =>
+      `Plan: ${title}\n${plural(agencies, "agency", "agencies")}, ${plural(duties, "duty", "duties")}, ${plural(indicators, "target", "targets")}; reports due before ${date(deadline)}.`,
+    planImported: (created: boolean, changed: number) =>
+      created
+        ? "Loaded the new plan and made it the active plan."
+        : changed === 0
+          ? "The plan is already loaded; nothing changed."
+          : `Updated the plan (${plural(changed, "change", "changes")}).`,
+    warnings: (n: number) => `${plural(n, "line", "lines")} could not be read (skipped; details below):`,
+    membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
+      `Group ${group}: ${added} added, ${updated} updated, ${unchanged} unchanged.`,
+    membersBadCsv: (line: number) =>
+      `Invalid CSV file at line ${line}: a header row is required with the columns "ma" (unit code, digits only) and "ten" (unit name), each code once.`,
+    configInvalid: (detail: string) => `Invalid environment configuration: ${detail}`,
+    failed: (detail: string) => `Error: ${detail}`,
+    planFileArgument: "the plan file path",
+    csvFileArgument: "the CSV file path",
+    badRole: '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
+    inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
+      `Invite code ${code} for ${agency ?? "a coordinator"}, expires ${expiresAt}.`,
+    noContacts: "No one has joined yet.",
+    badNow: "--now must be an ISO 8601 instant, e.g. 2026-12-14T08:00 (Vietnam time) or 2026-12-14T08:00+07:00.",
+    tickCounts: (due: number, sent: number, skipped: number) => `Due: ${due}, sent: ${sent}, skipped: ${skipped}`,
+    calendarBadCsv: (line: number | null) =>
+      `Invalid calendar file${line ? ` at line ${line}` : ""}: it needs the columns date (YYYY-MM-DD), kind (holiday, day_off or makeup_workday) and name.`,
+    calendarImported: (added: number, updated: number, unchanged: number) =>
+      `Calendar: ${added} added, ${updated} updated, ${unchanged} unchanged.`,
+    inactive: "deactivated",
+    localAdminName: "Administrator (this machine)",
+    chatBanner: "Nhắc Việc: local chat as administrator. Type /help to see the commands, Ctrl+D to exit.",
+    errors: {
+      "invite.unknown": "There is no such invite code.",
+      "invite.used": "This invite code has already been used and cannot be revoked.",
+      "invite.bad_role": '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
+      "agency.is_group":
+        "This agency is a group (for example the commune People's Committees): use --group CODE to create a code for each unit.",
+      "agency.not_group": "This agency has no member units: use --agency CODE.",
+      "calendar.bad_csv": "The holiday calendar file is invalid.",
+    } as Record<string, string | undefined>,
+  },
+
+  bot: {
+    statusLabel: {
+      not_started: "Not started",
+      in_progress: "In progress",
+      blocked: "Blocked",
+      done: "Done",
+    } as Record<string, string>,
+    statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
+    daysLeft: (n: number) =>
+      n > 1 ? `${n} days left` : n === 1 ? "today is the last day" : `${plural(1 - n, "day", "days")} overdue`,
+    memberName: (name: string) => `People's Committee of ${name}`,
+    roleName: { contact: "contact", coordinator: "coordinator", admin: "administrator" } as Record<string, string>,
+
+    notJoined:
+      "Hello! Nhắc Việc helps agencies follow up and report on their duties under the provincial plan.\n" +
+      "To join, type /start followed by the invite code issued by the Department of Home Affairs, for example: /start ABCDE-FGHJK\n" +
+      "If you do not have an invite code, please contact the Department of Home Affairs.",
+    deactivated:
+      "Your contact account has been deactivated. To join again, please ask the Department of Home Affairs for a new invite code.",
+    welcomeContact: (person: string, agency: string, requested: boolean, duties: number, deadline: LocalDate) =>
+      `Hello ${person}! You have joined Nhắc Việc as the contact for ${agency}.\n` +
+      `The plan ${requested ? "requests" : "assigns"} ${agency} ${plural(duties, "duty", "duties")}; please report results before ${date(deadline)}.\n` +
+      "Type /duties to see your duties, /report to report progress, /help to see all commands.",
+    welcomeCoordinator: (person: string) =>
+      `Hello ${person}! You have joined Nhắc Việc as a coordinator. Type /status to see the overall situation, /help to see the commands.`,
+    linked: (person: string) =>
+      `This account is now linked to ${person}. You can use Nhắc Việc here just as elsewhere.`,
+    joinErrors: {
+      "invite.unknown": "The invite code is incorrect. Please check it, for example: /start ABCDE-FGHJK",
+      "invite.used":
+        "This invite code has already been used. Each code works only once; please ask the Department of Home Affairs for a new one.",
+      "invite.expired": "This invite code has expired. Please ask the Department of Home Affairs for a new one.",
+      "invite.revoked": "This invite code has been revoked. Please contact the Department of Home Affairs.",
+      "invite.rate_limited":
+        "You have entered a wrong invite code more than 5 times within an hour. Please try again in an hour.",
+      "invite.already_joined": "You have already joined Nhắc Việc. Type /help to see the commands.",
+    } as Record<string, string>,
+    unknownCommand: (cmd: string) => `There is no /${cmd} command. Type /help to see the commands available to you.`,
+    notAllowed: (cmd: string) =>
+      `The /${cmd} command is not available for your role. Type /help to see the commands available to you.`,
+    notUnderstood: (example: string) =>
+      `Sorry, I did not understand this message. For a quick report, type one line, for example:\n${example}\nOr type /report for step-by-step guidance, /help to see the commands.`,
+    notUnderstoodCoordinator:
+      "Sorry, I did not understand this message. Type /help to see the commands, for example /status.",
+    staleChoice: "This choice is no longer valid. Type /help to see the commands.",
+    cancelled: "Cancelled. Nothing was recorded.",
+    nothingToCancel: "There is nothing in progress to cancel.",
+    internalError: "Sorry, a system error occurred; your message was not recorded. Please try again in a few minutes.",
+    flowReminder: "You have a report in progress. Answer the question above or type /cancel to cancel.",
+    languageSet: "Switched to English.",
+    languageUsage: "Usage: /language vi or /language en",
+    linkCode: (code: string, days: number) =>
+      `Link code: ${code}\nOpen Nhắc Việc on the other platform and type /start ${code} within ${plural(days, "day", "days")}. The code works only once.`,
+
+    help: {
+      header: (role: string) => `Your commands (${role}):`,
+      commands: {
+        nhiemvu: "/duties (/nhiemvu): your agency's duties, progress and days left",
+        baocao: "/report (/baocao): report progress step by step (duty, status, percentage, note)",
+        nopbaocao: "/submit (/nopbaocao) [DOCUMENT_NO] [dd/mm/yyyy]: submit your agency's official report",
+        vuongmac: "/issue (/vuongmac) TEXT: report a difficulty, obstacle or proposal",
+        chitieu:
+          "/figures (/chitieu) CODE PEOPLE: update the number of participants, for example /figures II.1 1,120,000",
+        huy: "/cancel (/huy): cancel the action in progress",
+        kehoach: "/plan (/kehoach): summary of the plan and its targets",
+        tongquan: "/status (/tongquan) [AGENCY]: overall situation or one agency's, for example /status IV.9",
+        quahan: "/overdue (/quahan): agencies that have not submitted their report and their open duties",
+        nhac: "/remind (/nhac) AGENCY|all: remind the contacts of one agency, or of all agencies yet to submit, now",
+        moi: "/invite (/moi) AGENCY: create a contact invite code (administrators: /invite coordinator to invite a coordinator)",
+        daumoi: "/contacts (/daumoi) AGENCY: list an agency's contacts",
+        khoa: "/deactivate (/khoa) CONTACT_NO: deactivate a contact (on a staff change), keeping their history",
+        thuhoi: "/revoke (/thuhoi) INVITE_CODE: revoke an unused invite code",
+        dsvuongmac: "/issues (/dsvuongmac): unresolved issues",
+        giaiquyet: "/resolve (/giaiquyet) NO TEXT: reply to and close an issue",
+        molai: "/reopen (/molai) AGENCY COMMENT: reopen a submitted report so the agency can add to it",
+        tamdung: "/pause (/tamdung) AGENCY dd/mm[/yyyy]: pause reminders until the end of that day",
+        tieptuc: "/resume (/tieptuc) AGENCY: resume reminders",
+        ngonngu: "/language (/ngonngu) vi|en: change the language",
+        lienket: "/link (/lienket): get a code to use the same account on another platform",
+        trogiup: "/help (/trogiup): list of commands",
+      } as Record<string, string>,
+      oneLine: (example: string) => `Quick one-line report: ${example}`,
+    },
+
+    duties: {
+      header: (agency: string, deadline: LocalDate, daysLeft: string, submitted: boolean) =>
+        `Duties of ${agency} (report due before ${date(deadline)}, ${daysLeft})` +
+        (submitted ? "\nThe agency has submitted its report." : "\nThe agency has not submitted its report yet."),
+      line: (icon: string, code: string, title: string, status: string, percent: number, updated: string | null) =>
+        `${icon} ${code}: ${title}\n   ${status} ${percent}%${updated ? ` · updated ${updated}` : " · not reported yet"}`,
+      footer: (example: string) =>
+        `To report: type /report, or one line such as: ${example}\nWhen finished, type /submit to submit your agency's report.`,
+      none: "Your agency has no duties in the active plan.",
+    },
+
+    report: {
+      pickDuty: "Choose the duty to report on (or type its code, for example 4b). Type /cancel to cancel.",
+      dutyChoice: (code: string, title: string, icon: string) => `${icon} ${code} ${title}`,
+      pickStatus: (code: string, title: string) => `${code}: ${title}\nChoose a status:`,
+      askPercent: "Enter the completion percentage, a number from 1 to 99 (for example 60). Type /cancel to cancel.",
+      badPercent:
+        "The percentage must be a number from 1 to 99, for example 60. Enter it again or type /cancel to cancel.",
+      askNote: "Add a note (results, figures...), or choose Skip:",
+      askDifficulty:
+        "Briefly describe the difficulty or proposal (it will be forwarded at once to the Department of Home Affairs):",
+      skipNote: "Skip",
+      badDuty: (example: string) =>
+        `That duty was not found. Choose one from the list or type its code, for example ${example}.`,
+      badStatus: "Please choose a status from the list, or type: done, in progress, blocked, not started.",
+      saved: (code: string, title: string, status: string, percent: number, note: string | null, at: string) =>
+        `Report recorded:\n${code}: ${title}\nStatus: ${status} (${percent}%)\n` +
+        (note ? `Note: ${note}\n` : "") +
+        `At: ${at}`,
+      escalated: "The issue has been forwarded to the Department of Home Affairs.",
+      errors: {
+        "report.malformed": (example: string) =>
+          `The report could not be read. Please write: duty code, percentage, status, then ":" and a note. For example:\n${example}`,
+        "report.percent_range": (example: string, value: number) =>
+          `${value}% is not valid: the percentage must be between 0% and 100%. For example:\n${example}`,
+        "report.note_too_long": (_example: string, length: number) =>
+          `The note is too long (${num(length)} characters, maximum 2,000). Please shorten it or attach a document when you submit the report.`,
+        "report.conflict": (example: string) =>
+          `The percentage and the status do not match (done is 100%, not started is 0%). For example:\n${example}`,
+        "duty.unknown": (example: string, ref: string) =>
+          `There is no duty "${ref}" among your agency's duties. Type /duties to see the codes. For example:\n${example}`,
+        "duty.ambiguous": (example: string, ref: string, candidates: string) =>
+          `"${ref}" matches several duties (${candidates}); please give the exact code. For example:\n${example}`,
+        "duty.other_agency": (example: string, ref: string) =>
+          `Duty ${ref} does not belong to your agency, so you cannot report on it. An example for your agency's duties:\n${example}`,
+      } as Record<string, (example: string, a?: any, b?: any) => string>,
+      example: (code: string) => `${code} 60% in progress: screened 80 businesses`,
+    },
+
+    figures: {
+      usage: (codes: string) => `Usage: /figures CODE PEOPLE, for example /figures II.1 1,120,000 (codes: ${codes})`,
+      saved: (
+        code: string,
+        name: string,
+        participants: number,
+        rate: number,
+        target: number,
+        targetRate: number,
+        at: string,
+      ) =>
+        `Figures recorded for ${code} (${name}): ${num(participants)} people, ${pct(rate)} (target ${pct(targetRate)}, ${num(target)} people). At: ${at}`,
+      unknown: (code: string, codes: string) =>
+        `There is no target "${code}". Codes: ${codes}. For example /figures II.1 1,120,000`,
+      badNumber: (value: string) =>
+        `"${value}" is not a valid number of people (a whole number, not more than the eligible population). For example /figures II.1 1,120,000`,
+      notAllowed:
+        "Your agency is not assigned to update the target figures. The figures are updated by the Provincial Social Insurance.",
+    },
+
+    submit: {
+      preview: (agency: string, lines: string, doc: string | null, notDone: number) =>
+        `The report of ${agency}${doc ? ` (${doc})` : ""} will include the following duty status:\n${lines}\n` +
+        (notDone > 0 ? `Note: ${plural(notDone, "duty is", "duties are")} not yet done.\n` : "") +
+        "You may attach the report document before confirming. Submit the report?",
+      confirm: "Submit report",
+      cancel: "Cancel",
+      docLabel: (number: string | null, d: LocalDate | null) =>
+        [number ? `No. ${number}` : null, d ? `dated ${date(d)}` : null].filter(Boolean).join(", "),
+      badArgs: "Usage: /submit [DOCUMENT_NO] [dd/mm/yyyy], for example /submit 123/BC-SNV 10/12/2026",
+      attachmentNoted: (name: string) => `Received file "${name}"; it will be attached to the report when you confirm.`,
+      done: (agency: string, at: string, onTime: boolean, doc: string | null, attachment: string | null) =>
+        `The report of ${agency} was submitted at ${at}${doc ? ` (${doc})` : ""}${attachment ? `, with file "${attachment}"` : ""}.\n` +
+        (onTime ? "The report was submitted on time. Thank you!" : "The report was submitted after the deadline.") +
+        "\nTo add to it, type /submit again: the new report will replace this one.",
+      received: (
+        agency: string,
+        person: string,
+        at: string,
+        onTime: boolean,
+        done: number,
+        total: number,
+        doc: string | null,
+        attachment: string | null,
+      ) =>
+        `📥 ${agency} submitted its report at ${at} (${onTime ? "on time" : "late"}), submitted by: ${person}.\n` +
+        `${done}/${total} duties done.` +
+        (doc ? ` Document ${doc}.` : "") +
+        (attachment ? ` Attachment: ${attachment}.` : ""),
+      reopenUsage: "Usage: /reopen AGENCY COMMENT, for example /reopen IV.2 Please add the figures on new businesses",
+      reopened: (agency: string) => `Reopened the report of ${agency} and sent the comment to its contacts.`,
+      reopenedNotice: (agency: string, comment: string) =>
+        `The Department of Home Affairs has reopened the report of ${agency} with the comment:\n"${comment}"\nPlease update it and type /submit to submit it again.`,
+      none: (agency: string) => `${agency} has not submitted any report that could be reopened.`,
+      badDate: "The document date is not valid. Write it as dd/mm/yyyy, for example 10/12/2026.",
+    },
+
+    difficulty: {
+      usage:
+        "Usage: /issue TEXT, for example /issue Missing data on newly established businesses from the Department of Finance",
+      recorded: (id: number) =>
+        `Issue #${id} has been recorded and forwarded to the Department of Home Affairs. You will receive the reply here.`,
+      raised: (id: number, agency: string, duty: string | null, text: string, person: string) =>
+        `⚠️ Issue #${id} from ${agency}${duty ? `, duty ${duty}` : ""} (${person}):\n${text}\nReply: /resolve ${id} TEXT`,
+      listHeader: (n: number) => `${plural(n, "unresolved issue", "unresolved issues")}:`,
+      listLine: (id: number, agency: string, duty: string | null, text: string, at: string) =>
+        `#${id} · ${agency}${duty ? ` · ${duty}` : ""} · ${at}\n   ${text}`,
+      none: "There are no issues awaiting resolution.",
+      resolveUsage:
+        "Usage: /resolve NO REPLY_TEXT, for example /resolve 3 We have asked the Department of Finance to provide the data",
+      resolved: (id: number, agency: string) => `Closed issue #${id} and sent the reply to ${agency}.`,
+      resolvedNotice: (id: number, text: string, resolution: string) =>
+        `The Department of Home Affairs has replied to issue #${id} ("${text}"):\n${resolution}`,
+      unknown: (id: string) => `There is no issue #${id}. Type /issues to see the list.`,
+      alreadyResolved: (id: string) => `Issue #${id} has already been resolved.`,
+      tooLong: "The text is too long (maximum 2,000 characters). Please shorten it.",
+    },
+
+    coord: {
+      overviewHeader: (title: string, deadline: LocalDate, daysLeft: string) =>
+        `Plan ${title}\nReport deadline: before ${date(deadline)} (${daysLeft})`,
+      submittedCount: (submitted: number, total: number) =>
+        `${submitted}/${total} agencies have submitted their report`,
+      agencyRow: (
+        icon: string,
+        code: string,
+        name: string,
+        submitted: boolean,
+        done: number,
+        total: number,
+        extra: string,
+      ) => `${icon} ${code} ${name}: ${submitted ? "submitted" : "not submitted"} · done ${done}/${total}${extra}`,
+      groupExtra: (submitted: number, total: number) => ` · ${submitted}/${total} units have submitted their report`,
+      dutyTotals: (counts: string) => `Duties by status: ${counts}`,
+      indicatorsHeader: "Targets:",
+      indicatorLine: (
+        code: string,
+        name: string,
+        latest: number | null,
+        rate: number | null,
+        target: number,
+        targetRate: number,
+      ) =>
+        `${code} ${name}: ${latest === null ? "no figures yet" : `${num(latest)} people (${pct(rate ?? 0)})`} / target ${num(target)} people (${pct(targetRate)})`,
+      agencyHeader: (
+        name: string,
+        code: string,
+        submitted: boolean,
+        at: string | null,
+        onTime: boolean | null,
+        contacts: number,
+      ) =>
+        `${code} ${name}\n${submitted ? `Report submitted at ${at}${onTime === false ? " (late)" : ""}` : "Report not submitted"} · ${plural(contacts, "contact", "contacts")}`,
+      groupHeader: (name: string, code: string, submitted: number, total: number) =>
+        `${code} ${name}\n${submitted}/${total} have submitted their report`,
+      groupDutyLine: (code: string, title: string, counts: string) => `${code}: ${title}\n   ${counts}`,
+      membersNotSubmitted: (n: number) => `${plural(n, "unit has", "units have")} not submitted their report:`,
+      overdueHeader: (n: number, deadline: LocalDate, daysLeft: string) =>
+        `${plural(n, "agency has", "agencies have")} not submitted their report (due before ${date(deadline)}, ${daysLeft}):`,
+      overdueLine: (code: string, name: string, open: string) => `• ${code} ${name}: ${open}`,
+      openDuties: (codes: string) => (codes ? `open: ${codes}` : "all duties done, report not submitted"),
+      noneOverdue: "All agencies have submitted their report.",
+      remindSent: (agencies: number, people: number) =>
+        `Sent a reminder to ${plural(people, "contact", "contacts")} of ${plural(agencies, "agency", "agencies")}.`,
+      remindNobody: "There are no contacts to remind (the agency has submitted its report or has no contacts yet).",
+      remindAllConfirm: (agencies: number, people: number) =>
+        `Send a reminder to ${plural(people, "contact", "contacts")} of ${plural(agencies, "agency", "agencies")} yet to submit their report?`,
+      remindConfirm: "Send reminder",
+      remindUsage: "Usage: /remind AGENCY or /remind all, for example /remind IV.2",
+      inviteCreated: (code: string, agency: string, expires: string, link: string | null) =>
+        `Invite code for ${agency}: ${code}\nExpires: ${expires}. The recipient types /start ${code}` +
+        (link ? ` or opens ${link}` : "") +
+        ". The code works only once.",
+      inviteGroup: (group: string, n: number) =>
+        `${group} is a group of ${plural(n, "unit", "units")}; each unit needs its own code. For example /invite ${group}-UNIT_CODE, or use the admin command "invite create --group" to create them all at once.`,
+      inviteUsage: "Usage: /invite AGENCY, for example /invite IV.2 or /invite IV.9-25195",
+      coordinatorLabel: "coordinator",
+      revokeUsage: "Usage: /revoke INVITE_CODE",
+      revoked: "The invite code has been revoked.",
+      contactsHeader: (agency: string, n: number) => `${agency}: ${plural(n, "contact", "contacts")}`,
+      contactLine: (id: number, name: string, active: boolean, platforms: string, since: string) =>
+        `#${id} ${name} (${platforms}) · since ${since}${active ? "" : " · deactivated"}`,
+      noContacts: (agency: string) => `${agency} has no contacts yet. Create an invite code: /invite`,
+      contactsUsage: "Usage: /contacts AGENCY, for example /contacts IV.4",
+      deactivateUsage: "Usage: /deactivate CONTACT_NO (see the numbers with /contacts AGENCY)",
+      deactivated: (name: string) => `Contact ${name} has been deactivated. Their earlier reports are kept.`,
+      planSummary: (
+        title: string,
+        province: string,
+        doc: string | null,
+        deadline: LocalDate,
+        daysLeft: string,
+        agencies: number,
+        duties: number,
+      ) =>
+        `Plan ${title}${doc ? ` (No. ${doc})` : ""}\nProvince/city: ${province}\n${plural(agencies, "agency", "agencies")}, ${plural(duties, "duty", "duties")}; results to be reported before ${date(deadline)} (${daysLeft}).`,
+      targetLine: (code: string, name: string, rate: number, target: number, eligible: number) =>
+        `${code} ${name}: ${pct(rate)} (${num(target)}/${num(eligible)} people)`,
+    },
+
+    reminder: {
+      text: (
+        agency: string,
+        requested: boolean,
+        deadline: LocalDate,
+        daysLeft: string,
+        lines: string,
+        example: string,
+      ) =>
+        `🔔 Reminder: the plan ${requested ? "requests" : "requires"} ${agency} to report its results before ${date(deadline)} (${daysLeft}). The agency has not submitted its report yet.\n` +
+        (lines
+          ? `Duties not yet done:\n${lines}\n`
+          : "All duties are done; only the report remains to be submitted.\n") +
+        `Quick report: ${example}\nOr type /report to report step by step, /submit to submit the report.`,
+      line: (code: string, title: string, status: string) => `• ${code} ${title} (${status})`,
+      reportNow: "Report now",
+      submitNow: "Submit report",
+    },
+
+    digest: {
+      header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>
+        `📊 Reporting status on ${date(day)} (due before ${date(deadline)}, ${daysLeft})`,
+      agencies: (submitted: number, total: number) => `Departments: ${submitted}/${total} have submitted their report`,
+      group: (code: string, name: string, submitted: number, total: number) =>
+        `${code} ${name}: ${submitted}/${total} have submitted their report`,
+      missingHeader: (n: number) => `Not yet submitted (${n}):`,
+      noneMissing: "Everyone has submitted their report.",
+      difficultiesHeader: (n: number) => `New difficulties (${n}):`,
+      noDifficulties: "No new difficulties.",
+      failuresHeader: (n: number) => `Messages that could not be delivered (${n}):`,
+      failureLine: (
+        person: string,
+        agency: string | null,
+        point: string,
+        unreachable: boolean,
+        error: string | null,
+        due: string,
+      ) =>
+        `• ${person}${agency ? ` (${agency})` : ""}, ${point} at ${due}: ${unreachable ? "unreachable (blocked the bot or never opened it)" : "delivery failed"}${error ? ` (${error})` : ""}`,
+    },
+
+    pause: {
+      usage: "Usage: /pause (/tamdung) AGENCY dd/mm[/yyyy], e.g. /tamdung IV.2 10/12",
+      badDate: "That date is invalid or already past. Write dd/mm or dd/mm/yyyy, e.g. 10/12.",
+      paused: (agency: string, until: LocalDate) =>
+        `Reminders for ${agency} are paused until the end of ${date(until)}.`,
+      resumeUsage: "Usage: /resume (/tieptuc) AGENCY, e.g. /tieptuc IV.2",
+      resumed: (agency: string) => `Reminders for ${agency} are back on.`,
+      notPaused: (agency: string) => `Reminders for ${agency} are not paused.`,
+    },
+
+    errors: {
+      "plan.none_active": "There is no active plan yet.",
+      "agency.unknown": (q: string) => `Agency "${q}" was not found. For example: IV.4, 4 or IV.9-25195.`,
+      "agency.ambiguous": (q: string, c: string) => `"${q}" matches several agencies (${c}). Please give the code.`,
+      "contact.unknown": (id: string) => `There is no contact #${id}. See the numbers with /contacts AGENCY.`,
+    },
+  },
+};

@@ -70,6 +70,12 @@ export const vi = {
     inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
       `Mã mời ${code} cho ${agency ?? "điều phối viên"}, hết hạn ${expiresAt}.`,
     noContacts: "Chưa có ai tham gia.",
+    badNow: "--now phải là thời điểm ISO 8601, ví dụ 2026-12-14T08:00 (giờ Việt Nam) hoặc 2026-12-14T08:00+07:00.",
+    tickCounts: (due: number, sent: number, skipped: number) => `Đến hạn: ${due}, đã gửi: ${sent}, bỏ qua: ${skipped}`,
+    calendarBadCsv: (line: number | null) =>
+      `Tệp lịch nghỉ không hợp lệ${line ? ` ở dòng ${line}` : ""}: cần các cột date (YYYY-MM-DD), kind (holiday, day_off hoặc makeup_workday) và name.`,
+    calendarImported: (added: number, updated: number, unchanged: number) =>
+      `Lịch nghỉ: thêm ${added}, cập nhật ${updated}, giữ nguyên ${unchanged} ngày.`,
     inactive: "đã ngừng",
     localAdminName: "Quản trị (máy này)",
     chatBanner: "Nhắc Việc: trò chuyện tại máy này với vai trò quản trị. Gõ /trogiup để xem các lệnh, Ctrl+D để thoát.",
@@ -92,8 +98,6 @@ export const vi = {
     } as Record<string, string>,
     statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
     daysLeft: (n: number) => (n > 1 ? `còn ${n} ngày` : n === 1 ? "hôm nay là ngày cuối" : `đã quá hạn ${1 - n} ngày`),
-    /** "yêu cầu" for agencies the plan assigns, "đề nghị" for bodies it only requests. */
-    ask: (requested: boolean) => (requested ? "đề nghị" : "yêu cầu"),
     memberName: (name: string) => `UBND ${name}`,
     roleName: { contact: "đầu mối", coordinator: "điều phối viên", admin: "quản trị" } as Record<string, string>,
 
@@ -382,6 +386,37 @@ export const vi = {
       line: (code: string, title: string, status: string) => `• ${code} ${title} (${status})`,
       reportNow: "Báo cáo ngay",
       submitNow: "Nộp báo cáo",
+    },
+
+    digest: {
+      header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>
+        `📊 Tình hình báo cáo ngày ${date(day)} (hạn trước ngày ${date(deadline)}, ${daysLeft})`,
+      agencies: (submitted: number, total: number) => `Sở, ngành: ${submitted}/${total} đã nộp báo cáo`,
+      group: (code: string, name: string, submitted: number, total: number) =>
+        `${code} ${name}: ${submitted}/${total} đã nộp báo cáo`,
+      missingHeader: (n: number) => `Chưa nộp báo cáo (${n}):`,
+      noneMissing: "Tất cả đã nộp báo cáo.",
+      difficultiesHeader: (n: number) => `Vướng mắc mới (${n}):`,
+      noDifficulties: "Không có vướng mắc mới.",
+      failuresHeader: (n: number) => `Tin nhắn không gửi được (${n}):`,
+      failureLine: (
+        person: string,
+        agency: string | null,
+        point: string,
+        unreachable: boolean,
+        error: string | null,
+        due: string,
+      ) =>
+        `• ${person}${agency ? ` (${agency})` : ""}, ${point} lúc ${due}: ${unreachable ? "không liên lạc được (đã chặn bot hoặc chưa mở bot)" : "gửi lỗi"}${error ? ` (${error})` : ""}`,
+    },
+
+    pause: {
+      usage: "Cách dùng: /tamdung CƠ_QUAN dd/mm[/yyyy], ví dụ /tamdung IV.2 10/12",
+      badDate: "Ngày không hợp lệ hoặc đã qua. Viết theo dạng dd/mm hoặc dd/mm/yyyy, ví dụ 10/12.",
+      paused: (agency: string, until: LocalDate) => `Đã tạm dừng nhắc việc cho ${agency} đến hết ngày ${date(until)}.`,
+      resumeUsage: "Cách dùng: /tieptuc CƠ_QUAN, ví dụ /tieptuc IV.2",
+      resumed: (agency: string) => `Đã bật lại nhắc việc cho ${agency}.`,
+      notPaused: (agency: string) => `${agency} không bị tạm dừng nhắc việc.`,
     },
 
     errors: {

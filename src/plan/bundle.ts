@@ -5,6 +5,8 @@ import type { Logger } from "../logger.ts";
 import { importPlan } from "./import-plan.ts";
 import { addMembers, parseMembersCsv } from "./members.ts";
 import { parsePlan } from "./parse-plan.ts";
+import { parseCalendarCsv } from "../reminders/calendar.ts";
+import { importCalendar } from "../reminders/calendar-store.ts";
 
 const seedDir = new URL("../../prisma/seed/", import.meta.url);
 
@@ -33,5 +35,15 @@ export async function ensureBundledPlan(db: Db, logger: Logger): Promise<boolean
     await addMembers(db, summary.planId, m.group, parseMembersCsv(readBundleFile(m.file)));
   }
   logger.info({ plan: parsed.title, agencies: parsed.agencies.length }, "bundled plan imported into an empty database");
+  return true;
+}
+
+/** Working days need the holiday calendar; a fresh install gets the shipped one. */
+export async function ensureBundledCalendar(db: Db, logger: Logger): Promise<boolean> {
+  if ((await db.calendarDay.count()) > 0) return false;
+  for (const file of readBundleManifest().calendars) {
+    const summary = await importCalendar(db, parseCalendarCsv(readBundleFile(file)));
+    logger.info({ file, ...summary }, "bundled calendar imported");
+  }
   return true;
 }

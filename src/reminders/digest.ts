@@ -1,0 +1,85 @@
+import type { OutgoingMessage } from "../core/types.ts";
+import { agencyLabel, at } from "../core/views.ts";
+import type { Db } from "../db.ts";
+import { daysLeft } from "../domain/deadline.ts";
+import type { Plan } from "../generated/prisma/client.ts";
+import type { Messages } from "../i18n/index.ts";
+import type { PlanStatus } from "../services/status-service.ts";
+import { localDate } from "../time.ts";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The coordinators' afternoon picture: who has submitted (communes rolled up per group), who has
+ * not, what difficulties arrived and which deliveries failed since the previous digest.
+ */
+export async function buildDigest(
+  db: Db,
+  t: Messages,
+  plan: Plan,
+  status: PlanStatus,
+  dueAt: Date,
+  now: Date,
+): Promise<OutgoingMessage> {
+  const previous = await db.outboxMessage.findFirst({
+    where: { kind: "digest", planId: plan.id, dueAt: { lt: dueAt } },
+    orderBy: { dueAt: "desc" },
+  });
+  const since = previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS);
+  const top = status.agencies.filter((a) => a.agency.parentId === null);
+  const ordinary = top.filter((a) => a.memberCount === 0);
+  const groups = top.filter((a) => a.memberCount > 0);
+  const missing = status.agencies.filter((a) => a.memberCount === 0 && !a.submitted);
+
+  const [difficulties, failures] = await Promise.all([
+    db.difficulty.findMany({
+      where: { agency: { planId: plan.id }, createdAt: { gt: since, lte: now } },
+      include: { agency: true, duty: true },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.outboxMessage.findMany({
+      where: { status: { in: ["failed", "unreachable"] }, kind: { not: "digest" }, nextAttemptAt: { gt: since } },
+      include: { person: { include: { agency: true } } },
+      orderBy: { id: "asc" },
+    }),
+  ]);
+
+  const d = t.bot.digest;
+  const sections = [
+    d.header(localDate(dueAt), plan.reportDeadline, t.bot.daysLeft(daysLeft(plan.reportDeadline, dueAt))),
+    [
+      d.agencies(ordinary.filter((a) => a.submitted).length, ordinary.length),
+      ...groups.map((g) => d.group(g.agency.code, g.agency.name, g.membersSubmitted, g.memberCount)),
+    ].join("\n"),
+    missing.length
+      ? [d.missingHeader(missing.length), ...missing.map((a) => `• ${a.agency.code} ${agencyLabel(t, a.agency)}`)].join(
+          "\n",
+        )
+      : d.noneMissing,
+    difficulties.length
+      ? [
+          d.difficultiesHeader(difficulties.length),
+          ...difficulties.map(
+            (x) =>
+              `• #${x.id} ${x.agency.code} ${agencyLabel(t, x.agency)}${x.duty ? ` (${x.duty.code})` : ""}: ${x.text}`,
+          ),
+        ].join("\n")
+      : d.noDifficulties,
+    failures.length
+      ? [
+          d.failuresHeader(failures.length),
+          ...failures.map((f) =>
+            d.failureLine(
+              f.person.displayName,
+              f.person.agency ? `${f.person.agency.code} ${agencyLabel(t, f.person.agency)}` : null,
+              f.point ?? f.kind,
+              f.status === "unreachable",
+              f.lastError,
+              at(f.dueAt),
+            ),
+          ),
+        ].join("\n")
+      : null,
+  ];
+  return { text: sections.filter((s): s is string => s !== null).join("\n\n") };
+}

@@ -1,0 +1,259 @@
+import type { Clock } from "../clock.ts";
+import type { OutgoingMessage } from "../core/types.ts";
+import { agencyLabel, reminderMessage } from "../core/views.ts";
+import type { Db } from "../db.ts";
+import type { Deliverer } from "../delivery/types.ts";
+import type { OutboxMessage, Person, Plan } from "../generated/prisma/client.ts";
+import { messagesFor } from "../i18n/index.ts";
+import type { Logger } from "../logger.ts";
+import { loadPlanStatus, type AgencyState, type PlanStatus } from "../services/status-service.ts";
+import { localDate, localDateTime, toIsoLocal } from "../time.ts";
+import { loadWorkCalendar } from "./calendar-store.ts";
+import { buildDigest } from "./digest.ts";
+import { createOutboxSender, enqueue, recordSkipped, type OutboxItem, type SendResult } from "./outbox.ts";
+import { parseReminderPolicy, type ReminderPolicy } from "./policy.ts";
+import { digestDates, reminderPoints } from "./schedule.ts";
+
+export type SkipReason = "submitted" | "paused" | "no_contact" | "recent_report" | "expired" | "all_submitted";
+
+export interface ReminderEntry {
+  kind: string;
+  agency: string | null;
+  agencyName: string | null;
+  contact: number | null;
+  contactName: string | null;
+  point: string;
+  dueAt: string;
+  duties: string[];
+  reason?: SkipReason;
+}
+
+export interface TickResult {
+  due: ReminderEntry[];
+  sent: ReminderEntry[];
+  skipped: ReminderEntry[];
+}
+
+export interface ReminderEngine {
+  /** What is due at `now`; unless dryRun, writes it to the outbox (idempotently). */
+  plan(now: Date, options?: { dryRun?: boolean }): Promise<Pick<TickResult, "due" | "skipped">>;
+  /** Sends due outbox rows: reminders, digests, nudges and the core's notifications alike. */
+  send(now: Date): Promise<SendResult>;
+  /** One cron tick: plan, then send. */
+  tick(now?: Date): Promise<TickResult>;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+export function policyOf(plan: Plan): ReminderPolicy {
+  return parseReminderPolicy(plan.reminderPolicy ? JSON.parse(plan.reminderPolicy) : null);
+}
+
+function isPaused(state: AgencyState, byId: Map<number, AgencyState>, date: string): boolean {
+  const own = state.agency.pausedUntil;
+  const parent = state.agency.parentId !== null ? byId.get(state.agency.parentId)?.agency.pausedUntil : null;
+  return [own, parent].some((until) => until !== null && until !== undefined && date <= until);
+}
+
+export function createReminderEngine(deps: {
+  db: Db;
+  clock: Clock;
+  deliverer: Deliverer;
+  logger: Logger;
+}): ReminderEngine {
+  const { db } = deps;
+
+  async function activePlan(): Promise<Plan | null> {
+    return db.plan.findFirst({ where: { active: true } });
+  }
+
+  const sender = createOutboxSender({
+    db,
+    deliverer: deps.deliverer,
+    logger: deps.logger,
+    policy: async () => {
+      const plan = await activePlan();
+      return plan ? policyOf(plan) : parseReminderPolicy(null);
+    },
+  });
+
+  async function planReminders(
+    plan: Plan,
+    status: PlanStatus,
+    policy: ReminderPolicy,
+    now: Date,
+    dryRun: boolean,
+  ): Promise<Pick<TickResult, "due" | "skipped">> {
+    const calendar = await loadWorkCalendar(db);
+    const points = reminderPoints(plan.reportDeadline, policy, calendar).filter((p) => p.dueAt <= now);
+    const due: ReminderEntry[] = [];
+    const skipped: ReminderEntry[] = [];
+    if (points.length === 0) return { due, skipped };
+
+    const units = status.agencies.filter((a) => a.memberCount === 0);
+    const byId = new Map(status.agencies.map((a) => [a.agency.id, a]));
+    const contacts = await db.person.findMany({
+      where: { role: "contact", active: true, agency: { planId: plan.id } },
+    });
+    const contactsByAgency = new Map<number, Person[]>();
+    for (const c of contacts) contactsByAgency.set(c.agencyId!, [...(contactsByAgency.get(c.agencyId!) ?? []), c]);
+    const planned = new Set(
+      (await db.outboxMessage.findMany({ where: { kind: "reminder", planId: plan.id }, select: { key: true } })).map(
+        (r) => r.key,
+      ),
+    );
+    const expireMs = policy.expireAfterHours * HOUR_MS;
+
+    for (const point of points) {
+      const stale = now.getTime() - point.dueAt.getTime() > expireMs;
+      for (const unit of units) {
+        const people = contactsByAgency.get(unit.agency.id) ?? [];
+        const open = unit.duties.filter((d) => d.status !== "done").map((d) => d.code);
+        const entry = (person: Person | null, reason?: SkipReason): ReminderEntry => ({
+          kind: "reminder",
+          agency: unit.agency.code,
+          agencyName: unit.agency.name,
+          contact: person?.id ?? null,
+          contactName: person?.displayName ?? null,
+          point: point.label,
+          dueAt: toIsoLocal(point.dueAt),
+          duties: open,
+          ...(reason && { reason }),
+        });
+        const reason: SkipReason | null = unit.submitted
+          ? "submitted"
+          : isPaused(unit, byId, point.date)
+            ? "paused"
+            : people.length === 0
+              ? "no_contact"
+              : unit.lastReportAt &&
+                  unit.lastReportAt.getTime() >= point.dueAt.getTime() - policy.recentReportDays * DAY_MS &&
+                  unit.lastReportAt < point.dueAt
+                ? "recent_report"
+                : null;
+        if (reason) {
+          // Reasons for old points would repeat on every tick forever; only the live window is reported.
+          if (!stale) (people.length ? people : [null]).forEach((p) => skipped.push(entry(p, reason)));
+          continue;
+        }
+        for (const person of people) {
+          const key = `reminder:${plan.id}:${unit.agency.id}:${person.id}:${point.label}`;
+          if (planned.has(key)) continue;
+          const item: OutboxItem = {
+            key,
+            kind: "reminder",
+            personId: person.id,
+            planId: plan.id,
+            agencyId: unit.agency.id,
+            point: point.label,
+            message: reminderMessage(messagesFor(person.locale), plan, unit, point.dueAt),
+            duties: open,
+            dueAt: point.dueAt,
+          };
+          if (stale) {
+            // A bot started on 24/11 must not greet everyone with the reminder of 13/11.
+            if (dryRun || (await recordSkipped(db, now, item, "expired"))) skipped.push(entry(person, "expired"));
+            continue;
+          }
+          if (!dryRun) await enqueue(db, now, [item]);
+          due.push(entry(person));
+        }
+      }
+    }
+    return { due, skipped };
+  }
+
+  async function planDigests(
+    plan: Plan,
+    status: PlanStatus,
+    policy: ReminderPolicy,
+    now: Date,
+    dryRun: boolean,
+  ): Promise<Pick<TickResult, "due" | "skipped">> {
+    const calendar = await loadWorkCalendar(db);
+    const dates = digestDates(plan.reportDeadline, policy, calendar, localDate(now))
+      .map((date) => ({ date, dueAt: localDateTime(date, policy.digestTime) }))
+      .filter((d) => d.dueAt <= now && now.getTime() - d.dueAt.getTime() <= policy.expireAfterHours * HOUR_MS);
+    const due: ReminderEntry[] = [];
+    const skipped: ReminderEntry[] = [];
+    if (dates.length === 0) return { due, skipped };
+    const coordinators = await db.person.findMany({ where: { role: "coordinator", active: true } });
+    const allSubmitted = status.agencies.filter((a) => a.memberCount === 0).every((a) => a.submitted);
+    for (const { date, dueAt } of dates) {
+      for (const person of coordinators) {
+        const entry = (reason?: SkipReason): ReminderEntry => ({
+          kind: "digest",
+          agency: null,
+          agencyName: null,
+          contact: person.id,
+          contactName: person.displayName,
+          point: `digest-${date}`,
+          dueAt: toIsoLocal(dueAt),
+          duties: [],
+          ...(reason && { reason }),
+        });
+        // After the deadline digests go on only while someone is still missing.
+        if (date >= plan.reportDeadline && allSubmitted) {
+          skipped.push(entry("all_submitted"));
+          continue;
+        }
+        const key = `digest:${plan.id}:${person.id}:${date}`;
+        if (await db.outboxMessage.findUnique({ where: { key }, select: { id: true } })) continue;
+        const message: OutgoingMessage = await buildDigest(db, messagesFor(person.locale), plan, status, dueAt, now);
+        if (!dryRun)
+          await enqueue(db, now, [
+            { key, kind: "digest", personId: person.id, planId: plan.id, point: `digest-${date}`, message, dueAt },
+          ]);
+        due.push(entry());
+      }
+    }
+    return { due, skipped };
+  }
+
+  async function plan(now: Date, options: { dryRun?: boolean } = {}) {
+    const active = await activePlan();
+    if (!active) return { due: [], skipped: [] };
+    const policy = policyOf(active);
+    const status = await loadPlanStatus(db, active);
+    const dryRun = options.dryRun === true;
+    const reminders = await planReminders(active, status, policy, now, dryRun);
+    const digests = await planDigests(active, status, policy, now, dryRun);
+    return { due: [...reminders.due, ...digests.due], skipped: [...reminders.skipped, ...digests.skipped] };
+  }
+
+  async function describeSent(rows: readonly OutboxMessage[]): Promise<ReminderEntry[]> {
+    const people = new Map(
+      (await db.person.findMany({ where: { id: { in: rows.map((r) => r.personId) } } })).map((p) => [p.id, p]),
+    );
+    const agencies = new Map(
+      (await db.agency.findMany({ where: { id: { in: rows.flatMap((r) => (r.agencyId ? [r.agencyId] : [])) } } })).map(
+        (a) => [a.id, a],
+      ),
+    );
+    return rows.map((r) => {
+      const agency = r.agencyId ? agencies.get(r.agencyId) : undefined;
+      return {
+        kind: r.kind,
+        agency: agency?.code ?? null,
+        agencyName: agency ? agencyLabel(messagesFor("vi"), agency) : null,
+        contact: r.personId,
+        contactName: people.get(r.personId)?.displayName ?? null,
+        point: r.point ?? r.kind,
+        dueAt: toIsoLocal(r.dueAt),
+        duties: r.duties ? (JSON.parse(r.duties) as string[]) : [],
+      };
+    });
+  }
+
+  return {
+    plan,
+    send: (now) => sender.sendDue(now),
+    async tick(at) {
+      const now = at ?? deps.clock.now();
+      const planned = await plan(now);
+      const result = await sender.sendDue(now);
+      return { ...planned, sent: await describeSent(result.sent) };
+    },
+  };
+}
