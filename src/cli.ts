@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
 import { createConsoleDeliverer } from "../adapters/console/console-deliverer.ts";
 import { createApp, inviteLinkFor, type App } from "./app.ts";
-import { systemClock, type Clock } from "./clock.ts";
+import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import type { PlatformIdentity } from "./core/types.ts";
 import { isAppError } from "./errors.ts";
@@ -268,14 +268,14 @@ const commands: Record<string, Handler> = {
   },
 
   "reminders plan": async (ctx, _args, options) => {
-    const now = parseNow(options.now);
+    const now = instantOf(ctx, options.now);
     const { reminders } = await ctx.app();
     const result = await reminders.plan(now, { dryRun: true });
     print(ctx, { now: toIsoLocal(now), ...result, sent: [] }, summarizeTick({ ...result, sent: [] }));
   },
 
   "reminders run": async (ctx, _args, options) => {
-    const now = parseNow(options.now);
+    const now = instantOf(ctx, options.now);
     const { reminders } = await ctx.app();
     const result = await reminders.tick(now);
     print(ctx, { now: toIsoLocal(now), ...result }, summarizeTick(result));
@@ -303,11 +303,9 @@ const commands: Record<string, Handler> = {
   },
 };
 
-function parseNow(value: string | boolean | undefined): Date {
-  if (value === undefined) return systemClock.now();
-  const parsed = typeof value === "string" ? parseIsoInstant(value) : null;
-  if (!parsed) throw new CliError(m.cli.badNow);
-  return parsed;
+/** The instant a reminders command acts at: exactly --now when given (already validated). */
+function instantOf(ctx: Context, value: string | boolean | undefined): Date {
+  return typeof value === "string" ? parseIsoInstant(value)! : ctx.clock.now();
 }
 
 function summarizeTick(result: TickResult): string {
@@ -385,15 +383,30 @@ export async function runCli(
     io.stderr(`${m.cli.unknownCommand(two)}\n`);
     return 2;
   }
+  // --now on any command runs it as if it were that moment (catching up, rehearsing a day).
+  let effectiveClock = clock;
+  if (values.now !== undefined) {
+    const start = parseIsoInstant(values.now);
+    if (!start) {
+      io.stderr(`${m.cli.badNow}\n`);
+      return 1;
+    }
+    effectiveClock = createOffsetClock(start, clock);
+  }
   let app: App | undefined;
   const ctx: Context = {
     config,
-    clock,
+    clock: effectiveClock,
     logger,
     io,
     json: values.json === true,
     app: async () => {
-      app ??= await createApp({ config, logger, clock, deliverer: createConsoleDeliverer((t) => io.stderr(t)) });
+      app ??= await createApp({
+        config,
+        logger,
+        clock: effectiveClock,
+        deliverer: createConsoleDeliverer((t) => io.stderr(t)),
+      });
       return app;
     },
   };

@@ -22,3 +22,9 @@ export function createManualClock(start: Date): ManualClock {
     },
   };
 }
+
+/** Starts at `start` and then runs at real speed: "as if it were that moment" for a whole session. */
+export function createOffsetClock(start: Date, base: Clock = systemClock): Clock {
+  const offset = start.getTime() - base.now().getTime();
+  return { now: () => new Date(base.now().getTime() + offset) };
+}
