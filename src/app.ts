@@ -2,7 +2,7 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
 import type { BotCore, Notifier } from "./core/types.ts";
-import { createDb, migrateDatabase, type Db } from "./db.ts";
+import { createDb, migrateDatabase, tuneDb, type Db } from "./db.ts";
 import type { Deliverer } from "./delivery/types.ts";
 import type { Logger } from "./logger.ts";
 import { ensureBundledCalendar, ensureBundledPlan } from "./plan/bundle.ts";
@@ -32,6 +32,7 @@ export async function createApp(deps: {
   const { config, logger, clock } = deps;
   await migrateDatabase(config.databaseUrl);
   const db = createDb(config.databaseUrl);
+  await tuneDb(db);
   await ensureBundledPlan(db, logger);
   await ensureBundledCalendar(db, logger);
   const reminders = createReminderEngine({ db, clock, deliverer: deps.deliverer, logger });

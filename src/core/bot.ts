@@ -176,7 +176,7 @@ export function createBotCore(deps: BotDeps, extraCommands: readonly ExtraComman
     }
 
     if (!member || !member.person.active) {
-      if (!member && event.kind === "text" && looksLikeInviteCode(event.text)) {
+      if (event.kind === "text" && looksLikeInviteCode(event.text)) {
         await join(ctx, event.text);
         return;
       }

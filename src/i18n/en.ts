@@ -128,7 +128,7 @@ export const en: Messages = {
       "invite.expired": "This invite code has expired. Please ask the Department of Home Affairs for a new one.",
       "invite.revoked": "This invite code has been revoked. Please contact the Department of Home Affairs.",
       "invite.rate_limited":
-        "You have entered a wrong invite code more than 5 times within an hour. Please try again in an hour.",
+        "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
       "invite.already_joined": "You have already joined Nhắc Việc. Type /help to see the commands.",
     } as Record<string, string>,
     unknownCommand: (cmd: string) => `There is no /${cmd} command. Type /help to see the commands available to you.`,
@@ -347,6 +347,9 @@ export const en: Messages = {
       overdueHeader: (n: number, deadline: LocalDate, daysLeft: string) =>
         `${plural(n, "agency has", "agencies have")} not submitted their report (due before ${date(deadline)}, ${daysLeft}):`,
       overdueLine: (code: string, name: string, open: string) => `• ${code} ${name}: ${open}`,
+      overdueGroupLine: (code: string, name: string, missing: number, total: number) =>
+        `• ${code} ${name}: ${missing}/${total} units have not submitted their report`,
+      overdueMemberLine: (code: string, name: string, open: string) => `   – ${code} ${name}: ${open}`,
       openDuties: (codes: string) => (codes ? `open: ${codes}` : "all duties done, report not submitted"),
       noneOverdue: "All agencies have submitted their report.",
       remindSent: (agencies: number, people: number) =>

@@ -120,7 +120,8 @@ export const vi = {
       "invite.used": "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng một lần; vui lòng xin mã mới từ Sở Nội vụ.",
       "invite.expired": "Mã mời này đã hết hạn. Vui lòng xin mã mới từ Sở Nội vụ.",
       "invite.revoked": "Mã mời này đã bị thu hồi. Vui lòng liên hệ Sở Nội vụ.",
-      "invite.rate_limited": "Bạn đã nhập sai mã mời quá 5 lần trong một giờ. Vui lòng thử lại sau một giờ.",
+      "invite.rate_limited":
+        "Bạn đã nhập sai mã mời 5 lần trong một giờ nên tạm thời không thể thử tiếp. Vui lòng thử lại sau một giờ hoặc liên hệ Sở Nội vụ.",
       "invite.already_joined": "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
     } as Record<string, string>,
     unknownCommand: (cmd: string) => `Không có lệnh /${cmd}. Gõ /trogiup để xem các lệnh bạn dùng được.`,
@@ -332,6 +333,9 @@ export const vi = {
       overdueHeader: (n: number, deadline: LocalDate, daysLeft: string) =>
         `${n} cơ quan chưa nộp báo cáo (hạn trước ngày ${date(deadline)}, ${daysLeft}):`,
       overdueLine: (code: string, name: string, open: string) => `• ${code} ${name}: ${open}`,
+      overdueGroupLine: (code: string, name: string, missing: number, total: number) =>
+        `• ${code} ${name}: ${missing}/${total} đơn vị chưa nộp báo cáo`,
+      overdueMemberLine: (code: string, name: string, open: string) => `   – ${code} ${name}: ${open}`,
       openDuties: (codes: string) => (codes ? `còn ${codes}` : "đã xong các nhiệm vụ, chưa nộp báo cáo"),
       noneOverdue: "Tất cả cơ quan đã nộp báo cáo.",
       remindSent: (agencies: number, people: number) => `Đã gửi nhắc tới ${people} đầu mối của ${agencies} cơ quan.`,

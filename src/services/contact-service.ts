@@ -21,9 +21,9 @@ export async function deactivateContact(deps: { db: Db; clock: Clock }, id: numb
   return deps.db.person.update({ where: { id }, data: { active: false, deactivatedAt: deps.clock.now() } });
 }
 
-/** Active people of a role or agency, for notifications. */
+/** Who hears about submissions and difficulties: coordinators, and administrators who can act as one. */
 export async function coordinators(db: Db): Promise<Person[]> {
-  return db.person.findMany({ where: { role: { in: ["coordinator"] }, active: true } });
+  return db.person.findMany({ where: { role: { in: ["coordinator", "admin"] }, active: true } });
 }
 
 export async function agencyContacts(db: Db, agencyId: number): Promise<Person[]> {

@@ -120,27 +120,29 @@ export async function overdue(ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const plan = planOf(ctx);
   const status = await loadPlanStatus(ctx.deps.db, plan);
-  const late = reportingUnits(status).filter((a) => !a.submitted);
+  const late = status.agencies.filter((a) => a.agency.parentId === null && !a.submitted);
   if (late.length === 0) {
     ctx.reply(t.bot.coord.noneOverdue);
     return;
   }
+  const open = (a: AgencyState) =>
+    t.bot.coord.openDuties(
+      a.duties
+        .filter((d) => d.status !== "done")
+        .map((d) => d.code)
+        .join(", "),
+    );
+  // Communes are listed under their group, so the header counts the plan's agencies, not 103 lines.
+  const lines = late.flatMap((a) => {
+    if (a.memberCount === 0) return [t.bot.coord.overdueLine(a.agency.code, agencyLabel(t, a.agency), open(a))];
+    const members = status.agencies.filter((m) => m.agency.parentId === a.agency.id && !m.submitted);
+    return [
+      t.bot.coord.overdueGroupLine(a.agency.code, a.agency.name, members.length, a.memberCount),
+      ...members.map((m) => t.bot.coord.overdueMemberLine(m.agency.code, agencyLabel(t, m.agency), open(m))),
+    ];
+  });
   ctx.reply(
-    [
-      t.bot.coord.overdueHeader(late.length, plan.reportDeadline, daysLeftText(t, plan, ctx.now)),
-      ...late.map((a) =>
-        t.bot.coord.overdueLine(
-          a.agency.code,
-          agencyLabel(t, a.agency),
-          t.bot.coord.openDuties(
-            a.duties
-              .filter((d) => d.status !== "done")
-              .map((d) => d.code)
-              .join(", "),
-          ),
-        ),
-      ),
-    ].join("\n"),
+    [t.bot.coord.overdueHeader(late.length, plan.reportDeadline, daysLeftText(t, plan, ctx.now)), ...lines].join("\n"),
   );
 }
 
@@ -253,7 +255,16 @@ export async function revoke(ctx: Ctx, args: string): Promise<void> {
     ctx.reply(ctx.t.bot.coord.revokeUsage);
     return;
   }
-  await revokeInvite(ctx.deps, args.trim());
+  try {
+    await revokeInvite(ctx.deps, args.trim());
+  } catch (error) {
+    // The generic join texts ("Mã mời không đúng... /start") speak to someone joining, not to a coordinator.
+    const code = error instanceof AppError ? error.code : null;
+    const text = code === "invite.unknown" || code === "invite.used" ? ctx.t.cli.errors[code] : undefined;
+    if (!text) throw error;
+    ctx.reply(text);
+    return;
+  }
   ctx.reply(ctx.t.bot.coord.revoked);
 }
 
@@ -292,6 +303,11 @@ export async function deactivate(ctx: Ctx, args: string): Promise<void> {
   if (!Number.isSafeInteger(id)) {
     ctx.reply(ctx.t.bot.coord.deactivateUsage);
     return;
+  }
+  // Coordinators manage contacts; only an administrator may stop a coordinator (or themselves).
+  const target = await ctx.deps.db.person.findUnique({ where: { id } });
+  if (target && target.role !== "contact" && memberOf(ctx).person.role !== "admin") {
+    throw new AppError("contact.unknown", { id });
   }
   const person = await deactivateContact(ctx.deps, id);
   ctx.reply(ctx.t.bot.coord.deactivated(person.displayName));

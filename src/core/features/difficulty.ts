@@ -21,7 +21,9 @@ export async function raise(ctx: Ctx, args: string): Promise<void> {
   }
   const { person } = memberOf(ctx);
   const { agency, duties, target } = await contactDuties(ctx);
-  const [first, rest] = splitFirst(text);
+  const [typed, rest] = splitFirst(text);
+  // "4b: Thiếu dữ liệu" names the duty just as "4b Thiếu dữ liệu" does.
+  const first = typed.replace(/:$/, "");
   const ref = parseDutyRef(first);
   const resolved = ref && !isWeakDutyRef(ref) && rest ? resolveDutyRef(first, target) : null;
   const duty = resolved?.ok ? (duties.find((d) => d.code === resolved.code) ?? null) : null;

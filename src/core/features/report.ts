@@ -183,6 +183,12 @@ export async function continueReport(
   }
   switch (state.step) {
     case "duty": {
+      // Someone who types "4b xong" here means the whole report, not just the duty.
+      if (text && parseReportLine(text, (await contactDuties(ctx)).target).ok) {
+        await ctx.endFlow();
+        await oneLineReport(ctx, text);
+        return;
+      }
       const { duties, target, allDutyCodes } = await contactDuties(ctx);
       const code = choice?.startsWith("duty:")
         ? choice.slice(5)

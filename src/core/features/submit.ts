@@ -22,7 +22,8 @@ function parseSubmitArgs(args: string, year: number): SubmitData | "bad_args" | 
   let documentNumber: string | null = null;
   let documentDate: string | null = null;
   for (const token of args.split(/\s+/).filter(Boolean)) {
-    if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$/.test(token)) {
+    // dd/mm/yyyy, or dd/mm in the plan's year: a bare "10/12" is a date, not a document number.
+    if (/^\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{4})?$/.test(token)) {
       if (documentDate) return "bad_args";
       documentDate = parseDayMonth(token, year);
       if (!documentDate) return "bad_date";

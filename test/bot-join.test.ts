@@ -1,0 +1,223 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PlatformIdentity } from "../src/core/types.ts";
+import { hashInviteCode, revokeInvite } from "../src/services/invite-service.ts";
+import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
+import { agencyId, codeIn, DAY, expectNothingStored, HOUR, personOf, rowChanges } from "./helpers/bot-steps.ts";
+
+const START = new Date("2026-11-25T09:00:00+07:00");
+// Well-formed, but never issued: the alphabet has no I, L, O, 0 or 1, and this one was not generated.
+const WRONG_CODE = "ABCDE-FGHJK";
+
+describe("joining with an invite code", () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await createTestBot();
+  });
+  afterEach(() => bot.clock.set(START));
+  afterAll(async () => bot.db.$disconnect());
+
+  const start = (user: string, code: string, name = user) =>
+    bot.core.handle({ kind: "command", from: bot.identity(user, name), command: "start", args: code });
+
+  function inviteRow(code: string) {
+    return bot.db.invite.findUniqueOrThrow({ where: { codeHash: hashInviteCode(code) } });
+  }
+
+  it("joins a contact: the welcome names the agency, a Person and an Identity are stored", async () => {
+    const code = await bot.inviteCode("IV.4");
+    let replies = "";
+    const changes = await rowChanges(bot, async () => {
+      replies = texts(await start("lan", code, "Nguyễn Thị Lan"));
+    });
+    expect(replies).toContain("Chào Nguyễn Thị Lan!");
+    expect(replies).toContain("vai trò đầu mối của Bảo hiểm xã hội tỉnh");
+    expect(replies).toContain("7 nhiệm vụ");
+    expect(replies).toContain("15/12/2026");
+    expect(changes).toEqual({ Person: 1, Identity: 1 });
+
+    const person = await personOf(bot, "lan");
+    expect(person).toMatchObject({ role: "contact", displayName: "Nguyễn Thị Lan", active: true });
+    expect(person.agencyId).toBe(await agencyId(bot, "IV.4"));
+    expect(person.identities).toEqual([
+      expect.objectContaining({ platform: "test", userId: "lan", chatId: "chat-lan" }),
+    ]);
+    const invite = await inviteRow(code);
+    expect(invite.usedAt).not.toBeNull();
+    expect(invite.usedByPersonId).toBe(person.id);
+  });
+
+  it("joins a commune contact under its group's duties", async () => {
+    const code = await bot.inviteCode("IV.9-25195");
+    const reply = texts(await start("xa-binh-phuoc", code));
+    expect(reply).toContain("đầu mối của UBND Phường Bình Phước");
+    expect(reply).toContain("4 nhiệm vụ");
+    const person = await personOf(bot, "xa-binh-phuoc");
+    expect(person.agency?.code).toBe("IV.9-25195");
+  });
+
+  it("joins a coordinator with a coordinator invite", async () => {
+    const code = await bot.inviteCode(null, "coordinator");
+    const reply = texts(await start("dieu-phoi", code, "Trần Văn Hùng"));
+    expect(reply).toContain("Chào Trần Văn Hùng!");
+    expect(reply).toContain("vai trò điều phối viên");
+    const person = await personOf(bot, "dieu-phoi");
+    expect(person).toMatchObject({ role: "coordinator", agencyId: null, active: true });
+  });
+
+  it("explains how to get a code on a bare /start, storing nothing", async () => {
+    const reply = await expectNothingStored(bot, () => bot.send("bare-start", "/start"));
+    expect(reply).toContain("gõ /start kèm mã mời do Sở Nội vụ cấp");
+    expect(reply).toContain("liên hệ Sở Nội vụ");
+  });
+
+  it("answers a stranger's text, command or button with the join explanation and stores nothing", async () => {
+    for (const line of ["xin chào", "4b xong", "/baocao", "/tongquan", "/trogiup"]) {
+      const reply = await expectNothingStored(bot, () => bot.send("stranger", line));
+      expect(reply, line).toContain("Để tham gia, gõ /start kèm mã mời");
+    }
+    const reply = await expectNothingStored(bot, () => bot.choose("stranger", "report:duty:IV.4.b"));
+    expect(reply).toContain("Để tham gia, gõ /start kèm mã mời");
+    expect(await bot.db.identity.count({ where: { userId: "stranger" } })).toBe(0);
+  });
+
+  it("refuses a wrong code and counts the attempt, creating no one", async () => {
+    let reply = "";
+    const changes = await rowChanges(bot, async () => {
+      reply = texts(await start("wrong-code", WRONG_CODE));
+    });
+    expect(reply).toContain("Mã mời không đúng");
+    expect(changes).toEqual({ JoinAttempt: 1 });
+  });
+
+  it("refuses a code that someone else already used", async () => {
+    const code = await bot.inviteCode("IV.2");
+    expect(texts(await start("first-user", code))).toContain("Chào");
+    let reply = "";
+    const changes = await rowChanges(bot, async () => {
+      reply = texts(await start("second-user", code));
+    });
+    expect(reply).toContain("Mã mời này đã được sử dụng");
+    expect(changes).toEqual({ JoinAttempt: 1 });
+    expect((await inviteRow(code)).usedByPersonId).toBe((await personOf(bot, "first-user")).id);
+  });
+
+  it("refuses an expired code (issued 15 days ago), but a 13-day-old one still works", async () => {
+    const old = await bot.inviteCode("IV.5");
+    const fresh = await bot.inviteCode("IV.5");
+    bot.clock.advance(13 * DAY);
+    expect(texts(await start("thirteen-days", fresh))).toContain("Chào");
+    bot.clock.advance(2 * DAY);
+    let reply = "";
+    const changes = await rowChanges(bot, async () => {
+      reply = texts(await start("fifteen-days", old));
+    });
+    expect(reply).toContain("Mã mời này đã hết hạn");
+    expect(changes).toEqual({ JoinAttempt: 1 });
+  });
+
+  it("refuses a revoked code", async () => {
+    const code = await bot.inviteCode("IV.6");
+    await revokeInvite(bot.deps, code);
+    let reply = "";
+    const changes = await rowChanges(bot, async () => {
+      reply = texts(await start("revoked", code));
+    });
+    expect(reply).toContain("Mã mời này đã bị thu hồi");
+    expect(changes).toEqual({ JoinAttempt: 1 });
+    expect((await inviteRow(code)).usedAt).toBeNull();
+  });
+
+  it("after 5 wrong codes refuses even a valid one for an hour, then lets it through", async () => {
+    const valid = await bot.inviteCode("IV.7");
+    for (let i = 0; i < 5; i++) {
+      expect(texts(await start("guesser", WRONG_CODE))).toContain("Mã mời không đúng");
+      bot.clock.advance(60 * 1000);
+    }
+    const limited = await expectNothingStored(bot, () => start("guesser", valid));
+    expect(limited).toContain("Bạn đã nhập sai mã mời 5 lần trong một giờ");
+    expect((await inviteRow(valid)).usedAt).toBeNull();
+
+    // The limit is per identity: someone else is not held up by the guesser.
+    const other = await bot.inviteCode("IV.7");
+    expect(texts(await start("bystander", other))).toContain("Chào");
+
+    bot.clock.advance(HOUR);
+    const reply = texts(await start("guesser", valid));
+    expect(reply).toContain("vai trò đầu mối của Báo và Phát thanh, Truyền hình Đồng Nai");
+    expect((await personOf(bot, "guesser")).agency?.code).toBe("IV.7");
+  });
+
+  it("accepts a code typed in lower case, or without its dash", async () => {
+    const lower = await bot.inviteCode("IV.8");
+    expect(texts(await start("lowercase", lower.toLowerCase()))).toContain("Chào");
+    expect((await personOf(bot, "lowercase")).agency?.code).toBe("IV.8");
+
+    const undashed = await bot.inviteCode("IV.8");
+    expect(texts(await start("undashed", ` ${undashed.replace("-", "")} `))).toContain("Chào");
+    expect((await personOf(bot, "undashed")).agency?.code).toBe("IV.8");
+  });
+
+  it("joins when a stranger pastes only the code as a message", async () => {
+    const code = await bot.inviteCode("IV.1");
+    const reply = texts(await bot.send("paster", code));
+    expect(reply).toContain("vai trò đầu mối của Sở Nội vụ");
+    expect((await personOf(bot, "paster")).agency?.code).toBe("IV.1");
+
+    const lower = await bot.inviteCode("IV.1");
+    expect(texts(await bot.send("paster-lower", lower.toLowerCase()))).toContain("Chào");
+  });
+
+  it("tells someone who already joined so, with or without a code, and leaves the new code unused", async () => {
+    await bot.join("twice", "IV.3");
+    const code = await bot.inviteCode("IV.3");
+    const again = await expectNothingStored(bot, () => start("twice", code));
+    expect(again).toContain("Bạn đã tham gia Nhắc Việc rồi");
+    expect((await inviteRow(code)).usedAt).toBeNull();
+    const bare = await expectNothingStored(bot, () => bot.send("twice", "/start"));
+    expect(bare).toContain("Bạn đã tham gia Nhắc Việc rồi");
+  });
+
+  it("links a second platform's account to the same person with /lienket", async () => {
+    await bot.join("linker", "IV.4", "Phạm Minh");
+    const person = await personOf(bot, "linker");
+    const reply = texts(await bot.send("linker", "/lienket"));
+    expect(reply).toContain("Mã liên kết:");
+    expect(reply).toContain("trong vòng 14 ngày");
+    const code = codeIn(reply);
+
+    const other: PlatformIdentity = { platform: "other", userId: "U-123", chatId: "D-123", displayName: "minh.pham" };
+    let linked = "";
+    const changes = await rowChanges(bot, async () => {
+      linked = texts(await bot.core.handle({ kind: "command", from: other, command: "start", args: code }));
+    });
+    expect(linked).toContain("Đã liên kết tài khoản này với Phạm Minh");
+    expect(changes).toEqual({ Identity: 1 });
+    const identities = await bot.db.identity.findMany({ where: { personId: person.id }, orderBy: { id: "asc" } });
+    expect(identities.map((i) => i.platform)).toEqual(["test", "other"]);
+
+    // The other platform now acts as the same contact.
+    const report = texts(await bot.core.handle({ kind: "text", from: other, text: "4b xong" }));
+    expect(report).toContain("Đã ghi nhận báo cáo");
+    const stored = await bot.db.dutyReport.findFirstOrThrow({ where: { personId: person.id } });
+    expect(stored.agencyId).toBe(await agencyId(bot, "IV.4"));
+
+    // A link code is single-use like any other.
+    const third: PlatformIdentity = { platform: "third", userId: "x", chatId: "x", displayName: "x" };
+    const reused = texts(await bot.core.handle({ kind: "command", from: third, command: "start", args: code }));
+    expect(reused).toContain("Mã mời này đã được sử dụng");
+  });
+
+  it("keeps a joined member's chat address current when it changes", async () => {
+    await bot.join("mover", "IV.2");
+    await bot.core.handle({
+      kind: "command",
+      from: { platform: "test", userId: "mover", chatId: "group-42", displayName: "Mover (new name)" },
+      command: "trogiup",
+      args: "",
+    });
+    const identity = await bot.db.identity.findUniqueOrThrow({
+      where: { platform_userId: { platform: "test", userId: "mover" } },
+    });
+    expect(identity).toMatchObject({ chatId: "group-42", displayName: "Mover (new name)" });
+  });
+});

@@ -1,0 +1,115 @@
+import { createManualClock, type ManualClock } from "../../src/clock.ts";
+import { createBotCore, type BotDeps } from "../../src/core/bot.ts";
+import type {
+  BotCore,
+  IncomingEvent,
+  Notification,
+  Notifier,
+  OutgoingMessage,
+  PlatformIdentity,
+} from "../../src/core/types.ts";
+import type { Db } from "../../src/db.ts";
+import { createLogger } from "../../src/logger.ts";
+import { importPlan } from "../../src/plan/import-plan.ts";
+import { addMembers, parseMembersCsv } from "../../src/plan/members.ts";
+import { parsePlan } from "../../src/plan/parse-plan.ts";
+import { ensureLocalAdmin } from "../../src/services/contact-service.ts";
+import { createInvite, type Role } from "../../src/services/invite-service.ts";
+import { findAgency, getActivePlan } from "../../src/services/plan-service.ts";
+import { parseIsoInstant } from "../../src/time.ts";
+import { createTestDb, seedFile } from "./db.ts";
+
+export interface TestBot {
+  db: Db;
+  url: string;
+  clock: ManualClock;
+  core: BotCore;
+  deps: BotDeps;
+  /** Everything the core pushed to people other than the sender, in order. */
+  notifications: Notification[];
+  identity(user: string, name?: string): PlatformIdentity;
+  /** Sends "/cmd args" or free text as `user`; returns the replies' texts. */
+  send(user: string, line: string): Promise<OutgoingMessage[]>;
+  choose(user: string, value: string): Promise<OutgoingMessage[]>;
+  /** Creates an invite and joins `user` with it (contact of `agency`, or coordinator when agency is null). */
+  join(user: string, agency: string | null, name?: string): Promise<void>;
+  inviteCode(agency: string | null, role?: Role): Promise<string>;
+}
+
+/** A real core on a real throwaway SQLite file with the bundled plan and its 95 communes. */
+export async function createTestBot(options: { now?: string; members?: boolean } = {}): Promise<TestBot> {
+  const { db, url } = createTestDb();
+  const summary = await importPlan(db, parsePlan(seedFile("ke-hoach-bhxh-dong-nai-2026.txt")));
+  if (options.members !== false) {
+    await addMembers(db, summary.planId, "IV.9", parseMembersCsv(seedFile("dong-nai-cap-xa.csv")));
+  }
+  const clock = createManualClock(parseIsoInstant(options.now ?? "2026-11-25T09:00")!);
+  const notifications: Notification[] = [];
+  const notifier: Notifier = {
+    notify: async (items) => {
+      notifications.push(...items);
+    },
+  };
+  const deps: BotDeps = {
+    db,
+    clock,
+    notifier,
+    logger: createLogger("silent"),
+    inviteTtlDays: 14,
+    defaultLocale: "vi",
+  };
+  const core = createBotCore(deps);
+  const identity = (user: string, name = user): PlatformIdentity => ({
+    platform: "test",
+    userId: user,
+    chatId: `chat-${user}`,
+    displayName: name,
+  });
+  const send = (user: string, line: string) => {
+    const text = line.trim();
+    const event: IncomingEvent = text.startsWith("/")
+      ? {
+          kind: "command",
+          from: identity(user),
+          command: text.slice(1).split(/\s+/)[0]!,
+          args: text.includes(" ") ? text.slice(text.indexOf(" ") + 1) : "",
+        }
+      : { kind: "text", from: identity(user), text };
+    return core.handle(event);
+  };
+  const inviteCode = async (agency: string | null, role: Role = agency ? "contact" : "coordinator") => {
+    const plan = await getActivePlan(db);
+    const found = agency ? await findAgency(db, plan.id, agency) : null;
+    return (await createInvite({ db, clock, inviteTtlDays: 14 }, { planId: plan.id, agency: found, role })).code;
+  };
+  return {
+    db,
+    url,
+    clock,
+    core,
+    deps,
+    notifications,
+    identity,
+    send,
+    choose: (user, value) => core.handle({ kind: "choice", from: identity(user), value }),
+    inviteCode,
+    join: async (user, agency, name) => {
+      const code = await inviteCode(agency);
+      const replies = await core.handle({
+        kind: "command",
+        from: identity(user, name ?? user),
+        command: "start",
+        args: code,
+      });
+      if (!/Chào/.test(replies[0]?.text ?? "")) throw new Error(`join failed: ${replies[0]?.text}`);
+    },
+  };
+}
+
+export async function makeAdmin(bot: TestBot, user: string): Promise<void> {
+  await ensureLocalAdmin({ db: bot.db, clock: bot.clock }, bot.identity(user));
+}
+
+export function texts(replies: OutgoingMessage[]): string {
+  return replies.map((r) => r.text).join("\n");
+}
