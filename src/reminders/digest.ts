@@ -25,7 +25,10 @@ export async function buildDigest(
     where: { kind: "digest", planId: plan.id, dueAt: { lt: dueAt } },
     orderBy: { dueAt: "desc" },
   });
-  const since = previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS);
+  // Difficulties already reached coordinators one by one, so the first digest shows only the last
+  // day's; failed deliveries were told to nobody, so the first digest shows all of them.
+  const difficultiesSince = previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS);
+  const failuresSince = previous?.dueAt ?? new Date(0);
   const top = status.agencies.filter((a) => a.agency.parentId === null);
   const ordinary = top.filter((a) => a.memberCount === 0);
   const groups = top.filter((a) => a.memberCount > 0);
@@ -33,12 +36,17 @@ export async function buildDigest(
 
   const [difficulties, failures] = await Promise.all([
     db.difficulty.findMany({
-      where: { agency: { planId: plan.id }, createdAt: { gt: since, lte: now } },
+      where: { agency: { planId: plan.id }, createdAt: { gt: difficultiesSince, lte: now } },
       include: { agency: true, duty: true },
       orderBy: { createdAt: "asc" },
     }),
     db.outboxMessage.findMany({
-      where: { status: { in: ["failed", "unreachable"] }, kind: { not: "digest" }, nextAttemptAt: { gt: since } },
+      // A final failure's nextAttemptAt is the moment it failed, so each one is listed once.
+      where: {
+        status: { in: ["failed", "unreachable"] },
+        kind: { not: "digest" },
+        nextAttemptAt: { gt: failuresSince, lte: now },
+      },
       include: { person: { include: { agency: true } } },
       orderBy: { id: "asc" },
     }),

@@ -104,6 +104,7 @@ export function createReminderEngine(deps: {
       ),
     );
     const expireMs = policy.expireAfterHours * HOUR_MS;
+    const pending: { item: OutboxItem; entry: ReminderEntry }[] = [];
 
     for (const point of points) {
       const stale = now.getTime() - point.dueAt.getTime() > expireMs;
@@ -113,7 +114,7 @@ export function createReminderEngine(deps: {
         const entry = (person: Person | null, reason?: SkipReason): ReminderEntry => ({
           kind: "reminder",
           agency: unit.agency.code,
-          agencyName: unit.agency.name,
+          agencyName: agencyLabel(messagesFor("vi"), unit.agency),
           contact: person?.id ?? null,
           contactName: person?.displayName ?? null,
           point: point.label,
@@ -156,11 +157,19 @@ export function createReminderEngine(deps: {
             if (dryRun || (await recordSkipped(db, now, item, "expired"))) skipped.push(entry(person, "expired"));
             continue;
           }
-          if (!dryRun) await enqueue(db, now, [item]);
-          due.push(entry(person));
+          pending.push({ item, entry: entry(person) });
         }
       }
     }
+    // Listed as due only when this call planned it: a second process planning the same instant adds nothing.
+    const created = dryRun
+      ? null
+      : await enqueue(
+          db,
+          now,
+          pending.map((p) => p.item),
+        );
+    for (const p of pending) if (!created || created.has(p.item.key)) due.push(p.entry);
     return { due, skipped };
   }
 
@@ -201,11 +210,14 @@ export function createReminderEngine(deps: {
         const key = `digest:${plan.id}:${person.id}:${date}`;
         if (await db.outboxMessage.findUnique({ where: { key }, select: { id: true } })) continue;
         const message: OutgoingMessage = await buildDigest(db, messagesFor(person.locale), plan, status, dueAt, now);
-        if (!dryRun)
-          await enqueue(db, now, [
-            { key, kind: "digest", personId: person.id, planId: plan.id, point: `digest-${date}`, message, dueAt },
-          ]);
-        due.push(entry());
+        const created = dryRun
+          ? true
+          : (
+              await enqueue(db, now, [
+                { key, kind: "digest", personId: person.id, planId: plan.id, point: `digest-${date}`, message, dueAt },
+              ])
+            ).has(key);
+        if (created) due.push(entry());
       }
     }
     return { due, skipped };

@@ -3,7 +3,7 @@ import type { Clock } from "../clock.ts";
 import type { Notification, Notifier, OutgoingMessage } from "../core/types.ts";
 import type { Db } from "../db.ts";
 import { DeliveryError, type Deliverer } from "../delivery/types.ts";
-import type { OutboxMessage } from "../generated/prisma/client.ts";
+import type { Identity, OutboxMessage, Person } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
 import { isQuietTime } from "./schedule.ts";
 import type { ReminderPolicy } from "./policy.ts";
@@ -25,6 +25,7 @@ export interface OutboxItem {
 /** A sending claim older than this is presumed dead (process killed mid-send) and may be retaken. */
 const CLAIM_TIMEOUT_MS = 5 * 60 * 1000;
 const BACKOFF_BASE_MS = 60 * 1000;
+const CLAIM_CHUNK = 50;
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
@@ -34,27 +35,34 @@ function isUniqueViolation(error: unknown): boolean {
  * Writes items that are not there yet. The unique key is what makes planning twice, a second
  * process or a restart harmless: the second insert of the same key is simply refused.
  */
-export async function enqueue(db: Db, now: Date, items: readonly OutboxItem[]): Promise<OutboxMessage[]> {
-  const created: OutboxMessage[] = [];
-  for (const item of items) {
+export async function enqueue(db: Db, now: Date, items: readonly OutboxItem[]): Promise<Set<string>> {
+  const rows = items.map((item) => ({
+    key: item.key,
+    kind: item.kind,
+    personId: item.personId,
+    planId: item.planId ?? null,
+    agencyId: item.agencyId ?? null,
+    point: item.point ?? null,
+    payload: JSON.stringify(item.message),
+    duties: item.duties ? JSON.stringify(item.duties) : null,
+    dueAt: item.dueAt,
+    nextAttemptAt: item.dueAt,
+    createdAt: now,
+  }));
+  if (rows.length === 0) return new Set();
+  try {
+    // One statement for the common case: thousands of reminders at 08:00 in a single commit.
+    await db.outboxMessage.createMany({ data: rows });
+    return new Set(rows.map((r) => r.key));
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+  }
+  // Someone else wrote some of these keys first: insert row by row and keep only ours.
+  const created = new Set<string>();
+  for (const data of rows) {
     try {
-      created.push(
-        await db.outboxMessage.create({
-          data: {
-            key: item.key,
-            kind: item.kind,
-            personId: item.personId,
-            planId: item.planId ?? null,
-            agencyId: item.agencyId ?? null,
-            point: item.point ?? null,
-            payload: JSON.stringify(item.message),
-            duties: item.duties ? JSON.stringify(item.duties) : null,
-            dueAt: item.dueAt,
-            nextAttemptAt: item.dueAt,
-            createdAt: now,
-          },
-        }),
-      );
+      await db.outboxMessage.create({ data });
+      created.add(data.key);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
@@ -110,6 +118,12 @@ export function createOutboxNotifier(deps: { db: Db; clock: Clock; onQueued?: ()
   };
 }
 
+interface Target {
+  person: Person;
+  /** Reachable accounts, most recently used first. */
+  identities: Identity[];
+}
+
 export interface SendResult {
   sent: OutboxMessage[];
   failed: OutboxMessage[];
@@ -134,21 +148,39 @@ export function createOutboxSender(deps: {
 }): OutboxSender {
   const { db, deliverer, logger } = deps;
   const processToken = randomUUID();
+  let claimSequence = 0;
 
-  async function targetsFor(personId: number) {
-    const person = await db.person.findUnique({ where: { id: personId }, include: { identities: true } });
-    if (!person?.active) return { person, identities: [] };
-    const identities = person.identities
-      .filter((i) => i.unreachableAt === null)
-      .sort(
-        (a, b) =>
-          (b.lastSeenAt?.getTime() ?? b.createdAt.getTime()) - (a.lastSeenAt?.getTime() ?? a.createdAt.getTime()),
-      );
-    return { person, identities };
+  /** People and their reachable accounts, most recently used first, for a batch of rows at once. */
+  async function loadTargets(personIds: number[]): Promise<Map<number, Target>> {
+    const people = await db.person.findMany({ where: { id: { in: personIds } }, include: { identities: true } });
+    return new Map(
+      people.map((person) => [
+        person.id,
+        {
+          person,
+          identities: person.active
+            ? person.identities
+                .filter((i) => i.unreachableAt === null)
+                .sort(
+                  (a, b) =>
+                    (b.lastSeenAt?.getTime() ?? b.createdAt.getTime()) -
+                    (a.lastSeenAt?.getTime() ?? a.createdAt.getTime()),
+                )
+            : [],
+        },
+      ]),
+    );
   }
 
-  async function sendOne(row: OutboxMessage, now: Date, result: SendResult, maxAttempts: number): Promise<void> {
-    const { person, identities } = await targetsFor(row.personId);
+  async function sendOne(
+    row: OutboxMessage,
+    target: Target | undefined,
+    now: Date,
+    result: SendResult,
+    maxAttempts: number,
+  ): Promise<void> {
+    const person = target?.person;
+    const identities = target?.identities ?? [];
     const message = JSON.parse(row.payload) as OutgoingMessage;
     let lastError = person?.active === false ? "person deactivated" : "no reachable account";
     let unreachable = identities.length === 0;
@@ -202,7 +234,8 @@ export function createOutboxSender(deps: {
         status: final,
         attempts,
         lastError,
-        nextAttemptAt: new Date(now.getTime() + BACKOFF_BASE_MS * 2 ** (attempts - 1)),
+        // For a final failure this is the moment it failed, which is what digests select on.
+        nextAttemptAt: final === "pending" ? new Date(now.getTime() + BACKOFF_BASE_MS * 2 ** (attempts - 1)) : now,
         claimedAt: null,
         claimToken: null,
       },
@@ -219,19 +252,26 @@ export function createOutboxSender(deps: {
       const due = await db.outboxMessage.findMany({
         where: { status: "pending", nextAttemptAt: { lte: now } },
         orderBy: [{ nextAttemptAt: "asc" }, { id: "asc" }],
+        select: { id: true },
       });
-      for (const row of due) {
-        const token = `${processToken}:${row.id}:${now.getTime()}`;
-        const claimed = await db.outboxMessage.updateMany({
+      // Claimed a chunk at a time, so a claim never outlives CLAIM_TIMEOUT_MS while its rows wait.
+      for (let i = 0; i < due.length; i += CLAIM_CHUNK) {
+        const token = `${processToken}:${now.getTime()}:${++claimSequence}`;
+        await db.outboxMessage.updateMany({
           where: {
-            id: row.id,
+            id: { in: due.slice(i, i + CLAIM_CHUNK).map((r) => r.id) },
             status: "pending",
+            // Still due: another process may have tried a row meanwhile and released it with a
+            // later nextAttemptAt; retaking it would skip the backoff.
+            nextAttemptAt: { lte: now },
             OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - CLAIM_TIMEOUT_MS) } }],
           },
           data: { claimedAt: now, claimToken: token },
         });
-        if (claimed.count === 0) continue;
-        await sendOne(row, now, result, policy.maxAttempts);
+        // Re-read after claiming, so attempts are counted from the row as it is now.
+        const claimed = await db.outboxMessage.findMany({ where: { claimToken: token }, orderBy: { id: "asc" } });
+        const targets = await loadTargets([...new Set(claimed.map((r) => r.personId))]);
+        for (const row of claimed) await sendOne(row, targets.get(row.personId), now, result, policy.maxAttempts);
       }
       return result;
     },

@@ -1,0 +1,140 @@
+// Shared steps for the reminders-*.test.ts files: a real engine over the test bot's database, a
+// scriptable fake deliverer and instants written the way people say them ("2026-12-01T08:00").
+import type { ManualClock } from "../../src/clock.ts";
+import type { OutgoingMessage } from "../../src/core/types.ts";
+import type { Db } from "../../src/db.ts";
+import {
+  DeliveryError,
+  type Deliverer,
+  type DeliveryErrorCode,
+  type DeliveryTarget,
+} from "../../src/delivery/types.ts";
+import { createLogger } from "../../src/logger.ts";
+import { ensureBundledCalendar } from "../../src/plan/bundle.ts";
+import { createReminderEngine, type ReminderEngine } from "../../src/reminders/engine.ts";
+import { parseIsoInstant, toIsoLocal } from "../../src/time.ts";
+import { createTestBot, type TestBot } from "./bot.ts";
+
+export const silent = createLogger("silent");
+export const MINUTE = 60 * 1000;
+
+/** Local time in Vietnam when no offset is written. */
+export function instant(iso: string): Date {
+  const parsed = parseIsoInstant(iso);
+  if (!parsed) throw new Error(`bad instant in a test: ${iso}`);
+  return parsed;
+}
+
+/** "2026-12-01T08:00" → "2026-12-01T08:00:00+07:00", how entries and assertions spell instants. */
+export function iso(local: string): string {
+  return toIsoLocal(instant(local));
+}
+
+export interface Attempt {
+  target: DeliveryTarget;
+  message: OutgoingMessage;
+  /** The clock's instant when the deliverer was called. */
+  at: Date;
+  /** The error thrown, or null when the delivery succeeded. */
+  error: DeliveryErrorCode | null;
+}
+
+export interface FakeDeliverer extends Deliverer {
+  /** Every call, failed or not, in order. */
+  attempts: Attempt[];
+  /** Successful deliveries only. */
+  readonly delivered: Attempt[];
+  /** The next `times` deliveries to `userId` (any user when omitted) throw `code`. */
+  fail(code: DeliveryErrorCode, options?: { userId?: string; times?: number }): void;
+  /** Successful deliveries to one platform user. */
+  to(userId: string): Attempt[];
+}
+
+export function createFakeDeliverer(clock: ManualClock): FakeDeliverer {
+  const rules: { code: DeliveryErrorCode; userId: string | undefined; remaining: number }[] = [];
+  const attempts: Attempt[] = [];
+  let sequence = 0;
+  return {
+    attempts,
+    get delivered() {
+      return attempts.filter((a) => a.error === null);
+    },
+    fail(code, options = {}) {
+      rules.push({ code, userId: options.userId, remaining: options.times ?? Infinity });
+    },
+    to(userId) {
+      return attempts.filter((a) => a.error === null && a.target.userId === userId);
+    },
+    async deliver(target, message) {
+      const at = clock.now();
+      const rule = rules.find((r) => r.remaining > 0 && (r.userId === undefined || r.userId === target.userId));
+      if (rule) {
+        rule.remaining--;
+        attempts.push({ target, message, at, error: rule.code });
+        throw new DeliveryError(rule.code, `${rule.code} (scripted) for ${target.userId}`);
+      }
+      attempts.push({ target, message, at, error: null });
+      return { messageId: `fake-${++sequence}` };
+    },
+  };
+}
+
+export interface ReminderRig {
+  bot: TestBot;
+  db: Db;
+  deliverer: FakeDeliverer;
+  engine: ReminderEngine;
+  /** Another process over the same database (own engine, same deliverer so sends are counted together). */
+  newEngine(deliverer?: Deliverer): ReminderEngine;
+  /** Sets the clock to `local` and ticks there. */
+  tick(local: string | Date): ReturnType<ReminderEngine["tick"]>;
+  /** Sets the clock to `local` (for commands typed in the bot) and returns the instant. */
+  at(local: string | Date): Date;
+  close(): Promise<void>;
+}
+
+/** A test bot (clock at `now`) whose database has the bundled calendar, with an engine and a fake deliverer. */
+export async function createReminderRig(now: string): Promise<ReminderRig> {
+  const bot = await createTestBot({ now });
+  await ensureBundledCalendar(bot.db, silent);
+  const deliverer = createFakeDeliverer(bot.clock);
+  const newEngine = (d: Deliverer = deliverer) =>
+    createReminderEngine({ db: bot.db, clock: bot.clock, deliverer: d, logger: silent });
+  const engine = newEngine();
+  const at = (local: string | Date) => {
+    const t = typeof local === "string" ? instant(local) : local;
+    bot.clock.set(t);
+    return t;
+  };
+  return {
+    bot,
+    db: bot.db,
+    deliverer,
+    engine,
+    newEngine,
+    at,
+    tick: (local) => engine.tick(at(local)),
+    close: () => bot.db.$disconnect(),
+  };
+}
+
+export async function personId(bot: TestBot, user: string): Promise<number> {
+  const identity = await bot.db.identity.findUniqueOrThrow({
+    where: { platform_userId: { platform: "test", userId: user } },
+  });
+  return identity.personId;
+}
+
+/** Outbox rows of one person (all kinds unless given), oldest due first. */
+export async function outboxOf(bot: TestBot, user: string, kind?: string) {
+  return bot.db.outboxMessage.findMany({
+    where: { personId: await personId(bot, user), ...(kind && { kind }) },
+    orderBy: [{ dueAt: "asc" }, { id: "asc" }],
+  });
+}
+
+export async function reminderRow(bot: TestBot, user: string, point: string) {
+  const rows = (await outboxOf(bot, user, "reminder")).filter((r) => r.point === point);
+  if (rows.length > 1) throw new Error(`${rows.length} rows for ${user} ${point}`);
+  return rows[0] ?? null;
+}

@@ -1,0 +1,133 @@
+// `reminders plan` and `reminders run` in the CLI, against the test bot's database so the CLI sees
+// the contacts joined through the bot.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli.ts";
+import { tableCounts } from "./helpers/db.ts";
+import { createReminderRig, personId, reminderRow, type ReminderRig } from "./helpers/reminders-harness.ts";
+
+/**
+ * Runs the CLI on the rig's database. The rig's own connection is closed first (Prisma reopens it
+ * on the next query): once the CLI's app has switched the file to WAL, `prisma migrate deploy`,
+ * which every CLI command runs, fails with SocketTimeout while another connection has used it.
+ */
+async function cli(args: string[], rig: ReminderRig) {
+  await rig.db.$disconnect();
+  const url = rig.bot.url;
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(
+    args,
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    { DATABASE_URL: url, LOG_LEVEL: "silent" },
+  );
+  return { code, stdout, stderr };
+}
+
+const IV4_DUTIES = ["IV.4.a", "IV.4.b", "IV.4.c", "IV.4.d", "IV.4.đ", "IV.4.e", "IV.4.g"];
+const IV8_DUTIES = ["IV.8.a", "IV.8.b", "IV.8.c"];
+
+describe("reminders in the CLI", () => {
+  let rig: ReminderRig;
+  let ids: { bhxh: number; ldld: number };
+  beforeAll(async () => {
+    rig = await createReminderRig("2026-11-30T09:00");
+    await rig.bot.join("bhxh", "IV.4", "Võ Thanh");
+    await rig.bot.join("ldld", "IV.8", "Trần Công Đoàn");
+    ids = { bhxh: await personId(rig.bot, "bhxh"), ldld: await personId(rig.bot, "ldld") };
+  });
+  afterAll(async () => rig.close());
+
+  it("reminders plan --json prints one JSON object of what is due and writes nothing", async () => {
+    const before = await tableCounts(rig.db);
+    const r = await cli(["reminders", "plan", "--now", "2026-12-01T08:00", "--json"], rig);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(out).not.toBeInstanceOf(Array);
+    expect(Object.keys(out).sort()).toEqual(["due", "now", "sent", "skipped"]);
+    expect(out.now).toBe("2026-12-01T08:00:00+07:00");
+    expect(out.sent).toEqual([]);
+    expect(out.due).toEqual([
+      expect.objectContaining({
+        kind: "reminder",
+        agency: "IV.4",
+        contact: ids.bhxh,
+        contactName: "Võ Thanh",
+        point: "T-14",
+        dueAt: "2026-12-01T08:00:00+07:00",
+        duties: IV4_DUTIES,
+      }),
+      expect.objectContaining({
+        agency: "IV.8",
+        contact: ids.ldld,
+        point: "T-14",
+        dueAt: "2026-12-01T08:00:00+07:00",
+        duties: IV8_DUTIES,
+      }),
+    ]);
+    const skipped = out.skipped as { agency: string; contact: number | null; point: string; reason: string }[];
+    // T-30 (13/11) is far too old for both contacts; agencies without a contact are named.
+    expect(skipped.filter((e) => e.reason === "expired").map((e) => [e.agency, e.contact, e.point])).toEqual([
+      ["IV.4", ids.bhxh, "T-30"],
+      ["IV.8", ids.ldld, "T-30"],
+    ]);
+    expect(skipped).toContainEqual(
+      expect.objectContaining({ agency: "IV.1", contact: null, point: "T-14", reason: "no_contact" }),
+    );
+    expect(await tableCounts(rig.db)).toEqual(before);
+    expect(await rig.db.outboxMessage.count()).toBe(0);
+  });
+
+  it("reminders run sends through the console deliverer on stderr and counts them as sent", async () => {
+    const r = await cli(["reminders", "run", "--now", "2026-12-01T08:00", "--json"], rig);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { sent: { agency: string; point: string; contact: number; dueAt: string }[] };
+    expect(out.sent.map((e) => [e.agency, e.contact, e.point, e.dueAt])).toEqual([
+      ["IV.4", ids.bhxh, "T-14", "2026-12-01T08:00:00+07:00"],
+      ["IV.8", ids.ldld, "T-14", "2026-12-01T08:00:00+07:00"],
+    ]);
+    expect(r.stderr.match(/\[→ /g)).toHaveLength(2);
+    expect(r.stderr).toContain(
+      `[→ Võ Thanh #${ids.bhxh} test:bhxh] 🔔 Nhắc việc: kế hoạch yêu cầu Bảo hiểm xã hội tỉnh`,
+    );
+    expect(r.stderr).toContain(`[→ Trần Công Đoàn #${ids.ldld} test:ldld] 🔔 Nhắc việc: kế hoạch đề nghị Liên đoàn`);
+
+    const t14 = await reminderRow(rig.bot, "bhxh", "T-14");
+    expect(t14).toMatchObject({ status: "sent", attempts: 1, platformMessageId: expect.stringMatching(/^console-/) });
+    expect(t14!.sentAt).toEqual(t14!.dueAt);
+    expect(await reminderRow(rig.bot, "ldld", "T-14")).toMatchObject({ status: "sent", attempts: 1 });
+    expect(await reminderRow(rig.bot, "bhxh", "T-30")).toMatchObject({ status: "skipped", skipReason: "expired" });
+    expect(await rig.db.outboxMessage.count()).toBe(4);
+  });
+
+  it("a second run at the same instant sends nothing", async () => {
+    const r = await cli(["reminders", "run", "--now", "2026-12-01T08:00", "--json"], rig);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { due: unknown[]; sent: unknown[]; skipped: { reason: string }[] };
+    expect(out.sent).toEqual([]);
+    expect(out.due).toEqual([]);
+    expect(out.skipped.filter((e) => e.reason === "expired")).toEqual([]);
+    expect(r.stderr).toBe("");
+    expect(await rig.db.outboxMessage.count()).toBe(4);
+  });
+
+  it("without --json prints the counts", async () => {
+    const r = await cli(["reminders", "plan", "--now", "2026-12-08T08:00"], rig);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe("Đến hạn: 2, đã gửi: 0, bỏ qua: 101");
+  });
+
+  it("a bad --now gives one clear error line, exit code 1, and writes nothing", async () => {
+    const before = await tableCounts(rig.db);
+    for (const now of ["2026-13-01T08:00", "mai", "2026-12-01T25:00", "01/12/2026"]) {
+      for (const command of ["plan", "run"]) {
+        const r = await cli(["reminders", command, "--now", now, "--json"], rig);
+        expect(r.code, `${command} ${now}`).toBe(1);
+        expect(r.stdout).toBe("");
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+        expect(r.stderr).toContain("--now phải là thời điểm ISO 8601");
+      }
+    }
+    expect(await tableCounts(rig.db)).toEqual(before);
+  });
+});
