@@ -9,6 +9,7 @@ import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import type { PlatformIdentity } from "./core/types.ts";
 import { isAppError } from "./errors.ts";
+import { describeError } from "./i18n/describe-error.ts";
 import { vi } from "./i18n/vi.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { importPlan, type ImportSummary } from "./plan/import-plan.ts";
@@ -330,23 +331,6 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-function describeAppError(code: string, params: Record<string, string | number>): string {
-  switch (code) {
-    case "members.bad_csv":
-      return m.cli.membersBadCsv(Number(params.line ?? 1));
-    case "agency.unknown":
-      return m.bot.errors["agency.unknown"](String(params.query ?? ""));
-    case "agency.ambiguous":
-      return m.bot.errors["agency.ambiguous"](String(params.query ?? ""), String(params.candidates ?? ""));
-    case "contact.unknown":
-      return m.bot.errors["contact.unknown"](String(params.id ?? ""));
-    case "plan.none_active":
-      return m.bot.errors["plan.none_active"];
-    default:
-      return m.cli.errors[code] ?? m.cli.failed(code);
-  }
-}
-
 export async function runCli(
   argv: string[],
   io: CliIo,
@@ -419,7 +403,7 @@ export async function runCli(
       return 1;
     }
     if (isAppError(error)) {
-      io.stderr(`${describeAppError(error.code, error.params)}\n`);
+      io.stderr(`${describeError(m, error) ?? m.cli.errors[error.code] ?? m.cli.failed(error.code)}\n`);
       return 1;
     }
     logger.error({ err: error }, "command failed");

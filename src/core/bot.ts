@@ -1,5 +1,6 @@
 import { foldVietnamese } from "../domain/text.ts";
 import { isAppError, type AppError } from "../errors.ts";
+import { describeError } from "../i18n/describe-error.ts";
 import { messagesFor, type Messages } from "../i18n/index.ts";
 import { findPersonByIdentity, type Role } from "../services/invite-service.ts";
 import { mayReportFigures } from "../services/progress-service.ts";
@@ -97,29 +98,10 @@ async function setLanguage(ctx: Ctx, args: string): Promise<void> {
   ctx.reply(messagesFor(locale).bot.languageSet);
 }
 
-/** Turns a coded error into the person's language; anything uncoded is a bug and is logged. */
-function describeError(t: Messages, error: AppError): string {
-  const p = error.params;
-  const join = t.bot.joinErrors[error.code];
-  if (join) return join;
-  switch (error.code) {
-    case "plan.none_active":
-      return t.bot.errors["plan.none_active"];
-    case "agency.unknown":
-      return t.bot.errors["agency.unknown"](String(p.query ?? ""));
-    case "agency.ambiguous":
-      return t.bot.errors["agency.ambiguous"](String(p.query ?? ""), String(p.candidates ?? ""));
-    case "contact.unknown":
-      return t.bot.errors["contact.unknown"](String(p.id ?? ""));
-    case "difficulty.unknown":
-      return t.bot.difficulty.unknown(String(p.id ?? ""));
-    case "difficulty.resolved":
-      return t.bot.difficulty.alreadyResolved(String(p.id ?? ""));
-    case "invite.bad_role":
-      return t.bot.notAllowed("moi");
-    default:
-      return t.bot.internalError;
-  }
+/** Chat wording for a coded error: joining problems speak to someone joining, the rest are shared. */
+function errorText(t: Messages, error: AppError): string {
+  if (error.code === "invite.bad_role") return t.bot.notAllowed("moi");
+  return t.bot.joinErrors[error.code] ?? describeError(t, error) ?? t.bot.internalError;
 }
 
 export function createBotCore(deps: BotDeps, extraCommands: readonly ExtraCommand[] = []): BotCore {
@@ -246,7 +228,7 @@ export function createBotCore(deps: BotDeps, extraCommands: readonly ExtraComman
       } catch (error) {
         if (isAppError(error)) {
           ctx.replies.length = 0;
-          ctx.reply(describeError(ctx.t, error));
+          ctx.reply(errorText(ctx.t, error));
         } else {
           deps.logger.error({ err: error, event: { kind: event.kind, platform: event.from.platform } }, "event failed");
           ctx.replies.length = 0;

@@ -8,6 +8,7 @@ import { messagesFor } from "../i18n/index.ts";
 import type { Logger } from "../logger.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../services/status-service.ts";
 import { localDate, localDateTime, toIsoLocal } from "../time.ts";
+import type { WorkCalendar } from "./calendar.ts";
 import { loadWorkCalendar } from "./calendar-store.ts";
 import { buildDigest } from "./digest.ts";
 import { createOutboxSender, enqueue, recordSkipped, type OutboxItem, type SendResult } from "./outbox.ts";
@@ -41,6 +42,16 @@ export interface ReminderEngine {
   send(now: Date): Promise<SendResult>;
   /** One cron tick: plan, then send. */
   tick(now?: Date): Promise<TickResult>;
+}
+
+/** Everything one planning pass looks at, read once. */
+interface Planning {
+  plan: Plan;
+  status: PlanStatus;
+  policy: ReminderPolicy;
+  calendar: WorkCalendar;
+  now: Date;
+  dryRun: boolean;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -78,14 +89,14 @@ export function createReminderEngine(deps: {
     },
   });
 
-  async function planReminders(
-    plan: Plan,
-    status: PlanStatus,
-    policy: ReminderPolicy,
-    now: Date,
-    dryRun: boolean,
-  ): Promise<Pick<TickResult, "due" | "skipped">> {
-    const calendar = await loadWorkCalendar(db);
+  async function planReminders({
+    plan,
+    status,
+    policy,
+    calendar,
+    now,
+    dryRun,
+  }: Planning): Promise<Pick<TickResult, "due" | "skipped">> {
     const points = reminderPoints(plan.reportDeadline, policy, calendar).filter((p) => p.dueAt <= now);
     const due: ReminderEntry[] = [];
     const skipped: ReminderEntry[] = [];
@@ -173,14 +184,14 @@ export function createReminderEngine(deps: {
     return { due, skipped };
   }
 
-  async function planDigests(
-    plan: Plan,
-    status: PlanStatus,
-    policy: ReminderPolicy,
-    now: Date,
-    dryRun: boolean,
-  ): Promise<Pick<TickResult, "due" | "skipped">> {
-    const calendar = await loadWorkCalendar(db);
+  async function planDigests({
+    plan,
+    status,
+    policy,
+    calendar,
+    now,
+    dryRun,
+  }: Planning): Promise<Pick<TickResult, "due" | "skipped">> {
     const dates = digestDates(plan.reportDeadline, policy, calendar, localDate(now))
       .map((date) => ({ date, dueAt: localDateTime(date, policy.digestTime) }))
       .filter((d) => d.dueAt <= now && now.getTime() - d.dueAt.getTime() <= policy.expireAfterHours * HOUR_MS);
@@ -226,11 +237,16 @@ export function createReminderEngine(deps: {
   async function plan(now: Date, options: { dryRun?: boolean } = {}) {
     const active = await activePlan();
     if (!active) return { due: [], skipped: [] };
-    const policy = policyOf(active);
-    const status = await loadPlanStatus(db, active);
-    const dryRun = options.dryRun === true;
-    const reminders = await planReminders(active, status, policy, now, dryRun);
-    const digests = await planDigests(active, status, policy, now, dryRun);
+    const planning: Planning = {
+      plan: active,
+      status: await loadPlanStatus(db, active),
+      policy: policyOf(active),
+      calendar: await loadWorkCalendar(db),
+      now,
+      dryRun: options.dryRun === true,
+    };
+    const reminders = await planReminders(planning);
+    const digests = await planDigests(planning);
     return { due: [...reminders.due, ...digests.due], skipped: [...reminders.skipped, ...digests.skipped] };
   }
 

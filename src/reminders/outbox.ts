@@ -31,12 +31,8 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
-/**
- * Writes items that are not there yet. The unique key is what makes planning twice, a second
- * process or a restart harmless: the second insert of the same key is simply refused.
- */
-export async function enqueue(db: Db, now: Date, items: readonly OutboxItem[]): Promise<Set<string>> {
-  const rows = items.map((item) => ({
+function toRow(item: OutboxItem, now: Date) {
+  return {
     key: item.key,
     kind: item.kind,
     personId: item.personId,
@@ -48,7 +44,15 @@ export async function enqueue(db: Db, now: Date, items: readonly OutboxItem[]): 
     dueAt: item.dueAt,
     nextAttemptAt: item.dueAt,
     createdAt: now,
-  }));
+  };
+}
+
+/**
+ * Writes items that are not there yet. The unique key is what makes planning twice, a second
+ * process or a restart harmless: the second insert of the same key is simply refused.
+ */
+export async function enqueue(db: Db, now: Date, items: readonly OutboxItem[]): Promise<Set<string>> {
+  const rows = items.map((item) => toRow(item, now));
   if (rows.length === 0) return new Set();
   try {
     // One statement for the common case: thousands of reminders at 08:00 in a single commit.
@@ -73,23 +77,7 @@ export async function enqueue(db: Db, now: Date, items: readonly OutboxItem[]): 
 /** Records a point that will never be sent (expired), so it is not reconsidered on every tick. */
 export async function recordSkipped(db: Db, now: Date, item: OutboxItem, reason: string): Promise<boolean> {
   try {
-    await db.outboxMessage.create({
-      data: {
-        key: item.key,
-        kind: item.kind,
-        personId: item.personId,
-        planId: item.planId ?? null,
-        agencyId: item.agencyId ?? null,
-        point: item.point ?? null,
-        payload: JSON.stringify(item.message),
-        duties: item.duties ? JSON.stringify(item.duties) : null,
-        dueAt: item.dueAt,
-        nextAttemptAt: item.dueAt,
-        status: "skipped",
-        skipReason: reason,
-        createdAt: now,
-      },
-    });
+    await db.outboxMessage.create({ data: { ...toRow(item, now), status: "skipped", skipReason: reason } });
     return true;
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
