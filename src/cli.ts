@@ -23,7 +23,8 @@ import { loadPlanStatus } from "./services/status-service.ts";
 import { parseIsoInstant, toIsoLocal } from "./time.ts";
 import { CalendarCsvError, parseCalendarCsv } from "./reminders/calendar.ts";
 import { importCalendar } from "./reminders/calendar-store.ts";
-import type { ReminderEntry, TickResult } from "./reminders/engine.ts";
+import { policyOf, type ReminderEntry, type TickResult } from "./reminders/engine.ts";
+import { parseReminderPolicy, ReminderPolicyError } from "./reminders/policy.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -282,6 +283,38 @@ const commands: Record<string, Handler> = {
     print(ctx, { now: toIsoLocal(now), ...result }, summarizeTick(result));
   },
 
+  "reminders policy": async (ctx, _args, options) => {
+    const { db } = await ctx.app();
+    const plan = await getActivePlan(db);
+    let stored = plan.reminderPolicy;
+    if (typeof options.set === "string") {
+      let overrides: unknown;
+      try {
+        overrides = JSON.parse(readInputFile(options.set, m.cli.jsonFileArgument));
+      } catch (error) {
+        if (error instanceof CliError) throw error;
+        throw new CliError(m.cli.policyInvalid((error as Error).message));
+      }
+      try {
+        parseReminderPolicy(overrides);
+      } catch (error) {
+        if (error instanceof ReminderPolicyError) throw new CliError(m.cli.policyInvalid(error.message));
+        throw error;
+      }
+      stored = JSON.stringify(overrides);
+    } else if (options.reset === true) {
+      stored = null;
+    }
+    if (stored !== plan.reminderPolicy)
+      await db.plan.update({ where: { id: plan.id }, data: { reminderPolicy: stored } });
+    const effective = policyOf({ ...plan, reminderPolicy: stored });
+    print(
+      ctx,
+      { plan: plan.title, overrides: stored ? JSON.parse(stored) : null, effective },
+      JSON.stringify(effective, null, 2),
+    );
+  },
+
   "calendar import": async (ctx, [file]) => {
     const text = readInputFile(file, m.cli.csvFileArgument);
     let entries;
@@ -325,6 +358,8 @@ const OPTIONS = {
   agency: { type: "string" },
   role: { type: "string" },
   xlsx: { type: "string" },
+  set: { type: "string" },
+  reset: { type: "boolean" },
   user: { type: "string" },
   name: { type: "string" },
   now: { type: "string" },

@@ -1,17 +1,14 @@
 // `reminders plan` and `reminders run` in the CLI, against the test bot's database so the CLI sees
 // the contacts joined through the bot.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "../src/cli.ts";
-import { tableCounts } from "./helpers/db.ts";
+import { createTestDb, tableCounts } from "./helpers/db.ts";
 import { createReminderRig, personId, reminderRow, type ReminderRig } from "./helpers/reminders-harness.ts";
 
-/**
- * Runs the CLI on the rig's database. The rig's own connection is closed first (Prisma reopens it
- * on the next query): once the CLI's app has switched the file to WAL, `prisma migrate deploy`,
- * which every CLI command runs, fails with SocketTimeout while another connection has used it.
- */
+/** Runs the CLI on the rig's database while the rig's own connection stays open, as beside a running bot. */
 async function cli(args: string[], rig: ReminderRig) {
-  await rig.db.$disconnect();
   const url = rig.bot.url;
   let stdout = "";
   let stderr = "";
@@ -129,5 +126,40 @@ describe("reminders in the CLI", () => {
       }
     }
     expect(await tableCounts(rig.db)).toEqual(before);
+  });
+});
+
+describe("reminders policy", () => {
+  it("shows the defaults, stores valid overrides for the active plan, and refuses invalid ones", async () => {
+    const t = createTestDb();
+    const dir = inject("testTmpDir");
+    const env = { DATABASE_URL: t.url, LOG_LEVEL: "silent" };
+    const run = async (args: string[]) => {
+      let stdout = "";
+      let stderr = "";
+      const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) }, env);
+      return { code, stdout, stderr };
+    };
+    const shown = JSON.parse((await run(["reminders", "policy", "--json"])).stdout);
+    expect(shown.overrides).toBeNull();
+    expect(shown.effective).toMatchObject({ beforeDays: [30, 14, 7, 3, 1], sendTime: "08:00", overdueWorkingDays: 10 });
+
+    const good = join(dir, "policy-good.json");
+    writeFileSync(good, JSON.stringify({ sendTime: "07:30", beforeDays: [10, 2] }));
+    const set = JSON.parse((await run(["reminders", "policy", "--set", good, "--json"])).stdout);
+    expect(set.effective).toMatchObject({ sendTime: "07:30", beforeDays: [10, 2], digestTime: "16:30" });
+
+    const bad = join(dir, "policy-bad.json");
+    writeFileSync(bad, JSON.stringify({ sendTime: "25:00" }));
+    const refused = await run(["reminders", "policy", "--set", bad, "--json"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(/Chính sách nhắc việc không hợp lệ, chưa lưu gì: .*sendTime/);
+    const plan = await t.db.plan.findFirstOrThrow({ where: { active: true } });
+    expect(JSON.parse(plan.reminderPolicy!)).toEqual({ sendTime: "07:30", beforeDays: [10, 2] });
+
+    const reset = JSON.parse((await run(["reminders", "policy", "--reset", "--json"])).stdout);
+    expect(reset.overrides).toBeNull();
+    await t.db.$disconnect();
   });
 });

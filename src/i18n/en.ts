@@ -45,6 +45,7 @@ export const en: Messages = {
       "  chat --user ID [--name NAME]",
       "  reminders plan --now ISO [--json]",
       "  reminders run --now ISO [--json]",
+      "  reminders policy [--set FILE.json | --reset] [--json]",
       "  calendar import FILE.csv [--json]",
     ].join("\n"),
     unknownCommand: (cmd: string) =>
@@ -70,6 +71,8 @@ export const en: Messages = {
     failed: (detail: string) => `Error: ${detail}`,
     planFileArgument: "the plan file path",
     csvFileArgument: "the CSV file path",
+    jsonFileArgument: "the JSON file path",
+    policyInvalid: (detail: string) => `Invalid reminder policy, nothing was saved: ${detail}`,
     badRole: '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
     inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
       `Invite code ${code} for ${agency ?? "a coordinator"}, expires ${expiresAt}.`,

@@ -41,6 +41,7 @@ export const vi = {
       "  chat --user ID [--name NAME]",
       "  reminders plan --now ISO [--json]",
       "  reminders run --now ISO [--json]",
+      "  reminders policy [--set FILE.json | --reset] [--json]",
       "  calendar import FILE.csv [--json]",
     ].join("\n"),
     unknownCommand: (cmd: string) =>
@@ -66,6 +67,8 @@ export const vi = {
     failed: (detail: string) => `Lỗi: ${detail}`,
     planFileArgument: "đường dẫn tệp kế hoạch",
     csvFileArgument: "đường dẫn tệp CSV",
+    jsonFileArgument: "đường dẫn tệp JSON",
+    policyInvalid: (detail: string) => `Chính sách nhắc việc không hợp lệ, chưa lưu gì: ${detail}`,
     badRole: '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
     inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
       `Mã mời ${code} cho ${agency ?? "điều phối viên"}, hết hạn ${expiresAt}.`,
