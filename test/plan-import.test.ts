@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { importPlan } from "../src/plan/import-plan.ts";
+import type { AppError } from "../src/errors.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { parsePlan } from "../src/plan/parse-plan.ts";
 import { runCli } from "../src/cli.ts";
@@ -100,6 +101,23 @@ describe("plan import into the database", () => {
     expect(member.parent?.code).toBe("IV.9");
     const crlf = parseMembersCsv('ma,ten,loai\r\n00123,"Xã Thử, Nghiệm",Xã\r\n');
     expect(crlf).toEqual([{ ma: "00123", ten: "Xã Thử, Nghiệm" }]);
+  });
+
+  it("refuses a bad member list with the line at fault, and adds nothing", async () => {
+    const lineOf = (text: string) => {
+      try {
+        parseMembersCsv(text);
+        return null;
+      } catch (error) {
+        return (error as AppError).code === "members.bad_csv" ? (error as AppError).params.line : "other";
+      }
+    };
+    expect(lineOf("")).toBe(1);
+    expect(lineOf("ma,name\n1,X\n")).toBe(1);
+    expect(lineOf("ma,ten\n001,Xã A\n\n001,Xã B\n")).toBe(4);
+    expect(lineOf("ma,ten\n12a,Xã A\n")).toBe(2);
+    expect(lineOf("ma,ten\n00001,\n")).toBe(2);
+    expect(lineOf('ma,ten\n1,"Xã A\n')).toBe(2);
   });
 });
 

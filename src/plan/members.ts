@@ -1,6 +1,6 @@
-import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import type { Db } from "../db.ts";
+import { CsvReadError, readCsv, type CsvRow } from "../domain/csv.ts";
 import { AppError } from "../errors.ts";
 
 export interface MemberRow {
@@ -18,22 +18,18 @@ const Row = z.object({
 
 /** Reads `ma,ten[,...]` with a header; codes stay strings so leading zeros survive. */
 export function parseMembersCsv(text: string): MemberRow[] {
-  let records: Record<string, string>[];
+  let rows: CsvRow[];
   try {
-    records = parse(text.replace(/^\uFEFF/, ""), { columns: true, skip_empty_lines: true, trim: true }) as Record<
-      string,
-      string
-    >[];
-  } catch {
-    throw new AppError("members.bad_csv", { line: 1 });
+    rows = readCsv(text, ["ma", "ten"]);
+  } catch (error) {
+    if (error instanceof CsvReadError) throw new AppError("members.bad_csv", { line: error.line ?? 1 });
+    throw error;
   }
-  if (records.length === 0) throw new AppError("members.bad_csv", { line: 1 });
-  const first = records[0]!;
-  if (!("ma" in first) || !("ten" in first)) throw new AppError("members.bad_csv", { line: 1 });
+  if (rows.length === 0) throw new AppError("members.bad_csv", { line: 2 });
   const seen = new Set<string>();
-  return records.map((record, index) => {
-    const row = Row.safeParse(record);
-    if (!row.success || seen.has(row.data.ma)) throw new AppError("members.bad_csv", { line: index + 2 });
+  return rows.map(({ line, values }) => {
+    const row = Row.safeParse({ ma: values.ma, ten: values.ten });
+    if (!row.success || seen.has(row.data.ma)) throw new AppError("members.bad_csv", { line });
     seen.add(row.data.ma);
     return row.data;
   });

@@ -2,6 +2,7 @@
 // decision, so they come from a CSV a coordinator maintains rather than from code.
 
 import { z } from "zod";
+import { CsvReadError, readCsv, type CsvRow } from "../domain/csv.ts";
 import { addDays, dayOfWeek, isLocalDate } from "../time.ts";
 import type { LocalDate } from "../time.ts";
 
@@ -34,80 +35,30 @@ const rowSchema = z.object({
   name: z.string().trim().min(1, "must not be empty"),
 });
 
-interface CsvRecord {
-  line: number;
-  fields: string[];
-}
-
-/** RFC 4180 records; `line` is where a record starts, since a quoted field may span lines. */
-function csvRecords(text: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let inQuotes = false;
-  let line = 1;
-  let start = 1;
-  const endRecord = (): void => {
-    fields.push(field);
-    records.push({ line: start, fields });
-    fields = [];
-    field = "";
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inQuotes) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') inQuotes = false;
-      else {
-        if (c === "\n") line++;
-        field += c;
-      }
-    } else if (c === '"' && field.trim() === "") {
-      field = "";
-      inQuotes = true;
-    } else if (c === ",") {
-      fields.push(field);
-      field = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      endRecord();
-      start = ++line;
-    } else field += c;
-  }
-  if (inQuotes) throw new CalendarCsvError("calendar.bad_row", "unterminated quoted field", start);
-  if (fields.length > 0 || field !== "") endRecord();
-  return records.filter((r) => r.fields.some((f) => f.trim() !== ""));
-}
-
 export function parseCalendarCsv(text: string): CalendarEntry[] {
-  const [header, ...rows] = csvRecords(text.replace(/^\uFEFF/, ""));
-  if (!header) throw new CalendarCsvError("calendar.empty", "the calendar file is empty");
-
-  const names = header.fields.map((f) => f.trim().toLowerCase());
-  const index = {} as Record<(typeof COLUMNS)[number], number>;
-  for (const column of COLUMNS) {
-    const at = names.indexOf(column);
-    if (at < 0 || names.lastIndexOf(column) !== at) {
-      const problem = at < 0 ? "missing" : "repeated";
-      throw new CalendarCsvError(
-        "calendar.bad_header",
-        `column "${column}" is ${problem}; expected date,kind,name`,
-        header.line,
-      );
-    }
-    index[column] = at;
+  let rows: CsvRow[];
+  try {
+    rows = readCsv(text, COLUMNS);
+  } catch (error) {
+    if (!(error instanceof CsvReadError)) throw error;
+    if (error.problem === "empty") throw new CalendarCsvError("calendar.empty", "the calendar file is empty");
+    if (error.problem === "unreadable")
+      throw new CalendarCsvError("calendar.bad_row", "unreadable CSV (a quote left open?)", error.line);
+    throw new CalendarCsvError(
+      "calendar.bad_header",
+      `column "${error.column}" is ${error.problem === "missing_column" ? "missing" : "repeated"}; expected date,kind,name`,
+      error.line,
+    );
   }
 
   const seen = new Map<LocalDate, number>();
-  return rows.map(({ line, fields }) => {
-    const raw = { date: fields[index.date], kind: fields[index.kind], name: fields[index.name] };
+  return rows.map(({ line, values }) => {
+    const raw = { date: values.date, kind: values.kind, name: values.name };
     const parsed = rowSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const column = String(issue.path[0] ?? "row") as keyof typeof raw;
-      const problem = raw[column] === undefined ? "is missing" : `${JSON.stringify(raw[column])}: ${issue.message}`;
+      const problem = raw[column] ? `${JSON.stringify(raw[column])}: ${issue.message}` : "is missing";
       throw new CalendarCsvError("calendar.bad_row", `${column} ${problem}`, line);
     }
     const earlier = seen.get(parsed.data.date);
