@@ -23,8 +23,8 @@ import { loadPlanStatus } from "./services/status-service.ts";
 import { parseIsoInstant, toIsoLocal } from "./time.ts";
 import { CalendarCsvError, parseCalendarCsv } from "./reminders/calendar.ts";
 import { importCalendar } from "./reminders/calendar-store.ts";
-import { policyOf, type ReminderEntry, type TickResult } from "./reminders/engine.ts";
-import { parseReminderPolicy, ReminderPolicyError } from "./reminders/policy.ts";
+import type { ReminderEntry, TickResult } from "./reminders/engine.ts";
+import { parseReminderPolicy, policyOf, ReminderPolicyError } from "./reminders/policy.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;

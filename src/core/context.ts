@@ -64,7 +64,7 @@ export class Ctx {
   }
 
   async flow(): Promise<FlowState | null> {
-    return this.member ? loadFlow(this.deps.db, this.member.identity.id) : null;
+    return this.member ? loadFlow(this.deps.db, this.member.identity.id, this.now) : null;
   }
 
   async setFlow(state: FlowState): Promise<void> {

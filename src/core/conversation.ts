@@ -7,9 +7,15 @@ export interface FlowState {
   data: Record<string, unknown>;
 }
 
-export async function loadFlow(db: Db, identityId: number): Promise<FlowState | null> {
+/**
+ * A flow left for longer than this is forgotten: hours later, "4b xong" is a new report, not the
+ * answer to "Nhập tỷ lệ hoàn thành" asked in the morning.
+ */
+export const FLOW_TTL_MS = 2 * 60 * 60 * 1000;
+
+export async function loadFlow(db: Db, identityId: number, now: Date): Promise<FlowState | null> {
   const row = await db.conversation.findUnique({ where: { identityId } });
-  if (!row) return null;
+  if (!row || now.getTime() - row.updatedAt.getTime() > FLOW_TTL_MS) return null;
   return { flow: row.flow as FlowState["flow"], step: row.step, data: JSON.parse(row.data) as Record<string, unknown> };
 }
 

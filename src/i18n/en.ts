@@ -357,6 +357,8 @@ export const en: Messages = {
       noneOverdue: "All agencies have submitted their report.",
       remindSent: (agencies: number, people: number) =>
         `Sent a reminder to ${plural(people, "contact", "contacts")} of ${plural(agencies, "agency", "agencies")}.`,
+      remindQueued: (agencies: number, people: number, at: string) =>
+        `Reminders queued for ${people} contacts of ${agencies} agencies; as it is night, they will go out at ${at}.`,
       remindNobody: "There are no contacts to remind (the agency has submitted its report or has no contacts yet).",
       remindAllConfirm: (agencies: number, people: number) =>
         `Send a reminder to ${plural(people, "contact", "contacts")} of ${plural(agencies, "agency", "agencies")} yet to submit their report?`,

@@ -342,6 +342,8 @@ export const vi = {
       openDuties: (codes: string) => (codes ? `còn ${codes}` : "đã xong các nhiệm vụ, chưa nộp báo cáo"),
       noneOverdue: "Tất cả cơ quan đã nộp báo cáo.",
       remindSent: (agencies: number, people: number) => `Đã gửi nhắc tới ${people} đầu mối của ${agencies} cơ quan.`,
+      remindQueued: (agencies: number, people: number, at: string) =>
+        `Đã xếp lời nhắc cho ${people} đầu mối của ${agencies} cơ quan; vì đang ngoài giờ, tin sẽ được gửi lúc ${at}.`,
       remindNobody: "Không có đầu mối nào để nhắc (cơ quan đã nộp báo cáo hoặc chưa có đầu mối).",
       remindAllConfirm: (agencies: number, people: number) =>
         `Gửi nhắc tới ${people} đầu mối của ${agencies} cơ quan chưa nộp báo cáo?`,

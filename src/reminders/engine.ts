@@ -12,7 +12,7 @@ import type { WorkCalendar } from "./calendar.ts";
 import { loadWorkCalendar } from "./calendar-store.ts";
 import { buildDigest } from "./digest.ts";
 import { createOutboxSender, enqueue, recordSkipped, type OutboxItem, type SendResult } from "./outbox.ts";
-import { parseReminderPolicy, type ReminderPolicy } from "./policy.ts";
+import { parseReminderPolicy, policyOf, type ReminderPolicy } from "./policy.ts";
 import { digestDates, reminderPoints } from "./schedule.ts";
 
 export type SkipReason = "submitted" | "paused" | "no_contact" | "recent_report" | "expired" | "all_submitted";
@@ -56,10 +56,6 @@ interface Planning {
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
-
-export function policyOf(plan: Plan): ReminderPolicy {
-  return parseReminderPolicy(plan.reminderPolicy ? JSON.parse(plan.reminderPolicy) : null);
-}
 
 function isPaused(state: AgencyState, byId: Map<number, AgencyState>, date: string): boolean {
   const own = state.agency.pausedUntil;

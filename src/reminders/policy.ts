@@ -64,6 +64,11 @@ const policySchema = z.strictObject({
   maxAttempts: count(1),
 });
 
+/** The policy in force for a plan: its stored overrides (JSON) over the defaults. */
+export function policyOf(plan: { reminderPolicy: string | null }): ReminderPolicy {
+  return parseReminderPolicy(plan.reminderPolicy ? JSON.parse(plan.reminderPolicy) : null);
+}
+
 export function parseReminderPolicy(input: unknown): ReminderPolicy {
   const result = policySchema.partial().safeParse(input ?? {});
   if (!result.success) {

@@ -47,6 +47,8 @@ export interface InviteDeps {
   db: Db;
   clock: Clock;
   inviteTtlDays: number;
+  /** Language of people who join; they can change it with /ngonngu. */
+  defaultLocale?: "vi" | "en";
 }
 
 export async function createInvite(
@@ -155,7 +157,13 @@ export async function redeemInvite(deps: InviteDeps, identity: PlatformIdentity,
       invite.linkPersonId !== null
         ? await tx.person.findUniqueOrThrow({ where: { id: invite.linkPersonId } })
         : await tx.person.create({
-            data: { displayName: identity.displayName, role: invite.role, agencyId: invite.agencyId, createdAt: now },
+            data: {
+              displayName: identity.displayName,
+              role: invite.role,
+              agencyId: invite.agencyId,
+              locale: deps.defaultLocale ?? "vi",
+              createdAt: now,
+            },
           });
     const identityData = {
       personId: person.id,

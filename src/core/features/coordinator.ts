@@ -9,6 +9,8 @@ import { createInvite, revokeInvite } from "../../services/invite-service.ts";
 import { findAgency } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
 import { formatDateVi, localDate } from "../../time.ts";
+import { policyOf } from "../../reminders/policy.ts";
+import { isQuietTime } from "../../reminders/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../views.ts";
 
@@ -192,7 +194,17 @@ export async function remind(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   const sent = await nudge(ctx, await nudgeTargets(ctx, query));
-  ctx.reply(sent.people ? t.bot.coord.remindSent(sent.agencies, sent.people) : t.bot.coord.remindNobody);
+  ctx.reply(remindResult(ctx, sent));
+}
+
+/** At night nudges wait in the outbox for the morning; say so rather than "sent". */
+function remindResult(ctx: Ctx, sent: { agencies: number; people: number }): string {
+  const { t } = ctx;
+  if (sent.people === 0) return t.bot.coord.remindNobody;
+  const policy = policyOf(planOf(ctx));
+  return isQuietTime(ctx.now, policy)
+    ? t.bot.coord.remindQueued(sent.agencies, sent.people, policy.quietEnd)
+    : t.bot.coord.remindSent(sent.agencies, sent.people);
 }
 
 export async function continueRemindAll(ctx: Ctx, choice: string | undefined): Promise<void> {
@@ -202,8 +214,7 @@ export async function continueRemindAll(ctx: Ctx, choice: string | undefined): P
     ctx.reply(choice === "remind_all:cancel" ? t.bot.cancelled : t.bot.staleChoice);
     return;
   }
-  const sent = await nudge(ctx, await nudgeTargets(ctx, null));
-  ctx.reply(sent.people ? t.bot.coord.remindSent(sent.agencies, sent.people) : t.bot.coord.remindNobody);
+  ctx.reply(remindResult(ctx, await nudge(ctx, await nudgeTargets(ctx, null))));
 }
 
 export async function invite(ctx: Ctx, args: string): Promise<void> {

@@ -1,0 +1,46 @@
+// Behaviour that depends on the clock or on settings: abandoned flows, nudges at night, and the
+// language new people get.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBotCore } from "../src/core/bot.ts";
+import { parseIsoInstant } from "../src/time.ts";
+import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
+
+describe("time and settings", () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await createTestBot();
+    await bot.join("bhxh", "IV.4", "Võ Thanh");
+    await bot.join("coord", null, "Điều Phối");
+  });
+  afterAll(async () => bot.db.$disconnect());
+
+  it("a guided report left for hours is forgotten, so a later line is read as a report of its own", async () => {
+    await bot.send("bhxh", "/baocao");
+    await bot.choose("bhxh", "report:duty:IV.4.c");
+    // Within the flow, the same line would be a wrong answer to "pick a status".
+    expect(texts(await bot.send("bhxh", "4b xong"))).toContain("Vui lòng chọn một trạng thái");
+    expect(await bot.db.dutyReport.count()).toBe(0);
+    bot.clock.advance(3 * 60 * 60 * 1000);
+    expect(texts(await bot.send("bhxh", "4b xong"))).toContain("Đã ghi nhận báo cáo:\nIV.4.b");
+    const report = await bot.db.dutyReport.findFirstOrThrow({ include: { duty: true } });
+    expect([report.duty.code, report.status, report.percent]).toEqual(["IV.4.b", "done", 100]);
+  });
+
+  it("a nudge at night says when it will go out", async () => {
+    bot.clock.set(parseIsoInstant("2026-11-25T22:00")!);
+    expect(texts(await bot.send("coord", "/nhac IV.4"))).toBe(
+      "Đã xếp lời nhắc cho 1 đầu mối của 1 cơ quan; vì đang ngoài giờ, tin sẽ được gửi lúc 07:00.",
+    );
+    bot.clock.set(parseIsoInstant("2026-11-26T09:00")!);
+    expect(texts(await bot.send("coord", "/nhac IV.4"))).toBe("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");
+  });
+
+  it("people who join get the configured default language", async () => {
+    const english = createBotCore({ ...bot.deps, defaultLocale: "en" });
+    const code = await bot.inviteCode("IV.2");
+    const replies = await english.handle({ kind: "command", from: bot.identity("stc"), command: "start", args: code });
+    expect(texts(replies)).toMatch(/^Hello stc! You have joined Nhắc Việc as the contact for Sở Tài chính/);
+    const person = await bot.db.person.findFirstOrThrow({ where: { displayName: "stc" } });
+    expect(person.locale).toBe("en");
+  });
+});
