@@ -5,32 +5,25 @@ import { z } from "zod";
 
 export const DEFAULT_DATABASE_URL = "file:./data/nhacviec.db";
 
-// An empty line in .env (TELEGRAM_BOT_TOKEN=) means "not configured", not "configured as empty".
-const optionalText = z.preprocess(
-  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-  z.string().trim().optional(),
-);
-
 const EnvSchema = z.object({
   DATABASE_URL: z
-    .preprocess(
-      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-      z.string().default(DEFAULT_DATABASE_URL),
-    )
+    .string()
+    .default(DEFAULT_DATABASE_URL)
     .refine((v) => v.startsWith("file:"), { message: 'must be a SQLite file URL such as "file:./data/nhacviec.db"' }),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   DEFAULT_LOCALE: z.enum(["vi", "en"]).default("vi"),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
-  TELEGRAM_BOT_TOKEN: optionalText,
-  TELEGRAM_BOT_USERNAME: optionalText,
-  SLACK_BOT_TOKEN: optionalText,
-  SLACK_APP_TOKEN: optionalText,
-  SLACK_SIGNING_SECRET: optionalText,
+  TELEGRAM_BOT_TOKEN: z.string().trim().optional(),
+  TELEGRAM_BOT_USERNAME: z.string().trim().optional(),
+  SLACK_BOT_TOKEN: z.string().trim().optional(),
+  SLACK_APP_TOKEN: z.string().trim().optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().optional(),
 });
 
 export interface Config {
   /** Absolute file: URL, so the CLI, the bot and Prisma agree whatever the working directory. */
   databaseUrl: string;
+  /** Unset: the caller picks (warn where logs share the terminal with the chat). */
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   defaultLocale: "vi" | "en";
   inviteTtlDays: number;
@@ -48,7 +41,9 @@ export function absoluteDatabaseUrl(url: string, cwd = process.cwd()): string {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty line in .env (TELEGRAM_BOT_TOKEN=) means "not configured", not "configured as empty".
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = EnvSchema.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(`Invalid environment configuration: ${problems}`);

@@ -13,7 +13,7 @@ import { TIME_ZONE } from "./time.ts";
 // built-in administrator; the reminder engine ticks every minute either way.
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel ?? "warn");
   const clock = systemClock;
   const deliverer = createConsoleDeliverer((text) => process.stderr.write(text));
   const app = await createApp({ config, logger, clock, deliverer });
