@@ -17,6 +17,11 @@ async function main(): Promise<void> {
   const clock = systemClock;
   const deliverer = createConsoleDeliverer((text) => process.stderr.write(text));
   const app = await createApp({ config, logger, clock, deliverer });
+  if (config.telegram || config.slack) {
+    logger.warn(
+      "a platform token is set, but the Telegram and Slack adapters are not wired in yet: running the console chat",
+    );
+  }
 
   // node-cron is only the trigger: the engine decides from the clock and the outbox what is due,
   // so a missed tick is caught up by the next one.
