@@ -92,7 +92,13 @@ describe("configuration", () => {
   it("defaults everything, treats empty values as unset and refuses a non-SQLite URL clearly", () => {
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: "", DATABASE_URL: "", LOG_LEVEL: " " });
     expect(config.databaseUrl).toMatch(/^file:\/.*\/data\/nhacviec\.db$/);
-    expect(config).toMatchObject({ defaultLocale: "vi", inviteTtlDays: 14, telegram: null, slack: null, logLevel: undefined });
+    expect(config).toMatchObject({
+      defaultLocale: "vi",
+      inviteTtlDays: 14,
+      telegram: null,
+      slack: null,
+      logLevel: undefined,
+    });
     expect(() => loadConfig({ DATABASE_URL: "postgres://x" })).toThrow(/DATABASE_URL: must be a SQLite file URL/);
     expect(() => loadConfig({ INVITE_TTL_DAYS: "zero" })).toThrow(/INVITE_TTL_DAYS/);
   });

@@ -420,3 +420,25 @@ describe("the coordinators' digest", () => {
     expect(digestsTo("coord")).toHaveLength(before);
   });
 });
+
+describe("a report sent after a skipped point", () => {
+  let rig: ReminderRig;
+  beforeAll(async () => {
+    rig = await createReminderRig("2026-11-25T09:00");
+    await rig.bot.join("bhxh", "IV.4", "Võ Thanh");
+  });
+  afterAll(async () => rig.close());
+
+  it("does not bring back the reminder that an earlier report made unnecessary", async () => {
+    rig.at("2026-11-29T09:00");
+    await rig.bot.send("bhxh", "4a 20%");
+    const at0800 = await rig.tick("2026-12-01T08:00");
+    expect(at0800.skipped.map((e) => [e.agency, e.point, e.reason])).toContainEqual(["IV.4", "T-14", "recent_report"]);
+    rig.at("2026-12-01T09:00");
+    await rig.bot.send("bhxh", "4b 30%");
+    const later = await rig.tick("2026-12-01T09:05");
+    expect(later.sent).toEqual([]);
+    expect(later.skipped.map((e) => [e.agency, e.point, e.reason])).toContainEqual(["IV.4", "T-14", "recent_report"]);
+    expect(rig.deliverer.to("bhxh")).toEqual([]);
+  });
+});

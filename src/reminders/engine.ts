@@ -113,6 +113,25 @@ export function createReminderEngine(deps: {
     const expireMs = policy.expireAfterHours * HOUR_MS;
     const pending: { item: OutboxItem; entry: ReminderEntry }[] = [];
 
+    // Only the window before each live point counts: a report sent after the point (say, in answer
+    // to it) must not undo the decision, and the latest report alone cannot tell.
+    const live = points.filter((p) => now.getTime() - p.dueAt.getTime() <= expireMs);
+    const windowMs = policy.recentReportDays * DAY_MS;
+    const recentReports = live.length
+      ? await db.dutyReport.findMany({
+          where: {
+            agency: { planId: plan.id },
+            createdAt: { gte: new Date(live[0]!.dueAt.getTime() - windowMs), lt: live.at(-1)!.dueAt },
+          },
+          select: { agencyId: true, createdAt: true },
+        })
+      : [];
+    const reportTimes = new Map<number, number[]>();
+    for (const r of recentReports)
+      reportTimes.set(r.agencyId, [...(reportTimes.get(r.agencyId) ?? []), r.createdAt.getTime()]);
+    const reportedBefore = (agencyId: number, dueAt: Date) =>
+      (reportTimes.get(agencyId) ?? []).some((t) => t < dueAt.getTime() && t >= dueAt.getTime() - windowMs);
+
     for (const point of points) {
       const stale = now.getTime() - point.dueAt.getTime() > expireMs;
       for (const unit of units) {
@@ -135,9 +154,7 @@ export function createReminderEngine(deps: {
             ? "paused"
             : people.length === 0
               ? "no_contact"
-              : unit.lastReportAt &&
-                  unit.lastReportAt.getTime() >= point.dueAt.getTime() - policy.recentReportDays * DAY_MS &&
-                  unit.lastReportAt < point.dueAt
+              : reportedBefore(unit.agency.id, point.dueAt)
                 ? "recent_report"
                 : null;
         if (reason) {
