@@ -3,6 +3,7 @@ import type { PlatformIdentity } from "../src/core/types.ts";
 import { hashInviteCode, revokeInvite } from "../src/services/invite-service.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
 import { agencyId, codeIn, DAY, expectNothingStored, HOUR, personOf, rowChanges } from "./helpers/bot-steps.ts";
+import { tableCounts } from "./helpers/db.ts";
 
 const START = new Date("2026-11-25T09:00:00+07:00");
 // Well-formed, but never issued: the alphabet has no I, L, O, 0 or 1, and this one was not generated.
@@ -207,17 +208,38 @@ describe("joining with an invite code", () => {
     expect(reused).toContain("Mã mời này đã được sử dụng");
   });
 
-  it("keeps a joined member's chat address current when it changes", async () => {
+  it("keeps a joined member's private chat address current when it changes", async () => {
     await bot.join("mover", "IV.2");
     await bot.core.handle({
       kind: "command",
-      from: { platform: "test", userId: "mover", chatId: "group-42", displayName: "Mover (new name)" },
+      from: { platform: "test", userId: "mover", chatId: "dm-42", displayName: "Mover (new name)" },
       command: "trogiup",
       args: "",
     });
     const identity = await bot.db.identity.findUniqueOrThrow({
       where: { platform_userId: { platform: "test", userId: "mover" } },
     });
-    expect(identity).toMatchObject({ chatId: "group-42", displayName: "Mover (new name)" });
+    expect(identity).toMatchObject({ chatId: "dm-42", displayName: "Mover (new name)" });
+  });
+
+  it("in a group chat answers nothing but a request to write privately, and stores nothing", async () => {
+    await bot.join("grouped", "IV.2");
+    const inGroup = { platform: "test", userId: "grouped", chatId: "group-7", displayName: "G", privateChat: false };
+    const code = await bot.inviteCode("IV.3");
+    const before = await tableCounts(bot.db);
+    for (const event of [
+      { kind: "command" as const, from: inGroup, command: "nhiemvu", args: "" },
+      { kind: "text" as const, from: inGroup, text: "2a xong" },
+      { kind: "command" as const, from: { ...inGroup, userId: "newcomer" }, command: "start", args: code },
+    ]) {
+      expect(texts(await bot.core.handle(event))).toBe(
+        "Để giữ kín thông tin của cơ quan, vui lòng nhắn riêng cho Nhắc Việc (không dùng trong nhóm).",
+      );
+    }
+    expect(await tableCounts(bot.db)).toEqual(before);
+    const identity = await bot.db.identity.findUniqueOrThrow({
+      where: { platform_userId: { platform: "test", userId: "grouped" } },
+    });
+    expect(identity.chatId).toBe("chat-grouped");
   });
 });

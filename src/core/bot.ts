@@ -220,6 +220,12 @@ export function createBotCore(deps: BotDeps, extraCommands: readonly ExtraComman
 
   return {
     async handle(event: IncomingEvent): Promise<OutgoingMessage[]> {
+      // Duties, reports and invite codes are nobody else's business: in a group the bot only asks
+      // to be written to privately, and the group's chat never becomes where pushes are sent.
+      if (event.from.privateChat === false) {
+        const identity = await findPersonByIdentity(deps.db, event.from.platform, event.from.userId);
+        return [{ text: messagesFor(identity?.person.locale ?? deps.defaultLocale).bot.privateOnly }];
+      }
       const member = await loadMember(event);
       const plan = await deps.db.plan.findFirst({ where: { active: true } });
       const ctx = new Ctx(deps, event, member, plan);

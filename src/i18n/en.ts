@@ -141,6 +141,7 @@ export const en: Messages = {
       `Sorry, I did not understand this message. For a quick report, type one line, for example:\n${example}\nOr type /report for step-by-step guidance, /help to see the commands.`,
     notUnderstoodCoordinator:
       "Sorry, I did not understand this message. Type /help to see the commands, for example /status.",
+    privateOnly: "To keep your agency's information private, please message Nhắc Việc directly (not in a group).",
     staleChoice: "This choice is no longer valid. Type /help to see the commands.",
     cancelled: "Cancelled. Nothing was recorded.",
     nothingToCancel: "There is nothing in progress to cancel.",

@@ -12,6 +12,8 @@ export interface PlatformIdentity {
   userId: string;
   chatId: string;
   displayName: string;
+  /** false for a group or channel, where others read along; adapters set it, absent means private. */
+  privateChat?: boolean;
 }
 
 // No 0/O, 1/I/L: codes are read aloud and retyped on phones.
