@@ -299,3 +299,34 @@ describe("members of a group and the roll-up", () => {
     expect(sent[0]!.message.text).toContain("UBND Phường Phước Long");
   });
 });
+
+describe("a double tap", () => {
+  it("on Gửi báo cáo records one submission and tells coordinators once", async () => {
+    const bot = await createTestBot();
+    await bot.join("coord", null, "Điều Phối");
+    await bot.join("twice", "IV.5", "Thuế");
+    await bot.send("twice", "/nopbaocao");
+    const mark = bot.notifications.length;
+    const [first, second] = await Promise.all([
+      bot.choose("twice", "submit:confirm"),
+      bot.choose("twice", "submit:confirm"),
+    ]);
+    const replies = [texts(first), texts(second)];
+    expect(replies.filter((r) => r.includes("Đã nộp báo cáo của Thuế Đồng Nai"))).toHaveLength(1);
+    expect(replies.filter((r) => r === "Yêu cầu này đã được xử lý rồi.")).toHaveLength(1);
+    expect(await bot.db.submission.count()).toBe(1);
+    expect(bot.notifications.slice(mark)).toHaveLength(1);
+    await bot.db.$disconnect();
+  });
+
+  it("on the last step of /baocao records one report", async () => {
+    const bot = await createTestBot();
+    await bot.join("tap", "IV.4");
+    await bot.send("tap", "/baocao");
+    await bot.choose("tap", "report:duty:IV.4.c");
+    await bot.choose("tap", "report:status:done");
+    await Promise.all([bot.choose("tap", "report:note:skip"), bot.choose("tap", "report:note:skip")]);
+    expect(await bot.db.dutyReport.count()).toBe(1);
+    await bot.db.$disconnect();
+  });
+});

@@ -185,7 +185,7 @@ export function createBotCore(deps: BotDeps, extraCommands: readonly ExtraComman
       }
       if (flow?.flow === "report" && isContact) return report.continueReport(ctx, flow, { choice: event.value });
       if (flow?.flow === "submit" && isContact) return submit.continueSubmit(ctx, flow, { choice: event.value });
-      if (flow?.flow === "remind_all" && !isContact) return coord.continueRemindAll(ctx, event.value);
+      if (flow?.flow === "remind_all" && !isContact) return coord.continueRemindAll(ctx, flow, event.value);
       ctx.reply(t.bot.staleChoice);
       return;
     }

@@ -5,7 +5,7 @@ import { messagesFor, type Messages } from "../i18n/index.ts";
 import type { Logger } from "../logger.ts";
 import { coordinators } from "../services/contact-service.ts";
 import type { Choice, IncomingEvent, Notification, NotificationKind, Notifier, OutgoingMessage } from "./types.ts";
-import { clearFlow, loadFlow, saveFlow, type FlowState } from "./conversation.ts";
+import { clearFlow, consumeFlow, loadFlow, saveFlow, type FlowState } from "./conversation.ts";
 
 export interface BotDeps {
   db: Db;
@@ -69,6 +69,11 @@ export class Ctx {
 
   async setFlow(state: FlowState): Promise<void> {
     if (this.member) await saveFlow(this.deps.db, this.member.identity.id, state, this.now);
+  }
+
+  /** Ends `state` for this event only if no other event has acted on it first. */
+  async consumeFlow(state: FlowState): Promise<boolean> {
+    return this.member ? consumeFlow(this.deps.db, this.member.identity.id, state) : false;
   }
 
   async endFlow(): Promise<void> {

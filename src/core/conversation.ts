@@ -5,6 +5,8 @@ export interface FlowState {
   flow: "report" | "submit" | "remind_all";
   step: string;
   data: Record<string, unknown>;
+  /** The row as read, so that only one of two simultaneous answers can consume it. */
+  loaded?: { data: string; updatedAt: Date };
 }
 
 /**
@@ -16,7 +18,12 @@ export const FLOW_TTL_MS = 2 * 60 * 60 * 1000;
 export async function loadFlow(db: Db, identityId: number, now: Date): Promise<FlowState | null> {
   const row = await db.conversation.findUnique({ where: { identityId } });
   if (!row || now.getTime() - row.updatedAt.getTime() > FLOW_TTL_MS) return null;
-  return { flow: row.flow as FlowState["flow"], step: row.step, data: JSON.parse(row.data) as Record<string, unknown> };
+  return {
+    flow: row.flow as FlowState["flow"],
+    step: row.step,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    loaded: { data: row.data, updatedAt: row.updatedAt },
+  };
 }
 
 export async function saveFlow(db: Db, identityId: number, state: FlowState, now: Date): Promise<void> {
@@ -26,4 +33,22 @@ export async function saveFlow(db: Db, identityId: number, state: FlowState, now
 
 export async function clearFlow(db: Db, identityId: number): Promise<void> {
   await db.conversation.deleteMany({ where: { identityId } });
+}
+
+/**
+ * Ends the flow if it is still exactly as it was read. A double tap on "Gửi báo cáo", or two
+ * updates handled in parallel, both read the same state; only the first may act on it.
+ */
+export async function consumeFlow(db: Db, identityId: number, state: FlowState): Promise<boolean> {
+  if (!state.loaded) return (await db.conversation.deleteMany({ where: { identityId } })).count === 1;
+  const { count } = await db.conversation.deleteMany({
+    where: {
+      identityId,
+      flow: state.flow,
+      step: state.step,
+      data: state.loaded.data,
+      updatedAt: state.loaded.updatedAt,
+    },
+  });
+  return count === 1;
 }

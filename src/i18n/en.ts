@@ -142,6 +142,7 @@ export const en: Messages = {
     notUnderstoodCoordinator:
       "Sorry, I did not understand this message. Type /help to see the commands, for example /status.",
     privateOnly: "To keep your agency's information private, please message Nhắc Việc directly (not in a group).",
+    alreadyHandled: "This request has already been handled.",
     staleChoice: "This choice is no longer valid. Type /help to see the commands.",
     cancelled: "Cancelled. Nothing was recorded.",
     nothingToCancel: "There is nothing in progress to cancel.",

@@ -134,6 +134,7 @@ export const vi = {
       `Tôi chưa hiểu tin nhắn này. Để báo cáo nhanh, gõ một dòng, ví dụ:\n${example}\nHoặc gõ /baocao để được hướng dẫn từng bước, /trogiup để xem các lệnh.`,
     notUnderstoodCoordinator: "Tôi chưa hiểu tin nhắn này. Gõ /trogiup để xem các lệnh, ví dụ /tongquan.",
     privateOnly: "Để giữ kín thông tin của cơ quan, vui lòng nhắn riêng cho Nhắc Việc (không dùng trong nhóm).",
+    alreadyHandled: "Yêu cầu này đã được xử lý rồi.",
     staleChoice: "Lựa chọn này không còn hiệu lực. Gõ /trogiup để xem các lệnh.",
     cancelled: "Đã hủy. Không có gì được ghi nhận.",
     nothingToCancel: "Không có thao tác nào đang dở.",

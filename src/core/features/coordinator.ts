@@ -12,6 +12,7 @@ import { formatDateVi, localDate } from "../../time.ts";
 import { policyOf } from "../../reminders/policy.ts";
 import { isQuietTime } from "../../reminders/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
+import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../views.ts";
 
 function statusCounts(t: Messages, statuses: readonly string[]): string {
@@ -207,9 +208,12 @@ function remindResult(ctx: Ctx, sent: { agencies: number; people: number }): str
     : t.bot.coord.remindSent(sent.agencies, sent.people);
 }
 
-export async function continueRemindAll(ctx: Ctx, choice: string | undefined): Promise<void> {
+export async function continueRemindAll(ctx: Ctx, state: FlowState, choice: string | undefined): Promise<void> {
   const { t } = ctx;
-  await ctx.endFlow();
+  if (!(await ctx.consumeFlow(state))) {
+    ctx.reply(t.bot.alreadyHandled);
+    return;
+  }
   if (choice !== "remind_all:confirm") {
     ctx.reply(choice === "remind_all:cancel" ? t.bot.cancelled : t.bot.staleChoice);
     return;

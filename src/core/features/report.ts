@@ -160,7 +160,10 @@ async function afterStatus(ctx: Ctx, code: string, status: DutyStatus): Promise<
 async function finish(ctx: Ctx, state: FlowState, note: string | null): Promise<void> {
   const { duties } = await contactDuties(ctx);
   const duty = duties.find((d) => d.code === state.data.duty);
-  await ctx.endFlow();
+  if (!(await ctx.consumeFlow(state))) {
+    ctx.reply(ctx.t.bot.alreadyHandled);
+    return;
+  }
   if (!duty) {
     ctx.reply(ctx.t.bot.staleChoice);
     return;

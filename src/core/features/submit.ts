@@ -94,7 +94,10 @@ export async function continueSubmit(
   const plan = planOf(ctx);
   const { person, agency } = memberOf(ctx);
   if (!agency) throw new Error("contact without agency");
-  await ctx.endFlow();
+  if (!(await ctx.consumeFlow(state))) {
+    ctx.reply(t.bot.alreadyHandled);
+    return;
+  }
   const submission = await submitReport(ctx.deps, {
     plan,
     person,
