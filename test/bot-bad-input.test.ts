@@ -50,7 +50,10 @@ describe("bad input is refused and nothing is stored", () => {
   });
 
   it("a percent outside 0–100", async () => {
-    expect(await refuse("bhxh", "4b 120%")).toContain("Tỷ lệ 120% không hợp lệ: tỷ lệ phải từ 0% đến 100%");
+    expect(await refuse("bhxh", "4b 120%")).toContain(
+      "Tỷ lệ 120% không hợp lệ: tỷ lệ phải là số nguyên từ 0% đến 100%",
+    );
+    expect(await refuse("bhxh", "4b 150,5%")).toContain("Tỷ lệ 150,5% không hợp lệ");
     expect(await refuse("bhxh", "4b -5%")).toContain("Tỷ lệ -5% không hợp lệ");
   });
 

@@ -175,7 +175,6 @@ describe("parseReportLine", () => {
     ["4b 0% chưa", "IV.4.b", "not_started", 0, null],
     ["4b 0% đang làm", "IV.4.b", "in_progress", 0, null],
     ["4b 100% hoàn thành", "IV.4.b", "done", 100, null],
-    ["4b 12,5%", "IV.4.b", "in_progress", 12.5, null],
     ["4b xong.", "IV.4.b", "done", 100, null],
     ["4b xong:", "IV.4.b", "done", 100, null],
   ])("%s", (line, dutyCode, status, percent, note) => {
@@ -224,6 +223,9 @@ describe("parseReportLine", () => {
   it("rejects percents outside 0–100", () => {
     expect(err("4b 150%")).toMatchObject({ error: "report.percent_range", value: 150 });
     expect(err("4b -5%")).toMatchObject({ error: "report.percent_range", value: -5 });
+    // Whole percents only: 99,6% rounded would be a "100%" still in progress.
+    expect(err("4b 99,6%")).toMatchObject({ error: "report.percent_range", value: 99.6 });
+    expect(err("4b 12,5% đang làm")).toMatchObject({ error: "report.percent_range", value: 12.5 });
     expect(err("4b 120% xong")).toMatchObject({ error: "report.percent_range", value: 120 });
   });
 

@@ -58,7 +58,8 @@ export function parseReportLine(
     const weak = percent === null && isWeakDutyRef(parseDutyRef(ref)!);
     return fail({ error: weak ? "report.not_a_report" : "report.malformed" });
   }
-  if (percent !== null && (percent < 0 || percent > 100))
+  // Whole percents only: rounding 99,6% would store a "100%" that is still in progress.
+  if (percent !== null && (percent < 0 || percent > 100 || !Number.isInteger(percent)))
     return fail({ error: "report.percent_range", value: percent });
 
   const duty = resolveDutyRef(ref, target, allDutyCodes);

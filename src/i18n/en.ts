@@ -217,7 +217,7 @@ export const en: Messages = {
         "report.malformed": (example: string) =>
           `The report could not be read. Please write: duty code, percentage, status, then ":" and a note. For example:\n${example}`,
         "report.percent_range": (example: string, value: number) =>
-          `${value}% is not valid: the percentage must be between 0% and 100%. For example:\n${example}`,
+          `${pct(value)} is not valid: the percentage must be a whole number from 0% to 100%. For example:\n${example}`,
         "report.note_too_long": (_example: string, length: number) =>
           `The note is too long (${num(length)} characters, maximum 2,000). Please shorten it or attach a document when you submit the report.`,
         "report.conflict": (example: string) =>

@@ -205,7 +205,7 @@ export const vi = {
         "report.malformed": (example: string) =>
           `Chưa đọc được báo cáo. Viết theo mẫu: mã nhiệm vụ, tỷ lệ %, trạng thái, rồi dấu ":" và ghi chú. Ví dụ:\n${example}`,
         "report.percent_range": (example: string, value: number) =>
-          `Tỷ lệ ${value}% không hợp lệ: tỷ lệ phải từ 0% đến 100%. Ví dụ:\n${example}`,
+          `Tỷ lệ ${pct(value)} không hợp lệ: tỷ lệ phải là số nguyên từ 0% đến 100%. Ví dụ:\n${example}`,
         "report.note_too_long": (_example: string, length: number) =>
           `Ghi chú quá dài (${num(length)} ký tự, tối đa 2.000). Vui lòng rút gọn hoặc gửi văn bản kèm theo khi nộp báo cáo.`,
         "report.conflict": (example: string) =>
