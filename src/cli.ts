@@ -369,7 +369,7 @@ const OPTIONS = {
 export async function runCli(
   argv: string[],
   io: CliIo,
-  env: NodeJS.ProcessEnv = process.env,
+  env?: NodeJS.ProcessEnv,
   clock: Clock = systemClock,
 ): Promise<number> {
   let config: Config;

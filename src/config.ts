@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -40,7 +41,13 @@ export function absoluteDatabaseUrl(url: string, cwd = process.cwd()): string {
   return `file:${resolve(cwd, path)}`;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Validates the settings. Without an explicit `env`, a `.env` file in the working directory is
+ * read first; variables already set in the environment win over it.
+ */
+export function loadConfig(env?: NodeJS.ProcessEnv): Config {
+  if (!env && existsSync(".env")) process.loadEnvFile(".env");
+  env ??= process.env;
   // An empty line in .env (TELEGRAM_BOT_TOKEN=) means "not configured", not "configured as empty".
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
   const parsed = EnvSchema.safeParse(set);

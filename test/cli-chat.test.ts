@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -171,6 +172,27 @@ describe("scripted sessions piped into `cli chat`", () => {
       expect(r.stderr).toMatch(message);
     }
     expect(await tableCounts(t.db)).toEqual(before);
+  });
+});
+
+describe("settings from a .env file", () => {
+  it("are read from the working directory, and the environment wins over them", () => {
+    const dir = mkdtempSync(join(inject("testTmpDir"), "env-"));
+    writeFileSync(join(dir, ".env"), "DATABASE_URL=file:./from-dotenv.db\nDEFAULT_LOCALE=xx\n");
+    const { DATABASE_URL: _url, DEFAULT_LOCALE: _locale, ...withoutSettings } = process.env;
+    const run = (env: Record<string, string>) =>
+      spawnSync(tsx, [join(root, "src/cli.ts"), "status", "--json"], {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...withoutSettings, LOG_LEVEL: "silent", ...env },
+      });
+    const refused = run({});
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain("DEFAULT_LOCALE");
+    const ok = run({ DEFAULT_LOCALE: "en" });
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).reportDeadline).toBe("2026-12-15");
+    expect(existsSync(join(dir, "from-dotenv.db"))).toBe(true);
   });
 });
 
