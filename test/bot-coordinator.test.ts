@@ -142,9 +142,11 @@ describe("coordinator views and contacts", () => {
     const reply = texts(await bot.send("coord", "/tongquan"));
     expect(reply).toContain(`Kế hoạch ${PLAN_TITLE}\nHạn báo cáo: trước ngày 15/12/2026 (còn 20 ngày)`);
     expect(reply).toContain("0/9 cơ quan đã nộp báo cáo");
-    expect(reply).toContain("⏳ IV.1 Sở Nội vụ: chưa nộp · xong 0/6");
-    expect(reply).toContain("⏳ IV.4 Bảo hiểm xã hội tỉnh: chưa nộp · xong 1/7");
-    expect(reply).toContain("⏳ IV.9 Ủy ban nhân dân cấp xã: chưa nộp · xong 0/4 · 0/95 đơn vị đã nộp báo cáo");
+    expect(reply).toContain("⏳ IV.1 Sở Nội vụ: chưa nộp · hoàn thành 0/6 nhiệm vụ");
+    expect(reply).toContain("⏳ IV.4 Bảo hiểm xã hội tỉnh: chưa nộp · hoàn thành 1/7 nhiệm vụ");
+    expect(reply).toContain(
+      "⏳ IV.9 Ủy ban nhân dân cấp xã: chưa nộp · hoàn thành 0/4 nhiệm vụ · 0/95 đơn vị đã nộp báo cáo",
+    );
     // 25 duties of the eight agencies and 4 for each of the 95 communes.
     expect(reply).toContain("Nhiệm vụ theo trạng thái: Chưa thực hiện 404, Hoàn thành 1");
     expect(reply).toContain("Chỉ tiêu:");
@@ -160,7 +162,7 @@ describe("coordinator views and contacts", () => {
     await submitReport(bot, "stc");
     const reply = texts(await bot.send("coord", "/tongquan"));
     expect(reply).toContain("1/9 cơ quan đã nộp báo cáo");
-    expect(reply).toContain("✅ IV.2 Sở Tài chính: đã nộp · xong 0/3");
+    expect(reply).toContain("✅ IV.2 Sở Tài chính: đã nộp · hoàn thành 0/3 nhiệm vụ");
   });
 
   it("/tongquan IV.4 shows the agency's duties in detail", async () => {

@@ -243,3 +243,17 @@ describe("joining with an invite code", () => {
     expect(identity.chatId).toBe("chat-grouped");
   });
 });
+
+describe("welcome wording", () => {
+  it("asks a requested body to help carry out its duties, and assigns them to others", async () => {
+    const bot = await createTestBot();
+    const code = await bot.inviteCode("IV.8");
+    const requested = texts(await bot.send("ldld", `/start ${code}`));
+    expect(requested).toContain(
+      "Kế hoạch đề nghị Liên đoàn Lao động tỉnh phối hợp thực hiện 3 nhiệm vụ; báo cáo kết quả trước ngày 15/12/2026.",
+    );
+    const assigned = texts(await bot.send("snv", `/start ${await bot.inviteCode("IV.1")}`));
+    expect(assigned).toContain("Kế hoạch giao Sở Nội vụ 6 nhiệm vụ; báo cáo kết quả trước ngày 15/12/2026.");
+    await bot.db.$disconnect();
+  });
+});

@@ -276,7 +276,9 @@ describe("members of a group and the roll-up", () => {
 
     const overview = texts(await bot.send("coord", "/tongquan"));
     expect(overview).toContain("0/9 cơ quan đã nộp báo cáo");
-    expect(overview).toContain("⏳ IV.9 Ủy ban nhân dân cấp xã: chưa nộp · xong 0/4 · 2/95 đơn vị đã nộp báo cáo");
+    expect(overview).toContain(
+      "⏳ IV.9 Ủy ban nhân dân cấp xã: chưa nộp · hoàn thành 0/4 nhiệm vụ · 2/95 đơn vị đã nộp báo cáo",
+    );
 
     const overdue = texts(await bot.send("coord", "/quahan"));
     expect(overdue).toContain("   – IV.9-25217 UBND Phường Phước Long: còn IV.9.a, IV.9.b, IV.9.c, IV.9.d");

@@ -343,7 +343,7 @@ describe("the coordinators' digest", () => {
     expect(toIsoLocal(digest!.at)).toBe(iso("2026-12-02T16:30"));
     const text = digest!.message.text;
     expect(text).toContain("📊 Tình hình báo cáo ngày 02/12/2026 (hạn trước ngày 15/12/2026");
-    expect(text).toContain("Sở, ngành: 1/8 đã nộp báo cáo");
+    expect(text).toContain("Cơ quan, đơn vị cấp tỉnh: 1/8 đã nộp báo cáo");
     expect(text).toContain("IV.9 Ủy ban nhân dân cấp xã: 0/95 đã nộp báo cáo");
     expect(text).toContain("Chưa nộp báo cáo (102):");
     expect(text).toContain("• IV.8 Liên đoàn Lao động tỉnh");
@@ -385,7 +385,7 @@ describe("the coordinators' digest", () => {
     expect(digestsTo("coord").map((d) => toIsoLocal(d.at))).toEqual([iso("2026-12-02T16:30"), iso("2026-12-04T16:30")]);
     const text = digestsTo("coord")[1]!.message.text;
     expect(text).toContain("Không có vướng mắc mới.");
-    expect(text).toContain("Sở, ngành: 1/8 đã nộp báo cáo");
+    expect(text).toContain("Cơ quan, đơn vị cấp tỉnh: 1/8 đã nộp báo cáo");
   });
 
   it("goes on after the deadline on working days while someone has not submitted", async () => {

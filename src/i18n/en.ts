@@ -118,7 +118,10 @@ export const en: Messages = {
       "Your contact account has been deactivated. To join again, please ask the Department of Home Affairs for a new invite code.",
     welcomeContact: (person: string, agency: string, requested: boolean, duties: number, deadline: LocalDate) =>
       `Hello ${person}! You have joined Nhắc Việc as the contact for ${agency}.\n` +
-      `The plan ${requested ? "requests" : "assigns"} ${agency} ${plural(duties, "duty", "duties")}; please report results before ${date(deadline)}.\n` +
+      (requested
+        ? `The plan requests ${agency} to help carry out ${plural(duties, "duty", "duties")}`
+        : `The plan assigns ${agency} ${plural(duties, "duty", "duties")}`) +
+      `; please report results before ${date(deadline)}.\n` +
       "Type /duties to see your duties, /report to report progress, /help to see all commands.",
     welcomeCoordinator: (person: string) =>
       `Hello ${person}! You have joined Nhắc Việc as a coordinator. Type /status to see the overall situation, /help to see the commands.`,
@@ -419,7 +422,8 @@ export const en: Messages = {
     digest: {
       header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>
         `📊 Reporting status on ${date(day)} (due before ${date(deadline)}, ${daysLeft})`,
-      agencies: (submitted: number, total: number) => `Departments: ${submitted}/${total} have submitted their report`,
+      agencies: (submitted: number, total: number) =>
+        `Provincial agencies: ${submitted}/${total} have submitted their report`,
       group: (code: string, name: string, submitted: number, total: number) =>
         `${code} ${name}: ${submitted}/${total} have submitted their report`,
       missingHeader: (n: number) => `Not yet submitted (${n}):`,

@@ -112,7 +112,10 @@ export const vi = {
       "Tài khoản đầu mối của bạn đã ngừng hoạt động. Nếu cần tham gia lại, vui lòng xin mã mời mới từ Sở Nội vụ.",
     welcomeContact: (person: string, agency: string, requested: boolean, duties: number, deadline: LocalDate) =>
       `Chào ${person}! Bạn đã tham gia Nhắc Việc với vai trò đầu mối của ${agency}.\n` +
-      `Kế hoạch ${requested ? "đề nghị" : "giao"} ${agency} ${duties} nhiệm vụ; báo cáo kết quả trước ngày ${date(deadline)}.\n` +
+      (requested
+        ? `Kế hoạch đề nghị ${agency} phối hợp thực hiện ${duties} nhiệm vụ`
+        : `Kế hoạch giao ${agency} ${duties} nhiệm vụ`) +
+      `; báo cáo kết quả trước ngày ${date(deadline)}.\n` +
       "Gõ /nhiemvu để xem nhiệm vụ, /baocao để báo cáo tiến độ, /trogiup để xem tất cả các lệnh.",
     welcomeCoordinator: (person: string) =>
       `Chào ${person}! Bạn đã tham gia Nhắc Việc với vai trò điều phối viên. Gõ /tongquan để xem tình hình, /trogiup để xem các lệnh.`,
@@ -309,7 +312,8 @@ export const vi = {
         done: number,
         total: number,
         extra: string,
-      ) => `${icon} ${code} ${name}: ${submitted ? "đã nộp" : "chưa nộp"} · xong ${done}/${total}${extra}`,
+      ) =>
+        `${icon} ${code} ${name}: ${submitted ? "đã nộp" : "chưa nộp"} · hoàn thành ${done}/${total} nhiệm vụ${extra}`,
       groupExtra: (submitted: number, total: number) => ` · ${submitted}/${total} đơn vị đã nộp báo cáo`,
       dutyTotals: (counts: string) => `Nhiệm vụ theo trạng thái: ${counts}`,
       indicatorsHeader: "Chỉ tiêu:",
@@ -402,7 +406,7 @@ export const vi = {
     digest: {
       header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>
         `📊 Tình hình báo cáo ngày ${date(day)} (hạn trước ngày ${date(deadline)}, ${daysLeft})`,
-      agencies: (submitted: number, total: number) => `Sở, ngành: ${submitted}/${total} đã nộp báo cáo`,
+      agencies: (submitted: number, total: number) => `Cơ quan, đơn vị cấp tỉnh: ${submitted}/${total} đã nộp báo cáo`,
       group: (code: string, name: string, submitted: number, total: number) =>
         `${code} ${name}: ${submitted}/${total} đã nộp báo cáo`,
       missingHeader: (n: number) => `Chưa nộp báo cáo (${n}):`,
