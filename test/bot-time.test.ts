@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotCore } from "../src/core/bot.ts";
 import { parseIsoInstant } from "../src/time.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
+import { tableCounts } from "./helpers/db.ts";
 
 describe("time and settings", () => {
   let bot: TestBot;
@@ -42,5 +43,34 @@ describe("time and settings", () => {
     expect(texts(replies)).toMatch(/^Hello stc! You have joined Nhắc Việc as the contact for Sở Tài chính/);
     const person = await bot.db.person.findFirstOrThrow({ where: { displayName: "stc" } });
     expect(person.locale).toBe("en");
+  });
+});
+
+describe("answers that are really something else", () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await createTestBot();
+    await bot.join("xa", "IV.9-25195", "Xã viên");
+    await bot.join("coord", null, "Điều Phối");
+  });
+  afterAll(async () => bot.db.$disconnect());
+
+  it("/vuongmac naming another agency's duty is refused and nothing is stored or escalated", async () => {
+    const before = await tableCounts(bot.db);
+    const mark = bot.notifications.length;
+    const reply = texts(await bot.send("xa", "/vuongmac IV.1.a thiếu người"));
+    expect(reply).toContain("Nhiệm vụ IV.1.a không thuộc cơ quan của bạn");
+    expect(await tableCounts(bot.db)).toEqual(before);
+    expect(bot.notifications.length).toBe(mark);
+  });
+
+  it("a one-line report typed where a difficulty description was asked for is taken as a report", async () => {
+    expect(texts(await bot.send("xa", "c vướng"))).toContain("Mô tả ngắn vướng mắc");
+    const mark = bot.notifications.length;
+    expect(texts(await bot.send("xa", "a xong"))).toContain("Đã ghi nhận báo cáo:\nIV.9.a");
+    expect(await bot.db.difficulty.count()).toBe(0);
+    expect(bot.notifications.length).toBe(mark);
+    const reports = await bot.db.dutyReport.findMany({ include: { duty: true } });
+    expect(reports.map((r) => [r.duty.code, r.status])).toEqual([["IV.9.a", "done"]]);
   });
 });

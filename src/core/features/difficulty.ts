@@ -20,12 +20,18 @@ export async function raise(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   const { person } = memberOf(ctx);
-  const { agency, duties, target } = await contactDuties(ctx);
+  const { agency, duties, target, allDutyCodes } = await contactDuties(ctx);
   const [typed, rest] = splitFirst(text);
   // "4b: Thiếu dữ liệu" names the duty just as "4b Thiếu dữ liệu" does.
   const first = typed.replace(/:$/, "");
   const ref = parseDutyRef(first);
-  const resolved = ref && !isWeakDutyRef(ref) && rest ? resolveDutyRef(first, target) : null;
+  const resolved = ref && !isWeakDutyRef(ref) && rest ? resolveDutyRef(first, target, allDutyCodes) : null;
+  if (resolved && !resolved.ok) {
+    // A duty named but not this agency's: refuse rather than file it against the agency as a whole.
+    const example = t.bot.report.example(duties[0]?.code ?? agency.code);
+    ctx.reply(t.bot.report.errors[resolved.error]!(example, first, resolved.candidates?.join(", ") ?? ""));
+    return;
+  }
   const duty = resolved?.ok ? (duties.find((d) => d.code === resolved.code) ?? null) : null;
   const body = duty ? rest.replace(/^[:\-–]\s*/, "") : text;
   const difficulty = await raiseDifficulty(ctx.deps, { agency, person, duty, text: body });

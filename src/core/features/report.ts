@@ -226,6 +226,12 @@ export async function continueReport(
       return;
     }
     case "note": {
+      // "4a xong" here is a new report, not the description of the previous one.
+      if (text && parseReportLine(text, (await contactDuties(ctx)).target).ok) {
+        await ctx.endFlow();
+        await oneLineReport(ctx, text);
+        return;
+      }
       const blocked = state.data.status === "blocked";
       if (choice === "note:skip" && !blocked) {
         await finish(ctx, state, null);
