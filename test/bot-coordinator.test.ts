@@ -225,7 +225,7 @@ describe("coordinator views and contacts", () => {
 
   it("/moi dieuphoi is for administrators only", async () => {
     const refused = await expectNothingStored(bot, () => bot.send("coord", "/moi dieuphoi"));
-    expect(refused).toContain("Lệnh /moi không dành cho vai trò của bạn");
+    expect(refused).toContain("Chỉ quản trị viên mới tạo được mã mời cho điều phối viên.");
     await makeAdmin(bot, "admin");
     const reply = texts(await bot.send("admin", "/moi dieuphoi"));
     expect(reply).toContain("Mã mời cho điều phối viên:");

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
+import { createLogger } from "../src/logger.ts";
+import { ensureBundledPlan } from "../src/plan/bundle.ts";
 import { importPlan } from "../src/plan/import-plan.ts";
 import type { AppError } from "../src/errors.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
@@ -176,5 +178,18 @@ describe("plan commands in the CLI", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ created: false, warnings: [] });
     expect(await t.db.agency.count({ where: { parent: { code: "IV.9" } } })).toBe(95);
     expect(await t.db.plan.count()).toBe(1);
+  });
+});
+
+describe("seeding the bundled plan", () => {
+  it("finishes a seed interrupted after the plan, and does nothing once complete", async () => {
+    const t = createTestDb();
+    const logger = createLogger("silent");
+    await importPlan(t.db, parsePlan(planText)); // as if the process stopped before the communes
+    expect(await ensureBundledPlan(t.db, logger)).toBe(true);
+    expect(await t.db.agency.count({ where: { parent: { code: "IV.9" } } })).toBe(95);
+    expect(await ensureBundledPlan(t.db, logger)).toBe(false);
+    expect(await t.db.agency.count()).toBe(9 + 95);
+    await t.db.$disconnect();
   });
 });

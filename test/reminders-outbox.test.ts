@@ -296,3 +296,22 @@ describe("the first digest of the season", () => {
     );
   });
 });
+
+describe("a contact deactivated with a message still queued", () => {
+  let rig: ReminderRig;
+  beforeAll(async () => {
+    rig = await createReminderRig("2026-11-30T09:00");
+    await rig.bot.join("bhxh", "IV.4", "Võ Thanh");
+  });
+  afterAll(async () => rig.close());
+
+  it("is skipped as deactivated, not reported as unreachable", async () => {
+    const now = rig.at("2026-12-01T08:00");
+    await rig.engine.plan(now);
+    const person = await rig.db.person.findFirstOrThrow({ where: { displayName: "Võ Thanh" } });
+    await rig.db.person.update({ where: { id: person.id }, data: { active: false } });
+    await rig.engine.send(now);
+    expect(await reminderRow(rig.bot, "bhxh", "T-14")).toMatchObject({ status: "skipped", skipReason: "deactivated" });
+    expect(rig.deliverer.attempts).toEqual([]);
+  });
+});

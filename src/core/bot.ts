@@ -100,7 +100,7 @@ async function setLanguage(ctx: Ctx, args: string): Promise<void> {
 
 /** Chat wording for a coded error: joining problems speak to someone joining, the rest are shared. */
 function errorText(t: Messages, error: AppError): string {
-  if (error.code === "invite.bad_role") return t.bot.notAllowed("moi");
+  if (error.code === "invite.bad_role") return t.bot.coord.coordinatorInviteAdminOnly;
   return t.bot.joinErrors[error.code] ?? describeError(t, error) ?? t.bot.internalError;
 }
 

@@ -376,6 +376,8 @@ export const en: Messages = {
       inviteGroup: (group: string, n: number) =>
         `${group} is a group of ${plural(n, "unit", "units")}; each unit needs its own code. For example /invite ${group}-UNIT_CODE, or use the admin command "invite create --group" to create them all at once.`,
       inviteUsage: "Usage: /invite AGENCY, for example /invite IV.2 or /invite IV.9-25195",
+      coordinatorInviteAdminOnly:
+        "Only an administrator can create invites for coordinators. To invite a contact: /invite AGENCY.",
       coordinatorLabel: "coordinator",
       revokeUsage: "Usage: /revoke INVITE_CODE",
       revoked: "The invite code has been revoked.",

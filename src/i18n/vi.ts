@@ -363,6 +363,8 @@ export const vi = {
         `${group} là nhóm ${n} đơn vị; mỗi đơn vị cần mã riêng. Ví dụ /moi ${group}-MÃ_ĐƠN_VỊ, hoặc dùng lệnh quản trị "invite create --group" để tạo cả loạt.`,
       inviteUsage: "Cách dùng: /moi CƠ_QUAN, ví dụ /moi IV.2 hoặc /moi IV.9-25195",
       coordinatorLabel: "điều phối viên",
+      coordinatorInviteAdminOnly:
+        "Chỉ quản trị viên mới tạo được mã mời cho điều phối viên. Để mời đầu mối: /moi CƠ_QUAN.",
       revokeUsage: "Cách dùng: /thuhoi MÃ_MỜI",
       revoked: "Đã thu hồi mã mời.",
       contactsHeader: (agency: string, n: number) => `${agency}: ${n} đầu mối`,

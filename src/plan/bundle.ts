@@ -25,17 +25,36 @@ export function readBundleManifest(): BundleManifest {
   return Manifest.parse(JSON.parse(readBundleFile("bundle.json")));
 }
 
-/** A fresh install gets the real Đồng Nai plan and its 95 communes, so there is something to try. */
+/**
+ * A fresh install gets the real Đồng Nai plan and its 95 communes, so there is something to try.
+ * Each step is checked on its own, so a start interrupted between them finishes the job next time.
+ */
 export async function ensureBundledPlan(db: Db, logger: Logger): Promise<boolean> {
-  if ((await db.plan.count()) > 0) return false;
   const manifest = readBundleManifest();
-  const parsed = parsePlan(readBundleFile(manifest.plan));
-  const summary = await importPlan(db, parsed);
-  for (const m of manifest.members) {
-    await addMembers(db, summary.planId, m.group, parseMembersCsv(readBundleFile(m.file)));
+  let planId: number;
+  if ((await db.plan.count()) === 0) {
+    const parsed = parsePlan(readBundleFile(manifest.plan));
+    planId = (await importPlan(db, parsed)).planId;
+    logger.info(
+      { plan: parsed.title, agencies: parsed.agencies.length },
+      "bundled plan imported into an empty database",
+    );
+  } else {
+    const parsed = parsePlan(readBundleFile(manifest.plan));
+    const bundled = await db.plan.findUnique({
+      where: { province_year_title: { province: parsed.province, year: parsed.year, title: parsed.title } },
+    });
+    if (!bundled) return false;
+    planId = bundled.id;
   }
-  logger.info({ plan: parsed.title, agencies: parsed.agencies.length }, "bundled plan imported into an empty database");
-  return true;
+  let changed = false;
+  for (const m of manifest.members) {
+    const group = await db.agency.findUnique({ where: { planId_code: { planId, code: m.group } } });
+    if (!group || (await db.agency.count({ where: { parentId: group.id } })) > 0) continue;
+    await addMembers(db, planId, m.group, parseMembersCsv(readBundleFile(m.file)));
+    changed = true;
+  }
+  return changed;
 }
 
 /** Working days need the holiday calendar; a fresh install gets the shipped one. */

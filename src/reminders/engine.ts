@@ -6,6 +6,7 @@ import type { Deliverer } from "../delivery/types.ts";
 import type { OutboxMessage, Person, Plan } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
 import type { Logger } from "../logger.ts";
+import { coordinators } from "../services/contact-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../services/status-service.ts";
 import { localDate, localDateTime, toIsoLocal } from "../time.ts";
 import type { WorkCalendar } from "./calendar.ts";
@@ -211,10 +212,10 @@ export function createReminderEngine(deps: {
     const due: ReminderEntry[] = [];
     const skipped: ReminderEntry[] = [];
     if (dates.length === 0) return { due, skipped };
-    const coordinators = await db.person.findMany({ where: { role: "coordinator", active: true } });
+    const recipients = await coordinators(db);
     const allSubmitted = status.agencies.filter((a) => a.memberCount === 0).every((a) => a.submitted);
     for (const { date, dueAt } of dates) {
-      for (const person of coordinators) {
+      for (const person of recipients) {
         const entry = (reason?: SkipReason): ReminderEntry => ({
           kind: "digest",
           agency: null,

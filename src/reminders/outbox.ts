@@ -170,14 +170,22 @@ export function createOutboxSender(deps: {
     const person = target?.person;
     const identities = target?.identities ?? [];
     const message = JSON.parse(row.payload) as OutgoingMessage;
-    let lastError = person?.active === false ? "person deactivated" : "no reachable account";
+    if (!person?.active) {
+      // Left the post (or was removed): not a delivery failure to report as "blocked the bot".
+      await db.outboxMessage.update({
+        where: { id: row.id },
+        data: { status: "skipped", skipReason: "deactivated", claimedAt: null, claimToken: null },
+      });
+      return;
+    }
+    let lastError = "no reachable account";
     let unreachable = identities.length === 0;
     for (const identity of identities) {
       try {
         const { messageId } = await deliverer.deliver(
           {
             personId: row.personId,
-            displayName: person!.displayName,
+            displayName: person.displayName,
             platform: identity.platform,
             userId: identity.userId,
             chatId: identity.chatId,
