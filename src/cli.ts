@@ -20,7 +20,7 @@ import { deactivateContact, listContacts } from "./services/contact-service.ts";
 import { createGroupInvites, createInvite, revokeInvite, type CreatedInvite } from "./services/invite-service.ts";
 import { findAgency, getActivePlan } from "./services/plan-service.ts";
 import { loadPlanStatus } from "./services/status-service.ts";
-import { parseIsoInstant, toIsoLocal } from "./time.ts";
+import { formatDateTimeVi, parseIsoInstant, toIsoLocal } from "./time.ts";
 import { CalendarCsvError, parseCalendarCsv } from "./reminders/calendar.ts";
 import { importCalendar } from "./reminders/calendar-store.ts";
 import type { ReminderEntry, TickResult } from "./reminders/engine.ts";
@@ -80,7 +80,9 @@ function parsePlanFile(path: string | undefined): ParsedPlan {
 
 function warningLines(plan: ParsedPlan): string {
   if (plan.warnings.length === 0) return "";
-  return `\n${m.cli.warnings(plan.warnings.length)}\n${plan.warnings.map((w) => `  ${w.line}: ${w.text} (${w.reason})`).join("\n")}`;
+  return `\n${m.cli.warnings(plan.warnings.length)}\n${plan.warnings
+    .map((w) => `  ${w.line}: ${w.text}\n      → ${m.warningReasons[w.reason] ?? w.reason}`)
+    .join("\n")}`;
 }
 
 function countChanges(s: ImportSummary): number {
@@ -161,7 +163,7 @@ const commands: Record<string, Handler> = {
     if (typeof options.group === "string") {
       const group = await findAgency(db, plan.id, options.group);
       const invites = (await createGroupInvites(deps, { planId: plan.id, group })).map((i) => inviteJson(i, link));
-      if (typeof options.xlsx === "string") await writeInvitesXlsx(options.xlsx, invites);
+      if (typeof options.xlsx === "string") await writeInvitesXlsx(m, options.xlsx, invites);
       print(ctx, invites, invites.map((i) => `${i.agency}\t${i.code}\t${i.name}`).join("\n"));
       return;
     }
@@ -171,11 +173,12 @@ const commands: Record<string, Handler> = {
     if (role === "contact" && typeof options.agency !== "string")
       throw new CliError(m.cli.missingArgument("--agency CODE"));
     const agency = typeof options.agency === "string" ? await findAgency(db, plan.id, options.agency) : null;
-    const invite = inviteJson(await createInvite(deps, { planId: plan.id, agency, role }), link);
+    const created = await createInvite(deps, { planId: plan.id, agency, role });
+    const invite = inviteJson(created, link);
     print(
       ctx,
       { code: invite.code, agency: invite.agency, role: invite.role, expiresAt: invite.expiresAt, link: invite.link },
-      m.cli.inviteCreated(invite.code, invite.agency, invite.expiresAt),
+      m.cli.inviteCreated(invite.code, invite.agency, formatDateTimeVi(created.expiresAt)),
     );
   },
 

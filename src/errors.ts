@@ -21,13 +21,8 @@ export type ErrorCode =
   | "indicator.bad_number"
   | "indicator.not_allowed"
   | "submission.none"
-  | "submission.bad_date"
   | "difficulty.unknown"
-  | "difficulty.resolved"
-  | "text.too_long"
-  | "text.empty"
-  | "pause.bad_date"
-  | "calendar.bad_csv";
+  | "difficulty.resolved";
 
 export class AppError extends Error {
   constructor(

@@ -17,6 +17,11 @@ export function formatPercent(value: number, decimalSeparator = ",", thousands =
   return `${sign}${formatInteger(Number(whole), thousands)}${trimmed ? decimalSeparator + trimmed : ""}%`;
 }
 
+/** Participants as a percentage of the eligible population, to 2 decimals (95,38%). */
+export function ratePercent(participants: number, eligiblePopulation: number): number {
+  return roundTo((participants / eligiblePopulation) * 100, 2);
+}
+
 export function roundTo(value: number, decimals: number): number {
   const factor = 10 ** decimals;
   return Math.round(value * factor) / factor;

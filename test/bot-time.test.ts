@@ -30,7 +30,7 @@ describe("time and settings", () => {
   it("a nudge at night says when it will go out", async () => {
     bot.clock.set(parseIsoInstant("2026-11-25T22:00")!);
     expect(texts(await bot.send("coord", "/nhac IV.4"))).toBe(
-      "Đã xếp lời nhắc cho 1 đầu mối của 1 cơ quan; vì đang ngoài giờ, tin sẽ được gửi lúc 07:00.",
+      "Đã xếp lời nhắc cho 1 đầu mối của 1 cơ quan; vì đang ngoài giờ, tin sẽ được gửi lúc 26/11/2026 07:00.",
     );
     bot.clock.set(parseIsoInstant("2026-11-26T09:00")!);
     expect(texts(await bot.send("coord", "/nhac IV.4"))).toBe("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");

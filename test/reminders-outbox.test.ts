@@ -228,7 +228,7 @@ describe("quiet hours for the core's notifications", () => {
   it("a /nhac at 22:00 is queued, not sent at 22:00 or 06:59, and sent at 07:00", async () => {
     rig.at("2026-12-02T22:00");
     const reply = texts(await sendVia(core, rig.bot.identity("coord", "Điều Phối"), "/nhac IV.4"));
-    expect(reply).toContain("vì đang ngoài giờ, tin sẽ được gửi lúc 07:00.");
+    expect(reply).toContain("vì đang ngoài giờ, tin sẽ được gửi lúc 03/12/2026 07:00.");
     const [row, ...more] = await outboxOf(rig.bot, "bhxh");
     expect(more).toEqual([]);
     expect(row).toMatchObject({

@@ -56,9 +56,6 @@ const COMMANDS: CommandSpec[] = [
   { names: ["trogiup", "help"], roles: EVERYONE, run: (ctx) => help(ctx) },
 ];
 
-/** Extra commands registered by other capabilities (the reminder engine's /tamdung, /tieptuc). */
-export type ExtraCommand = CommandSpec;
-
 function findCommand(commands: readonly CommandSpec[], name: string): CommandSpec | undefined {
   const folded = foldVietnamese(name).replace(/\s+/g, "");
   return commands.find((c) => c.names.includes(folded));
@@ -104,8 +101,8 @@ function errorText(t: Messages, error: AppError): string {
   return t.bot.joinErrors[error.code] ?? describeError(t, error) ?? t.bot.internalError;
 }
 
-export function createBotCore(deps: BotDeps, extraCommands: readonly ExtraCommand[] = []): BotCore {
-  const commands: CommandSpec[] = [...extraCommands, ...COMMANDS].map((c) =>
+export function createBotCore(deps: BotDeps): BotCore {
+  const commands: CommandSpec[] = COMMANDS.map((c) =>
     c.names[0] === "trogiup" ? { ...c, run: (ctx) => help(ctx, commands) } : c,
   );
 

@@ -15,7 +15,15 @@ export const en: Messages = {
   num,
   pct,
   date,
-  deadline: (d: LocalDate) => `before ${date(d)}`,
+
+  sheet: {
+    invites: "Invites",
+    agency: "Agency code",
+    name: "Unit name",
+    code: "Invite code",
+    expiresAt: "Expires",
+    link: "Link",
+  },
 
   planErrors: {
     "plan.empty": "The plan file is empty.",
@@ -27,7 +35,15 @@ export const en: Messages = {
     "plan.no_deadline": 'No reporting deadline ("trước ngày dd/mm") was found in the "Trên đây là..." paragraph.',
   } as Record<string, string>,
   atLine: (line: number) => ` (line ${line})`,
-  warningReason: (reason: string) => `warning: ${reason}`,
+  warningReasons: {
+    outside_item: "line outside any numbered item, skipped",
+    text_before_duties: "text between the agency name and its duty a), skipped",
+    empty_item: "item without text",
+    out_of_sequence: "number or letter out of sequence (still read)",
+    duplicate_item: "item repeats a code, joined to the previous item",
+    target_mismatch: "the written rate differs from participants divided by the eligible population",
+    target_extra_text: "extra line after the target's figures, skipped",
+  } as Record<string, string>,
 
   cli: {
     usage: [
@@ -62,7 +78,7 @@ export const en: Messages = {
         : changed === 0
           ? "The plan is already loaded; nothing changed."
           : `Updated the plan (${plural(changed, "change", "changes")}).`,
-    warnings: (n: number) => `${plural(n, "line", "lines")} could not be read (skipped; details below):`,
+    warnings: (n: number) => `${plural(n, "warning", "warnings")} (the plan was still read; check these lines):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Group ${group}: ${added} added, ${updated} updated, ${unchanged} unchanged.`,
     membersBadCsv: (line: number) =>
@@ -93,7 +109,6 @@ export const en: Messages = {
       "agency.is_group":
         "This agency is a group (for example the commune People's Committees): use --group CODE to create a code for each unit.",
       "agency.not_group": "This agency has no member units: use --agency CODE.",
-      "calendar.bad_csv": "The holiday calendar file is invalid.",
     } as Record<string, string | undefined>,
   },
 

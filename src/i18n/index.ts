@@ -4,8 +4,6 @@ import { en } from "./en.ts";
 export type { Messages };
 export type Locale = "vi" | "en";
 
-export const LOCALES: readonly Locale[] = ["vi", "en"];
-
 export function messagesFor(locale: string | null | undefined): Messages {
   return locale === "en" ? en : vi;
 }

@@ -12,7 +12,15 @@ export const vi = {
   num,
   pct,
   date,
-  deadline: (d: LocalDate) => `trước ngày ${date(d)}`,
+
+  sheet: {
+    invites: "Mã mời",
+    agency: "Mã cơ quan",
+    name: "Tên đơn vị",
+    code: "Mã mời",
+    expiresAt: "Hết hạn",
+    link: "Liên kết",
+  },
 
   planErrors: {
     "plan.empty": "Tệp kế hoạch trống.",
@@ -23,7 +31,15 @@ export const vi = {
     "plan.no_deadline": 'Không tìm thấy hạn báo cáo ("trước ngày dd/mm") trong đoạn "Trên đây là...".',
   } as Record<string, string>,
   atLine: (line: number) => ` (dòng ${line})`,
-  warningReason: (reason: string) => `cảnh báo: ${reason}`,
+  warningReasons: {
+    outside_item: "dòng nằm ngoài mọi mục được đánh số, đã bỏ qua",
+    text_before_duties: "chữ giữa tên cơ quan và nhiệm vụ a), đã bỏ qua",
+    empty_item: "mục không có nội dung",
+    out_of_sequence: "số hoặc chữ cái không theo thứ tự (vẫn được đọc)",
+    duplicate_item: "mục trùng mã, được ghép vào mục trước",
+    target_mismatch: "tỷ lệ ghi trong văn bản khác với số người chia cho số người thuộc diện",
+    target_extra_text: "dòng thừa sau các số liệu của chỉ tiêu, đã bỏ qua",
+  } as Record<string, string>,
 
   cli: {
     usage: [
@@ -58,7 +74,7 @@ export const vi = {
         : changed === 0
           ? "Kế hoạch đã có, không có gì thay đổi."
           : `Đã cập nhật kế hoạch (${changed} thay đổi).`,
-    warnings: (n: number) => `${n} dòng không đọc được (đã bỏ qua, xem chi tiết bên dưới):`,
+    warnings: (n: number) => `${n} cảnh báo (kế hoạch vẫn được đọc; xem lại các dòng sau):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Nhóm ${group}: thêm ${added}, cập nhật ${updated}, giữ nguyên ${unchanged} đơn vị.`,
     membersBadCsv: (line: number) =>
@@ -88,7 +104,6 @@ export const vi = {
       "invite.bad_role": '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
       "agency.is_group": "Cơ quan này là một nhóm (ví dụ UBND cấp xã): dùng --group CODE để tạo mã cho từng đơn vị.",
       "agency.not_group": "Cơ quan này không có đơn vị thành viên: dùng --agency CODE.",
-      "calendar.bad_csv": "Tệp lịch nghỉ không hợp lệ.",
     } as Record<string, string | undefined>,
   },
 

@@ -5,7 +5,6 @@ import { AppError } from "../errors.ts";
 import type { Agency, Person } from "../generated/prisma/client.ts";
 
 export type Role = "contact" | "coordinator" | "admin";
-export const ROLES: readonly Role[] = ["contact", "coordinator", "admin"];
 
 export interface PlatformIdentity {
   platform: string;

@@ -1,4 +1,5 @@
 import type { Db } from "../db.ts";
+import { ratePercent } from "../format.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { Agency, Duty, Indicator, IndicatorFigure, Plan, Submission } from "../generated/prisma/client.ts";
 
@@ -145,7 +146,7 @@ export async function loadPlanStatus(db: Db, plan: Plan): Promise<PlanStatus> {
       return {
         indicator,
         latest: f,
-        latestRatePercent: f ? Math.round((f.participants / indicator.eligiblePopulation) * 10000) / 100 : null,
+        latestRatePercent: f ? ratePercent(f.participants, indicator.eligiblePopulation) : null,
       };
     }),
   };

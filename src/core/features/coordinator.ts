@@ -10,7 +10,7 @@ import { findAgency } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
 import { formatDateVi, localDate } from "../../time.ts";
 import { policyOf } from "../../reminders/policy.ts";
-import { isQuietTime } from "../../reminders/schedule.ts";
+import { deferPastQuietHours, isQuietTime } from "../../reminders/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../views.ts";
@@ -204,7 +204,7 @@ function remindResult(ctx: Ctx, sent: { agencies: number; people: number }): str
   if (sent.people === 0) return t.bot.coord.remindNobody;
   const policy = policyOf(planOf(ctx));
   return isQuietTime(ctx.now, policy)
-    ? t.bot.coord.remindQueued(sent.agencies, sent.people, policy.quietEnd)
+    ? t.bot.coord.remindQueued(sent.agencies, sent.people, at(deferPastQuietHours(ctx.now, policy)))
     : t.bot.coord.remindSent(sent.agencies, sent.people);
 }
 

@@ -1,6 +1,7 @@
 import { daysLeft } from "../../domain/deadline.ts";
 import { resolveDutyRef } from "../../domain/duty-ref.ts";
 import { MAX_NOTE_LENGTH, parseReportLine } from "../../domain/report-line.ts";
+import { ratePercent } from "../../format.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES, parseStatusWords, type DutyStatus } from "../../domain/status.ts";
 import type { Duty } from "../../generated/prisma/client.ts";
@@ -281,7 +282,7 @@ export async function figures(ctx: Ctx, args: string): Promise<void> {
         indicator.code,
         indicator.name,
         figure.participants,
-        Math.round((figure.participants / indicator.eligiblePopulation) * 10000) / 100,
+        ratePercent(figure.participants, indicator.eligiblePopulation),
         indicator.targetParticipants,
         indicator.targetRatePercent,
         at(figure.createdAt),
