@@ -25,6 +25,7 @@ const TARGETS_MS = {
   remindersDryRun: 10_000,
   reminderTick: 20_000,
   reportP95: 100,
+  dutiesP95: 100,
 };
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -92,6 +93,19 @@ async function main(): Promise<void> {
     latencies.push(ms);
   }
   latencies.sort((a, b) => a - b);
+  const dutiesLatencies: number[] = [];
+  for (const m of members.slice(0, 100)) {
+    const [, ms] = await timed(() =>
+      core.handle({
+        kind: "command",
+        from: { platform: "bench", userId: `u${m.id}`, chatId: `c${m.id}`, displayName: "x" },
+        command: "nhiemvu",
+        args: "",
+      }),
+    );
+    dutiesLatencies.push(ms);
+  }
+  dutiesLatencies.sort((a, b) => a - b);
   sample();
 
   const planRow = await db.plan.findFirstOrThrow({ where: { active: true } });
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
       reminderTick: Math.round(reminderTick),
       reportP50: Number(latencies[Math.floor(latencies.length * 0.5)]!.toFixed(1)),
       reportP95: Number(latencies[Math.floor(latencies.length * 0.95)]!.toFixed(1)),
+      dutiesP95: Number(dutiesLatencies[Math.floor(dutiesLatencies.length * 0.95)]!.toFixed(1)),
     },
     reminders: { due: dry.due.length, sent: tick.sent.length, delivered },
     peakRssMiB: Math.round(peakRss / 1024 / 1024),

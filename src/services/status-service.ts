@@ -50,25 +50,37 @@ interface LatestReport {
 const later = (a: LatestReport, b: LatestReport) =>
   a.createdAt.getTime() !== b.createdAt.getTime() ? a.createdAt > b.createdAt : a.id > b.id;
 
-/** Everything a coordinator, the CLI or the reminder engine needs, in a handful of queries. */
-export async function loadPlanStatus(db: Db, plan: Plan): Promise<PlanStatus> {
+/**
+ * Everything a coordinator, the CLI or the reminder engine needs, in a handful of queries. With
+ * `onlyAgency` (a reporting agency, not a group) only that agency is read: a contact's /nhiemvu must
+ * not grow with every report the other 3,000 communes send.
+ */
+export async function loadPlanStatus(db: Db, plan: Plan, onlyAgency?: Agency): Promise<PlanStatus> {
+  const one = onlyAgency ? { agencyId: onlyAgency.id } : {};
   const [agencies, duties, reports, submissions, contacts, indicators, figures] = await Promise.all([
     db.agency.findMany({
-      where: { planId: plan.id, withdrawn: false },
+      where: { planId: plan.id, withdrawn: false, ...(onlyAgency && { id: onlyAgency.id }) },
       orderBy: [{ sortOrder: "asc" }, { code: "asc" }],
     }),
-    db.duty.findMany({ where: { agency: { planId: plan.id }, withdrawn: false }, orderBy: { sortOrder: "asc" } }),
+    db.duty.findMany({
+      where: {
+        agency: { planId: plan.id },
+        withdrawn: false,
+        ...(onlyAgency && { agencyId: onlyAgency.parentId ?? onlyAgency.id }),
+      },
+      orderBy: { sortOrder: "asc" },
+    }),
     db.dutyReport.findMany({
-      where: { agency: { planId: plan.id } },
+      where: { agency: { planId: plan.id }, ...one },
       select: { id: true, agencyId: true, dutyId: true, status: true, percent: true, note: true, createdAt: true },
     }),
     db.submission.findMany({
-      where: { agency: { planId: plan.id }, supersededAt: null, reopenedAt: null },
+      where: { agency: { planId: plan.id }, supersededAt: null, reopenedAt: null, ...one },
       orderBy: { submittedAt: "asc" },
     }),
     db.person.groupBy({
       by: ["agencyId"],
-      where: { role: "contact", active: true, agency: { planId: plan.id } },
+      where: { role: "contact", active: true, agency: { planId: plan.id }, ...one },
       _count: { _all: true },
     }),
     db.indicator.findMany({ where: { planId: plan.id, withdrawn: false }, orderBy: { sortOrder: "asc" } }),
@@ -123,13 +135,13 @@ export async function loadPlanStatus(db: Db, plan: Plan): Promise<PlanStatus> {
   };
 
   const membersOf = new Map<number, AgencyState[]>();
-  const result: AgencyState[] = [];
-  for (const a of agencies) {
+  const result: AgencyState[] = onlyAgency ? agencies.map(own) : [];
+  for (const a of onlyAgency ? [] : agencies) {
     if (a.parentId === null) continue;
     const state = own(a);
     membersOf.set(a.parentId, [...(membersOf.get(a.parentId) ?? []), state]);
   }
-  for (const a of agencies) {
+  for (const a of onlyAgency ? [] : agencies) {
     if (a.parentId !== null) continue;
     const members = membersOf.get(a.id);
     result.push(members ? rollUp(own(a), members) : own(a));

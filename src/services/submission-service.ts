@@ -20,7 +20,7 @@ export interface SubmissionInput {
 }
 
 export async function currentDuties(db: Db, plan: Plan, agency: Agency): Promise<DutyState[]> {
-  const status = await loadPlanStatus(db, plan);
+  const status = await loadPlanStatus(db, plan, agency);
   return status.agencies.find((a) => a.agency.id === agency.id)?.duties ?? [];
 }
 

@@ -16,7 +16,7 @@ export async function showDuties(ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const plan = planOf(ctx);
   const { agency } = await contactDuties(ctx);
-  const state = await agencyState(ctx, agency.id);
+  const state = await agencyState(ctx, agency);
   if (state.duties.length === 0) {
     ctx.reply(t.bot.duties.none);
     return;
@@ -121,7 +121,7 @@ function statusChoices(ctx: Ctx) {
 export async function startReport(ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const { agency } = await contactDuties(ctx);
-  const state = await agencyState(ctx, agency.id);
+  const state = await agencyState(ctx, agency);
   if (state.duties.length === 1) {
     await askStatus(ctx, state.duties[0]!.code);
     return;

@@ -29,10 +29,11 @@ export async function contactDuties(ctx: Ctx): Promise<AgencyDuties> {
   };
 }
 
-export async function agencyState(ctx: Ctx, agencyId: number): Promise<AgencyState> {
-  const status = await loadPlanStatus(ctx.deps.db, planOf(ctx));
-  const state = status.agencies.find((a) => a.agency.id === agencyId);
-  if (!state) throw new Error(`agency ${agencyId} not in the active plan`);
+/** One reporting agency's duties and submission, read on their own. */
+export async function agencyState(ctx: Ctx, agency: Agency): Promise<AgencyState> {
+  const status = await loadPlanStatus(ctx.deps.db, planOf(ctx), agency);
+  const state = status.agencies[0];
+  if (!state) throw new Error(`agency ${agency.code} not in the active plan`);
   return state;
 }
 

@@ -48,7 +48,7 @@ export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingA
   }
   const data: SubmitData = { ...parsed, attachment: attachment ?? null };
   await ctx.setFlow({ flow: "submit", step: "confirm", data: { ...data } });
-  const state = await agencyState(ctx, agency.id);
+  const state = await agencyState(ctx, agency);
   const doc = t.bot.submit.docLabel(data.documentNumber, data.documentDate) || null;
   ctx.reply(
     t.bot.submit.preview(
