@@ -332,3 +332,21 @@ describe("a double tap", () => {
     await bot.db.$disconnect();
   });
 });
+
+describe("a submission confirmed after someone else reported", () => {
+  it("shows the new state again instead of submitting what the person did not see", async () => {
+    const bot = await createTestBot();
+    await bot.join("a", "IV.5", "Người A");
+    await bot.join("b", "IV.5", "Người B");
+    expect(texts(await bot.send("a", "/nopbaocao"))).toContain("⬜ IV.5");
+    await bot.send("b", "IV.5 xong");
+    const again = texts(await bot.choose("a", "submit:confirm"));
+    expect(again).toContain("Tình hình nhiệm vụ vừa được cập nhật");
+    expect(again).toContain("✅ IV.5");
+    expect(await bot.db.submission.count()).toBe(0);
+    expect(texts(await bot.choose("a", "submit:confirm"))).toContain("Đã nộp báo cáo của Thuế Đồng Nai");
+    const submission = await bot.db.submission.findFirstOrThrow({ include: { items: true } });
+    expect(submission.items.map((i) => i.status)).toEqual(["done"]);
+    await bot.db.$disconnect();
+  });
+});

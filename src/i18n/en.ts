@@ -275,6 +275,8 @@ export const en: Messages = {
         `The report of ${agency}${doc ? ` (${doc})` : ""} will include the following duty status:\n${lines}\n` +
         (notDone > 0 ? `Note: ${plural(notDone, "duty is", "duties are")} not yet done.\n` : "") +
         "You may attach the report document before confirming. Submit the report?",
+      changed:
+        "The duties were just updated (perhaps by another contact of your agency). Please check again before submitting.",
       confirm: "Submit report",
       cancel: "Cancel",
       docLabel: (number: string | null, d: LocalDate | null) =>

@@ -264,6 +264,8 @@ export const vi = {
         (notDone > 0 ? `Lưu ý: còn ${notDone} nhiệm vụ chưa hoàn thành.\n` : "") +
         "Bạn có thể gửi kèm tệp văn bản báo cáo trước khi xác nhận. Xác nhận gửi báo cáo?",
       confirm: "Gửi báo cáo",
+      changed:
+        "Tình hình nhiệm vụ vừa được cập nhật (có thể bởi một đầu mối khác của cơ quan). Vui lòng xem lại trước khi gửi.",
       cancel: "Hủy",
       docLabel: (number: string | null, d: LocalDate | null) =>
         [number ? `số ${number}` : null, d ? `ngày ${date(d)}` : null].filter(Boolean).join(", "),

@@ -5,8 +5,11 @@ import { reopenSubmission, submitReport } from "../../services/submission-servic
 import { parseDayMonth } from "../../time.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
-import type { IncomingAttachment } from "../types.ts";
+import type { Messages } from "../../i18n/index.ts";
+import type { Choice, IncomingAttachment } from "../types.ts";
 import { agencyLabel, at, dutyList } from "../views.ts";
+import type { Agency } from "../../generated/prisma/client.ts";
+import type { DutyState } from "../../services/status-service.ts";
 import { agencyState, splitFirst } from "./shared.ts";
 
 const SUBMIT = "submit";
@@ -15,10 +18,15 @@ interface SubmitData {
   documentNumber: string | null;
   documentDate: string | null;
   attachment: IncomingAttachment | null;
+  /** Fingerprint of the duties as last shown to the contact. */
+  shown: string;
 }
 
 /** `/nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy]`, in either order. */
-function parseSubmitArgs(args: string, year: number): SubmitData | "bad_args" | "bad_date" {
+function parseSubmitArgs(
+  args: string,
+  year: number,
+): Pick<SubmitData, "documentNumber" | "documentDate"> | "bad_args" | "bad_date" {
   let documentNumber: string | null = null;
   let documentDate: string | null = null;
   for (const token of args.split(/\s+/).filter(Boolean)) {
@@ -33,7 +41,7 @@ function parseSubmitArgs(args: string, year: number): SubmitData | "bad_args" | 
       return "bad_args";
     }
   }
-  return { documentNumber, documentDate, attachment: null };
+  return { documentNumber, documentDate };
 }
 
 export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingAttachment): Promise<void> {
@@ -46,22 +54,33 @@ export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingA
     ctx.reply(parsed === "bad_date" ? `${t.bot.submit.badDate}\n${t.bot.submit.badArgs}` : t.bot.submit.badArgs);
     return;
   }
-  const data: SubmitData = { ...parsed, attachment: attachment ?? null };
-  await ctx.setFlow({ flow: "submit", step: "confirm", data: { ...data } });
+  await showPreview(ctx, agency, { ...parsed, attachment: attachment ?? null, shown: "" });
+}
+
+function confirmChoices(t: Messages): Choice[][] {
+  return [
+    [{ label: t.bot.submit.confirm, value: `${SUBMIT}:confirm` }],
+    [{ label: t.bot.submit.cancel, value: `${SUBMIT}:cancel` }],
+  ];
+}
+
+/** What the contact confirms is what was shown: the duties' state is kept with the flow. */
+function fingerprint(duties: readonly DutyState[]): string {
+  return JSON.stringify(duties.map((d) => [d.code, d.status, d.percent, d.note]));
+}
+
+async function showPreview(ctx: Ctx, agency: Agency, data: SubmitData, notice?: string): Promise<void> {
+  const { t } = ctx;
   const state = await agencyState(ctx, agency);
+  await ctx.setFlow({ flow: "submit", step: "confirm", data: { ...data, shown: fingerprint(state.duties) } });
   const doc = t.bot.submit.docLabel(data.documentNumber, data.documentDate) || null;
-  ctx.reply(
-    t.bot.submit.preview(
-      agencyLabel(t, agency),
-      dutyList(t, state.duties),
-      doc,
-      state.duties.filter((d) => d.status !== "done").length,
-    ),
-    [
-      [{ label: t.bot.submit.confirm, value: `${SUBMIT}:confirm` }],
-      [{ label: t.bot.submit.cancel, value: `${SUBMIT}:cancel` }],
-    ],
+  const preview = t.bot.submit.preview(
+    agencyLabel(t, agency),
+    dutyList(t, state.duties),
+    doc,
+    state.duties.filter((d) => d.status !== "done").length,
   );
+  ctx.reply(notice ? `${notice}\n\n${preview}` : preview, confirmChoices(t));
 }
 
 export async function continueSubmit(
@@ -73,10 +92,7 @@ export async function continueSubmit(
   const data = state.data as unknown as SubmitData;
   if (input.attachment) {
     await ctx.setFlow({ ...state, data: { ...data, attachment: input.attachment } });
-    ctx.reply(t.bot.submit.attachmentNoted(input.attachment.name), [
-      [{ label: t.bot.submit.confirm, value: `${SUBMIT}:confirm` }],
-      [{ label: t.bot.submit.cancel, value: `${SUBMIT}:cancel` }],
-    ]);
+    ctx.reply(t.bot.submit.attachmentNoted(input.attachment.name), confirmChoices(t));
     return;
   }
   if (input.choice === `${SUBMIT}:cancel`) {
@@ -85,15 +101,18 @@ export async function continueSubmit(
     return;
   }
   if (input.choice !== `${SUBMIT}:confirm`) {
-    ctx.reply(input.choice ? t.bot.staleChoice : t.bot.flowReminder, [
-      [{ label: t.bot.submit.confirm, value: `${SUBMIT}:confirm` }],
-      [{ label: t.bot.submit.cancel, value: `${SUBMIT}:cancel` }],
-    ]);
+    ctx.reply(input.choice ? t.bot.staleChoice : t.bot.flowReminder, confirmChoices(t));
     return;
   }
   const plan = planOf(ctx);
   const { person, agency } = memberOf(ctx);
   if (!agency) throw new Error("contact without agency");
+  // Another contact of the agency may have reported since the preview: show it again rather than
+  // submit something the person did not see.
+  if (fingerprint((await agencyState(ctx, agency)).duties) !== data.shown) {
+    await showPreview(ctx, agency, data, t.bot.submit.changed);
+    return;
+  }
   if (!(await ctx.consumeFlow(state))) {
     ctx.reply(t.bot.alreadyHandled);
     return;
