@@ -74,3 +74,21 @@ describe("answers that are really something else", () => {
     expect(reports.map((r) => [r.duty.code, r.status])).toEqual([["IV.9.a", "done"]]);
   });
 });
+
+describe("pausing a group", () => {
+  it("explains that a commune paused with its group is resumed with the group", async () => {
+    const bot = await createTestBot();
+    await bot.join("coord", null, "Điều Phối");
+    expect(texts(await bot.send("coord", "/tamdung IV.9 10/12"))).toBe(
+      "Đã tạm dừng nhắc việc cho IV.9 Ủy ban nhân dân cấp xã đến hết ngày 10/12/2026.",
+    );
+    expect(texts(await bot.send("coord", "/tieptuc IV.9-25195"))).toBe(
+      "IV.9-25195 UBND Phường Bình Phước đang tạm dừng nhắc việc theo nhóm IV.9 đến hết ngày 10/12/2026. Để bật lại, gõ /tieptuc IV.9.",
+    );
+    expect(texts(await bot.send("coord", "/tieptuc IV.9"))).toBe(
+      "Đã bật lại nhắc việc cho IV.9 Ủy ban nhân dân cấp xã.",
+    );
+    expect((await bot.db.agency.findFirstOrThrow({ where: { code: "IV.9" } })).pausedUntil).toBeNull();
+    await bot.db.$disconnect();
+  });
+});

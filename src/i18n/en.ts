@@ -469,6 +469,8 @@ export const en: Messages = {
       resumeUsage: "Usage: /resume (/tieptuc) AGENCY, e.g. /tieptuc IV.2",
       resumed: (agency: string) => `Reminders for ${agency} are back on.`,
       notPaused: (agency: string) => `Reminders for ${agency} are not paused.`,
+      pausedByGroup: (agency: string, group: string, until: LocalDate) =>
+        `Reminders for ${agency} are paused with its group ${group} until the end of ${date(until)}. To resume them, type /resume ${group}.`,
     },
 
     errors: {

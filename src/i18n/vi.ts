@@ -451,6 +451,8 @@ export const vi = {
       resumeUsage: "Cách dùng: /tieptuc CƠ_QUAN, ví dụ /tieptuc IV.2",
       resumed: (agency: string) => `Đã bật lại nhắc việc cho ${agency}.`,
       notPaused: (agency: string) => `${agency} không bị tạm dừng nhắc việc.`,
+      pausedByGroup: (agency: string, group: string, until: LocalDate) =>
+        `${agency} đang tạm dừng nhắc việc theo nhóm ${group} đến hết ngày ${date(until)}. Để bật lại, gõ /tieptuc ${group}.`,
     },
 
     errors: {

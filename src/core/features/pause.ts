@@ -31,7 +31,15 @@ export async function resume(ctx: Ctx, args: string): Promise<void> {
   }
   const agency = await findAgency(ctx.deps.db, planOf(ctx).id, args);
   const label = `${agency.code} ${agencyLabel(t, agency)}`;
-  if (agency.pausedUntil === null || agency.pausedUntil < localDate(ctx.now)) {
+  const today = localDate(ctx.now);
+  const parent =
+    agency.parentId === null ? null : await ctx.deps.db.agency.findUnique({ where: { id: agency.parentId } });
+  if (parent?.pausedUntil && parent.pausedUntil >= today && (agency.pausedUntil ?? "") < today) {
+    // A commune paused through its group can only be resumed with the group.
+    ctx.reply(t.bot.pause.pausedByGroup(label, parent.code, parent.pausedUntil));
+    return;
+  }
+  if (agency.pausedUntil === null || agency.pausedUntil < today) {
     ctx.reply(t.bot.pause.notPaused(label));
     return;
   }
