@@ -3,7 +3,7 @@ import type { PlatformIdentity } from "../src/core/types.ts";
 import { hashInviteCode, revokeInvite } from "../src/services/invite-service.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
 import { agencyId, codeIn, DAY, expectNothingStored, HOUR, personOf, rowChanges } from "./helpers/bot-steps.ts";
-import { tableCounts } from "./helpers/db.ts";
+import { tableSnapshot } from "./helpers/db.ts";
 
 const START = new Date("2026-11-25T09:00:00+07:00");
 // Well-formed, but never issued: the alphabet has no I, L, O, 0 or 1, and this one was not generated.
@@ -226,7 +226,7 @@ describe("joining with an invite code", () => {
     await bot.join("grouped", "IV.2");
     const inGroup = { platform: "test", userId: "grouped", chatId: "group-7", displayName: "G", privateChat: false };
     const code = await bot.inviteCode("IV.3");
-    const before = await tableCounts(bot.db);
+    const before = await tableSnapshot(bot.db);
     for (const event of [
       { kind: "command" as const, from: inGroup, command: "nhiemvu", args: "" },
       { kind: "text" as const, from: inGroup, text: "2a xong" },
@@ -236,7 +236,7 @@ describe("joining with an invite code", () => {
         "Để giữ kín thông tin của cơ quan, vui lòng nhắn riêng cho Nhắc Việc (không dùng trong nhóm).",
       );
     }
-    expect(await tableCounts(bot.db)).toEqual(before);
+    expect(await tableSnapshot(bot.db)).toEqual(before);
     const identity = await bot.db.identity.findUniqueOrThrow({
       where: { platform_userId: { platform: "test", userId: "grouped" } },
     });

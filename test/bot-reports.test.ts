@@ -15,7 +15,7 @@ import {
   rowChanges,
   sendVia,
 } from "./helpers/bot-steps.ts";
-import { tableCounts } from "./helpers/db.ts";
+import { tableSnapshot } from "./helpers/db.ts";
 
 const IV4_DUTIES = ["IV.4.a", "IV.4.b", "IV.4.c", "IV.4.d", "IV.4.đ", "IV.4.e", "IV.4.g"];
 
@@ -373,12 +373,12 @@ describe("figures (/chitieu)", () => {
   });
 
   it("explains its usage, an unknown code and a number over the eligible population", async () => {
-    const counts = await tableCounts(bot.db);
+    const counts = await tableSnapshot(bot.db);
     expect(texts(await bot.send("bhxh", "/chitieu"))).toContain("Cách dùng: /chitieu MÃ SỐ_NGƯỜI");
     expect(texts(await bot.send("bhxh", "/chitieu II.9 100"))).toContain('Không có chỉ tiêu "II.9"');
     expect(texts(await bot.send("bhxh", "/chitieu II.1 2.000.000"))).toContain(
       '"2.000.000" không phải số người hợp lệ',
     );
-    expect(await tableCounts(bot.db)).toEqual(counts);
+    expect(await tableSnapshot(bot.db)).toEqual(counts);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotCore } from "../src/core/bot.ts";
 import { parseIsoInstant } from "../src/time.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
-import { tableCounts } from "./helpers/db.ts";
+import { tableSnapshot } from "./helpers/db.ts";
 
 describe("time and settings", () => {
   let bot: TestBot;
@@ -56,11 +56,11 @@ describe("answers that are really something else", () => {
   afterAll(async () => bot.db.$disconnect());
 
   it("/vuongmac naming another agency's duty is refused and nothing is stored or escalated", async () => {
-    const before = await tableCounts(bot.db);
+    const before = await tableSnapshot(bot.db);
     const mark = bot.notifications.length;
     const reply = texts(await bot.send("xa", "/vuongmac IV.1.a thiếu người"));
     expect(reply).toContain("Nhiệm vụ IV.1.a không thuộc cơ quan của bạn");
-    expect(await tableCounts(bot.db)).toEqual(before);
+    expect(await tableSnapshot(bot.db)).toEqual(before);
     expect(bot.notifications.length).toBe(mark);
   });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { toEvent } from "../adapters/console/console-chat.ts";
-import { createTestDb, tableCounts, type TestDb } from "./helpers/db.ts";
+import { createTestDb, tableSnapshot, type TestDb } from "./helpers/db.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const tsx = join(root, "node_modules/.bin/tsx");
@@ -31,12 +31,12 @@ describe("scripted sessions piped into `cli chat`", () => {
     const first = cli(t.url, ["status", "--json"]); // seeds the bundled plan
     expect(first.code).toBe(0);
     return (async () => {
-      const before = await tableCounts(t.db);
+      const before = await tableSnapshot(t.db);
       const r = cli(t.url, ["chat", "--user", "stranger"], "/nhiemvu\nIV.4.b 60%\n/nopbaocao\n1\n");
       expect(r.code).toBe(0);
       expect(r.stdout).toContain("/start");
       expect(r.stdout).toContain("mã mời");
-      expect(await tableCounts(t.db)).toEqual(before);
+      expect(await tableSnapshot(t.db)).toEqual(before);
     })();
   });
 
@@ -156,7 +156,7 @@ describe("scripted sessions piped into `cli chat`", () => {
   });
 
   it("refuses bad invite options with one clear line and stores nothing", async () => {
-    const before = await tableCounts(t.db);
+    const before = await tableSnapshot(t.db);
     const cases: [string[], RegExp][] = [
       [["invite", "create", "--role", "boss", "--json"], /--role/],
       [["invite", "create", "--json"], /--agency/],
@@ -171,7 +171,7 @@ describe("scripted sessions piped into `cli chat`", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(message);
     }
-    expect(await tableCounts(t.db)).toEqual(before);
+    expect(await tableSnapshot(t.db)).toEqual(before);
   });
 });
 

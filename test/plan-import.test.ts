@@ -9,7 +9,7 @@ import type { AppError } from "../src/errors.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { parsePlan } from "../src/plan/parse-plan.ts";
 import { runCli } from "../src/cli.ts";
-import { createTestDb, seedFile, tableCounts, type TestDb } from "./helpers/db.ts";
+import { createTestDb, seedFile, tableSnapshot, type TestDb } from "./helpers/db.ts";
 
 const planText = seedFile("ke-hoach-bhxh-dong-nai-2026.txt");
 
@@ -148,7 +148,7 @@ describe("plan commands in the CLI", () => {
   });
 
   it("refuses a missing, empty or non-plan file with one clear line and writes nothing", async () => {
-    const before = await tableCounts(t.db);
+    const before = await tableSnapshot(t.db);
     const dir = inject("testTmpDir");
     const empty = join(dir, "empty.txt");
     writeFileSync(empty, "   \n\n");
@@ -169,7 +169,7 @@ describe("plan commands in the CLI", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
       expect(r.stderr).toMatch(message);
     }
-    expect(await tableCounts(t.db)).toEqual(before);
+    expect(await tableSnapshot(t.db)).toEqual(before);
   });
 
   it("plan import seeds an empty database with the bundled plan and its 95 communes", async () => {

@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "../src/cli.ts";
-import { createTestDb, tableCounts } from "./helpers/db.ts";
+import { createTestDb, tableSnapshot } from "./helpers/db.ts";
 import { createReminderRig, personId, reminderRow, type ReminderRig } from "./helpers/reminders-harness.ts";
 
 /** Runs the CLI on the rig's database while the rig's own connection stays open, as beside a running bot. */
@@ -35,7 +35,7 @@ describe("reminders in the CLI", () => {
   afterAll(async () => rig.close());
 
   it("reminders plan --json prints one JSON object of what is due and writes nothing", async () => {
-    const before = await tableCounts(rig.db);
+    const before = await tableSnapshot(rig.db);
     const r = await cli(["reminders", "plan", "--now", "2026-12-01T08:00", "--json"], rig);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
@@ -71,7 +71,7 @@ describe("reminders in the CLI", () => {
     expect(skipped).toContainEqual(
       expect.objectContaining({ agency: "IV.1", contact: null, point: "T-14", reason: "no_contact" }),
     );
-    expect(await tableCounts(rig.db)).toEqual(before);
+    expect(await tableSnapshot(rig.db)).toEqual(before);
     expect(await rig.db.outboxMessage.count()).toBe(0);
   });
 
@@ -115,7 +115,7 @@ describe("reminders in the CLI", () => {
   });
 
   it("a bad --now gives one clear error line, exit code 1, and writes nothing", async () => {
-    const before = await tableCounts(rig.db);
+    const before = await tableSnapshot(rig.db);
     for (const now of ["2026-13-01T08:00", "mai", "2026-12-01T25:00", "01/12/2026"]) {
       for (const command of ["plan", "run"]) {
         const r = await cli(["reminders", command, "--now", now, "--json"], rig);
@@ -125,7 +125,7 @@ describe("reminders in the CLI", () => {
         expect(r.stderr).toContain("--now phải là thời điểm ISO 8601");
       }
     }
-    expect(await tableCounts(rig.db)).toEqual(before);
+    expect(await tableSnapshot(rig.db)).toEqual(before);
   });
 });
 

@@ -6,7 +6,7 @@ import { createReminderEngine, type ReminderEntry } from "../src/reminders/engin
 import { toIsoLocal } from "../src/time.ts";
 import { texts } from "./helpers/bot.ts";
 import { submitReport } from "./helpers/bot-steps.ts";
-import { tableCounts } from "./helpers/db.ts";
+import { tableSnapshot } from "./helpers/db.ts";
 import {
   createReminderRig,
   instant,
@@ -128,7 +128,7 @@ describe("idempotence", () => {
 
   it("plan with dryRun lists what is due and writes nothing", async () => {
     const now = rig.at("2026-12-15T08:00");
-    const before = await tableCounts(rig.db);
+    const before = await tableSnapshot(rig.db);
     const result = await rig.engine.plan(now, { dryRun: true });
     expect(brief(result.due)).toEqual([["IV.4", "Võ Thanh", "overdue-1", null]]);
     expect(result.due[0]).toMatchObject({
@@ -136,7 +136,7 @@ describe("idempotence", () => {
       dueAt: "2026-12-15T08:00:00+07:00",
       contact: expect.any(Number),
     });
-    expect(await tableCounts(rig.db)).toEqual(before);
+    expect(await tableSnapshot(rig.db)).toEqual(before);
     expect(rig.deliverer.to("bhxh")).toHaveLength(4);
   });
 });

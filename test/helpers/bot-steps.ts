@@ -5,7 +5,7 @@ import type { DutyReport } from "../../src/generated/prisma/client.ts";
 import { getActivePlan } from "../../src/services/plan-service.ts";
 import { loadPlanStatus, type AgencyState } from "../../src/services/status-service.ts";
 import { texts, type TestBot } from "./bot.ts";
-import { tableCounts } from "./db.ts";
+import { tableCounts, tableSnapshot } from "./db.ts";
 
 export const HOUR = 60 * 60 * 1000;
 export const DAY = 24 * HOUR;
@@ -30,9 +30,9 @@ export function choiceLabels(replies: OutgoingMessage[]): string[] {
 
 /** Runs `action` and asserts that no table gained or lost a row; returns the replies' text. */
 export async function expectNothingStored(bot: TestBot, action: () => Promise<OutgoingMessage[]>): Promise<string> {
-  const before = await tableCounts(bot.db);
+  const before = await tableSnapshot(bot.db);
   const replies = await action();
-  expect(await tableCounts(bot.db)).toEqual(before);
+  expect(await tableSnapshot(bot.db)).toEqual(before);
   return texts(replies);
 }
 

@@ -38,3 +38,28 @@ export async function tableCounts(db: Db): Promise<Record<string, number>> {
   }
   return counts;
 }
+
+/** Columns every incoming message refreshes (where the person writes from, when); not stored input. */
+const VOLATILE: Record<string, readonly string[]> = {
+  Identity: ["lastSeenAt", "chatId", "displayName", "unreachableAt", "unreachableReason"],
+};
+
+/**
+ * The content of every table. "Nothing was stored" compares two of these, so an unwanted update
+ * in place (a pause date, a language, a deactivation) fails the test as surely as a new row.
+ */
+export async function tableSnapshot(db: Db): Promise<Record<string, string>> {
+  const tables = await db.$queryRawUnsafe<{ name: string }[]>(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite_%'",
+  );
+  const snapshot: Record<string, string> = {};
+  for (const { name } of tables) {
+    const rows = await db.$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "${name}" ORDER BY rowid`);
+    const skip = VOLATILE[name] ?? [];
+    snapshot[name] = JSON.stringify(
+      rows.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !skip.includes(column)))),
+      (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value),
+    );
+  }
+  return snapshot;
+}
