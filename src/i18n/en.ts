@@ -122,6 +122,7 @@ export const en: Messages = {
     statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
     daysLeft: (n: number) =>
       n > 1 ? `${n} days left` : n === 1 ? "today is the last day" : `${plural(1 - n, "day", "days")} overdue`,
+    agencyItem: (code: string, name: string) => `• ${code} ${name}`,
     memberName: (name: string) => `People's Committee of ${name}`,
     roleName: { contact: "contact", coordinator: "coordinator", admin: "administrator" } as Record<string, string>,
 
@@ -447,6 +448,8 @@ export const en: Messages = {
         `${code} ${name}: ${submitted}/${total} have submitted their report`,
       missingHeader: (n: number) => `Not yet submitted (${n}):`,
       noneMissing: "Everyone has submitted their report.",
+      difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>
+        `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       difficultiesHeader: (n: number) => `New difficulties (${n}):`,
       noDifficulties: "No new difficulties.",
       failuresHeader: (n: number) => `Messages that could not be delivered (${n}):`,

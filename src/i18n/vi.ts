@@ -116,6 +116,7 @@ export const vi = {
     } as Record<string, string>,
     statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
     daysLeft: (n: number) => (n > 1 ? `còn ${n} ngày` : n === 1 ? "hôm nay là ngày cuối" : `đã quá hạn ${1 - n} ngày`),
+    agencyItem: (code: string, name: string) => `• ${code} ${name}`,
     memberName: (name: string) => `UBND ${name}`,
     roleName: { contact: "đầu mối", coordinator: "điều phối viên", admin: "quản trị" } as Record<string, string>,
 
@@ -431,6 +432,8 @@ export const vi = {
       missingHeader: (n: number) => `Chưa nộp báo cáo (${n}):`,
       noneMissing: "Tất cả đã nộp báo cáo.",
       difficultiesHeader: (n: number) => `Vướng mắc mới (${n}):`,
+      difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>
+        `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       noDifficulties: "Không có vướng mắc mới.",
       failuresHeader: (n: number) => `Tin nhắn không gửi được (${n}):`,
       failureLine: (

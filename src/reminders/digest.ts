@@ -60,16 +60,16 @@ export async function buildDigest(
       ...groups.map((g) => d.group(g.agency.code, g.agency.name, g.membersSubmitted, g.memberCount)),
     ].join("\n"),
     missing.length
-      ? [d.missingHeader(missing.length), ...missing.map((a) => `• ${a.agency.code} ${agencyLabel(t, a.agency)}`)].join(
-          "\n",
-        )
+      ? [
+          d.missingHeader(missing.length),
+          ...missing.map((a) => t.bot.agencyItem(a.agency.code, agencyLabel(t, a.agency))),
+        ].join("\n")
       : d.noneMissing,
     difficulties.length
       ? [
           d.difficultiesHeader(difficulties.length),
-          ...difficulties.map(
-            (x) =>
-              `• #${x.id} ${x.agency.code} ${agencyLabel(t, x.agency)}${x.duty ? ` (${x.duty.code})` : ""}: ${x.text}`,
+          ...difficulties.map((x) =>
+            d.difficultyLine(x.id, `${x.agency.code} ${agencyLabel(t, x.agency)}`, x.duty?.code ?? null, x.text),
           ),
         ].join("\n")
       : d.noDifficulties,

@@ -111,7 +111,7 @@ function groupDetail(ctx: Ctx, status: PlanStatus, group: AgencyState): string {
     missing.length
       ? [
           t.bot.coord.membersNotSubmitted(missing.length),
-          ...missing.map((m) => `• ${m.agency.code} ${agencyLabel(t, m.agency)}`),
+          ...missing.map((m) => t.bot.agencyItem(m.agency.code, agencyLabel(t, m.agency))),
         ].join("\n")
       : "",
   ]
