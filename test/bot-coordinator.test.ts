@@ -440,7 +440,7 @@ describe("/trogiup shows each role only its own commands", () => {
       "huy",
       "trogiup",
     ]);
-    expect(help).toContain("Báo cáo nhanh bằng một dòng: IV.4.b 60% đang thực hiện");
+    expect(help).toContain("Báo cáo nhanh bằng một dòng: IV.4.a 60% đang thực hiện");
     expect(help).not.toContain("/tongquan");
   });
 

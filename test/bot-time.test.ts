@@ -55,6 +55,10 @@ describe("answers that are really something else", () => {
   });
   afterAll(async () => bot.db.$disconnect());
 
+  it("/trogiup shows a commune an example on its own duties", async () => {
+    expect(texts(await bot.send("xa", "/trogiup"))).toContain("Báo cáo nhanh bằng một dòng: IV.9.a 60% đang thực hiện");
+  });
+
   it("/vuongmac naming another agency's duty is refused and nothing is stored or escalated", async () => {
     const before = await tableSnapshot(bot.db);
     const mark = bot.notifications.length;

@@ -70,13 +70,24 @@ function visibleCommands(ctx: Ctx, commands: readonly CommandSpec[]): CommandSpe
   });
 }
 
-function help(ctx: Ctx, commands: readonly CommandSpec[] = COMMANDS): Promise<void> {
+async function help(ctx: Ctx, commands: readonly CommandSpec[] = COMMANDS): Promise<void> {
   const { t } = ctx;
   const { person } = ctx.member!;
   const lines = visibleCommands(ctx, commands).map((c) => t.bot.help.commands[c.names[0]!] ?? `/${c.names[0]}`);
-  const extra = person.role === "contact" ? [t.bot.help.oneLine(t.bot.report.example("IV.4.b"))] : [];
+  const code = person.role === "contact" ? await firstDutyCode(ctx) : undefined;
+  const extra = code ? [t.bot.help.oneLine(t.bot.report.example(code))] : [];
   ctx.reply([t.bot.help.header(t.bot.roleName[person.role] ?? person.role), ...lines, ...extra].join("\n"));
-  return Promise.resolve();
+}
+
+/** The contact's own first duty, so examples can be copied and sent as they are. */
+async function firstDutyCode(ctx: Ctx): Promise<string | undefined> {
+  const agency = ctx.member?.agency;
+  if (!agency) return undefined;
+  const duty = await ctx.deps.db.duty.findFirst({
+    where: { agencyId: agency.parentId ?? agency.id, withdrawn: false },
+    orderBy: { sortOrder: "asc" },
+  });
+  return duty?.code;
 }
 
 async function cancel(ctx: Ctx): Promise<void> {
@@ -203,16 +214,6 @@ export function createBotCore(deps: BotDeps): BotCore {
       return;
     }
     ctx.reply(t.bot.notUnderstoodCoordinator);
-  }
-
-  async function firstDutyCode(ctx: Ctx): Promise<string | undefined> {
-    const agency = ctx.member?.agency;
-    if (!agency) return undefined;
-    const duty = await deps.db.duty.findFirst({
-      where: { agencyId: agency.parentId ?? agency.id, withdrawn: false },
-      orderBy: { sortOrder: "asc" },
-    });
-    return duty?.code;
   }
 
   return {
