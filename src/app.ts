@@ -6,7 +6,7 @@ import { createDb, migrateDatabase, tuneDb, type Db } from "./db.ts";
 import type { Deliverer } from "./delivery/types.ts";
 import type { Logger } from "./logger.ts";
 import { ensureBundledCalendar, ensureBundledPlan } from "./plan/bundle.ts";
-import { createReminderEngine, type ReminderEngine } from "./reminders/engine.ts";
+import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
 import { createOutboxNotifier } from "./reminders/outbox.ts";
 
 export interface App {
@@ -14,6 +14,8 @@ export interface App {
   core: BotCore;
   notifier: Notifier;
   reminders: ReminderEngine;
+  /** A reminder tick (plan, then send), taking its turn with chat events. */
+  tick(now?: Date): Promise<TickResult>;
   /** Sends whatever the outbox has due now (the core's notifications right after an event). */
   flush(): Promise<void>;
   close(): Promise<void>;
@@ -37,16 +39,20 @@ export async function createApp(deps: {
   await ensureBundledCalendar(db, logger);
   const reminders = createReminderEngine({ db, clock, deliverer: deps.deliverer, logger });
 
-  let flushing: Promise<void> = Promise.resolve();
-  const flush = () => {
-    // One send pass at a time within a process; the outbox's claims guard against other processes.
-    flushing = flushing
-      .then(async () => {
-        await reminders.send(clock.now());
-      })
-      .catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
-    return flushing;
+  // One connection serves the whole process, and an open interactive transaction would take in
+  // the statements of anything running beside it (a tick marking a row sent could be rolled back
+  // with a failed join). So events, ticks and sends take turns; other processes are kept apart by
+  // SQLite's own locking and the outbox's claims.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = turn.then(work);
+    turn = result.catch(() => undefined);
+    return result;
   };
+  const flush = () =>
+    inTurn(async () => {
+      await reminders.send(clock.now());
+    }).catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
   const core = createBotCore({
     db,
@@ -59,12 +65,13 @@ export async function createApp(deps: {
   });
   return {
     db,
-    core,
+    core: { handle: (event) => inTurn(() => core.handle(event)) },
     notifier,
     reminders,
+    tick: (now) => inTurn(() => reminders.tick(now)),
     flush,
     close: async () => {
-      await flushing;
+      await turn;
       await db.$disconnect();
     },
   };

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       if (ticking) return;
       ticking = true;
       try {
-        await app.reminders.tick();
+        await app.tick();
       } catch (error) {
         logger.error({ err: error }, "reminder tick failed");
       } finally {
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     },
     { timezone: TIME_ZONE },
   );
-  await app.reminders.tick();
+  await app.tick();
 
   const identity = { platform: "console", userId: "admin", chatId: "admin", displayName: vi.cli.localAdminName };
   await ensureLocalAdmin({ db: app.db, clock }, identity);
