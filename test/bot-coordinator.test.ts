@@ -12,6 +12,7 @@ import {
   reportsBy,
   rowChanges,
   submitReport,
+  joinTwoCoordinators,
 } from "./helpers/bot-steps.ts";
 
 const PLAN_TITLE =
@@ -22,9 +23,7 @@ describe("difficulties", () => {
   let coordinatorIds: number[];
   beforeAll(async () => {
     bot = await createTestBot();
-    await bot.join("coord-1", null, "Điều phối 1");
-    await bot.join("coord-2", null, "Điều phối 2");
-    coordinatorIds = [(await personOf(bot, "coord-1")).id, (await personOf(bot, "coord-2")).id].sort();
+    coordinatorIds = await joinTwoCoordinators(bot);
     await bot.join("stc", "IV.2", "Hà Sở Tài chính");
     await bot.join("bhxh", "IV.4", "Quang BHXH");
     await bot.join("bhxh-2", "IV.4", "Ngọc BHXH");

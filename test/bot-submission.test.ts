@@ -10,6 +10,7 @@ import {
   personOf,
   rowChanges,
   submitReport,
+  joinTwoCoordinators,
 } from "./helpers/bot-steps.ts";
 
 const START = new Date("2026-11-25T09:00:00+07:00");
@@ -27,9 +28,7 @@ describe("formal submission (/nopbaocao)", () => {
   let coordinatorIds: number[];
   beforeAll(async () => {
     bot = await createTestBot();
-    await bot.join("coord-1", null, "Điều phối 1");
-    await bot.join("coord-2", null, "Điều phối 2");
-    coordinatorIds = [(await personOf(bot, "coord-1")).id, (await personOf(bot, "coord-2")).id].sort();
+    coordinatorIds = await joinTwoCoordinators(bot);
     await bot.join("bhxh", "IV.4", "Võ Thanh");
   });
   afterEach(() => bot.clock.set(START));

@@ -112,3 +112,10 @@ export async function submitReport(bot: TestBot, user: string, args = ""): Promi
   expect(choiceValues(preview)).toContain("submit:confirm");
   return texts(await bot.choose(user, "submit:confirm"));
 }
+
+/** Joins coord-1 and coord-2 as coordinators; returns their person ids, sorted. */
+export async function joinTwoCoordinators(bot: TestBot): Promise<number[]> {
+  await bot.join("coord-1", null, "Điều phối 1");
+  await bot.join("coord-2", null, "Điều phối 2");
+  return [(await personOf(bot, "coord-1")).id, (await personOf(bot, "coord-2")).id].sort();
+}

@@ -185,14 +185,19 @@ export async function continueReport(
     ctx.reply(t.bot.staleChoice);
     return;
   }
+  // A whole one-line report ("4b xong") typed at the duty or note step means a new report, not an
+  // answer to the question asked.
+  if (
+    (state.step === "duty" || state.step === "note") &&
+    text &&
+    parseReportLine(text, (await contactDuties(ctx)).target).ok
+  ) {
+    await ctx.endFlow();
+    await oneLineReport(ctx, text);
+    return;
+  }
   switch (state.step) {
     case "duty": {
-      // Someone who types "4b xong" here means the whole report, not just the duty.
-      if (text && parseReportLine(text, (await contactDuties(ctx)).target).ok) {
-        await ctx.endFlow();
-        await oneLineReport(ctx, text);
-        return;
-      }
       const { duties, target, allDutyCodes } = await contactDuties(ctx);
       const code = choice?.startsWith("duty:")
         ? choice.slice(5)
@@ -227,12 +232,6 @@ export async function continueReport(
       return;
     }
     case "note": {
-      // "4a xong" here is a new report, not the description of the previous one.
-      if (text && parseReportLine(text, (await contactDuties(ctx)).target).ok) {
-        await ctx.endFlow();
-        await oneLineReport(ctx, text);
-        return;
-      }
       const blocked = state.data.status === "blocked";
       if (choice === "note:skip" && !blocked) {
         await finish(ctx, state, null);
