@@ -15,7 +15,7 @@ import { importPlan } from "../src/plan/import-plan.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { parsePlan } from "../src/plan/parse-plan.ts";
 import { createReminderEngine } from "../src/reminders/engine.ts";
-import { createOutboxNotifier } from "../src/reminders/outbox.ts";
+import { createOutboxNotifier } from "../src/delivery/outbox.ts";
 import { loadPlanStatus } from "../src/services/status-service.ts";
 import { parseIsoInstant } from "../src/time.ts";
 

@@ -7,7 +7,7 @@ import type { Deliverer } from "./delivery/types.ts";
 import type { Logger } from "./logger.ts";
 import { ensureBundledCalendar, ensureBundledPlan } from "./plan/bundle.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
-import { createOutboxNotifier } from "./reminders/outbox.ts";
+import { createOutboxNotifier } from "./delivery/outbox.ts";
 
 export interface App {
   db: Db;

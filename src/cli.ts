@@ -21,10 +21,10 @@ import { createGroupInvites, createInvite, revokeInvite, type CreatedInvite } fr
 import { findAgency, getActivePlan } from "./services/plan-service.ts";
 import { loadPlanStatus } from "./services/status-service.ts";
 import { formatDateTimeVi, parseIsoInstant, toIsoLocal } from "./time.ts";
-import { CalendarCsvError, parseCalendarCsv } from "./reminders/calendar.ts";
-import { importCalendar } from "./reminders/calendar-store.ts";
+import { CalendarCsvError, parseCalendarCsv } from "./schedule/calendar.ts";
+import { importCalendar } from "./schedule/calendar-store.ts";
 import type { ReminderEntry, TickResult } from "./reminders/engine.ts";
-import { parseReminderPolicy, policyOf, ReminderPolicyError } from "./reminders/policy.ts";
+import { parseReminderPolicy, policyOf, ReminderPolicyError } from "./schedule/policy.ts";
 
 export interface CliIo {
   stdout: (text: string) => void;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { START_REPORT, START_SUBMIT } from "../src/core/views.ts";
+import { START_REPORT, START_SUBMIT } from "../src/i18n/views.ts";
 import { createTestBot, makeAdmin, texts, type TestBot } from "./helpers/bot.ts";
 import {
   agencyId,

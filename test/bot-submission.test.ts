@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { START_SUBMIT } from "../src/core/views.ts";
+import { START_SUBMIT } from "../src/i18n/views.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
 import {
   agencyId,

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CalendarCsvError, createWorkCalendar, parseCalendarCsv } from "../src/reminders/calendar.ts";
-import { DEFAULT_REMINDER_POLICY, ReminderPolicyError, parseReminderPolicy } from "../src/reminders/policy.ts";
-import { deferPastQuietHours, digestDates, isQuietTime, reminderPoints } from "../src/reminders/schedule.ts";
+import { CalendarCsvError, createWorkCalendar, parseCalendarCsv } from "../src/schedule/calendar.ts";
+import { DEFAULT_REMINDER_POLICY, ReminderPolicyError, parseReminderPolicy } from "../src/schedule/policy.ts";
+import { deferPastQuietHours, digestDates, isQuietTime, reminderPoints } from "../src/schedule/schedule.ts";
 import { addDays, dayOfWeek, localDateTime, localMinutes, toIsoLocal } from "../src/time.ts";
 
 const csv = readFileSync(new URL("../prisma/seed/ngay-nghi-2026.csv", import.meta.url), "utf8");

@@ -2,7 +2,7 @@
 // coordinators' digest, and quiet hours for the core's own notifications.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotCore } from "../src/core/bot.ts";
-import { createOutboxNotifier } from "../src/reminders/outbox.ts";
+import { createOutboxNotifier } from "../src/delivery/outbox.ts";
 import { toIsoLocal } from "../src/time.ts";
 import { texts } from "./helpers/bot.ts";
 import { sendVia } from "./helpers/bot-steps.ts";

@@ -12,7 +12,7 @@ import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
 import type { BotCore, IncomingEvent, OutgoingMessage } from "./types.ts";
-import { START_REPORT, START_SUBMIT } from "./views.ts";
+import { START_REPORT, START_SUBMIT } from "../i18n/views.ts";
 
 export type { BotDeps };
 

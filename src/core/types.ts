@@ -1,36 +1,34 @@
-import type { PlatformIdentity } from "../services/invite-service.ts";
+import type { Choice, OutgoingFile, OutgoingMessage } from "../delivery/types.ts";
 
-export type { PlatformIdentity };
+// The message types belong to the delivery port, which must not depend on the core; the core
+// speaks them too, so they are re-exported here for its handlers.
+export type { Choice, OutgoingFile, OutgoingMessage };
 
-/** A file the person sent along (a scanned report); `ref` is the platform's own id for it. */
+/** Who wrote: one account on one platform, as the adapter saw it. */
+export interface PlatformIdentity {
+  platform: string;
+  userId: string;
+  chatId: string;
+  displayName: string;
+  /** false for a group or channel, where others read along; adapters set it, absent means private. */
+  privateChat?: boolean;
+}
+
+/**
+ * A file the person sent along (a scanned report). `ref` is the platform's own id for it; the
+ * adapter downloads the bytes when it can, so a coordinator on another platform can open it later.
+ */
 export interface IncomingAttachment {
   name: string;
   ref: string;
+  mimeType?: string;
+  content?: Uint8Array;
 }
 
 export type IncomingEvent =
   | { kind: "command"; from: PlatformIdentity; command: string; args: string; attachment?: IncomingAttachment }
   | { kind: "text"; from: PlatformIdentity; text: string; attachment?: IncomingAttachment }
   | { kind: "choice"; from: PlatformIdentity; value: string };
-
-export interface Choice {
-  label: string;
-  /** Opaque to adapters: handed back unchanged in a `choice` event. */
-  value: string;
-}
-
-export interface OutgoingFile {
-  name: string;
-  mimeType: string;
-  content: Uint8Array;
-}
-
-export interface OutgoingMessage {
-  text: string;
-  /** Rows of buttons. */
-  choices?: Choice[][];
-  file?: OutgoingFile;
-}
 
 export type NotificationKind = "notification" | "nudge" | "reminder" | "digest";
 

@@ -1,4 +1,27 @@
-import type { OutgoingMessage } from "../core/types.ts";
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+// The delivery port: what every platform adapter implements and what the outbox and the
+// composition root use. It imports nothing from the core, so the core can depend on it and not
+// the other way round.
+
+export interface Choice {
+  label: string;
+  /** Opaque to adapters: handed back unchanged in a `choice` event. */
+  value: string;
+}
+
+export interface OutgoingFile {
+  name: string;
+  mimeType: string;
+  content: Uint8Array;
+}
+
+export interface OutgoingMessage {
+  text: string;
+  /** Rows of buttons. */
+  choices?: Choice[][];
+  file?: OutgoingFile;
+}
 
 /** Where a push goes: one identity of one person on one platform. */
 export interface DeliveryTarget {
@@ -9,20 +32,83 @@ export interface DeliveryTarget {
   chatId: string;
 }
 
-export type DeliveryErrorCode = "delivery.unreachable" | "delivery.failed";
+export type DeliveryErrorCode = "delivery.unreachable" | "delivery.failed" | "delivery.rate_limited";
 
-/** Adapters throw this; `unreachable` means retrying will not help (blocked the bot, never started it). */
+/**
+ * Adapters throw this. `unreachable` means retrying will not help (blocked the bot, never started
+ * it); `rate_limited` carries the platform's "retry after" and is not counted as a failed attempt.
+ */
 export class DeliveryError extends Error {
   constructor(
     readonly code: DeliveryErrorCode,
     message: string,
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "DeliveryError";
   }
 }
 
-/** Port implemented by each platform adapter for messages nobody asked for at that moment. */
+/** What a platform can carry in one message; the shared splitter and the contract suite obey it. */
+export interface PlatformLimits {
+  /** Characters (UTF-16 code units) of text per message. */
+  maxMessageLength: number;
+  buttons: boolean;
+  /** Bytes of a button's payload (Telegram's callback_data: 64). */
+  maxButtonPayloadBytes: number;
+  maxButtonsPerRow: number;
+  maxButtons: number;
+  /** Whether a file can be uploaded; without it the outbox sends a text saying how to get it. */
+  files: boolean;
+  /** Whether the platform has group chats (the contract suite checks they are marked not private). */
+  groupChats: boolean;
+}
+
+/** How fast a platform accepts pushes: at most `perSecond` overall, one per `perChatMs` to one chat. */
+export interface Pace {
+  perSecond: number;
+  perChatMs: number;
+}
+
+/** Sends one part, already within the platform's limits. */
 export interface Deliverer {
   deliver(target: DeliveryTarget, message: OutgoingMessage): Promise<{ messageId: string | null }>;
 }
+
+export interface HttpRoute {
+  method: "GET" | "POST";
+  /** Exact path, e.g. "/telegram/webhook". */
+  path: string;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void> | void;
+}
+
+export type AdapterState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
+
+/** One platform, as the composition root sees it. */
+export interface PlatformAdapter extends Deliverer {
+  readonly name: string;
+  readonly limits: PlatformLimits;
+  readonly pace: Pace;
+  /** Starts taking updates (polling, socket); webhooks arrive through `routes`. */
+  start(): Promise<void>;
+  /** Stops taking updates and waits for the events in flight. */
+  stop(): Promise<void>;
+  state(): AdapterState;
+  routes?(): HttpRoute[];
+}
+
+/** A channel the outbox can send through: a running adapter, or a test's stand-in. */
+export type DeliveryChannel = Pick<PlatformAdapter, "name" | "limits" | "pace" | "deliver">;
+
+/** No limit at all: the terminal. */
+export const UNLIMITED: PlatformLimits = {
+  maxMessageLength: Number.POSITIVE_INFINITY,
+  buttons: true,
+  maxButtonPayloadBytes: Number.POSITIVE_INFINITY,
+  maxButtonsPerRow: Number.POSITIVE_INFINITY,
+  maxButtons: Number.POSITIVE_INFINITY,
+  files: false,
+  groupChats: false,
+};
+
+export const UNPACED: Pace = { perSecond: Number.POSITIVE_INFINITY, perChatMs: 0 };

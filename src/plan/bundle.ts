@@ -5,8 +5,8 @@ import type { Logger } from "../logger.ts";
 import { importPlan } from "./import-plan.ts";
 import { addMembers, parseMembersCsv } from "./members.ts";
 import { parsePlan } from "./parse-plan.ts";
-import { parseCalendarCsv } from "../reminders/calendar.ts";
-import { importCalendar } from "../reminders/calendar-store.ts";
+import { parseCalendarCsv } from "../schedule/calendar.ts";
+import { importCalendar } from "../schedule/calendar-store.ts";
 
 const seedDir = new URL("../../prisma/seed/", import.meta.url);
 

@@ -1,5 +1,5 @@
 import type { OutgoingMessage } from "../core/types.ts";
-import { agencyLabel, at } from "../core/views.ts";
+import { agencyLabel, at } from "../i18n/views.ts";
 import type { Db } from "../db.ts";
 import { daysLeft } from "../domain/deadline.ts";
 import type { Plan } from "../generated/prisma/client.ts";

@@ -1,6 +1,6 @@
 import type { Clock } from "../clock.ts";
 import type { OutgoingMessage } from "../core/types.ts";
-import { agencyLabel, reminderMessage } from "../core/views.ts";
+import { agencyLabel, reminderMessage } from "../i18n/views.ts";
 import type { Db } from "../db.ts";
 import type { Deliverer } from "../delivery/types.ts";
 import type { OutboxMessage, Person, Plan } from "../generated/prisma/client.ts";
@@ -9,12 +9,12 @@ import type { Logger } from "../logger.ts";
 import { coordinators } from "../services/contact-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../services/status-service.ts";
 import { localDate, localDateTime, toIsoLocal } from "../time.ts";
-import type { WorkCalendar } from "./calendar.ts";
-import { loadWorkCalendar } from "./calendar-store.ts";
+import type { WorkCalendar } from "../schedule/calendar.ts";
+import { loadWorkCalendar } from "../schedule/calendar-store.ts";
 import { buildDigest } from "./digest.ts";
-import { createOutboxSender, enqueue, recordSkipped, type OutboxItem, type SendResult } from "./outbox.ts";
-import { parseReminderPolicy, policyOf, type ReminderPolicy } from "./policy.ts";
-import { digestDates, reminderPoints } from "./schedule.ts";
+import { createOutboxSender, enqueue, recordSkipped, type OutboxItem, type SendResult } from "../delivery/outbox.ts";
+import { parseReminderPolicy, policyOf, type ReminderPolicy } from "../schedule/policy.ts";
+import { digestDates, reminderPoints } from "../schedule/schedule.ts";
 
 export type SkipReason = "submitted" | "paused" | "no_contact" | "recent_report" | "expired" | "all_submitted";
 

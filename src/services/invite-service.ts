@@ -2,18 +2,10 @@ import { createHash, randomInt } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db.ts";
 import { AppError } from "../errors.ts";
+import type { PlatformIdentity } from "../core/types.ts";
 import type { Agency, Person } from "../generated/prisma/client.ts";
 
 export type Role = "contact" | "coordinator" | "admin";
-
-export interface PlatformIdentity {
-  platform: string;
-  userId: string;
-  chatId: string;
-  displayName: string;
-  /** false for a group or channel, where others read along; adapters set it, absent means private. */
-  privateChat?: boolean;
-}
 
 // No 0/O, 1/I/L: codes are read aloud and retyped on phones.
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";

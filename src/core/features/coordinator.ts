@@ -9,11 +9,11 @@ import { createInvite, revokeInvite } from "../../services/invite-service.ts";
 import { findAgency } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
 import { formatDateVi, localDate } from "../../time.ts";
-import { policyOf } from "../../reminders/policy.ts";
-import { deferPastQuietHours, isQuietTime } from "../../reminders/schedule.ts";
+import { policyOf } from "../../schedule/policy.ts";
+import { deferPastQuietHours, isQuietTime } from "../../schedule/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
-import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../views.ts";
+import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../../i18n/views.ts";
 
 function statusCounts(t: Messages, statuses: readonly string[]): string {
   return DUTY_STATUSES.map((s) => [s, statuses.filter((x) => x === s).length] as const)

@@ -4,7 +4,7 @@ import { AppError } from "../../errors.ts";
 import { agencyContacts } from "../../services/contact-service.ts";
 import { openDifficulties, raiseDifficulty, resolveDifficulty } from "../../services/difficulty-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
-import { agencyLabel, at } from "../views.ts";
+import { agencyLabel, at } from "../../i18n/views.ts";
 import { contactDuties, splitFirst } from "./shared.ts";
 
 /** `/vuongmac [DUTY] TEXT`: a leading duty code ("4b ...") ties the difficulty to that duty. */

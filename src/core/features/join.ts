@@ -3,7 +3,7 @@ import { createInvite, normalizeInviteCode, redeemInvite } from "../../services/
 import { messagesFor } from "../../i18n/index.ts";
 import { dutiesOf } from "../../services/plan-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
-import { agencyLabel } from "../views.ts";
+import { agencyLabel } from "../../i18n/views.ts";
 
 /** Something pasted on its own that has the shape of an invite code. */
 export function looksLikeInviteCode(text: string): boolean {

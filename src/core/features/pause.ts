@@ -1,7 +1,7 @@
 import { findAgency } from "../../services/plan-service.ts";
 import { localDate, parseDayMonth } from "../../time.ts";
 import { planOf, type Ctx } from "../context.ts";
-import { agencyLabel } from "../views.ts";
+import { agencyLabel } from "../../i18n/views.ts";
 import { splitFirst } from "./shared.ts";
 
 /** `/tamdung IV.2 10/12`: no reminders for that agency (or a group's members) through that day. */

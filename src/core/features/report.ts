@@ -9,7 +9,7 @@ import { coordinators } from "../../services/contact-service.ts";
 import { recordFigure, recordReport } from "../../services/progress-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
-import { agencyLabel, at, dutyList, reportExample } from "../views.ts";
+import { agencyLabel, at, dutyList, reportExample } from "../../i18n/views.ts";
 import { agencyState, contactDuties, splitFirst } from "./shared.ts";
 
 export async function showDuties(ctx: Ctx): Promise<void> {

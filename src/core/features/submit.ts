@@ -7,7 +7,7 @@ import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import type { Messages } from "../../i18n/index.ts";
 import type { Choice, IncomingAttachment } from "../types.ts";
-import { agencyLabel, at, dutyList } from "../views.ts";
+import { agencyLabel, at, dutyList } from "../../i18n/views.ts";
 import type { Agency } from "../../generated/prisma/client.ts";
 import type { DutyState } from "../../services/status-service.ts";
 import { agencyState, splitFirst } from "./shared.ts";

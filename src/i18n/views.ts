@@ -1,10 +1,10 @@
 import { daysLeft } from "../domain/deadline.ts";
 import { shortTitle } from "../domain/short-title.ts";
 import type { Agency, Plan } from "../generated/prisma/client.ts";
-import type { Messages } from "../i18n/index.ts";
+import type { Messages } from "./index.ts";
 import type { AgencyState, DutyState } from "../services/status-service.ts";
 import { formatDateTimeVi } from "../time.ts";
-import type { OutgoingMessage } from "./types.ts";
+import type { OutgoingMessage } from "../delivery/types.ts";
 
 /** Members are communes: "UBND Phường Bình Phước". */
 export function agencyLabel(t: Messages, agency: Pick<Agency, "name" | "parentId">): string {

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import type { Notification, Notifier, OutgoingMessage } from "../core/types.ts";
 import type { Db } from "../db.ts";
-import { DeliveryError, type Deliverer } from "../delivery/types.ts";
+import { DeliveryError, type Deliverer } from "./types.ts";
 import type { Identity, OutboxMessage, Person } from "../generated/prisma/client.ts";
 import type { Logger } from "../logger.ts";
-import { isQuietTime } from "./schedule.ts";
-import type { ReminderPolicy } from "./policy.ts";
+import { isQuietTime } from "../schedule/schedule.ts";
+import type { ReminderPolicy } from "../schedule/policy.ts";
 
 export type OutboxKind = "reminder" | "digest" | "nudge" | "notification";
 
