@@ -1,9 +1,9 @@
-import { foldVietnamese } from "../domain/text.ts";
 import { isAppError, type AppError } from "../errors.ts";
 import { describeError } from "../i18n/describe-error.ts";
 import { messagesFor, type Messages } from "../i18n/index.ts";
 import { findPersonByIdentity, type Role } from "../services/invite-service.ts";
 import { mayReportFigures } from "../services/progress-service.ts";
+import { commandKey, commandsForRole, findCommand, type Command, type CommandName } from "./commands.ts";
 import { Ctx, type BotDeps, type Member } from "./context.ts";
 import * as coord from "./features/coordinator.ts";
 import * as difficulty from "./features/difficulty.ts";
@@ -16,64 +16,50 @@ import { START_REPORT, START_SUBMIT } from "../i18n/views.ts";
 
 export type { BotDeps };
 
-interface CommandSpec {
-  /** Vietnamese name first (what /trogiup shows), then aliases. */
-  names: string[];
-  roles: readonly Role[];
-  run(ctx: Ctx, args: string, event: IncomingEvent): Promise<void>;
-}
+type Handler = (ctx: Ctx, args: string, event: IncomingEvent) => Promise<void>;
 
-const CONTACT: readonly Role[] = ["contact"];
-const COORDINATOR: readonly Role[] = ["coordinator", "admin"];
-const EVERYONE: readonly Role[] = ["contact", "coordinator", "admin"];
+// Keyed by the registry's names, so a command in the registry without a handler does not compile.
+const HANDLERS: Record<CommandName, Handler> = {
+  batdau: (ctx, args) => join(ctx, args),
+  nhiemvu: (ctx) => report.showDuties(ctx),
+  baocao: (ctx) => report.startReport(ctx),
+  nopbaocao: (ctx, args, e) => submit.startSubmit(ctx, args, e.kind === "command" ? e.attachment : undefined),
+  vuongmac: (ctx, args) => difficulty.raise(ctx, args),
+  chitieu: (ctx, args) => report.figures(ctx, args),
+  kehoach: (ctx) => coord.planSummary(ctx),
+  tongquan: (ctx, args) => coord.overview(ctx, args),
+  quahan: (ctx) => coord.overdue(ctx),
+  nhac: (ctx, args) => coord.remind(ctx, args),
+  moi: (ctx, args) => coord.invite(ctx, args),
+  daumoi: (ctx, args) => coord.contacts(ctx, args),
+  khoa: (ctx, args) => coord.deactivate(ctx, args),
+  thuhoi: (ctx, args) => coord.revoke(ctx, args),
+  dsvuongmac: (ctx) => difficulty.listOpen(ctx),
+  giaiquyet: (ctx, args) => difficulty.resolve(ctx, args),
+  molai: (ctx, args) => submit.reopen(ctx, args),
+  tamdung: (ctx, args) => pause(ctx, args),
+  tieptuc: (ctx, args) => resume(ctx, args),
+  ngonngu: (ctx, args) => setLanguage(ctx, args),
+  lienket: (ctx) => link(ctx),
+  huy: (ctx) => cancel(ctx),
+  trogiup: (ctx) => help(ctx),
+};
 
-const COMMANDS: CommandSpec[] = [
-  { names: ["nhiemvu", "duties"], roles: CONTACT, run: (ctx) => report.showDuties(ctx) },
-  { names: ["baocao", "report"], roles: CONTACT, run: (ctx) => report.startReport(ctx) },
-  {
-    names: ["nopbaocao", "submit"],
-    roles: CONTACT,
-    run: (ctx, args, e) => submit.startSubmit(ctx, args, e.kind === "command" ? e.attachment : undefined),
-  },
-  { names: ["vuongmac", "issue"], roles: CONTACT, run: (ctx, args) => difficulty.raise(ctx, args) },
-  { names: ["chitieu", "figures"], roles: EVERYONE, run: (ctx, args) => report.figures(ctx, args) },
-  { names: ["kehoach", "plan"], roles: EVERYONE, run: (ctx) => coord.planSummary(ctx) },
-  { names: ["tongquan", "status"], roles: COORDINATOR, run: (ctx, args) => coord.overview(ctx, args) },
-  { names: ["quahan", "overdue"], roles: COORDINATOR, run: (ctx) => coord.overdue(ctx) },
-  { names: ["nhac", "remind"], roles: COORDINATOR, run: (ctx, args) => coord.remind(ctx, args) },
-  { names: ["moi", "invite"], roles: COORDINATOR, run: (ctx, args) => coord.invite(ctx, args) },
-  { names: ["daumoi", "contacts"], roles: COORDINATOR, run: (ctx, args) => coord.contacts(ctx, args) },
-  { names: ["khoa", "deactivate"], roles: COORDINATOR, run: (ctx, args) => coord.deactivate(ctx, args) },
-  { names: ["thuhoi", "revoke"], roles: COORDINATOR, run: (ctx, args) => coord.revoke(ctx, args) },
-  { names: ["dsvuongmac", "issues"], roles: COORDINATOR, run: (ctx) => difficulty.listOpen(ctx) },
-  { names: ["giaiquyet", "resolve"], roles: COORDINATOR, run: (ctx, args) => difficulty.resolve(ctx, args) },
-  { names: ["molai", "reopen"], roles: COORDINATOR, run: (ctx, args) => submit.reopen(ctx, args) },
-  { names: ["tamdung", "pause"], roles: COORDINATOR, run: (ctx, args) => pause(ctx, args) },
-  { names: ["tieptuc", "resume"], roles: COORDINATOR, run: (ctx, args) => resume(ctx, args) },
-  { names: ["ngonngu", "language", "lang"], roles: EVERYONE, run: (ctx, args) => setLanguage(ctx, args) },
-  { names: ["lienket", "link"], roles: EVERYONE, run: (ctx) => link(ctx) },
-  { names: ["huy", "cancel"], roles: EVERYONE, run: (ctx) => cancel(ctx) },
-  { names: ["trogiup", "help"], roles: EVERYONE, run: (ctx) => help(ctx) },
-];
+/** /huy acts on the flow in progress and /trogiup is asked for in the middle of one, so neither ends it. */
+const KEEPS_FLOW: ReadonlySet<CommandName> = new Set<CommandName>(["huy", "trogiup"]);
 
-function findCommand(commands: readonly CommandSpec[], name: string): CommandSpec | undefined {
-  const folded = foldVietnamese(name).replace(/\s+/g, "");
-  return commands.find((c) => c.names.includes(folded));
-}
-
-function visibleCommands(ctx: Ctx, commands: readonly CommandSpec[]): CommandSpec[] {
+/** The registry's list for the role, less /chitieu for those whose agency does not report figures. */
+function visibleCommands(ctx: Ctx): Command[] {
   const { person, agency } = ctx.member!;
-  return commands.filter((c) => {
-    if (!c.roles.includes(person.role as Role)) return false;
-    if (c.names[0] === "chitieu" && ctx.plan) return mayReportFigures(ctx.plan, person, agency);
-    return true;
-  });
+  return commandsForRole(person.role as Role).filter(
+    (c) => c.name !== "chitieu" || !ctx.plan || mayReportFigures(ctx.plan, person, agency),
+  );
 }
 
-async function help(ctx: Ctx, commands: readonly CommandSpec[] = COMMANDS): Promise<void> {
+async function help(ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const { person } = ctx.member!;
-  const lines = visibleCommands(ctx, commands).map((c) => t.bot.help.commands[c.names[0]!] ?? `/${c.names[0]}`);
+  const lines = visibleCommands(ctx).map((c) => t.bot.commands[c.name].usage);
   const code = person.role === "contact" ? await firstDutyCode(ctx) : undefined;
   const extra = code ? [t.bot.help.oneLine(t.bot.report.example(code))] : [];
   ctx.reply([t.bot.help.header(t.bot.roleName[person.role] ?? person.role), ...lines, ...extra].join("\n"));
@@ -113,10 +99,6 @@ function errorText(t: Messages, error: AppError): string {
 }
 
 export function createBotCore(deps: BotDeps): BotCore {
-  const commands: CommandSpec[] = COMMANDS.map((c) =>
-    c.names[0] === "trogiup" ? { ...c, run: (ctx) => help(ctx, commands) } : c,
-  );
-
   async function loadMember(event: IncomingEvent): Promise<Member | null> {
     const identity = await findPersonByIdentity(deps.db, event.from.platform, event.from.userId);
     if (!identity) return null;
@@ -137,22 +119,22 @@ export function createBotCore(deps: BotDeps): BotCore {
   async function dispatch(ctx: Ctx, event: IncomingEvent): Promise<void> {
     const { t, member } = ctx;
     if (event.kind === "command") {
-      const name = foldVietnamese(event.command).replace(/^\//, "").replace(/@.*$/, "");
-      if (name === "start" || name === "join" || name === "batdau" || name === "thamgia") {
-        await join(ctx, event.args);
+      const command = findCommand(event.command);
+      // Joining has to work before there is a member, a role or even a plan to check.
+      if (command?.public) {
+        await HANDLERS[command.name](ctx, event.args.trim(), event);
         return;
       }
       if (!member || !member.person.active) {
         ctx.reply(member ? t.bot.deactivated : t.bot.notJoined);
         return;
       }
-      const spec = findCommand(commands, name);
-      if (!spec) {
-        ctx.reply(t.bot.unknownCommand(name));
+      if (!command) {
+        ctx.reply(t.bot.unknownCommand(commandKey(event.command)));
         return;
       }
-      if (!spec.roles.includes(member.person.role as Role)) {
-        ctx.reply(t.bot.notAllowed(spec.names[0]!));
+      if (!command.roles.includes(member.person.role as Role)) {
+        ctx.reply(t.bot.notAllowed(command.name));
         return;
       }
       if (!ctx.plan) {
@@ -160,8 +142,8 @@ export function createBotCore(deps: BotDeps): BotCore {
         return;
       }
       // Another command abandons a half-finished flow, so later text is not misread as its answer.
-      if (spec.names[0] !== "huy" && spec.names[0] !== "trogiup") await ctx.endFlow();
-      await spec.run(ctx, event.args.trim(), event);
+      if (!KEEPS_FLOW.has(command.name)) await ctx.endFlow();
+      await HANDLERS[command.name](ctx, event.args.trim(), event);
       return;
     }
 

@@ -1,3 +1,4 @@
+import type { CommandName, CommandText } from "../core/commands.ts";
 import { formatInteger, formatPercent } from "../format.ts";
 import { formatDateVi, type LocalDate } from "../time.ts";
 import type { Messages } from "./vi.ts";
@@ -172,33 +173,94 @@ export const en: Messages = {
     linkCode: (code: string, days: number) =>
       `Link code: ${code}\nOpen Nhắc Việc on the other platform and type /start ${code} within ${plural(days, "day", "days")}. The code works only once.`,
 
+    // Keyed by the registry's Vietnamese names (src/core/commands.ts), like vi.ts.
+    commands: {
+      batdau: {
+        description: "Join with an invite code or a link code",
+        usage: "/start (/batdau) CODE: join with an invite code or a link code",
+      },
+      nhiemvu: {
+        description: "Your agency's duties, progress and days left",
+        usage: "/duties (/nhiemvu): your agency's duties, progress and days left",
+      },
+      baocao: {
+        description: "Report progress step by step",
+        usage: "/report (/baocao): report progress step by step (duty, status, percentage, note)",
+      },
+      nopbaocao: {
+        description: "Submit your agency's official report",
+        usage: "/submit (/nopbaocao) [DOCUMENT_NO] [dd/mm/yyyy]: submit your agency's official report",
+      },
+      vuongmac: {
+        description: "Report a difficulty, obstacle or proposal",
+        usage: "/issue (/vuongmac) TEXT: report a difficulty, obstacle or proposal",
+      },
+      chitieu: {
+        description: "Update the number of participants",
+        usage:
+          "/figures (/chitieu) CODE PEOPLE: update the number of participants, for example /figures II.1 1,120,000",
+      },
+      kehoach: {
+        description: "Summary of the plan and its targets",
+        usage: "/plan (/kehoach): summary of the plan and its targets",
+      },
+      tongquan: {
+        description: "Overall situation or one agency's",
+        usage: "/status (/tongquan) [AGENCY]: overall situation or one agency's, for example /status IV.9",
+      },
+      quahan: {
+        description: "Agencies yet to submit and their open duties",
+        usage: "/overdue (/quahan): agencies that have not submitted their report and their open duties",
+      },
+      nhac: {
+        description: "Remind the contacts of agencies yet to submit",
+        usage: "/remind (/nhac) AGENCY|all: remind the contacts of one agency, or of all agencies yet to submit, now",
+      },
+      moi: {
+        description: "Create an invite code",
+        usage:
+          "/invite (/moi) AGENCY: create a contact invite code (administrators: /invite coordinator to invite a coordinator)",
+      },
+      daumoi: {
+        description: "List an agency's contacts",
+        usage: "/contacts (/daumoi) AGENCY: list an agency's contacts",
+      },
+      khoa: {
+        description: "Deactivate a contact, keeping their history",
+        usage: "/deactivate (/khoa) CONTACT_NO: deactivate a contact (on a staff change), keeping their history",
+      },
+      thuhoi: {
+        description: "Revoke an unused invite code",
+        usage: "/revoke (/thuhoi) INVITE_CODE: revoke an unused invite code",
+      },
+      dsvuongmac: { description: "Unresolved issues", usage: "/issues (/dsvuongmac): unresolved issues" },
+      giaiquyet: {
+        description: "Reply to and close an issue",
+        usage: "/resolve (/giaiquyet) NO TEXT: reply to and close an issue",
+      },
+      molai: {
+        description: "Reopen a submitted report for the agency to add to",
+        usage: "/reopen (/molai) AGENCY COMMENT: reopen a submitted report so the agency can add to it",
+      },
+      tamdung: {
+        description: "Pause reminders for an agency",
+        usage: "/pause (/tamdung) AGENCY dd/mm[/yyyy]: pause reminders until the end of that day",
+      },
+      tieptuc: { description: "Resume reminders for an agency", usage: "/resume (/tieptuc) AGENCY: resume reminders" },
+      ngonngu: {
+        description: "Change the language (vi, en)",
+        usage: "/language (/ngonngu) vi|en: change the language",
+      },
+      lienket: {
+        description: "Use the same account on another platform",
+        usage: "/link (/lienket): get a code to use the same account on another platform",
+      },
+      huy: { description: "Cancel the action in progress", usage: "/cancel (/huy): cancel the action in progress" },
+      trogiup: { description: "List of commands", usage: "/help (/trogiup): list of commands" },
+    } satisfies Record<CommandName, CommandText>,
+
     help: {
       header: (role: string) => `Your commands (${role}):`,
-      commands: {
-        nhiemvu: "/duties (/nhiemvu): your agency's duties, progress and days left",
-        baocao: "/report (/baocao): report progress step by step (duty, status, percentage, note)",
-        nopbaocao: "/submit (/nopbaocao) [DOCUMENT_NO] [dd/mm/yyyy]: submit your agency's official report",
-        vuongmac: "/issue (/vuongmac) TEXT: report a difficulty, obstacle or proposal",
-        chitieu:
-          "/figures (/chitieu) CODE PEOPLE: update the number of participants, for example /figures II.1 1,120,000",
-        huy: "/cancel (/huy): cancel the action in progress",
-        kehoach: "/plan (/kehoach): summary of the plan and its targets",
-        tongquan: "/status (/tongquan) [AGENCY]: overall situation or one agency's, for example /status IV.9",
-        quahan: "/overdue (/quahan): agencies that have not submitted their report and their open duties",
-        nhac: "/remind (/nhac) AGENCY|all: remind the contacts of one agency, or of all agencies yet to submit, now",
-        moi: "/invite (/moi) AGENCY: create a contact invite code (administrators: /invite coordinator to invite a coordinator)",
-        daumoi: "/contacts (/daumoi) AGENCY: list an agency's contacts",
-        khoa: "/deactivate (/khoa) CONTACT_NO: deactivate a contact (on a staff change), keeping their history",
-        thuhoi: "/revoke (/thuhoi) INVITE_CODE: revoke an unused invite code",
-        dsvuongmac: "/issues (/dsvuongmac): unresolved issues",
-        giaiquyet: "/resolve (/giaiquyet) NO TEXT: reply to and close an issue",
-        molai: "/reopen (/molai) AGENCY COMMENT: reopen a submitted report so the agency can add to it",
-        tamdung: "/pause (/tamdung) AGENCY dd/mm[/yyyy]: pause reminders until the end of that day",
-        tieptuc: "/resume (/tieptuc) AGENCY: resume reminders",
-        ngonngu: "/language (/ngonngu) vi|en: change the language",
-        lienket: "/link (/lienket): get a code to use the same account on another platform",
-        trogiup: "/help (/trogiup): list of commands",
-      } as Record<string, string>,
       oneLine: (example: string) => `Quick one-line report: ${example}`,
     },
 

@@ -1,3 +1,4 @@
+import type { CommandName, CommandText } from "../core/commands.ts";
 import { formatInteger, formatPercent } from "../format.ts";
 import { formatDateVi, type LocalDate } from "../time.ts";
 
@@ -164,32 +165,83 @@ export const vi = {
     linkCode: (code: string, days: number) =>
       `Mã liên kết: ${code}\nMở Nhắc Việc trên nền tảng kia và gõ /start ${code} trong vòng ${days} ngày. Mã chỉ dùng một lần.`,
 
+    // Keyed by the registry's names (src/core/commands.ts), so a command without its wording does not compile.
+    commands: {
+      batdau: {
+        description: "Tham gia bằng mã mời hoặc mã liên kết",
+        usage: "/batdau MÃ_MỜI: tham gia bằng mã mời hoặc mã liên kết (gõ /start MÃ_MỜI cũng được)",
+      },
+      nhiemvu: {
+        description: "Xem nhiệm vụ, tiến độ và số ngày còn lại",
+        usage: "/nhiemvu: xem nhiệm vụ của cơ quan, tiến độ và số ngày còn lại",
+      },
+      baocao: {
+        description: "Báo cáo tiến độ từng bước",
+        usage: "/baocao: báo cáo tiến độ từng bước (chọn nhiệm vụ, trạng thái, tỷ lệ, ghi chú)",
+      },
+      nopbaocao: {
+        description: "Nộp báo cáo chính thức của cơ quan",
+        usage: "/nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy]: nộp báo cáo chính thức của cơ quan",
+      },
+      vuongmac: {
+        description: "Báo khó khăn, vướng mắc, kiến nghị",
+        usage: "/vuongmac NỘI_DUNG: báo khó khăn, vướng mắc, kiến nghị",
+      },
+      chitieu: {
+        description: "Cập nhật số người tham gia theo chỉ tiêu",
+        usage: "/chitieu MÃ SỐ_NGƯỜI: cập nhật số người tham gia, ví dụ /chitieu II.1 1.120.000",
+      },
+      kehoach: { description: "Tóm tắt kế hoạch và các chỉ tiêu", usage: "/kehoach: tóm tắt kế hoạch và các chỉ tiêu" },
+      tongquan: {
+        description: "Tình hình chung hoặc của một cơ quan",
+        usage: "/tongquan [CƠ_QUAN]: tình hình chung hoặc của một cơ quan, ví dụ /tongquan IV.9",
+      },
+      quahan: {
+        description: "Cơ quan chưa nộp báo cáo, nhiệm vụ còn dở",
+        usage: "/quahan: các cơ quan chưa nộp báo cáo và nhiệm vụ còn dở",
+      },
+      nhac: {
+        description: "Nhắc ngay đầu mối của cơ quan chưa nộp",
+        usage: "/nhac CƠ_QUAN|all: nhắc ngay đầu mối của một cơ quan hoặc tất cả cơ quan chưa nộp",
+      },
+      moi: {
+        description: "Tạo mã mời",
+        usage: "/moi CƠ_QUAN: tạo mã mời đầu mối (quản trị: /moi dieuphoi để mời điều phối viên)",
+      },
+      daumoi: {
+        description: "Danh sách đầu mối của một cơ quan",
+        usage: "/daumoi CƠ_QUAN: danh sách đầu mối của một cơ quan",
+      },
+      khoa: {
+        description: "Ngừng một đầu mối, giữ nguyên lịch sử",
+        usage: "/khoa SỐ_ĐẦU_MỐI: ngừng một đầu mối (khi thay đổi nhân sự), giữ nguyên lịch sử",
+      },
+      thuhoi: { description: "Thu hồi một mã mời chưa dùng", usage: "/thuhoi MÃ_MỜI: thu hồi một mã mời chưa dùng" },
+      dsvuongmac: { description: "Các vướng mắc chưa giải quyết", usage: "/dsvuongmac: các vướng mắc chưa giải quyết" },
+      giaiquyet: {
+        description: "Trả lời và đóng một vướng mắc",
+        usage: "/giaiquyet SỐ NỘI_DUNG: trả lời và đóng một vướng mắc",
+      },
+      molai: {
+        description: "Mở lại báo cáo đã nộp để cơ quan bổ sung",
+        usage: "/molai CƠ_QUAN NHẬN_XÉT: mở lại báo cáo đã nộp để cơ quan bổ sung",
+      },
+      tamdung: {
+        description: "Tạm dừng nhắc việc cho một cơ quan",
+        usage: "/tamdung CƠ_QUAN dd/mm[/yyyy]: tạm dừng nhắc việc đến hết ngày đó",
+      },
+      tieptuc: { description: "Bật lại nhắc việc cho một cơ quan", usage: "/tieptuc CƠ_QUAN: nhắc việc trở lại" },
+      ngonngu: { description: "Đổi ngôn ngữ (vi, en)", usage: "/ngonngu vi|en: đổi ngôn ngữ" },
+      lienket: {
+        description: "Dùng cùng tài khoản trên nền tảng khác",
+        usage: "/lienket: lấy mã để dùng cùng tài khoản trên nền tảng khác",
+      },
+      huy: { description: "Hủy thao tác đang dở", usage: "/huy: hủy thao tác đang dở" },
+      trogiup: { description: "Danh sách lệnh", usage: "/trogiup: danh sách lệnh" },
+    } satisfies Record<CommandName, CommandText>,
+
     help: {
       header: (role: string) => `Các lệnh của bạn (${role}):`,
-      commands: {
-        nhiemvu: "/nhiemvu: xem nhiệm vụ của cơ quan, tiến độ và số ngày còn lại",
-        baocao: "/baocao: báo cáo tiến độ từng bước (chọn nhiệm vụ, trạng thái, tỷ lệ, ghi chú)",
-        nopbaocao: "/nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy]: nộp báo cáo chính thức của cơ quan",
-        vuongmac: "/vuongmac NỘI_DUNG: báo khó khăn, vướng mắc, kiến nghị",
-        chitieu: "/chitieu MÃ SỐ_NGƯỜI: cập nhật số người tham gia, ví dụ /chitieu II.1 1.120.000",
-        huy: "/huy: hủy thao tác đang dở",
-        kehoach: "/kehoach: tóm tắt kế hoạch và các chỉ tiêu",
-        tongquan: "/tongquan [CƠ_QUAN]: tình hình chung hoặc của một cơ quan, ví dụ /tongquan IV.9",
-        quahan: "/quahan: các cơ quan chưa nộp báo cáo và nhiệm vụ còn dở",
-        nhac: "/nhac CƠ_QUAN|all: nhắc ngay đầu mối của một cơ quan hoặc tất cả cơ quan chưa nộp",
-        moi: "/moi CƠ_QUAN: tạo mã mời đầu mối (quản trị: /moi dieuphoi để mời điều phối viên)",
-        daumoi: "/daumoi CƠ_QUAN: danh sách đầu mối của một cơ quan",
-        khoa: "/khoa SỐ_ĐẦU_MỐI: ngừng một đầu mối (khi thay đổi nhân sự), giữ nguyên lịch sử",
-        thuhoi: "/thuhoi MÃ_MỜI: thu hồi một mã mời chưa dùng",
-        dsvuongmac: "/dsvuongmac: các vướng mắc chưa giải quyết",
-        giaiquyet: "/giaiquyet SỐ NỘI_DUNG: trả lời và đóng một vướng mắc",
-        molai: "/molai CƠ_QUAN NHẬN_XÉT: mở lại báo cáo đã nộp để cơ quan bổ sung",
-        tamdung: "/tamdung CƠ_QUAN dd/mm[/yyyy]: tạm dừng nhắc việc đến hết ngày đó",
-        tieptuc: "/tieptuc CƠ_QUAN: nhắc việc trở lại",
-        ngonngu: "/ngonngu vi|en: đổi ngôn ngữ",
-        lienket: "/lienket: lấy mã để dùng cùng tài khoản trên nền tảng khác",
-        trogiup: "/trogiup: danh sách lệnh",
-      } as Record<string, string>,
       oneLine: (example: string) => `Báo cáo nhanh bằng một dòng: ${example}`,
     },
 
