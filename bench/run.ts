@@ -1,6 +1,7 @@
 // Speed and memory at national scale: the bundled plan with all 3,321 communes of Vietnam as members
 // of IV.9, each with a contact and some reports. Prints one JSON object and exits non-zero when a
 // target is missed. Run with `npm run bench`.
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,10 @@ import { performance } from "node:perf_hooks";
 import { createManualClock } from "../src/clock.ts";
 import { createBotCore } from "../src/core/bot.ts";
 import { createDb, migrateDatabase, tuneDb } from "../src/db.ts";
-import type { Deliverer } from "../src/delivery/types.ts";
+import { createPresence } from "../src/delivery/presence.ts";
+import { createOutboxSender } from "../src/delivery/sender.ts";
+import { UNLIMITED, UNPACED, type DeliveryChannel } from "../src/delivery/types.ts";
+import { activePolicy } from "../src/schedule/policy.ts";
 import { createLogger } from "../src/logger.ts";
 import { ensureBundledCalendar, readBundleFile } from "../src/plan/bundle.ts";
 import { importPlan } from "../src/plan/import-plan.ts";
@@ -113,8 +117,15 @@ async function main(): Promise<void> {
   sample();
 
   let delivered = 0;
-  const deliverer: Deliverer = { deliver: async () => ({ messageId: String(++delivered) }) };
-  const engine = createReminderEngine({ db, clock, deliverer, logger });
+  const channel: DeliveryChannel = {
+    name: "bench",
+    limits: UNLIMITED,
+    pace: UNPACED,
+    deliver: async () => ({ messageId: String(++delivered) }),
+  };
+  const presence = createPresence({ db, processId: randomUUID(), platforms: [channel.name] });
+  const sender = createOutboxSender({ db, channels: [channel], presence, logger, policy: () => activePolicy(db) });
+  const engine = createReminderEngine({ db, clock, sender, logger });
   const t14 = parseIsoInstant("2026-12-01T08:00")!;
   const [dry, remindersDryRun] = await timed(() => engine.plan(t14, { dryRun: true }));
   sample();

@@ -1,35 +1,46 @@
+import { randomUUID } from "node:crypto";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
 import type { BotCore, Notifier } from "./core/types.ts";
 import { createDb, migrateDatabase, tuneDb, type Db } from "./db.ts";
-import type { Deliverer } from "./delivery/types.ts";
+import { createOutboxNotifier } from "./delivery/outbox.ts";
+import { createPresence } from "./delivery/presence.ts";
+import { createOutboxSender, type OutboxSender, type Serialize } from "./delivery/sender.ts";
+import type { Timers } from "./delivery/send-queue.ts";
+import type { DeliveryChannel } from "./delivery/types.ts";
 import type { Logger } from "./logger.ts";
 import { ensureBundledCalendar, ensureBundledPlan } from "./plan/bundle.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
-import { createOutboxNotifier } from "./delivery/outbox.ts";
+import { activePolicy } from "./schedule/policy.ts";
 
 export interface App {
   db: Db;
   core: BotCore;
   notifier: Notifier;
   reminders: ReminderEngine;
-  /** A reminder tick (plan, then send), taking its turn with chat events. */
+  sender: OutboxSender;
+  /** This process's turn for database work (see below). */
+  serialize: Serialize;
+  /** A reminder tick: planning takes its turn with chat events, the sends run beside them. */
   tick(now?: Date): Promise<TickResult>;
   /** Sends whatever the outbox has due now (the core's notifications right after an event). */
   flush(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops sending (sends in flight get `graceMs`), frees this process's claims and closes the database. */
+  close(graceMs?: number): Promise<void>;
 }
 
 /**
  * Migrates, seeds an empty database with the bundled plan and calendar, and wires the core so
- * that every push (notifications, nudges, reminders, digests) goes through the durable outbox.
+ * that every push (notifications, nudges, reminders, digests) goes through the durable outbox
+ * and out through the channel of the person's platform.
  */
 export async function createApp(deps: {
   config: Config;
   logger: Logger;
   clock: Clock;
-  deliverer: Deliverer;
+  channels: readonly DeliveryChannel[];
+  timers?: Timers;
 }): Promise<App> {
   const { config, logger, clock } = deps;
   await migrateDatabase(config.databaseUrl);
@@ -37,22 +48,34 @@ export async function createApp(deps: {
   await tuneDb(db);
   await ensureBundledPlan(db, logger);
   await ensureBundledCalendar(db, logger);
-  const reminders = createReminderEngine({ db, clock, deliverer: deps.deliverer, logger });
 
   // One connection serves the whole process, and an open interactive transaction would take in
   // the statements of anything running beside it (a tick marking a row sent could be rolled back
-  // with a failed join). So events, ticks and sends take turns; other processes are kept apart by
-  // SQLite's own locking and the outbox's claims.
+  // with a failed join). So events, planning and the outbox's claims and results take turns;
+  // network calls do not. Other processes are kept apart by SQLite's locking and the claims.
   let turn: Promise<unknown> = Promise.resolve();
-  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+  const serialize: Serialize = <T>(work: () => Promise<T>): Promise<T> => {
     const result = turn.then(work);
     turn = result.catch(() => undefined);
     return result;
   };
+
+  const presence = createPresence({ db, processId: randomUUID(), platforms: deps.channels.map((c) => c.name) });
+  const sender = createOutboxSender({
+    db,
+    channels: deps.channels,
+    presence,
+    logger,
+    serialize,
+    ...(deps.timers && { timers: deps.timers }),
+    policy: () => activePolicy(db),
+  });
+  const reminders = createReminderEngine({ db, clock, sender, logger, serialize });
   const flush = () =>
-    inTurn(async () => {
-      await reminders.send(clock.now());
-    }).catch((error: unknown) => logger.error({ err: error }, "outbox flush failed"));
+    sender.sendDue(clock.now()).then(
+      () => undefined,
+      (error: unknown) => logger.error({ err: error }, "outbox flush failed"),
+    );
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
   const core = createBotCore({
     db,
@@ -65,12 +88,15 @@ export async function createApp(deps: {
   });
   return {
     db,
-    core: { handle: (event) => inTurn(() => core.handle(event)) },
+    core: { handle: (event) => serialize(() => core.handle(event)) },
     notifier,
     reminders,
-    tick: (now) => inTurn(() => reminders.tick(now)),
+    sender,
+    serialize,
+    tick: (now) => reminders.tick(now),
     flush,
-    close: async () => {
+    close: async (graceMs) => {
+      await sender.stop(graceMs);
       await turn;
       await db.$disconnect();
     },

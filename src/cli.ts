@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
-import { createConsoleDeliverer } from "../adapters/console/console-deliverer.ts";
+import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { createApp, inviteLinkFor, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -427,7 +427,9 @@ export async function runCli(
         config,
         logger,
         clock: effectiveClock,
-        deliverer: createConsoleDeliverer((t) => io.stderr(t)),
+        // The CLI runs no platform: it prints pushes for console accounts, and others wait for
+        // the bot process that runs their platform.
+        channels: [createConsoleAdapter({ write: (t) => io.stderr(t) })],
       });
       return app;
     },

@@ -1,8 +1,30 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import type { Pace } from "./delivery/types.ts";
+import { parseIsoInstant } from "./time.ts";
 
 // The only place that reads process.env. Everything else receives a validated Config.
+
+/**
+ * What each platform accepts: Telegram about 30 messages/s overall and 1/s to one chat, Slack
+ * about 1/s per channel, Zalo's bot API about 10/s. Each can be overridden, as
+ * TELEGRAM_SEND_PER_SECOND and TELEGRAM_SEND_CHAT_GAP_MS (likewise SLACK_ and ZALO_).
+ */
+export const DEFAULT_PACE = {
+  telegram: { perSecond: 30, perChatMs: 1000 },
+  slack: { perSecond: 20, perChatMs: 1000 },
+  zalo: { perSecond: 10, perChatMs: 0 },
+} as const satisfies Record<string, Pace>;
+
+type PlatformName = keyof typeof DEFAULT_PACE;
+
+function paceVariables<P extends string>(prefix: P, pace: Pace) {
+  return {
+    [`${prefix}_SEND_PER_SECOND`]: z.coerce.number().positive().max(10_000).default(pace.perSecond),
+    [`${prefix}_SEND_CHAT_GAP_MS`]: z.coerce.number().int().min(0).max(3_600_000).default(pace.perChatMs),
+  } as Record<`${P}_SEND_PER_SECOND` | `${P}_SEND_CHAT_GAP_MS`, z.ZodDefault<z.ZodCoercedNumber>>;
+}
 
 export const DEFAULT_DATABASE_URL = "file:./data/nhacviec.db";
 
@@ -19,6 +41,22 @@ const EnvSchema = z.object({
   SLACK_BOT_TOKEN: z.string().trim().optional(),
   SLACK_APP_TOKEN: z.string().trim().optional(),
   SLACK_SIGNING_SECRET: z.string().trim().optional(),
+  ZALO_BOT_TOKEN: z.string().trim().optional(),
+  HOST: z.string().trim().default("0.0.0.0"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  NOW: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const instant = parseIsoInstant(v);
+      if (!instant)
+        ctx.addIssue({ code: "custom", message: 'must be an ISO instant such as "2026-12-01T08:00+07:00"' });
+      return instant ?? undefined;
+    }),
+  ...paceVariables("TELEGRAM", DEFAULT_PACE.telegram),
+  ...paceVariables("SLACK", DEFAULT_PACE.slack),
+  ...paceVariables("ZALO", DEFAULT_PACE.zalo),
 });
 
 export interface Config {
@@ -30,6 +68,12 @@ export interface Config {
   inviteTtlDays: number;
   telegram: { token: string; username: string | undefined } | null;
   slack: { botToken: string; appToken: string | undefined; signingSecret: string | undefined } | null;
+  zalo: { token: string } | null;
+  /** Where the HTTP server (health, webhooks) listens; port 0 picks a free one. */
+  http: { host: string; port: number };
+  /** NOW: the process's clock starts at this instant, then runs at real speed (tests, demonstrations). */
+  startAt: Date | undefined;
+  pace: Record<PlatformName, Pace>;
 }
 
 export class ConfigError extends Error {
@@ -53,7 +97,7 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
   const parsed = EnvSchema.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new ConfigError(`Invalid environment configuration: ${problems}`);
+    throw new ConfigError(problems);
   }
   const e = parsed.data;
   return {
@@ -65,5 +109,13 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET }
       : null,
+    zalo: e.ZALO_BOT_TOKEN ? { token: e.ZALO_BOT_TOKEN } : null,
+    http: { host: e.HOST, port: e.PORT },
+    startAt: e.NOW,
+    pace: {
+      telegram: { perSecond: e.TELEGRAM_SEND_PER_SECOND, perChatMs: e.TELEGRAM_SEND_CHAT_GAP_MS },
+      slack: { perSecond: e.SLACK_SEND_PER_SECOND, perChatMs: e.SLACK_SEND_CHAT_GAP_MS },
+      zalo: { perSecond: e.ZALO_SEND_PER_SECOND, perChatMs: e.ZALO_SEND_CHAT_GAP_MS },
+    },
   };
 }

@@ -1,32 +1,30 @@
 import cron from "node-cron";
+import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
-import { createConsoleDeliverer } from "../adapters/console/console-deliverer.ts";
-import { createApp } from "./app.ts";
-import { systemClock } from "./clock.ts";
-import { loadConfig } from "./config.ts";
+import { createApp, type App } from "./app.ts";
+import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
+import type { PlatformAdapter } from "./delivery/types.ts";
 import { vi } from "./i18n/vi.ts";
-import { createLogger } from "./logger.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { healthReport, healthRoute } from "./server/health.ts";
+import { createHttpServer } from "./server/http-server.ts";
 import { ensureLocalAdmin } from "./services/contact-service.ts";
 import { TIME_ZONE } from "./time.ts";
 
-// Composition root. With no platform token configured it runs the local console chat as the
-// built-in administrator; the reminder engine ticks every minute either way.
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel ?? "warn");
-  const clock = systemClock;
-  const deliverer = createConsoleDeliverer((text) => process.stderr.write(text));
-  const app = await createApp({ config, logger, clock, deliverer });
-  if (config.telegram || config.slack) {
-    logger.warn(
-      "a platform token is set, but the Telegram and Slack adapters are not wired in yet: running the console chat",
-    );
-  }
+// Composition root. With a platform configured, or with --server, it runs as a long-lived
+// service: every adapter, the reminder tick, the outbox loop and one HTTP server. Otherwise it
+// is the local console chat as the built-in administrator.
 
-  // node-cron is only the trigger: the engine decides from the clock and the outbox what is due,
-  // so a missed tick is caught up by the next one.
+/** How often the outbox is looked at between the core's own kicks: pushes queued by another process. */
+const OUTBOX_POLL_MS = 1000;
+/** Sends in flight get this long to finish on shutdown. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** node-cron is only the trigger: the engine decides from the clock and the outbox what is due. */
+function startTicking(app: App, logger: Logger) {
   let ticking = false;
-  const task = cron.schedule(
+  return cron.schedule(
     "* * * * *",
     async () => {
       if (ticking) return;
@@ -41,9 +39,68 @@ async function main(): Promise<void> {
     },
     { timezone: TIME_ZONE },
   );
+}
+
+/** The platforms configured here; each adapter arrives with its own issue, until then none runs. */
+function platformAdapters(config: Config, logger: Logger): PlatformAdapter[] {
+  for (const [name, configured] of [
+    ["Telegram", config.telegram],
+    ["Slack", config.slack],
+    ["Zalo", config.zalo],
+  ] as const) {
+    if (configured) logger.warn(`${name} is configured, but its adapter is not part of this version yet`);
+  }
+  return [];
+}
+
+async function runServer(config: Config, logger: Logger, clock: Clock): Promise<void> {
+  const adapters = platformAdapters(config, logger);
+  const app = await createApp({ config, logger, clock, channels: adapters });
+  const http = createHttpServer({
+    host: config.http.host,
+    port: config.http.port,
+    logger,
+    routes: [
+      healthRoute(() => healthReport(app.db, Object.fromEntries(adapters.map((a) => [a.name, () => a.state()])))),
+      ...adapters.flatMap((a) => a.routes?.() ?? []),
+    ],
+  });
+  const address = await http.start();
+  logger.info({ host: address.host, port: address.port }, "listening");
+  process.stderr.write(`${vi.cli.serverListening(address.host, address.port)}\n`);
+  for (const adapter of adapters) await adapter.start();
+  const task = startTicking(app, logger);
+  const poll = setInterval(() => void app.flush(), OUTBOX_POLL_MS);
+  void app.tick().catch((error: unknown) => logger.error({ err: error }, "reminder tick failed"));
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = (signal: string) => {
+    stopping ??= (async () => {
+      logger.info({ signal }, "stopping");
+      // New updates stop first; what is in flight finishes, then sends get their grace period.
+      for (const adapter of adapters) await adapter.stop();
+      clearInterval(poll);
+      await task.stop();
+      await app.close(SHUTDOWN_GRACE_MS);
+      await http.stop();
+      process.exit(0);
+    })().catch((error: unknown) => {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+async function runConsole(config: Config, logger: Logger, clock: Clock): Promise<void> {
+  const console = createConsoleAdapter({ write: (text) => process.stderr.write(text) });
+  const app = await createApp({ config, logger, clock, channels: [console] });
+  await console.start();
+  const task = startTicking(app, logger);
   await app.tick();
 
-  const identity = { platform: "console", userId: "admin", chatId: "admin", displayName: vi.cli.localAdminName };
+  const identity = { platform: console.name, userId: "admin", chatId: "admin", displayName: vi.cli.localAdminName };
   await ensureLocalAdmin({ db: app.db, clock }, identity);
   process.stderr.write(`${vi.cli.chatBanner}\n`);
   await runConsoleChat({
@@ -54,7 +111,28 @@ async function main(): Promise<void> {
     afterEach: app.flush,
   });
   await task.stop();
+  await console.stop();
   await app.close();
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${vi.cli.configInvalid(error.message)}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const server = process.argv.includes("--server") || Boolean(config.telegram || config.slack || config.zalo);
+  // In server mode logs are the only output, so info is on by default; in the terminal chat they
+  // would mix with the conversation.
+  const logger = createLogger(config.logLevel ?? (server ? "info" : "warn"));
+  const clock = config.startAt ? createOffsetClock(config.startAt, systemClock) : systemClock;
+  if (server) await runServer(config, logger, clock);
+  else await runConsole(config, logger, clock);
 }
 
 main().catch((error: unknown) => {

@@ -1,9 +1,9 @@
-import { setImmediate as nextLoopTurn } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { createManualClock } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import type { Deliverer } from "../src/delivery/types.ts";
+import { enqueue } from "../src/delivery/outbox.ts";
+import { UNLIMITED, UNPACED, type DeliveryChannel, type DeliveryTarget } from "../src/delivery/types.ts";
 import { createLogger } from "../src/logger.ts";
 import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
@@ -11,26 +11,31 @@ import { parseIsoInstant } from "../src/time.ts";
 import { createTestDb } from "./helpers/db.ts";
 
 describe("the composed app", () => {
-  it("lets a chat event wait for a reminder tick in progress instead of running inside it", async () => {
+  it("answers a chat event while 500 pushes are still waiting on the platform", async () => {
     const { url, db: testDb } = createTestDb();
     await testDb.$disconnect();
     const clock = createManualClock(parseIsoInstant("2026-11-30T09:00")!);
-    let entered!: () => void;
-    const deliveryStarted = new Promise<void>((resolve) => (entered = resolve));
+    const calls: DeliveryTarget[] = [];
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const deliverer: Deliverer = {
-      deliver: async () => {
-        entered();
+    let firstCall!: () => void;
+    const called = new Promise<void>((resolve) => (firstCall = resolve));
+    const channel: DeliveryChannel = {
+      name: "test",
+      limits: UNLIMITED,
+      pace: UNPACED,
+      deliver: async (target) => {
+        calls.push(target);
+        firstCall();
         await released;
-        return { messageId: "m1" };
+        return { messageId: `m${calls.length}` };
       },
     };
     const app = await createApp({
       config: loadConfig({ DATABASE_URL: url }),
       logger: createLogger("silent"),
       clock,
-      deliverer,
+      channels: [channel],
     });
     const plan = await getActivePlan(app.db);
     const agency = await findAgency(app.db, plan.id, "IV.4");
@@ -41,18 +46,50 @@ describe("the composed app", () => {
     const from = { platform: "test", userId: "u", chatId: "u", displayName: "Võ Thanh" };
     await app.core.handle({ kind: "command", from, command: "start", args: code });
 
-    clock.set(parseIsoInstant("2026-12-01T08:00")!);
-    const order: string[] = [];
-    const tick = app.tick().then((r) => order.push(`tick:${r.sent.length}`));
-    await deliveryStarted;
-    const handled = app.core.handle({ kind: "text", from, text: "4b 60%" }).then(() => order.push("event"));
-    for (let i = 0; i < 5; i++) await nextLoopTurn();
-    expect(order).toEqual([]);
-    expect(await app.db.dutyReport.count()).toBe(0);
-    release();
-    await Promise.all([tick, handled]);
-    expect(order).toEqual(["tick:1", "event"]);
+    const now = clock.now();
+    const people = [];
+    for (let i = 0; i < 500; i++) {
+      people.push(
+        await app.db.person.create({
+          data: {
+            displayName: `Người ${i}`,
+            role: "contact",
+            agencyId: agency.id,
+            createdAt: now,
+            identities: {
+              create: { platform: "test", userId: `p${i}`, chatId: `p${i}`, displayName: `Người ${i}`, createdAt: now },
+            },
+          },
+        }),
+      );
+    }
+    await enqueue(
+      app.db,
+      now,
+      people.map((p, i) => ({
+        key: `t:${i}`,
+        kind: "nudge",
+        personId: p.id,
+        message: { text: `Tin ${i}` },
+        dueAt: now,
+      })),
+    );
+
+    const sending = app.flush();
+    await called;
+    const replies = await app.core.handle({ kind: "text", from, text: "4b 60%" });
+    expect(replies[0]!.text).toContain("IV.4.b");
     expect(await app.db.dutyReport.count()).toBe(1);
+    // Every send is still held by the platform, and none is recorded as sent yet.
+    expect(await app.db.outboxMessage.count({ where: { status: "sent" } })).toBe(0);
+    expect(calls.length).toBeGreaterThan(0);
+
+    release();
+    await sending;
+    expect(await app.db.outboxMessage.count({ where: { status: "sent", key: { startsWith: "t:" } } })).toBe(500);
+    expect(new Set(calls.map((c) => c.userId)).size).toBe(calls.length);
+    expect(calls.filter((c) => c.userId.startsWith("p"))).toHaveLength(500);
+    expect(await app.db.outboxMessage.count({ where: { claimedBy: { not: null } } })).toBe(0);
     await app.close();
   });
 });

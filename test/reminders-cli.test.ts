@@ -31,6 +31,17 @@ describe("reminders in the CLI", () => {
     await rig.bot.join("bhxh", "IV.4", "Võ Thanh");
     await rig.bot.join("ldld", "IV.8", "Trần Công Đoàn");
     ids = { bhxh: await personId(rig.bot, "bhxh"), ldld: await personId(rig.bot, "ldld") };
+    // The CLI runs only the console: Võ Thanh is also linked there, Trần Công Đoàn only on the test platform.
+    await rig.db.identity.create({
+      data: {
+        personId: ids.bhxh,
+        platform: "console",
+        userId: "bhxh",
+        chatId: "bhxh",
+        displayName: "Võ Thanh",
+        createdAt: rig.bot.clock.now(),
+      },
+    });
   });
   afterAll(async () => rig.close());
 
@@ -75,24 +86,27 @@ describe("reminders in the CLI", () => {
     expect(await rig.db.outboxMessage.count()).toBe(0);
   });
 
-  it("reminders run sends through the console deliverer on stderr and counts them as sent", async () => {
+  it("reminders run sends console accounts' reminders on stderr and keeps the others for their platform", async () => {
     const r = await cli(["reminders", "run", "--now", "2026-12-01T08:00", "--json"], rig);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { sent: { agency: string; point: string; contact: number; dueAt: string }[] };
     expect(out.sent.map((e) => [e.agency, e.contact, e.point, e.dueAt])).toEqual([
       ["IV.4", ids.bhxh, "T-14", "2026-12-01T08:00:00+07:00"],
-      ["IV.8", ids.ldld, "T-14", "2026-12-01T08:00:00+07:00"],
     ]);
-    expect(r.stderr.match(/\[→ /g)).toHaveLength(2);
+    expect(r.stderr.match(/\[→ /g)).toHaveLength(1);
     expect(r.stderr).toContain(
-      `[→ Võ Thanh #${ids.bhxh} test:bhxh] 🔔 Nhắc việc: kế hoạch yêu cầu Bảo hiểm xã hội tỉnh`,
+      `[→ Võ Thanh #${ids.bhxh} console:bhxh] 🔔 Nhắc việc: kế hoạch yêu cầu Bảo hiểm xã hội tỉnh`,
     );
-    expect(r.stderr).toContain(`[→ Trần Công Đoàn #${ids.ldld} test:ldld] 🔔 Nhắc việc: kế hoạch đề nghị Liên đoàn`);
+    // Nobody runs the test platform: the reminder waits for it, neither sent nor failed.
+    expect(await reminderRow(rig.bot, "ldld", "T-14")).toMatchObject({
+      status: "pending",
+      attempts: 0,
+      heldReason: "no_platform",
+    });
 
     const t14 = await reminderRow(rig.bot, "bhxh", "T-14");
     expect(t14).toMatchObject({ status: "sent", attempts: 1, platformMessageId: expect.stringMatching(/^console-/) });
     expect(t14!.sentAt).toEqual(t14!.dueAt);
-    expect(await reminderRow(rig.bot, "ldld", "T-14")).toMatchObject({ status: "sent", attempts: 1 });
     expect(await reminderRow(rig.bot, "bhxh", "T-30")).toMatchObject({ status: "skipped", skipReason: "expired" });
     expect(await rig.db.outboxMessage.count()).toBe(4);
   });

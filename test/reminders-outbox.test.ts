@@ -40,7 +40,7 @@ describe("a delivery that fails twice, then succeeds", () => {
       nextAttemptAt: at("2026-12-01T08:01"),
       sentAt: null,
       claimedAt: null,
-      claimToken: null,
+      claimedBy: null,
     });
     expect(row!.lastError).toContain("delivery.failed");
   });

@@ -26,6 +26,12 @@ export const en: Messages = {
     link: "Link",
   },
 
+  delivery: {
+    fileUnavailable: (name: string) =>
+      `📎 The file "${name}" cannot be sent on this platform. Please ask Sở Nội vụ for it, or open it on Telegram or Slack if you have linked them (/link).`,
+    undeliverable: (n: number) => `⏸ ${n} messages are waiting because the recipient's platform is not running:`,
+  },
+
   planErrors: {
     "plan.empty": "The plan file is empty.",
     "plan.no_title": 'No "KẾ HOẠCH" line with a plan title was found: this file does not look like a plan.',
@@ -102,6 +108,8 @@ export const en: Messages = {
       `Calendar: ${added} added, ${updated} updated, ${unchanged} unchanged.`,
     inactive: "deactivated",
     localAdminName: "Administrator (this machine)",
+    serverListening: (host: string, port: number) =>
+      `Nhắc Việc is running in server mode on http://${host}:${port} (health: /healthz). Stop with Ctrl+C.`,
     chatBanner: "Nhắc Việc: local chat as administrator. Type /help to see the commands, Ctrl+D to exit.",
     errors: {
       "invite.unknown": "There is no such invite code.",

@@ -23,6 +23,12 @@ export const vi = {
     link: "Liên kết",
   },
 
+  delivery: {
+    fileUnavailable: (name: string) =>
+      `📎 Tệp "${name}" không gửi được qua nền tảng này. Vui lòng liên hệ Sở Nội vụ để nhận tệp, hoặc mở bằng Telegram hay Slack nếu đã liên kết (/lienket).`,
+    undeliverable: (n: number) => `⏸ ${n} tin nhắn đang chờ vì nền tảng của người nhận chưa chạy:`,
+  },
+
   planErrors: {
     "plan.empty": "Tệp kế hoạch trống.",
     "plan.no_title": 'Không tìm thấy dòng "KẾ HOẠCH" và tên kế hoạch: tệp này không giống một kế hoạch.',
@@ -98,6 +104,8 @@ export const vi = {
       `Lịch nghỉ: thêm ${added}, cập nhật ${updated}, giữ nguyên ${unchanged} ngày.`,
     inactive: "đã ngừng",
     localAdminName: "Quản trị (máy này)",
+    serverListening: (host: string, port: number) =>
+      `Nhắc Việc đang chạy ở chế độ máy chủ, nghe tại http://${host}:${port} (kiểm tra: /healthz). Dừng bằng Ctrl+C.`,
     chatBanner: "Nhắc Việc: trò chuyện tại máy này với vai trò quản trị. Gõ /trogiup để xem các lệnh, Ctrl+D để thoát.",
     errors: {
       "invite.unknown": "Không có mã mời này.",

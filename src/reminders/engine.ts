@@ -2,7 +2,6 @@ import type { Clock } from "../clock.ts";
 import type { OutgoingMessage } from "../core/types.ts";
 import { agencyLabel, reminderMessage } from "../i18n/views.ts";
 import type { Db } from "../db.ts";
-import type { Deliverer } from "../delivery/types.ts";
 import type { OutboxMessage, Person, Plan } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
 import type { Logger } from "../logger.ts";
@@ -12,8 +11,9 @@ import { localDate, localDateTime, toIsoLocal } from "../time.ts";
 import type { WorkCalendar } from "../schedule/calendar.ts";
 import { loadWorkCalendar } from "../schedule/calendar-store.ts";
 import { buildDigest } from "./digest.ts";
-import { createOutboxSender, enqueue, recordSkipped, type OutboxItem, type SendResult } from "../delivery/outbox.ts";
-import { parseReminderPolicy, policyOf, type ReminderPolicy } from "../schedule/policy.ts";
+import { enqueue, recordSkipped, type OutboxItem } from "../delivery/outbox.ts";
+import type { OutboxSender, SendResult, Serialize } from "../delivery/sender.ts";
+import { policyOf, type ReminderPolicy } from "../schedule/policy.ts";
 import { digestDates, reminderPoints } from "../schedule/schedule.ts";
 
 export type SkipReason = "submitted" | "paused" | "no_contact" | "recent_report" | "expired" | "all_submitted";
@@ -67,24 +67,17 @@ function isPaused(state: AgencyState, byId: Map<number, AgencyState>, date: stri
 export function createReminderEngine(deps: {
   db: Db;
   clock: Clock;
-  deliverer: Deliverer;
+  sender: OutboxSender;
   logger: Logger;
+  /** The process's turn for database work; planning takes it, sending takes it only to record. */
+  serialize?: Serialize;
 }): ReminderEngine {
-  const { db } = deps;
+  const { db, sender } = deps;
+  const serialize: Serialize = deps.serialize ?? ((work) => work());
 
   async function activePlan(): Promise<Plan | null> {
     return db.plan.findFirst({ where: { active: true } });
   }
-
-  const sender = createOutboxSender({
-    db,
-    deliverer: deps.deliverer,
-    logger: deps.logger,
-    policy: async () => {
-      const plan = await activePlan();
-      return plan ? policyOf(plan) : parseReminderPolicy(null);
-    },
-  });
 
   async function planReminders({
     plan,
@@ -293,9 +286,9 @@ export function createReminderEngine(deps: {
     send: (now) => sender.sendDue(now),
     async tick(at) {
       const now = at ?? deps.clock.now();
-      const planned = await plan(now);
+      const planned = await serialize(() => plan(now));
       const result = await sender.sendDue(now);
-      return { ...planned, sent: await describeSent(result.sent) };
+      return { ...planned, sent: await serialize(() => describeSent(result.sent)) };
     },
   };
 }

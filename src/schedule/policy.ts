@@ -2,6 +2,7 @@
 // falls back to the defaults, so a stored policy keeps working when new fields are added.
 
 import { z } from "zod";
+import type { Db } from "../db.ts";
 
 export interface ReminderPolicy {
   /** Calendar days before the deadline, each giving a reminder labelled "T-n". */
@@ -81,4 +82,10 @@ export function parseReminderPolicy(input: unknown): ReminderPolicy {
   }
   const defined = Object.fromEntries(Object.entries(result.data).filter(([, v]) => v !== undefined));
   return { ...DEFAULT_REMINDER_POLICY, beforeDays: [...DEFAULT_REMINDER_POLICY.beforeDays], ...defined };
+}
+
+/** The active plan's policy, or the defaults when no plan is active. */
+export async function activePolicy(db: Db): Promise<ReminderPolicy> {
+  const plan = await db.plan.findFirst({ where: { active: true } });
+  return plan ? policyOf(plan) : parseReminderPolicy(null);
 }

@@ -1,11 +1,18 @@
 // Shared steps for the reminders-*.test.ts files: a real engine over the test bot's database, a
 // scriptable fake deliverer and instants written the way people say them ("2026-12-01T08:00").
-import type { ManualClock } from "../../src/clock.ts";
+import { randomUUID } from "node:crypto";
+import type { Clock, ManualClock } from "../../src/clock.ts";
+import { createPresence } from "../../src/delivery/presence.ts";
+import { createOutboxSender } from "../../src/delivery/sender.ts";
+import { activePolicy } from "../../src/schedule/policy.ts";
 import type { OutgoingMessage } from "../../src/core/types.ts";
 import type { Db } from "../../src/db.ts";
 import {
   DeliveryError,
+  UNLIMITED,
+  UNPACED,
   type Deliverer,
+  type DeliveryChannel,
   type DeliveryErrorCode,
   type DeliveryTarget,
 } from "../../src/delivery/types.ts";
@@ -93,13 +100,34 @@ export interface ReminderRig {
   close(): Promise<void>;
 }
 
+/**
+ * An engine as one process would run it: its own heartbeat and claims, sending through one
+ * unpaced, unlimited channel for the test platform.
+ */
+export function engineOver(db: Db, clock: Clock, deliverer: Deliverer): ReminderEngine {
+  const channel: DeliveryChannel = {
+    name: "test",
+    limits: UNLIMITED,
+    pace: UNPACED,
+    deliver: (target, message) => deliverer.deliver(target, message),
+  };
+  const presence = createPresence({ db, processId: randomUUID(), platforms: [channel.name] });
+  const sender = createOutboxSender({
+    db,
+    channels: [channel],
+    presence,
+    logger: silent,
+    policy: () => activePolicy(db),
+  });
+  return createReminderEngine({ db, clock, sender, logger: silent });
+}
+
 /** A test bot (clock at `now`) whose database has the bundled calendar, with an engine and a fake deliverer. */
 export async function createReminderRig(now: string): Promise<ReminderRig> {
   const bot = await createTestBot({ now });
   await ensureBundledCalendar(bot.db, silent);
   const deliverer = createFakeDeliverer(bot.clock);
-  const newEngine = (d: Deliverer = deliverer) =>
-    createReminderEngine({ db: bot.db, clock: bot.clock, deliverer: d, logger: silent });
+  const newEngine = (d: Deliverer = deliverer) => engineOver(bot.db, bot.clock, d);
   const engine = newEngine();
   const at = (local: string | Date) => {
     const t = typeof local === "string" ? instant(local) : local;

@@ -1,0 +1,104 @@
+import { hostname } from "node:os";
+import type { Db } from "../db.ts";
+
+/** A process that has not beaten for this long is presumed dead: its claims are retaken at once. */
+export const HEARTBEAT_STALE_MS = 30_000;
+/** How often a live process beats (and renews its platform leases). */
+export const HEARTBEAT_EVERY_MS = 10_000;
+/** A lease outlives its last renewal by this much; then another process may send for the platform. */
+export const LEASE_MS = 30_000;
+
+export interface Presence {
+  readonly processId: string;
+  /** Records that this process is alive and renews the leases it holds. */
+  beat(now: Date): Promise<void>;
+  /** Ids of the processes alive at `now`, this one included. */
+  live(now: Date): Promise<{ ids: string[]; platforms: Set<string> }>;
+  /**
+   * Takes or renews the lease that lets only one process at a time send for `platform`. A lease
+   * is free when it expired or its holder is not among `live`.
+   */
+  acquireLease(platform: string, now: Date, live: readonly string[]): Promise<boolean>;
+  /** Gives up the leases between sending passes, so whichever process passes next may send. */
+  releaseLeases(): Promise<void>;
+  /** Gives up the leases and the heartbeat, so others take over without waiting. */
+  leave(): Promise<void>;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+/**
+ * Heartbeats and platform leases, both kept in the database so they hold across processes and
+ * hosts. Each call is one short statement, so it can take its turn with chat events.
+ */
+export function createPresence(deps: { db: Db; processId: string; platforms: readonly string[] }): Presence {
+  const { db, processId } = deps;
+  const platforms = deps.platforms.join(",");
+  const held = new Set<string>();
+  let startedAt: Date | null = null;
+
+  async function beat(now: Date): Promise<void> {
+    startedAt ??= now;
+    await db.processHeartbeat.upsert({
+      where: { id: processId },
+      create: { id: processId, host: hostname(), pid: process.pid, platforms, startedAt, beatAt: now },
+      update: { beatAt: now, platforms },
+    });
+    if (held.size > 0) {
+      await db.platformLease.updateMany({
+        where: { platform: { in: [...held] }, holder: processId },
+        data: { expiresAt: new Date(now.getTime() + LEASE_MS) },
+      });
+    }
+  }
+
+  return {
+    processId,
+    beat,
+    async live(now) {
+      const rows = await db.processHeartbeat.findMany({
+        where: { beatAt: { gte: new Date(now.getTime() - HEARTBEAT_STALE_MS) } },
+        select: { id: true, platforms: true },
+      });
+      const ids = rows.map((r) => r.id);
+      if (!ids.includes(processId)) ids.push(processId);
+      const running = new Set([...rows.flatMap((r) => r.platforms.split(",")), ...deps.platforms]);
+      running.delete("");
+      return { ids, platforms: running };
+    },
+    async acquireLease(platform, now, live) {
+      const expiresAt = new Date(now.getTime() + LEASE_MS);
+      // Guarded update: only the holder renews, and anyone takes an expired or orphaned lease.
+      const taken = await db.platformLease.updateMany({
+        where: {
+          platform,
+          OR: [{ holder: processId }, { expiresAt: { lt: now } }, { holder: { notIn: [...live] } }],
+        },
+        data: { holder: processId, expiresAt },
+      });
+      if (taken.count === 0) {
+        try {
+          await db.platformLease.create({ data: { platform, holder: processId, expiresAt } });
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          held.delete(platform);
+          return false;
+        }
+      }
+      held.add(platform);
+      return true;
+    },
+    async releaseLeases() {
+      if (held.size === 0) return;
+      await db.platformLease.deleteMany({ where: { holder: processId } });
+      held.clear();
+    },
+    async leave() {
+      await db.platformLease.deleteMany({ where: { holder: processId } });
+      await db.processHeartbeat.deleteMany({ where: { id: processId } });
+      held.clear();
+    },
+  };
+}

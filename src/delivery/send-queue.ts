@@ -1,0 +1,170 @@
+import type { Pace } from "./types.ts";
+
+/** Time as the queue sees it: real timers in production, virtual ones in the pacing tests. */
+export interface Timers {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realTimers: Timers = {
+  now: () => Date.now(),
+  sleep: (ms) =>
+    new Promise((resolve) => {
+      // unref: a pending pacing pause must not keep a stopping process alive.
+      setTimeout(resolve, ms).unref();
+    }),
+};
+
+/** One send to one chat. Returning another job queues it next for the same chat (the next part). */
+export interface SendJob {
+  chatKey: string;
+  run(): Promise<SendJob | null | void>;
+}
+
+export interface SendQueue {
+  push(job: SendJob): void;
+  /** Holds a chat back, e.g. for a platform's "retry after N seconds". */
+  delayChat(chatKey: string, ms: number): void;
+  /** Resolves when every job pushed so far, and the jobs they returned, have finished. */
+  drain(): Promise<void>;
+  /** Drops the jobs not started yet and resolves when the ones in flight have finished. */
+  abort(): Promise<void>;
+  readonly inFlight: number;
+}
+
+interface ChatLane {
+  jobs: SendJob[];
+  busy: boolean;
+  /** Earliest instant (ms) the chat may receive its next send. */
+  nextAt: number;
+}
+
+/**
+ * Sends concurrently within a platform's pace: sends start at least 1/perSecond apart overall,
+ * one chat receives at most one send per perChatMs, and a chat's next job starts only after its
+ * previous one finished, so that job can commit its result first (after a crash, at most the sends
+ * in flight repeat, and never more than one per chat).
+ */
+export function createSendQueue(options: { pace: Pace; timers?: Timers; concurrency?: number }): SendQueue {
+  const timers = options.timers ?? realTimers;
+  const concurrency = options.concurrency ?? 64;
+  // Whole milliseconds, rounded up: a fraction (33.3 ms at 30/s) drifts under the limit's edge.
+  const intervalMs = Number.isFinite(options.pace.perSecond) ? Math.ceil(1000 / options.pace.perSecond) : 0;
+  const lanes = new Map<string, ChatLane>();
+  let nextGlobalAt = Number.NEGATIVE_INFINITY;
+  let inFlight = 0;
+  let pumping: Promise<void> | null = null;
+  let aborted = false;
+  let wake: (() => void) | null = null;
+
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const waitForSignal = (ms: number | null) =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      if (ms !== null) void timers.sleep(ms).then(resolve);
+    });
+
+  function lane(chatKey: string): ChatLane {
+    let l = lanes.get(chatKey);
+    if (!l) {
+      l = { jobs: [], busy: false, nextAt: Number.NEGATIVE_INFINITY };
+      lanes.set(chatKey, l);
+    }
+    return l;
+  }
+
+  function hasWork(): boolean {
+    for (const l of lanes.values()) if (l.jobs.length > 0 || l.busy) return true;
+    return false;
+  }
+
+  /** The ready lane whose chat may receive soonest; null when every lane is busy or empty. */
+  function nextLane(): [string, ChatLane] | null {
+    let best: [string, ChatLane] | null = null;
+    const now = timers.now();
+    for (const entry of lanes) {
+      const l = entry[1];
+      if (l.busy || l.jobs.length === 0) {
+        // A lane is kept while its spacing runs, so a later job to that chat still waits it out.
+        if (!l.busy && l.nextAt <= now) lanes.delete(entry[0]);
+        continue;
+      }
+      if (!best || l.nextAt < best[1].nextAt) best = entry;
+    }
+    return best;
+  }
+
+  function start(l: ChatLane, job: SendJob, at: number): void {
+    l.busy = true;
+    l.nextAt = at + options.pace.perChatMs;
+    inFlight++;
+    void (async () => {
+      try {
+        const next = await job.run();
+        if (next && !aborted) l.jobs.unshift(next);
+      } catch {
+        // A job records its own failure; one that throws still frees its chat.
+      } finally {
+        l.busy = false;
+        inFlight--;
+        signal();
+      }
+    })();
+  }
+
+  async function pump(): Promise<void> {
+    while (!aborted && hasWork()) {
+      const candidate = inFlight < concurrency ? nextLane() : null;
+      if (!candidate) {
+        await waitForSignal(null);
+        continue;
+      }
+      const l = candidate[1];
+      const now = timers.now();
+      const at = Math.max(now, l.nextAt, nextGlobalAt + intervalMs);
+      if (at > now) {
+        await waitForSignal(at - now);
+        continue;
+      }
+      nextGlobalAt = now;
+      start(l, l.jobs.shift()!, now);
+    }
+    while (inFlight > 0) await waitForSignal(null);
+  }
+
+  function ensurePumping(): Promise<void> {
+    pumping ??= pump().finally(() => {
+      pumping = null;
+    });
+    return pumping;
+  }
+
+  return {
+    get inFlight() {
+      return inFlight;
+    },
+    push(job) {
+      aborted = false;
+      lane(job.chatKey).jobs.push(job);
+      signal();
+      void ensurePumping();
+    },
+    delayChat(chatKey, ms) {
+      const l = lane(chatKey);
+      l.nextAt = Math.max(l.nextAt, timers.now() + ms);
+    },
+    async drain() {
+      while (pumping) await pumping;
+    },
+    async abort() {
+      aborted = true;
+      for (const l of lanes.values()) l.jobs.length = 0;
+      signal();
+      while (pumping) await pumping;
+    },
+  };
+}

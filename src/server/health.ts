@@ -1,0 +1,50 @@
+import type { ServerResponse } from "node:http";
+import type { Db } from "../db.ts";
+import type { AdapterState, HttpRoute } from "../delivery/types.ts";
+import { sendJson } from "./http-server.ts";
+
+export interface HealthReport {
+  status: "ok" | "unavailable";
+  database: { kind: "sqlite"; reachable: boolean };
+  adapters: Record<string, AdapterState>;
+  outbox: { pending: number; failed: number } | null;
+  memory: { rssBytes: number };
+}
+
+/** What /healthz reports: 200 while the database answers, 503 when it does not. */
+export async function healthReport(db: Db, adapters: Record<string, () => AdapterState>): Promise<HealthReport> {
+  const states = Object.fromEntries(Object.entries(adapters).map(([name, state]) => [name, state()]));
+  const memory = { rssBytes: process.memoryUsage.rss() };
+  try {
+    const [pending, failed] = await Promise.all([
+      db.outboxMessage.count({ where: { status: "pending" } }),
+      db.outboxMessage.count({ where: { status: "failed" } }),
+    ]);
+    return {
+      status: "ok",
+      database: { kind: "sqlite", reachable: true },
+      adapters: states,
+      outbox: { pending, failed },
+      memory,
+    };
+  } catch {
+    return {
+      status: "unavailable",
+      database: { kind: "sqlite", reachable: false },
+      adapters: states,
+      outbox: null,
+      memory,
+    };
+  }
+}
+
+export function healthRoute(report: () => Promise<HealthReport>): HttpRoute {
+  return {
+    method: "GET",
+    path: "/healthz",
+    async handle(_request, response: ServerResponse) {
+      const body = await report();
+      sendJson(response, body.status === "ok" ? 200 : 503, body);
+    },
+  };
+}
