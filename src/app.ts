@@ -26,6 +26,8 @@ export interface App {
   tick(now?: Date): Promise<TickResult>;
   /** Sends whatever the outbox has due now (the core's notifications right after an event). */
   flush(): Promise<void>;
+  /** Tells other processes this one is alive and which platforms it runs (see presence.ts). */
+  heartbeat(): Promise<void>;
   /** Stops sending (sends in flight get `graceMs`), frees this process's claims and closes the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -95,6 +97,7 @@ export async function createApp(deps: {
     serialize,
     tick: (now) => reminders.tick(now),
     flush,
+    heartbeat: () => serialize(() => presence.beat(clock.now())),
     close: async (graceMs) => {
       await sender.stop(graceMs);
       await turn;

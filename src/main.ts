@@ -4,6 +4,7 @@ import { runConsoleChat } from "../adapters/console/console-chat.ts";
 import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { HEARTBEAT_EVERY_MS } from "./delivery/presence.ts";
 import type { PlatformAdapter } from "./delivery/types.ts";
 import { vi } from "./i18n/vi.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -65,6 +66,11 @@ async function runServer(config: Config, logger: Logger, clock: Clock): Promise<
       ...adapters.flatMap((a) => a.routes?.() ?? []),
     ],
   });
+  await app.heartbeat();
+  const beating = setInterval(
+    () => void app.heartbeat().catch((error: unknown) => logger.warn({ err: error }, "heartbeat failed")),
+    HEARTBEAT_EVERY_MS,
+  );
   const address = await http.start();
   logger.info({ host: address.host, port: address.port }, "listening");
   process.stderr.write(`${vi.cli.serverListening(address.host, address.port)}\n`);
@@ -80,6 +86,7 @@ async function runServer(config: Config, logger: Logger, clock: Clock): Promise<
       // New updates stop first; what is in flight finishes, then sends get their grace period.
       for (const adapter of adapters) await adapter.stop();
       clearInterval(poll);
+      clearInterval(beating);
       await task.stop();
       await app.close(SHUTDOWN_GRACE_MS);
       await http.stop();

@@ -315,3 +315,28 @@ describe("a contact deactivated with a message still queued", () => {
     expect(rig.deliverer.attempts).toEqual([]);
   });
 });
+
+describe("a push for a platform that is not running", () => {
+  let rig: ReminderRig;
+  beforeAll(async () => {
+    rig = await createReminderRig("2026-11-30T09:00");
+    await rig.bot.join("coord", null, "Điều Phối");
+    await rig.bot.join("ldld", "IV.8", "Trần Công Đoàn");
+    // Trần Công Đoàn is on Zalo only, and no process here runs Zalo.
+    await rig.db.identity.updateMany({ where: { userId: "ldld" }, data: { platform: "zalo" } });
+  });
+  afterAll(async () => rig.close());
+
+  it("waits without an attempt, and the coordinators' digest lists it as not deliverable", async () => {
+    const morning = await rig.tick("2026-12-01T08:00");
+    expect(morning.sent).toEqual([]);
+    const row = (await rig.db.outboxMessage.findMany({ where: { kind: "reminder", point: "T-14" } }))[0];
+    expect(row).toMatchObject({ status: "pending", attempts: 0, heldReason: "no_platform" });
+
+    await rig.tick("2026-12-01T16:30");
+    const digest = rig.deliverer.to("coord").at(-1)!.message.text;
+    expect(digest).toContain("Tin nhắn đang chờ vì nền tảng của người nhận chưa chạy (1):");
+    expect(digest).toContain("• Trần Công Đoàn (IV.8 Liên đoàn Lao động tỉnh): 1 tin, chờ zalo");
+    expect(digest).not.toContain("Tin nhắn không gửi được");
+  });
+});

@@ -1,6 +1,8 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { BotCore, Choice, IncomingEvent, OutgoingMessage, PlatformIdentity } from "../../src/core/types.ts";
+import { splitMessage } from "../../src/delivery/split-message.ts";
+import { UNLIMITED } from "../../src/delivery/types.ts";
 
 export interface ConsoleChatDeps {
   core: BotCore;
@@ -43,7 +45,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
     if (!event) continue;
     const replies = await deps.core.handle(event);
     offered = [];
-    for (const reply of replies) {
+    for (const reply of replies.flatMap((r) => splitMessage(r, UNLIMITED.maxMessageLength))) {
       const rendered = renderMessage(reply);
       deps.write(`${rendered.text}\n`);
       if (rendered.choices.length) offered = rendered.choices;

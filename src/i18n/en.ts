@@ -29,7 +29,6 @@ export const en: Messages = {
   delivery: {
     fileUnavailable: (name: string) =>
       `📎 The file "${name}" cannot be sent on this platform. Please ask Sở Nội vụ for it, or open it on Telegram or Slack if you have linked them (/link).`,
-    undeliverable: (n: number) => `⏸ ${n} messages are waiting because the recipient's platform is not running:`,
   },
 
   planErrors: {
@@ -522,6 +521,9 @@ export const en: Messages = {
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       difficultiesHeader: (n: number) => `New difficulties (${n}):`,
       noDifficulties: "No new difficulties.",
+      heldHeader: (n: number) => `Messages waiting because the recipient's platform is not running (${n}):`,
+      heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
+        `• ${person}${agency ? ` (${agency})` : ""}: ${count} messages, waiting for ${platforms}`,
       failuresHeader: (n: number) => `Messages that could not be delivered (${n}):`,
       failureLine: (
         person: string,

@@ -26,7 +26,6 @@ export const vi = {
   delivery: {
     fileUnavailable: (name: string) =>
       `📎 Tệp "${name}" không gửi được qua nền tảng này. Vui lòng liên hệ Sở Nội vụ để nhận tệp, hoặc mở bằng Telegram hay Slack nếu đã liên kết (/lienket).`,
-    undeliverable: (n: number) => `⏸ ${n} tin nhắn đang chờ vì nền tảng của người nhận chưa chạy:`,
   },
 
   planErrors: {
@@ -495,6 +494,9 @@ export const vi = {
       difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       noDifficulties: "Không có vướng mắc mới.",
+      heldHeader: (n: number) => `Tin nhắn đang chờ vì nền tảng của người nhận chưa chạy (${n}):`,
+      heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
+        `• ${person}${agency ? ` (${agency})` : ""}: ${count} tin, chờ ${platforms}`,
       failuresHeader: (n: number) => `Tin nhắn không gửi được (${n}):`,
       failureLine: (
         person: string,

@@ -34,7 +34,7 @@ export async function buildDigest(
   const groups = top.filter((a) => a.memberCount > 0);
   const missing = status.agencies.filter((a) => a.memberCount === 0 && !a.submitted);
 
-  const [difficulties, failures] = await Promise.all([
+  const [difficulties, failures, held] = await Promise.all([
     db.difficulty.findMany({
       where: { agency: { planId: plan.id }, createdAt: { gt: difficultiesSince, lte: now } },
       include: { agency: true, duty: true },
@@ -50,7 +50,15 @@ export async function buildDigest(
       include: { person: { include: { agency: true } } },
       orderBy: { id: "asc" },
     }),
+    // Not a failure and not since the previous digest: what waits right now for a platform to run.
+    db.outboxMessage.findMany({
+      where: { status: "pending", heldReason: { not: null }, kind: { not: "digest" } },
+      include: { person: { include: { agency: true, identities: true } } },
+      orderBy: { id: "asc" },
+    }),
   ]);
+  const heldByPerson = new Map<number, typeof held>();
+  for (const row of held) heldByPerson.set(row.personId, [...(heldByPerson.get(row.personId) ?? []), row]);
 
   const d = t.bot.digest;
   const sections = [
@@ -86,6 +94,20 @@ export async function buildDigest(
               at(f.dueAt),
             ),
           ),
+        ].join("\n")
+      : null,
+    heldByPerson.size
+      ? [
+          d.heldHeader(held.length),
+          ...[...heldByPerson.values()].map((rows) => {
+            const person = rows[0]!.person;
+            return d.heldLine(
+              person.displayName,
+              person.agency ? `${person.agency.code} ${agencyLabel(t, person.agency)}` : null,
+              rows.length,
+              [...new Set(person.identities.map((i) => i.platform))].join(", "),
+            );
+          }),
         ].join("\n")
       : null,
   ];

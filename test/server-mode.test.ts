@@ -1,0 +1,81 @@
+// `npm start -- --server` as a real process: it serves /healthz, ignores a closed standard input,
+// and stops cleanly on SIGTERM, leaving no claim and no heartbeat behind.
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "./helpers/db.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const tsx = join(root, "node_modules/.bin/tsx");
+
+describe("server mode", () => {
+  let t: TestDb;
+  beforeAll(() => {
+    t = createTestDb();
+  });
+  afterAll(async () => t.db.$disconnect());
+
+  it("serves /healthz with standard input closed and exits 0 on SIGTERM, leaving nothing claimed", async () => {
+    const child = spawn(tsx, ["src/main.ts", "--server"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url,
+        HOST: "127.0.0.1",
+        PORT: "0",
+        NOW: "2026-12-01T08:00+07:00",
+        LOG_LEVEL: "info",
+      },
+    });
+    let stderr = "";
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
+        if (match) resolve(Number(match[1]));
+      });
+      void exited.then((code) => reject(new Error(`exited ${code} before listening:\n${stderr}`)));
+    });
+    expect(port).toBeGreaterThan(0);
+
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(response.status).toBe(200);
+    const health = (await response.json()) as Record<string, any>;
+    expect(health).toMatchObject({
+      status: "ok",
+      database: { kind: "sqlite", reachable: true },
+      adapters: {},
+      outbox: { pending: expect.any(Number), failed: 0 },
+    });
+    expect(health.memory.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect((await fetch(`http://127.0.0.1:${port}/nothing-here`)).status).toBe(404);
+    // The bundled plan was seeded and a heartbeat written: the process is a live bot, not a stub.
+    expect(await t.db.plan.count()).toBe(1);
+    expect(await t.db.processHeartbeat.count()).toBe(1);
+
+    child.kill("SIGTERM");
+    const code = await Promise.race([
+      exited,
+      new Promise<string>((resolve) => setTimeout(() => resolve("still running after 10 s"), 10_000).unref()),
+    ]);
+    expect(code).toBe(0);
+    expect(await t.db.outboxMessage.count({ where: { claimedBy: { not: null } } })).toBe(0);
+    expect(await t.db.processHeartbeat.count()).toBe(0);
+    expect(await t.db.platformLease.count()).toBe(0);
+  }, 90_000);
+
+  it("refuses a bad setting with one line naming the variable, and a non-zero exit", () => {
+    const result = spawnSync(tsx, ["src/main.ts", "--server"], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: t.url, PORT: "không-phải-số" },
+    });
+    expect(result.status).not.toBe(0);
+    const lines = result.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("PORT");
+    expect(lines[0]).toContain("Cấu hình môi trường không hợp lệ");
+  }, 60_000);
+});
