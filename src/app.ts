@@ -3,12 +3,14 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
 import type { BotCore, Notifier } from "./core/types.ts";
+import { retryWhileBusy } from "./db-errors.ts";
 import { createDb, migrateDatabase, tuneDb, type Db } from "./db.ts";
 import { createOutboxNotifier } from "./delivery/outbox.ts";
 import { createPresence } from "./delivery/presence.ts";
 import { createOutboxSender, type OutboxSender, type Serialize } from "./delivery/sender.ts";
 import type { Timers } from "./delivery/send-queue.ts";
 import type { DeliveryChannel } from "./delivery/types.ts";
+import { messagesFor } from "./i18n/index.ts";
 import type { Logger } from "./logger.ts";
 import { ensureBundledCalendar, ensureBundledPlan } from "./plan/bundle.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
@@ -43,6 +45,8 @@ export async function createApp(deps: {
   clock: Clock;
   channels: readonly DeliveryChannel[];
   timers?: Timers;
+  /** How the busy-database retry waits (tests pass a controllable one). */
+  sleep?: (ms: number) => Promise<void>;
 }): Promise<App> {
   const { config, logger, clock } = deps;
   await migrateDatabase(config.databaseUrl);
@@ -56,11 +60,14 @@ export async function createApp(deps: {
   // with a failed join). So events, planning and the outbox's claims and results take turns;
   // network calls do not. Other processes are kept apart by SQLite's locking and the claims.
   let turn: Promise<unknown> = Promise.resolve();
-  const serialize: Serialize = <T>(work: () => Promise<T>): Promise<T> => {
+  const inTurn: Serialize = <T>(work: () => Promise<T>): Promise<T> => {
     const result = turn.then(work);
     turn = result.catch(() => undefined);
     return result;
   };
+  // When another process holds SQLite's write lock, the work leaves the turn, waits (without
+  // blocking the process) and takes a new turn: other chats, sends and /healthz go on meanwhile.
+  const serialize: Serialize = (work) => retryWhileBusy(() => inTurn(work), deps.sleep);
 
   const presence = createPresence({ db, processId: randomUUID(), platforms: deps.channels.map((c) => c.name) });
   const sender = createOutboxSender({
@@ -90,7 +97,17 @@ export async function createApp(deps: {
   });
   return {
     db,
-    core: { handle: (event) => serialize(() => core.handle(event)) },
+    core: {
+      handle: async (event) => {
+        try {
+          return await serialize(() => core.handle(event));
+        } catch (error) {
+          // Still busy after every wait: say so plainly, so nobody believes a report was stored.
+          logger.warn({ err: error, platform: event.from.platform }, "event refused: database busy");
+          return [{ text: messagesFor(config.defaultLocale).bot.busy }];
+        }
+      },
+    },
     notifier,
     reminders,
     sender,

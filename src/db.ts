@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type { PrismaClient };
@@ -12,7 +13,7 @@ export type Db = PrismaClient;
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
 export function createDb(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl }) });
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isDatabaseBusy } from "../db-errors.ts";
 import { isAppError, type AppError } from "../errors.ts";
 import { describeError } from "../i18n/describe-error.ts";
 import { messagesFor, type Messages } from "../i18n/index.ts";
@@ -198,30 +199,43 @@ export function createBotCore(deps: BotDeps): BotCore {
     ctx.reply(t.bot.notUnderstoodCoordinator);
   }
 
+  async function handleEvent(event: IncomingEvent): Promise<OutgoingMessage[]> {
+    // Duties, reports and invite codes are nobody else's business: in a group the bot only asks
+    // to be written to privately, and the group's chat never becomes where pushes are sent.
+    if (event.from.privateChat === false) {
+      const identity = await findPersonByIdentity(deps.db, event.from.platform, event.from.userId);
+      return [{ text: messagesFor(identity?.person.locale ?? deps.defaultLocale).bot.privateOnly }];
+    }
+    const member = await loadMember(event);
+    const plan = await deps.db.plan.findFirst({ where: { active: true } });
+    const ctx = new Ctx(deps, event, member, plan);
+    try {
+      await dispatch(ctx, event);
+    } catch (error) {
+      if (isDatabaseBusy(error)) throw error;
+      ctx.replies.length = 0;
+      if (isAppError(error)) {
+        ctx.reply(errorText(ctx.t, error));
+      } else {
+        deps.logger.error({ err: error, event: { kind: event.kind, platform: event.from.platform } }, "event failed");
+        ctx.reply(ctx.t.bot.internalError);
+      }
+    }
+    return ctx.replies;
+  }
+
   return {
     async handle(event: IncomingEvent): Promise<OutgoingMessage[]> {
-      // Duties, reports and invite codes are nobody else's business: in a group the bot only asks
-      // to be written to privately, and the group's chat never becomes where pushes are sent.
-      if (event.from.privateChat === false) {
-        const identity = await findPersonByIdentity(deps.db, event.from.platform, event.from.userId);
-        return [{ text: messagesFor(identity?.person.locale ?? deps.defaultLocale).bot.privateOnly }];
-      }
-      const member = await loadMember(event);
-      const plan = await deps.db.plan.findFirst({ where: { active: true } });
-      const ctx = new Ctx(deps, event, member, plan);
+      // Every step sits inside the boundary, loading the sender included: one event never brings
+      // the bot down. A busy database is the exception that goes up, so the caller can wait for the
+      // lock outside the process's turn and try the whole event again.
       try {
-        await dispatch(ctx, event);
+        return await handleEvent(event);
       } catch (error) {
-        if (isAppError(error)) {
-          ctx.replies.length = 0;
-          ctx.reply(errorText(ctx.t, error));
-        } else {
-          deps.logger.error({ err: error, event: { kind: event.kind, platform: event.from.platform } }, "event failed");
-          ctx.replies.length = 0;
-          ctx.reply(ctx.t.bot.internalError);
-        }
+        if (isDatabaseBusy(error)) throw error;
+        deps.logger.error({ err: error, event: { kind: event.kind, platform: event.from.platform } }, "event failed");
+        return [{ text: messagesFor(deps.defaultLocale).bot.internalError }];
       }
-      return ctx.replies;
     },
   };
 }

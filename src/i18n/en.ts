@@ -173,6 +173,7 @@ export const en: Messages = {
     staleChoice: "This choice is no longer valid. Type /help to see the commands.",
     cancelled: "Cancelled. Nothing was recorded.",
     nothingToCancel: "There is nothing in progress to cancel.",
+    busy: "The system is busy and your last message was NOT recorded. Please send it again in a few minutes.",
     internalError: "Sorry, a system error occurred; your message was not recorded. Please try again in a few minutes.",
     flowReminder: "You have a report in progress. Answer the question above or type /cancel to cancel.",
     languageSet: "Switched to English.",

@@ -165,6 +165,7 @@ export const vi = {
     staleChoice: "Lựa chọn này không còn hiệu lực. Gõ /trogiup để xem các lệnh.",
     cancelled: "Đã hủy. Không có gì được ghi nhận.",
     nothingToCancel: "Không có thao tác nào đang dở.",
+    busy: "Hệ thống đang bận, tin nhắn vừa rồi CHƯA được ghi nhận. Vui lòng gửi lại sau ít phút.",
     internalError: "Xin lỗi, đã có lỗi hệ thống; tin nhắn chưa được ghi nhận. Vui lòng thử lại sau ít phút.",
     flowReminder: "Bạn đang có một báo cáo dở. Trả lời câu hỏi ở trên hoặc gõ /huy để hủy.",
     languageSet: "Đã chuyển sang tiếng Việt.",
