@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -8,6 +9,7 @@ import { createApp, inviteLinkFor, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import type { PlatformIdentity } from "./core/types.ts";
+import { databaseFault, databaseFaultText } from "./db-errors.ts";
 import { isAppError } from "./errors.ts";
 import { describeError } from "./i18n/describe-error.ts";
 import { vi } from "./i18n/vi.ts";
@@ -51,6 +53,32 @@ type Handler = (ctx: Context, args: string[], options: Options) => Promise<void>
 
 function print(ctx: Context, value: unknown, text: string): void {
   ctx.io.stdout(ctx.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
+}
+
+/** Checked before anything is written: a file we could not create must not cost 95 orphaned invites. */
+function checkOutputPath(path: string): string {
+  const target = resolve(path);
+  const dir = dirname(target);
+  try {
+    if (!statSync(dir).isDirectory()) throw new CliError(m.cli.outputUnwritable(path));
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw new CliError(m.cli.outputUnwritable(path));
+  }
+  if (existsSync(target) && statSync(target).isDirectory()) throw new CliError(m.cli.outputUnwritable(path));
+  return target;
+}
+
+/** Writes beside the target, then renames: a reader never sees half a file. */
+async function writeFileAtomically(target: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${target}.${process.pid}.tmp`;
+  try {
+    await write(tmp);
+    renameSync(tmp, target);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 function readInputFile(path: string | undefined, what: string): string {
@@ -161,10 +189,13 @@ const commands: Record<string, Handler> = {
     const deps = { db, clock: ctx.clock, inviteTtlDays: ctx.config.inviteTtlDays };
     const link = inviteLinkFor(ctx.config);
     if (typeof options.group === "string") {
+      const xlsx = typeof options.xlsx === "string" ? checkOutputPath(options.xlsx) : null;
       const group = await findAgency(db, plan.id, options.group);
-      const invites = (await createGroupInvites(deps, { planId: plan.id, group })).map((i) => inviteJson(i, link));
-      if (typeof options.xlsx === "string") await writeInvitesXlsx(m, options.xlsx, invites);
-      print(ctx, invites, invites.map((i) => `${i.agency}\t${i.code}\t${i.name}`).join("\n"));
+      await createGroupInvites(deps, { planId: plan.id, group }, async (created) => {
+        const invites = created.map((i) => inviteJson(i, link));
+        if (xlsx) await writeFileAtomically(xlsx, (tmp) => writeInvitesXlsx(m, tmp, invites));
+        print(ctx, invites, invites.map((i) => `${i.agency}\t${i.code}\t${i.name}`).join("\n"));
+      });
       return;
     }
     const role = options.role ?? "contact";
@@ -444,6 +475,13 @@ export async function runCli(
     }
     if (isAppError(error)) {
       io.stderr(`${describeError(m, error) ?? m.cli.errors[error.code] ?? m.cli.failed(error.code)}\n`);
+      return 1;
+    }
+    const fault = databaseFault(error);
+    if (fault) {
+      // The operator gets one line saying what to do; the detail is there with LOG_LEVEL=debug.
+      logger.debug({ err: error }, "command failed");
+      io.stderr(`${databaseFaultText(m, fault, config.databaseUrl)}\n`);
       return 1;
     }
     logger.error({ err: error }, "command failed");

@@ -1,9 +1,22 @@
+import type { Messages } from "./i18n/index.ts";
+
 /** How a database failure looks to people: waiting helps (busy), or an operator must act. */
 export type DatabaseFault = "db.busy" | "db.corrupt" | "db.unreachable";
 
 const BUSY = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY"]);
 const CORRUPT = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB"]);
-const UNREACHABLE = new Set(["SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_FULL", "ENOENT", "EACCES"]);
+const UNREACHABLE = new Set([
+  "SQLITE_CANTOPEN",
+  "SQLITE_READONLY",
+  "SQLITE_IOERR",
+  "SQLITE_FULL",
+  "ENOENT",
+  "ENOTDIR",
+  "EISDIR",
+  "EACCES",
+  "EROFS",
+  "ENOSPC",
+]);
 
 /** The SQLite (or system) code behind an error, however Prisma and its driver adapter wrapped it. */
 function originalCode(error: unknown): string | null {
@@ -64,4 +77,11 @@ export async function retryWhileBusy<T>(
       await sleep(BUSY_BACKOFF_MS[attempt]!);
     }
   }
+}
+
+/** One line for the operator: what is wrong with the database and what to do about it. */
+export function databaseFaultText(t: Messages, fault: DatabaseFault, databaseUrl: string): string {
+  const path = databaseUrl.replace(/^file:/, "");
+  const text = t.cli.databaseFault[fault];
+  return typeof text === "string" ? text : text(path);
 }

@@ -6,6 +6,7 @@ import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { HEARTBEAT_EVERY_MS } from "./delivery/presence.ts";
 import type { PlatformAdapter } from "./delivery/types.ts";
+import { databaseFault, databaseFaultText } from "./db-errors.ts";
 import { vi } from "./i18n/vi.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { healthReport, healthRoute } from "./server/health.ts";
@@ -143,6 +144,18 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  // One clear line for the operator; the detail goes to the log, never a stack trace on screen.
+  const fault = databaseFault(error);
+  if (fault) {
+    let url = "";
+    try {
+      url = loadConfig().databaseUrl;
+    } catch {
+      // The configuration was read once already; if it fails now the fault text still helps.
+    }
+    process.stderr.write(`${databaseFaultText(vi, fault, url)}\n`);
+  } else {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  }
   process.exitCode = 1;
 });

@@ -73,6 +73,16 @@ export const en: Messages = {
     unknownCommand: (cmd: string) =>
       `Unknown command: "${cmd}". Run "npm run --silent cli -- help" to see the commands.`,
     missingArgument: (what: string) => `Missing ${what}.`,
+    outputUnwritable: (path: string) =>
+      `Cannot write "${path}": the folder does not exist or is not writable. No invite was created; choose another path.`,
+    databaseFault: {
+      "db.busy":
+        "The database is busy: another process is writing (the bot sending reminders, or a backup). Nothing was written; run the command again in a few minutes.",
+      "db.corrupt": (path: string) =>
+        `The database file "${path}" is damaged or is not an SQLite file. Restore it from a backup (README, "Backups") or point DATABASE_URL at another file.`,
+      "db.unreachable": (path: string) =>
+        `Cannot open the database "${path}": the path does not exist, is not writable, or the disk is full. Check DATABASE_URL.`,
+    },
     fileMissing: (path: string) => `Cannot read file "${path}": the file does not exist.`,
     fileUnreadable: (path: string) => `Cannot read file "${path}".`,
     badOption: (detail: string) => `Invalid option: ${detail}`,

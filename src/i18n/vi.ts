@@ -69,6 +69,16 @@ export const vi = {
     unknownCommand: (cmd: string) =>
       `Lệnh không hợp lệ: "${cmd}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
     missingArgument: (what: string) => `Thiếu ${what}.`,
+    outputUnwritable: (path: string) =>
+      `Không ghi được tệp "${path}": thư mục không tồn tại hoặc không có quyền ghi. Chưa tạo mã mời nào; hãy chọn đường dẫn khác.`,
+    databaseFault: {
+      "db.busy":
+        "Cơ sở dữ liệu đang bận vì một tiến trình khác đang ghi (bot đang gửi nhắc việc, hoặc đang sao lưu). Chưa có gì được ghi; hãy chạy lại lệnh sau ít phút.",
+      "db.corrupt": (path: string) =>
+        `Tệp cơ sở dữ liệu "${path}" bị hỏng hoặc không phải tệp SQLite. Hãy khôi phục từ bản sao lưu (README, mục "Sao lưu") hoặc đặt DATABASE_URL trỏ tới tệp khác.`,
+      "db.unreachable": (path: string) =>
+        `Không mở được cơ sở dữ liệu "${path}": đường dẫn không tồn tại, không có quyền ghi, hoặc ổ đĩa đã đầy. Kiểm tra DATABASE_URL.`,
+    },
     fileMissing: (path: string) => `Không đọc được tệp "${path}": tệp không tồn tại.`,
     fileUnreadable: (path: string) => `Không đọc được tệp "${path}".`,
     badOption: (detail: string) => `Tùy chọn không hợp lệ: ${detail}`,

@@ -77,23 +77,50 @@ export async function createInvite(
   return { code, agency: input.agency, role: input.role, expiresAt };
 }
 
-/** One invite per member of a group (IV.9): the group itself has no contacts. */
+/**
+ * One invite per member of a group (IV.9): the group itself has no contacts. All or nothing: the
+ * invites are committed only after `handOver` (writing the sheet, printing the codes) succeeded,
+ * so a failure or a kill never leaves invites that nobody received. A kill after the hand-over
+ * and before the commit leaves printed codes that do not work; running the command again makes
+ * a fresh set.
+ */
 export async function createGroupInvites(
   deps: InviteDeps,
   input: { planId: number; group: Agency; createdById?: number | null },
+  handOver: (invites: CreatedInvite[]) => Promise<void> = async () => undefined,
 ): Promise<CreatedInvite[]> {
   const members = await deps.db.agency.findMany({
     where: { parentId: input.group.id, withdrawn: false },
     orderBy: [{ sortOrder: "asc" }, { code: "asc" }],
   });
   if (members.length === 0) throw new AppError("agency.not_group", { agency: input.group.code });
-  const result: CreatedInvite[] = [];
-  for (const agency of members) {
-    result.push(
-      await createInvite(deps, { planId: input.planId, agency, role: "contact", createdById: input.createdById }),
-    );
-  }
-  return result;
+  const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + deps.inviteTtlDays * DAY_MS);
+  const invites: CreatedInvite[] = members.map((agency) => ({
+    code: generateInviteCode(),
+    agency,
+    role: "contact",
+    expiresAt,
+  }));
+  await deps.db.$transaction(
+    async (tx) => {
+      await tx.invite.createMany({
+        data: invites.map((invite) => ({
+          codeHash: hashInviteCode(invite.code),
+          planId: input.planId,
+          agencyId: invite.agency!.id,
+          role: "contact",
+          createdAt: now,
+          createdById: input.createdById ?? null,
+          expiresAt,
+        })),
+      });
+      await handOver(invites);
+    },
+    // Writing a national sheet (3,321 communes) takes a while; the default 5 s would abort it.
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+  return invites;
 }
 
 export async function revokeInvite(deps: InviteDeps, code: string): Promise<void> {

@@ -1,0 +1,104 @@
+// What an operator sees when the CLI meets a fault: one Vietnamese line saying what to do, no
+// stack trace, and nothing half-done. Runs the CLI in this process, as `npm run cli` would.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { runCli } from "../src/cli.ts";
+import { createManualClock } from "../src/clock.ts";
+import { createGroupInvites } from "../src/services/invite-service.ts";
+import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
+import { parseIsoInstant } from "../src/time.ts";
+import { createTestDb, tableSnapshot, type TestDb } from "./helpers/db.ts";
+
+async function cli(url: string, args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(
+    args,
+    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
+    { DATABASE_URL: url, LOG_LEVEL: "warn" },
+  );
+  return { code, stdout, stderr };
+}
+
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\bat .*\.ts:\d+|Error:|prisma/i);
+}
+
+describe("group invites are all or nothing", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = createTestDb();
+    expect((await cli(t.url, ["status", "--json"])).code).toBe(0);
+  });
+  afterAll(async () => t.db.$disconnect());
+
+  it("refuses an --xlsx path in a folder that does not exist before creating any invite", async () => {
+    const before = await tableSnapshot(t.db);
+    const r = await cli(t.url, ["invite", "create", "--group", "IV.9", "--xlsx", "/nonexistent/dir/x.xlsx", "--json"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expectOneLine(r.stderr, /Không ghi được tệp "\/nonexistent\/dir\/x\.xlsx".*Chưa tạo mã mời nào/);
+    expect(await tableSnapshot(t.db)).toEqual(before);
+  });
+
+  it("refuses a folder given as the --xlsx file", async () => {
+    const dir = join(inject("testTmpDir"), "a-folder");
+    mkdirSync(dir, { recursive: true });
+    const r = await cli(t.url, ["invite", "create", "--group", "IV.9", "--xlsx", dir]);
+    expect(r.code).toBe(1);
+    expect(await t.db.invite.count()).toBe(0);
+  });
+
+  it("stores none of the invites when handing them over fails half way", async () => {
+    const clock = createManualClock(parseIsoInstant("2026-11-30T09:00")!);
+    const plan = await getActivePlan(t.db);
+    const group = await findAgency(t.db, plan.id, "IV.9");
+    const attempt = createGroupInvites(
+      { db: t.db, clock, inviteTtlDays: 14 },
+      { planId: plan.id, group },
+      async (invites) => {
+        expect(invites).toHaveLength(95);
+        throw new Error("disk full while writing the sheet");
+      },
+    );
+    await expect(attempt).rejects.toThrow("disk full");
+    expect(await t.db.invite.count()).toBe(0);
+  });
+
+  it("creates every invite and writes the sheet when all goes well", async () => {
+    const out = join(inject("testTmpDir"), "moi.xlsx");
+    const r = await cli(t.url, ["invite", "create", "--group", "IV.9", "--xlsx", out, "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(95);
+    expect(await t.db.invite.count()).toBe(95);
+  });
+});
+
+describe("a database file the CLI cannot use", () => {
+  it("says a damaged file is damaged and what to do", async () => {
+    const path = join(inject("testTmpDir"), "hong.db");
+    writeFileSync(path, "đây không phải là một tệp SQLite ".repeat(200));
+    const r = await cli(`file:${path}`, ["status", "--json"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expectOneLine(r.stderr, /bị hỏng hoặc không phải tệp SQLite.*sao lưu/);
+  });
+
+  it("says a path that cannot hold a database cannot be opened", async () => {
+    const file = join(inject("testTmpDir"), "la-tep");
+    writeFileSync(file, "x");
+    const r = await cli(`file:${file}/con/nhacviec.db`, ["status"]);
+    expect(r.code).toBe(1);
+    expectOneLine(r.stderr, /Không mở được cơ sở dữ liệu.*DATABASE_URL/);
+  });
+
+  it("answers a bad option with one Vietnamese line", async () => {
+    const r = await cli("file:/tmp/unused.db", ["status", "--khong-co"]);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, /Tùy chọn không hợp lệ/);
+  });
+});
