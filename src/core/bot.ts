@@ -1,4 +1,5 @@
 import { isDatabaseBusy } from "../db-errors.ts";
+import { cleanInput, cleanName, INPUT_MAX_LENGTH } from "../domain/clean-text.ts";
 import { isAppError, type AppError } from "../errors.ts";
 import { describeError } from "../i18n/describe-error.ts";
 import { messagesFor, type Messages } from "../i18n/index.ts";
@@ -97,6 +98,18 @@ async function setLanguage(ctx: Ctx, args: string): Promise<void> {
 function errorText(t: Messages, error: AppError): string {
   if (error.code === "invite.bad_role") return t.bot.coord.coordinatorInviteAdminOnly;
   return t.bot.joinErrors[error.code] ?? describeError(t, error) ?? t.bot.internalError;
+}
+
+/**
+ * What people typed, made safe to store and to show to others: NFC, no control, bidirectional or
+ * invisible characters, and a one-line name (a platform's display name is chosen by its owner).
+ * Choice values are the bot's own and pass unchanged.
+ */
+function cleanEvent(event: IncomingEvent): IncomingEvent {
+  const from = { ...event.from, displayName: cleanName(event.from.displayName) || event.from.userId };
+  if (event.kind === "command") return { ...event, from, args: cleanInput(event.args) };
+  if (event.kind === "text") return { ...event, from, text: cleanInput(event.text) };
+  return { ...event, from };
 }
 
 export function createBotCore(deps: BotDeps): BotCore {
@@ -199,7 +212,13 @@ export function createBotCore(deps: BotDeps): BotCore {
     ctx.reply(t.bot.notUnderstoodCoordinator);
   }
 
-  async function handleEvent(event: IncomingEvent): Promise<OutgoingMessage[]> {
+  async function handleEvent(raw: IncomingEvent): Promise<OutgoingMessage[]> {
+    const event = cleanEvent(raw);
+    const typed = event.kind === "command" ? event.args : event.kind === "text" ? event.text : "";
+    if (typed.length > INPUT_MAX_LENGTH) {
+      const identity = await findPersonByIdentity(deps.db, event.from.platform, event.from.userId);
+      return [{ text: messagesFor(identity?.person.locale ?? deps.defaultLocale).bot.tooLong(INPUT_MAX_LENGTH) }];
+    }
     // Duties, reports and invite codes are nobody else's business: in a group the bot only asks
     // to be written to privately, and the group's chat never becomes where pushes are sent.
     if (event.from.privateChat === false) {

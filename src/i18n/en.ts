@@ -1,4 +1,5 @@
 import type { CommandName, CommandText } from "../core/commands.ts";
+import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../format.ts";
 import { formatDateVi, type LocalDate } from "../time.ts";
 import type { Messages } from "./vi.ts";
@@ -6,6 +7,8 @@ import type { Messages } from "./vi.ts";
 // The English catalogue: mirrors vi.ts key for key. Agency names, duty codes and plan titles are data
 // and stay untranslated; command names stay Vietnamese-first, with the English alias shown in help.
 
+// What someone typed, quoted back: one line and a short prefix, never 100 KB.
+const q = (typed: string) => quoteInput(typed);
 const num = (n: number) => formatInteger(n, ",");
 const pct = (n: number) => formatPercent(n, ".", ",");
 const date = (d: LocalDate) => formatDateVi(d);
@@ -71,7 +74,7 @@ export const en: Messages = {
       "  calendar import FILE.csv [--json]",
     ].join("\n"),
     unknownCommand: (cmd: string) =>
-      `Unknown command: "${cmd}". Run "npm run --silent cli -- help" to see the commands.`,
+      `Unknown command: "${q(cmd)}". Run "npm run --silent cli -- help" to see the commands.`,
     missingArgument: (what: string) => `Missing ${what}.`,
     outputUnwritable: (path: string) =>
       `Cannot write "${path}": the folder does not exist or is not writable. No invite was created; choose another path.`,
@@ -171,9 +174,9 @@ export const en: Messages = {
         "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
       "invite.already_joined": "You have already joined Nhắc Việc. Type /help to see the commands.",
     } as Record<string, string>,
-    unknownCommand: (cmd: string) => `There is no /${cmd} command. Type /help to see the commands available to you.`,
+    unknownCommand: (cmd: string) => `There is no /${q(cmd)} command. Type /help to see the commands available to you.`,
     notAllowed: (cmd: string) =>
-      `The /${cmd} command is not available for your role. Type /help to see the commands available to you.`,
+      `The /${q(cmd)} command is not available for your role. Type /help to see the commands available to you.`,
     notUnderstood: (example: string) =>
       `Sorry, I did not understand this message. For a quick report, type one line, for example:\n${example}\nOr type /report for step-by-step guidance, /help to see the commands.`,
     notUnderstoodCoordinator:
@@ -183,6 +186,8 @@ export const en: Messages = {
     staleChoice: "This choice is no longer valid. Type /help to see the commands.",
     cancelled: "Cancelled. Nothing was recorded.",
     nothingToCancel: "There is nothing in progress to cancel.",
+    tooLong: (max: number) =>
+      `That message is too long (at most ${num(max)} characters) and was not recorded. Please shorten it or send it in parts.`,
     busy: "The system is busy and your last message was NOT recorded. Please send it again in a few minutes.",
     internalError: "Sorry, a system error occurred; your message was not recorded. Please try again in a few minutes.",
     flowReminder: "You have a report in progress. Answer the question above or type /cancel to cancel.",
@@ -316,17 +321,17 @@ export const en: Messages = {
         "report.malformed": (example: string) =>
           `The report could not be read. Please write: duty code, percentage, status, then ":" and a note. For example:\n${example}`,
         "report.percent_range": (example: string, value: number) =>
-          `${pct(value)} is not valid: the percentage must be a whole number from 0% to 100%. For example:\n${example}`,
+          `${Math.abs(value) <= 1000 ? pct(value) : "That percentage"} is not valid: the percentage must be a whole number from 0% to 100%. For example:\n${example}`,
         "report.note_too_long": (_example: string, length: number) =>
           `The note is too long (${num(length)} characters, maximum 2,000). Please shorten it or attach a document when you submit the report.`,
         "report.conflict": (example: string) =>
           `The percentage and the status do not match (done is 100%, not started is 0%). For example:\n${example}`,
         "duty.unknown": (example: string, ref: string) =>
-          `There is no duty "${ref}" among your agency's duties. Type /duties to see the codes. For example:\n${example}`,
+          `There is no duty "${q(ref)}" among your agency's duties. Type /duties to see the codes. For example:\n${example}`,
         "duty.ambiguous": (example: string, ref: string, candidates: string) =>
-          `"${ref}" matches several duties (${candidates}); please give the exact code. For example:\n${example}`,
+          `"${q(ref)}" matches several duties (${candidates}); please give the exact code. For example:\n${example}`,
         "duty.other_agency": (example: string, ref: string) =>
-          `Duty ${ref} does not belong to your agency, so you cannot report on it. An example for your agency's duties:\n${example}`,
+          `Duty ${q(ref)} does not belong to your agency, so you cannot report on it. An example for your agency's duties:\n${example}`,
       } as Record<string, (example: string, a?: any, b?: any) => string>,
       example: (code: string) => `${code} 60% in progress: screened 80 businesses`,
     },
@@ -344,9 +349,9 @@ export const en: Messages = {
       ) =>
         `Figures recorded for ${code} (${name}): ${num(participants)} people, ${pct(rate)} (target ${pct(targetRate)}, ${num(target)} people). At: ${at}`,
       unknown: (code: string, codes: string) =>
-        `There is no target "${code}". Codes: ${codes}. For example /figures II.1 1,120,000`,
+        `There is no target "${q(code)}". Codes: ${codes}. For example /figures II.1 1,120,000`,
       badNumber: (value: string) =>
-        `"${value}" is not a valid number of people (a whole number, not more than the eligible population). For example /figures II.1 1,120,000`,
+        `"${q(value)}" is not a valid number of people (a whole number, not more than the eligible population). For example /figures II.1 1,120,000`,
       notAllowed:
         "Your agency is not assigned to update the target figures. The figures are updated by the Provincial Social Insurance.",
     },
@@ -406,8 +411,8 @@ export const en: Messages = {
       resolved: (id: number, agency: string) => `Closed issue #${id} and sent the reply to ${agency}.`,
       resolvedNotice: (id: number, text: string, resolution: string) =>
         `The Department of Home Affairs has replied to issue #${id} ("${text}"):\n${resolution}`,
-      unknown: (id: string) => `There is no issue #${id}. Type /issues to see the list.`,
-      alreadyResolved: (id: string) => `Issue #${id} has already been resolved.`,
+      unknown: (id: string) => `There is no issue #${q(id)}. Type /issues to see the list.`,
+      alreadyResolved: (id: string) => `Issue #${q(id)} has already been resolved.`,
       tooLong: "The text is too long (maximum 2,000 characters). Please shorten it.",
     },
 
@@ -561,9 +566,10 @@ export const en: Messages = {
 
     errors: {
       "plan.none_active": "There is no active plan yet.",
-      "agency.unknown": (q: string) => `Agency "${q}" was not found. For example: IV.4, 4 or IV.9-25195.`,
-      "agency.ambiguous": (q: string, c: string) => `"${q}" matches several agencies (${c}). Please give the code.`,
-      "contact.unknown": (id: string) => `There is no contact #${id}. See the numbers with /contacts AGENCY.`,
+      "agency.unknown": (query: string) => `Agency "${q(query)}" was not found. For example: IV.4, 4 or IV.9-25195.`,
+      "agency.ambiguous": (query: string, c: string) =>
+        `"${q(query)}" matches several agencies (${c}). Please give the code.`,
+      "contact.unknown": (id: string) => `There is no contact #${q(id)}. See the numbers with /contacts AGENCY.`,
     },
   },
 };

@@ -1,9 +1,12 @@
 import type { CommandName, CommandText } from "../core/commands.ts";
+import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../format.ts";
 import { formatDateVi, type LocalDate } from "../time.ts";
 
 // Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
 
+// What someone typed, quoted back: one line and a short prefix, never 100 KB.
+const q = (typed: string) => quoteInput(typed);
 const num = (n: number) => formatInteger(n, ".");
 const pct = (n: number) => formatPercent(n, ",", ".");
 const date = (d: LocalDate) => formatDateVi(d);
@@ -67,7 +70,7 @@ export const vi = {
       "  calendar import FILE.csv [--json]",
     ].join("\n"),
     unknownCommand: (cmd: string) =>
-      `Lệnh không hợp lệ: "${cmd}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
+      `Lệnh không hợp lệ: "${q(cmd)}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
     missingArgument: (what: string) => `Thiếu ${what}.`,
     outputUnwritable: (path: string) =>
       `Không ghi được tệp "${path}": thư mục không tồn tại hoặc không có quyền ghi. Chưa tạo mã mời nào; hãy chọn đường dẫn khác.`,
@@ -164,9 +167,9 @@ export const vi = {
         "Bạn đã nhập sai mã mời 5 lần trong một giờ nên tạm thời không thể thử tiếp. Vui lòng thử lại sau một giờ hoặc liên hệ Sở Nội vụ.",
       "invite.already_joined": "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
     } as Record<string, string>,
-    unknownCommand: (cmd: string) => `Không có lệnh /${cmd}. Gõ /trogiup để xem các lệnh bạn dùng được.`,
+    unknownCommand: (cmd: string) => `Không có lệnh /${q(cmd)}. Gõ /trogiup để xem các lệnh bạn dùng được.`,
     notAllowed: (cmd: string) =>
-      `Lệnh /${cmd} không dành cho vai trò của bạn. Gõ /trogiup để xem các lệnh bạn dùng được.`,
+      `Lệnh /${q(cmd)} không dành cho vai trò của bạn. Gõ /trogiup để xem các lệnh bạn dùng được.`,
     notUnderstood: (example: string) =>
       `Tôi chưa hiểu tin nhắn này. Để báo cáo nhanh, gõ một dòng, ví dụ:\n${example}\nHoặc gõ /baocao để được hướng dẫn từng bước, /trogiup để xem các lệnh.`,
     notUnderstoodCoordinator: "Tôi chưa hiểu tin nhắn này. Gõ /trogiup để xem các lệnh, ví dụ /tongquan.",
@@ -175,6 +178,8 @@ export const vi = {
     staleChoice: "Lựa chọn này không còn hiệu lực. Gõ /trogiup để xem các lệnh.",
     cancelled: "Đã hủy. Không có gì được ghi nhận.",
     nothingToCancel: "Không có thao tác nào đang dở.",
+    tooLong: (max: number) =>
+      `Tin nhắn quá dài (tối đa ${num(max)} ký tự) nên chưa được ghi nhận. Vui lòng gửi ngắn gọn hơn hoặc chia làm nhiều tin.`,
     busy: "Hệ thống đang bận, tin nhắn vừa rồi CHƯA được ghi nhận. Vui lòng gửi lại sau ít phút.",
     internalError: "Xin lỗi, đã có lỗi hệ thống; tin nhắn chưa được ghi nhận. Vui lòng thử lại sau ít phút.",
     flowReminder: "Bạn đang có một báo cáo dở. Trả lời câu hỏi ở trên hoặc gõ /huy để hủy.",
@@ -294,17 +299,17 @@ export const vi = {
         "report.malformed": (example: string) =>
           `Chưa đọc được báo cáo. Viết theo mẫu: mã nhiệm vụ, tỷ lệ %, trạng thái, rồi dấu ":" và ghi chú. Ví dụ:\n${example}`,
         "report.percent_range": (example: string, value: number) =>
-          `Tỷ lệ ${pct(value)} không hợp lệ: tỷ lệ phải là số nguyên từ 0% đến 100%. Ví dụ:\n${example}`,
+          `Tỷ lệ ${Math.abs(value) <= 1000 ? `${pct(value)} ` : "đã gõ "}không hợp lệ: tỷ lệ phải là số nguyên từ 0% đến 100%. Ví dụ:\n${example}`,
         "report.note_too_long": (_example: string, length: number) =>
           `Ghi chú quá dài (${num(length)} ký tự, tối đa 2.000). Vui lòng rút gọn hoặc gửi văn bản kèm theo khi nộp báo cáo.`,
         "report.conflict": (example: string) =>
           `Tỷ lệ và trạng thái mâu thuẫn (hoàn thành là 100%, chưa thực hiện là 0%). Ví dụ:\n${example}`,
         "duty.unknown": (example: string, ref: string) =>
-          `Không có nhiệm vụ "${ref}" trong các nhiệm vụ của cơ quan bạn. Gõ /nhiemvu để xem mã. Ví dụ:\n${example}`,
+          `Không có nhiệm vụ "${q(ref)}" trong các nhiệm vụ của cơ quan bạn. Gõ /nhiemvu để xem mã. Ví dụ:\n${example}`,
         "duty.ambiguous": (example: string, ref: string, candidates: string) =>
-          `"${ref}" có nhiều nhiệm vụ (${candidates}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
+          `"${q(ref)}" có nhiều nhiệm vụ (${candidates}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
         "duty.other_agency": (example: string, ref: string) =>
-          `Nhiệm vụ ${ref} không thuộc cơ quan của bạn nên không thể báo cáo. Ví dụ báo cáo nhiệm vụ của cơ quan bạn:\n${example}`,
+          `Nhiệm vụ ${q(ref)} không thuộc cơ quan của bạn nên không thể báo cáo. Ví dụ báo cáo nhiệm vụ của cơ quan bạn:\n${example}`,
       } as Record<string, (example: string, a?: any, b?: any) => string>,
       example: (code: string) => `${code} 60% đang thực hiện: đã hoàn thành rà soát 80 doanh nghiệp`,
     },
@@ -322,9 +327,9 @@ export const vi = {
       ) =>
         `Đã ghi nhận số liệu ${code} (${name}): ${num(participants)} người, đạt ${pct(rate)} (chỉ tiêu ${pct(targetRate)}, ${num(target)} người). Lúc: ${at}`,
       unknown: (code: string, codes: string) =>
-        `Không có chỉ tiêu "${code}". Các mã: ${codes}. Ví dụ /chitieu II.1 1.120.000`,
+        `Không có chỉ tiêu "${q(code)}". Các mã: ${codes}. Ví dụ /chitieu II.1 1.120.000`,
       badNumber: (value: string) =>
-        `"${value}" không phải số người hợp lệ (số nguyên, không vượt quá số người thuộc diện). Ví dụ /chitieu II.1 1.120.000`,
+        `"${q(value)}" không phải số người hợp lệ (số nguyên, không vượt quá số người thuộc diện). Ví dụ /chitieu II.1 1.120.000`,
       notAllowed:
         "Cơ quan của bạn không được giao cập nhật số liệu chỉ tiêu. Số liệu do Bảo hiểm xã hội tỉnh cập nhật.",
     },
@@ -383,8 +388,8 @@ export const vi = {
       resolved: (id: number, agency: string) => `Đã đóng vướng mắc #${id} và gửi trả lời tới ${agency}.`,
       resolvedNotice: (id: number, text: string, resolution: string) =>
         `Sở Nội vụ đã trả lời vướng mắc #${id} ("${text}"):\n${resolution}`,
-      unknown: (id: string) => `Không có vướng mắc #${id}. Gõ /dsvuongmac để xem danh sách.`,
-      alreadyResolved: (id: string) => `Vướng mắc #${id} đã được giải quyết trước đó.`,
+      unknown: (id: string) => `Không có vướng mắc #${q(id)}. Gõ /dsvuongmac để xem danh sách.`,
+      alreadyResolved: (id: string) => `Vướng mắc #${q(id)} đã được giải quyết trước đó.`,
       tooLong: "Nội dung quá dài (tối đa 2.000 ký tự). Vui lòng rút gọn.",
     },
 
@@ -533,9 +538,9 @@ export const vi = {
 
     errors: {
       "plan.none_active": "Chưa có kế hoạch nào đang áp dụng.",
-      "agency.unknown": (q: string) => `Không tìm thấy cơ quan "${q}". Ví dụ: IV.4, 4 hoặc IV.9-25195.`,
-      "agency.ambiguous": (q: string, c: string) => `"${q}" khớp nhiều cơ quan (${c}). Vui lòng ghi mã.`,
-      "contact.unknown": (id: string) => `Không có đầu mối #${id}. Xem số bằng /daumoi CƠ_QUAN.`,
+      "agency.unknown": (query: string) => `Không tìm thấy cơ quan "${q(query)}". Ví dụ: IV.4, 4 hoặc IV.9-25195.`,
+      "agency.ambiguous": (query: string, c: string) => `"${q(query)}" khớp nhiều cơ quan (${c}). Vui lòng ghi mã.`,
+      "contact.unknown": (id: string) => `Không có đầu mối #${q(id)}. Xem số bằng /daumoi CƠ_QUAN.`,
     },
   },
 };
