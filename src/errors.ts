@@ -14,6 +14,7 @@ export type ErrorCode =
   | "invite.expired"
   | "invite.revoked"
   | "invite.rate_limited"
+  | "invite.too_many_wrong"
   | "invite.already_joined"
   | "invite.bad_role"
   | "contact.unknown"

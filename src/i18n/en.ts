@@ -172,6 +172,8 @@ export const en: Messages = {
       "invite.revoked": "This invite code has been revoked. Please contact the Department of Home Affairs.",
       "invite.rate_limited":
         "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
+      "invite.too_many_wrong":
+        "Too many wrong invite codes were entered recently, so you cannot try again for now. Please check the exact code Sở Nội vụ sent and try again in an hour.",
       "invite.already_joined": "You have already joined Nhắc Việc. Type /help to see the commands.",
     } as Record<string, string>,
     unknownCommand: (cmd: string) => `There is no /${q(cmd)} command. Type /help to see the commands available to you.`,
@@ -537,6 +539,8 @@ export const en: Messages = {
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       difficultiesHeader: (n: number) => `New difficulties (${n}):`,
       noDifficulties: "No new difficulties.",
+      wrongCodes: (codes: number, accounts: number) =>
+        `⚠️ ${num(codes)} wrong invite codes from ${num(accounts)} accounts since the last digest: someone may be guessing. Unused codes can be revoked with /revoke CODE.`,
       heldHeader: (n: number) => `Messages waiting because the recipient's platform is not running (${n}):`,
       heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
         `• ${person}${agency ? ` (${agency})` : ""}: ${count} messages, waiting for ${platforms}`,

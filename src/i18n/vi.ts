@@ -165,6 +165,8 @@ export const vi = {
       "invite.revoked": "Mã mời này đã bị thu hồi. Vui lòng liên hệ Sở Nội vụ.",
       "invite.rate_limited":
         "Bạn đã nhập sai mã mời 5 lần trong một giờ nên tạm thời không thể thử tiếp. Vui lòng thử lại sau một giờ hoặc liên hệ Sở Nội vụ.",
+      "invite.too_many_wrong":
+        "Gần đây có quá nhiều lần nhập sai mã mời nên tạm thời không thể thử lại. Vui lòng kiểm tra đúng mã Sở Nội vụ gửi và thử lại sau một giờ.",
       "invite.already_joined": "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
     } as Record<string, string>,
     unknownCommand: (cmd: string) => `Không có lệnh /${q(cmd)}. Gõ /trogiup để xem các lệnh bạn dùng được.`,
@@ -510,6 +512,8 @@ export const vi = {
       difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       noDifficulties: "Không có vướng mắc mới.",
+      wrongCodes: (codes: number, accounts: number) =>
+        `⚠️ ${num(codes)} mã mời sai từ ${num(accounts)} tài khoản kể từ bản tin trước: có thể có người dò mã. Mã mời chưa dùng có thể thu hồi bằng /thuhoi MÃ.`,
       heldHeader: (n: number) => `Tin nhắn đang chờ vì nền tảng của người nhận chưa chạy (${n}):`,
       heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
         `• ${person}${agency ? ` (${agency})` : ""}: ${count} tin, chờ ${platforms}`,

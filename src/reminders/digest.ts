@@ -5,6 +5,7 @@ import { daysLeft } from "../domain/deadline.ts";
 import type { Plan } from "../generated/prisma/client.ts";
 import type { Messages } from "../i18n/index.ts";
 import type { PlanStatus } from "../services/status-service.ts";
+import { MAX_WRONG_PER_HOUR_ALL } from "../services/invite-service.ts";
 import { localDate } from "../time.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -34,7 +35,7 @@ export async function buildDigest(
   const groups = top.filter((a) => a.memberCount > 0);
   const missing = status.agencies.filter((a) => a.memberCount === 0 && !a.submitted);
 
-  const [difficulties, failures, held] = await Promise.all([
+  const [difficulties, failures, wrongCodes, held] = await Promise.all([
     db.difficulty.findMany({
       where: { agency: { planId: plan.id }, createdAt: { gt: difficultiesSince, lte: now } },
       include: { agency: true, duty: true },
@@ -49,6 +50,11 @@ export async function buildDigest(
       },
       include: { person: { include: { agency: true } } },
       orderBy: { id: "asc" },
+    }),
+    // Many wrong invite codes since the last digest look like someone guessing: coordinators should know.
+    db.joinAttempt.findMany({
+      where: { at: { gt: previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS), lte: now } },
+      select: { platform: true, userId: true },
     }),
     // Not a failure and not since the previous digest: what waits right now for a platform to run.
     db.outboxMessage.findMany({
@@ -95,6 +101,9 @@ export async function buildDigest(
             ),
           ),
         ].join("\n")
+      : null,
+    wrongCodes.length >= MAX_WRONG_PER_HOUR_ALL
+      ? d.wrongCodes(wrongCodes.length, new Set(wrongCodes.map((w) => `${w.platform}:${w.userId}`)).size)
       : null,
     heldByPerson.size
       ? [

@@ -11,6 +11,12 @@ export type Role = "contact" | "coordinator" | "admin";
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const CODE_LENGTH = 10; // 31^10 ≈ 2^49.5
 const MAX_WRONG_PER_HOUR = 5;
+/**
+ * Wrong codes per hour from all accounts together. Past it, an account that has already guessed
+ * wrong is refused before its code is looked up, so making many accounts does not buy many
+ * guesses; an account's first try is still looked up, so a right code always joins.
+ */
+export const MAX_WRONG_PER_HOUR_ALL = 30;
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
@@ -153,6 +159,10 @@ export async function redeemInvite(deps: InviteDeps, identity: PlatformIdentity,
     where: { platform: identity.platform, userId: identity.userId, at: { gt: new Date(now.getTime() - HOUR_MS) } },
   });
   if (recentWrong >= MAX_WRONG_PER_HOUR) throw new AppError("invite.rate_limited");
+  if (recentWrong > 0) {
+    const allWrong = await db.joinAttempt.count({ where: { at: { gt: new Date(now.getTime() - HOUR_MS) } } });
+    if (allWrong >= MAX_WRONG_PER_HOUR_ALL) throw new AppError("invite.too_many_wrong");
+  }
 
   const invite = await db.invite.findUnique({ where: { codeHash: hashInviteCode(code) } });
   const problem: AppError | null = !invite
