@@ -5,8 +5,8 @@
 
 /** Longest name kept; platforms allow 64–255, and a name is shown inside other lines. */
 export const NAME_MAX_LENGTH = 64;
-/** Longest message read at all: a report line or a difficulty, never a document. */
-export const INPUT_MAX_LENGTH = 2000;
+/** Longest message read at all (a note or difficulty itself may hold 2,000): never a document. */
+export const INPUT_MAX_LENGTH = 4096;
 /** How much of what someone typed is quoted back in an error message. */
 export const QUOTE_MAX_LENGTH = 40;
 
