@@ -45,9 +45,11 @@ export async function createTestBot(options: { now?: string; members?: boolean }
   }
   const clock = createManualClock(parseIsoInstant(options.now ?? "2026-11-25T09:00")!);
   const notifications: Notification[] = [];
+  // Like the outbox: what a transaction queues counts as pushed only once it has committed.
   const notifier: Notifier = {
-    notify: async (items) => {
-      notifications.push(...items);
+    notify: async (items, within) => {
+      if (within) within.afterCommit(() => notifications.push(...items));
+      else notifications.push(...items);
     },
   };
   const deps: BotDeps = {
