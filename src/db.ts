@@ -5,10 +5,20 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
-import { PrismaClient } from "./generated/prisma/client.ts";
+import { PrismaClient, type Prisma } from "./generated/prisma/client.ts";
 
 export type { PrismaClient };
 export type Db = PrismaClient;
+/** The client inside an interactive transaction: the same models, but no transaction of its own. */
+export type Tx = Prisma.TransactionClient;
+
+/**
+ * Runs `work` in a transaction: a new one on the full client, or the caller's, so that a service
+ * whose writes must go together can also be one step of a larger transaction.
+ */
+export function inTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return "$transaction" in db ? db.$transaction(work) : work(db);
+}
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 

@@ -4,7 +4,15 @@ import type { Agency, Identity, Person, Plan } from "../generated/prisma/client.
 import { messagesFor, type Messages } from "../i18n/index.ts";
 import type { Logger } from "../logger.ts";
 import { coordinators } from "../services/contact-service.ts";
-import type { Choice, IncomingEvent, Notification, NotificationKind, Notifier, OutgoingMessage } from "./types.ts";
+import type {
+  Choice,
+  IncomingEvent,
+  Notification,
+  NotificationKind,
+  Notifier,
+  OutgoingMessage,
+  Transaction,
+} from "./types.ts";
 import { clearFlow, consumeFlow, loadFlow, saveFlow, type FlowState } from "./conversation.ts";
 
 export interface BotDeps {
@@ -46,21 +54,47 @@ export class Ctx {
     this.replies.push(choices && choices.length ? { text, choices } : { text });
   }
 
-  /** Sends each person a message built in their own language. */
+  /**
+   * Runs `work` as one transaction, so a record and the notifications announcing it are stored
+   * together or not at all. What `work` leaves for after the commit runs only once it succeeded;
+   * keep `work` to database statements, since the single connection waits for it.
+   */
+  async transaction<T>(work: (within: Transaction) => Promise<T>): Promise<T> {
+    const committed: (() => void)[] = [];
+    const result = await this.deps.db.$transaction((tx) =>
+      work({ tx, afterCommit: (action) => void committed.push(action) }),
+    );
+    for (const action of committed) {
+      // The record and its notifications are stored by now: a failed follow-up (starting the
+      // sender) only delays the sending, and must not tell the person their message was lost.
+      try {
+        action();
+      } catch (error) {
+        this.deps.logger.error({ err: error }, "after-commit action failed");
+      }
+    }
+    return result;
+  }
+
+  /** Sends each person a message built in their own language; within a transaction, queued in it. */
   async notify(
     people: readonly Person[],
     kind: NotificationKind,
     build: (t: Messages, person: Person) => OutgoingMessage,
+    within?: Transaction,
   ): Promise<number> {
     const notifications: Notification[] = people
       .filter((p) => p.active && p.id !== this.member?.person.id)
       .map((person) => ({ personId: person.id, kind, message: build(messagesFor(person.locale), person) }));
-    if (notifications.length) await this.deps.notifier.notify(notifications);
+    if (notifications.length) await this.deps.notifier.notify(notifications, within);
     return notifications.length;
   }
 
-  async notifyCoordinators(build: (t: Messages, person: Person) => OutgoingMessage): Promise<number> {
-    return this.notify(await coordinators(this.deps.db), "notification", build);
+  async notifyCoordinators(
+    build: (t: Messages, person: Person) => OutgoingMessage,
+    within?: Transaction,
+  ): Promise<number> {
+    return this.notify(await coordinators(within?.tx ?? this.deps.db), "notification", build, within);
   }
 
   async flow(): Promise<FlowState | null> {
@@ -72,8 +106,8 @@ export class Ctx {
   }
 
   /** Ends `state` for this event only if no other event has acted on it first. */
-  async consumeFlow(state: FlowState): Promise<boolean> {
-    return this.member ? consumeFlow(this.deps.db, this.member.identity.id, state) : false;
+  async consumeFlow(state: FlowState, within?: Transaction): Promise<boolean> {
+    return this.member ? consumeFlow(within?.tx ?? this.deps.db, this.member.identity.id, state) : false;
   }
 
   async endFlow(): Promise<void> {

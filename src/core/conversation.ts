@@ -1,4 +1,4 @@
-import type { Db } from "../db.ts";
+import type { Db, Tx } from "../db.ts";
 
 /** A multi-step flow's state lives in the database so that a restart mid-flow loses nothing. */
 export interface FlowState {
@@ -39,7 +39,7 @@ export async function clearFlow(db: Db, identityId: number): Promise<void> {
  * Ends the flow if it is still exactly as it was read. A double tap on "Gửi báo cáo", or two
  * updates handled in parallel, both read the same state; only the first may act on it.
  */
-export async function consumeFlow(db: Db, identityId: number, state: FlowState): Promise<boolean> {
+export async function consumeFlow(db: Db | Tx, identityId: number, state: FlowState): Promise<boolean> {
   if (!state.loaded) return (await db.conversation.deleteMany({ where: { identityId } })).count === 1;
   const { count } = await db.conversation.deleteMany({
     where: {

@@ -1,3 +1,4 @@
+import type { Tx } from "../db.ts";
 import type { Choice, OutgoingFile, OutgoingMessage } from "../delivery/types.ts";
 
 // The message types belong to the delivery port, which must not depend on the core; the core
@@ -41,9 +42,21 @@ export interface Notification {
   key?: string;
 }
 
+/** An interactive transaction the core has open around a record and what announces it. */
+export interface Transaction {
+  /** Written with this, a row stands or falls with the record. */
+  tx: Tx;
+  /** Runs `action` once the transaction has committed; never when it rolls back. */
+  afterCommit(action: () => void): void;
+}
+
 /** Port through which the core reaches people other than the sender. */
 export interface Notifier {
-  notify(notifications: Notification[]): Promise<void>;
+  /**
+   * Queues the notifications. Within a transaction they are written in it, so a notification
+   * exists exactly when the record it announces does, and sending waits until it has committed.
+   */
+  notify(notifications: Notification[], within?: Transaction): Promise<void>;
 }
 
 export interface BotCore {

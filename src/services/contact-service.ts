@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db.ts";
+import type { Db, Tx } from "../db.ts";
 import { AppError } from "../errors.ts";
 import type { Agency, Identity, Person } from "../generated/prisma/client.ts";
 
@@ -22,11 +22,11 @@ export async function deactivateContact(deps: { db: Db; clock: Clock }, id: numb
 }
 
 /** Who hears about submissions and difficulties: coordinators, and administrators who can act as one. */
-export async function coordinators(db: Db): Promise<Person[]> {
+export async function coordinators(db: Db | Tx): Promise<Person[]> {
   return db.person.findMany({ where: { role: { in: ["coordinator", "admin"] }, active: true } });
 }
 
-export async function agencyContacts(db: Db, agencyId: number): Promise<Person[]> {
+export async function agencyContacts(db: Db | Tx, agencyId: number): Promise<Person[]> {
   return db.person.findMany({ where: { agencyId, role: "contact", active: true } });
 }
 

@@ -1,10 +1,10 @@
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db.ts";
+import type { Db, Tx } from "../db.ts";
 import { AppError } from "../errors.ts";
 import type { Agency, Difficulty, Duty, Person } from "../generated/prisma/client.ts";
 
 export interface DifficultyDeps {
-  db: Db;
+  db: Db | Tx;
   clock: Clock;
 }
 

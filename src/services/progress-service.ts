@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db.ts";
+import { inTransaction, type Db, type Tx } from "../db.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import { AppError } from "../errors.ts";
 import type {
@@ -14,7 +14,7 @@ import type {
 } from "../generated/prisma/client.ts";
 
 export interface ProgressDeps {
-  db: Db;
+  db: Db | Tx;
   clock: Clock;
 }
 
@@ -36,7 +36,7 @@ export interface RecordedReport {
 /** Reports are append-only; a blocked report is also a difficulty for the coordinators. */
 export async function recordReport(deps: ProgressDeps, input: ReportInput): Promise<RecordedReport> {
   const now = deps.clock.now();
-  return deps.db.$transaction(async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     let percent = input.percent;
     if (percent === null) {
       const previous = await tx.dutyReport.findFirst({

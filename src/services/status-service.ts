@@ -1,4 +1,4 @@
-import type { Db } from "../db.ts";
+import type { Db, Tx } from "../db.ts";
 import { ratePercent } from "../format.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { Agency, Duty, Indicator, IndicatorFigure, Plan, Submission } from "../generated/prisma/client.ts";
@@ -55,7 +55,7 @@ const later = (a: LatestReport, b: LatestReport) =>
  * `onlyAgency` (a reporting agency, not a group) only that agency is read: a contact's /nhiemvu must
  * not grow with every report the other 3,000 communes send.
  */
-export async function loadPlanStatus(db: Db, plan: Plan, onlyAgency?: Agency): Promise<PlanStatus> {
+export async function loadPlanStatus(db: Db | Tx, plan: Plan, onlyAgency?: Agency): Promise<PlanStatus> {
   const one = onlyAgency ? { agencyId: onlyAgency.id } : {};
   const [agencies, duties, reports, submissions, contacts, indicators, figures] = await Promise.all([
     db.agency.findMany({

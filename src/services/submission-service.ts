@@ -1,12 +1,12 @@
 import type { Clock } from "../clock.ts";
-import type { Db } from "../db.ts";
+import { inTransaction, type Db, type Tx } from "../db.ts";
 import { isOnTime } from "../domain/deadline.ts";
 import { AppError } from "../errors.ts";
 import type { Agency, Person, Plan, Submission, SubmissionItem } from "../generated/prisma/client.ts";
 import { loadPlanStatus, type DutyState } from "./status-service.ts";
 
 export interface SubmissionDeps {
-  db: Db;
+  db: Db | Tx;
   clock: Clock;
 }
 
@@ -19,12 +19,12 @@ export interface SubmissionInput {
   attachment: { name: string; ref: string; platform: string } | null;
 }
 
-export async function currentDuties(db: Db, plan: Plan, agency: Agency): Promise<DutyState[]> {
+export async function currentDuties(db: Db | Tx, plan: Plan, agency: Agency): Promise<DutyState[]> {
   const status = await loadPlanStatus(db, plan, agency);
   return status.agencies.find((a) => a.agency.id === agency.id)?.duties ?? [];
 }
 
-export async function currentSubmission(db: Db, agencyId: number): Promise<Submission | null> {
+export async function currentSubmission(db: Db | Tx, agencyId: number): Promise<Submission | null> {
   return db.submission.findFirst({
     where: { agencyId, supersededAt: null, reopenedAt: null },
     orderBy: { submittedAt: "desc" },
@@ -38,7 +38,7 @@ export async function submitReport(
 ): Promise<Submission & { items: SubmissionItem[] }> {
   const now = deps.clock.now();
   const duties = await currentDuties(deps.db, input.plan, input.agency);
-  return deps.db.$transaction(async (tx) => {
+  return inTransaction(deps.db, async (tx) => {
     await tx.submission.updateMany({
       where: { agencyId: input.agency.id, supersededAt: null, reopenedAt: null },
       data: { supersededAt: now },

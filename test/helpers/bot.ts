@@ -36,8 +36,13 @@ export interface TestBot {
   inviteCode(agency: string | null, role?: Role): Promise<string>;
 }
 
-/** A real core on a real throwaway SQLite file with the bundled plan and its 95 communes. */
-export async function createTestBot(options: { now?: string; members?: boolean } = {}): Promise<TestBot> {
+/**
+ * A real core on a real throwaway SQLite file with the bundled plan and its 95 communes. With
+ * `notifier`, pushes go there instead (the outbox, say) and `notifications` stays empty.
+ */
+export async function createTestBot(
+  options: { now?: string; members?: boolean; notifier?: (db: Db, clock: ManualClock) => Notifier } = {},
+): Promise<TestBot> {
   const { db, url } = createTestDb();
   const summary = await importPlan(db, parsePlan(seedFile("ke-hoach-bhxh-dong-nai-2026.txt")));
   if (options.members !== false) {
@@ -45,9 +50,11 @@ export async function createTestBot(options: { now?: string; members?: boolean }
   }
   const clock = createManualClock(parseIsoInstant(options.now ?? "2026-11-25T09:00")!);
   const notifications: Notification[] = [];
-  const notifier: Notifier = {
-    notify: async (items) => {
-      notifications.push(...items);
+  // Like the outbox: what a transaction queues counts as pushed only once it has committed.
+  const notifier: Notifier = options.notifier?.(db, clock) ?? {
+    notify: async (items, within) => {
+      if (within) within.afterCommit(() => notifications.push(...items));
+      else notifications.push(...items);
     },
   };
   const deps: BotDeps = {

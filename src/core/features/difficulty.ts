@@ -34,16 +34,25 @@ export async function raise(ctx: Ctx, args: string): Promise<void> {
   }
   const duty = resolved?.ok ? (duties.find((d) => d.code === resolved.code) ?? null) : null;
   const body = duty ? rest.replace(/^[:\-–]\s*/, "") : text;
-  const difficulty = await raiseDifficulty(ctx.deps, { agency, person, duty, text: body });
-  await ctx.notifyCoordinators((tc) => ({
-    text: tc.bot.difficulty.raised(
-      difficulty.id,
-      `${agency.code} ${agencyLabel(tc, agency)}`,
-      duty?.code ?? null,
-      body,
-      person.displayName,
-    ),
-  }));
+  const difficulty = await ctx.transaction(async (within) => {
+    const raised = await raiseDifficulty(
+      { db: within.tx, clock: ctx.deps.clock },
+      { agency, person, duty, text: body },
+    );
+    await ctx.notifyCoordinators(
+      (tc) => ({
+        text: tc.bot.difficulty.raised(
+          raised.id,
+          `${agency.code} ${agencyLabel(tc, agency)}`,
+          duty?.code ?? null,
+          body,
+          person.displayName,
+        ),
+      }),
+      within,
+    );
+    return raised;
+  });
   ctx.reply(t.bot.difficulty.recorded(difficulty.id));
 }
 
@@ -84,9 +93,18 @@ export async function resolve(ctx: Ctx, args: string): Promise<void> {
   }
   const existing = await ctx.deps.db.difficulty.findFirst({ where: { id, agency: { planId: planOf(ctx).id } } });
   if (!existing) throw new AppError("difficulty.unknown", { id });
-  const resolved = await resolveDifficulty(ctx.deps, { id, by: memberOf(ctx).person, resolution });
-  await ctx.notify(await agencyContacts(ctx.deps.db, resolved.agencyId), "notification", (tc) => ({
-    text: tc.bot.difficulty.resolvedNotice(resolved.id, resolved.text, resolution),
-  }));
+  const resolved = await ctx.transaction(async (within) => {
+    const closed = await resolveDifficulty(
+      { db: within.tx, clock: ctx.deps.clock },
+      { id, by: memberOf(ctx).person, resolution },
+    );
+    await ctx.notify(
+      await agencyContacts(within.tx, closed.agencyId),
+      "notification",
+      (tc) => ({ text: tc.bot.difficulty.resolvedNotice(closed.id, closed.text, resolution) }),
+      within,
+    );
+    return closed;
+  });
   ctx.reply(t.bot.difficulty.resolved(resolved.id, agencyLabel(t, resolved.agency)));
 }

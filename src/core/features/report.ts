@@ -5,7 +5,6 @@ import { ratePercent } from "../../format.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES, parseStatusWords, type DutyStatus } from "../../domain/status.ts";
 import type { Duty } from "../../generated/prisma/client.ts";
-import { coordinators } from "../../services/contact-service.ts";
 import { recordFigure, recordReport } from "../../services/progress-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
@@ -35,12 +34,50 @@ export async function showDuties(ctx: Ctx): Promise<void> {
   );
 }
 
-/** Records a report, echoes it in full, and escalates a blocked one to every coordinator at once. */
-async function saveReport(ctx: Ctx, duty: Duty, status: DutyStatus, percent: number | null, note: string | null) {
+/**
+ * Records a report, echoes it in full, and escalates a blocked one to every coordinator at once.
+ * A guided report's `flow` ends in the same transaction, so a report that fails to save leaves the
+ * question open to answer again.
+ */
+async function saveReport(
+  ctx: Ctx,
+  duty: Duty,
+  status: DutyStatus,
+  percent: number | null,
+  note: string | null,
+  flow?: FlowState,
+): Promise<void> {
   const { t } = ctx;
   const { person, agency } = memberOf(ctx);
   if (!agency) throw new Error("contact without agency");
-  const { report, difficulty } = await recordReport(ctx.deps, { person, agency, duty, status, percent, note });
+  const saved = await ctx.transaction(async (within) => {
+    if (flow && !(await ctx.consumeFlow(flow, within))) return null;
+    const recorded = await recordReport(
+      { db: within.tx, clock: ctx.deps.clock },
+      { person, agency, duty, status, percent, note },
+    );
+    const { difficulty } = recorded;
+    if (difficulty) {
+      await ctx.notifyCoordinators(
+        (tc) => ({
+          text: tc.bot.difficulty.raised(
+            difficulty.id,
+            `${agency.code} ${agencyLabel(tc, agency)}`,
+            duty.code,
+            difficulty.text,
+            person.displayName,
+          ),
+        }),
+        within,
+      );
+    }
+    return recorded;
+  });
+  if (!saved) {
+    ctx.reply(t.bot.alreadyHandled);
+    return;
+  }
+  const { report, difficulty } = saved;
   const lines = [
     t.bot.report.saved(
       duty.code,
@@ -51,18 +88,7 @@ async function saveReport(ctx: Ctx, duty: Duty, status: DutyStatus, percent: num
       at(report.createdAt),
     ),
   ];
-  if (difficulty) {
-    await ctx.notify(await coordinators(ctx.deps.db), "notification", (tc) => ({
-      text: tc.bot.difficulty.raised(
-        difficulty.id,
-        `${agency.code} ${agencyLabel(tc, agency)}`,
-        duty.code,
-        difficulty.text,
-        person.displayName,
-      ),
-    }));
-    lines.push(t.bot.report.escalated);
-  }
+  if (difficulty) lines.push(t.bot.report.escalated);
   ctx.reply(lines.join("\n"));
 }
 
@@ -161,15 +187,12 @@ async function afterStatus(ctx: Ctx, code: string, status: DutyStatus): Promise<
 async function finish(ctx: Ctx, state: FlowState, note: string | null): Promise<void> {
   const { duties } = await contactDuties(ctx);
   const duty = duties.find((d) => d.code === state.data.duty);
-  if (!(await ctx.consumeFlow(state))) {
-    ctx.reply(ctx.t.bot.alreadyHandled);
-    return;
-  }
   if (!duty) {
-    ctx.reply(ctx.t.bot.staleChoice);
+    ctx.reply((await ctx.consumeFlow(state)) ? ctx.t.bot.staleChoice : ctx.t.bot.alreadyHandled);
     return;
   }
-  await saveReport(ctx, duty, state.data.status as DutyStatus, (state.data.percent as number | null) ?? null, note);
+  const percent = (state.data.percent as number | null) ?? null;
+  await saveReport(ctx, duty, state.data.status as DutyStatus, percent, note, state);
 }
 
 /** One step of the guided report, from a button or typed text. */

@@ -113,31 +113,43 @@ export async function continueSubmit(
     await showPreview(ctx, agency, data, t.bot.submit.changed);
     return;
   }
-  if (!(await ctx.consumeFlow(state))) {
+  // The confirmation, the submission (superseding the previous one) and the coordinators' notice
+  // are one step: if any fails, the preview stays open to confirm again.
+  const submission = await ctx.transaction(async (within) => {
+    if (!(await ctx.consumeFlow(state, within))) return null;
+    const submitted = await submitReport(
+      { db: within.tx, clock: ctx.deps.clock },
+      {
+        plan,
+        person,
+        agency,
+        documentNumber: data.documentNumber,
+        documentDate: data.documentDate,
+        attachment: data.attachment ? { ...data.attachment, platform: ctx.event.from.platform } : null,
+      },
+    );
+    const done = submitted.items.filter((i) => i.status === "done").length;
+    await ctx.notifyCoordinators(
+      (tc) => ({
+        text: tc.bot.submit.received(
+          `${agency.code} ${agencyLabel(tc, agency)}`,
+          person.displayName,
+          at(submitted.submittedAt),
+          submitted.onTime,
+          done,
+          submitted.items.length,
+          tc.bot.submit.docLabel(submitted.documentNumber, submitted.documentDate) || null,
+          submitted.attachmentName,
+        ),
+      }),
+      within,
+    );
+    return submitted;
+  });
+  if (!submission) {
     ctx.reply(t.bot.alreadyHandled);
     return;
   }
-  const submission = await submitReport(ctx.deps, {
-    plan,
-    person,
-    agency,
-    documentNumber: data.documentNumber,
-    documentDate: data.documentDate,
-    attachment: data.attachment ? { ...data.attachment, platform: ctx.event.from.platform } : null,
-  });
-  const done = submission.items.filter((i) => i.status === "done").length;
-  await ctx.notifyCoordinators((tc) => ({
-    text: tc.bot.submit.received(
-      `${agency.code} ${agencyLabel(tc, agency)}`,
-      person.displayName,
-      at(submission.submittedAt),
-      submission.onTime,
-      done,
-      submission.items.length,
-      tc.bot.submit.docLabel(submission.documentNumber, submission.documentDate) || null,
-      submission.attachmentName,
-    ),
-  }));
   ctx.reply(
     t.bot.submit.done(
       agencyLabel(t, agency),
@@ -164,7 +176,15 @@ export async function reopen(ctx: Ctx, args: string): Promise<void> {
   const plan = planOf(ctx);
   const agency = await findAgency(ctx.deps.db, plan.id, query);
   try {
-    await reopenSubmission(ctx.deps, { agency, by: memberOf(ctx).person, comment });
+    await ctx.transaction(async (within) => {
+      await reopenSubmission({ db: within.tx, clock: ctx.deps.clock }, { agency, by: memberOf(ctx).person, comment });
+      await ctx.notify(
+        await agencyContacts(within.tx, agency.id),
+        "notification",
+        (tc) => ({ text: tc.bot.submit.reopenedNotice(agencyLabel(tc, agency), comment) }),
+        within,
+      );
+    });
   } catch (error) {
     if (error instanceof AppError && error.code === "submission.none") {
       ctx.reply(t.bot.submit.none(agencyLabel(t, agency)));
@@ -172,8 +192,5 @@ export async function reopen(ctx: Ctx, args: string): Promise<void> {
     }
     throw error;
   }
-  await ctx.notify(await agencyContacts(ctx.deps.db, agency.id), "notification", (tc) => ({
-    text: tc.bot.submit.reopenedNotice(agencyLabel(tc, agency), comment),
-  }));
   ctx.reply(t.bot.submit.reopened(agencyLabel(t, agency)));
 }
