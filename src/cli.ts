@@ -474,7 +474,8 @@ export async function runCli(
       return 1;
     }
     if (isAppError(error)) {
-      io.stderr(`${describeError(m, error) ?? m.cli.errors[error.code] ?? m.cli.failed(error.code)}\n`);
+      // The CLI's own wording first (it points to CLI commands, not chat ones), then the shared one.
+      io.stderr(`${m.cli.errors[error.code] ?? describeError(m, error) ?? m.cli.failed(error.code)}\n`);
       return 1;
     }
     const fault = databaseFault(error);

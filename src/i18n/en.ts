@@ -129,6 +129,8 @@ export const en: Messages = {
       "invite.bad_role": '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
       "agency.is_group":
         "This agency is a group (for example the commune People's Committees): use --group CODE to create a code for each unit.",
+      "contact.unknown":
+        "There is no user with that number. See the numbers with: npm run --silent cli -- contacts list",
       "agency.not_group": "This agency has no member units: use --agency CODE.",
     } as Record<string, string | undefined>,
   },
@@ -369,6 +371,14 @@ export const en: Messages = {
       cancel: "Cancel",
       docLabel: (number: string | null, d: LocalDate | null) =>
         [number ? `No. ${number}` : null, d ? `dated ${date(d)}` : null].filter(Boolean).join(", "),
+      dateInFuture: (d: LocalDate) =>
+        `The document date ${date(d)} is after today: submit only a signed document dated today or earlier.`,
+      dateTooEarly: (d: LocalDate, year: number) =>
+        `The document date ${date(d)} is before the plan's year (${year}). Please check the year.`,
+      twoDates: "Give only one document date.",
+      extraWord: (word: string) =>
+        `"${q(word)}" is not understood: write the document number without spaces (e.g. 123/BC-SNV).`,
+      numberTooLong: (max: number) => `The document number is too long (at most ${max} characters).`,
       badArgs: "Usage: /submit [DOCUMENT_NO] [dd/mm/yyyy], for example /submit 123/BC-SNV 10/12/2026",
       attachmentNoted: (name: string) => `Received file "${name}"; it will be attached to the report when you confirm.`,
       done: (agency: string, at: string, onTime: boolean, doc: string | null, attachment: string | null) =>
@@ -389,6 +399,8 @@ export const en: Messages = {
         `${done}/${total} duties done.` +
         (doc ? ` Document ${doc}.` : "") +
         (attachment ? ` Attachment: ${attachment}.` : ""),
+      alreadyReopened: (agency: string, at: string) =>
+        `The report of ${agency} was already reopened at ${at} and is waiting to be submitted again; no need to reopen it again.`,
       reopenUsage: "Usage: /reopen AGENCY COMMENT, for example /reopen IV.2 Please add the figures on new businesses",
       reopened: (agency: string) => `Reopened the report of ${agency} and sent the comment to its contacts.`,
       reopenedNotice: (agency: string, comment: string) =>
@@ -491,6 +503,10 @@ export const en: Messages = {
         `#${id} ${name} (${platforms}) · since ${since}${active ? "" : " · deactivated"}`,
       noContacts: (agency: string) => `${agency} has no contacts yet. Create an invite code: /invite`,
       contactsUsage: "Usage: /contacts AGENCY, for example /contacts IV.4",
+      cannotDeactivateAdmin: (id: number) =>
+        `#${id} is the system administrator and cannot be deactivated with /deactivate.`,
+      onlyAdminDeactivatesCoordinator: (id: number) =>
+        `#${id} is a coordinator; only an administrator can deactivate a coordinator.`,
       deactivateUsage: "Usage: /deactivate CONTACT_NO (see the numbers with /contacts AGENCY)",
       deactivated: (name: string) => `Contact ${name} has been deactivated. Their earlier reports are kept.`,
       planSummary: (

@@ -124,6 +124,7 @@ export const vi = {
       "invite.used": "Mã mời này đã được sử dụng, không thể thu hồi.",
       "invite.bad_role": '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
       "agency.is_group": "Cơ quan này là một nhóm (ví dụ UBND cấp xã): dùng --group CODE để tạo mã cho từng đơn vị.",
+      "contact.unknown": "Không có người dùng với số này. Xem số bằng: npm run --silent cli -- contacts list",
       "agency.not_group": "Cơ quan này không có đơn vị thành viên: dùng --agency CODE.",
     } as Record<string, string | undefined>,
   },
@@ -347,6 +348,14 @@ export const vi = {
       cancel: "Hủy",
       docLabel: (number: string | null, d: LocalDate | null) =>
         [number ? `số ${number}` : null, d ? `ngày ${date(d)}` : null].filter(Boolean).join(", "),
+      dateInFuture: (d: LocalDate) =>
+        `Ngày văn bản ${date(d)} ở sau hôm nay: chỉ nộp văn bản đã ký, đề ngày hôm nay hoặc trước đó.`,
+      dateTooEarly: (d: LocalDate, year: number) =>
+        `Ngày văn bản ${date(d)} trước năm của kế hoạch (${year}). Vui lòng kiểm tra lại năm.`,
+      twoDates: "Chỉ ghi một ngày văn bản.",
+      extraWord: (word: string) =>
+        `Không hiểu "${q(word)}": số văn bản viết liền, không có khoảng trắng (ví dụ 123/BC-SNV).`,
+      numberTooLong: (max: number) => `Số văn bản quá dài (tối đa ${max} ký tự).`,
       badArgs: "Cách dùng: /nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy], ví dụ /nopbaocao 123/BC-SNV 10/12/2026",
       attachmentNoted: (name: string) => `Đã nhận tệp "${name}"; tệp sẽ được gửi kèm báo cáo khi bạn xác nhận.`,
       done: (agency: string, at: string, onTime: boolean, doc: string | null, attachment: string | null) =>
@@ -367,6 +376,8 @@ export const vi = {
         `Hoàn thành ${done}/${total} nhiệm vụ.` +
         (doc ? ` Văn bản ${doc}.` : "") +
         (attachment ? ` Tệp kèm: ${attachment}.` : ""),
+      alreadyReopened: (agency: string, at: string) =>
+        `Báo cáo của ${agency} đã được mở lại lúc ${at} và đang chờ cơ quan nộp lại; không cần mở lại lần nữa.`,
       reopenUsage: "Cách dùng: /molai CƠ_QUAN NHẬN_XÉT, ví dụ /molai IV.2 Đề nghị bổ sung số liệu doanh nghiệp mới",
       reopened: (agency: string) => `Đã mở lại báo cáo của ${agency} và gửi nhận xét tới đầu mối.`,
       reopenedNotice: (agency: string, comment: string) =>
@@ -467,6 +478,9 @@ export const vi = {
         `#${id} ${name} (${platforms}) · từ ${since}${active ? "" : " · đã ngừng"}`,
       noContacts: (agency: string) => `${agency} chưa có đầu mối. Tạo mã mời: /moi`,
       contactsUsage: "Cách dùng: /daumoi CƠ_QUAN, ví dụ /daumoi IV.4",
+      cannotDeactivateAdmin: (id: number) => `#${id} là quản trị viên hệ thống, không thể khóa bằng /khoa.`,
+      onlyAdminDeactivatesCoordinator: (id: number) =>
+        `#${id} là điều phối viên; chỉ quản trị viên mới khóa được điều phối viên.`,
       deactivateUsage: "Cách dùng: /khoa SỐ_ĐẦU_MỐI (xem số bằng /daumoi CƠ_QUAN)",
       deactivated: (name: string) => `Đã ngừng đầu mối ${name}. Các báo cáo trước đây vẫn được giữ.`,
       planSummary: (

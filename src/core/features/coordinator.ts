@@ -321,8 +321,13 @@ export async function deactivate(ctx: Ctx, args: string): Promise<void> {
   }
   // Coordinators manage contacts; only an administrator may stop a coordinator (or themselves).
   const target = await ctx.deps.db.person.findUnique({ where: { id } });
+  if (target && target.role === "admin") {
+    ctx.reply(ctx.t.bot.coord.cannotDeactivateAdmin(id));
+    return;
+  }
   if (target && target.role !== "contact" && memberOf(ctx).person.role !== "admin") {
-    throw new AppError("contact.unknown", { id });
+    ctx.reply(ctx.t.bot.coord.onlyAdminDeactivatesCoordinator(id));
+    return;
   }
   const person = await deactivateContact(ctx.deps, id);
   ctx.reply(ctx.t.bot.coord.deactivated(person.displayName));

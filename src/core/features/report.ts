@@ -5,7 +5,7 @@ import { ratePercent } from "../../format.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES, parseStatusWords, type DutyStatus } from "../../domain/status.ts";
 import type { Duty } from "../../generated/prisma/client.ts";
-import { recordFigure, recordReport } from "../../services/progress-service.ts";
+import { mayReportFigures, recordFigure, recordReport } from "../../services/progress-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, dutyList, reportExample } from "../../i18n/views.ts";
@@ -287,6 +287,10 @@ export async function figures(ctx: Ctx, args: string): Promise<void> {
     orderBy: { sortOrder: "asc" },
   });
   const codes = indicators.map((i) => i.code).join(", ");
+  if (!mayReportFigures(plan, person, agency)) {
+    ctx.reply(t.bot.figures.notAllowed);
+    return;
+  }
   if (!code || !value) {
     ctx.reply(t.bot.figures.usage(codes));
     return;

@@ -2,7 +2,7 @@ import { AppError } from "../../errors.ts";
 import { agencyContacts } from "../../services/contact-service.ts";
 import { findAgency } from "../../services/plan-service.ts";
 import { reopenSubmission, submitReport } from "../../services/submission-service.ts";
-import { parseDayMonth } from "../../time.ts";
+import { localDate, parseDayMonth, type LocalDate } from "../../time.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import type { Messages } from "../../i18n/index.ts";
@@ -22,26 +22,65 @@ interface SubmitData {
   shown: string;
 }
 
-/** `/nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy]`, in either order. */
+type SubmitArgsError =
+  | { error: "bad_date"; token: string }
+  | { error: "date_future"; date: LocalDate }
+  | { error: "date_too_early"; date: LocalDate }
+  | { error: "two_dates" }
+  | { error: "extra_word"; token: string }
+  | { error: "number_too_long" };
+
+const DOCUMENT_NUMBER_MAX = 60;
+/** Anything made of digits and date separators is read as a date, never stored as a number. */
+const DATE_LIKE = /^\d{1,4}[/.-]\d{1,4}(?:[/.-]\d{1,4})?$/;
+
+/**
+ * `/nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy]`, in either order. The document is dated today or
+ * earlier, and not before 1 January of the plan's year; "10/12/26" is read as 10/12/2026.
+ */
 function parseSubmitArgs(
   args: string,
   year: number,
-): Pick<SubmitData, "documentNumber" | "documentDate"> | "bad_args" | "bad_date" {
+  today: LocalDate,
+): Pick<SubmitData, "documentNumber" | "documentDate"> | SubmitArgsError {
   let documentNumber: string | null = null;
-  let documentDate: string | null = null;
+  let documentDate: LocalDate | null = null;
   for (const token of args.split(/\s+/).filter(Boolean)) {
-    // dd/mm/yyyy, or dd/mm in the plan's year: a bare "10/12" is a date, not a document number.
-    if (/^\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{4})?$/.test(token)) {
-      if (documentDate) return "bad_args";
-      documentDate = parseDayMonth(token, year);
-      if (!documentDate) return "bad_date";
-    } else if (!documentNumber && token.length <= 60) {
-      documentNumber = token;
+    if (DATE_LIKE.test(token)) {
+      if (documentDate) return { error: "two_dates" };
+      const twoDigitYear = /^(\d{1,2}[/.-]\d{1,2}[/.-])(\d{2})$/.exec(token);
+      const date = parseDayMonth(twoDigitYear ? `${twoDigitYear[1]}20${twoDigitYear[2]}` : token, year);
+      if (!date) return { error: "bad_date", token };
+      if (date > today) return { error: "date_future", date };
+      if (date < `${year}-01-01`) return { error: "date_too_early", date };
+      documentDate = date;
+    } else if (documentNumber) {
+      return { error: "extra_word", token };
+    } else if (token.length > DOCUMENT_NUMBER_MAX) {
+      return { error: "number_too_long" };
     } else {
-      return "bad_args";
+      documentNumber = token;
     }
   }
   return { documentNumber, documentDate };
+}
+
+function submitArgsErrorText(t: Messages, e: SubmitArgsError, year: number): string {
+  const s = t.bot.submit;
+  switch (e.error) {
+    case "bad_date":
+      return s.badDate;
+    case "date_future":
+      return s.dateInFuture(e.date);
+    case "date_too_early":
+      return s.dateTooEarly(e.date, year);
+    case "two_dates":
+      return s.twoDates;
+    case "extra_word":
+      return s.extraWord(e.token);
+    case "number_too_long":
+      return s.numberTooLong(DOCUMENT_NUMBER_MAX);
+  }
 }
 
 export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingAttachment): Promise<void> {
@@ -49,9 +88,9 @@ export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingA
   const plan = planOf(ctx);
   const { agency } = memberOf(ctx);
   if (!agency) throw new Error("contact without agency");
-  const parsed = parseSubmitArgs(args, plan.year);
-  if (parsed === "bad_args" || parsed === "bad_date") {
-    ctx.reply(parsed === "bad_date" ? `${t.bot.submit.badDate}\n${t.bot.submit.badArgs}` : t.bot.submit.badArgs);
+  const parsed = parseSubmitArgs(args, plan.year, localDate(ctx.now));
+  if ("error" in parsed) {
+    ctx.reply(`${submitArgsErrorText(t, parsed, plan.year)}\n${t.bot.submit.badArgs}`);
     return;
   }
   await showPreview(ctx, agency, { ...parsed, attachment: attachment ?? null, shown: "" });
@@ -187,7 +226,16 @@ export async function reopen(ctx: Ctx, args: string): Promise<void> {
     });
   } catch (error) {
     if (error instanceof AppError && error.code === "submission.none") {
-      ctx.reply(t.bot.submit.none(agencyLabel(t, agency)));
+      // A second /molai finds the report already reopened: say so, not "never submitted".
+      const latest = await ctx.deps.db.submission.findFirst({
+        where: { agencyId: agency.id },
+        orderBy: { submittedAt: "desc" },
+      });
+      ctx.reply(
+        latest?.reopenedAt
+          ? t.bot.submit.alreadyReopened(agencyLabel(t, agency), at(latest.reopenedAt))
+          : t.bot.submit.none(agencyLabel(t, agency)),
+      );
       return;
     }
     throw error;
