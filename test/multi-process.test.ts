@@ -8,8 +8,9 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { tuneDb, type Db } from "../src/db.ts";
+import { createDb, tuneDb, type Db } from "../src/db.ts";
 import { enqueue, type OutboxItem } from "../src/delivery/outbox.ts";
+import { createPresence, HEARTBEAT_STALE_MS, LEASE_MS } from "../src/delivery/presence.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -309,4 +310,42 @@ describe("outbox senders in separate processes on one database", () => {
       `the second process sent ${fromSecond.length}, ${duplicates.length} of them twice`,
     );
   }, 120_000);
+});
+
+describe("the platform lease between two processes starting together", () => {
+  it("goes to one of them, even when the other looked for live processes before the first ever beat", async () => {
+    const { url } = createTestDb();
+    // Two connections, as two processes have, with their steps interleaved as they can be: a
+    // sender reads which processes are live before it takes its leases, and the second process
+    // read that before the first one had ever beaten.
+    const dbs = [createDb(url), createDb(url)] as const;
+    const now = new Date(NOW);
+    const first = createPresence({ db: dbs[0], processId: "first", platforms: [PLATFORM] });
+    const second = createPresence({ db: dbs[1], processId: "second", platforms: [PLATFORM] });
+    try {
+      await second.beat(now);
+      expect((await second.live(now)).ids).toEqual(["second"]);
+      await first.beat(now);
+      expect((await first.live(now)).ids.sort()).toEqual(["first", "second"]);
+
+      const holds = [await first.acquireLease(PLATFORM, now), await second.acquireLease(PLATFORM, now)];
+      expect(holds).toEqual([true, false]);
+      expect(await dbs[0].platformLease.findMany()).toEqual([
+        { platform: PLATFORM, holder: "first", expiresAt: new Date(now.getTime() + LEASE_MS) },
+      ]);
+
+      // A holder that stops beating keeps its lease exactly as long as it still counts as live.
+      const lastLive = new Date(now.getTime() + HEARTBEAT_STALE_MS);
+      await second.beat(lastLive);
+      expect((await second.live(lastLive)).ids.sort()).toEqual(["first", "second"]);
+      expect(await second.acquireLease(PLATFORM, lastLive)).toBe(false);
+      const dead = new Date(lastLive.getTime() + 1);
+      await second.beat(dead);
+      expect((await second.live(dead)).ids).toEqual(["second"]);
+      expect(await second.acquireLease(PLATFORM, dead)).toBe(true);
+      expect(await dbs[0].platformLease.findMany()).toMatchObject([{ holder: "second" }]);
+    } finally {
+      await Promise.all(dbs.map((db) => db.$disconnect()));
+    }
+  });
 });
