@@ -16,9 +16,10 @@ export interface Presence {
   live(now: Date): Promise<{ ids: string[]; platforms: Set<string> }>;
   /**
    * Takes or renews the lease that lets only one process at a time send for `platform`. A lease
-   * is free when it expired or its holder is not among `live`.
+   * is free when it expired: its holder renews it with every beat, so it expires just when the
+   * holder's heartbeat turns stale.
    */
-  acquireLease(platform: string, now: Date, live: readonly string[]): Promise<boolean>;
+  acquireLease(platform: string, now: Date): Promise<boolean>;
   /** Gives up the leases between sending passes, so whichever process passes next may send. */
   releaseLeases(): Promise<void>;
   /** Gives up the leases and the heartbeat, so others take over without waiting. */
@@ -68,14 +69,13 @@ export function createPresence(deps: { db: Db; processId: string; platforms: rea
       running.delete("");
       return { ids, platforms: running };
     },
-    async acquireLease(platform, now, live) {
+    async acquireLease(platform, now) {
       const expiresAt = new Date(now.getTime() + LEASE_MS);
-      // Guarded update: only the holder renews, and anyone takes an expired or orphaned lease.
+      // Guarded update: only the holder renews, and anyone takes an expired lease. Whether it
+      // expired is judged in this one statement; a list of live processes read before it may
+      // predate the holder's first beat, and then two processes would both take the lease.
       const taken = await db.platformLease.updateMany({
-        where: {
-          platform,
-          OR: [{ holder: processId }, { expiresAt: { lt: now } }, { holder: { notIn: [...live] } }],
-        },
+        where: { platform, OR: [{ holder: processId }, { expiresAt: { lt: now } }] },
         data: { holder: processId, expiresAt },
       });
       if (taken.count === 0) {

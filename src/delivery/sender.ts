@@ -134,7 +134,7 @@ export function createOutboxSender(deps: {
   ): Promise<{ row: OutboxMessage; route: Route; identity: Identity }[]> {
     const { ids: live, platforms: running } = await presence.live(now);
     const leased = new Set<string>();
-    for (const name of channels.keys()) if (await presence.acquireLease(name, now, live)) leased.add(name);
+    for (const name of channels.keys()) if (await presence.acquireLease(name, now)) leased.add(name);
 
     const due = await db.outboxMessage.findMany({
       where: {
