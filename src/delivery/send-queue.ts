@@ -3,15 +3,24 @@ import type { Pace } from "./types.ts";
 /** Time as the queue sees it: real timers in production, virtual ones in the pacing tests. */
 export interface Timers {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`, or at once when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realTimers: Timers = {
   now: () => Date.now(),
-  sleep: (ms) =>
+  // A pause keeps the process alive (a CLI run must not exit half way through a fan-out), and is
+  // cancelled as soon as it is no longer needed, so it never holds up a process that is done.
+  sleep: (ms, signal) =>
     new Promise((resolve) => {
-      // unref: a pending pacing pause must not keep a stopping process alive.
-      setTimeout(resolve, ms).unref();
+      if (signal?.aborted) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      }
+      signal?.addEventListener("abort", done, { once: true });
     }),
 };
 
@@ -64,8 +73,16 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
   };
   const waitForSignal = (ms: number | null) =>
     new Promise<void>((resolve) => {
-      wake = resolve;
-      if (ms !== null) void timers.sleep(ms).then(resolve);
+      if (ms === null) {
+        wake = resolve;
+        return;
+      }
+      const cancel = new AbortController();
+      wake = () => {
+        cancel.abort();
+        resolve();
+      };
+      void timers.sleep(ms, cancel.signal).then(resolve);
     });
 
   function lane(chatKey: string): ChatLane {

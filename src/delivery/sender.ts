@@ -395,9 +395,12 @@ export function createOutboxSender(deps: {
     sendDue,
     async stop(graceMs = 10_000) {
       stopping = true;
+      // Sends in flight get the grace period; the pauses are cancelled once they are not needed.
+      const done = new AbortController();
       const aborted = Promise.all([...queues.values()].map((q) => q.abort()));
-      await Promise.race([aborted, timers.sleep(graceMs)]);
-      if (current) await Promise.race([current.catch(() => undefined), timers.sleep(1000)]);
+      await Promise.race([aborted, timers.sleep(graceMs, done.signal)]);
+      if (current) await Promise.race([current.catch(() => undefined), timers.sleep(1000, done.signal)]);
+      done.abort();
       await releaseUnfinished();
       await serialize(() => presence.leave());
     },

@@ -23,7 +23,18 @@ export function createVirtualTime(start = 0): VirtualTime {
     },
     timers: {
       now: () => now,
-      sleep: (ms) => new Promise<void>((wake) => sleepers.push({ at: now + Math.max(0, ms), seq: seq++, wake })),
+      sleep: (ms, signal) =>
+        new Promise<void>((wake) => {
+          if (signal?.aborted) return wake();
+          const sleeper = { at: now + Math.max(0, ms), seq: seq++, wake };
+          sleepers.push(sleeper);
+          // A cancelled pause is gone: it must not move the clock later on.
+          signal?.addEventListener("abort", () => {
+            const index = sleepers.indexOf(sleeper);
+            if (index >= 0) sleepers.splice(index, 1);
+            wake();
+          });
+        }),
     },
     async run<T>(work: Promise<T>): Promise<T> {
       let settled = false;
