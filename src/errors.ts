@@ -23,7 +23,8 @@ export type ErrorCode =
   | "indicator.not_allowed"
   | "submission.none"
   | "difficulty.unknown"
-  | "difficulty.resolved";
+  | "difficulty.resolved"
+  | "file.too_large";
 
 export class AppError extends Error {
   constructor(

@@ -585,6 +585,8 @@ export const en: Messages = {
     },
 
     errors: {
+      "file.too_large":
+        "The file is too large (at most 20 MB) and was not accepted. Please send a smaller photo or a compressed PDF.",
       "plan.none_active": "There is no active plan yet.",
       "agency.unknown": (query: string) => `Agency "${q(query)}" was not found. For example: IV.4, 4 or IV.9-25195.`,
       "agency.ambiguous": (query: string, c: string) =>

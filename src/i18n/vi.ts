@@ -555,6 +555,8 @@ export const vi = {
     },
 
     errors: {
+      "file.too_large":
+        "Tệp quá lớn (tối đa 20 MB) nên chưa được nhận. Vui lòng gửi ảnh chụp nhỏ hơn hoặc tệp PDF nén.",
       "plan.none_active": "Chưa có kế hoạch nào đang áp dụng.",
       "agency.unknown": (query: string) => `Không tìm thấy cơ quan "${q(query)}". Ví dụ: IV.4, 4 hoặc IV.9-25195.`,
       "agency.ambiguous": (query: string, c: string) => `"${q(query)}" khớp nhiều cơ quan (${c}). Vui lòng ghi mã.`,

@@ -16,7 +16,7 @@ export interface SubmissionInput {
   agency: Agency;
   documentNumber: string | null;
   documentDate: string | null;
-  attachment: { name: string; ref: string; platform: string } | null;
+  attachment: { name: string; ref: string; platform: string; fileId?: number } | null;
 }
 
 export async function currentDuties(db: Db | Tx, plan: Plan, agency: Agency): Promise<DutyState[]> {
@@ -54,6 +54,7 @@ export async function submitReport(
         attachmentName: input.attachment?.name ?? null,
         attachmentRef: input.attachment?.ref ?? null,
         attachmentPlatform: input.attachment?.platform ?? null,
+        attachmentFileId: input.attachment?.fileId ?? null,
         items: {
           create: duties.map((d) => ({
             dutyId: d.dutyId,

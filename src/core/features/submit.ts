@@ -7,6 +7,7 @@ import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import type { Messages } from "../../i18n/index.ts";
 import type { Choice, IncomingAttachment } from "../types.ts";
+import { storeIncomingFile, type StoredAttachment } from "../../services/file-service.ts";
 import { agencyLabel, at, dutyList } from "../../i18n/views.ts";
 import type { Agency } from "../../generated/prisma/client.ts";
 import type { DutyState } from "../../services/status-service.ts";
@@ -17,7 +18,7 @@ const SUBMIT = "submit";
 interface SubmitData {
   documentNumber: string | null;
   documentDate: string | null;
-  attachment: IncomingAttachment | null;
+  attachment: StoredAttachment | null;
   /** Fingerprint of the duties as last shown to the contact. */
   shown: string;
 }
@@ -83,6 +84,25 @@ function submitArgsErrorText(t: Messages, e: SubmitArgsError, year: number): str
   }
 }
 
+/**
+ * The bytes go to the database at once (a flow's state is JSON), and the flow keeps a reference.
+ * A file too large is refused here, before anything about the submission is stored.
+ */
+async function keepAttachment(ctx: Ctx, attachment: IncomingAttachment): Promise<StoredAttachment> {
+  const kept: StoredAttachment = { name: attachment.name, ref: attachment.ref };
+  if (!attachment.content) return kept;
+  const fileId = await storeIncomingFile(ctx.deps.db, {
+    name: attachment.name,
+    ...(attachment.mimeType && { mimeType: attachment.mimeType }),
+    content: attachment.content,
+    personId: memberOf(ctx).person.id,
+    platform: ctx.event.from.platform,
+    ref: attachment.ref,
+    now: ctx.now,
+  });
+  return { ...kept, fileId };
+}
+
 export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingAttachment): Promise<void> {
   const { t } = ctx;
   const plan = planOf(ctx);
@@ -93,7 +113,11 @@ export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingA
     ctx.reply(`${submitArgsErrorText(t, parsed, plan.year)}\n${t.bot.submit.badArgs}`);
     return;
   }
-  await showPreview(ctx, agency, { ...parsed, attachment: attachment ?? null, shown: "" });
+  await showPreview(ctx, agency, {
+    ...parsed,
+    attachment: attachment ? await keepAttachment(ctx, attachment) : null,
+    shown: "",
+  });
 }
 
 function confirmChoices(t: Messages): Choice[][] {
@@ -130,7 +154,7 @@ export async function continueSubmit(
   const { t } = ctx;
   const data = state.data as unknown as SubmitData;
   if (input.attachment) {
-    await ctx.setFlow({ ...state, data: { ...data, attachment: input.attachment } });
+    await ctx.setFlow({ ...state, data: { ...data, attachment: await keepAttachment(ctx, input.attachment) } });
     ctx.reply(t.bot.submit.attachmentNoted(input.attachment.name), confirmChoices(t));
     return;
   }

@@ -1,0 +1,48 @@
+import type { Db, Tx } from "../db.ts";
+import { AppError } from "../errors.ts";
+
+/** The largest file a person may send with their report: a phone photo or a scan of a few pages. */
+export const MAX_INCOMING_FILE_BYTES = 20 * 1024 * 1024;
+
+/** A file kept in the database, as referred to from a flow or a submission. */
+export interface StoredAttachment {
+  name: string;
+  ref: string;
+  /** The StoredFile row holding the bytes; absent when the adapter could not download them. */
+  fileId?: number;
+}
+
+/**
+ * Keeps the bytes of a file a person sent, so any process on any host can hand it to a
+ * coordinator later, whatever platform either of them uses.
+ */
+export async function storeIncomingFile(
+  db: Db | Tx,
+  input: {
+    name: string;
+    mimeType?: string;
+    content: Uint8Array;
+    personId: number;
+    platform: string;
+    ref: string;
+    now: Date;
+  },
+): Promise<number> {
+  if (input.content.byteLength > MAX_INCOMING_FILE_BYTES) {
+    throw new AppError("file.too_large", { max: MAX_INCOMING_FILE_BYTES });
+  }
+  const row = await db.storedFile.create({
+    data: {
+      name: input.name,
+      mimeType: input.mimeType ?? "application/octet-stream",
+      size: input.content.byteLength,
+      content: new Uint8Array(input.content),
+      personId: input.personId,
+      platform: input.platform,
+      platformRef: input.ref,
+      createdAt: input.now,
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
