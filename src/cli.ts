@@ -349,6 +349,18 @@ const commands: Record<string, Handler> = {
     );
   },
 
+  // VACUUM INTO reads one consistent snapshot, so it is safe while the bot runs and writes (WAL):
+  // copying the .db file by hand could miss what is still in the -wal file.
+  "db backup": async (ctx, [file]) => {
+    if (!file) throw new CliError(m.cli.missingArgument(m.cli.backupFileArgument));
+    const target = checkOutputPath(file);
+    if (existsSync(target)) throw new CliError(m.cli.backupExists(file));
+    const { db } = await ctx.app();
+    await db.$executeRawUnsafe("VACUUM INTO ?", target);
+    const bytes = statSync(target).size;
+    print(ctx, { file: target, bytes }, m.cli.backupDone(target, bytes));
+  },
+
   "calendar import": async (ctx, [file]) => {
     const text = readInputFile(file, m.cli.csvFileArgument);
     let entries;

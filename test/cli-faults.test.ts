@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "../src/cli.ts";
+import { createDb } from "../src/db.ts";
 import { createManualClock } from "../src/clock.ts";
 import { createGroupInvites } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
@@ -100,5 +101,26 @@ describe("a database file the CLI cannot use", () => {
     const r = await cli("file:/tmp/unused.db", ["status", "--khong-co"]);
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, /Tùy chọn không hợp lệ/);
+  });
+});
+
+describe("a backup while the bot runs", () => {
+  it("copies one consistent snapshot that opens with the full plan, and never overwrites", async () => {
+    const t = createTestDb();
+    expect((await cli(t.url, ["status", "--json"])).code).toBe(0);
+    // The bot's own connection stays open and writes while the backup runs beside it.
+    await t.db.calendarDay.create({ data: { date: "2026-12-31", kind: "day_off", name: "thử" } });
+    const file = join(inject("testTmpDir"), `sao-luu-${Date.now()}.db`);
+    const r = await cli(t.url, ["db", "backup", file, "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ file, bytes: expect.any(Number) });
+    const copy = createDb(`file:${file}`);
+    expect(await copy.agency.count()).toBe(await t.db.agency.count());
+    expect(await copy.calendarDay.findUnique({ where: { date: "2026-12-31" } })).not.toBeNull();
+    await copy.$disconnect();
+    const again = await cli(t.url, ["db", "backup", file]);
+    expect(again.code).toBe(1);
+    expectOneLine(again.stderr, /đã có; chọn tên khác/);
+    await t.db.$disconnect();
   });
 });

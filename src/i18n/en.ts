@@ -72,6 +72,7 @@ export const en: Messages = {
       "  reminders run --now ISO [--json]",
       "  reminders policy [--set FILE.json | --reset] [--json]",
       "  calendar import FILE.csv [--json]",
+      "  db backup FILE.db [--json]",
     ].join("\n"),
     unknownCommand: (cmd: string) =>
       `Unknown command: "${q(cmd)}". Run "npm run --silent cli -- help" to see the commands.`,
@@ -86,6 +87,11 @@ export const en: Messages = {
       "db.unreachable": (path: string) =>
         `Cannot open the database "${path}": the path does not exist, is not writable, or the disk is full. Check DATABASE_URL.`,
     },
+    backupFileArgument: "a backup file (e.g. data/backup-2026-12-01.db)",
+    backupExists: (path: string) =>
+      `"${path}" already exists; choose another name so an older backup is not overwritten.`,
+    backupDone: (path: string, bytes: number) =>
+      `Backed up the database to "${path}" (${num(Math.ceil(bytes / 1024))} KB).`,
     fileMissing: (path: string) => `Cannot read file "${path}": the file does not exist.`,
     fileUnreadable: (path: string) => `Cannot read file "${path}".`,
     badOption: (detail: string) => `Invalid option: ${detail}`,

@@ -68,6 +68,7 @@ export const vi = {
       "  reminders run --now ISO [--json]",
       "  reminders policy [--set FILE.json | --reset] [--json]",
       "  calendar import FILE.csv [--json]",
+      "  db backup FILE.db [--json]",
     ].join("\n"),
     unknownCommand: (cmd: string) =>
       `Lệnh không hợp lệ: "${q(cmd)}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
@@ -82,6 +83,10 @@ export const vi = {
       "db.unreachable": (path: string) =>
         `Không mở được cơ sở dữ liệu "${path}": đường dẫn không tồn tại, không có quyền ghi, hoặc ổ đĩa đã đầy. Kiểm tra DATABASE_URL.`,
     },
+    backupFileArgument: "tệp sao lưu (ví dụ data/sao-luu-2026-12-01.db)",
+    backupExists: (path: string) => `Tệp "${path}" đã có; chọn tên khác để không ghi đè bản sao lưu cũ.`,
+    backupDone: (path: string, bytes: number) =>
+      `Đã sao lưu cơ sở dữ liệu vào "${path}" (${num(Math.ceil(bytes / 1024))} KB).`,
     fileMissing: (path: string) => `Không đọc được tệp "${path}": tệp không tồn tại.`,
     fileUnreadable: (path: string) => `Không đọc được tệp "${path}".`,
     badOption: (detail: string) => `Tùy chọn không hợp lệ: ${detail}`,
