@@ -28,6 +28,16 @@ function paceVariables<P extends string>(prefix: P, pace: Pace) {
 
 export const DEFAULT_DATABASE_URL = "file:./data/nhacviec.db";
 
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { message: "must be an http(s) URL" });
+// Telegram's rule for secret_token, which Zalo's webhook shares: 1–256 of A-Z, a-z, 0-9, _ and -.
+const webhookSecret = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "must be 1-256 characters of A-Z, a-z, 0-9, _ and -" });
+
 const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -38,10 +48,20 @@ const EnvSchema = z.object({
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   TELEGRAM_BOT_TOKEN: z.string().trim().optional(),
   TELEGRAM_BOT_USERNAME: z.string().trim().optional(),
+  TELEGRAM_API_ROOT: httpUrl.optional(),
+  TELEGRAM_WEBHOOK_URL: httpUrl.optional(),
+  TELEGRAM_WEBHOOK_SECRET: webhookSecret.optional(),
   SLACK_BOT_TOKEN: z.string().trim().optional(),
   SLACK_APP_TOKEN: z.string().trim().optional(),
   SLACK_SIGNING_SECRET: z.string().trim().optional(),
+  SLACK_API_URL: httpUrl.optional(),
+  SLACK_DIGEST_CHANNEL: z.string().trim().optional(),
   ZALO_BOT_TOKEN: z.string().trim().optional(),
+  ZALO_API_ROOT: httpUrl.optional(),
+  ZALO_WEBHOOK_URL: httpUrl.optional(),
+  ZALO_WEBHOOK_SECRET: webhookSecret.optional(),
+  ZALO_BOT_LINK: httpUrl.optional(),
+  PUBLIC_BASE_URL: httpUrl.optional(),
   HOST: z.string().trim().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   NOW: z
@@ -66,9 +86,28 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   defaultLocale: "vi" | "en";
   inviteTtlDays: number;
-  telegram: { token: string; username: string | undefined } | null;
-  slack: { botToken: string; appToken: string | undefined; signingSecret: string | undefined } | null;
-  zalo: { token: string } | null;
+  telegram: {
+    token: string;
+    username: string | undefined;
+    apiRoot: string | undefined;
+    /** Set: webhook mode at this URL's path, with the secret; unset: long polling. */
+    webhook: { url: string; secret: string } | null;
+  } | null;
+  slack: {
+    botToken: string;
+    appToken: string | undefined;
+    signingSecret: string | undefined;
+    apiUrl: string | undefined;
+    digestChannel: string | undefined;
+  } | null;
+  zalo: {
+    token: string;
+    apiRoot: string | undefined;
+    webhook: { url: string; secret: string } | null;
+    botLink: string | undefined;
+  } | null;
+  /** Where people reach this server from outside (signed file links); unset: no links. */
+  publicBaseUrl: string | undefined;
   /** Where the HTTP server (health, webhooks) listens; port 0 picks a free one. */
   http: { host: string; port: number };
   /** NOW: the process's clock starts at this instant, then runs at real speed (tests, demonstrations). */
@@ -100,16 +139,45 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const missing = [
+    e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET && "TELEGRAM_WEBHOOK_SECRET",
+    e.ZALO_BOT_TOKEN && e.ZALO_WEBHOOK_URL && !e.ZALO_WEBHOOK_SECRET && "ZALO_WEBHOOK_SECRET",
+    e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET && "SLACK_SIGNING_SECRET",
+  ].filter((name): name is string => typeof name === "string");
+  if (missing.length) {
+    throw new ConfigError(missing.map((name) => `${name}: required in webhook (HTTP) mode`).join("; "));
+  }
   return {
     databaseUrl: absoluteDatabaseUrl(e.DATABASE_URL),
     logLevel: e.LOG_LEVEL,
     defaultLocale: e.DEFAULT_LOCALE,
     inviteTtlDays: e.INVITE_TTL_DAYS,
-    telegram: e.TELEGRAM_BOT_TOKEN ? { token: e.TELEGRAM_BOT_TOKEN, username: e.TELEGRAM_BOT_USERNAME } : null,
-    slack: e.SLACK_BOT_TOKEN
-      ? { botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET }
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          username: e.TELEGRAM_BOT_USERNAME,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          webhook: e.TELEGRAM_WEBHOOK_URL ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET! } : null,
+        }
       : null,
-    zalo: e.ZALO_BOT_TOKEN ? { token: e.ZALO_BOT_TOKEN } : null,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          apiUrl: e.SLACK_API_URL,
+          digestChannel: e.SLACK_DIGEST_CHANNEL,
+        }
+      : null,
+    zalo: e.ZALO_BOT_TOKEN
+      ? {
+          token: e.ZALO_BOT_TOKEN,
+          apiRoot: e.ZALO_API_ROOT,
+          webhook: e.ZALO_WEBHOOK_URL ? { url: e.ZALO_WEBHOOK_URL, secret: e.ZALO_WEBHOOK_SECRET! } : null,
+          botLink: e.ZALO_BOT_LINK,
+        }
+      : null,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
     http: { host: e.HOST, port: e.PORT },
     startAt: e.NOW,
     pace: {

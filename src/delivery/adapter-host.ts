@@ -1,0 +1,15 @@
+import type { Clock } from "../clock.ts";
+import type { BotCore } from "../core/types.ts";
+import type { Logger } from "../logger.ts";
+import type { AdapterStore } from "./adapter-store.ts";
+
+/**
+ * What the composition root hands every platform adapter: the core to hand events to, the
+ * store for what the adapter must remember, a logger and the clock. No business rule is here.
+ */
+export interface AdapterHost {
+  core: BotCore;
+  store: AdapterStore;
+  logger: Logger;
+  clock: Clock;
+}

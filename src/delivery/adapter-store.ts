@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import type { Clock } from "../clock.ts";
+import type { Db } from "../db.ts";
+import type { Serialize } from "./sender.ts";
+
+/**
+ * What adapters keep in the database between updates: which updates were handled, the short
+ * keys of long button values, the choices last offered in a chat without buttons, and settings
+ * learnt at run time. Each call is short and takes the process's turn.
+ */
+export interface AdapterStore {
+  /** True the first time an update id is seen on a platform; false when it was handled already. */
+  firstDelivery(platform: string, updateId: string): Promise<boolean>;
+  /** A short key (at most 16 characters) that stands for `value` in a button payload. */
+  keyForValue(value: string): Promise<string>;
+  /** The value behind a key, or null when it is unknown (or pruned). */
+  valueForKey(key: string): Promise<string | null>;
+  /** Remembers the values offered in a chat, in order, replacing the previous offer. */
+  offerChoices(platform: string, chatId: string, values: readonly string[]): Promise<void>;
+  /** The values last offered in a chat ([] when none). */
+  offeredChoices(platform: string, chatId: string): Promise<string[]>;
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string): Promise<void>;
+  /** Forgets handled update ids and button keys older than a day (choice keys: 30 days). */
+  prune(): Promise<void>;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Button keys live as long as a message could still be pressed: a month. */
+const KEY_TTL_MS = 30 * DAY_MS;
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+export function createAdapterStore(deps: { db: Db; clock: Clock; serialize?: Serialize }): AdapterStore {
+  const { db, clock } = deps;
+  const serialize: Serialize = deps.serialize ?? ((work) => work());
+  return {
+    firstDelivery: (platform, updateId) =>
+      serialize(async () => {
+        try {
+          await db.processedUpdate.create({ data: { platform, updateId, at: clock.now() } });
+          return true;
+        } catch (error) {
+          if (isUniqueViolation(error)) return false;
+          throw error;
+        }
+      }),
+    keyForValue: (value) =>
+      serialize(async () => {
+        const existing = await db.choiceKey.findFirst({ where: { value }, select: { key: true } });
+        if (existing) return existing.key;
+        // 12 bytes in base64url: 16 characters, far inside Telegram's 64-byte callback_data.
+        const key = randomBytes(12).toString("base64url");
+        await db.choiceKey.create({ data: { key, value, createdAt: clock.now() } });
+        return key;
+      }),
+    valueForKey: (key) => serialize(async () => (await db.choiceKey.findUnique({ where: { key } }))?.value ?? null),
+    offerChoices: (platform, chatId, values) =>
+      serialize(async () => {
+        const data = { choices: JSON.stringify(values), updatedAt: clock.now() };
+        await db.offeredChoices.upsert({
+          where: { platform_chatId: { platform, chatId } },
+          create: { platform, chatId, ...data },
+          update: data,
+        });
+      }),
+    offeredChoices: (platform, chatId) =>
+      serialize(async () => {
+        const row = await db.offeredChoices.findUnique({ where: { platform_chatId: { platform, chatId } } });
+        return row ? (JSON.parse(row.choices) as string[]) : [];
+      }),
+    getSetting: (key) => serialize(async () => (await db.botSetting.findUnique({ where: { key } }))?.value ?? null),
+    setSetting: (key, value) =>
+      serialize(async () => {
+        const data = { value, updatedAt: clock.now() };
+        await db.botSetting.upsert({ where: { key }, create: { key, ...data }, update: data });
+      }),
+    prune: () =>
+      serialize(async () => {
+        const now = clock.now().getTime();
+        await db.processedUpdate.deleteMany({ where: { at: { lt: new Date(now - DAY_MS) } } });
+        await db.choiceKey.deleteMany({ where: { createdAt: { lt: new Date(now - KEY_TTL_MS) } } });
+      }),
+  };
+}
