@@ -1,15 +1,12 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/prisma/client.ts";
+import { applyPendingMigrations, pendingMigrationNames } from "./migrations.ts";
 
+export { MigrationError } from "./migrations.ts";
 export type { PrismaClient };
 export type Db = PrismaClient;
-
-const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
 export function createDb(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl }) });
@@ -25,58 +22,28 @@ export async function tuneDb(db: PrismaClient): Promise<void> {
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
 }
 
-/** SQLite cannot create the file's folder, and Prisma reports that only as "External error id#0". */
-export function ensureDatabaseDir(databaseUrl: string): void {
-  mkdirSync(dirname(databaseUrl.slice("file:".length)), { recursive: true });
+function databasePath(databaseUrl: string): string {
+  return databaseUrl.slice("file:".length);
 }
 
-export class MigrationError extends Error {
-  readonly code = "db.migration_failed";
+/** SQLite cannot create the file's folder, and Prisma reports that only as "External error id#0". */
+export function ensureDatabaseDir(databaseUrl: string): void {
+  mkdirSync(dirname(databasePath(databaseUrl)), { recursive: true });
 }
 
 /** Migration folders not yet recorded as applied; every one of them when the database is new. */
 export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  const committed = readdirSync(join(projectRoot, "prisma", "migrations"), { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name);
-  if (!existsSync(databaseUrl.slice("file:".length))) return committed;
-  const db = createDb(databaseUrl);
-  try {
-    const table = await db.$queryRawUnsafe<unknown[]>(
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'",
-    );
-    if (table.length === 0) return committed;
-    const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
-      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-    );
-    const applied = new Set(rows.map((r) => r.migration_name));
-    return committed.filter((name) => !applied.has(name));
-  } finally {
-    await db.$disconnect();
-  }
+  return pendingMigrationNames(databasePath(databaseUrl));
 }
 
 /**
- * Applies committed migrations with Prisma's own CLI, the same path as `npm run db:deploy`. The CLI
- * is only started when something is pending: its WebAssembly engine cannot open a WAL database that
- * a running bot holds open, and an up-to-date database is the normal case for admin commands.
+ * Applies the pending migrations, each in one transaction with its `_prisma_migrations` row (see
+ * migrations.ts). Prisma's CLI is not involved, so this also works while a running bot holds the
+ * WAL database open, and costs nothing when nothing is pending.
  */
 export async function migrateDatabase(databaseUrl: string): Promise<void> {
   ensureDatabaseDir(databaseUrl);
-  if ((await pendingMigrations(databaseUrl)).length === 0) return;
-  const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
-  await new Promise<void>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [prismaCli, "migrate", "deploy"], {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolvePromise() : reject(new MigrationError(`prisma migrate deploy failed (${code}):\n${output}`)),
-    );
-  });
+  const path = databasePath(databaseUrl);
+  if (!existsSync(path)) writeFileSync(path, "", { flag: "a" }); // an empty file is an empty database
+  await applyPendingMigrations(path);
 }
