@@ -1,8 +1,22 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "./generated/prisma/client.ts";
-import { applyPendingMigrations, pendingMigrationNames } from "./migrations.ts";
+import { applyPendingMigrations, openSqlite, pendingMigrationNames } from "./migrations.ts";
+import { checkpoint } from "./test-pause.ts";
 
 export { MigrationError } from "./migrations.ts";
 export type { PrismaClient };
@@ -36,14 +50,102 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
   return pendingMigrationNames(databasePath(databaseUrl));
 }
 
+/** Fills a database that is being built (the bundled plan and calendar, see app.ts). */
+export type Seed = (db: PrismaClient) => Promise<void>;
+
 /**
- * Applies the pending migrations, each in one transaction with its `_prisma_migrations` row (see
- * migrations.ts). Prisma's CLI is not involved, so this also works while a running bot holds the
- * WAL database open, and costs nothing when nothing is pending.
+ * Brings the database up to date without a moment where a killed process could leave it broken.
+ *
+ * A missing file is built and seeded under a temporary name next to it, then published with a
+ * hard link, which creates the name only if nothing has it yet: a start killed before that leaves
+ * no database (the next start builds again), and of two starts racing on an empty path one
+ * publishes and the other opens that file. An existing file gets its pending migrations, each
+ * in one transaction (see migrations.ts). Prisma's CLI is not involved, so this also works while
+ * a running bot holds the WAL database open, and costs nothing when nothing is pending.
  */
-export async function migrateDatabase(databaseUrl: string): Promise<void> {
+export async function migrateDatabase(databaseUrl: string, seed?: Seed): Promise<void> {
   ensureDatabaseDir(databaseUrl);
   const path = databasePath(databaseUrl);
-  if (!existsSync(path)) writeFileSync(path, "", { flag: "a" }); // an empty file is an empty database
+  removeAbandonedBuilds(path);
+  if (!existsSync(path)) await buildAndPublish(path, seed);
   await applyPendingMigrations(path);
+}
+
+/** A build nobody has written to for this long belongs to a start that was killed. */
+const ABANDONED_BUILD_MS = 10 * 60_000;
+
+function buildPattern(path: string): RegExp {
+  const base = basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${base}\\.\\d+-[0-9a-f]+\\.tmp(-journal|-wal|-shm)?$`);
+}
+
+/**
+ * Temporary files of killed starts. Only old ones: a start building right now writes to its file
+ * all the time, and may run on another machine or in another container sharing the folder, where
+ * its process id means nothing here.
+ */
+function removeAbandonedBuilds(path: string): void {
+  const dir = dirname(path);
+  const pattern = buildPattern(path);
+  for (const name of readdirSync(dir)) {
+    if (!pattern.test(name)) continue;
+    const file = join(dir, name);
+    try {
+      if (Date.now() - statSync(file).mtimeMs > ABANDONED_BUILD_MS) rmSync(file, { force: true });
+    } catch {
+      // Gone already, or removed by another start at the same moment.
+    }
+  }
+}
+
+async function buildAndPublish(path: string, seed: Seed | undefined): Promise<void> {
+  const build = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+  writeFileSync(build, "", { flag: "wx" }); // an empty file is an empty SQLite database
+  try {
+    await checkpoint("build:created");
+    await applyPendingMigrations(build);
+    if (seed) {
+      const db = createDb(`file:${build}`);
+      try {
+        await seed(db);
+      } finally {
+        await db.$disconnect();
+      }
+    }
+    // Switched to WAL here, where no other process has the file open; closing the last connection
+    // checkpoints and removes the -wal file, so the one file holds everything.
+    const conn = openSqlite(build, { fileMustExist: true });
+    conn.exec("PRAGMA journal_mode = WAL");
+    conn.close();
+    await checkpoint("build:ready");
+    await checkpoint(publish(build, path) ? "build:published" : "build:discarded");
+  } finally {
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`${build}${suffix}`, { force: true });
+  }
+}
+
+/** Where the file system has no hard links; a rename is atomic there, though not exclusive. */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
+
+/** Gives the built file the database's name; false when another start's file got there first. */
+function publish(build: string, path: string): boolean {
+  try {
+    linkSync(build, path);
+  } catch (error) {
+    if (existsSync(path)) return false; // EEXIST: another start published first, its file is the database
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    renameSync(build, path);
+  }
+  // The new name survives a power cut only once the folder itself is on disk.
+  try {
+    const dir = openSync(dirname(path), "r");
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    // Some systems cannot open or sync a folder; the file's own contents are already synced.
+  }
+  return true;
 }
