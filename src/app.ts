@@ -12,7 +12,7 @@ import type { Timers } from "./delivery/send-queue.ts";
 import type { DeliveryChannel } from "./delivery/types.ts";
 import { messagesFor } from "./i18n/index.ts";
 import type { Logger } from "./logger.ts";
-import { ensureBundledCalendar, ensureBundledPlan } from "./plan/bundle.ts";
+import { seedBundle } from "./plan/bundle.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
 import { activePolicy } from "./schedule/policy.ts";
 
@@ -49,11 +49,13 @@ export async function createApp(deps: {
   sleep?: (ms: number) => Promise<void>;
 }): Promise<App> {
   const { config, logger, clock } = deps;
-  await migrateDatabase(config.databaseUrl);
+  // A new database is built and seeded aside and appears complete; an existing one is migrated
+  // in place and seeded here if it lacks the bundle (see db.ts).
+  const seed = (target: Db) => seedBundle(target, logger);
+  await migrateDatabase(config.databaseUrl, seed);
   const db = createDb(config.databaseUrl);
   await tuneDb(db);
-  await ensureBundledPlan(db, logger);
-  await ensureBundledCalendar(db, logger);
+  await seed(db);
 
   // One connection serves the whole process, and an open interactive transaction would take in
   // the statements of anything running beside it (a tick marking a row sent could be rolled back

@@ -1,12 +1,25 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
 import { PrismaClient, type Prisma } from "./generated/prisma/client.ts";
+import { applyPendingMigrations, openSqlite, pendingMigrationNames } from "./migrations.ts";
+import { checkpoint } from "./test-pause.ts";
 
+export { MigrationError } from "./migrations.ts";
 export type { PrismaClient };
 export type Db = PrismaClient;
 /** The client inside an interactive transaction: the same models, but no transaction of its own. */
@@ -19,8 +32,6 @@ export type Tx = Prisma.TransactionClient;
 export function inTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
   return "$transaction" in db ? db.$transaction(work) : work(db);
 }
-
-const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
 export function createDb(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
@@ -36,58 +47,116 @@ export async function tuneDb(db: PrismaClient): Promise<void> {
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
 }
 
-/** SQLite cannot create the file's folder, and Prisma reports that only as "External error id#0". */
-export function ensureDatabaseDir(databaseUrl: string): void {
-  mkdirSync(dirname(databaseUrl.slice("file:".length)), { recursive: true });
+function databasePath(databaseUrl: string): string {
+  return databaseUrl.slice("file:".length);
 }
 
-export class MigrationError extends Error {
-  readonly code = "db.migration_failed";
+/** SQLite cannot create the file's folder, and Prisma reports that only as "External error id#0". */
+export function ensureDatabaseDir(databaseUrl: string): void {
+  mkdirSync(dirname(databasePath(databaseUrl)), { recursive: true });
 }
 
 /** Migration folders not yet recorded as applied; every one of them when the database is new. */
 export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  const committed = readdirSync(join(projectRoot, "prisma", "migrations"), { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name);
-  if (!existsSync(databaseUrl.slice("file:".length))) return committed;
-  const db = createDb(databaseUrl);
-  try {
-    const table = await db.$queryRawUnsafe<unknown[]>(
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'",
-    );
-    if (table.length === 0) return committed;
-    const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
-      "SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL",
-    );
-    const applied = new Set(rows.map((r) => r.migration_name));
-    return committed.filter((name) => !applied.has(name));
-  } finally {
-    await db.$disconnect();
-  }
+  return pendingMigrationNames(databasePath(databaseUrl));
+}
+
+/** Fills a database that is being built (the bundled plan and calendar, see app.ts). */
+export type Seed = (db: PrismaClient) => Promise<void>;
+
+/**
+ * Brings the database up to date without a moment where a killed process could leave it broken.
+ *
+ * A missing file is built and seeded under a temporary name next to it, then published with a
+ * hard link, which creates the name only if nothing has it yet: a start killed before that leaves
+ * no database (the next start builds again), and of two starts racing on an empty path one
+ * publishes and the other opens that file. An existing file gets its pending migrations, each
+ * in one transaction (see migrations.ts). Prisma's CLI is not involved, so this also works while
+ * a running bot holds the WAL database open, and costs nothing when nothing is pending.
+ */
+export async function migrateDatabase(databaseUrl: string, seed?: Seed): Promise<void> {
+  ensureDatabaseDir(databaseUrl);
+  const path = databasePath(databaseUrl);
+  removeAbandonedBuilds(path);
+  if (!existsSync(path)) await buildAndPublish(path, seed);
+  await applyPendingMigrations(path);
+}
+
+/** A build nobody has written to for this long belongs to a start that was killed. */
+const ABANDONED_BUILD_MS = 10 * 60_000;
+
+function buildPattern(path: string): RegExp {
+  const base = basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${base}\\.\\d+-[0-9a-f]+\\.tmp(-journal|-wal|-shm)?$`);
 }
 
 /**
- * Applies committed migrations with Prisma's own CLI, the same path as `npm run db:deploy`. The CLI
- * is only started when something is pending: its WebAssembly engine cannot open a WAL database that
- * a running bot holds open, and an up-to-date database is the normal case for admin commands.
+ * Temporary files of killed starts. Only old ones: a start building right now writes to its file
+ * all the time, and may run on another machine or in another container sharing the folder, where
+ * its process id means nothing here.
  */
-export async function migrateDatabase(databaseUrl: string): Promise<void> {
-  ensureDatabaseDir(databaseUrl);
-  if ((await pendingMigrations(databaseUrl)).length === 0) return;
-  const prismaCli = createRequire(import.meta.url).resolve("prisma/build/index.js");
-  await new Promise<void>((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [prismaCli, "migrate", "deploy"], {
-      cwd: projectRoot,
-      env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolvePromise() : reject(new MigrationError(`prisma migrate deploy failed (${code}):\n${output}`)),
-    );
-  });
+function removeAbandonedBuilds(path: string): void {
+  const dir = dirname(path);
+  const pattern = buildPattern(path);
+  for (const name of readdirSync(dir)) {
+    if (!pattern.test(name)) continue;
+    const file = join(dir, name);
+    try {
+      if (Date.now() - statSync(file).mtimeMs > ABANDONED_BUILD_MS) rmSync(file, { force: true });
+    } catch {
+      // Gone already, or removed by another start at the same moment.
+    }
+  }
+}
+
+async function buildAndPublish(path: string, seed: Seed | undefined): Promise<void> {
+  const build = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+  writeFileSync(build, "", { flag: "wx" }); // an empty file is an empty SQLite database
+  try {
+    await checkpoint("build:created");
+    await applyPendingMigrations(build);
+    if (seed) {
+      const db = createDb(`file:${build}`);
+      try {
+        await seed(db);
+      } finally {
+        await db.$disconnect();
+      }
+    }
+    // Switched to WAL here, where no other process has the file open; closing the last connection
+    // checkpoints and removes the -wal file, so the one file holds everything.
+    const conn = openSqlite(build, { fileMustExist: true });
+    conn.exec("PRAGMA journal_mode = WAL");
+    conn.close();
+    await checkpoint("build:ready");
+    await checkpoint(publish(build, path) ? "build:published" : "build:discarded");
+  } finally {
+    for (const suffix of ["", "-journal", "-wal", "-shm"]) rmSync(`${build}${suffix}`, { force: true });
+  }
+}
+
+/** Where the file system has no hard links; a rename is atomic there, though not exclusive. */
+const NO_HARD_LINKS = new Set(["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"]);
+
+/** Gives the built file the database's name; false when another start's file got there first. */
+function publish(build: string, path: string): boolean {
+  try {
+    linkSync(build, path);
+  } catch (error) {
+    if (existsSync(path)) return false; // EEXIST: another start published first, its file is the database
+    if (!NO_HARD_LINKS.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+    renameSync(build, path);
+  }
+  // The new name survives a power cut only once the folder itself is on disk.
+  try {
+    const dir = openSync(dirname(path), "r");
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {
+    // Some systems cannot open or sync a folder; the file's own contents are already synced.
+  }
+  return true;
 }

@@ -4,7 +4,7 @@ import { createDb, migrateDatabase, pendingMigrations, tuneDb } from "../src/db.
 import { loadConfig } from "../src/config.ts";
 
 describe("database set-up", () => {
-  it("migrates an empty file with Prisma's CLI, then every model works through the client", async () => {
+  it("migrates an empty file, then every model works through the client", async () => {
     const url = `file:${join(inject("testTmpDir"), "fresh", "sub", "nhacviec.db")}`;
     expect((await pendingMigrations(url)).length).toBeGreaterThanOrEqual(3);
     await migrateDatabase(url); // also creates the missing folders

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../src/db.ts";
 
-// Migrate once with Prisma's real CLI into a template; each test file then copies it to its own
-// throwaway file, which is far faster than running the CLI per file and still the real schema.
+// Migrate once into a template, the way every start does; each test file then copies it to its
+// own throwaway file, which is far faster than migrating per file and still the real schema.
 export default async function setup(project: TestProject): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), "nhacviec-test-"));
   const templatePath = join(dir, "template.db");

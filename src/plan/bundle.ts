@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { Db } from "../db.ts";
 import type { Logger } from "../logger.ts";
@@ -7,6 +8,7 @@ import { addMembers, parseMembersCsv } from "./members.ts";
 import { parsePlan } from "./parse-plan.ts";
 import { parseCalendarCsv } from "../schedule/calendar.ts";
 import { importCalendar } from "../schedule/calendar-store.ts";
+import { checkpoint } from "../test-pause.ts";
 
 const seedDir = new URL("../../prisma/seed/", import.meta.url);
 
@@ -39,6 +41,7 @@ export async function ensureBundledPlan(db: Db, logger: Logger): Promise<boolean
       { plan: parsed.title, agencies: parsed.agencies.length },
       "bundled plan imported into an empty database",
     );
+    await checkpoint("seed:plan-imported");
   } else {
     const parsed = parsePlan(readBundleFile(manifest.plan));
     const bundled = await db.plan.findUnique({
@@ -65,4 +68,34 @@ export async function ensureBundledCalendar(db: Db, logger: Logger): Promise<boo
     logger.info({ file, ...summary }, "bundled calendar imported");
   }
   return true;
+}
+
+/**
+ * What a start puts into a database that lacks it: the bundled plan with its members, and the
+ * calendar. Every step looks first, so this is also the check on each later start. Two processes
+ * seeding the same file at once (a database migrated by `npm run db:deploy`, then started twice)
+ * collide on a unique key or on SQLite's lock; the loser looks again and finds the work done.
+ */
+export async function seedBundle(db: Db, logger: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureBundledPlan(db, logger);
+      await ensureBundledCalendar(db, logger);
+      return;
+    } catch (error) {
+      if (attempt >= 10 || !isCollision(error)) throw error;
+      logger.info({ err: error, attempt }, "another process is seeding the database too; looking again");
+      await sleep(50 * attempt);
+    }
+  }
+}
+
+/** A unique key taken (P2002), a write conflict (P2034), or SQLite's lock held by another process. */
+function isCollision(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (
+    code === "P2002" ||
+    code === "P2034" ||
+    (typeof message === "string" && /SQLITE_BUSY|database is locked|timed out/i.test(message))
+  );
 }
