@@ -9,7 +9,9 @@ import { createOutboxNotifier } from "./delivery/outbox.ts";
 import { createPresence } from "./delivery/presence.ts";
 import { createOutboxSender, type OutboxSender, type Serialize } from "./delivery/sender.ts";
 import type { Timers } from "./delivery/send-queue.ts";
-import type { DeliveryChannel } from "./delivery/types.ts";
+import type { DeliveryChannel, PlatformAdapter } from "./delivery/types.ts";
+import type { AdapterHost } from "./delivery/adapter-host.ts";
+import { createAdapterStore, type AdapterStore } from "./delivery/adapter-store.ts";
 import { messagesFor } from "./i18n/index.ts";
 import type { Logger } from "./logger.ts";
 import { seedBundle } from "./plan/bundle.ts";
@@ -19,6 +21,9 @@ import { activePolicy } from "./schedule/policy.ts";
 export interface App {
   db: Db;
   core: BotCore;
+  /** The platform adapters built for this process (not started). */
+  adapters: PlatformAdapter[];
+  store: AdapterStore;
   notifier: Notifier;
   reminders: ReminderEngine;
   sender: OutboxSender;
@@ -43,7 +48,10 @@ export async function createApp(deps: {
   config: Config;
   logger: Logger;
   clock: Clock;
-  channels: readonly DeliveryChannel[];
+  /** Channels that are not platform adapters of this process (the console, a test's stand-in). */
+  channels?: readonly DeliveryChannel[];
+  /** Builds the platform adapters, given what they need from the app; they start later. */
+  adapters?: (host: AdapterHost) => PlatformAdapter[];
   timers?: Timers;
   /** How the busy-database retry waits (tests pass a controllable one). */
   sleep?: (ms: number) => Promise<void>;
@@ -71,10 +79,21 @@ export async function createApp(deps: {
   // blocking the process) and takes a new turn: other chats, sends and /healthz go on meanwhile.
   const serialize: Serialize = (work) => retryWhileBusy(() => inTurn(work), deps.sleep);
 
-  const presence = createPresence({ db, processId: randomUUID(), platforms: deps.channels.map((c) => c.name) });
+  // Adapters call the core only once started, by which time `handle` below is in place.
+  let handle: BotCore["handle"] = () => Promise.reject(new Error("the app is not ready"));
+  const host: AdapterHost = {
+    core: { handle: (event) => handle(event) },
+    store: createAdapterStore({ db, clock, serialize }),
+    logger,
+    clock,
+  };
+  const adapters = deps.adapters?.(host) ?? [];
+  const channels = [...(deps.channels ?? []), ...adapters];
+
+  const presence = createPresence({ db, processId: randomUUID(), platforms: channels.map((c) => c.name) });
   const sender = createOutboxSender({
     db,
-    channels: deps.channels,
+    channels,
     presence,
     logger,
     serialize,
@@ -97,19 +116,20 @@ export async function createApp(deps: {
     defaultLocale: config.defaultLocale,
     inviteLink: inviteLinkFor(config),
   });
+  handle = async (event) => {
+    try {
+      return await serialize(() => core.handle(event));
+    } catch (error) {
+      // Still busy after every wait: say so plainly, so nobody believes a report was stored.
+      logger.warn({ err: error, platform: event.from.platform }, "event refused: database busy");
+      return [{ text: messagesFor(config.defaultLocale).bot.busy }];
+    }
+  };
   return {
     db,
-    core: {
-      handle: async (event) => {
-        try {
-          return await serialize(() => core.handle(event));
-        } catch (error) {
-          // Still busy after every wait: say so plainly, so nobody believes a report was stored.
-          logger.warn({ err: error, platform: event.from.platform }, "event refused: database busy");
-          return [{ text: messagesFor(config.defaultLocale).bot.busy }];
-        }
-      },
-    },
+    core: { handle },
+    adapters,
+    store: host.store,
     notifier,
     reminders,
     sender,

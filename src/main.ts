@@ -5,6 +5,7 @@ import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { HEARTBEAT_EVERY_MS } from "./delivery/presence.ts";
+import type { AdapterHost } from "./delivery/adapter-host.ts";
 import type { PlatformAdapter } from "./delivery/types.ts";
 import { databaseFault, databaseFaultText } from "./db-errors.ts";
 import { vi } from "./i18n/vi.ts";
@@ -33,6 +34,7 @@ function startTicking(app: App, logger: Logger) {
       ticking = true;
       try {
         await app.tick();
+        await app.store.prune();
       } catch (error) {
         logger.error({ err: error }, "reminder tick failed");
       } finally {
@@ -43,21 +45,22 @@ function startTicking(app: App, logger: Logger) {
   );
 }
 
-/** The platforms configured here; each adapter arrives with its own issue, until then none runs. */
-function platformAdapters(config: Config, logger: Logger): PlatformAdapter[] {
+/** One adapter per configured platform. */
+function platformAdapters(config: Config, host: AdapterHost): PlatformAdapter[] {
+  const adapters: PlatformAdapter[] = [];
   for (const [name, configured] of [
     ["Telegram", config.telegram],
     ["Slack", config.slack],
     ["Zalo", config.zalo],
   ] as const) {
-    if (configured) logger.warn(`${name} is configured, but its adapter is not part of this version yet`);
+    if (configured) host.logger.warn(`${name} is configured, but its adapter is not part of this version yet`);
   }
-  return [];
+  return adapters;
 }
 
 async function runServer(config: Config, logger: Logger, clock: Clock): Promise<void> {
-  const adapters = platformAdapters(config, logger);
-  const app = await createApp({ config, logger, clock, channels: adapters });
+  const app = await createApp({ config, logger, clock, adapters: (host) => platformAdapters(config, host) });
+  const { adapters } = app;
   const http = createHttpServer({
     host: config.http.host,
     port: config.http.port,
