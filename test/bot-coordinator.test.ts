@@ -299,9 +299,15 @@ describe("coordinator views and contacts", () => {
     const self = await personOf(bot, "coord");
     const admin = await personOf(bot, "admin");
     const other = await personOf(bot, "new-coord");
+    // Each refusal says why, instead of "no contact #N".
+    const expected = new Map([
+      [self.id, `#${self.id} là điều phối viên; chỉ quản trị viên mới khóa được điều phối viên.`],
+      [other.id, `#${other.id} là điều phối viên; chỉ quản trị viên mới khóa được điều phối viên.`],
+      [admin.id, `#${admin.id} là quản trị viên hệ thống, không thể khóa bằng /khoa.`],
+    ]);
     for (const target of [self, other, admin]) {
       const reply = await expectNothingStored(bot, () => bot.send("coord", `/khoa ${target.id}`));
-      expect(reply).toBe(`Không có đầu mối #${target.id}. Xem số bằng /daumoi CƠ_QUAN.`);
+      expect(reply).toBe(expected.get(target.id));
       expect((await bot.db.person.findUniqueOrThrow({ where: { id: target.id } })).active).toBe(true);
     }
     expect(texts(await bot.send("coord", "/tongquan"))).toContain("cơ quan đã nộp báo cáo");

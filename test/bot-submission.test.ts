@@ -39,11 +39,11 @@ describe("formal submission (/nopbaocao)", () => {
     await bot.send("bhxh", "4c xong");
     let preview: Awaited<ReturnType<typeof bot.send>> = [];
     const changes = await rowChanges(bot, async () => {
-      preview = await bot.send("bhxh", "/nopbaocao 123/BC-BHXH 10/12/2026");
+      preview = await bot.send("bhxh", "/nopbaocao 123/BC-BHXH 20/11/2026");
     });
     expect(changes).toEqual({ Conversation: 1 });
     const text = texts(preview);
-    expect(text).toContain("Báo cáo của Bảo hiểm xã hội tỉnh (số 123/BC-BHXH, ngày 10/12/2026)");
+    expect(text).toContain("Báo cáo của Bảo hiểm xã hội tỉnh (số 123/BC-BHXH, ngày 20/11/2026)");
     for (const code of ["IV.4.a", "IV.4.b", "IV.4.c", "IV.4.d", "IV.4.đ", "IV.4.e", "IV.4.g"]) {
       expect(text).toContain(`${code}:`);
     }
@@ -57,7 +57,7 @@ describe("formal submission (/nopbaocao)", () => {
   });
 
   it("stores nothing when 'Hủy' is chosen", async () => {
-    await bot.send("bhxh", "/nopbaocao 123/BC-BHXH 10/12/2026");
+    await bot.send("bhxh", "/nopbaocao 123/BC-BHXH 20/11/2026");
     let reply = "";
     const changes = await rowChanges(bot, async () => {
       reply = texts(await bot.choose("bhxh", "submit:cancel"));
@@ -78,10 +78,10 @@ describe("formal submission (/nopbaocao)", () => {
   it("on confirm stores a Submission with a snapshot of every duty and tells every coordinator", async () => {
     let reply = "";
     const sent = await notificationsDuring(bot, async () => {
-      reply = await submitReport(bot, "bhxh", "123/BC-BHXH 10/12/2026");
+      reply = await submitReport(bot, "bhxh", "123/BC-BHXH 20/11/2026");
     });
     expect(reply).toContain(
-      "Đã nộp báo cáo của Bảo hiểm xã hội tỉnh lúc 25/11/2026 09:00 (số 123/BC-BHXH, ngày 10/12/2026)",
+      "Đã nộp báo cáo của Bảo hiểm xã hội tỉnh lúc 25/11/2026 09:00 (số 123/BC-BHXH, ngày 20/11/2026)",
     );
     expect(reply).toContain("Báo cáo nộp đúng hạn. Cảm ơn!");
 
@@ -89,7 +89,7 @@ describe("formal submission (/nopbaocao)", () => {
     expect(more).toEqual([]);
     expect(submission).toMatchObject({
       documentNumber: "123/BC-BHXH",
-      documentDate: "2026-12-10",
+      documentDate: "2026-11-20",
       onTime: true,
       supersededAt: null,
       reopenedAt: null,
@@ -109,7 +109,7 @@ describe("formal submission (/nopbaocao)", () => {
       expect(n.message.text).toContain("📥 IV.4 Bảo hiểm xã hội tỉnh đã nộp báo cáo lúc 25/11/2026 09:00 (đúng hạn)");
       expect(n.message.text).toContain("người nộp: Võ Thanh");
       expect(n.message.text).toContain("Hoàn thành 1/7 nhiệm vụ.");
-      expect(n.message.text).toContain("Văn bản số 123/BC-BHXH, ngày 10/12/2026.");
+      expect(n.message.text).toContain("Văn bản số 123/BC-BHXH, ngày 20/11/2026.");
     }
     expect((await agencyStatus(bot, "IV.4")).submitted).toBe(true);
     expect(texts(await bot.send("bhxh", "/nhiemvu"))).toContain("Cơ quan đã nộp báo cáo.");
@@ -158,15 +158,15 @@ describe("formal submission (/nopbaocao)", () => {
 
   it("reads a date without its year as a date in the plan's year, not as a document number", async () => {
     await bot.join("stc", "IV.2");
-    const preview = texts(await bot.send("stc", "/nopbaocao 45/BC-STC 10/12"));
-    expect(preview).toContain("Báo cáo của Sở Tài chính (số 45/BC-STC, ngày 10/12/2026)");
+    const preview = texts(await bot.send("stc", "/nopbaocao 45/BC-STC 20/11"));
+    expect(preview).toContain("Báo cáo của Sở Tài chính (số 45/BC-STC, ngày 20/11/2026)");
     await bot.choose("stc", "submit:confirm");
     expect((await submissionsOf(bot, "IV.2"))[0]).toMatchObject({
       documentNumber: "45/BC-STC",
-      documentDate: "2026-12-10",
+      documentDate: "2026-11-20",
     });
-    const dateOnly = texts(await bot.send("stc", "/nopbaocao 11/12"));
-    expect(dateOnly).toContain("Báo cáo của Sở Tài chính (ngày 11/12/2026)");
+    const dateOnly = texts(await bot.send("stc", "/nopbaocao 21/11"));
+    expect(dateOnly).toContain("Báo cáo của Sở Tài chính (ngày 21/11/2026)");
     await bot.choose("stc", "submit:cancel");
   });
 
@@ -232,8 +232,11 @@ describe("formal submission (/nopbaocao)", () => {
     expect(reply).toBe("Sở Nội vụ chưa nộp báo cáo nào để mở lại.");
     const reopened = texts(await bot.send("coord-1", "/molai IV.6 Bổ sung"));
     expect(reopened).toContain("Đã mở lại");
+    // A second /molai says the report is already reopened, not that it was never submitted.
     const again = await expectNothingStored(bot, () => bot.send("coord-1", "/molai IV.6 Bổ sung"));
-    expect(again).toBe("Ban Quản lý các Khu Công nghiệp, Khu kinh tế Đồng Nai chưa nộp báo cáo nào để mở lại.");
+    expect(again).toBe(
+      "Báo cáo của Ban Quản lý các Khu Công nghiệp, Khu kinh tế Đồng Nai đã được mở lại lúc 25/11/2026 09:00 và đang chờ cơ quan nộp lại; không cần mở lại lần nữa.",
+    );
   });
 });
 

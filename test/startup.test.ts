@@ -17,7 +17,11 @@ import { parseCalendarCsv } from "../src/schedule/calendar.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const migrations = committedMigrations();
-const lastMigration = migrations.at(-1)!.name;
+// The migration that redefines tables with rows in them (Submission, OutboxMessage): the hardest
+// one to interrupt. Later migrations are simply pending after it.
+const redefining = migrations.findIndex((m) => m.name.endsWith("_delivery"));
+const redefiningMigration = migrations[redefining]!.name;
+const afterIt = migrations.slice(redefining).map((m) => m.name);
 const silent = createLogger("silent");
 
 interface Started {
@@ -152,11 +156,11 @@ function age(dir: string, names: string[]): void {
  * A database as an earlier version left it: every migration but the last, the bundled plan, and
  * rows in the tables that the last migration redefines (a submission with an item, an outbox row).
  */
-async function databaseBeforeLastMigration(): Promise<{ url: string; path: string }> {
+async function databaseBeforeRedefiningMigration(): Promise<{ url: string; path: string }> {
   const path = join(freshDir(), "nhacviec.db");
   const url = `file:${path}`;
   writeFileSync(path, "");
-  await applyPendingMigrations(path, { migrations: migrations.slice(0, -1) });
+  await applyPendingMigrations(path, { migrations: migrations.slice(0, redefining) });
   const db = createDb(url);
   await seedBundle(db, silent);
   await db.$disconnect();
@@ -249,11 +253,11 @@ describe("two starts at once on an empty path", () => {
 
 describe("an existing database with a pending migration", () => {
   it("a start killed inside the migration leaves it unapplied; the next one applies it and keeps the rows", async () => {
-    const { url, path } = await databaseBeforeLastMigration();
-    expect(await pendingMigrations(url)).toEqual([lastMigration]);
+    const { url, path } = await databaseBeforeRedefiningMigration();
+    expect(await pendingMigrations(url)).toEqual(afterIt);
 
-    await killedAt(url, `migrate:${lastMigration}`);
-    expect(await pendingMigrations(url)).toEqual([lastMigration]);
+    await killedAt(url, `migrate:${redefiningMigration}`);
+    expect(await pendingMigrations(url)).toEqual(afterIt);
     let conn = openSqlite(path);
     expect(conn.prepare("SELECT 1 FROM sqlite_master WHERE name = 'StoredFile'").get()).toBeUndefined();
     expect(rowCount(conn, "SubmissionItem")).toBe(1);
@@ -290,10 +294,13 @@ describe("an existing database with a pending migration", () => {
   }, 60_000);
 
   it("a second start waits for the first one's migration instead of failing on the lock", async () => {
-    const { url, path } = await databaseBeforeLastMigration();
+    const { url, path } = await databaseBeforeRedefiningMigration();
     const resume = `${path}.resume`;
-    const first = start(url, { NHACVIEC_TEST_PAUSE_AT: `migrate:${lastMigration}`, NHACVIEC_TEST_RESUME: resume });
-    await first.reached(`paused:migrate:${lastMigration}`); // holding the write lock, migration not committed
+    const first = start(url, {
+      NHACVIEC_TEST_PAUSE_AT: `migrate:${redefiningMigration}`,
+      NHACVIEC_TEST_RESUME: resume,
+    });
+    await first.reached(`paused:migrate:${redefiningMigration}`); // holding the write lock, migration not committed
     const second = start(url, { NHACVIEC_TEST_TRACE: "1" });
     await second.reached("step:migrate:lock-wait");
     writeFileSync(resume, "");
@@ -349,21 +356,21 @@ describe("a database an interrupted `prisma migrate deploy` left behind (P3009)"
   });
 
   it("with data: re-applied when nothing of it stayed, completed when all of it did", async () => {
-    const before = await databaseBeforeLastMigration();
-    interruptedPrismaRun(before.path, lastMigration, 0);
+    const before = await databaseBeforeRedefiningMigration();
+    interruptedPrismaRun(before.path, redefiningMigration, 0);
     await migrateDatabase(before.url);
     expect(await pendingMigrations(before.url)).toEqual([]);
-    let rows = migrationRows(before.path).filter((r) => r.migration_name === lastMigration);
+    let rows = migrationRows(before.path).filter((r) => r.migration_name === redefiningMigration);
     expect(rows.map((r) => [r.finished_at === null, r.rolled_back_at === null])).toEqual([
       [true, false], // Prisma's failed attempt, now marked rolled back
       [false, true], // the attempt that applied it
     ]);
 
-    const after = await databaseBeforeLastMigration();
-    interruptedPrismaRun(after.path, lastMigration, Infinity);
+    const after = await databaseBeforeRedefiningMigration();
+    interruptedPrismaRun(after.path, redefiningMigration, Infinity);
     await migrateDatabase(after.url);
     expect(await pendingMigrations(after.url)).toEqual([]);
-    rows = migrationRows(after.path).filter((r) => r.migration_name === lastMigration);
+    rows = migrationRows(after.path).filter((r) => r.migration_name === redefiningMigration);
     expect(rows.map((r) => [r.finished_at === null, r.rolled_back_at === null])).toEqual([[false, true]]);
     const conn = openSqlite(after.path);
     expect(rowCount(conn, "SubmissionItem")).toBe(1);
@@ -371,12 +378,12 @@ describe("a database an interrupted `prisma migrate deploy` left behind (P3009)"
   });
 
   it("with data and half a migration applied, it stops with an explanation and changes nothing", async () => {
-    const { url, path } = await databaseBeforeLastMigration();
-    interruptedPrismaRun(path, lastMigration, 2);
+    const { url, path } = await databaseBeforeRedefiningMigration();
+    interruptedPrismaRun(path, redefiningMigration, 2);
     const rowsBefore = migrationRows(path);
     const error = await migrateDatabase(url).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
-    expect((error as Error).message).toContain(`prisma migrate resolve --applied ${lastMigration}`);
+    expect((error as Error).message).toContain(`prisma migrate resolve --applied ${redefiningMigration}`);
     expect(migrationRows(path)).toEqual(rowsBefore);
   });
 });
