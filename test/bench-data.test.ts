@@ -18,7 +18,7 @@ describe("the benchmark's data", () => {
   it("holds all 3,321 commune-level units", () => {
     const lines = readFileSync(new URL(`../${BENCH_DATA}`, import.meta.url), "utf8")
       .trim()
-      .split("\n");
+      .split(/\r?\n/);
     expect(lines[0]).toBe("ma_tinh,tinh,ma,ten,loai");
     expect(lines).toHaveLength(3322);
   });
