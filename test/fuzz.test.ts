@@ -6,17 +6,7 @@ import type { IncomingEvent } from "../src/core/types.ts";
 import { cleanInput } from "../src/domain/clean-text.ts";
 import { createTestBot, type TestBot } from "./helpers/bot.ts";
 import { tableSnapshot } from "./helpers/db.ts";
-
-/** mulberry32: the same sequence every run, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "./helpers/prng.ts";
 
 const PIECES = [
   "IV.4.b",
@@ -111,7 +101,7 @@ describe("fuzzing the core", () => {
   afterAll(async () => bot.db.$disconnect());
 
   it("survives 3,000 random and adversarial messages", async () => {
-    const random = prng(20261205);
+    const random = mulberry32(20261205);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const users = ["bhxh", "stc", "xa", "coord", "stranger"];
     const piece = () =>

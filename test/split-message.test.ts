@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { splitMessage, splitText, type SplittableMessage } from "../src/delivery/split-message.ts";
+import { mulberry32 } from "./helpers/prng.ts";
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const STARTS_WITH_MARK = /^\p{M}/u;
-
-// Deterministic so a failing case can be replayed.
-function mulberry32(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rejoin({ parts, separators }: { parts: string[]; separators: string[] }): string {
   return parts.reduce((joined, part, i) => (i === 0 ? part : joined + separators[i - 1] + part), "");
