@@ -105,7 +105,19 @@ export function createReminderEngine(deps: {
       ),
     );
     const expireMs = policy.expireAfterHours * HOUR_MS;
+    // The contacts of one agency get the same text in the same language: built once, not per person.
+    const texts = new Map<string, OutgoingMessage>();
+    const messageFor = (unit: AgencyState, point: { label: string; dueAt: Date }, locale: string) => {
+      const cacheKey = `${unit.agency.id}:${point.label}:${locale}`;
+      let message = texts.get(cacheKey);
+      if (!message) {
+        message = reminderMessage(messagesFor(locale), plan, unit, point.dueAt);
+        texts.set(cacheKey, message);
+      }
+      return message;
+    };
     const pending: { item: OutboxItem; entry: ReminderEntry }[] = [];
+    const expired: { item: OutboxItem; entry: ReminderEntry }[] = [];
 
     // Only the window before each live point counts: a report sent after the point (say, in answer
     // to it) must not undo the decision, and the latest report alone cannot tell.
@@ -166,19 +178,29 @@ export function createReminderEngine(deps: {
             planId: plan.id,
             agencyId: unit.agency.id,
             point: point.label,
-            message: reminderMessage(messagesFor(person.locale), plan, unit, point.dueAt),
+            // An expired point is only recorded, never sent: it needs no text.
+            message: stale ? { text: "" } : messageFor(unit, point, person.locale),
             duties: open,
             dueAt: point.dueAt,
           };
           if (stale) {
             // A bot started on 24/11 must not greet everyone with the reminder of 13/11.
-            if (dryRun || (await recordSkipped(db, now, item, "expired"))) skipped.push(entry(person, "expired"));
+            expired.push({ item, entry: entry(person, "expired") });
             continue;
           }
           pending.push({ item, entry: entry(person) });
         }
       }
     }
+    const recorded = dryRun
+      ? null
+      : await recordSkipped(
+          db,
+          now,
+          expired.map((e) => e.item),
+          "expired",
+        );
+    for (const e of expired) if (!recorded || recorded.has(e.item.key)) skipped.push(e.entry);
     // Listed as due only when this call planned it: a second process planning the same instant adds nothing.
     const created = dryRun
       ? null

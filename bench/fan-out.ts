@@ -1,0 +1,179 @@
+// The 08:00 fan-out against the platform's real ceiling: every planned reminder goes out through
+// a Telegram channel to a local Bot API stand-in that enforces 30 messages/s overall and 1/s per
+// chat (429 with retry_after above them), while a contact keeps chatting.
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import { createApp } from "../src/app.ts";
+import { createOffsetClock } from "../src/clock.ts";
+import { loadConfig } from "../src/config.ts";
+import { DeliveryError, type DeliveryChannel } from "../src/delivery/types.ts";
+import type { Logger } from "../src/logger.ts";
+
+export interface FanOutFigures {
+  reminders: number;
+  seconds: number;
+  perSecond: number;
+  /** Messages per second achieved, as a fraction of the enforced 30/s. */
+  ceilingFraction: number;
+  rateLimited: number;
+  duplicates: number;
+  lost: number;
+  chatMessages: number;
+  chatP50Ms: number;
+  chatP99Ms: number;
+}
+
+const CEILING_PER_SECOND = 30;
+const PER_CHAT_MS = 1000;
+
+/** A Bot API stand-in that only knows sendMessage, and refuses what the real one would refuse. */
+async function startStandIn() {
+  const accepted: { chatId: string; at: number }[] = [];
+  const recent: number[] = [];
+  const lastByChat = new Map<string, number>();
+  let rateLimited = 0;
+  const body = (request: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let text = "";
+      request.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      request.on("end", () => resolve(text));
+    });
+  const server = createServer((request, response) => {
+    void body(request).then((text) => {
+      const now = performance.now();
+      const { chat_id: chatId } = JSON.parse(text) as { chat_id: string };
+      while (recent.length && recent[0]! <= now - 1000) recent.shift();
+      const chatWait = (lastByChat.get(chatId) ?? -Infinity) + PER_CHAT_MS - now;
+      if (recent.length >= CEILING_PER_SECOND || chatWait > 0) {
+        rateLimited++;
+        response.writeHead(429, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({
+            ok: false,
+            error_code: 429,
+            description: "Too Many Requests",
+            parameters: { retry_after: 1 },
+          }),
+        );
+        return;
+      }
+      recent.push(now);
+      lastByChat.set(chatId, now);
+      accepted.push({ chatId, at: now });
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify({ ok: true, result: { message_id: accepted.length } }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    root: `http://127.0.0.1:${port}`,
+    accepted,
+    get rateLimited() {
+      return rateLimited;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function telegramChannel(root: string): DeliveryChannel {
+  return {
+    name: "telegram",
+    limits: {
+      maxMessageLength: 4096,
+      buttons: true,
+      maxButtonPayloadBytes: 64,
+      maxButtonsPerRow: 8,
+      maxButtons: 100,
+      files: true,
+      groupChats: true,
+    },
+    pace: { perSecond: CEILING_PER_SECOND, perChatMs: PER_CHAT_MS },
+    async deliver(target, message) {
+      const response = await fetch(`${root}/botbench/sendMessage`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ chat_id: target.chatId, text: message.text }),
+      });
+      const json = (await response.json()) as {
+        ok: boolean;
+        result?: { message_id: number };
+        parameters?: { retry_after?: number };
+      };
+      if (response.status === 429) {
+        throw new DeliveryError("delivery.rate_limited", "429", (json.parameters?.retry_after ?? 1) * 1000);
+      }
+      if (!json.ok) throw new DeliveryError("delivery.failed", String(response.status));
+      return { messageId: String(json.result!.message_id) };
+    },
+  };
+}
+
+export async function runFanOut(options: {
+  url: string;
+  at: Date;
+  logger: Logger;
+  quick: boolean;
+}): Promise<FanOutFigures> {
+  const standIn = await startStandIn();
+  // The bench's clock starts at the reminder point and runs at real speed, like NOW= in a real process.
+  const clock = createOffsetClock(options.at);
+  const app = await createApp({
+    config: loadConfig({ DATABASE_URL: options.url }),
+    logger: options.logger,
+    clock,
+    channels: [telegramChannel(standIn.root)],
+  });
+  try {
+    const due = await app.db.outboxMessage.count({ where: { kind: "reminder", status: "pending" } });
+    const chatter = await app.db.person.findFirstOrThrow({ where: { role: "contact" }, include: { identities: true } });
+    const identity = chatter.identities[0]!;
+    const started = performance.now();
+    const sending = app.flush();
+    let done = false;
+    void sending.then(() => (done = true));
+    const chat: number[] = [];
+    // A contact reports every 100 ms while the fan-out runs.
+    for (let i = 0; !done; i++) {
+      const t0 = performance.now();
+      await app.core.handle({
+        kind: "text",
+        from: { platform: identity.platform, userId: identity.userId, chatId: identity.chatId, displayName: "x" },
+        text: `9a ${(i % 99) + 1}% đang thực hiện`,
+      });
+      chat.push(performance.now() - t0);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - t0))));
+    }
+    await sending;
+    const seconds = (performance.now() - started) / 1000;
+    const perChat = new Map<string, number>();
+    for (const a of standIn.accepted) perChat.set(a.chatId, (perChat.get(a.chatId) ?? 0) + 1);
+    const expected = await app.db.outboxMessage.findMany({
+      where: { kind: "reminder" },
+      select: { person: { select: { identities: { select: { chatId: true } } } } },
+    });
+    const expectedChats = new Set(expected.flatMap((r) => r.person.identities.map((i) => i.chatId)));
+    const reminderChats = [...perChat].filter(([chatId]) => expectedChats.has(chatId));
+    const duplicates = reminderChats.reduce((n, [, count]) => n + Math.max(0, count - 1), 0);
+    const lost = [...expectedChats].filter((chatId) => !perChat.has(chatId)).length;
+    const sorted = chat.sort((a, b) => a - b);
+    const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+    const perSecond = standIn.accepted.length / seconds;
+    return {
+      reminders: due,
+      seconds: Math.round(seconds * 10) / 10,
+      perSecond: Math.round(perSecond * 10) / 10,
+      ceilingFraction: Math.round((perSecond / CEILING_PER_SECOND) * 1000) / 1000,
+      rateLimited: standIn.rateLimited,
+      duplicates,
+      lost,
+      chatMessages: chat.length,
+      chatP50Ms: Math.round(pick(50) * 100) / 100,
+      chatP99Ms: Math.round(pick(99) * 100) / 100,
+    };
+  } finally {
+    await app.close();
+    await standIn.close();
+  }
+}
