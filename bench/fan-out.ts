@@ -130,7 +130,16 @@ export async function runFanOut(options: {
     const chatter = await app.db.person.findFirstOrThrow({ where: { role: "contact" }, include: { identities: true } });
     const identity = chatter.identities[0]!;
     const started = performance.now();
-    const sending = app.flush();
+    // As the server's outbox loop does: pass after pass until nothing is pending, so a push the
+    // platform asked to retry later (429) goes out on a later pass.
+    const pending = () => app.db.outboxMessage.count({ where: { kind: "reminder", status: "pending" } });
+    const sending = (async () => {
+      for (let pass = 0; pass < 600; pass++) {
+        await app.flush();
+        if ((await pending()) === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    })();
     let done = false;
     void sending.then(() => (done = true));
     const chat: number[] = [];

@@ -2,7 +2,7 @@
 // Vietnam as members of IV.9. Prints one JSON object whose figures all come from this run, and
 // exits non-zero when a target is missed. `npm run bench`, or `npm run bench -- --quick` for a
 // small version that CI runs (it fails on any duplicate or lost message).
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,9 +124,10 @@ async function inboundThroughCore(app: App, clock: ManualClock, members: { id: n
   };
 }
 
-/** The resident memory of a real bot process in server mode, as its /healthz reports it. */
+/** The resident memory of a real bot process in server mode, run as `npm start` runs it, per its /healthz. */
 async function idleRss(url: string): Promise<number> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "--server"], {
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root });
+  const child = spawn(process.execPath, ["dist/main.mjs", "--server"], {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, DATABASE_URL: url, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" },

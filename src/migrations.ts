@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { projectRoot } from "./paths.ts";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
 import { checkpoint } from "./test-pause.ts";
 
 // Applies Prisma's committed migrations itself, each in one SQLite transaction together with its
@@ -24,7 +24,7 @@ export interface Migration {
   checksum: string;
 }
 
-const MIGRATIONS_DIR = fileURLToPath(new URL("../prisma/migrations/", import.meta.url));
+const MIGRATIONS_DIR = join(projectRoot, "prisma", "migrations");
 /** How long SQLite itself waits for another connection's lock before this module retries. */
 const BUSY_TIMEOUT_MS = 200;
 /** Another process's migration (or a long write) may hold the lock this long before a start gives up. */

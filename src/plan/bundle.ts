@@ -1,4 +1,7 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { projectRoot } from "../paths.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import type { Db } from "../db.ts";
@@ -10,7 +13,7 @@ import { parseCalendarCsv } from "../schedule/calendar.ts";
 import { importCalendar } from "../schedule/calendar-store.ts";
 import { checkpoint } from "../test-pause.ts";
 
-const seedDir = new URL("../../prisma/seed/", import.meta.url);
+const seedDir = pathToFileURL(join(projectRoot, "prisma", "seed") + "/");
 
 const Manifest = z.object({
   plan: z.string(),
