@@ -197,13 +197,14 @@ async function main(): Promise<void> {
       peakRssMb: round(peakRss / 2 ** 20, 0),
       targets: TARGETS,
     };
+    // The quick run (CI) fails on what is wrong at any speed; the full run on every target too.
     const missed = [
-      inbound.p99Ms >= TARGETS.inboundP99Ms && `inbound p99 ${inbound.p99Ms} ms`,
-      !quick && planning.ms >= TARGETS.planningMs && `planning ${planning.ms} ms`,
       planning.reminders !== members.length * SIZE.contactsPerCommune && `planned ${planning.reminders} reminders`,
-      idle >= TARGETS.idleRssMb && `idle RSS ${idle} MB`,
       fanOut.duplicates > 0 && `${fanOut.duplicates} duplicates`,
       fanOut.lost > 0 && `${fanOut.lost} lost`,
+      !quick && inbound.p99Ms >= TARGETS.inboundP99Ms && `inbound p99 ${inbound.p99Ms} ms`,
+      !quick && planning.ms >= TARGETS.planningMs && `planning ${planning.ms} ms`,
+      !quick && idle >= TARGETS.idleRssMb && `idle RSS ${idle} MB`,
       !quick &&
         fanOut.ceilingFraction < TARGETS.fanOutCeilingFraction &&
         `fan-out at ${fanOut.ceilingFraction} of the ceiling`,
