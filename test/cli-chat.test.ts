@@ -95,7 +95,7 @@ describe("scripted sessions piped into `cli chat`", () => {
         "2", // in progress
         "45",
         "1", // skip the note
-        "/nopbaocao 123/BC-BHXH 10/12/2026",
+        "/nopbaocao 123/BC-BHXH 20/11/2026",
         "1", // Gửi báo cáo
       ].join("\n");
       const session = await cliProcess(["chat", "--user", "minh", "--name", "Anh Minh", ...now], {
@@ -145,7 +145,7 @@ describe("scripted sessions piped into `cli chat`", () => {
       });
 
       const submission = await t.db.submission.findFirstOrThrow({ include: { items: true } });
-      expect(submission).toMatchObject({ documentNumber: "123/BC-BHXH", documentDate: "2026-12-10" });
+      expect(submission).toMatchObject({ documentNumber: "123/BC-BHXH", documentDate: "2026-11-20" });
       expect(submission.items).toHaveLength(7);
     },
     PROCESS_TEST_TIMEOUT,
