@@ -13,8 +13,7 @@ import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
 import { parseIsoInstant } from "../src/time.ts";
 import { createTestDb, tableSnapshot } from "./helpers/db.ts";
-
-const root = new URL("..", import.meta.url).pathname;
+import { PROCESS_TEST_TIMEOUT, root } from "./helpers/processes.ts";
 
 /** A separate process that takes the write lock and keeps it until told to let go. */
 async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }> {
@@ -40,7 +39,7 @@ async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }
   };
 }
 
-describe("a database locked by another process", () => {
+describe("a database locked by another process", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   let app: App;
   let path: string;
   let http: HttpServer;
@@ -77,7 +76,7 @@ describe("a database locked by another process", () => {
       routes: [healthRoute(() => healthReport(app.db, {}))],
     });
     port = (await http.start()).port;
-  }, 60_000);
+  });
   afterAll(async () => {
     await http.stop();
     await app.close();

@@ -1,14 +1,11 @@
 // `npm start -- --server` as a real process: it serves /healthz, ignores a closed standard input,
 // and stops cleanly on SIGTERM, leaving no claim and no heartbeat behind.
 import { spawn, spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { PROCESS_TEST_TIMEOUT, root, tsx } from "./helpers/processes.ts";
 
-const root = new URL("..", import.meta.url).pathname;
-const tsx = join(root, "node_modules/.bin/tsx");
-
-describe("server mode", () => {
+describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   let t: TestDb;
   beforeAll(() => {
     t = createTestDb();
@@ -64,7 +61,7 @@ describe("server mode", () => {
     expect(await t.db.outboxMessage.count({ where: { claimedBy: { not: null } } })).toBe(0);
     expect(await t.db.processHeartbeat.count()).toBe(0);
     expect(await t.db.platformLease.count()).toBe(0);
-  }, 90_000);
+  });
 
   it("refuses a bad setting with one line naming the variable, and a non-zero exit", () => {
     const result = spawnSync(tsx, ["src/main.ts", "--server"], {
@@ -77,5 +74,5 @@ describe("server mode", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("PORT");
     expect(lines[0]).toContain("Cấu hình môi trường không hợp lệ");
-  }, 60_000);
+  });
 });

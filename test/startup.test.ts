@@ -10,6 +10,7 @@ import { parseMembersCsv } from "../src/plan/members.ts";
 import { parsePlan } from "../src/plan/parse-plan.ts";
 import { readBundleFile, readBundleManifest, seedBundle } from "../src/plan/bundle.ts";
 import { parseCalendarCsv } from "../src/schedule/calendar.ts";
+import { PROCESS_TEST_TIMEOUT } from "./helpers/processes.ts";
 
 // Start-up must survive being killed anywhere, and two starts at once. The processes here run the
 // app's real start-up (test/fixtures/start-app.ts) and are stopped at named points with the
@@ -216,11 +217,11 @@ describe("a first start killed part-way", () => {
       expect(await pendingMigrations(url)).toEqual([]);
       expect(leftovers(join(dir, "data"))).toEqual([]); // the killed start's build was cleared away
     },
-    60_000,
+    PROCESS_TEST_TIMEOUT,
   );
 });
 
-describe("two starts at once on an empty path", () => {
+describe("two starts at once on an empty path", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it("both build, one publishes, the other uses its file; both start", async () => {
     const dir = freshDir();
     const url = `file:${join(dir, "nhacviec.db")}`;
@@ -238,7 +239,7 @@ describe("two starts at once on an empty path", () => {
     expect(readdirSync(dir).filter((n) => n !== "resume" && !n.endsWith("-wal") && !n.endsWith("-shm"))).toEqual([
       "nhacviec.db",
     ]);
-  }, 60_000);
+  });
 
   it("without any pause, both start and the database holds one plan", async () => {
     const url = `file:${join(freshDir(), "nhacviec.db")}`;
@@ -248,10 +249,10 @@ describe("two starts at once on an empty path", () => {
       [0, "ready\n", ""],
     ]);
     expect(await counts(url)).toEqual(fullPlan);
-  }, 60_000);
+  });
 });
 
-describe("an existing database with a pending migration", () => {
+describe("an existing database with a pending migration", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it("a start killed inside the migration leaves it unapplied; the next one applies it and keeps the rows", async () => {
     const { url, path } = await databaseBeforeRedefiningMigration();
     expect(await pendingMigrations(url)).toEqual(afterIt);
@@ -291,7 +292,7 @@ describe("an existing database with a pending migration", () => {
     });
     expect(deploy.status).toBe(0);
     expect(deploy.stdout).toContain("No pending migrations to apply.");
-  }, 60_000);
+  });
 
   it("a second start waits for the first one's migration instead of failing on the lock", async () => {
     const { url, path } = await databaseBeforeRedefiningMigration();
@@ -308,7 +309,7 @@ describe("an existing database with a pending migration", () => {
     expect(results.map((r) => r.code)).toEqual([0, 0]);
     expect(migrationRows(path).map((r) => r.migration_name)).toEqual(migrations.map((m) => m.name));
     expect(await counts(url)).toEqual(fullPlan);
-  }, 60_000);
+  });
 
   it("two starts seeding a migrated but empty database at once both start, with one plan", async () => {
     const path = join(freshDir(), "nhacviec.db");
@@ -320,7 +321,7 @@ describe("an existing database with a pending migration", () => {
       [0, "ready\n", ""],
     ]);
     expect(await counts(url)).toEqual(fullPlan);
-  }, 60_000);
+  });
 });
 
 describe("a database an interrupted `prisma migrate deploy` left behind (P3009)", () => {
