@@ -1,6 +1,6 @@
 // `npm start -- --server` as a real process: it serves /healthz, ignores a closed standard input,
 // and stops cleanly on SIGTERM, leaving no claim and no heartbeat behind.
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root, tsx } from "./helpers/processes.ts";
@@ -13,7 +13,9 @@ describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   afterAll(async () => t.db.$disconnect());
 
   it("serves /healthz with standard input closed and exits 0 on SIGTERM, leaving nothing claimed", async () => {
-    const child = spawn(tsx, ["src/main.ts", "--server"], {
+    // As `npm start -- --server` runs it: the esbuild bundle of src/main.ts, in plain Node.
+    execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root });
+    const child = spawn(process.execPath, ["dist/main.mjs", "--server"], {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
       env: {
