@@ -273,6 +273,18 @@ describe("zalo adapter with a fake core", () => {
     expect(rig.zalo.sent("chat-odd").map((s) => s.text)).toEqual([viText.zalo.unsupported]);
   });
 
+  it("says so when a photo cannot be fetched, hands nothing to the core, and keeps the menu on offer", async () => {
+    rig.answerWith([{ text: "Chọn:", choices: [[{ label: "Báo cáo ngay", value: "start:report" }]] }]);
+    await rig.zalo.post(rig.zalo.text("photo", "/baocao"));
+    const before = rig.received.length;
+    await rig.zalo.post(rig.zalo.image("photo", `${rig.zalo.root}/media/khong-co.jpg`, "/nopbaocao"));
+    expect(rig.received.length).toBe(before);
+    expect(rig.zalo.sent("chat-photo").at(-1)!.text).toBe(viText.zalo.downloadFailed);
+    rig.answerWith([]);
+    await rig.zalo.post(rig.zalo.text("photo", "1"));
+    expect(rig.received.at(-1)).toMatchObject({ kind: "choice", value: "start:report" });
+  });
+
   it("says a file cannot be sent when there is no public address for links", async () => {
     expect(rig.adapter.limits.files).toBe(false);
     const target: DeliveryTarget = {

@@ -222,6 +222,11 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     }
   }
 
+  /** The adapter's own word (a photo it could not fetch): not a turn of the conversation, so the offer stays. */
+  async function note(chatId: string, text: string): Promise<void> {
+    await send(chatId, { text }).catch((error: unknown) => logger.warn({ err: error, chatId }, "note not delivered"));
+  }
+
   async function download(message: ZaloMessage, url: string): Promise<IncomingAttachment | null> {
     try {
       const { content, mimeType } = await client.download(url, MAX_INCOMING_FILE_BYTES);
@@ -266,7 +271,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
         if (!url) return;
         void client.sendChatAction(chatId, "typing").catch(() => undefined);
         const attachment = await download(message, url);
-        if (!attachment) return reply(chatId, [{ text: t.zalo.downloadFailed }], offered);
+        if (!attachment) return note(chatId, t.zalo.downloadFailed);
         // A caption is read like a message, but a number under a photo is not a pick.
         const typed = textEvent(message.caption ?? "", from, []);
         event = typed.kind === "choice" ? typed : { ...typed, attachment };
@@ -276,7 +281,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
         return;
       default:
         // Voice, files and what Zalo withholds ("unsupported"): say what the bot can read.
-        return reply(chatId, [{ text: t.zalo.unsupported }], offered);
+        return note(chatId, t.zalo.unsupported);
     }
     await reply(chatId, await host.core.handle(event), offered);
   }
