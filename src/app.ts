@@ -17,6 +17,7 @@ import type { Logger } from "./logger.ts";
 import { seedBundle } from "./plan/bundle.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
 import { activePolicy } from "./schedule/policy.ts";
+import { readStoredFile, storeOutgoingFile } from "./services/file-service.ts";
 
 export interface App {
   db: Db;
@@ -86,6 +87,10 @@ export async function createApp(deps: {
     store: createAdapterStore({ db, clock, serialize }),
     logger,
     clock,
+    files: {
+      keep: (file) => serialize(() => storeOutgoingFile(db, { ...file, now: clock.now() })),
+      read: (id) => serialize(() => readStoredFile(db, id)),
+    },
   };
   const adapters = deps.adapters?.(host) ?? [];
   const channels = [...(deps.channels ?? []), ...adapters];
@@ -145,8 +150,12 @@ export async function createApp(deps: {
   };
 }
 
-/** Telegram deep links carry the code as the /start payload; other platforms have no link. */
+/**
+ * Telegram deep links carry the code as the /start payload. Zalo's bot link cannot carry it: the
+ * person opens the chat and sends the code, so it is the link only where there is no Telegram one.
+ */
 export function inviteLinkFor(config: Config): (code: string) => string | null {
   const username = config.telegram?.username;
-  return (code) => (username ? `https://t.me/${username}?start=${code.replace(/-/g, "")}` : null);
+  const zalo = config.zalo?.botLink ?? null;
+  return (code) => (username ? `https://t.me/${username}?start=${code.replace(/-/g, "")}` : zalo);
 }

@@ -193,7 +193,10 @@ const commands: Record<string, Handler> = {
       const group = await findAgency(db, plan.id, options.group);
       await createGroupInvites(deps, { planId: plan.id, group }, async (created) => {
         const invites = created.map((i) => inviteJson(i, link));
-        if (xlsx) await writeFileAtomically(xlsx, (tmp) => writeInvitesXlsx(m, tmp, invites));
+        if (xlsx)
+          await writeFileAtomically(xlsx, (tmp) =>
+            writeInvitesXlsx(m, tmp, invites, { qrLink: ctx.config.zalo?.botLink ?? null }),
+          );
         print(ctx, invites, invites.map((i) => `${i.agency}\t${i.code}\t${i.name}`).join("\n"));
       });
       return;
@@ -209,7 +212,8 @@ const commands: Record<string, Handler> = {
     print(
       ctx,
       { code: invite.code, agency: invite.agency, role: invite.role, expiresAt: invite.expiresAt, link: invite.link },
-      m.cli.inviteCreated(invite.code, invite.agency, formatDateTimeVi(created.expiresAt)),
+      m.cli.inviteCreated(invite.code, invite.agency, formatDateTimeVi(created.expiresAt)) +
+        (invite.link ? `\n${invite.link}` : ""),
     );
   },
 

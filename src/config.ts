@@ -59,7 +59,10 @@ const EnvSchema = z.object({
   ZALO_BOT_TOKEN: z.string().trim().optional(),
   ZALO_API_ROOT: httpUrl.optional(),
   ZALO_WEBHOOK_URL: httpUrl.optional(),
-  ZALO_WEBHOOK_SECRET: webhookSecret.optional(),
+  // Zalo's setWebhook takes a secret of 8 to 256 characters.
+  ZALO_WEBHOOK_SECRET: webhookSecret
+    .refine((v) => v.length >= 8, { message: "must be at least 8 characters" })
+    .optional(),
   ZALO_BOT_LINK: httpUrl.optional(),
   PUBLIC_BASE_URL: httpUrl.optional(),
   HOST: z.string().trim().default("0.0.0.0"),

@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
+import { createZaloAdapter } from "../adapters/zalo/zalo-adapter.ts";
 import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -51,9 +52,19 @@ function platformAdapters(config: Config, host: AdapterHost): PlatformAdapter[] 
   for (const [name, configured] of [
     ["Telegram", config.telegram],
     ["Slack", config.slack],
-    ["Zalo", config.zalo],
   ] as const) {
     if (configured) host.logger.warn(`${name} is configured, but its adapter is not part of this version yet`);
+  }
+  if (config.zalo) {
+    adapters.push(
+      createZaloAdapter({
+        config: config.zalo,
+        publicBaseUrl: config.publicBaseUrl,
+        pace: config.pace.zalo,
+        host,
+        locale: config.defaultLocale,
+      }),
+    );
   }
   return adapters;
 }

@@ -2,6 +2,14 @@ import type { Clock } from "../clock.ts";
 import type { BotCore } from "../core/types.ts";
 import type { Logger } from "../logger.ts";
 import type { AdapterStore } from "./adapter-store.ts";
+import type { OutgoingFile } from "./types.ts";
+
+/** Files kept in the database for a platform that can only send a link to them (Zalo). */
+export interface AdapterFiles {
+  /** Keeps the bytes and returns their id. */
+  keep(file: OutgoingFile): Promise<number>;
+  read(id: number): Promise<OutgoingFile | null>;
+}
 
 /**
  * What the composition root hands every platform adapter: the core to hand events to, the
@@ -12,4 +20,5 @@ export interface AdapterHost {
   store: AdapterStore;
   logger: Logger;
   clock: Clock;
+  files?: AdapterFiles;
 }

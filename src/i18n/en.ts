@@ -43,6 +43,13 @@ export const en: Messages = {
       "A target in section II is missing its rate (%) or its two head counts (for example 1.115.590 người).",
     "plan.no_deadline": 'No reporting deadline ("trước ngày dd/mm") was found in the "Trên đây là..." paragraph.',
   } as Record<string, string>,
+  zalo: {
+    fileLink: (name: string, url: string) => `📎 File "${name}": ${url}\n(The download link expires in 24 hours.)`,
+    unsupported:
+      "Nhắc Việc cannot read this kind of message yet. Please send text, or a photo of the report with /nopbaocao.",
+    downloadFailed: "The photo you just sent could not be downloaded. Please send it again.",
+    qrHeader: "Zalo QR code",
+  },
   atLine: (line: number) => ` (line ${line})`,
   warningReasons: {
     outside_item: "line outside any numbered item, skipped",

@@ -39,6 +39,13 @@ export const vi = {
     "plan.bad_target": "Chỉ tiêu ở mục II thiếu tỷ lệ (%) hoặc thiếu hai con số người (ví dụ 1.115.590 người).",
     "plan.no_deadline": 'Không tìm thấy hạn báo cáo ("trước ngày dd/mm") trong đoạn "Trên đây là...".',
   } as Record<string, string>,
+  zalo: {
+    fileLink: (name: string, url: string) => `📎 Tệp "${name}": ${url}\n(Liên kết tải tệp hết hạn sau 24 giờ.)`,
+    unsupported:
+      "Nhắc Việc chưa đọc được loại tin này. Vui lòng gửi tin chữ, hoặc ảnh chụp báo cáo kèm lệnh /nopbaocao.",
+    downloadFailed: "Không tải được ảnh bạn vừa gửi. Vui lòng gửi lại.",
+    qrHeader: "Mã QR Zalo",
+  },
   atLine: (line: number) => ` (dòng ${line})`,
   warningReasons: {
     outside_item: "dòng nằm ngoài mọi mục được đánh số, đã bỏ qua",

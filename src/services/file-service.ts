@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Db, Tx } from "../db.ts";
 import { AppError } from "../errors.ts";
 
@@ -45,4 +46,39 @@ export async function storeIncomingFile(
     select: { id: true },
   });
   return row.id;
+}
+
+/**
+ * Keeps a copy of a file the bot sends where the platform cannot take an upload, so a signed link
+ * can serve it from any process. The same bytes sent to many people are kept once.
+ */
+export async function storeOutgoingFile(
+  db: Db | Tx,
+  input: { name: string; mimeType: string; content: Uint8Array; now: Date },
+): Promise<number> {
+  const ref = `sha256:${createHash("sha256").update(input.content).digest("hex")}`;
+  const existing = await db.storedFile.findFirst({
+    where: { platformRef: ref, personId: null, name: input.name, mimeType: input.mimeType },
+    select: { id: true },
+  });
+  if (existing) return existing.id;
+  const row = await db.storedFile.create({
+    data: {
+      name: input.name,
+      mimeType: input.mimeType,
+      size: input.content.byteLength,
+      content: new Uint8Array(input.content),
+      platformRef: ref,
+      createdAt: input.now,
+    },
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export async function readStoredFile(
+  db: Db | Tx,
+  id: number,
+): Promise<{ name: string; mimeType: string; content: Uint8Array } | null> {
+  return db.storedFile.findUnique({ where: { id }, select: { name: true, mimeType: true, content: true } });
 }

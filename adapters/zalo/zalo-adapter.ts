@@ -1,0 +1,451 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Config } from "../../src/config.ts";
+import type { IncomingAttachment, IncomingEvent, PlatformIdentity } from "../../src/core/types.ts";
+import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import { splitText } from "../../src/delivery/split-message.ts";
+import {
+  DeliveryError,
+  type AdapterState,
+  type DeliveryTarget,
+  type HttpRoute,
+  type OutgoingMessage,
+  type Pace,
+  type PlatformAdapter,
+  type PlatformLimits,
+} from "../../src/delivery/types.ts";
+import { messagesFor, type Locale } from "../../src/i18n/index.ts";
+import { sendJson } from "../../src/server/http-server.ts";
+import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
+import { createFileLinks, type FileLinks } from "./file-links.ts";
+import {
+  createZaloClient,
+  ZaloApiError,
+  ZaloUpdateSchema,
+  type Fetch,
+  type ZaloClient,
+  type ZaloMessage,
+  type ZaloUpdate,
+} from "./zalo-client.ts";
+
+export const ZALO_PLATFORM = "zalo";
+/** sendMessage's and sendPhoto's caption limit. */
+export const ZALO_MAX_TEXT = 2000;
+/** A webhook body is one small update; anything bigger is not Zalo. */
+const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
+const POLL_TIMEOUT_SECONDS = 30;
+const BACKOFF_START_MS = 1000;
+const BACKOFF_MAX_MS = 30_000;
+/** No retry-after was given with a rate limit: wait this long (no limits are published). */
+const DEFAULT_RETRY_AFTER_MS = 5000;
+/** What Zalo can show from a URL with sendPhoto; anything else goes as a link in the text. */
+const PHOTO_TYPES = new Set(["image/png", "image/jpeg"]);
+
+/**
+ * Delivery errors by the code the API answered with. Zalo publishes no error codes for sending;
+ * these are the ones met so far, and where:
+ * - 429: no limit is published; the notes say to treat HTTP 429 as "wait and retry" (rate_limited,
+ *   with `parameters.retry_after` or the Retry-After header when present);
+ * - 403: the Telegram-shaped answer for "this person never wrote to the bot, or blocked it", which
+ *   the notes say is required before the bot can write (unreachable). An API answer with another
+ *   code is logged with its description, so a code seen in production can be added here;
+ * - 401: a wrong token (Zalo may answer it with a page that is not JSON): failed, and logged;
+ * - 5xx, a timeout, a network error or an answer of the wrong shape: failed, retried by the outbox.
+ */
+const UNREACHABLE_CODES = new Set([403]);
+
+export interface ZaloAdapterDeps {
+  config: NonNullable<Config["zalo"]>;
+  /** Where this server is reachable from outside; without it files cannot be offered as links. */
+  publicBaseUrl?: string | undefined;
+  pace: Pace;
+  host: AdapterHost;
+  fetch?: Fetch;
+  /** How long one getUpdates waits for news. */
+  pollTimeoutSeconds?: number;
+  /** Language of the adapter's own few texts (the core's replies carry their own). */
+  locale?: Locale;
+}
+
+export interface ZaloAdapter extends PlatformAdapter {
+  /** Handles one update as if it had been polled or posted (tests, and the webhook route). */
+  handleUpdate(update: ZaloUpdate): Promise<void>;
+}
+
+/** "1) label" lines under the text, the way the console shows choices. */
+export function renderChoices(message: Pick<OutgoingMessage, "text" | "choices">): string {
+  const lines = (message.choices ?? []).flat().map((c, i) => `${i + 1}) ${c.label}`);
+  return [message.text, ...lines].filter((part) => part.length > 0).join("\n");
+}
+
+/** One typed message as an event: a bare number picks the n-th offered choice, "/x args" is a command. */
+export function textEvent(text: string, from: PlatformIdentity, offered: readonly string[]): IncomingEvent {
+  const trimmed = text.trim();
+  if (/^\d{1,3}$/.test(trimmed)) {
+    const value = offered[Number(trimmed) - 1];
+    if (value !== undefined) return { kind: "choice", from, value };
+  }
+  if (trimmed.startsWith("/")) {
+    const space = trimmed.search(/\s/);
+    const command = (space === -1 ? trimmed : trimmed.slice(0, space)).slice(1);
+    return { kind: "command", from, command, args: space === -1 ? "" : trimmed.slice(space + 1).trim() };
+  }
+  return { kind: "text", from, text };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  // Hashing first gives equal lengths, so the comparison takes the same time whatever was sent.
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        request.removeAllListeners("data");
+        request.resume();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on("end", () => resolve(Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+const EXTENSIONS: Record<string, string> = { "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp" };
+
+function attachmentName(url: string, messageId: string, mimeType: string | null): string {
+  const last = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  if (/^[^/\\]{1,100}\.[A-Za-z0-9]{2,5}$/.test(last)) return last;
+  return `zalo-${messageId}.${(mimeType && EXTENSIONS[mimeType]) ?? "jpg"}`;
+}
+
+export function toDeliveryError(error: unknown): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ZaloApiError) {
+    if (error.errorCode === 429) {
+      return new DeliveryError("delivery.rate_limited", message, error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
+    }
+    if (error.kind === "api" && error.errorCode !== null && UNREACHABLE_CODES.has(error.errorCode)) {
+      return new DeliveryError("delivery.unreachable", message);
+    }
+  }
+  return new DeliveryError("delivery.failed", message);
+}
+
+/**
+ * The Zalo Bot Platform as a platform adapter: long polling by default, or a webhook on the shared
+ * HTTP server when ZALO_WEBHOOK_URL is set. Zalo has no buttons, so choices go out as numbered
+ * lines and a reply that is just one of the numbers comes back as that choice; the offer is kept
+ * per chat in the database, so it survives a restart and any process can read it.
+ */
+export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
+  const { config, host } = deps;
+  const logger = host.logger.child({ platform: ZALO_PLATFORM });
+  const t = messagesFor(deps.locale ?? "vi");
+  const client: ZaloClient = createZaloClient({
+    token: config.token,
+    ...(config.apiRoot && { root: config.apiRoot }),
+    ...(deps.fetch && { fetch: deps.fetch }),
+  });
+  const links: FileLinks | null =
+    deps.publicBaseUrl && host.files
+      ? createFileLinks({ store: host.store, files: host.files, clock: host.clock, publicBaseUrl: deps.publicBaseUrl })
+      : null;
+  const pollTimeoutSeconds = deps.pollTimeoutSeconds ?? POLL_TIMEOUT_SECONDS;
+  const limits: PlatformLimits = {
+    maxMessageLength: ZALO_MAX_TEXT,
+    buttons: false,
+    // Choices are numbered lines, and their values stay in the database: nothing limits them.
+    maxButtonPayloadBytes: Number.POSITIVE_INFINITY,
+    maxButtonsPerRow: Number.POSITIVE_INFINITY,
+    maxButtons: Number.POSITIVE_INFINITY,
+    files: links !== null,
+    groupChats: false,
+  };
+
+  let state: AdapterState = "idle";
+  const stopping = new AbortController();
+  let running: Promise<void> | null = null;
+  const inFlight = new Set<Promise<void>>();
+
+  /** Sends a message's text (choices numbered, split at 2,000) and its file; returns the last id. */
+  async function send(chatId: string, message: OutgoingMessage): Promise<string | null> {
+    let text = renderChoices(message);
+    let photo: string | null = null;
+    if (message.file) {
+      if (links) {
+        const url = await links.linkFor(message.file);
+        if (PHOTO_TYPES.has(message.file.mimeType)) photo = url;
+        else text = [text, t.zalo.fileLink(message.file.name, url)].filter(Boolean).join("\n\n");
+      } else {
+        text = [text, t.delivery.fileUnavailable(message.file.name)].filter(Boolean).join("\n\n");
+      }
+    }
+    let messageId: string | null = null;
+    // The choices are in the text, so they count toward the limit and end up on the last part.
+    for (const part of splitText(text, ZALO_MAX_TEXT).parts) {
+      if (part.trim()) messageId = (await client.sendMessage(chatId, part)).messageId;
+    }
+    if (photo) messageId = (await client.sendPhoto(chatId, photo)).messageId;
+    return messageId;
+  }
+
+  const offeredValues = (message: OutgoingMessage) => (message.choices ?? []).flat().map((c) => c.value);
+
+  async function reply(chatId: string, replies: OutgoingMessage[], offered: readonly string[]): Promise<void> {
+    // A reply moves the conversation on: its choices replace the offer, and a reply without any
+    // withdraws it, so a percent typed next ("3") is not read as an old menu's third line. Stored
+    // before sending, so a quick "1" finds it. Saying nothing leaves the offer as it was.
+    if (replies.length === 0) return;
+    const withChoices = replies.filter((r) => offeredValues(r).length > 0).at(-1);
+    const values = withChoices ? offeredValues(withChoices) : [];
+    if (values.length !== offered.length || values.some((value, i) => value !== offered[i])) {
+      await host.store.offerChoices(ZALO_PLATFORM, chatId, values);
+    }
+    for (const message of replies) {
+      try {
+        await send(chatId, message);
+      } catch (error) {
+        logger.warn({ err: error, chatId }, "reply not delivered");
+        return;
+      }
+    }
+  }
+
+  /** The adapter's own word (a photo it could not fetch): not a turn of the conversation, so the offer stays. */
+  async function note(chatId: string, text: string): Promise<void> {
+    await send(chatId, { text }).catch((error: unknown) => logger.warn({ err: error, chatId }, "note not delivered"));
+  }
+
+  async function download(message: ZaloMessage, url: string): Promise<IncomingAttachment | null> {
+    try {
+      const { content, mimeType } = await client.download(url, MAX_INCOMING_FILE_BYTES);
+      // Over 20 MB only the first bytes were read: the core refuses it by its size with its own
+      // message, and nothing of it is stored.
+      return {
+        name: attachmentName(url, message.message_id, mimeType),
+        ref: url,
+        ...(mimeType && { mimeType }),
+        content,
+      };
+    } catch (error) {
+      logger.warn({ err: error, messageId: message.message_id }, "image download failed");
+      return null;
+    }
+  }
+
+  async function handleUpdate(update: ZaloUpdate): Promise<void> {
+    const message = update.message;
+    // Events without a message (a follow, say) carry nothing to answer.
+    if (!message) return;
+    // Zalo has no update id; an event and its message id name a delivery.
+    if (!(await host.store.firstDelivery(ZALO_PLATFORM, `${update.event_name}:${message.message_id}`))) return;
+    const chatId = message.chat.id;
+    const from: PlatformIdentity = {
+      platform: ZALO_PLATFORM,
+      userId: message.from.id,
+      chatId,
+      displayName: message.from.display_name ?? message.from.name ?? message.from.id,
+      privateChat: message.chat.chat_type?.toUpperCase() !== "GROUP",
+    };
+    const offered = await host.store.offeredChoices(ZALO_PLATFORM, chatId);
+    let event: IncomingEvent;
+    switch (update.event_name) {
+      case "message.text.received": {
+        if (!message.text?.trim()) return;
+        event = textEvent(message.text, from, offered);
+        break;
+      }
+      case "message.image.received": {
+        const url = message.photo_url ?? message.photo ?? message.url;
+        if (!url) return;
+        void client.sendChatAction(chatId, "typing").catch(() => undefined);
+        const attachment = await download(message, url);
+        if (!attachment) return note(chatId, t.zalo.downloadFailed);
+        // A caption is read like a message, but a number under a photo is not a pick.
+        const typed = textEvent(message.caption ?? "", from, []);
+        event = typed.kind === "choice" ? typed : { ...typed, attachment };
+        break;
+      }
+      case "message.sticker.received":
+        return;
+      default:
+        // Voice, files and what Zalo withholds ("unsupported"): say what the bot can read.
+        return note(chatId, t.zalo.unsupported);
+    }
+    await reply(chatId, await host.core.handle(event), offered);
+  }
+
+  /** Handles one update, logging rather than throwing: one bad update must not stop the others. */
+  function track(update: ZaloUpdate): Promise<void> {
+    const work = handleUpdate(update).catch((error: unknown) =>
+      logger.error({ err: error, event: update.event_name }, "update failed"),
+    );
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+    return work;
+  }
+
+  const fatal = (error: unknown) => error instanceof ZaloApiError && error.errorCode === 401;
+
+  /** Repeats `attempt` with a growing pause until it succeeds, the adapter stops, or the token is refused. */
+  async function withRetries(what: string, attempt: () => Promise<void>): Promise<boolean> {
+    let backoff = BACKOFF_START_MS;
+    while (!stopping.signal.aborted) {
+      try {
+        await attempt();
+        return true;
+      } catch (error) {
+        if (stopping.signal.aborted) return false;
+        if (fatal(error)) throw error;
+        logger.warn({ err: error }, `${what} failed; retrying`);
+        await sleep(backoff, undefined, { signal: stopping.signal }).catch(() => undefined);
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Polling and a webhook exclude each other: webhook mode registers the URL and secret, polling
+   * removes a webhook left from webhook mode (getUpdates does not work while one is set).
+   */
+  async function setup(): Promise<void> {
+    if (config.webhook) {
+      await client.setWebhook(config.webhook.url, config.webhook.secret);
+      return;
+    }
+    if ((await client.getWebhookInfo()).url) {
+      logger.warn("a webhook was set; removing it to poll");
+      await client.deleteWebhook();
+    }
+  }
+
+  async function poll(): Promise<void> {
+    let backoff = BACKOFF_START_MS;
+    while (!stopping.signal.aborted) {
+      let update: ZaloUpdate | null;
+      try {
+        update = await client.getUpdates({ timeoutSeconds: pollTimeoutSeconds, signal: stopping.signal });
+        backoff = BACKOFF_START_MS;
+      } catch (error) {
+        if (stopping.signal.aborted) break;
+        if (fatal(error)) {
+          state = "failed";
+          logger.error({ err: error }, "Zalo refused the token; polling stopped");
+          return;
+        }
+        logger.warn({ err: error }, "getUpdates failed; retrying");
+        await sleep(backoff, undefined, { signal: stopping.signal }).catch(() => undefined);
+        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+        continue;
+      }
+      if (update) await track(update);
+    }
+  }
+
+  async function webhook(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const given = request.headers["x-bot-api-secret-token"];
+    if (typeof given !== "string" || !sameSecret(given, config.webhook!.secret)) {
+      request.resume();
+      return sendJson(response, 401, { error: "unauthorized" });
+    }
+    if (stopping.signal.aborted) {
+      // Zalo delivers it again later, to this server once it is back.
+      request.resume();
+      return sendJson(response, 503, { error: "stopping" });
+    }
+    const body = await readBody(request, MAX_WEBHOOK_BODY_BYTES);
+    if (!body) return sendJson(response, 413, { error: "too_large" });
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString("utf8"));
+    } catch {
+      return sendJson(response, 400, { error: "bad_json" });
+    }
+    // Some integrators saw the update itself, others wrapped as { ok, result }: both are taken.
+    const wrapped = json && typeof json === "object" && "result" in json ? (json as { result: unknown }).result : json;
+    const update = ZaloUpdateSchema.safeParse(wrapped);
+    if (!update.success) return sendJson(response, 400, { error: "bad_update" });
+    // Answered once handled: a crash before that makes Zalo deliver it again, and the store
+    // recognises a delivery already handled.
+    await track(update.data);
+    sendJson(response, 200, { ok: true });
+  }
+
+  return {
+    name: ZALO_PLATFORM,
+    limits,
+    pace: deps.pace,
+    state: () => state,
+    handleUpdate: track,
+
+    async start() {
+      if (state !== "idle") return;
+      state = "starting";
+      let ready = false;
+      try {
+        await setup();
+        ready = true;
+      } catch (error) {
+        if (fatal(error)) {
+          state = "failed";
+          throw error;
+        }
+        logger.warn({ err: error }, "Zalo setup failed; retrying");
+      }
+      // The rest runs in the background: a Zalo that is down at start-up must not hold the server.
+      running = (async () => {
+        if (!ready && !(await withRetries("Zalo setup", setup))) return;
+        if (stopping.signal.aborted) return;
+        state = "running";
+        if (!config.webhook) await poll();
+      })().catch((error: unknown) => {
+        state = "failed";
+        logger.error({ err: error }, "Zalo adapter stopped");
+      });
+    },
+
+    async stop() {
+      if (state === "stopped") return;
+      state = "stopping";
+      stopping.abort();
+      await running;
+      await Promise.allSettled([...inFlight]);
+      state = "stopped";
+    },
+
+    async deliver(target: DeliveryTarget, message: OutgoingMessage) {
+      const values = offeredValues(message);
+      // A push with choices (a reminder's "Báo cáo ngay") makes them the ones a number picks; a
+      // push without leaves the conversation's offer alone.
+      if (values.length > 0) await host.store.offerChoices(ZALO_PLATFORM, target.chatId, values);
+      try {
+        return { messageId: await send(target.chatId, message) };
+      } catch (error) {
+        const mapped = toDeliveryError(error);
+        if (mapped.code !== "delivery.rate_limited") {
+          logger.warn({ err: error, personId: target.personId, code: mapped.code }, "Zalo delivery failed");
+        }
+        throw mapped;
+      }
+    },
+
+    routes(): HttpRoute[] {
+      const routes: HttpRoute[] = [];
+      if (config.webhook) routes.push({ method: "POST", path: new URL(config.webhook.url).pathname, handle: webhook });
+      if (links) routes.push(links.route());
+      return routes;
+    },
+  };
+}
