@@ -15,6 +15,7 @@ import { createAdapterStore, type AdapterStore } from "./delivery/adapter-store.
 import { messagesFor } from "./i18n/index.ts";
 import type { Logger } from "./logger.ts";
 import { seedBundle } from "./plan/bundle.ts";
+import type { Role } from "./services/invite-service.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
 import { activePolicy } from "./schedule/policy.ts";
 
@@ -86,6 +87,21 @@ export async function createApp(deps: {
     store: createAdapterStore({ db, clock, serialize }),
     logger,
     clock,
+    accounts: (platform, roles) =>
+      serialize(async () => {
+        const rows = await db.identity.findMany({
+          where: { platform, person: { role: { in: [...roles] } } },
+          include: { person: true },
+          orderBy: { id: "asc" },
+        });
+        return rows.map((i) => ({
+          userId: i.userId,
+          chatId: i.chatId,
+          role: i.person.role as Role,
+          active: i.person.active,
+          locale: i.person.locale === "en" ? "en" : "vi",
+        }));
+      }),
   };
   const adapters = deps.adapters?.(host) ?? [];
   const channels = [...(deps.channels ?? []), ...adapters];
@@ -114,7 +130,7 @@ export async function createApp(deps: {
     logger,
     inviteTtlDays: config.inviteTtlDays,
     defaultLocale: config.defaultLocale,
-    inviteLink: inviteLinkFor(config),
+    inviteLink: async (code) => inviteLinkFor(await telegramUsername(config, db))(code),
   });
   handle = async (event) => {
     try {
@@ -145,8 +161,20 @@ export async function createApp(deps: {
   };
 }
 
-/** Telegram deep links carry the code as the /start payload; other platforms have no link. */
-export function inviteLinkFor(config: Config): (code: string) => string | null {
-  const username = config.telegram?.username;
-  return (code) => (username ? `https://t.me/${username}?start=${code.replace(/-/g, "")}` : null);
+/** Where the Telegram adapter keeps the username getMe reported, for links made while it is not running. */
+export const TELEGRAM_USERNAME_SETTING = "telegram.username";
+
+/** The bot's username for deep links: TELEGRAM_BOT_USERNAME, else what the bot last learnt from getMe. */
+export async function telegramUsername(config: Config, db: Db): Promise<string | null> {
+  if (config.telegram?.username) return config.telegram.username;
+  return (await db.botSetting.findUnique({ where: { key: TELEGRAM_USERNAME_SETTING } }))?.value ?? null;
+}
+
+/**
+ * Telegram deep links carry the code as the /start payload (at most 64 of A-Za-z0-9_-, so without
+ * its dash); other platforms have no link.
+ */
+export function inviteLinkFor(username: string | null | undefined): (code: string) => string | null {
+  const name = username?.replace(/^@/, "");
+  return (code) => (name ? `https://t.me/${name}?start=${code.replace(/-/g, "")}` : null);
 }

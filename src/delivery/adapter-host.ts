@@ -1,7 +1,19 @@
 import type { Clock } from "../clock.ts";
 import type { BotCore } from "../core/types.ts";
 import type { Logger } from "../logger.ts";
+import type { Role } from "../services/invite-service.ts";
 import type { AdapterStore } from "./adapter-store.ts";
+
+/** One account on a platform and the person behind it, as far as a platform's menus follow roles. */
+export interface PlatformAccount {
+  userId: string;
+  /** Where pushes go: the private chat the person last wrote from. */
+  chatId: string;
+  role: Role;
+  /** false once the person was deactivated. */
+  active: boolean;
+  locale: "vi" | "en";
+}
 
 /**
  * What the composition root hands every platform adapter: the core to hand events to, the
@@ -12,4 +24,6 @@ export interface AdapterHost {
   store: AdapterStore;
   logger: Logger;
   clock: Clock;
+  /** The accounts on `platform` of people with one of `roles`, deactivated people included. */
+  accounts(platform: string, roles: readonly Role[]): Promise<PlatformAccount[]>;
 }
