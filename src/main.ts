@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
+import { createTelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -48,8 +49,17 @@ function startTicking(app: App, logger: Logger) {
 /** One adapter per configured platform. */
 function platformAdapters(config: Config, host: AdapterHost): PlatformAdapter[] {
   const adapters: PlatformAdapter[] = [];
+  if (config.telegram) {
+    adapters.push(
+      createTelegramAdapter({
+        host,
+        settings: config.telegram,
+        pace: config.pace.telegram,
+        defaultLocale: config.defaultLocale,
+      }),
+    );
+  }
   for (const [name, configured] of [
-    ["Telegram", config.telegram],
     ["Slack", config.slack],
     ["Zalo", config.zalo],
   ] as const) {
