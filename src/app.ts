@@ -15,6 +15,7 @@ import { createAdapterStore, type AdapterStore } from "./delivery/adapter-store.
 import { messagesFor } from "./i18n/index.ts";
 import type { Logger } from "./logger.ts";
 import { seedBundle } from "./plan/bundle.ts";
+import type { Role } from "./services/invite-service.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
 import { activePolicy } from "./schedule/policy.ts";
 import { readStoredFile, storeOutgoingFile } from "./services/file-service.ts";
@@ -91,6 +92,21 @@ export async function createApp(deps: {
       keep: (file) => serialize(() => storeOutgoingFile(db, { ...file, now: clock.now() })),
       read: (id) => serialize(() => readStoredFile(db, id)),
     },
+    accounts: (platform, roles) =>
+      serialize(async () => {
+        const rows = await db.identity.findMany({
+          where: { platform, person: { role: { in: [...roles] } } },
+          include: { person: true },
+          orderBy: { id: "asc" },
+        });
+        return rows.map((i) => ({
+          userId: i.userId,
+          chatId: i.chatId,
+          role: i.person.role as Role,
+          active: i.person.active,
+          locale: i.person.locale === "en" ? "en" : "vi",
+        }));
+      }),
   };
   const adapters = deps.adapters?.(host) ?? [];
   const channels = [...(deps.channels ?? []), ...adapters];
@@ -119,7 +135,7 @@ export async function createApp(deps: {
     logger,
     inviteTtlDays: config.inviteTtlDays,
     defaultLocale: config.defaultLocale,
-    inviteLink: inviteLinkFor(config),
+    inviteLink: async (code) => inviteLinkFor(await telegramUsername(config, db), config.zalo?.botLink ?? null)(code),
   });
   handle = async (event) => {
     try {
@@ -150,12 +166,24 @@ export async function createApp(deps: {
   };
 }
 
+/** Where the Telegram adapter keeps the username getMe reported, for links made while it is not running. */
+export const TELEGRAM_USERNAME_SETTING = "telegram.username";
+
+/** The bot's username for deep links: TELEGRAM_BOT_USERNAME, else what the bot last learnt from getMe. */
+export async function telegramUsername(config: Config, db: Db): Promise<string | null> {
+  if (config.telegram?.username) return config.telegram.username;
+  return (await db.botSetting.findUnique({ where: { key: TELEGRAM_USERNAME_SETTING } }))?.value ?? null;
+}
+
 /**
- * Telegram deep links carry the code as the /start payload. Zalo's bot link cannot carry it: the
- * person opens the chat and sends the code, so it is the link only where there is no Telegram one.
+ * Telegram deep links carry the code as the /start payload (at most 64 of A-Za-z0-9_-, so without
+ * its dash). Zalo's bot link cannot carry it: the person opens the chat and sends the code, so it
+ * is the link only where there is no Telegram one.
  */
-export function inviteLinkFor(config: Config): (code: string) => string | null {
-  const username = config.telegram?.username;
-  const zalo = config.zalo?.botLink ?? null;
-  return (code) => (username ? `https://t.me/${username}?start=${code.replace(/-/g, "")}` : zalo);
+export function inviteLinkFor(
+  username: string | null | undefined,
+  zaloLink: string | null = null,
+): (code: string) => string | null {
+  const name = username?.replace(/^@/, "");
+  return (code) => (name ? `https://t.me/${name}?start=${code.replace(/-/g, "")}` : zaloLink);
 }

@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
-import { createApp, inviteLinkFor, type App } from "./app.ts";
+import { createApp, inviteLinkFor, telegramUsername, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import type { PlatformIdentity } from "./core/types.ts";
@@ -187,7 +187,7 @@ const commands: Record<string, Handler> = {
     const { db } = await ctx.app();
     const plan = await getActivePlan(db);
     const deps = { db, clock: ctx.clock, inviteTtlDays: ctx.config.inviteTtlDays };
-    const link = inviteLinkFor(ctx.config);
+    const link = inviteLinkFor(await telegramUsername(ctx.config, db), ctx.config.zalo?.botLink ?? null);
     if (typeof options.group === "string") {
       const xlsx = typeof options.xlsx === "string" ? checkOutputPath(options.xlsx) : null;
       const group = await findAgency(db, plan.id, options.group);

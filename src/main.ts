@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
+import { createTelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 import { createZaloAdapter } from "../adapters/zalo/zalo-adapter.ts";
 import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
@@ -49,12 +50,17 @@ function startTicking(app: App, logger: Logger) {
 /** One adapter per configured platform. */
 function platformAdapters(config: Config, host: AdapterHost): PlatformAdapter[] {
   const adapters: PlatformAdapter[] = [];
-  for (const [name, configured] of [
-    ["Telegram", config.telegram],
-    ["Slack", config.slack],
-  ] as const) {
-    if (configured) host.logger.warn(`${name} is configured, but its adapter is not part of this version yet`);
+  if (config.telegram) {
+    adapters.push(
+      createTelegramAdapter({
+        host,
+        settings: config.telegram,
+        pace: config.pace.telegram,
+        defaultLocale: config.defaultLocale,
+      }),
+    );
   }
+  if (config.slack) host.logger.warn("Slack is configured, but its adapter is not part of this version yet");
   if (config.zalo) {
     adapters.push(
       createZaloAdapter({

@@ -89,6 +89,7 @@ async function fakeCoreRig(): Promise<FakeCoreRig> {
     store: createAdapterStore({ db, clock: systemClock }),
     logger: silent,
     clock: systemClock,
+    accounts: async () => [],
   };
   const adapter = createZaloAdapter({
     config: { token: zalo.token, apiRoot: zalo.root, webhook: null, botLink: undefined },
@@ -242,6 +243,7 @@ describe("zalo adapter with a fake core", () => {
         store: createAdapterStore({ db: createTestDb().db, clock: systemClock }),
         logger: silent,
         clock: systemClock,
+        accounts: async () => [],
       },
     });
     expect(await error(closed.deliver(target, { text: "nhắc" }))).toMatchObject({ code: "delivery.failed" });
@@ -256,6 +258,7 @@ describe("zalo adapter with a fake core", () => {
         store: createAdapterStore({ db: createTestDb().db, clock: systemClock }),
         logger: silent,
         clock: systemClock,
+        accounts: async () => [],
       },
     });
     // Zalo answers a wrong token with a page that is not JSON.
@@ -557,7 +560,9 @@ describe("zalo adapter in the app (long polling)", () => {
       TELEGRAM_BOT_TOKEN: "t",
       TELEGRAM_BOT_USERNAME: "nhacviec_bot",
     });
-    expect(inviteLinkFor(both)("ABCDE-FGHJK")).toBe("https://t.me/nhacviec_bot?start=ABCDEFGHJK");
+    expect(inviteLinkFor(both.telegram!.username, both.zalo!.botLink)("ABCDE-FGHJK")).toBe(
+      "https://t.me/nhacviec_bot?start=ABCDEFGHJK",
+    );
 
     const path = join(mkdtempSync(join(tmpdir(), "zalo-qr-")), "moi.xlsx");
     const rows = ["IV.9-25195", "IV.9-25198"].map((agency, i) => ({

@@ -23,7 +23,7 @@ export interface BotDeps {
   inviteTtlDays: number;
   defaultLocale: "vi" | "en";
   /** Builds a deep link for an invite code where the platform has one (Telegram's ?start=). */
-  inviteLink?: (code: string) => string | null;
+  inviteLink?: (code: string) => string | null | Promise<string | null>;
 }
 
 /** A person known to the bot, with what every handler needs about them. */

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.ts";
 import type { BotCore } from "../core/types.ts";
 import type { Logger } from "../logger.ts";
+import type { Role } from "../services/invite-service.ts";
 import type { AdapterStore } from "./adapter-store.ts";
 import type { OutgoingFile } from "./types.ts";
 
@@ -9,6 +10,17 @@ export interface AdapterFiles {
   /** Keeps the bytes and returns their id. */
   keep(file: OutgoingFile): Promise<number>;
   read(id: number): Promise<OutgoingFile | null>;
+}
+
+/** One account on a platform and the person behind it, as far as a platform's menus follow roles. */
+export interface PlatformAccount {
+  userId: string;
+  /** Where pushes go: the private chat the person last wrote from. */
+  chatId: string;
+  role: Role;
+  /** false once the person was deactivated. */
+  active: boolean;
+  locale: "vi" | "en";
 }
 
 /**
@@ -21,4 +33,6 @@ export interface AdapterHost {
   logger: Logger;
   clock: Clock;
   files?: AdapterFiles;
+  /** The accounts on `platform` of people with one of `roles`, deactivated people included. */
+  accounts(platform: string, roles: readonly Role[]): Promise<PlatformAccount[]>;
 }

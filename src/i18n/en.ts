@@ -20,6 +20,11 @@ export const en: Messages = {
   pct,
   date,
 
+  telegram: {
+    /** Answer to a press on a button whose meaning is no longer known (pruned after a month). */
+    buttonExpired: "This button has expired. Type /help to see the commands.",
+  },
+
   sheet: {
     invites: "Invites",
     agency: "Agency code",

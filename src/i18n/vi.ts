@@ -17,6 +17,11 @@ export const vi = {
   pct,
   date,
 
+  telegram: {
+    /** Answer to a press on a button whose meaning is no longer known (pruned after a month). */
+    buttonExpired: "Nút này đã hết hạn. Gõ /trogiup để xem các lệnh.",
+  },
+
   sheet: {
     invites: "Mã mời",
     agency: "Mã cơ quan",

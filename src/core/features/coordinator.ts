@@ -243,7 +243,7 @@ export async function invite(ctx: Ctx, args: string): Promise<void> {
         created.code,
         t.bot.coord.coordinatorLabel,
         at(created.expiresAt),
-        ctx.deps.inviteLink?.(created.code) ?? null,
+        (await ctx.deps.inviteLink?.(created.code)) ?? null,
       ),
     );
     return;
@@ -260,7 +260,7 @@ export async function invite(ctx: Ctx, args: string): Promise<void> {
       created.code,
       `${agency.code} ${agencyLabel(t, agency)}`,
       at(created.expiresAt),
-      ctx.deps.inviteLink?.(created.code) ?? null,
+      (await ctx.deps.inviteLink?.(created.code)) ?? null,
     ),
   );
 }

@@ -1,0 +1,444 @@
+import { readFile } from "node:fs/promises";
+import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
+import { run, sequentialize, type RunnerHandle } from "@grammyjs/runner";
+import { Bot, BotError, GrammyError, HttpError, InputFile, type Api, type Context, type Transformer } from "grammy";
+import type { CallbackQuery, Chat, Message, Update, User, UserFromGetMe } from "grammy/types";
+import { TELEGRAM_USERNAME_SETTING } from "../../src/app.ts";
+import type { Config } from "../../src/config.ts";
+import type { IncomingAttachment, IncomingEvent, OutgoingMessage } from "../../src/core/types.ts";
+import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import { splitMessage } from "../../src/delivery/split-message.ts";
+import type { AdapterState, DeliveryTarget, Pace, PlatformAdapter, PlatformLimits } from "../../src/delivery/types.ts";
+import { messagesFor, type Locale, type Messages } from "../../src/i18n/index.ts";
+import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
+import { decodeChoice, inlineKeyboard } from "./buttons.ts";
+import { isBadToken, toDeliveryError } from "./errors.ts";
+import { createMenuSync } from "./menus.ts";
+import { identityOf, parseCommand, sentFileOf, TELEGRAM_PLATFORM, type SentFile } from "./updates.ts";
+import { webhookRoute } from "./webhook.ts";
+
+// Telegram through grammY. The adapter only translates: an update becomes an event for the core,
+// the core's replies and the outbox's pushes become Bot API calls. Updates arrive by long polling
+// (the runner) or, with TELEGRAM_WEBHOOK_URL, on the shared HTTP server.
+
+export type TelegramSettings = NonNullable<Config["telegram"]>;
+
+export const TELEGRAM_LIMITS: PlatformLimits = {
+  maxMessageLength: 4096,
+  buttons: true,
+  maxButtonPayloadBytes: 64,
+  maxButtonsPerRow: 8,
+  maxButtons: 100,
+  files: true,
+  groupChats: true,
+};
+
+const DEFAULT_API_ROOT = "https://api.telegram.org";
+const ALLOWED_UPDATES = ["message", "channel_post", "callback_query"] as const;
+/** A file's caption holds at most this much; longer text goes in a message of its own before it. */
+const CAPTION_MAX = 1024;
+/** sendPhoto takes JPEG and PNG up to 10 MB; anything else is sent as a document. */
+const PHOTO_TYPES = new Set(["image/jpeg", "image/png"]);
+const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+/** A long poll lasts 30 s; a call that takes longer than this has failed. */
+const API_TIMEOUT_SECONDS = 75;
+const MENU_SYNC_EVERY_MS = 5 * 60 * 1000;
+/**
+ * A reply has no outbox behind it: a short "retry after" is waited out once or twice; 5xx gets the
+ * plugin's short backoff. Network errors are not retried here (the plugin would retry them forever).
+ */
+const REPLY_RETRY: Partial<AutoRetryOptions> = {
+  maxRetryAttempts: 2,
+  maxDelaySeconds: 10,
+  rethrowHttpErrors: true,
+};
+
+export interface TelegramAdapterDeps {
+  host: AdapterHost;
+  settings: TelegramSettings;
+  pace: Pace;
+  /** Language of short answers to people whose Telegram app is neither Vietnamese nor English. */
+  defaultLocale: Locale;
+  /** Known bot info, so no getMe is needed (tests). */
+  botInfo?: UserFromGetMe;
+  /** Installed on every Bot API call, replies and pushes alike (tests capture calls with one). */
+  transformers?: readonly Transformer[];
+  /** How long a menu may lag behind a deactivation made elsewhere (the CLI, another platform). */
+  menuSyncEveryMs?: number;
+  /** How long to wait before trying Telegram again after the n-th failed start (from 0). */
+  reconnectDelayMs?: (attempt: number) => number;
+  replyRetry?: Partial<AutoRetryOptions>;
+}
+
+export interface TelegramAdapter extends PlatformAdapter {
+  readonly bot: Bot;
+  /** Brings the coordinators' and administrators' menus in line with their roles now. */
+  syncMenus(): Promise<void>;
+  /** Resolves once no update, menu sync or start attempt is in progress. */
+  idle(): Promise<void>;
+}
+
+/** What may go in a log line: never a payload (messages, files) nor a URL (it holds the token). */
+export function loggable(error: unknown): unknown {
+  if (error instanceof BotError) return loggable(error.error);
+  if (error instanceof GrammyError) {
+    return { type: "GrammyError", method: error.method, code: error.error_code, description: error.description };
+  }
+  if (error instanceof HttpError) return { type: "HttpError", message: error.message };
+  return error;
+}
+
+export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapter {
+  const { host, settings } = deps;
+  const { logger, store } = host;
+  const apiRoot = (settings.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, "");
+  const webhook = settings.webhook;
+  const menuSyncEveryMs = deps.menuSyncEveryMs ?? MENU_SYNC_EVERY_MS;
+  const reconnectDelayMs = deps.reconnectDelayMs ?? ((attempt: number) => Math.min(60_000, 1000 * 2 ** attempt));
+
+  const bot = new Bot(settings.token, {
+    ...(deps.botInfo && { botInfo: deps.botInfo }),
+    client: { apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS },
+  });
+  if (deps.transformers?.length) bot.api.config.use(...deps.transformers);
+  bot.api.config.use(watchPolling());
+  const menus = createMenuSync({ api: bot.api, host });
+
+  let state: AdapterState = "idle";
+  let runner: RunnerHandle | null = null;
+  let retryTimer: NodeJS.Timeout | null = null;
+  let menuTimer: NodeJS.Timeout | null = null;
+  let attempts = 0;
+  const inFlight = new Set<Promise<unknown>>();
+
+  function track<T>(work: Promise<T>): Promise<T> {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  async function idle(): Promise<void> {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  }
+
+  /** The runner is told to be silent; its failed polls are logged here, once per outage. */
+  function watchPolling(): Transformer {
+    let failing = false;
+    return async (prev, method, payload, signal) => {
+      if (method !== "getUpdates") return prev(method, payload, signal);
+      try {
+        const result = await prev(method, payload, signal);
+        if (!result.ok && !failing)
+          logger.warn({ code: result.error_code, description: result.description }, "telegram polling failed");
+        if (result.ok && failing) logger.info("telegram polling works again");
+        failing = !result.ok;
+        return result;
+      } catch (error) {
+        if (!signal?.aborted && !failing) logger.warn({ err: loggable(error) }, "telegram polling failed");
+        if (!signal?.aborted) failing = true;
+        throw error;
+      }
+    };
+  }
+
+  function textsFor(user: User | undefined): Messages {
+    const language = user?.language_code;
+    return messagesFor(language === "en" || language === "vi" ? language : deps.defaultLocale);
+  }
+
+  /** Calls whose failure changes nothing for the person (answering a press, removing a keyboard). */
+  async function quietly(what: string, call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      logger.debug({ err: loggable(error) }, `telegram ${what} failed`);
+    }
+  }
+
+  /**
+   * One message of the core's, as Telegram messages: split at 4,096 characters, buttons and file on
+   * the last part, plain text (no parse mode, so what a person typed is shown exactly as typed).
+   */
+  async function send(api: Api, chatId: string | number, message: OutgoingMessage): Promise<number | null> {
+    let last: number | null = null;
+    for (const part of splitMessage(message, TELEGRAM_LIMITS.maxMessageLength)) {
+      const reply_markup = await inlineKeyboard(store, part.choices, TELEGRAM_LIMITS);
+      const markup = reply_markup ? { reply_markup } : {};
+      if (part.file) {
+        const file = new InputFile(part.file.content, part.file.name);
+        const caption = part.text.trim() !== "" && part.text.length <= CAPTION_MAX;
+        if (!caption && part.text.trim()) last = (await api.sendMessage(chatId, part.text)).message_id;
+        const options = { ...markup, ...(caption && { caption: part.text }) };
+        const photo = PHOTO_TYPES.has(part.file.mimeType) && part.file.content.byteLength <= PHOTO_MAX_BYTES;
+        last = (photo ? await api.sendPhoto(chatId, file, options) : await api.sendDocument(chatId, file, options))
+          .message_id;
+      } else if (part.text.trim()) {
+        last = (await api.sendMessage(chatId, part.text, markup)).message_id;
+      }
+    }
+    return last;
+  }
+
+  /** The core's replies to an event. The event is handled by now, so a failure here is only logged. */
+  async function answer(api: Api, chatId: number, replies: OutgoingMessage[], updateId: number): Promise<void> {
+    for (const reply of replies) {
+      try {
+        await send(api, chatId, reply);
+      } catch (error) {
+        logger.error({ err: loggable(error), updateId, chatId }, "telegram reply not sent");
+        return;
+      }
+    }
+  }
+
+  async function download(fileId: string): Promise<Uint8Array | undefined> {
+    const { file_path: path } = await bot.api.getFile(fileId);
+    if (!path) return undefined;
+    // A self-hosted Bot API server started with --local hands out a path on its own disk.
+    if (settings.apiRoot && path.startsWith("/")) return new Uint8Array(await readFile(path));
+    const response = await fetch(`${apiRoot}/file/bot${settings.token}/${path}`, {
+      signal: AbortSignal.timeout(API_TIMEOUT_SECONDS * 1000),
+    });
+    if (!response.ok) throw new Error(`file download answered HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** The file with its bytes when Telegram hands them over (up to 20 MB); otherwise its file_id alone. */
+  async function attachmentOf(file: SentFile): Promise<IncomingAttachment> {
+    const attachment: IncomingAttachment = {
+      name: file.name,
+      ref: file.fileId,
+      ...(file.mimeType && { mimeType: file.mimeType }),
+    };
+    if (file.size !== undefined && file.size > MAX_INCOMING_FILE_BYTES) return attachment;
+    try {
+      const content = await download(file.fileId);
+      return content ? { ...attachment, content } : attachment;
+    } catch (error) {
+      logger.warn({ err: loggable(error), fileId: file.fileId }, "telegram file not downloaded");
+      return attachment;
+    }
+  }
+
+  function requestMenuSync(): void {
+    void track(menus.sync()).catch((error: unknown) =>
+      logger.warn({ err: loggable(error) }, "telegram menus not synced"),
+    );
+  }
+
+  async function onMessage(ctx: Context, message: Message): Promise<void> {
+    const text = message.text ?? message.caption ?? "";
+    const file = sentFileOf(message);
+    // Members joining, stickers, locations: nothing the core reads.
+    if (!text && !file) return;
+    const typed = parseCommand(text);
+    if (typed?.addressedTo && typed.addressedTo.toLowerCase() !== ctx.me.username.toLowerCase()) return;
+    const from = identityOf(message.from, message.chat, message.sender_chat);
+    // In a group the core only asks for a private message: no reason to fetch the file.
+    const attachment = file && from.privateChat ? await attachmentOf(file) : undefined;
+    const event: IncomingEvent = typed
+      ? { kind: "command", from, command: typed.command, args: typed.args, ...(attachment && { attachment }) }
+      : { kind: "text", from, text, ...(attachment && { attachment }) };
+    const replies = await host.core.handle(event);
+    await answer(ctx.api, message.chat.id, replies, ctx.update.update_id);
+    // Joining, a deactivation or a new role is always a command: the menus may have to follow.
+    if (typed && from.privateChat) requestMenuSync();
+  }
+
+  async function onPress(ctx: Context, query: CallbackQuery): Promise<void> {
+    const carrier = query.message;
+    const chat: Chat = carrier?.chat ?? { id: query.from.id, type: "private", first_name: query.from.first_name };
+    const value = query.data ? await decodeChoice(store, query.data) : null;
+    await quietly("answerCallbackQuery", () =>
+      ctx.api.answerCallbackQuery(
+        query.id,
+        value === null ? { text: textsFor(query.from).telegram.buttonExpired } : {},
+      ),
+    );
+    // Pressed once is enough: the keyboard goes, so an old button cannot answer a later question.
+    // (A message older than 48 hours comes with date 0 and can no longer be edited.)
+    if (carrier && carrier.date !== 0) {
+      await quietly("editMessageReplyMarkup", () => ctx.api.editMessageReplyMarkup(chat.id, carrier.message_id));
+    }
+    if (value === null) return;
+    const replies = await host.core.handle({ kind: "choice", from: identityOf(query.from, chat), value });
+    await answer(ctx.api, chat.id, replies, ctx.update.update_id);
+  }
+
+  // Outermost: nothing escapes. The update and its error go to the log; the person gets the core's
+  // short apology, never a stack trace.
+  bot.use((ctx, next) =>
+    track(
+      (async () => {
+        try {
+          await next();
+        } catch (error) {
+          logger.error(
+            { err: loggable(error), updateId: ctx.update.update_id, chatId: ctx.chat?.id },
+            "telegram update failed",
+          );
+          const query = ctx.callbackQuery;
+          if (query) await quietly("answerCallbackQuery", () => ctx.api.answerCallbackQuery(query.id));
+          const chatId = ctx.chat?.id ?? ctx.from?.id;
+          const apology = textsFor(ctx.from).bot.internalError;
+          if (chatId !== undefined) await quietly("apology", () => ctx.api.sendMessage(chatId, apology));
+        }
+      })(),
+    ),
+  );
+  // One chat's updates in the order they came, other chats alongside. Placed before anything
+  // asynchronous, so the order is the order handleUpdate was called in.
+  bot.use(
+    sequentialize((ctx: Context) => {
+      const id = ctx.chat?.id ?? ctx.from?.id;
+      return id === undefined ? undefined : String(id);
+    }),
+  );
+  bot.use((ctx, next) => {
+    ctx.api.config.use(autoRetry({ ...REPLY_RETRY, ...deps.replyRetry }));
+    return next();
+  });
+  // Telegram sends an update again when it got no answer in time, and a restarted poll can hand
+  // over the last batch again: an update is handled once, by its id.
+  bot.use(async (ctx, next) => {
+    if (await store.firstDelivery(TELEGRAM_PLATFORM, `${ctx.me.id}:${ctx.update.update_id}`)) return next();
+    logger.info({ updateId: ctx.update.update_id }, "telegram update already handled");
+  });
+  bot.use(async (ctx) => {
+    const update = ctx.update;
+    if (update.callback_query) return onPress(ctx, update.callback_query);
+    const message = update.message ?? update.channel_post;
+    if (message) return onMessage(ctx, message);
+  });
+  bot.catch((error) => logger.error({ err: loggable(error) }, "telegram update failed"));
+
+  function startPolling(): void {
+    const handle = run(bot, {
+      runner: {
+        fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 30 },
+        // Logged by watchPolling; an outage of any length is waited out.
+        silent: true,
+        retryInterval: 3000,
+        maxRetryTime: Number.POSITIVE_INFINITY,
+      },
+    });
+    runner = handle;
+    handle.task()?.catch((error: unknown) => {
+      if (runner !== handle) return;
+      state = "failed";
+      // 401: the token was revoked; 409: another process polls this bot, or a webhook is set.
+      logger.error({ err: loggable(error) }, "telegram polling stopped");
+    });
+  }
+
+  async function publishMenus(): Promise<void> {
+    try {
+      await menus.publishDefault();
+      await menus.sync();
+    } catch (error) {
+      logger.warn({ err: loggable(error) }, "telegram menus not published");
+    }
+  }
+
+  async function connect(): Promise<void> {
+    if (state !== "starting") return;
+    try {
+      await bot.init();
+      await store.setSetting(TELEGRAM_USERNAME_SETTING, bot.botInfo.username);
+      if (webhook) {
+        await bot.api.setWebhook(webhook.url, {
+          secret_token: webhook.secret,
+          allowed_updates: ALLOWED_UPDATES,
+          drop_pending_updates: false,
+        });
+      } else {
+        // Back from webhook mode: Telegram refuses getUpdates while a webhook is set.
+        await bot.api.deleteWebhook({ drop_pending_updates: false });
+      }
+    } catch (error) {
+      if (state !== "starting") return;
+      if (isBadToken(error)) {
+        state = "failed";
+        logger.error({ err: loggable(error) }, "telegram refused the bot token: check TELEGRAM_BOT_TOKEN");
+        return;
+      }
+      const waitMs = reconnectDelayMs(attempts++);
+      logger.warn({ err: loggable(error), retryInMs: waitMs }, "telegram not reachable; trying again");
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        void track(connect());
+      }, waitMs);
+      return;
+    }
+    if (state !== "starting") return;
+    const username = bot.botInfo.username;
+    if (settings.username && settings.username.replace(/^@/, "").toLowerCase() !== username.toLowerCase()) {
+      logger.warn(
+        { override: settings.username, username },
+        "TELEGRAM_BOT_USERNAME differs from the bot's; links use it",
+      );
+    }
+    if (!webhook) startPolling();
+    state = "running";
+    attempts = 0;
+    logger.info({ username, mode: webhook ? "webhook" : "polling" }, "telegram connected");
+    void track(publishMenus());
+    menuTimer = setInterval(requestMenuSync, menuSyncEveryMs);
+    menuTimer.unref();
+  }
+
+  const routes = webhook
+    ? () => [
+        webhookRoute({
+          path: new URL(webhook.url).pathname,
+          secret: webhook.secret,
+          accepting: () => state === "running",
+          take: (update: Update) => {
+            bot
+              .handleUpdate(update)
+              .catch((error: unknown) => logger.error({ err: loggable(error) }, "telegram update failed"));
+          },
+        }),
+      ]
+    : undefined;
+
+  return {
+    name: TELEGRAM_PLATFORM,
+    limits: TELEGRAM_LIMITS,
+    pace: deps.pace,
+    bot,
+    state: () => state,
+    ...(routes && { routes }),
+    async start() {
+      if (state !== "idle" && state !== "stopped") return;
+      state = "starting";
+      await track(connect());
+    },
+    async stop() {
+      if (state === "idle" || state === "stopped") {
+        state = "stopped";
+        return;
+      }
+      state = "stopping";
+      if (retryTimer) clearTimeout(retryTimer);
+      if (menuTimer) clearInterval(menuTimer);
+      retryTimer = menuTimer = null;
+      const polling = runner;
+      runner = null;
+      // Stops fetching; the updates it handed over finish below, with everything else in flight.
+      await polling?.stop();
+      await idle();
+      state = "stopped";
+    },
+    async deliver(target: DeliveryTarget, message: OutgoingMessage) {
+      try {
+        const id = await send(bot.api, target.chatId, message);
+        return { messageId: id === null ? null : String(id) };
+      } catch (error) {
+        throw toDeliveryError(error);
+      }
+    },
+    syncMenus: () => menus.sync(),
+    idle,
+  };
+}
