@@ -1,5 +1,5 @@
 // The 08:00 fan-out against the platform's real ceiling: every planned reminder goes out through
-// a Telegram channel to a local Bot API stand-in that enforces 30 messages/s overall and 1/s per
+// the real Telegram adapter to a local Bot API stand-in that enforces 30 messages/s overall and 1/s per
 // chat (429 with retry_after above them), while a contact keeps chatting.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,7 +7,8 @@ import { performance } from "node:perf_hooks";
 import { createApp } from "../src/app.ts";
 import { createOffsetClock } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { DeliveryError, type DeliveryChannel } from "../src/delivery/types.ts";
+import type { UserFromGetMe } from "grammy/types";
+import { createTelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 import type { Logger } from "../src/logger.ts";
 
 export interface FanOutFigures {
@@ -25,6 +26,22 @@ export interface FanOutFigures {
 }
 
 const CEILING_PER_SECOND = 30;
+
+export const BOT_INFO: UserFromGetMe = {
+  id: 42,
+  is_bot: true,
+  first_name: "Nhắc Việc",
+  username: "nhacviec_bench_bot",
+  can_join_groups: false,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+  can_manage_bots: false,
+  supports_join_request_queries: false,
+};
 const PER_CHAT_MS = 1000;
 
 /** A Bot API stand-in that only knows sendMessage, and refuses what the real one would refuse. */
@@ -62,7 +79,16 @@ async function startStandIn() {
       lastByChat.set(chatId, now);
       accepted.push({ chatId, at: now });
       response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ ok: true, result: { message_id: accepted.length } }));
+      response.end(
+        JSON.stringify({
+          ok: true,
+          result: {
+            message_id: accepted.length,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: Number(chatId), type: "private" },
+          },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -77,39 +103,6 @@ async function startStandIn() {
   };
 }
 
-function telegramChannel(root: string): DeliveryChannel {
-  return {
-    name: "telegram",
-    limits: {
-      maxMessageLength: 4096,
-      buttons: true,
-      maxButtonPayloadBytes: 64,
-      maxButtonsPerRow: 8,
-      maxButtons: 100,
-      files: true,
-      groupChats: true,
-    },
-    pace: { perSecond: CEILING_PER_SECOND, perChatMs: PER_CHAT_MS },
-    async deliver(target, message) {
-      const response = await fetch(`${root}/botbench/sendMessage`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ chat_id: target.chatId, text: message.text }),
-      });
-      const json = (await response.json()) as {
-        ok: boolean;
-        result?: { message_id: number };
-        parameters?: { retry_after?: number };
-      };
-      if (response.status === 429) {
-        throw new DeliveryError("delivery.rate_limited", "429", (json.parameters?.retry_after ?? 1) * 1000);
-      }
-      if (!json.ok) throw new DeliveryError("delivery.failed", String(response.status));
-      return { messageId: String(json.result!.message_id) };
-    },
-  };
-}
-
 export async function runFanOut(options: {
   url: string;
   at: Date;
@@ -119,11 +112,26 @@ export async function runFanOut(options: {
   const standIn = await startStandIn();
   // The bench's clock starts at the reminder point and runs at real speed, like NOW= in a real process.
   const clock = createOffsetClock(options.at);
+  const config = loadConfig({
+    DATABASE_URL: options.url,
+    TELEGRAM_BOT_TOKEN: "bench",
+    TELEGRAM_BOT_USERNAME: BOT_INFO.username,
+    TELEGRAM_API_ROOT: standIn.root,
+  });
+  // The real adapter, not started: pushes need no polling, and the stand-in answers sendMessage.
   const app = await createApp({
-    config: loadConfig({ DATABASE_URL: options.url }),
+    config,
     logger: options.logger,
     clock,
-    channels: [telegramChannel(standIn.root)],
+    adapters: (host) => [
+      createTelegramAdapter({
+        host,
+        settings: config.telegram!,
+        pace: { perSecond: CEILING_PER_SECOND, perChatMs: PER_CHAT_MS },
+        defaultLocale: "vi",
+        botInfo: BOT_INFO,
+      }),
+    ],
   });
   try {
     const due = await app.db.outboxMessage.count({ where: { kind: "reminder", status: "pending" } });

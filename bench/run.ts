@@ -15,13 +15,14 @@ import { createLogger } from "../src/logger.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
 import { parseIsoInstant } from "../src/time.ts";
-import { runFanOut, type FanOutFigures } from "./fan-out.ts";
+import { BOT_INFO, runFanOut, type FanOutFigures } from "./fan-out.ts";
+import { createTelegramAdapter, type TelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 
 const quick = process.argv.includes("--quick");
 const root = new URL("..", import.meta.url).pathname;
 
 const SIZE = quick
-  ? { communes: 200, reportAgencies: 100, reports: 600, contactsPerCommune: 2, idleWaitMs: 3_000 }
+  ? { communes: 100, reportAgencies: 100, reports: 300, contactsPerCommune: 2, idleWaitMs: 3_000 }
   : { communes: 3_321, reportAgencies: 1_000, reports: 10_000, contactsPerCommune: 2, idleWaitMs: 60_000 };
 
 /** Missing one fails the run. Absolute times vary by machine; see README "Performance". */
@@ -124,6 +125,81 @@ async function inboundThroughCore(app: App, clock: ManualClock, members: { id: n
   };
 }
 
+/**
+ * The same reports through the Telegram adapter's update handler: updates as Telegram would send
+ * them, replies answered at once by an API transformer instead of the network.
+ */
+async function inboundThroughTelegram(url: string, members: { id: number }[], clock: ManualClock) {
+  let adapter: TelegramAdapter | null = null;
+  const config = loadConfig({ DATABASE_URL: url, TELEGRAM_BOT_TOKEN: "bench" });
+  let messageId = 0;
+  const app = await createApp({
+    config,
+    logger,
+    clock,
+    adapters: (host) => {
+      adapter = createTelegramAdapter({
+        host,
+        settings: config.telegram!,
+        pace: config.pace.telegram,
+        defaultLocale: "vi",
+        botInfo: BOT_INFO,
+        transformers: [
+          async (_prev, _method, payload) =>
+            ({
+              ok: true,
+              result: {
+                message_id: ++messageId,
+                date: 0,
+                chat: { id: Number((payload as { chat_id?: unknown }).chat_id), type: "private" },
+              },
+            }) as never,
+        ],
+      });
+      return [adapter];
+    },
+  });
+  const telegram = adapter as TelegramAdapter | null;
+  if (!telegram) throw new Error("no Telegram adapter");
+  const people = await app.db.person.findMany({
+    where: { agencyId: { in: members.slice(0, SIZE.reportAgencies).map((m) => m.id) } },
+    include: { identities: true },
+  });
+  const latencies: number[] = [];
+  const duties = ["a", "b", "c", "d"];
+  const started = performance.now();
+  for (let i = 0; i < SIZE.reports; i++) {
+    const identity = people[i % people.length]!.identities[0]!;
+    const user = { id: Number(identity.userId), is_bot: false, first_name: "Đầu mối", language_code: "vi" };
+    clock.advance(50);
+    const [, ms] = await timed(() =>
+      telegram.bot.handleUpdate({
+        update_id: 1_000_000 + i,
+        message: {
+          message_id: i + 1,
+          date: Math.floor(clock.now().getTime() / 1000),
+          chat: { id: user.id, type: "private", first_name: user.first_name },
+          from: user,
+          text: `9${duties[i % 4]} ${(i % 99) + 1}% đang thực hiện: tiến độ tuần này`,
+        },
+      }),
+    );
+    latencies.push(ms);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const stored = await app.db.dutyReport.count();
+  await app.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    reports: SIZE.reports,
+    stored,
+    perSecond: round(SIZE.reports / seconds, 0),
+    p50Ms: round(percentile(latencies, 50), 2),
+    p95Ms: round(percentile(latencies, 95), 2),
+    p99Ms: round(percentile(latencies, 99), 2),
+  };
+}
+
 /** The resident memory of a real bot process in server mode, run as `npm start` runs it, per its /healthz. */
 async function idleRss(url: string): Promise<number> {
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root });
@@ -166,19 +242,24 @@ async function main(): Promise<void> {
     const app = await createApp({ config: loadConfig({ DATABASE_URL: url }), logger, clock, channels: [] });
     const inbound = await inboundThroughCore(app, clock, members);
     sample();
+    await app.close();
+    const reportsBefore = inbound.reports;
+    const inboundTelegram = await inboundThroughTelegram(url, members, clock);
+    sample();
+    const app2 = await createApp({ config: loadConfig({ DATABASE_URL: url }), logger, clock, channels: [] });
 
     // Planning one reminder point (T-14) for every commune's two contacts.
     const t14 = parseIsoInstant("2026-12-01T08:00")!;
     clock.set(t14);
     const rssBeforePlanning = process.memoryUsage.rss();
-    const [planned, planningMs] = await timed(() => app.reminders.plan(t14));
+    const [planned, planningMs] = await timed(() => app2.reminders.plan(t14));
     sample();
     const planning = {
       reminders: planned.due.length,
       ms: Math.round(planningMs),
       rssMb: round(Math.max(rssBeforePlanning, process.memoryUsage.rss()) / 2 ** 20, 0),
     };
-    await app.close();
+    await app2.close();
 
     const fanOut: FanOutFigures = await runFanOut({ url, at: t14, logger, quick });
     sample();
@@ -190,6 +271,7 @@ async function main(): Promise<void> {
       machine: { node: process.version, cpus: (await import("node:os")).cpus().length },
       communes: members.length,
       inbound,
+      inboundTelegram,
       planning,
       fanOut,
       idleRssMb: idle,
@@ -200,6 +282,8 @@ async function main(): Promise<void> {
     // The quick run (CI) fails on what is wrong at any speed; the full run on every target too.
     const missed = [
       planning.reminders !== members.length * SIZE.contactsPerCommune && `planned ${planning.reminders} reminders`,
+      inboundTelegram.stored !== reportsBefore + SIZE.reports &&
+        `${reportsBefore + SIZE.reports - inboundTelegram.stored} reports through Telegram not stored`,
       fanOut.duplicates > 0 && `${fanOut.duplicates} duplicates`,
       fanOut.lost > 0 && `${fanOut.lost} lost`,
       !quick && inbound.p99Ms >= TARGETS.inboundP99Ms && `inbound p99 ${inbound.p99Ms} ms`,
