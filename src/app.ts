@@ -17,6 +17,7 @@ import type { Logger } from "./logger.ts";
 import { seedBundle } from "./plan/bundle.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
 import { activePolicy } from "./schedule/policy.ts";
+import { personOverview } from "./services/overview-service.ts";
 
 export interface App {
   db: Db;
@@ -86,6 +87,7 @@ export async function createApp(deps: {
     store: createAdapterStore({ db, clock, serialize }),
     logger,
     clock,
+    queries: { personOverview: (account) => serialize(() => personOverview(db, clock.now(), account)) },
   };
   const adapters = deps.adapters?.(host) ?? [];
   const channels = [...(deps.channels ?? []), ...adapters];
@@ -100,7 +102,15 @@ export async function createApp(deps: {
     ...(deps.timers && { timers: deps.timers }),
     policy: () => activePolicy(db),
   });
-  const reminders = createReminderEngine({ db, clock, sender, logger, serialize });
+  const reminders = createReminderEngine({
+    db,
+    clock,
+    sender,
+    logger,
+    serialize,
+    digestChannels: adapters.flatMap((a) => (a.digestChannel ? [a.digestChannel] : [])),
+    claimOnce: (key) => host.store.firstDelivery("digest-channel", key),
+  });
   const flush = () =>
     sender.sendDue(clock.now()).then(
       () => undefined,

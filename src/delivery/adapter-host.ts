@@ -1,7 +1,13 @@
 import type { Clock } from "../clock.ts";
 import type { BotCore } from "../core/types.ts";
 import type { Logger } from "../logger.ts";
+import type { PersonOverview } from "../services/overview-service.ts";
 import type { AdapterStore } from "./adapter-store.ts";
+
+/** Read-only views for platforms that show forms (Slack's modals and App Home) before anyone types. */
+export interface AdapterQueries {
+  personOverview(account: { platform: string; userId: string }): Promise<PersonOverview | null>;
+}
 
 /**
  * What the composition root hands every platform adapter: the core to hand events to, the
@@ -12,4 +18,6 @@ export interface AdapterHost {
   store: AdapterStore;
   logger: Logger;
   clock: Clock;
+  /** Absent where nothing reads them; an adapter then falls back to the chat. */
+  queries?: AdapterQueries;
 }
