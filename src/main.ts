@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
+import { createSlackAdapter } from "../adapters/slack/slack-adapter.ts";
 import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -48,9 +49,9 @@ function startTicking(app: App, logger: Logger) {
 /** One adapter per configured platform. */
 function platformAdapters(config: Config, host: AdapterHost): PlatformAdapter[] {
   const adapters: PlatformAdapter[] = [];
+  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, pace: config.pace.slack, host }));
   for (const [name, configured] of [
     ["Telegram", config.telegram],
-    ["Slack", config.slack],
     ["Zalo", config.zalo],
   ] as const) {
     if (configured) host.logger.warn(`${name} is configured, but its adapter is not part of this version yet`);
