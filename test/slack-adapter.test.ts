@@ -15,6 +15,8 @@ import { createLogger } from "../src/logger.ts";
 import { createHttpServer, type HttpServer } from "../src/server/http-server.ts";
 import { parseIsoInstant } from "../src/time.ts";
 import { decodeSlackText, escapeMrkdwn, renderMessage, slackCommands, valueEncoder } from "../adapters/slack/render.ts";
+import { reportLine, reportModal } from "../adapters/slack/modals.ts";
+import { messagesFor } from "../src/i18n/index.ts";
 import { runAdapterContract, type ContractHarness } from "./contract/adapter-contract.ts";
 import { createTestDb, tableSnapshot } from "./helpers/db.ts";
 import {
@@ -673,6 +675,46 @@ describe("Block Kit", () => {
       }
     ).elements;
     expect(button).toMatchObject({ action_id: "choicekey:0", value: "key-of-2500" });
+  });
+});
+
+describe("forms", () => {
+  it("splits more than 100 duties into option groups of 100, and keeps the form within 100 blocks", () => {
+    const duties = Array.from({ length: 150 }, (_, i) => ({
+      code: `IV.9.${i + 1}`,
+      text: `Nhiệm vụ số ${i + 1} của các xã, phường trong tỉnh`,
+      status: "not_started" as const,
+      percent: 0,
+      updatedAt: null,
+    }));
+    const agency = {
+      agency: { code: "IV.9", name: "Ủy ban nhân dân cấp xã", parentId: null },
+      submitted: false,
+      duties,
+      indicators: [],
+    };
+    const view = reportModal(messagesFor("vi"), agency, { duty: "IV.9.120" });
+    const select = (view.blocks.find((b) => b.block_id === "duty") as unknown as { element: unknown }).element as {
+      options?: unknown[];
+      option_groups: { label: { text: string }; options: { value: string }[] }[];
+      initial_option: { value: string };
+    };
+    expect(select.options).toBeUndefined();
+    expect(select.option_groups.map((g) => g.options.length)).toEqual([100, 50]);
+    expect(select.option_groups.map((g) => g.label.text)).toEqual(["Nhiệm vụ 1–100", "Nhiệm vụ 101–150"]);
+    expect(select.option_groups.flatMap((g) => g.options.map((o) => o.value))).toEqual(duties.map((d) => d.code));
+    expect(select.initial_option.value).toBe("IV.9.120");
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+  });
+
+  it("writes the form's fields as the one-line report a person would type", () => {
+    const base = { duty: "IV.4.b", status: "in_progress" as const, percent: "", note: "", figures: [] };
+    expect(reportLine({ ...base, percent: "60", note: "đã xong 80 doanh nghiệp" })).toBe(
+      "IV.4.b 60% in_progress: đã xong 80 doanh nghiệp",
+    );
+    expect(reportLine({ ...base, status: "done", percent: "100%" })).toBe("IV.4.b 100% done");
+    expect(reportLine({ ...base, status: "blocked", note: "thiếu dữ liệu" })).toBe("IV.4.b blocked: thiếu dữ liệu");
   });
 });
 
