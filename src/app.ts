@@ -19,6 +19,7 @@ import type { Role } from "./services/invite-service.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
 import { activePolicy } from "./schedule/policy.ts";
 import { readStoredFile, storeOutgoingFile } from "./services/file-service.ts";
+import { personOverview } from "./services/overview-service.ts";
 
 export interface App {
   db: Db;
@@ -107,6 +108,7 @@ export async function createApp(deps: {
           locale: i.person.locale === "en" ? "en" : "vi",
         }));
       }),
+    queries: { personOverview: (account) => serialize(() => personOverview(db, clock.now(), account)) },
   };
   const adapters = deps.adapters?.(host) ?? [];
   const channels = [...(deps.channels ?? []), ...adapters];
@@ -121,7 +123,15 @@ export async function createApp(deps: {
     ...(deps.timers && { timers: deps.timers }),
     policy: () => activePolicy(db),
   });
-  const reminders = createReminderEngine({ db, clock, sender, logger, serialize });
+  const reminders = createReminderEngine({
+    db,
+    clock,
+    sender,
+    logger,
+    serialize,
+    digestChannels: adapters.flatMap((a) => (a.digestChannel ? [a.digestChannel] : [])),
+    claimOnce: (key) => host.store.firstDelivery("digest-channel", key),
+  });
   const flush = () =>
     sender.sendDue(clock.now()).then(
       () => undefined,

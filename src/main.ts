@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
+import { createSlackAdapter } from "../adapters/slack/slack-adapter.ts";
 import { createTelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 import { createZaloAdapter } from "../adapters/zalo/zalo-adapter.ts";
 import { createApp, type App } from "./app.ts";
@@ -60,7 +61,7 @@ function platformAdapters(config: Config, host: AdapterHost): PlatformAdapter[] 
       }),
     );
   }
-  if (config.slack) host.logger.warn("Slack is configured, but its adapter is not part of this version yet");
+  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, pace: config.pace.slack, host }));
   if (config.zalo) {
     adapters.push(
       createZaloAdapter({

@@ -13,7 +13,7 @@ import { join, link, looksLikeInviteCode } from "./features/join.ts";
 import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
-import type { BotCore, IncomingEvent, OutgoingMessage } from "./types.ts";
+import type { BotCore, IncomingEvent, Reply } from "./types.ts";
 import { START_REPORT, START_SUBMIT } from "../i18n/views.ts";
 
 export type { BotDeps };
@@ -190,7 +190,7 @@ export function createBotCore(deps: BotDeps): BotCore {
       if (flow?.flow === "report" && isContact) return report.continueReport(ctx, flow, { choice: event.value });
       if (flow?.flow === "submit" && isContact) return submit.continueSubmit(ctx, flow, { choice: event.value });
       if (flow?.flow === "remind_all" && !isContact) return coord.continueRemindAll(ctx, flow, event.value);
-      ctx.reply(t.bot.staleChoice);
+      ctx.reply(t.bot.staleChoice, undefined, "flow.stale");
       return;
     }
 
@@ -206,13 +206,17 @@ export function createBotCore(deps: BotDeps): BotCore {
     }
     if (isContact) {
       if (await report.oneLineReport(ctx, event.text)) return;
-      ctx.reply(t.bot.notUnderstood(t.bot.report.example((await firstDutyCode(ctx)) ?? "IV.1.a")));
+      ctx.reply(
+        t.bot.notUnderstood(t.bot.report.example((await firstDutyCode(ctx)) ?? "IV.1.a")),
+        undefined,
+        "report.not_a_report",
+      );
       return;
     }
     ctx.reply(t.bot.notUnderstoodCoordinator);
   }
 
-  async function handleEvent(raw: IncomingEvent): Promise<OutgoingMessage[]> {
+  async function handleEvent(raw: IncomingEvent): Promise<Reply[]> {
     const event = cleanEvent(raw);
     const typed = event.kind === "command" ? event.args : event.kind === "text" ? event.text : "";
     if (typed.length > INPUT_MAX_LENGTH) {
@@ -244,7 +248,7 @@ export function createBotCore(deps: BotDeps): BotCore {
   }
 
   return {
-    async handle(event: IncomingEvent): Promise<OutgoingMessage[]> {
+    async handle(event: IncomingEvent): Promise<Reply[]> {
       // Every step sits inside the boundary, loading the sender included: one event never brings
       // the bot down. A busy database is the exception that goes up, so the caller can wait for the
       // lock outside the process's turn and try the whole event again.

@@ -11,6 +11,8 @@ import type {
   NotificationKind,
   Notifier,
   OutgoingMessage,
+  Reply,
+  ReplyOutcome,
   Transaction,
 } from "./types.ts";
 import { clearFlow, consumeFlow, loadFlow, saveFlow, type FlowState } from "./conversation.ts";
@@ -34,7 +36,7 @@ export interface Member {
 }
 
 export class Ctx {
-  readonly replies: OutgoingMessage[] = [];
+  readonly replies: Reply[] = [];
   readonly t: Messages;
 
   constructor(
@@ -50,8 +52,8 @@ export class Ctx {
     return this.deps.clock.now();
   }
 
-  reply(text: string, choices?: Choice[][]): void {
-    this.replies.push(choices && choices.length ? { text, choices } : { text });
+  reply(text: string, choices?: Choice[][], outcome?: ReplyOutcome): void {
+    this.replies.push({ text, ...(choices && choices.length && { choices }), ...(outcome && { outcome }) });
   }
 
   /**

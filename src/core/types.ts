@@ -1,5 +1,6 @@
 import type { Tx } from "../db.ts";
 import type { Choice, OutgoingFile, OutgoingMessage } from "../delivery/types.ts";
+import type { ReportLineError } from "../domain/report-line.ts";
 
 // The message types belong to the delivery port, which must not depend on the core; the core
 // speaks them too, so they are re-exported here for its handlers.
@@ -59,7 +60,38 @@ export interface Notifier {
   notify(notifications: Notification[], within?: Transaction): Promise<void>;
 }
 
+/**
+ * What a reply says happened to a report, a figure or a submission, in words no adapter has to read:
+ * a platform that shows these in a form (Slack's modals) puts a refusal next to its field and closes
+ * the form on success. Chat adapters ignore it.
+ */
+export type ReplyOutcome =
+  | "report.saved"
+  /** A blocked duty needs its difficulty: the core asked for it and waits for the answer. */
+  | "report.note_required"
+  | ReportLineError["error"]
+  | "figure.saved"
+  | "figure.usage"
+  | "indicator.unknown"
+  | "indicator.bad_number"
+  | "indicator.not_allowed"
+  /** The submission as it will be sent, waiting for its confirmation. */
+  | "submit.preview"
+  | "submit.done"
+  | "submit.bad_date"
+  | "submit.date_future"
+  | "submit.date_too_early"
+  | "submit.two_dates"
+  | "submit.extra_word"
+  | "submit.number_too_long"
+  | "flow.already_handled"
+  | "flow.stale";
+
+export interface Reply extends OutgoingMessage {
+  outcome?: ReplyOutcome;
+}
+
 export interface BotCore {
   /** Handles one incoming event and returns the replies for its sender. */
-  handle(event: IncomingEvent): Promise<OutgoingMessage[]>;
+  handle(event: IncomingEvent): Promise<Reply[]>;
 }

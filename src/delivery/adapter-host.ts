@@ -2,6 +2,7 @@ import type { Clock } from "../clock.ts";
 import type { BotCore } from "../core/types.ts";
 import type { Logger } from "../logger.ts";
 import type { Role } from "../services/invite-service.ts";
+import type { PersonOverview } from "../services/overview-service.ts";
 import type { AdapterStore } from "./adapter-store.ts";
 import type { OutgoingFile } from "./types.ts";
 
@@ -23,6 +24,11 @@ export interface PlatformAccount {
   locale: "vi" | "en";
 }
 
+/** Read-only views for platforms that show forms (Slack's modals and App Home) before anyone types. */
+export interface AdapterQueries {
+  personOverview(account: { platform: string; userId: string }): Promise<PersonOverview | null>;
+}
+
 /**
  * What the composition root hands every platform adapter: the core to hand events to, the
  * store for what the adapter must remember, a logger and the clock. No business rule is here.
@@ -35,4 +41,6 @@ export interface AdapterHost {
   files?: AdapterFiles;
   /** The accounts on `platform` of people with one of `roles`, deactivated people included. */
   accounts(platform: string, roles: readonly Role[]): Promise<PlatformAccount[]>;
+  /** Absent where nothing reads them; an adapter then falls back to the chat. */
+  queries?: AdapterQueries;
 }

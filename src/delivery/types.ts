@@ -84,6 +84,17 @@ export interface HttpRoute {
 
 export type AdapterState = "idle" | "starting" | "running" | "stopping" | "stopped" | "failed";
 
+/**
+ * A place that is nobody's private chat but also receives the coordinators' digest (a Slack
+ * channel). The reminder engine posts one copy per digest date, in `locale`.
+ */
+export interface DigestChannel {
+  /** Unique among the channels: part of the key that makes the copy go once. */
+  readonly name: string;
+  readonly locale: "vi" | "en";
+  post(message: OutgoingMessage): Promise<void>;
+}
+
 /** One platform, as the composition root sees it. */
 export interface PlatformAdapter extends Deliverer {
   readonly name: string;
@@ -95,6 +106,8 @@ export interface PlatformAdapter extends Deliverer {
   stop(): Promise<void>;
   state(): AdapterState;
   routes?(): HttpRoute[];
+  /** Set when the platform is configured to get a copy of the coordinators' digest. */
+  readonly digestChannel?: DigestChannel;
 }
 
 /** A channel the outbox can send through: a running adapter, or a test's stand-in. */

@@ -39,6 +39,47 @@ export const en: Messages = {
       `📎 The file "${name}" cannot be sent on this platform. Please ask Sở Nội vụ for it, or open it on Telegram or Slack if you have linked them (/link).`,
   },
 
+  slack: {
+    title: "Nhắc Việc",
+    close: "Close",
+    processing: "Recording… The result will show here and in your messages with Nhắc Việc.",
+    unavailable:
+      "Slack is busy, so this request was not handled and nothing was recorded. Please try again in a few minutes.",
+    reportModal: {
+      title: "Progress report",
+      submit: "Send report",
+      cancel: "Cancel",
+      intro: (agency: string) => `Report the progress of one of ${agency}'s duties.`,
+      duty: "Duty",
+      dutyPlaceholder: "Choose a duty",
+      dutyGroup: (from: number, to: number) => `Duties ${from}–${to}`,
+      status: "Status",
+      statusPlaceholder: "Choose a status",
+      percent: "Completion (%)",
+      percentHint: "A whole number, e.g. 60. Leave empty to give no percentage.",
+      note: "Note",
+      noteHint: "Results, figures… For Blocked: a short description of the difficulty (sent to Sở Nội vụ at once).",
+      figuresHeader: "Indicator figures: number of participants, leave empty to keep the last one.",
+      figure: (code: string, name: string) => `${code} ${name}`,
+      notice: "The report was not recorded:",
+    },
+    submitModal: {
+      title: "Submit the report",
+      next: "Review",
+      cancel: "Cancel",
+      number: "Document number",
+      numberPlaceholder: "e.g. 123/BC-SNV",
+      date: "Document date",
+      file: "Report document (photo or PDF, up to 20 MB)",
+      confirmTitle: "Confirm submission",
+    },
+    home: {
+      report: "Report",
+      submit: "Submit report",
+      more: (n: number) => `… and ${n} more duties: type /nhacviec duties to see them all.`,
+    },
+  },
+
   planErrors: {
     "plan.empty": "The plan file is empty.",
     "plan.no_title": 'No "KẾ HOẠCH" line with a plan title was found: this file does not look like a plan.',

@@ -36,6 +36,48 @@ export const vi = {
       `📎 Tệp "${name}" không gửi được qua nền tảng này. Vui lòng liên hệ Sở Nội vụ để nhận tệp, hoặc mở bằng Telegram hay Slack nếu đã liên kết (/lienket).`,
   },
 
+  slack: {
+    title: "Nhắc Việc",
+    close: "Đóng",
+    processing: "Đang ghi nhận… Kết quả sẽ hiện ở đây và trong tin nhắn với Nhắc Việc.",
+    unavailable:
+      "Slack đang bận nên yêu cầu này chưa được xử lý, chưa có gì được ghi nhận. Vui lòng thử lại sau ít phút.",
+    reportModal: {
+      title: "Báo cáo tiến độ",
+      submit: "Gửi báo cáo",
+      cancel: "Hủy",
+      intro: (agency: string) => `Báo cáo tiến độ một nhiệm vụ của ${agency}.`,
+      duty: "Nhiệm vụ",
+      dutyPlaceholder: "Chọn nhiệm vụ",
+      dutyGroup: (from: number, to: number) => `Nhiệm vụ ${from}–${to}`,
+      status: "Trạng thái",
+      statusPlaceholder: "Chọn trạng thái",
+      percent: "Tỷ lệ hoàn thành (%)",
+      percentHint: "Số nguyên, ví dụ 60. Để trống nếu không ghi tỷ lệ.",
+      note: "Ghi chú",
+      noteHint:
+        "Kết quả, số liệu… Khi chọn Vướng mắc: mô tả ngắn vướng mắc, kiến nghị (được chuyển ngay tới Sở Nội vụ).",
+      figuresHeader: "Số liệu chỉ tiêu: số người tham gia, để trống nếu không cập nhật.",
+      figure: (code: string, name: string) => `${code} ${name}`,
+      notice: "Chưa ghi nhận được báo cáo:",
+    },
+    submitModal: {
+      title: "Nộp báo cáo",
+      next: "Xem lại",
+      cancel: "Hủy",
+      number: "Số văn bản",
+      numberPlaceholder: "Ví dụ 123/BC-SNV",
+      date: "Ngày văn bản",
+      file: "Tệp văn bản báo cáo (ảnh chụp hoặc PDF, tối đa 20 MB)",
+      confirmTitle: "Xác nhận nộp",
+    },
+    home: {
+      report: "Báo cáo",
+      submit: "Nộp báo cáo",
+      more: (n: number) => `… và ${n} nhiệm vụ khác: gõ /nhacviec nhiemvu để xem đủ.`,
+    },
+  },
+
   planErrors: {
     "plan.empty": "Tệp kế hoạch trống.",
     "plan.no_title": 'Không tìm thấy dòng "KẾ HOẠCH" và tên kế hoạch: tệp này không giống một kế hoạch.',

@@ -42,6 +42,9 @@ export function dutyList(t: Messages, duties: readonly DutyState[]): string {
 
 export const START_REPORT = "start:report";
 export const START_SUBMIT = "start:submit";
+/** The answers to a submission's preview ("Gửi báo cáo", "Hủy"). */
+export const SUBMIT_CONFIRM = "submit:confirm";
+export const SUBMIT_CANCEL = "submit:cancel";
 
 /** What a contact receives when reminded, whether by the schedule or by a coordinator's /nhac. */
 export function reminderMessage(t: Messages, plan: Plan, state: AgencyState, now: Date): OutgoingMessage {

@@ -7,14 +7,15 @@ import { messagesFor } from "../i18n/index.ts";
 import type { Logger } from "../logger.ts";
 import { coordinators } from "../services/contact-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../services/status-service.ts";
-import { localDate, localDateTime, toIsoLocal } from "../time.ts";
+import { localDate, localDateTime, toIsoLocal, type LocalDate } from "../time.ts";
 import type { WorkCalendar } from "../schedule/calendar.ts";
 import { loadWorkCalendar } from "../schedule/calendar-store.ts";
 import { buildDigest } from "./digest.ts";
 import { enqueue, recordSkipped, type OutboxItem } from "../delivery/outbox.ts";
 import type { OutboxSender, SendResult, Serialize } from "../delivery/sender.ts";
 import { policyOf, type ReminderPolicy } from "../schedule/policy.ts";
-import { digestDates, reminderPoints } from "../schedule/schedule.ts";
+import { digestDates, isQuietTime, reminderPoints } from "../schedule/schedule.ts";
+import type { DigestChannel } from "../delivery/types.ts";
 
 export type SkipReason = "submitted" | "paused" | "no_contact" | "recent_report" | "expired" | "all_submitted";
 
@@ -58,6 +59,24 @@ interface Planning {
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
+/** Digest dates whose time has come and not passed by more than the policy's expiry. */
+function liveDigestDates(plan: Plan, policy: ReminderPolicy, calendar: WorkCalendar, now: Date, maxAgeHours: number) {
+  return digestDates(plan.reportDeadline, policy, calendar, localDate(now))
+    .map((date) => ({ date, dueAt: localDateTime(date, policy.digestTime) }))
+    .filter((d) => d.dueAt <= now && now.getTime() - d.dueAt.getTime() <= maxAgeHours * HOUR_MS);
+}
+
+/** After the deadline digests go on only while someone is still missing. */
+function digestNotNeeded(plan: Plan, status: PlanStatus, date: LocalDate): boolean {
+  return date >= plan.reportDeadline && status.agencies.filter((a) => a.memberCount === 0).every((a) => a.submitted);
+}
+
+/**
+ * A channel's copy is claimed once per date in the adapters' store, whose claims are kept for a day:
+ * later than this the claim could be gone, so the copy is not tried any more.
+ */
+const DIGEST_COPY_MAX_AGE_HOURS = 20;
+
 function isPaused(state: AgencyState, byId: Map<number, AgencyState>, date: string): boolean {
   const own = state.agency.pausedUntil;
   const parent = state.agency.parentId !== null ? byId.get(state.agency.parentId)?.agency.pausedUntil : null;
@@ -71,6 +90,10 @@ export function createReminderEngine(deps: {
   logger: Logger;
   /** The process's turn for database work; planning takes it, sending takes it only to record. */
   serialize?: Serialize;
+  /** Channels that also get the coordinators' digest, once per date (see DigestChannel). */
+  digestChannels?: readonly DigestChannel[];
+  /** True for the first caller of a key across every process (the adapters' store's firstDelivery). */
+  claimOnce?: (key: string) => Promise<boolean>;
 }): ReminderEngine {
   const { db, sender } = deps;
   const serialize: Serialize = deps.serialize ?? ((work) => work());
@@ -221,14 +244,11 @@ export function createReminderEngine(deps: {
     now,
     dryRun,
   }: Planning): Promise<Pick<TickResult, "due" | "skipped">> {
-    const dates = digestDates(plan.reportDeadline, policy, calendar, localDate(now))
-      .map((date) => ({ date, dueAt: localDateTime(date, policy.digestTime) }))
-      .filter((d) => d.dueAt <= now && now.getTime() - d.dueAt.getTime() <= policy.expireAfterHours * HOUR_MS);
+    const dates = liveDigestDates(plan, policy, calendar, now, policy.expireAfterHours);
     const due: ReminderEntry[] = [];
     const skipped: ReminderEntry[] = [];
     if (dates.length === 0) return { due, skipped };
     const recipients = await coordinators(db);
-    const allSubmitted = status.agencies.filter((a) => a.memberCount === 0).every((a) => a.submitted);
     for (const { date, dueAt } of dates) {
       for (const person of recipients) {
         const entry = (reason?: SkipReason): ReminderEntry => ({
@@ -242,8 +262,7 @@ export function createReminderEngine(deps: {
           duties: [],
           ...(reason && { reason }),
         });
-        // After the deadline digests go on only while someone is still missing.
-        if (date >= plan.reportDeadline && allSubmitted) {
+        if (digestNotNeeded(plan, status, date)) {
           skipped.push(entry("all_submitted"));
           continue;
         }
@@ -303,6 +322,43 @@ export function createReminderEngine(deps: {
     });
   }
 
+  /**
+   * Posts the digest of each live date to every digest channel, once across processes. The copy is
+   * built like a coordinator's, in the channel's language; it is not an outbox row (a channel is no
+   * person), so a post that fails is logged and not retried.
+   */
+  async function copyDigests(now: Date): Promise<void> {
+    const channels = deps.digestChannels ?? [];
+    const claimOnce = deps.claimOnce;
+    if (channels.length === 0 || !claimOnce) return;
+    const live = await serialize(async () => {
+      const active = await activePlan();
+      if (!active) return null;
+      const policy = policyOf(active);
+      // Like every push, the copy waits out the night.
+      if (isQuietTime(now, policy)) return null;
+      const maxAge = Math.min(policy.expireAfterHours, DIGEST_COPY_MAX_AGE_HOURS);
+      return { plan: active, dates: liveDigestDates(active, policy, await loadWorkCalendar(db), now, maxAge) };
+    });
+    if (!live) return;
+    for (const { date, dueAt } of live.dates) {
+      for (const channel of channels) {
+        if (!(await claimOnce(`digest:${channel.name}:${live.plan.id}:${date}`))) continue;
+        const message = await serialize(async () => {
+          const status = await loadPlanStatus(db, live.plan);
+          if (digestNotNeeded(live.plan, status, date)) return null;
+          return buildDigest(db, messagesFor(channel.locale), live.plan, status, dueAt, now);
+        });
+        if (!message) continue;
+        try {
+          await channel.post(message);
+        } catch (error) {
+          deps.logger.error({ err: error, channel: channel.name, date }, "digest copy to a channel failed");
+        }
+      }
+    }
+  }
+
   return {
     plan,
     send: (now) => sender.sendDue(now),
@@ -310,6 +366,7 @@ export function createReminderEngine(deps: {
       const now = at ?? deps.clock.now();
       const planned = await serialize(() => plan(now));
       const result = await sender.sendDue(now);
+      await copyDigests(now);
       return { ...planned, sent: await serialize(() => describeSent(result.sent)) };
     },
   };

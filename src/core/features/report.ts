@@ -74,7 +74,7 @@ async function saveReport(
     return recorded;
   });
   if (!saved) {
-    ctx.reply(t.bot.alreadyHandled);
+    ctx.reply(t.bot.alreadyHandled, undefined, "flow.already_handled");
     return;
   }
   const { report, difficulty } = saved;
@@ -89,7 +89,7 @@ async function saveReport(
     ),
   ];
   if (difficulty) lines.push(t.bot.report.escalated);
-  ctx.reply(lines.join("\n"));
+  ctx.reply(lines.join("\n"), undefined, "report.saved");
 }
 
 /** `IV.4.b 60% đang thực hiện: ghi chú`. Returns false when the text is not a report at all. */
@@ -112,12 +112,12 @@ export async function oneLineReport(ctx: Ctx, text: string): Promise<boolean> {
           : "ref" in parsed
             ? message(example, parsed.ref, parsed.candidates?.join(", ") ?? "")
             : message(example);
-    ctx.reply(detail);
+    ctx.reply(detail, undefined, parsed.error);
     return true;
   }
   const { dutyCode, status, percent, percentGiven, note } = parsed.value;
   if (status === "blocked" && !note) {
-    ctx.reply(t.bot.report.askDifficulty);
+    ctx.reply(t.bot.report.askDifficulty, undefined, "report.note_required");
     await ctx.setFlow({
       flow: "report",
       step: "note",
@@ -288,11 +288,11 @@ export async function figures(ctx: Ctx, args: string): Promise<void> {
   });
   const codes = indicators.map((i) => i.code).join(", ");
   if (!mayReportFigures(plan, person, agency)) {
-    ctx.reply(t.bot.figures.notAllowed);
+    ctx.reply(t.bot.figures.notAllowed, undefined, "indicator.not_allowed");
     return;
   }
   if (!code || !value) {
-    ctx.reply(t.bot.figures.usage(codes));
+    ctx.reply(t.bot.figures.usage(codes), undefined, "figure.usage");
     return;
   }
   try {
@@ -313,12 +313,14 @@ export async function figures(ctx: Ctx, args: string): Promise<void> {
         indicator.targetRatePercent,
         at(figure.createdAt),
       ),
+      undefined,
+      "figure.saved",
     );
   } catch (error) {
     const code2 = (error as { code?: string }).code;
-    if (code2 === "indicator.unknown") ctx.reply(t.bot.figures.unknown(code, codes));
-    else if (code2 === "indicator.bad_number") ctx.reply(t.bot.figures.badNumber(value));
-    else if (code2 === "indicator.not_allowed") ctx.reply(t.bot.figures.notAllowed);
+    if (code2 === "indicator.unknown") ctx.reply(t.bot.figures.unknown(code, codes), undefined, code2);
+    else if (code2 === "indicator.bad_number") ctx.reply(t.bot.figures.badNumber(value), undefined, code2);
+    else if (code2 === "indicator.not_allowed") ctx.reply(t.bot.figures.notAllowed, undefined, code2);
     else throw error;
   }
 }

@@ -8,12 +8,10 @@ import type { FlowState } from "../conversation.ts";
 import type { Messages } from "../../i18n/index.ts";
 import type { Choice, IncomingAttachment } from "../types.ts";
 import { storeIncomingFile, type StoredAttachment } from "../../services/file-service.ts";
-import { agencyLabel, at, dutyList } from "../../i18n/views.ts";
+import { agencyLabel, at, dutyList, SUBMIT_CANCEL, SUBMIT_CONFIRM } from "../../i18n/views.ts";
 import type { Agency } from "../../generated/prisma/client.ts";
 import type { DutyState } from "../../services/status-service.ts";
 import { agencyState, splitFirst } from "./shared.ts";
-
-const SUBMIT = "submit";
 
 interface SubmitData {
   documentNumber: string | null;
@@ -110,7 +108,11 @@ export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingA
   if (!agency) throw new Error("contact without agency");
   const parsed = parseSubmitArgs(args, plan.year, localDate(ctx.now));
   if ("error" in parsed) {
-    ctx.reply(`${submitArgsErrorText(t, parsed, plan.year)}\n${t.bot.submit.badArgs}`);
+    ctx.reply(
+      `${submitArgsErrorText(t, parsed, plan.year)}\n${t.bot.submit.badArgs}`,
+      undefined,
+      `submit.${parsed.error}`,
+    );
     return;
   }
   await showPreview(ctx, agency, {
@@ -122,8 +124,8 @@ export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingA
 
 function confirmChoices(t: Messages): Choice[][] {
   return [
-    [{ label: t.bot.submit.confirm, value: `${SUBMIT}:confirm` }],
-    [{ label: t.bot.submit.cancel, value: `${SUBMIT}:cancel` }],
+    [{ label: t.bot.submit.confirm, value: SUBMIT_CONFIRM }],
+    [{ label: t.bot.submit.cancel, value: SUBMIT_CANCEL }],
   ];
 }
 
@@ -143,7 +145,7 @@ async function showPreview(ctx: Ctx, agency: Agency, data: SubmitData, notice?: 
     doc,
     state.duties.filter((d) => d.status !== "done").length,
   );
-  ctx.reply(notice ? `${notice}\n\n${preview}` : preview, confirmChoices(t));
+  ctx.reply(notice ? `${notice}\n\n${preview}` : preview, confirmChoices(t), "submit.preview");
 }
 
 export async function continueSubmit(
@@ -158,13 +160,13 @@ export async function continueSubmit(
     ctx.reply(t.bot.submit.attachmentNoted(input.attachment.name), confirmChoices(t));
     return;
   }
-  if (input.choice === `${SUBMIT}:cancel`) {
+  if (input.choice === SUBMIT_CANCEL) {
     await ctx.endFlow();
     ctx.reply(t.bot.cancelled);
     return;
   }
-  if (input.choice !== `${SUBMIT}:confirm`) {
-    ctx.reply(input.choice ? t.bot.staleChoice : t.bot.flowReminder, confirmChoices(t));
+  if (input.choice !== SUBMIT_CONFIRM) {
+    ctx.reply(input.choice ? t.bot.staleChoice : t.bot.flowReminder, confirmChoices(t), "flow.stale");
     return;
   }
   const plan = planOf(ctx);
@@ -210,7 +212,7 @@ export async function continueSubmit(
     return submitted;
   });
   if (!submission) {
-    ctx.reply(t.bot.alreadyHandled);
+    ctx.reply(t.bot.alreadyHandled, undefined, "flow.already_handled");
     return;
   }
   ctx.reply(
@@ -221,6 +223,8 @@ export async function continueSubmit(
       t.bot.submit.docLabel(submission.documentNumber, submission.documentDate) || null,
       submission.attachmentName,
     ),
+    undefined,
+    "submit.done",
   );
 }
 

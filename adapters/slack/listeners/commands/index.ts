@@ -1,0 +1,38 @@
+import type { App } from "@slack/bolt";
+import { findCommand } from "../../../../src/core/commands.ts";
+import type { IncomingEvent } from "../../../../src/core/types.ts";
+import { decodeSlackText, SLASH_COMMAND } from "../../render.ts";
+import type { SlackSurface } from "../../surface.ts";
+
+/**
+ * `/nhacviec <command> [args]` runs any core command by its Vietnamese name or English alias;
+ * `/nhacviec` alone is /trogiup, and anything else is what the person would have typed in chat
+ * (`/nhacviec 4b xong`, an invite code). /baocao and a bare /nopbaocao open their forms.
+ */
+export function register(app: App, surface: SlackSurface): void {
+  app.command(SLASH_COMMAND, async ({ ack, command, respond }) => {
+    await ack();
+    const text = decodeSlackText(command.text ?? "").trim();
+    const space = text.search(/\s/);
+    const word = space === -1 ? text : text.slice(0, space);
+    const args = space === -1 ? "" : text.slice(space + 1).trim();
+    const spec = findCommand(word || "trogiup");
+    let from;
+    try {
+      from = await surface.identity(command.user_id, { name: command.user_name });
+    } catch (error) {
+      surface.logger.warn({ err: error }, "slack: could not find the person's DM");
+      await respond({ response_type: "ephemeral", text: surface.t().slack.unavailable }).catch(() => undefined);
+      return;
+    }
+    if (spec?.name === "baocao" && (await surface.openReportModal(command.trigger_id, from.userId))) return;
+    if (spec?.name === "nopbaocao" && !args && (await surface.openSubmitModal(command.trigger_id, from.userId))) {
+      return;
+    }
+    const event: IncomingEvent =
+      spec || !text ? { kind: "command", from, command: word || "trogiup", args } : { kind: "text", from, text };
+    const replies = await surface.handle(event);
+    // Typed in the bot's own DM, the answer stays in that conversation; elsewhere only the person sees it.
+    await surface.answer(command.channel_id === from.chatId ? null : respond, from, replies);
+  });
+}

@@ -1,0 +1,55 @@
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { IncomingAttachment } from "../../../../src/core/types.ts";
+import type { SlackFile } from "../../modals.ts";
+import { decodeSlackText } from "../../render.ts";
+import { SLACK_PLATFORM, type SlackSurface } from "../../surface.ts";
+
+interface MessageFields {
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+  channel: string;
+  channel_type?: string;
+  files?: SlackFile[];
+}
+
+/**
+ * Slack sends an event again (x-slack-retry-num) when its 200 came late or not at all; the event id
+ * is remembered in the database, so a retry, even to another process, is handled once.
+ */
+function firstDeliveryOnly(surface: SlackSurface) {
+  return async ({ body, next }: SlackEventMiddlewareArgs & AllMiddlewareArgs) => {
+    const id = (body as { event_id?: string }).event_id;
+    if (id && !(await surface.host.store.firstDelivery(SLACK_PLATFORM, id))) {
+      surface.logger.info({ eventId: id }, "slack: event already handled");
+      return;
+    }
+    await next();
+  };
+}
+
+export function register(app: App, surface: SlackSurface): void {
+  app.event("app_home_opened", firstDeliveryOnly(surface), async ({ event }) => {
+    if (event.tab !== "home") return;
+    await surface.publishHome(event.user, event.channel);
+  });
+
+  // The Messages tab: what a person writes to the bot is chat, one-line reports and answers alike.
+  app.event("message", firstDeliveryOnly(surface), async ({ event }) => {
+    const message = event as unknown as MessageFields;
+    if (message.bot_id || !message.user) return;
+    if (message.subtype && message.subtype !== "file_share") return;
+    const text = decodeSlackText(message.text ?? "");
+    const file = message.files?.[0];
+    if (!text.trim() && !file) return;
+    const direct = message.channel_type === "im";
+    const from = direct
+      ? await surface.identity(message.user, { dm: message.channel })
+      : await surface.groupIdentity(message.user, message.channel);
+    const attachment: IncomingAttachment | undefined = file ? await surface.download(file) : undefined;
+    const replies = await surface.handle({ kind: "text", from, text, ...(attachment && { attachment }) });
+    if (direct) await surface.post(message.channel, replies);
+    else await surface.postEphemeral(message.channel, message.user, replies);
+  });
+}

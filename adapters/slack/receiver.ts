@@ -1,0 +1,179 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseForm } from "node:querystring";
+import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from "@slack/bolt";
+import type { HttpRoute } from "../../src/delivery/types.ts";
+import type { Logger } from "../../src/logger.ts";
+
+// Bolt's HTTPReceiver wants its own server; this one is a route on the shared HTTP server instead.
+// Requests are checked the way Slack signs them (v0 HMAC of "v0:timestamp:body" with the signing
+// secret, timestamp within 5 minutes either way) before anything is parsed, and an event is
+// answered as soon as its listener acks, while the listener's slow work goes on.
+
+export const SLACK_EVENTS_PATH = "/slack/events";
+/** Slack's payloads are small; a modal's state is the largest, far below this. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+export interface HttpReceiver extends Receiver {
+  route(): HttpRoute;
+  /** Takes requests from now on; before, they get 503 and Slack sends them again. */
+  open(): void;
+  /** Refuses new requests (503) from now on; the events in flight go on. */
+  close(): void;
+}
+
+class BodyTooLarge extends Error {}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > BODY_LIMIT_BYTES) throw new BodyTooLarge();
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function reply(response: ServerResponse, status: number, body?: unknown): void {
+  if (response.headersSent) return;
+  if (body === undefined || body === "") {
+    response.writeHead(status);
+    response.end();
+  } else if (typeof body === "string") {
+    response.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
+    response.end(body);
+  } else {
+    response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+    response.end(JSON.stringify(body));
+  }
+}
+
+type Body = Record<string, unknown>;
+
+function parseBody(contentType: string | undefined, text: string): Body {
+  if (contentType?.startsWith("application/x-www-form-urlencoded")) {
+    const form = parseForm(text);
+    // Interactivity posts one form field, `payload`, holding JSON; slash commands are plain form fields.
+    return typeof form.payload === "string" ? (JSON.parse(form.payload) as Body) : (form as Body);
+  }
+  return JSON.parse(text) as Body;
+}
+
+export function createHttpReceiver(deps: {
+  signingSecret: string;
+  logger: Logger;
+  /** Keeps the event's processing in the adapter's count of work in flight. */
+  track: (work: Promise<unknown>) => void;
+  /** Slack signs with real time, whatever the bot's clock says (NOW=…). */
+  nowMs?: () => number;
+}): HttpReceiver {
+  const nowMs = deps.nowMs ?? Date.now;
+  let app: App | null = null;
+  let closed = true;
+
+  function signedBySlack(request: IncomingMessage, body: string): boolean {
+    const signature = header(request, "x-slack-signature");
+    const timestamp = Number(header(request, "x-slack-request-timestamp"));
+    if (!signature || !Number.isInteger(timestamp)) return false;
+    // Bolt only refuses old timestamps; one from the future is as much a replay risk.
+    if (Math.abs(nowMs() / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS) return false;
+    try {
+      verifySlackRequest({
+        signingSecret: deps.signingSecret,
+        body,
+        headers: { "x-slack-signature": signature, "x-slack-request-timestamp": timestamp },
+        nowMilliseconds: nowMs(),
+      });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (closed || !app) {
+      reply(response, 503);
+      return;
+    }
+    let text: string;
+    try {
+      text = await readBody(request);
+    } catch (error) {
+      reply(response, error instanceof BodyTooLarge ? 413 : 400);
+      return;
+    }
+    const contentType = header(request, "content-type");
+    // Slack's periodic certificate check is unsigned and carries nothing to process.
+    if (contentType?.startsWith("application/x-www-form-urlencoded") && parseForm(text).ssl_check === "1") {
+      reply(response, 200);
+      return;
+    }
+    if (!signedBySlack(request, text)) {
+      deps.logger.warn({ path: SLACK_EVENTS_PATH }, "slack request refused: bad or stale signature");
+      reply(response, 401);
+      return;
+    }
+    let body: Body;
+    try {
+      body = parseBody(contentType, text);
+    } catch {
+      reply(response, 400);
+      return;
+    }
+    if (body.type === "url_verification") {
+      reply(response, 200, { challenge: body.challenge });
+      return;
+    }
+    const retryNum = Number(header(request, "x-slack-retry-num"));
+    const retryReason = header(request, "x-slack-retry-reason");
+    const processor = app;
+    await new Promise<void>((answered) => {
+      let acked = false;
+      const answer = (payload?: unknown) => {
+        acked = true;
+        reply(response, 200, payload);
+        answered();
+      };
+      const event: ReceiverEvent = {
+        body,
+        ...(Number.isInteger(retryNum) && { retryNum }),
+        ...(retryReason && { retryReason }),
+        ack: async (payload?: unknown) => {
+          if (acked) throw new Error("slack: an event was acknowledged twice");
+          answer(payload);
+        },
+      };
+      const work = processor
+        .processEvent(event)
+        .catch((error: unknown) => deps.logger.error({ err: error }, "slack event failed"))
+        .finally(() => {
+          // Nothing listened (or a listener failed before acking): Slack still needs its 200.
+          if (!acked) answer();
+        });
+      deps.track(work);
+    });
+  }
+
+  return {
+    init(bolt: App) {
+      app = bolt;
+    },
+    // The shared HTTP server listens; the adapter's start and stop open and close this route.
+    start: async () => undefined,
+    stop: async () => undefined,
+    open() {
+      closed = false;
+    },
+    close() {
+      closed = true;
+    },
+    route: () => ({ method: "POST", path: SLACK_EVENTS_PATH, handle }),
+  };
+}

@@ -1,0 +1,446 @@
+import type { RespondFn, types, webApi } from "@slack/bolt";
+import type { IncomingAttachment, IncomingEvent, PlatformIdentity, Reply } from "../../src/core/types.ts";
+import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import { splitMessage } from "../../src/delivery/split-message.ts";
+import type { OutgoingFile, OutgoingMessage } from "../../src/delivery/types.ts";
+import { messagesFor, type Messages } from "../../src/i18n/index.ts";
+import { SUBMIT_CANCEL, SUBMIT_CONFIRM } from "../../src/i18n/views.ts";
+import type { Logger } from "../../src/logger.ts";
+import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
+import type { AgencyOverview, PersonOverview } from "../../src/services/overview-service.ts";
+import { retryAfterSeconds } from "./errors.ts";
+import { contactHome, textHome } from "./home.ts";
+import {
+  confirmModal,
+  FIGURE_BLOCK,
+  fieldError,
+  messageModal,
+  processingModal,
+  reportField,
+  reportLine,
+  reportModal,
+  submitArgs,
+  submitField,
+  submitModal,
+  type ReportValues,
+  type SlackFile,
+  type SubmitValues,
+} from "./modals.ts";
+import { CHOICE_KEY_ACTION, renderMessage, valueEncoder, type ValueEncoder } from "./render.ts";
+
+// What the listeners share: who a Slack user is to the core, where answers go (the response URL, the
+// DM, an ephemeral message), the forms and App Home. Everything the core decides arrives here as
+// its replies; the forms only choose where to show them.
+
+export const SLACK_PLATFORM = "slack";
+/** Characters per message: Slack's limit for a section's text. */
+export const SLACK_MAX_MESSAGE_LENGTH = 3000;
+/** A response URL takes at most five messages. */
+const RESPOND_MAX_MESSAGES = 5;
+/** Replies wait this long at most for a rate limit to pass; pushes leave it to the outbox. */
+const REPLY_MAX_WAIT_SECONDS = 30;
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+
+type WebClient = webApi.WebClient;
+type FormAck = (response?: Record<string, unknown>) => Promise<void>;
+
+/** How a form submission ends. */
+export type FormResult =
+  /** Recorded: the form closes and the replies go to the DM. */
+  | { kind: "close"; replies: Reply[] }
+  /** Refused: the errors go next to their fields; `saved` were recorded before the refusal. */
+  | { kind: "errors"; errors: Record<string, string>; saved: Reply[]; later: () => Promise<types.ModalView> }
+  /** The form becomes this view (the next step, or a closing word). */
+  | { kind: "view"; view: types.ModalView };
+
+export interface SlackSurface {
+  readonly host: AdapterHost;
+  readonly logger: Logger;
+  track(work: Promise<unknown>): void;
+  t(locale?: string): Messages;
+  /** The person's account as the core knows it: their user id, and their DM with the bot as the chat. */
+  identity(userId: string, known?: { dm?: string | undefined; name?: string | undefined }): Promise<PlatformIdentity>;
+  /** Someone writing in a channel: the core only asks them to write privately. */
+  groupIdentity(userId: string, channel: string): Promise<PlatformIdentity>;
+  /** The core's answer to an event; a contact's App Home is refreshed after it. */
+  handle(event: IncomingEvent): Promise<Reply[]>;
+  post(channel: string, replies: readonly OutgoingMessage[]): Promise<void>;
+  postEphemeral(channel: string, user: string, replies: readonly OutgoingMessage[]): Promise<void>;
+  /** Through the response URL (only the person sees it), or in the DM when there is none or it cannot take them. */
+  answer(
+    respond: RespondFn | null | undefined,
+    from: PlatformIdentity,
+    replies: readonly OutgoingMessage[],
+  ): Promise<void>;
+  choiceValue(actionId: string, value: string): Promise<string>;
+  download(file: SlackFile): Promise<IncomingAttachment>;
+  /** False when the person has no report form (not a contact, no duties) or Slack refused to open it. */
+  openReportModal(triggerId: string, userId: string, duty?: string): Promise<boolean>;
+  openSubmitModal(triggerId: string, userId: string): Promise<boolean>;
+  submitReport(userId: string, values: ReportValues, t: Messages): Promise<FormResult>;
+  submitDocument(userId: string, values: SubmitValues, t: Messages): Promise<FormResult>;
+  confirmSubmission(userId: string, t: Messages): Promise<FormResult>;
+  cancelSubmission(userId: string): Promise<void>;
+  /**
+   * Answers a form submission: within Slack's 3 seconds with the result when the core is quick
+   * (errors must come in the acknowledgement itself), else with "recording…" and the result later.
+   */
+  answerForm(ack: FormAck, viewId: string, userId: string, t: Messages, work: Promise<FormResult>): Promise<void>;
+  publishHome(userId: string, dm?: string): Promise<void>;
+}
+
+function outcomeOf(replies: readonly Reply[]) {
+  return replies.findLast((r) => r.outcome)?.outcome;
+}
+
+function textOf(replies: readonly OutgoingMessage[]): string {
+  return replies.map((r) => r.text).join("\n\n");
+}
+
+function contactAgency(overview: PersonOverview | null): AgencyOverview | null {
+  if (!overview?.active || overview.role !== "contact") return null;
+  return overview.agency && overview.agency.duties.length > 0 ? overview.agency : null;
+}
+
+export function createSurface(deps: {
+  host: AdapterHost;
+  client: WebClient;
+  botToken: string;
+  logger: Logger;
+  track: (work: Promise<unknown>) => void;
+  formBudgetMs: number;
+}): SlackSurface {
+  const { host, client, logger, track } = deps;
+  const encode: ValueEncoder = valueEncoder((value) => host.store.keyForValue(value));
+  const dms = new Map<string, string>();
+  const names = new Map<string, string>();
+  /** What each person's App Home shows, once they have opened it in this process. */
+  const homes = new Map<string, "contact" | "text">();
+
+  /** A reply waits out a short rate limit instead of being lost. */
+  async function patiently<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await call();
+      } catch (error) {
+        const wait = retryAfterSeconds(error);
+        if (wait === null || attempt >= 2 || wait > REPLY_MAX_WAIT_SECONDS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      }
+    }
+  }
+
+  async function dmChannel(userId: string): Promise<string> {
+    const known = dms.get(userId);
+    if (known) return known;
+    const opened = await patiently(() => client.conversations.open({ users: userId }));
+    const id = opened.channel?.id;
+    if (!id) throw new Error("slack: conversations.open returned no channel");
+    dms.set(userId, id);
+    return id;
+  }
+
+  async function nameOf(userId: string, fallback?: string): Promise<string> {
+    const known = names.get(userId);
+    if (known) return known;
+    try {
+      const { user } = await client.users.info({ user: userId });
+      const name = user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name;
+      if (name) {
+        names.set(userId, name);
+        return name;
+      }
+    } catch (error) {
+      logger.warn({ err: error, userId }, "slack: users.info failed");
+    }
+    return fallback || userId;
+  }
+
+  async function identity(userId: string, known: { dm?: string | undefined; name?: string | undefined } = {}) {
+    if (known.dm) dms.set(userId, known.dm);
+    const chatId = await dmChannel(userId);
+    return {
+      platform: SLACK_PLATFORM,
+      userId,
+      chatId,
+      displayName: await nameOf(userId, known.name),
+      privateChat: true,
+    } satisfies PlatformIdentity;
+  }
+
+  function overviewOf(userId: string): Promise<PersonOverview | null> {
+    return host.queries?.personOverview({ platform: SLACK_PLATFORM, userId }) ?? Promise.resolve(null);
+  }
+
+  async function upload(channel: string, file: OutgoingFile): Promise<void> {
+    await patiently(() =>
+      client.filesUploadV2({
+        channel_id: channel,
+        file: Buffer.from(file.content),
+        filename: file.name,
+        title: file.name,
+      }),
+    );
+  }
+
+  async function post(channel: string, replies: readonly OutgoingMessage[]): Promise<void> {
+    for (const reply of replies) {
+      for (const part of splitMessage(reply, SLACK_MAX_MESSAGE_LENGTH)) {
+        const rendered = await renderMessage(part, encode);
+        await patiently(() =>
+          client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false }),
+        );
+        if (part.file) await upload(channel, part.file);
+      }
+    }
+  }
+
+  async function postEphemeral(channel: string, user: string, replies: readonly OutgoingMessage[]): Promise<void> {
+    for (const reply of replies) {
+      for (const part of splitMessage(reply, SLACK_MAX_MESSAGE_LENGTH)) {
+        const rendered = await renderMessage(part, encode);
+        await patiently(() => client.chat.postEphemeral({ channel, user, ...rendered }));
+      }
+    }
+  }
+
+  async function answer(
+    respond: RespondFn | null | undefined,
+    from: PlatformIdentity,
+    replies: readonly OutgoingMessage[],
+  ): Promise<void> {
+    const parts = replies.flatMap((r) => splitMessage(r, SLACK_MAX_MESSAGE_LENGTH));
+    if (!respond || parts.length > RESPOND_MAX_MESSAGES || parts.some((p) => p.file)) {
+      await post(from.chatId, replies);
+      return;
+    }
+    for (const [index, part] of parts.entries()) {
+      try {
+        await respond({ response_type: "ephemeral", replace_original: false, ...(await renderMessage(part, encode)) });
+      } catch (error) {
+        // An expired response URL (30 minutes, five messages): the rest goes to the DM.
+        logger.warn({ err: error }, "slack: response URL refused, answering in the DM");
+        await post(from.chatId, parts.slice(index));
+        return;
+      }
+    }
+  }
+
+  async function publishHome(userId: string, dm?: string): Promise<void> {
+    if (dm) dms.set(userId, dm);
+    const overview = await overviewOf(userId);
+    const t = messagesFor(overview?.locale);
+    const agency = overview && contactAgency(overview);
+    let view: types.HomeView;
+    if (overview && agency) {
+      view = contactHome(t, overview, agency);
+      homes.set(userId, "contact");
+    } else {
+      // Coordinators see /tongquan; anyone else what /trogiup tells them (how to join, or that they left).
+      const from = await identity(userId);
+      const command = overview?.active && overview.role !== "contact" ? "tongquan" : "trogiup";
+      view = textHome(t, await host.core.handle({ kind: "command", from, command, args: "" }));
+      homes.set(userId, "text");
+    }
+    await patiently(() => client.views.publish({ user_id: userId, view }));
+  }
+
+  function refreshHome(userId: string): void {
+    // A contact's tab is cheap to redraw; a coordinator's would rerun /tongquan after every command.
+    if (homes.get(userId) !== "contact") return;
+    track(publishHome(userId).catch((error: unknown) => logger.warn({ err: error }, "slack: App Home refresh failed")));
+  }
+
+  async function openModal(triggerId: string, view: types.ModalView): Promise<boolean> {
+    try {
+      await client.views.open({ trigger_id: triggerId, view });
+      return true;
+    } catch (error) {
+      // The trigger lasts 3 seconds; past it the chat's way still works.
+      logger.warn({ err: error }, "slack: a form could not be opened");
+      return false;
+    }
+  }
+
+  async function download(file: SlackFile): Promise<IncomingAttachment> {
+    const attachment: IncomingAttachment = {
+      name: file.name,
+      ref: file.id,
+      ...(file.mimetype && { mimeType: file.mimetype }),
+    };
+    const url = file.url_private_download ?? file.url_private;
+    // Larger files are not fetched at all; the core keeps the reference, as for any file it cannot hold.
+    if (!url || (file.size ?? 0) > MAX_INCOMING_FILE_BYTES) return attachment;
+    try {
+      const response = await fetch(url, {
+        headers: { authorization: `Bearer ${deps.botToken}` },
+        signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const content = new Uint8Array(await response.arrayBuffer());
+      return content.length > MAX_INCOMING_FILE_BYTES ? attachment : { ...attachment, content };
+    } catch (error) {
+      logger.warn({ err: error, file: file.id }, "slack: file download failed");
+      return attachment;
+    }
+  }
+
+  async function submitReport(userId: string, values: ReportValues, t: Messages): Promise<FormResult> {
+    const from = await identity(userId);
+    // The form replaces whatever the person left half-done in the chat, as any command would.
+    await host.core.handle({ kind: "command", from, command: "huy", args: "" });
+    const saved: Reply[] = [];
+    const refuse = (field: string, replies: readonly Reply[]): FormResult => {
+      const message = fieldError(textOf(replies));
+      return {
+        kind: "errors",
+        errors: { [field]: message },
+        saved,
+        later: async () => {
+          const agency = contactAgency(await overviewOf(userId));
+          const notice = `${t.slack.reportModal.notice} ${message}`;
+          return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
+        },
+      };
+    };
+    for (const figure of values.figures) {
+      const args = `${figure.code} ${figure.value}`;
+      const replies = await host.core.handle({ kind: "command", from, command: "chitieu", args });
+      if (outcomeOf(replies) !== "figure.saved") return refuse(`${FIGURE_BLOCK}${figure.code}`, replies);
+      saved.push(...replies);
+    }
+    const replies = await host.core.handle({ kind: "text", from, text: reportLine(values) });
+    const outcome = outcomeOf(replies);
+    if (outcome === "report.saved") return { kind: "close", replies: [...saved, ...replies] };
+    // The core asked for the difficulty and waits for it in the chat; here the note field asks instead.
+    if (outcome === "report.note_required") await host.core.handle({ kind: "command", from, command: "huy", args: "" });
+    return refuse(reportField(outcome), replies);
+  }
+
+  async function submitDocument(userId: string, values: SubmitValues, t: Messages): Promise<FormResult> {
+    const from = await identity(userId);
+    const attachment = values.file ? await download(values.file) : undefined;
+    const replies = await host.core.handle({
+      kind: "command",
+      from,
+      command: "nopbaocao",
+      args: submitArgs(values),
+      ...(attachment && { attachment }),
+    });
+    const outcome = outcomeOf(replies);
+    if (outcome === "submit.preview") return { kind: "view", view: confirmModal(t, textOf(replies)) };
+    const message = fieldError(textOf(replies));
+    return {
+      kind: "errors",
+      errors: { [submitField(outcome)]: message },
+      saved: [],
+      later: async () => messageModal(t, textOf(replies)),
+    };
+  }
+
+  async function confirmSubmission(userId: string, t: Messages): Promise<FormResult> {
+    const from = await identity(userId);
+    const replies = await host.core.handle({ kind: "choice", from, value: SUBMIT_CONFIRM });
+    const outcome = outcomeOf(replies);
+    if (outcome === "submit.done") return { kind: "close", replies };
+    // "submit.preview" again: someone reported meanwhile, and the person confirms what they now see.
+    if (outcome === "submit.preview") return { kind: "view", view: confirmModal(t, textOf(replies)) };
+    return { kind: "view", view: messageModal(t, textOf(replies)) };
+  }
+
+  async function afterForm(userId: string, result: FormResult): Promise<void> {
+    const replies = result.kind === "close" ? result.replies : result.kind === "errors" ? result.saved : [];
+    if (replies.length > 0) await post(await dmChannel(userId), replies);
+    if (result.kind !== "view") refreshHome(userId);
+  }
+
+  async function answerForm(
+    ack: FormAck,
+    viewId: string,
+    userId: string,
+    t: Messages,
+    pending: Promise<FormResult>,
+  ): Promise<void> {
+    const work = pending.catch((error: unknown): FormResult => {
+      logger.error({ err: error }, "slack: a form submission failed");
+      return { kind: "view", view: messageModal(t, t.slack.unavailable) };
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), deps.formBudgetMs);
+    });
+    const early = await Promise.race([work, late]);
+    clearTimeout(timer);
+    if (early) {
+      if (early.kind === "close") await ack({ response_action: "clear" });
+      else if (early.kind === "errors") await ack({ response_action: "errors", errors: early.errors });
+      else await ack({ response_action: "update", view: early.view });
+      await afterForm(userId, early);
+      return;
+    }
+    await ack({ response_action: "update", view: processingModal(t) });
+    const result = await work;
+    const view =
+      result.kind === "close"
+        ? messageModal(t, textOf(result.replies))
+        : result.kind === "errors"
+          ? await result.later()
+          : result.view;
+    try {
+      await client.views.update({ view_id: viewId, view });
+    } catch (error) {
+      logger.warn({ err: error }, "slack: a form could not be updated");
+    }
+    await afterForm(userId, result);
+  }
+
+  return {
+    host,
+    logger,
+    track,
+    t: (locale) => messagesFor(locale),
+    identity,
+    groupIdentity: async (userId, channel) => ({
+      platform: SLACK_PLATFORM,
+      userId,
+      chatId: channel,
+      displayName: await nameOf(userId),
+      privateChat: false,
+    }),
+    async handle(event) {
+      const replies = await host.core.handle(event);
+      refreshHome(event.from.userId);
+      return replies;
+    },
+    post,
+    postEphemeral,
+    answer,
+    async choiceValue(actionId, value) {
+      if (!actionId.startsWith(`${CHOICE_KEY_ACTION}:`)) return value;
+      // A pruned key (a month-old button) becomes a value the core answers as stale.
+      return (await host.store.valueForKey(value)) ?? "";
+    },
+    download,
+    async openReportModal(triggerId, userId, duty) {
+      const overview = await overviewOf(userId);
+      const agency = contactAgency(overview);
+      if (!overview || !agency) return false;
+      return openModal(triggerId, reportModal(messagesFor(overview.locale), agency, { ...(duty && { duty }) }));
+    },
+    async openSubmitModal(triggerId, userId) {
+      const overview = await overviewOf(userId);
+      const agency = contactAgency(overview);
+      if (!overview || !agency) return false;
+      return openModal(triggerId, submitModal(messagesFor(overview.locale), overview, agency));
+    },
+    submitReport,
+    submitDocument,
+    confirmSubmission,
+    async cancelSubmission(userId) {
+      const from = await identity(userId);
+      await host.core.handle({ kind: "choice", from, value: SUBMIT_CANCEL });
+    },
+    answerForm,
+    publishHome,
+  };
+}

@@ -1,0 +1,82 @@
+import type { Db } from "../db.ts";
+import { daysLeft } from "../domain/deadline.ts";
+import type { DutyStatus } from "../domain/status.ts";
+import type { Agency } from "../generated/prisma/client.ts";
+import type { LocalDate } from "../time.ts";
+import { findPersonByIdentity, type Role } from "./invite-service.ts";
+import { mayReportFigures } from "./progress-service.ts";
+import { loadPlanStatus } from "./status-service.ts";
+
+// What a platform's forms show before anything is typed: a person's role and language, and for a
+// contact the agency's duties as they stand. Read only; every rule about what may be reported stays
+// with the core, which receives what the form produces as ordinary chat events.
+
+export interface DutyOverview {
+  code: string;
+  text: string;
+  status: DutyStatus;
+  percent: number;
+  updatedAt: Date | null;
+}
+
+export interface AgencyOverview {
+  agency: Pick<Agency, "code" | "name" | "parentId">;
+  submitted: boolean;
+  duties: DutyOverview[];
+  /** The indicators whose figures this contact may report (empty for most agencies). */
+  indicators: { code: string; name: string }[];
+}
+
+export interface PersonOverview {
+  personId: number;
+  displayName: string;
+  role: Role;
+  active: boolean;
+  locale: "vi" | "en";
+  plan: { reportDeadline: LocalDate; daysLeft: number } | null;
+  /** A contact's agency, when there is an active plan; null for coordinators. */
+  agency: AgencyOverview | null;
+}
+
+/** The person behind a platform account and, for a contact, their agency's duties; null when unknown. */
+export async function personOverview(
+  db: Db,
+  now: Date,
+  account: { platform: string; userId: string },
+): Promise<PersonOverview | null> {
+  const identity = await findPersonByIdentity(db, account.platform, account.userId);
+  if (!identity) return null;
+  const { person } = identity;
+  const plan = await db.plan.findFirst({ where: { active: true } });
+  const base: PersonOverview = {
+    personId: person.id,
+    displayName: person.displayName,
+    role: person.role as Role,
+    active: person.active,
+    locale: person.locale === "en" ? "en" : "vi",
+    plan: plan ? { reportDeadline: plan.reportDeadline, daysLeft: daysLeft(plan.reportDeadline, now) } : null,
+    agency: null,
+  };
+  if (!plan || person.role !== "contact" || !person.agency) return base;
+  const status = await loadPlanStatus(db, plan, person.agency);
+  const state = status.agencies[0];
+  if (!state) return base;
+  const indicators = mayReportFigures(plan, person, person.agency)
+    ? status.indicators.map(({ indicator }) => ({ code: indicator.code, name: indicator.name }))
+    : [];
+  return {
+    ...base,
+    agency: {
+      agency: { code: person.agency.code, name: person.agency.name, parentId: person.agency.parentId },
+      submitted: state.submitted,
+      duties: state.duties.map((d) => ({
+        code: d.code,
+        text: d.text,
+        status: d.status,
+        percent: d.percent,
+        updatedAt: d.updatedAt,
+      })),
+      indicators,
+    },
+  };
+}
