@@ -1,9 +1,6 @@
 import cron from "node-cron";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
-import { createSlackAdapter } from "../adapters/slack/slack-adapter.ts";
-import { createTelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
-import { createZaloAdapter } from "../adapters/zalo/zalo-adapter.ts";
 import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -48,36 +45,46 @@ function startTicking(app: App, logger: Logger) {
   );
 }
 
-/** One adapter per configured platform. */
-function platformAdapters(config: Config, host: AdapterHost): PlatformAdapter[] {
-  const adapters: PlatformAdapter[] = [];
-  if (config.telegram) {
-    adapters.push(
-      createTelegramAdapter({
-        host,
-        settings: config.telegram,
-        pace: config.pace.telegram,
-        defaultLocale: config.defaultLocale,
-      }),
-    );
-  }
-  if (config.slack) adapters.push(createSlackAdapter({ config: config.slack, pace: config.pace.slack, host }));
-  if (config.zalo) {
-    adapters.push(
-      createZaloAdapter({
-        config: config.zalo,
-        publicBaseUrl: config.publicBaseUrl,
-        pace: config.pace.zalo,
-        host,
-        locale: config.defaultLocale,
-      }),
-    );
-  }
-  return adapters;
+/**
+ * One adapter per configured platform. Each is loaded only when configured: grammY, Bolt and the
+ * rest cost the running process memory that a bot without that platform should not pay.
+ */
+async function loadPlatformAdapters(config: Config): Promise<(host: AdapterHost) => PlatformAdapter[]> {
+  const telegram = config.telegram && (await import("../adapters/telegram/telegram-adapter.ts"));
+  const slack = config.slack && (await import("../adapters/slack/slack-adapter.ts"));
+  const zalo = config.zalo && (await import("../adapters/zalo/zalo-adapter.ts"));
+  return (host) => {
+    const adapters: PlatformAdapter[] = [];
+    if (config.telegram && telegram) {
+      adapters.push(
+        telegram.createTelegramAdapter({
+          host,
+          settings: config.telegram,
+          pace: config.pace.telegram,
+          defaultLocale: config.defaultLocale,
+        }),
+      );
+    }
+    if (config.slack && slack) {
+      adapters.push(slack.createSlackAdapter({ config: config.slack, pace: config.pace.slack, host }));
+    }
+    if (config.zalo && zalo) {
+      adapters.push(
+        zalo.createZaloAdapter({
+          config: config.zalo,
+          publicBaseUrl: config.publicBaseUrl,
+          pace: config.pace.zalo,
+          host,
+          locale: config.defaultLocale,
+        }),
+      );
+    }
+    return adapters;
+  };
 }
 
 async function runServer(config: Config, logger: Logger, clock: Clock): Promise<void> {
-  const app = await createApp({ config, logger, clock, adapters: (host) => platformAdapters(config, host) });
+  const app = await createApp({ config, logger, clock, adapters: await loadPlatformAdapters(config) });
   const { adapters } = app;
   const http = createHttpServer({
     host: config.http.host,
