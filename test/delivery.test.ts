@@ -358,3 +358,35 @@ describe("pacing", () => {
     expect(starts.find(([c]) => c === "b")![1]).toBeGreaterThanOrEqual(2000);
   });
 });
+
+describe("a fan-out larger than one claim", () => {
+  it("sends 2,000 due pushes once each, across several claim rounds", async () => {
+    const db = createTestDb().db;
+    const sent: Sent[] = [];
+    const now = MORNING;
+    await db.person.createMany({
+      data: Array.from({ length: 2000 }, (_, i) => ({ displayName: `Xã ${i}`, role: "contact", createdAt: now })),
+    });
+    const people = await db.person.findMany({ select: { id: true } });
+    await db.identity.createMany({
+      data: people.map((p) => ({
+        personId: p.id,
+        platform: "alpha",
+        userId: `u${p.id}`,
+        chatId: `c${p.id}`,
+        displayName: "x",
+        createdAt: now,
+      })),
+    });
+    await enqueue(
+      db,
+      now,
+      people.map((p) => push(p.id, { text: `nhắc ${p.id}` }, `big-${p.id}`)),
+    );
+    const result = await senderFor(db, [recordingChannel("alpha", sent)]).sendDue(now);
+    expect(result.sent).toHaveLength(2000);
+    expect(new Set(sent.map((s) => s.chatId)).size).toBe(2000);
+    expect(await db.outboxMessage.count({ where: { status: "sent" } })).toBe(2000);
+    await db.$disconnect();
+  });
+});
