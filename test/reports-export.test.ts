@@ -1,13 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { inflateSync } from "node:zlib";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.ts";
 import { vi as viText } from "../src/i18n/vi.ts";
 import { loadExportData, type ExportData } from "../src/reports/export-data.ts";
 import { buildExportCsv } from "../src/reports/export-csv.ts";
+import { buildExportDocx } from "../src/reports/export-docx.ts";
+import { buildProgressChart, CHART_HEIGHT, CHART_WIDTH } from "../src/reports/chart.ts";
 import { buildExportXlsx } from "../src/reports/export-xlsx.ts";
 import { getActivePlan } from "../src/services/plan-service.ts";
 import { parseIsoInstant } from "../src/time.ts";
@@ -281,5 +285,138 @@ describe("/xuat in chat", () => {
     const refused = await bot.send("lan", "/xuat IV.1");
     expect(refused[0]!.file).toBeUndefined();
     expect(texts(refused)).toMatch(/chỉ xuất được số liệu của cơ quan mình/);
+  });
+});
+
+/** The text of a docx's body, one string per paragraph (table cells included), read from word/document.xml. */
+async function docxParagraphs(bytes: Uint8Array): Promise<string[]> {
+  const zip = await JSZip.loadAsync(bytes);
+  const xml = await zip.file("word/document.xml")!.async("string");
+  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) =>
+    [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>|<w:br\/>/g)]
+      .map((m) => (m[0] === "<w:br/>" ? "\n" : m[1]!))
+      .join("")
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, "&")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&apos;/g, "'"),
+  );
+}
+
+describe("docx draft summary report", () => {
+  it("has the title and the four parts, in order, built from the data", async () => {
+    const paragraphs = await docxParagraphs(await buildExportDocx(viText, await data()));
+    const index = (text: string) => paragraphs.findIndex((p) => p.includes(text));
+    expect(paragraphs[0]).toMatch(/^BÁO CÁO\nTHỰC HIỆN CHỈ TIÊU/);
+    const parts = ["I. KẾT QUẢ", "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", "III. KHÓ KHĂN", "IV. CÁC CƠ QUAN"].map(index);
+    expect(parts.every((i) => i > 0)).toBe(true);
+    expect([...parts].sort((a, b) => a - b)).toEqual(parts);
+    // I: the table row of II.1 with its figure; II: the note as reported; III: the difficulty; IV: who has not submitted.
+    expect(paragraphs.slice(parts[0], parts[1])).toContain("1.120.000");
+    expect(paragraphs.slice(parts[1], parts[2])).toContain(TRICKY);
+    expect(paragraphs.slice(parts[1], parts[2])).toContain(
+      "IV.9. Ủy ban nhân dân cấp xã: 0/95 đơn vị thành viên đã nộp",
+    );
+    expect(paragraphs.slice(parts[2], parts[3]).join("\n")).toContain(DIFFICULTY);
+    const missing = paragraphs.slice(parts[3]! + 1);
+    expect(missing.some((p) => p.startsWith("- IV.1."))).toBe(true);
+    expect(missing.some((p) => p.startsWith("- IV.4."))).toBe(false);
+  });
+});
+
+/** Width, height and RGBA pixels of an 8-bit RGBA PNG (what resvg writes), unfiltered by hand. */
+function decodePng(png: Uint8Array): { width: number; height: number; pixel: (x: number, y: number) => string } {
+  const buf = Buffer.from(png);
+  expect(buf.subarray(1, 4).toString("latin1")).toBe("PNG");
+  let offset = 8;
+  let width = 0;
+  let height = 0;
+  const idat: Buffer[] = [];
+  while (offset < buf.length) {
+    const length = buf.readUInt32BE(offset);
+    const type = buf.subarray(offset + 4, offset + 8).toString("latin1");
+    const body = buf.subarray(offset + 8, offset + 8 + length);
+    if (type === "IHDR") {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      expect([body[8], body[9]]).toEqual([8, 6]);
+    }
+    if (type === "IDAT") idat.push(body);
+    offset += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * 4;
+  const out = Buffer.alloc(stride * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)]!;
+    for (let i = 0; i < stride; i++) {
+      const x = raw[y * (stride + 1) + 1 + i]!;
+      const a = i >= 4 ? out[y * stride + i - 4]! : 0;
+      const b = y > 0 ? out[(y - 1) * stride + i]! : 0;
+      const c = i >= 4 && y > 0 ? out[(y - 1) * stride + i - 4]! : 0;
+      const p = a + b - c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter]!;
+      out[y * stride + i] = (x + predictor) & 0xff;
+    }
+  }
+  return {
+    width,
+    height,
+    pixel: (x, y) => out.subarray(y * stride + x * 4, y * stride + x * 4 + 3).toString("hex"),
+  };
+}
+
+describe("progress chart", () => {
+  it("is a PNG of the chart's size, not blank, with the indicator bars and the duty statuses in their colours", async () => {
+    const png = decodePng(await buildProgressChart(viText, await data()));
+    expect([png.width, png.height]).toEqual([CHART_WIDTH, CHART_HEIGHT]);
+    const colours = new Map<string, number>();
+    for (let y = 0; y < png.height; y += 2)
+      for (let x = 0; x < png.width; x += 2) colours.set(png.pixel(x, y), (colours.get(png.pixel(x, y)) ?? 0) + 1);
+    expect(colours.size).toBeGreaterThan(20);
+    // Latest (blue) and target (red) bars, and the stacked "done" (green) and "blocked" (amber) segments.
+    for (const c of ["2563eb", "dc2626", "16a34a", "f59e0b"]) expect(colours.get(c) ?? 0).toBeGreaterThan(50);
+  });
+});
+
+describe("/baocaotonghop, /bieudo and /tailieu in chat", () => {
+  it("sends the docx and the chart as files", async () => {
+    const [doc] = await bot.send("admin", "/baocaotonghop");
+    expect(doc!.file?.mimeType).toContain("wordprocessingml");
+    expect((await docxParagraphs(doc!.file!.content)).some((p) => p.includes("III. KHÓ KHĂN"))).toBe(true);
+    const [chart] = await bot.send("admin", "/chart");
+    expect(chart!.file?.mimeType).toBe("image/png");
+    expect(decodePng(chart!.file!.content).width).toBe(CHART_WIDTH);
+  });
+
+  it("sends a coordinator the file attached to an agency's current submission, and says when there is none", async () => {
+    const content = new TextEncoder().encode("%PDF-1.4 báo cáo");
+    const file = await bot.db.storedFile.create({
+      data: {
+        name: "bao-cao-IV.4.pdf",
+        mimeType: "application/pdf",
+        size: content.length,
+        content,
+        createdAt: bot.clock.now(),
+      },
+    });
+    await bot.db.submission.updateMany({
+      where: { agencyId: await agencyId("IV.4") },
+      data: { attachmentFileId: file.id },
+    });
+    const [reply] = await bot.send("admin", "/tailieu IV.4");
+    expect(reply!.file?.name).toBe("bao-cao-IV.4.pdf");
+    expect(new TextDecoder().decode(reply!.file!.content)).toBe("%PDF-1.4 báo cáo");
+    const none = await bot.send("admin", "/document IV.1");
+    expect(none[0]!.file).toBeUndefined();
+    expect(texts(none)).toContain("IV.1 chưa có báo cáo đã nộp kèm tệp.");
+    expect(texts(await bot.send("lan", "/tailieu IV.4"))).not.toContain("%PDF");
   });
 });
