@@ -425,16 +425,16 @@ export const en: Messages = {
       tieptuc: { description: "Resume reminders for an agency", usage: "/resume (/tieptuc) AGENCY: resume reminders" },
       xuat: {
         description: "Export the tables (Excel or CSV)",
-        usage: "/export [xlsx|csv] [AGENCY]: get the progress tables as Excel (default) or CSV",
+        usage: "/export (/xuat) [xlsx|csv] [AGENCY]: get the progress tables as Excel (default) or CSV",
       },
       baocaotonghop: {
         description: "Draft summary report (Word)",
-        usage: "/summary [AGENCY]: get the draft summary report as a Word document",
+        usage: "/summary (/baocaotonghop) [AGENCY]: get the draft summary report as a Word document",
       },
-      bieudo: { description: "Progress chart", usage: "/chart [AGENCY]: get the progress chart (PNG image)" },
+      bieudo: { description: "Progress chart", usage: "/chart (/bieudo) [AGENCY]: get the progress chart (PNG image)" },
       tailieu: {
         description: "The file attached to an agency's report",
-        usage: "/document AGENCY: get the file attached to the agency's submitted report",
+        usage: "/document (/tailieu) AGENCY: get the file attached to the agency's submitted report",
       },
       ngonngu: {
         description: "Change the language (vi, en)",
