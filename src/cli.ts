@@ -316,7 +316,14 @@ const commands: Record<string, Handler> = {
     const since = typeof options.since === "string" ? parseSince(options.since) : undefined;
     if (since === null) throw new CliError(m.reports.cliBadSince(String(options.since)));
     // Before reading anything: an unwritable path fails fast and leaves nothing behind.
-    const target = checkOutputPath(options.out);
+    let target: string;
+    try {
+      target = checkOutputPath(options.out);
+    } catch (error) {
+      // The shared wording speaks of invites; say what was not written here.
+      if (error instanceof CliError) throw new CliError(m.reports.cliUnwritable(options.out));
+      throw error;
+    }
     const { db } = await ctx.app();
     const plan = await getActivePlan(db);
     const data = await loadExportData(

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { inflateSync } from "node:zlib";
 import { join } from "node:path";
@@ -203,6 +203,28 @@ describe("xlsx", () => {
   });
 });
 
+describe("xlsx of one member", () => {
+  it("counts the member itself as the one agency not submitted", async () => {
+    const wb = new ExcelJS.Workbook();
+    const bytes = await buildExportXlsx(viText, await data({ agency: "IV.9-25195" }));
+    await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer);
+    const summary = rowsOf(wb.getWorksheet("Tổng hợp")!);
+    const count = (label: string) => summary.find((r) => r.getCell(1).value === label)!.getCell(2).value;
+    expect([count("Số cơ quan đã nộp"), count("Số cơ quan chưa nộp")]).toEqual([0, 1]);
+  });
+});
+
+describe("same data, same file", () => {
+  it("gives byte-identical xlsx and docx, stamped with the export's time rather than the wall clock", async () => {
+    const d = await data();
+    expect(await buildExportXlsx(viText, d)).toEqual(await buildExportXlsx(viText, d));
+    const docx = await buildExportDocx(viText, d);
+    expect(await buildExportDocx(viText, d)).toEqual(docx);
+    const core = await (await JSZip.loadAsync(docx)).file("docProps/core.xml")!.async("string");
+    expect(core).toContain(">2026-12-02T02:00:00Z</dcterms:created>");
+  });
+});
+
 describe("csv", () => {
   it("is the duties table, UTF-8 with a BOM, quoted per RFC 4180, with a quote before a leading =, +, - or @", async () => {
     const bytes = buildExportCsv(viText, await data());
@@ -262,6 +284,8 @@ describe("CLI export", () => {
     ).toMatch(/không hợp lệ/);
     const missing = await run(["export", "--format", "xlsx", "--out", join(dir, "no-such-dir", "x.xlsx")]);
     expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/Chưa xuất gì/);
+    expect(readdirSync(dir).filter((f) => f.startsWith("x."))).toEqual([]);
   });
 });
 

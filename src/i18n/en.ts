@@ -35,6 +35,8 @@ export const en: Messages = {
   },
 
   reports: {
+    cliUnwritable: (file: string) =>
+      `Cannot write "${file}": the folder does not exist or is not writable. Nothing was exported; choose another path.`,
     cliBadFormat: (formats: string) => `--format must be one of: ${formats}.`,
     cliBadSince: (value: string) => `"${value}" is not a date. Write dd/mm/yyyy or YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Wrote ${file} (${bytes} bytes).`,

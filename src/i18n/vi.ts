@@ -32,6 +32,8 @@ export const vi = {
   },
 
   reports: {
+    cliUnwritable: (file: string) =>
+      `Không ghi được tệp "${file}": thư mục không tồn tại hoặc không có quyền ghi. Chưa xuất gì; hãy chọn đường dẫn khác.`,
     cliBadFormat: (formats: string) => `--format phải là một trong: ${formats}.`,
     cliBadSince: (value: string) => `Ngày "${value}" không hợp lệ. Ghi dd/mm/yyyy hoặc YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Đã ghi ${file} (${bytes} byte).`,

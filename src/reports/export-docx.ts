@@ -10,10 +10,10 @@ import {
   TextRun,
   WidthType,
 } from "docx";
-import JSZip from "jszip";
 import type { Messages } from "../i18n/index.ts";
 import { formatDateTimeVi, formatDateVi } from "../time.ts";
 import type { ExportData } from "./export-data.ts";
+import { stampedAt } from "./zip-stamp.ts";
 
 const FONT = "Times New Roman";
 const number = (n: number | null) => (n === null ? "" : n.toLocaleString("vi-VN"));
@@ -145,23 +145,4 @@ export async function buildExportDocx(t: Messages, data: ExportData): Promise<Ui
     ],
   });
   return stampedAt(await Packer.toBuffer(doc), data.generatedAt);
-}
-
-/**
- * docx stamps the document and its zip entries with the wall clock; restamping them with the
- * export's own time makes the same data give the same file (and a rehearsal with --now say when).
- */
-async function stampedAt(docx: Uint8Array, at: Date): Promise<Uint8Array> {
-  const zip = await JSZip.loadAsync(docx);
-  const iso = `${at.toISOString().slice(0, 19)}Z`;
-  const core = zip.file("docProps/core.xml");
-  if (core) {
-    const xml = (await core.async("string")).replace(
-      /(<dcterms:(?:created|modified)[^>]*>)[^<]*(<\/dcterms:)/g,
-      `$1${iso}$2`,
-    );
-    zip.file("docProps/core.xml", xml);
-  }
-  for (const entry of Object.values(zip.files)) entry.date = at;
-  return new Uint8Array(await zip.generateAsync({ type: "uint8array", compression: "DEFLATE" }));
 }

@@ -3,6 +3,7 @@ import { DUTY_STATUSES } from "../domain/status.ts";
 import type { Messages } from "../i18n/index.ts";
 import { formatDateVi } from "../time.ts";
 import type { ExportData } from "./export-data.ts";
+import { stampedAt } from "./zip-stamp.ts";
 
 const OFFSET_MS = 7 * 60 * 60 * 1000;
 const DATE_TIME = "dd/mm/yyyy hh:mm";
@@ -77,6 +78,7 @@ export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Ui
   const r = t.reports;
   const workbook = new ExcelJS.Workbook();
   workbook.created = data.generatedAt;
+  workbook.modified = data.generatedAt;
   const label = (s: string) => t.bot.statusLabel[s] ?? s;
 
   // Tổng hợp: key-value lines, then the indicators table, then the counts.
@@ -110,7 +112,12 @@ export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Ui
   }
   summary.addRow([]);
   // Members are rolled up into their group: a group counts as submitted when every member has.
-  const units = data.submissions.filter((s) => !data.agencies.find((a) => a.agency.code === s.agencyCode)?.parentCode);
+  // (A member exported on its own, with --agency IV.9-25195, counts for itself.)
+  const parentOf = new Map(data.agencies.map((a) => [a.agency.code, a.parentCode]));
+  const units = data.submissions.filter((s) => {
+    const parent = parentOf.get(s.agencyCode);
+    return !parent || !parentOf.has(parent);
+  });
   summary.addRow([r.submittedCount, units.filter((s) => s.submitted).length]);
   summary.addRow([r.notSubmittedCount, units.filter((s) => !s.submitted).length]);
   summary.addRow([]);
@@ -234,5 +241,5 @@ export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Ui
     ]),
   );
 
-  return new Uint8Array(await workbook.xlsx.writeBuffer());
+  return stampedAt(new Uint8Array(await workbook.xlsx.writeBuffer()), data.generatedAt);
 }
