@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -18,6 +18,8 @@ import { importPlan, type ImportSummary } from "./plan/import-plan.ts";
 import { addMembers, parseMembersCsv } from "./plan/members.ts";
 import { parsePlan, PlanParseError, type ParsedPlan } from "./plan/parse-plan.ts";
 import { writeInvitesXlsx } from "./reports/invites-xlsx.ts";
+import { loadExportData } from "./reports/export-data.ts";
+import { buildExportFile, EXPORT_FORMATS, isExportFormat, parseSince } from "./reports/export-file.ts";
 import { deactivateContact, listContacts } from "./services/contact-service.ts";
 import { createGroupInvites, createInvite, revokeInvite, type CreatedInvite } from "./services/invite-service.ts";
 import { findAgency, getActivePlan } from "./services/plan-service.ts";
@@ -307,6 +309,38 @@ const commands: Record<string, Handler> = {
     );
   },
 
+  export: async (ctx, _args, options) => {
+    const format = typeof options.format === "string" ? options.format.trim().toLowerCase() : "";
+    if (!isExportFormat(format)) throw new CliError(m.reports.cliBadFormat(EXPORT_FORMATS.join("|")));
+    if (typeof options.out !== "string") throw new CliError(m.cli.missingArgument("--out FILE"));
+    const since = typeof options.since === "string" ? parseSince(options.since) : undefined;
+    if (since === null) throw new CliError(m.reports.cliBadSince(String(options.since)));
+    // Before reading anything: an unwritable path fails fast and leaves nothing behind.
+    let target: string;
+    try {
+      target = checkOutputPath(options.out);
+    } catch (error) {
+      // The shared wording speaks of invites; say what was not written here.
+      if (error instanceof CliError) throw new CliError(m.reports.cliUnwritable(options.out));
+      throw error;
+    }
+    const { db } = await ctx.app();
+    const plan = await getActivePlan(db);
+    const data = await loadExportData(
+      db,
+      plan,
+      { ...(typeof options.agency === "string" && { agency: options.agency.trim() }), ...(since && { since }) },
+      ctx.clock.now(),
+    );
+    const file = await buildExportFile(m, format, data);
+    await writeFileAtomically(target, async (tmp) => writeFileSync(tmp, file.content));
+    print(
+      ctx,
+      { file: target, format, bytes: file.content.byteLength, rows: data.duties.length, history: data.history.length },
+      m.reports.cliDone(target, file.content.byteLength),
+    );
+  },
+
   "reminders plan": async (ctx, _args, options) => {
     const now = instantOf(ctx, options.now);
     const { reminders } = await ctx.app();
@@ -413,6 +447,9 @@ const OPTIONS = {
   user: { type: "string" },
   name: { type: "string" },
   now: { type: "string" },
+  format: { type: "string" },
+  out: { type: "string" },
+  since: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

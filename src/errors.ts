@@ -24,7 +24,8 @@ export type ErrorCode =
   | "submission.none"
   | "difficulty.unknown"
   | "difficulty.resolved"
-  | "file.too_large";
+  | "file.too_large"
+  | "export.not_allowed";
 
 export class AppError extends Error {
   constructor(

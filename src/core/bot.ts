@@ -9,6 +9,7 @@ import { commandKey, commandsForRole, findCommand, type Command, type CommandNam
 import { Ctx, type BotDeps, type Member } from "./context.ts";
 import * as coord from "./features/coordinator.ts";
 import * as difficulty from "./features/difficulty.ts";
+import * as exports from "./features/export.ts";
 import { join, link, looksLikeInviteCode } from "./features/join.ts";
 import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
@@ -41,6 +42,10 @@ const HANDLERS: Record<CommandName, Handler> = {
   molai: (ctx, args) => submit.reopen(ctx, args),
   tamdung: (ctx, args) => pause(ctx, args),
   tieptuc: (ctx, args) => resume(ctx, args),
+  xuat: (ctx, args) => exports.exportTables(ctx, args),
+  baocaotonghop: (ctx, args) => exports.summaryReport(ctx, args),
+  bieudo: (ctx, args) => exports.chart(ctx, args),
+  tailieu: (ctx, args) => exports.document(ctx, args),
   ngonngu: (ctx, args) => setLanguage(ctx, args),
   lienket: (ctx) => link(ctx),
   huy: (ctx) => cancel(ctx),

@@ -22,6 +22,8 @@ export function describeError(t: Messages, error: AppError): string | null {
       return t.bot.difficulty.alreadyResolved(String(p.id ?? ""));
     case "file.too_large":
       return t.bot.errors["file.too_large"];
+    case "export.not_allowed":
+      return t.reports.notAllowed(String(p.agency ?? ""));
     case "members.bad_csv":
       return t.cli.membersBadCsv(Number(p.line ?? 1));
     default:

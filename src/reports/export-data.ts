@@ -1,0 +1,235 @@
+import type { Db } from "../db.ts";
+import { AppError } from "../errors.ts";
+import type { Agency, Person, Plan } from "../generated/prisma/client.ts";
+import { findAgency } from "../services/plan-service.ts";
+import { loadPlanStatus, type AgencyState, type IndicatorState } from "../services/status-service.ts";
+import { localDateTime, type LocalDate } from "../time.ts";
+
+export interface ExportFilters {
+  /** An agency code; a group (IV.9) includes its members. */
+  agency?: string;
+  /** Only history and difficulty rows from this local date on: statuses and figures are always the latest. */
+  since?: LocalDate;
+}
+
+/** Who asks: coordinators and admins see everything, a contact only their own agency. */
+export interface ExportRequester {
+  role: string;
+  agencyId: number | null;
+}
+
+export interface ExportDuty {
+  agencyCode: string;
+  agencyName: string;
+  dutyCode: string;
+  dutyText: string;
+  status: string;
+  percent: number;
+  note: string | null;
+  updatedAt: Date | null;
+  reporter: string | null;
+}
+
+export interface ExportSubmission {
+  agencyCode: string;
+  agencyName: string;
+  isGroup: boolean;
+  memberCount: number;
+  membersSubmitted: number;
+  submitted: boolean;
+  documentNumber: string | null;
+  documentDate: string | null;
+  submittedAt: Date | null;
+  onTime: boolean | null;
+  by: string | null;
+}
+
+export interface ExportDifficulty {
+  id: number;
+  agencyCode: string;
+  agencyName: string;
+  dutyCode: string | null;
+  text: string;
+  raisedBy: string | null;
+  raisedAt: Date;
+  resolvedAt: Date | null;
+  resolution: string | null;
+}
+
+export interface ExportHistoryRow {
+  id: number;
+  at: Date;
+  agencyCode: string;
+  agencyName: string;
+  dutyCode: string;
+  status: string;
+  percent: number;
+  note: string | null;
+  reporter: string | null;
+}
+
+export interface ExportIndicator {
+  code: string;
+  name: string;
+  targetRatePercent: number;
+  targetParticipants: number;
+  eligiblePopulation: number;
+  latestParticipants: number | null;
+  latestRatePercent: number | null;
+  /** Target participants minus the latest reported, never below zero; null before any figure. */
+  gap: number | null;
+  reportedBy: string | null;
+  reportedAt: Date | null;
+}
+
+export interface ExportData {
+  plan: Plan;
+  generatedAt: Date;
+  filters: ExportFilters;
+  indicators: ExportIndicator[];
+  /** Agencies in the export, groups followed by their members (the group row is the roll-up). */
+  agencies: AgencyState[];
+  duties: ExportDuty[];
+  submissions: ExportSubmission[];
+  difficulties: ExportDifficulty[];
+  /** Every report received, oldest first. */
+  history: ExportHistoryRow[];
+}
+
+const nameOf = (p: Pick<Person, "displayName"> | null | undefined) => p?.displayName ?? null;
+
+/**
+ * Everything an export needs, in one read. The permission rule is here, not in the CLI or an
+ * adapter: a contact asking for another agency, or for everything, gets only their own agency.
+ */
+export async function loadExportData(
+  db: Db,
+  plan: Plan,
+  filters: ExportFilters,
+  now: Date,
+  requester: ExportRequester = { role: "admin", agencyId: null },
+): Promise<ExportData> {
+  let scope: Agency | null = filters.agency ? await findAgency(db, plan.id, filters.agency) : null;
+  if (requester.role === "contact") {
+    if (requester.agencyId === null) throw new AppError("agency.unknown", { query: filters.agency ?? "" });
+    const own = await db.agency.findUniqueOrThrow({ where: { id: requester.agencyId } });
+    if (scope && scope.id !== own.id) throw new AppError("export.not_allowed", { agency: scope.code });
+    scope = own;
+  }
+  const status = await loadPlanStatus(db, plan);
+  const inScope = (a: Agency) => !scope || a.id === scope.id || a.parentId === scope.id;
+  const agencies = status.agencies.filter((s) => inScope(s.agency));
+  const agencyIds = agencies.map((a) => a.agency.id);
+  const since = filters.since ? localDateTime(filters.since) : null;
+
+  const [reports, submissions, difficulties, figures] = await Promise.all([
+    db.dutyReport.findMany({
+      where: { agencyId: { in: agencyIds } },
+      include: { person: { select: { displayName: true } }, duty: { select: { code: true } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+    db.submission.findMany({
+      where: { agencyId: { in: agencyIds }, supersededAt: null, reopenedAt: null },
+      include: { person: { select: { displayName: true } } },
+    }),
+    db.difficulty.findMany({
+      where: { agencyId: { in: agencyIds }, ...(since && { createdAt: { gte: since } }) },
+      include: { person: { select: { displayName: true } }, duty: { select: { code: true } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+    db.indicatorFigure.findMany({
+      where: { indicator: { planId: plan.id } },
+      include: { person: { select: { displayName: true } } },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+  ]);
+
+  // The reporter of a duty's latest state is the person behind its latest report.
+  const latestReporter = new Map<string, string | null>();
+  for (const r of reports) latestReporter.set(`${r.agencyId}:${r.dutyId}`, nameOf(r.person));
+  const byId = new Map(agencies.map((a) => [a.agency.id, a.agency]));
+  const submissionBy = new Map(submissions.map((s) => [s.agencyId, s]));
+  const latestFigureBy = new Map<number, (typeof figures)[number]>();
+  for (const f of figures) latestFigureBy.set(f.indicatorId, f);
+
+  const reporting = agencies.filter((a) => a.memberCount === 0);
+  return {
+    plan,
+    generatedAt: now,
+    filters,
+    indicators: status.indicators.map((i: IndicatorState): ExportIndicator => {
+      const f = latestFigureBy.get(i.indicator.id);
+      return {
+        code: i.indicator.code,
+        name: i.indicator.name,
+        targetRatePercent: i.indicator.targetRatePercent,
+        targetParticipants: i.indicator.targetParticipants,
+        eligiblePopulation: i.indicator.eligiblePopulation,
+        latestParticipants: i.latest?.participants ?? null,
+        latestRatePercent: i.latestRatePercent,
+        gap: i.latest ? Math.max(0, i.indicator.targetParticipants - i.latest.participants) : null,
+        reportedBy: nameOf(f?.person),
+        reportedAt: i.latest?.createdAt ?? null,
+      };
+    }),
+    agencies,
+    duties: reporting.flatMap((a) =>
+      a.duties.map((d): ExportDuty => ({
+        agencyCode: a.agency.code,
+        agencyName: a.agency.name,
+        dutyCode: d.code,
+        dutyText: d.text,
+        status: d.status,
+        percent: d.percent,
+        note: d.note,
+        updatedAt: d.updatedAt,
+        reporter: latestReporter.get(`${a.agency.id}:${d.dutyId}`) ?? null,
+      })),
+    ),
+    submissions: agencies.map((a): ExportSubmission => {
+      const s = submissionBy.get(a.agency.id);
+      return {
+        agencyCode: a.agency.code,
+        agencyName: a.agency.name,
+        isGroup: a.memberCount > 0,
+        memberCount: a.memberCount,
+        membersSubmitted: a.membersSubmitted,
+        submitted: a.submitted,
+        documentNumber: s?.documentNumber ?? null,
+        documentDate: s?.documentDate ?? null,
+        submittedAt: s?.submittedAt ?? null,
+        onTime: s ? s.onTime : null,
+        by: nameOf(s?.person),
+      };
+    }),
+    difficulties: difficulties.map((d) => ({
+      id: d.id,
+      agencyCode: byId.get(d.agencyId)?.code ?? "",
+      agencyName: byId.get(d.agencyId)?.name ?? "",
+      dutyCode: d.duty?.code ?? null,
+      text: d.text,
+      raisedBy: nameOf(d.person),
+      raisedAt: d.createdAt,
+      resolvedAt: d.resolvedAt,
+      resolution: d.resolution,
+    })),
+    history: reports
+      .filter((r) => !since || r.createdAt >= since)
+      .map((r) => ({
+        id: r.id,
+        at: r.createdAt,
+        agencyCode: byId.get(r.agencyId)?.code ?? "",
+        agencyName: byId.get(r.agencyId)?.name ?? "",
+        dutyCode: r.duty.code,
+        status: r.status,
+        percent: r.percent,
+        note: r.note,
+        reporter: nameOf(r.person),
+      })),
+  };
+}
+
+/** Agencies that report themselves (ordinary agencies and members, never a group's roll-up row). */
+export function reportingAgencies(data: ExportData): AgencyState[] {
+  return data.agencies.filter((a) => a.memberCount === 0);
+}

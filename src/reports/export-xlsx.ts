@@ -1,0 +1,245 @@
+import ExcelJS from "exceljs";
+import { DUTY_STATUSES } from "../domain/status.ts";
+import type { Messages } from "../i18n/index.ts";
+import { formatDateVi } from "../time.ts";
+import type { ExportData } from "./export-data.ts";
+import { stampedAt } from "./zip-stamp.ts";
+
+const OFFSET_MS = 7 * 60 * 60 * 1000;
+const DATE_TIME = "dd/mm/yyyy hh:mm";
+const PERCENT = "0.0%";
+
+type CellValue = string | number | Date | null;
+
+/**
+ * Excel has no time zones: a date cell shows the wall-clock value it holds. Shifting by +07:00
+ * makes it show Vietnam time on every computer.
+ */
+export function excelDate(instant: Date | null): Date | null {
+  return instant ? new Date(instant.getTime() + OFFSET_MS) : null;
+}
+
+/**
+ * Text people typed stays text. exceljs writes a JavaScript string as a string cell (never a
+ * formula, which needs `{ formula }`), so a note starting with "=" cannot run in Excel; the test
+ * reads such a cell back to keep it that way.
+ */
+function text(value: string | null | undefined): string | null {
+  return value ?? null;
+}
+
+interface Column {
+  header: string;
+  format?: string;
+  min?: number;
+  max?: number;
+}
+
+function addTable(
+  workbook: ExcelJS.Workbook,
+  name: string,
+  columns: readonly Column[],
+  rows: readonly CellValue[][],
+): ExcelJS.Worksheet {
+  const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
+  sheet.addRow(columns.map((c) => c.header)).font = { bold: true };
+  for (const row of rows) sheet.addRow(row);
+  columns.forEach((c, i) => {
+    const column = sheet.getColumn(i + 1);
+    if (c.format) column.numFmt = c.format;
+    column.width = fitWidth(
+      c,
+      rows.map((r) => r[i] ?? null),
+    );
+  });
+  sheet.getRow(1).alignment = { vertical: "middle", wrapText: true };
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  return sheet;
+}
+
+/** Wide enough for the longest line of the column, within bounds so one long note does not rule the sheet. */
+function fitWidth(column: Column, values: readonly CellValue[]): number {
+  const lengths = values.map((v) =>
+    v instanceof Date
+      ? 17
+      : v === null
+        ? 0
+        : Math.max(
+            ...String(v)
+              .split("\n")
+              .map((l) => l.length),
+          ),
+  );
+  const longest = Math.max(column.header.length, ...lengths);
+  return Math.min(column.max ?? 60, Math.max(column.min ?? 6, longest + 2));
+}
+
+export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Uint8Array> {
+  const r = t.reports;
+  const workbook = new ExcelJS.Workbook();
+  workbook.created = data.generatedAt;
+  workbook.modified = data.generatedAt;
+  const label = (s: string) => t.bot.statusLabel[s] ?? s;
+
+  // Tổng hợp: key-value lines, then the indicators table, then the counts.
+  const summary = workbook.addWorksheet(r.sheets.summary, { views: [{ state: "frozen", ySplit: 1 }] });
+  summary.addRow([r.plan, data.plan.title]).font = { bold: true };
+  summary.addRow([r.deadline, formatDateVi(data.plan.reportDeadline)]);
+  const generated = summary.addRow([r.generatedAt, excelDate(data.generatedAt)]);
+  generated.getCell(2).numFmt = DATE_TIME;
+  if (data.filters.agency) summary.addRow([r.filterAgency, text(data.filters.agency)]);
+  if (data.filters.since) summary.addRow([r.filterSince, formatDateVi(data.filters.since)]);
+  summary.addRow([]);
+  summary.addRow([r.indicators]).font = { bold: true };
+  summary.addRow(r.indicatorCols).font = { bold: true };
+  for (const i of data.indicators) {
+    const row = summary.addRow([
+      i.code,
+      i.name,
+      i.targetRatePercent / 100,
+      i.targetParticipants,
+      i.eligiblePopulation,
+      i.latestParticipants,
+      i.latestRatePercent === null ? null : i.latestRatePercent / 100,
+      i.gap,
+      text(i.reportedBy),
+      excelDate(i.reportedAt),
+    ]);
+    row.getCell(3).numFmt = PERCENT;
+    row.getCell(7).numFmt = PERCENT;
+    for (const c of [4, 5, 6, 8]) row.getCell(c).numFmt = "#,##0";
+    row.getCell(10).numFmt = DATE_TIME;
+  }
+  summary.addRow([]);
+  // Members are rolled up into their group: a group counts as submitted when every member has.
+  // (A member exported on its own, with --agency IV.9-25195, counts for itself.)
+  const parentOf = new Map(data.agencies.map((a) => [a.agency.code, a.parentCode]));
+  const units = data.submissions.filter((s) => {
+    const parent = parentOf.get(s.agencyCode);
+    return !parent || !parentOf.has(parent);
+  });
+  summary.addRow([r.submittedCount, units.filter((s) => s.submitted).length]);
+  summary.addRow([r.notSubmittedCount, units.filter((s) => !s.submitted).length]);
+  summary.addRow([]);
+  summary.addRow([r.byStatus, r.count]).font = { bold: true };
+  for (const s of DUTY_STATUSES) summary.addRow([label(s), data.duties.filter((d) => d.status === s).length]);
+  summary.getColumn(1).width = 30;
+  summary.getColumn(2).width = Math.min(60, Math.max(30, ...data.indicators.map((i) => i.name.length + 2)));
+  for (let c = 3; c <= 10; c++) summary.getColumn(c).width = 18;
+
+  const [stt, code, name, dutyCode, duty, status, percent, note, updated, reporter] = r.dutyCols;
+  addTable(
+    workbook,
+    r.sheets.duties,
+    [
+      { header: stt! },
+      { header: code! },
+      { header: name!, max: 40 },
+      { header: dutyCode! },
+      { header: duty!, max: 60 },
+      { header: status! },
+      { header: percent!, format: "0%" },
+      { header: note!, max: 60 },
+      { header: updated!, format: DATE_TIME },
+      { header: reporter! },
+    ],
+    data.duties.map((d, i) => [
+      i + 1,
+      d.agencyCode,
+      d.agencyName,
+      d.dutyCode,
+      d.dutyText,
+      label(d.status),
+      d.percent / 100,
+      text(d.note),
+      excelDate(d.updatedAt),
+      text(d.reporter),
+    ]),
+  );
+
+  const sc = r.submissionCols;
+  addTable(
+    workbook,
+    r.sheets.submissions,
+    [
+      { header: sc[0]! },
+      { header: sc[1]! },
+      { header: sc[2]!, max: 40 },
+      { header: sc[3]! },
+      { header: sc[4]! },
+      { header: sc[5]! },
+      { header: sc[6]!, format: DATE_TIME },
+      { header: sc[7]! },
+      { header: sc[8]! },
+    ],
+    data.submissions.map((s, i) => [
+      i + 1,
+      s.agencyCode,
+      s.agencyName,
+      s.isGroup ? r.membersSubmitted(s.membersSubmitted, s.memberCount) : s.submitted ? r.yes : r.no,
+      text(s.documentNumber),
+      s.documentDate ? formatDateVi(s.documentDate) : null,
+      excelDate(s.submittedAt),
+      s.onTime === null ? null : s.onTime ? r.onTime : r.late,
+      text(s.by),
+    ]),
+  );
+
+  const dc = r.difficultyCols;
+  addTable(
+    workbook,
+    r.sheets.difficulties,
+    [
+      { header: dc[0]! },
+      { header: dc[1]! },
+      { header: dc[2]!, max: 40 },
+      { header: dc[3]! },
+      { header: dc[4]!, max: 60 },
+      { header: dc[5]! },
+      { header: dc[6]!, format: DATE_TIME },
+      { header: dc[7]! },
+      { header: dc[8]!, max: 60 },
+    ],
+    data.difficulties.map((d, i) => [
+      i + 1,
+      d.agencyCode,
+      d.agencyName,
+      d.dutyCode,
+      text(d.text),
+      text(d.raisedBy),
+      excelDate(d.raisedAt),
+      d.resolvedAt ? r.resolved : r.open,
+      text(d.resolution),
+    ]),
+  );
+
+  const hc = r.historyCols;
+  addTable(
+    workbook,
+    r.sheets.history,
+    [
+      { header: hc[0]! },
+      { header: hc[1]!, format: DATE_TIME },
+      { header: hc[2]! },
+      { header: hc[3]!, max: 40 },
+      { header: hc[4]! },
+      { header: hc[5]! },
+      { header: hc[6]!, format: "0%" },
+      { header: hc[7]!, max: 60 },
+      { header: hc[8]! },
+    ],
+    data.history.map((h, i) => [
+      i + 1,
+      excelDate(h.at),
+      h.agencyCode,
+      h.agencyName,
+      h.dutyCode,
+      label(h.status),
+      h.percent / 100,
+      text(h.note),
+      text(h.reporter),
+    ]),
+  );
+
+  return stampedAt(new Uint8Array(await workbook.xlsx.writeBuffer()), data.generatedAt);
+}
