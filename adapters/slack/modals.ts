@@ -3,7 +3,7 @@ import type { ReplyOutcome } from "../../src/core/types.ts";
 import { shortTitle } from "../../src/domain/short-title.ts";
 import { DUTY_STATUSES, type DutyStatus } from "../../src/domain/status.ts";
 import type { Messages } from "../../src/i18n/index.ts";
-import { agencyLabel, at } from "../../src/i18n/views.ts";
+import { agencyLabel, dutyList } from "../../src/i18n/views.ts";
 import type { AgencyOverview, DutyOverview, PersonOverview } from "../../src/services/overview-service.ts";
 import { clip, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
@@ -241,21 +241,6 @@ export interface SubmitValues {
   file: SlackFile | null;
 }
 
-function dutyLines(t: Messages, duties: readonly DutyOverview[]): string {
-  return duties
-    .map((d) =>
-      t.bot.duties.line(
-        t.bot.statusIcon[d.status] ?? "",
-        d.code,
-        shortTitle(d.text),
-        t.bot.statusLabel[d.status] ?? d.status,
-        d.percent,
-        d.updatedAt ? at(d.updatedAt) : null,
-      ),
-    )
-    .join("\n");
-}
-
 /** The agency's duties as they stand, the document's number and date and its file: step one of two. */
 export function submitModal(t: Messages, person: PersonOverview, agency: AgencyOverview): types.ModalView {
   const s = t.slack.submitModal;
@@ -268,7 +253,7 @@ export function submitModal(t: Messages, person: PersonOverview, agency: AgencyO
       )
     : agencyLabel(t, agency.agency);
   const blocks: Block[] = [
-    ...textBlocks(`${header}\n\n${dutyLines(t, agency.duties)}`),
+    ...textBlocks(`${header}\n\n${dutyList(t, agency.duties)}`),
     textInput("number", s.number, { placeholder: s.numberPlaceholder }),
     {
       type: "input",

@@ -25,7 +25,10 @@ export function reportExample(t: Messages, duties: readonly Pick<DutyState, "cod
   return t.bot.report.example(duty?.code ?? "IV.1.a");
 }
 
-export function dutyList(t: Messages, duties: readonly DutyState[]): string {
+export function dutyList(
+  t: Messages,
+  duties: readonly Pick<DutyState, "code" | "text" | "status" | "percent" | "updatedAt">[],
+): string {
   return duties
     .map((d) =>
       t.bot.duties.line(
