@@ -3,7 +3,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
-import { PROCESS_TEST_TIMEOUT, root, tsx } from "./helpers/processes.ts";
+import { PROCESS_TEST_TIMEOUT, root, tsx, watchBotProcess } from "./helpers/processes.ts";
 
 describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   let t: TestDb;
@@ -27,16 +27,9 @@ describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
         LOG_LEVEL: "info",
       },
     });
-    let stderr = "";
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (match) resolve(Number(match[1]));
-      });
-      void exited.then((code) => reject(new Error(`exited ${code} before listening:\n${stderr}`)));
-    });
+    const watched = watchBotProcess(child);
+    const { exited } = watched;
+    const port = await watched.port;
     expect(port).toBeGreaterThan(0);
 
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/logger.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { root, watchBotProcess } from "./helpers/processes.ts";
 import { slackClient, SIGNING_SECRET, unescapeMrkdwn } from "./helpers/slack.ts";
 import { BOT_TOKEN, dmOf, startSlackStandin, type SlackStandin } from "./standins/slack-api.ts";
-
-const root = new URL("..", import.meta.url).pathname;
 
 async function until(condition: () => boolean, what: string, stderr: () => string): Promise<void> {
   for (let i = 0; i < 1500; i++) {
@@ -64,22 +63,16 @@ describe("server mode with Slack", () => {
         ZALO_BOT_TOKEN: "",
       },
     });
-    let stderr = "";
-    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString();
-        const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
-        if (match) resolve(Number(match[1]));
-      });
-      void exited.then((code) => reject(new Error(`exited ${code} before listening:\n${stderr}`)));
-    });
+    const watched = watchBotProcess(child);
+    const { exited } = watched;
+    const port = await watched.port;
+    const stderr = watched.stderr;
     try {
       // Slack alone configured: server mode without --server.
       await until(
         () => standin.posted.some((p) => p.channel === dmOf("U7") && p.text.includes("Nhắc việc")),
         "the reminder reaches the Slack DM",
-        () => stderr,
+        stderr,
       );
       const reminder = standin.posted.find((p) => p.channel === dmOf("U7"))!;
       expect(reminder.via).toBe("chat.postMessage");
@@ -93,7 +86,7 @@ describe("server mode with Slack", () => {
       await until(
         () => standin.posted.some((p) => p.via === "respond" && unescapeMrkdwn(p.text).includes("Các lệnh của bạn")),
         "the answer to /nhacviec trogiup",
-        () => stderr,
+        stderr,
       );
       expect((await slack.command("U7", "trogiup", { secret: "wrong" })).status).toBe(401);
     } finally {

@@ -10,10 +10,10 @@ import { systemClock } from "../src/clock.ts";
 import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { root, watchBotProcess } from "./helpers/processes.ts";
 import { BOT_INFO, documentUpdate, pressUpdate, textUpdate, TOKEN, type Person } from "./helpers/telegram.ts";
 import { startBotApiStandIn, type BotApiStandIn, type StandInCall } from "./helpers/telegram-standin.ts";
 
-const root = new URL("..", import.meta.url).pathname;
 const REMINDER_MORNING = "2026-12-01T08:00+07:00";
 const lan: Person = { id: 424_242, name: "Chị Lan" };
 
@@ -44,17 +44,8 @@ function startBot(env: Record<string, string>): BotProcess {
       ...env,
     },
   });
-  let stderr = "";
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const port = new Promise<number>((resolve, reject) => {
-    child.stderr!.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr);
-      if (match) resolve(Number(match[1]));
-    });
-    void exited.then((code) => reject(new Error(`exited ${code} before listening:\n${stderr}`)));
-  });
-  return { child, port, exited, stderr: () => stderr };
+  const { port, exited, stderr } = watchBotProcess(child);
+  return { child, port, exited, stderr };
 }
 
 async function stopBot(bot: BotProcess): Promise<number | null> {

@@ -1,8 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { OutgoingMessage } from "../../src/delivery/types.ts";
-import { shortTitle } from "../../src/domain/short-title.ts";
 import type { Messages } from "../../src/i18n/index.ts";
-import { agencyLabel, at } from "../../src/i18n/views.ts";
+import { agencyLabel, dutyLine } from "../../src/i18n/views.ts";
 import type { AgencyOverview, PersonOverview } from "../../src/services/overview-service.ts";
 import { escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
@@ -42,18 +41,7 @@ export function contactHome(t: Messages, person: PersonOverview, agency: AgencyO
   const room = VIEW_MAX_BLOCKS - head.length;
   const shown = agency.duties.length <= room ? agency.duties : agency.duties.slice(0, room - 1);
   const duties: Block[] = shown.map((d) => ({
-    ...section(
-      escapeMrkdwn(
-        t.bot.duties.line(
-          t.bot.statusIcon[d.status] ?? "",
-          d.code,
-          shortTitle(d.text),
-          t.bot.statusLabel[d.status] ?? d.status,
-          d.percent,
-          d.updatedAt ? at(d.updatedAt) : null,
-        ),
-      ),
-    ),
+    ...section(escapeMrkdwn(dutyLine(t, d))),
     accessory: button(t.slack.home.report, HOME_REPORT_ACTION, d.code),
   })) as Block[];
   if (shown.length < agency.duties.length)

@@ -25,22 +25,22 @@ export function reportExample(t: Messages, duties: readonly Pick<DutyState, "cod
   return t.bot.report.example(duty?.code ?? "IV.1.a");
 }
 
-export function dutyList(
-  t: Messages,
-  duties: readonly Pick<DutyState, "code" | "text" | "status" | "percent" | "updatedAt">[],
-): string {
-  return duties
-    .map((d) =>
-      t.bot.duties.line(
-        t.bot.statusIcon[d.status] ?? "",
-        d.code,
-        shortTitle(d.text),
-        t.bot.statusLabel[d.status] ?? d.status,
-        d.percent,
-        d.updatedAt ? at(d.updatedAt) : null,
-      ),
-    )
-    .join("\n");
+type ShownDuty = Pick<DutyState, "code" | "text" | "status" | "percent" | "updatedAt">;
+
+/** One duty as every surface shows it: icon, code, short title, status, percent, last update. */
+export function dutyLine(t: Messages, d: ShownDuty): string {
+  return t.bot.duties.line(
+    t.bot.statusIcon[d.status] ?? "",
+    d.code,
+    shortTitle(d.text),
+    t.bot.statusLabel[d.status] ?? d.status,
+    d.percent,
+    d.updatedAt ? at(d.updatedAt) : null,
+  );
+}
+
+export function dutyList(t: Messages, duties: readonly ShownDuty[]): string {
+  return duties.map((d) => dutyLine(t, d)).join("\n");
 }
 
 export const START_REPORT = "start:report";
