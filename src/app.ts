@@ -4,7 +4,10 @@ import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
 import type { BotCore, Notifier } from "./core/types.ts";
 import { retryWhileBusy } from "./db-errors.ts";
-import { createDb, migrateDatabase, tuneDb, type Db } from "./db.ts";
+import { createDb, migrateDatabase, providerOf, tuneDb, type Db } from "./db.ts";
+import { isPostgresUrl } from "./database-url.ts";
+import { connectPg, waitForPg } from "./migrations-pg.ts";
+import { createPgLeadership } from "./delivery/poll-leader.ts";
 import { createOutboxNotifier } from "./delivery/outbox.ts";
 import { createPresence } from "./delivery/presence.ts";
 import { createOutboxSender, type OutboxSender, type Serialize } from "./delivery/sender.ts";
@@ -58,8 +61,15 @@ export async function createApp(deps: {
   timers?: Timers;
   /** How the busy-database retry waits (tests pass a controllable one). */
   sleep?: (ms: number) => Promise<void>;
+  /** A PostgreSQL server that does not answer yet is waited for (server mode), not an error. */
+  waitForDatabase?: boolean;
 }): Promise<App> {
   const { config, logger, clock } = deps;
+  if (deps.waitForDatabase && isPostgresUrl(config.databaseUrl)) {
+    await waitForPg(config.databaseUrl, {
+      onWait: (error, waitMs) => logger.warn({ err: error, retryInMs: waitMs }, "database not reachable; waiting"),
+    });
+  }
   // A new database is built and seeded aside and appears complete; an existing one is migrated
   // in place and seeded here if it lacks the bundle (see db.ts).
   const seed = (target: Db) => seedBundle(target, logger);
@@ -68,16 +78,21 @@ export async function createApp(deps: {
   await tuneDb(db);
   await seed(db);
 
-  // One connection serves the whole process, and an open interactive transaction would take in
-  // the statements of anything running beside it (a tick marking a row sent could be rolled back
-  // with a failed join). So events, planning and the outbox's claims and results take turns;
-  // network calls do not. Other processes are kept apart by SQLite's locking and the claims.
+  // On SQLite one connection serves the whole process, and an open interactive transaction would
+  // take in the statements of anything running beside it (a tick marking a row sent could be
+  // rolled back with a failed join). So events, planning and the outbox's claims and results take
+  // turns; network calls do not. Other processes are kept apart by SQLite's locking and the
+  // claims. On PostgreSQL every transaction has a connection of the pool to itself, so chat
+  // events run side by side, as they do across processes.
+  const pooled = providerOf(db) === "postgresql";
   let turn: Promise<unknown> = Promise.resolve();
-  const inTurn: Serialize = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = turn.then(work);
-    turn = result.catch(() => undefined);
-    return result;
-  };
+  const inTurn: Serialize = pooled
+    ? (work) => work()
+    : <T>(work: () => Promise<T>): Promise<T> => {
+        const result = turn.then(work);
+        turn = result.catch(() => undefined);
+        return result;
+      };
   // When another process holds SQLite's write lock, the work leaves the turn, waits (without
   // blocking the process) and takes a new turn: other chats, sends and /healthz go on meanwhile.
   const serialize: Serialize = (work) => retryWhileBusy(() => inTurn(work), deps.sleep);
@@ -109,6 +124,9 @@ export async function createApp(deps: {
         }));
       }),
     queries: { personOverview: (account) => serialize(() => personOverview(db, clock.now(), account)) },
+    ...(pooled && {
+      polling: createPgLeadership({ connect: () => connectPg(config.databaseUrl), logger }),
+    }),
   };
   const adapters = deps.adapters?.(host) ?? [];
   const channels = [...(deps.channels ?? []), ...adapters];

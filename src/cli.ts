@@ -10,7 +10,9 @@ import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import type { PlatformIdentity } from "./core/types.ts";
 import { databaseFault, databaseFaultText } from "./db-errors.ts";
-import { isAppError } from "./errors.ts";
+import { AppError, isAppError } from "./errors.ts";
+import { isPostgresUrl, redactDatabaseUrl } from "./database-url.ts";
+import { copySqliteToPostgres } from "./db-copy.ts";
 import { describeError } from "./i18n/describe-error.ts";
 import { vi } from "./i18n/vi.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -393,10 +395,30 @@ const commands: Record<string, Handler> = {
     if (!file) throw new CliError(m.cli.missingArgument(m.cli.backupFileArgument));
     const target = checkOutputPath(file);
     if (existsSync(target)) throw new CliError(m.cli.backupExists(file));
+    if (isPostgresUrl(ctx.config.databaseUrl)) throw new CliError(m.cli.backupPostgres);
     const { db } = await ctx.app();
     await db.$executeRawUnsafe("VACUUM INTO ?", target);
     const bytes = statSync(target).size;
     print(ctx, { file: target, bytes }, m.cli.backupDone(target, bytes));
+  },
+
+  // Moves a province from its SQLite file to PostgreSQL (README, "PostgreSQL"); db-copy.ts says how.
+  "db copy": async (ctx, _args, options) => {
+    const to = typeof options.to === "string" ? options.to.trim() : "";
+    if (!to) throw new CliError(m.cli.missingArgument(m.cli.copy.targetArgument));
+    if (isPostgresUrl(ctx.config.databaseUrl)) throw new AppError("db.copy_source_not_sqlite");
+    if (!isPostgresUrl(to) || !URL.canParse(to)) throw new AppError("db.copy_target_not_postgres");
+    const { tables } = await copySqliteToPostgres(ctx.config.databaseUrl, to);
+    const rows = Object.values(tables).reduce((sum, n) => sum + n, 0);
+    const target = redactDatabaseUrl(to);
+    print(
+      ctx,
+      { from: ctx.config.databaseUrl, to: target, tables },
+      [
+        m.cli.copy.done(target, Object.keys(tables).length, rows),
+        ...Object.entries(tables).map(([t, n]) => m.cli.copy.tableLine(t, n)),
+      ].join("\n"),
+    );
   },
 
   "calendar import": async (ctx, [file]) => {
@@ -450,6 +472,7 @@ const OPTIONS = {
   format: { type: "string" },
   out: { type: "string" },
   since: { type: "string" },
+  to: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { isPostgresUrl } from "./database-url.ts";
 import type { Pace } from "./delivery/types.ts";
 import { parseIsoInstant } from "./time.ts";
 
@@ -41,8 +42,12 @@ const webhookSecret = z
 const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
+    .trim()
     .default(DEFAULT_DATABASE_URL)
-    .refine((v) => v.startsWith("file:"), { message: 'must be a SQLite file URL such as "file:./data/nhacviec.db"' }),
+    .refine((v) => v.startsWith("file:") || (isPostgresUrl(v) && URL.canParse(v)), {
+      message:
+        'must be a SQLite file URL such as "file:./data/nhacviec.db" or a PostgreSQL URL such as "postgresql://user@host:5432/nhacviec"',
+    }),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   DEFAULT_LOCALE: z.enum(["vi", "en"]).default("vi"),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
@@ -123,6 +128,7 @@ export class ConfigError extends Error {
 }
 
 export function absoluteDatabaseUrl(url: string, cwd = process.cwd()): string {
+  if (isPostgresUrl(url)) return url;
   const path = url.slice("file:".length);
   return `file:${resolve(cwd, path)}`;
 }

@@ -1,3 +1,4 @@
+import { isPostgresUrl, redactDatabaseUrl } from "./database-url.ts";
 import type { Messages } from "./i18n/index.ts";
 
 /** How a database failure looks to people: waiting helps (busy), or an operator must act. */
@@ -6,6 +7,11 @@ export type DatabaseFault = "db.busy" | "db.corrupt" | "db.unreachable";
 const BUSY = new Set(["SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_RECOVERY"]);
 const CORRUPT = new Set(["SQLITE_CORRUPT", "SQLITE_NOTADB"]);
 const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
   "SQLITE_CANTOPEN",
   "SQLITE_READONLY",
   "SQLITE_IOERR",
@@ -18,36 +24,81 @@ const UNREACHABLE = new Set([
   "ENOSPC",
 ]);
 
-/** The SQLite (or system) code behind an error, however Prisma and its driver adapter wrapped it. */
-function originalCode(error: unknown): string | null {
+/** PostgreSQL's conditions (SQLSTATE) and the PostgreSQL adapter's kinds that waiting resolves. */
+const PG_BUSY = new Set(["40001", "40P01", "55P03", "TransactionWriteConflict"]);
+/** The server is down, restarting, refusing connections, or the database or its user is missing. */
+const PG_UNREACHABLE = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "3D000",
+  "28000",
+  "28P01",
+  "DatabaseNotReachable",
+  "DatabaseDoesNotExist",
+  "DatabaseAccessDenied",
+  "AuthenticationFailed",
+  "TooManyConnections",
+  "ConnectionClosed",
+  "SocketTimeout",
+  "TlsConnectionError",
+]);
+/** Prisma's own codes: can't reach, timed out, no such database, connection closed. */
+const PRISMA_UNREACHABLE = new Set(["P1001", "P1002", "P1003", "P1017"]);
+/** node-postgres reports a dropped connection or a full pool only in words. */
+const PG_CONNECTION_LOST =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/i;
+
+/**
+ * Every code found on an error and its causes, however Prisma and its driver adapter wrapped it:
+ * SQLite's or the system's codes, PostgreSQL's SQLSTATE, the adapter's kind, Prisma's P-code.
+ */
+function codesOf(error: unknown): { codes: string[]; messages: string[] } {
+  const codes: string[] = [];
+  const messages: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 6 && typeof current === "object" && current !== null; depth++) {
     const e = current as {
       code?: unknown;
       originalCode?: unknown;
-      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown } } };
+      kind?: unknown;
+      message?: unknown;
+      meta?: { driverAdapterError?: { cause?: { originalCode?: unknown; kind?: unknown; code?: unknown } } };
       cause?: unknown;
     };
-    const fromMeta = e.meta?.driverAdapterError?.cause?.originalCode;
-    if (typeof fromMeta === "string") return fromMeta;
-    if (typeof e.originalCode === "string") return e.originalCode;
-    if (typeof e.code === "string" && /^(SQLITE_|E[A-Z]+$)/.test(e.code)) return e.code;
+    const adapterCause = e.meta?.driverAdapterError?.cause;
+    for (const value of [
+      adapterCause?.originalCode,
+      adapterCause?.code,
+      adapterCause?.kind,
+      e.originalCode,
+      e.code,
+      e.kind,
+    ]) {
+      if (typeof value === "string") codes.push(value);
+    }
+    if (typeof e.message === "string") messages.push(e.message);
     current = e.cause;
   }
-  return null;
+  return { codes, messages };
 }
 
 export function databaseFault(error: unknown): DatabaseFault | null {
-  const code = originalCode(error);
-  if (code !== null) {
-    if (BUSY.has(code) || code.startsWith("SQLITE_BUSY")) return "db.busy";
+  const { codes, messages } = codesOf(error);
+  for (const code of codes) {
+    if (BUSY.has(code) || code.startsWith("SQLITE_BUSY") || PG_BUSY.has(code)) return "db.busy";
     if (CORRUPT.has(code)) return "db.corrupt";
     if (UNREACHABLE.has(code) || code.startsWith("SQLITE_IOERR") || code.startsWith("SQLITE_CANTOPEN")) {
       return "db.unreachable";
     }
+    if (PG_UNREACHABLE.has(code) || PRISMA_UNREACHABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code)) {
+      return "db.unreachable";
+    }
+    // Prisma's "Operation has timed out" (a held write lock) and "write conflict or deadlock".
+    if (code === "P1008" || code === "P2034") return "db.busy";
   }
-  // Prisma's own code for "Operation has timed out", which is how a held write lock surfaces.
-  if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P1008") return "db.busy";
+  if (messages.some((m) => PG_CONNECTION_LOST.test(m))) return "db.unreachable";
   return null;
 }
 
@@ -81,6 +132,8 @@ export async function retryWhileBusy<T>(
 
 /** One line for the operator: what is wrong with the database and what to do about it. */
 export function databaseFaultText(t: Messages, fault: DatabaseFault, databaseUrl: string): string {
+  if (fault === "db.unreachable" && isPostgresUrl(databaseUrl))
+    return t.cli.pgUnreachable(redactDatabaseUrl(databaseUrl));
   const path = databaseUrl.replace(/^file:/, "");
   const text = t.cli.databaseFault[fault];
   return typeof text === "string" ? text : text(path);

@@ -14,9 +14,13 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { databaseKind, pgConnectionFields, type DatabaseKind } from "./database-url.ts";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
 import { PrismaClient, type Prisma } from "./generated/prisma/client.ts";
+import { PrismaClient as PgPrismaClient } from "./generated/prisma-pg/client.ts";
 import { applyPendingMigrations, openSqlite, pendingMigrationNames } from "./migrations.ts";
+import { applyPendingPgMigrations, pendingPgMigrationNames } from "./migrations-pg.ts";
 import { checkpoint } from "./test-pause.ts";
 
 export { MigrationError } from "./migrations.ts";
@@ -33,9 +37,37 @@ export function inTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Pro
   return "$transaction" in db ? db.$transaction(work) : work(db);
 }
 
-export function createDb(databaseUrl: string): PrismaClient {
+/** Connections per process on PostgreSQL: chat events, ticks and sends each take one while they run. */
+export const PG_POOL_SIZE = 10;
+
+/**
+ * The client for a database URL. Both generated clients come from one schema (the PostgreSQL one
+ * is a copy with another provider, see scripts/pg-schema.ts), so they have the same models and
+ * the rest of the code sees one type.
+ */
+export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): PrismaClient {
+  if (databaseKind(databaseUrl) === "postgresql") {
+    const adapter = new PrismaPg({
+      ...pgConnectionFields(databaseUrl),
+      max: options.poolSize ?? PG_POOL_SIZE,
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    });
+    return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
+  }
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
 }
+
+/**
+ * Which database a client (or a transaction's client) talks to, for the few statements written
+ * by hand. Prisma keeps the schema's provider on the client; a transaction's client forwards it.
+ */
+export function providerOf(db: Db | Tx): DatabaseKind {
+  const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
+  return provider === "postgresql" ? "postgresql" : "sqlite";
+}
+
+/** A server that does not answer within this is reported unreachable rather than waited on. */
+const PG_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * WAL lets the bot read while the reminder tick writes, and with synchronous=NORMAL a commit no
@@ -43,6 +75,7 @@ export function createDb(databaseUrl: string): PrismaClient {
  * corrupt the file): per-row outbox updates go from milliseconds to microseconds.
  */
 export async function tuneDb(db: PrismaClient): Promise<void> {
+  if (providerOf(db) !== "sqlite") return;
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
 }
@@ -53,11 +86,13 @@ function databasePath(databaseUrl: string): string {
 
 /** SQLite cannot create the file's folder, and Prisma reports that only as "External error id#0". */
 export function ensureDatabaseDir(databaseUrl: string): void {
+  if (databaseKind(databaseUrl) !== "sqlite") return;
   mkdirSync(dirname(databasePath(databaseUrl)), { recursive: true });
 }
 
 /** Migration folders not yet recorded as applied; every one of them when the database is new. */
 export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
+  if (databaseKind(databaseUrl) === "postgresql") return pendingPgMigrationNames(databaseUrl);
   return pendingMigrationNames(databasePath(databaseUrl));
 }
 
@@ -75,6 +110,11 @@ export type Seed = (db: PrismaClient) => Promise<void>;
  * a running bot holds the WAL database open, and costs nothing when nothing is pending.
  */
 export async function migrateDatabase(databaseUrl: string, seed?: Seed): Promise<void> {
+  if (databaseKind(databaseUrl) === "postgresql") {
+    // Every migration is one transaction there, and the bundle is seeded by every start (app.ts).
+    await applyPendingPgMigrations(databaseUrl);
+    return;
+  }
   ensureDatabaseDir(databaseUrl);
   const path = databasePath(databaseUrl);
   removeAbandonedBuilds(path);

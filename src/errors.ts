@@ -25,7 +25,11 @@ export type ErrorCode =
   | "difficulty.unknown"
   | "difficulty.resolved"
   | "file.too_large"
-  | "export.not_allowed";
+  | "export.not_allowed"
+  | "db.copy_source_not_sqlite"
+  | "db.copy_target_not_postgres"
+  | "db.copy_target_not_empty"
+  | "db.copy_count_mismatch";
 
 export class AppError extends Error {
   constructor(

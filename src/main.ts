@@ -84,7 +84,13 @@ async function loadPlatformAdapters(config: Config): Promise<(host: AdapterHost)
 }
 
 async function runServer(config: Config, logger: Logger, clock: Clock): Promise<void> {
-  const app = await createApp({ config, logger, clock, adapters: await loadPlatformAdapters(config) });
+  const app = await createApp({
+    config,
+    logger,
+    clock,
+    adapters: await loadPlatformAdapters(config),
+    waitForDatabase: true,
+  });
   const { adapters } = app;
   const http = createHttpServer({
     host: config.http.host,

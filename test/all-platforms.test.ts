@@ -30,7 +30,7 @@ describe("three platforms in one process", () => {
       startSlackStandin(),
       startZaloStandIn(),
     ]);
-    const { url, db } = createTestDb();
+    const { url, db } = await createTestDb();
     await db.$disconnect();
     const config = loadConfig({
       DATABASE_URL: url,

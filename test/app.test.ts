@@ -12,7 +12,7 @@ import { createTestDb } from "./helpers/db.ts";
 
 describe("the composed app", () => {
   it("answers a chat event while 500 pushes are still waiting on the platform", async () => {
-    const { url, db: testDb } = createTestDb();
+    const { url, db: testDb } = await createTestDb();
     await testDb.$disconnect();
     const clock = createManualClock(parseIsoInstant("2026-11-30T09:00")!);
     const calls: DeliveryTarget[] = [];

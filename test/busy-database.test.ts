@@ -50,7 +50,7 @@ describe("a database locked by another process", { timeout: PROCESS_TEST_TIMEOUT
   const from = { platform: "test", userId: "u", chatId: "u", displayName: "Võ Thanh" };
 
   beforeAll(async () => {
-    const t = createTestDb();
+    const t = await createTestDb();
     await t.db.$disconnect();
     path = t.path;
     const clock = createManualClock(parseIsoInstant("2026-11-30T09:00")!);

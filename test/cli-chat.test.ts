@@ -48,8 +48,8 @@ function cliProcess(args: string[], options: { cwd: string; env: NodeJS.ProcessE
 
 describe("scripted sessions piped into `cli chat`", () => {
   let t: TestDb;
-  beforeAll(() => {
-    t = createTestDb();
+  beforeAll(async () => {
+    t = await createTestDb();
   });
   afterAll(async () => t.db.$disconnect());
 

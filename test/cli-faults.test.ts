@@ -32,7 +32,7 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
 describe("group invites are all or nothing", () => {
   let t: TestDb;
   beforeAll(async () => {
-    t = createTestDb();
+    t = await createTestDb();
     expect((await cli(t.url, ["status", "--json"])).code).toBe(0);
   });
   afterAll(async () => t.db.$disconnect());
@@ -106,7 +106,7 @@ describe("a database file the CLI cannot use", () => {
 
 describe("a backup while the bot runs", () => {
   it("copies one consistent snapshot that opens with the full plan, and never overwrites", async () => {
-    const t = createTestDb();
+    const t = await createTestDb();
     expect((await cli(t.url, ["status", "--json"])).code).toBe(0);
     // The bot's own connection stays open and writes while the backup runs beside it.
     await t.db.calendarDay.create({ data: { date: "2026-12-31", kind: "day_off", name: "thử" } });

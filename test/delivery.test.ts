@@ -100,8 +100,8 @@ const push = (personId: number, message: OutgoingMessage, key: string = randomUU
 
 describe("routing by platform", () => {
   let db: Db;
-  beforeAll(() => {
-    db = createTestDb().db;
+  beforeAll(async () => {
+    db = (await createTestDb()).db;
   });
   afterAll(async () => db.$disconnect());
 
@@ -147,8 +147,8 @@ describe("routing by platform", () => {
 
 describe("split messages", () => {
   let db: Db;
-  beforeAll(() => {
-    db = createTestDb().db;
+  beforeAll(async () => {
+    db = (await createTestDb()).db;
   });
   afterAll(async () => db.$disconnect());
 
@@ -187,8 +187,8 @@ describe("split messages", () => {
 
 describe("files", () => {
   let db: Db;
-  beforeAll(() => {
-    db = createTestDb().db;
+  beforeAll(async () => {
+    db = (await createTestDb()).db;
   });
   afterAll(async () => db.$disconnect());
 
@@ -229,8 +229,8 @@ describe("files", () => {
 
 describe("a platform's retry-after and dead processes", () => {
   let db: Db;
-  beforeAll(() => {
-    db = createTestDb().db;
+  beforeAll(async () => {
+    db = (await createTestDb()).db;
   });
   afterAll(async () => db.$disconnect());
 
@@ -313,7 +313,7 @@ describe("a platform's retry-after and dead processes", () => {
 
 describe("pacing", () => {
   it("300 pushes at 30/s never exceed 30 in any second, and no chat gets two within its spacing", async () => {
-    const db = createTestDb().db;
+    const db = (await createTestDb()).db;
     const time = createVirtualTime();
     const sent: Sent[] = [];
     const channel = recordingChannel("alpha", sent, { pace: { perSecond: 30, perChatMs: 1000 }, now: () => time.now });
@@ -361,7 +361,7 @@ describe("pacing", () => {
 
 describe("a fan-out larger than one claim", () => {
   it("sends 2,000 due pushes once each, across several claim rounds", async () => {
-    const db = createTestDb().db;
+    const db = (await createTestDb()).db;
     const sent: Sent[] = [];
     const now = MORNING;
     await db.person.createMany({

@@ -200,7 +200,7 @@ describe("outbox senders in separate processes on one database", () => {
   });
 
   it("two processes send 200 due pushes once each, and the platform never sees more than its rate", async () => {
-    t = createTestDb();
+    t = await createTestDb();
     await tuneDb(t.db);
     standIn = await startStandIn();
     const texts = await seed(t.db, 200, new Date(NOW));
@@ -246,7 +246,7 @@ describe("outbox senders in separate processes on one database", () => {
   }, 120_000);
 
   it("a process killed with SIGKILL mid-send: another retakes its claims and repeats only what was in flight", async () => {
-    t = createTestDb();
+    t = await createTestDb();
     await tuneDb(t.db);
     standIn = await startStandIn();
     const count = 100;
@@ -314,7 +314,7 @@ describe("outbox senders in separate processes on one database", () => {
 
 describe("the platform lease between two processes starting together", () => {
   it("goes to one of them, even when the other looked for live processes before the first ever beat", async () => {
-    const { url } = createTestDb();
+    const { url } = await createTestDb();
     // Two connections, as two processes have, with their steps interleaved as they can be: a
     // sender reads which processes are live before it takes its leases, and the second process
     // read that before the first one had ever beaten.

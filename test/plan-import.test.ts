@@ -29,8 +29,8 @@ async function cli(args: string[], url: string) {
 
 describe("plan import into the database", () => {
   let t: TestDb;
-  beforeAll(() => {
-    t = createTestDb();
+  beforeAll(async () => {
+    t = await createTestDb();
   });
   afterAll(async () => t.db.$disconnect());
 
@@ -125,8 +125,8 @@ describe("plan import into the database", () => {
 
 describe("plan commands in the CLI", () => {
   let t: TestDb;
-  beforeAll(() => {
-    t = createTestDb();
+  beforeAll(async () => {
+    t = await createTestDb();
   });
   afterAll(async () => t.db.$disconnect());
 
@@ -183,7 +183,7 @@ describe("plan commands in the CLI", () => {
 
 describe("seeding the bundled plan", () => {
   it("finishes a seed interrupted after the plan, and does nothing once complete", async () => {
-    const t = createTestDb();
+    const t = await createTestDb();
     const logger = createLogger("silent");
     await importPlan(t.db, parsePlan(planText)); // as if the process stopped before the communes
     expect(await ensureBundledPlan(t.db, logger)).toBe(true);

@@ -145,7 +145,7 @@ describe("reminders in the CLI", () => {
 
 describe("reminders policy", () => {
   it("shows the defaults, stores valid overrides for the active plan, and refuses invalid ones", async () => {
-    const t = createTestDb();
+    const t = await createTestDb();
     const dir = inject("testTmpDir");
     const env = { DATABASE_URL: t.url, LOG_LEVEL: "silent" };
     const run = async (args: string[]) => {

@@ -7,8 +7,8 @@ import { PROCESS_TEST_TIMEOUT, root, tsx, watchBotProcess } from "./helpers/proc
 
 describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   let t: TestDb;
-  beforeAll(() => {
-    t = createTestDb();
+  beforeAll(async () => {
+    t = await createTestDb();
   });
   afterAll(async () => t.db.$disconnect());
 

@@ -40,7 +40,7 @@ async function serve(adapter: SlackAdapter): Promise<{ server: HttpServer; event
 }
 
 runAdapterContract("slack", async (): Promise<ContractHarness> => {
-  const { db } = createTestDb();
+  const { db } = await createTestDb();
   const clock = createManualClock(parseIsoInstant("2026-12-01T09:00")!);
   const standin = await startSlackStandin();
   const received: IncomingEvent[] = [];
@@ -123,7 +123,7 @@ const DIGEST_CHANNEL = "C0DIGEST";
 /** The whole app (real core, outbox, reminder engine) with the Slack adapter on a real HTTP route. */
 async function startWorld(): Promise<World> {
   const standin = await startSlackStandin();
-  const { url, db: template } = createTestDb();
+  const { url, db: template } = await createTestDb();
   await template.$disconnect();
   const config = loadConfig({
     DATABASE_URL: url,
@@ -721,7 +721,7 @@ describe("forms", () => {
 
 describe("Socket Mode", () => {
   it("is chosen when SLACK_APP_TOKEN is set: no HTTP route, nothing connects until start", async () => {
-    const { db } = createTestDb();
+    const { db } = await createTestDb();
     const clock = createManualClock(parseIsoInstant("2026-12-01T09:00")!);
     const config = loadConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: "xapp-1-test" }).slack!;
     const adapter = createSlackAdapter({

@@ -22,7 +22,7 @@ describe("server mode with Slack", () => {
   let t: TestDb;
   let standin: SlackStandin;
   beforeAll(async () => {
-    t = createTestDb();
+    t = await createTestDb();
     standin = await startSlackStandin();
     await seedBundle(t.db, createLogger("silent"));
     const agency = await t.db.agency.findFirstOrThrow({ where: { code: "IV.3" } });

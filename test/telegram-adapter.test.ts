@@ -103,7 +103,7 @@ interface FakeCoreBot {
 async function fakeCoreBot(
   options: { settings?: TelegramSettings; logger?: Logger; t?: TestDb; replyRetry?: object } = {},
 ): Promise<FakeCoreBot> {
-  const t = options.t ?? createTestDb();
+  const t = options.t ?? (await createTestDb());
   const clock = createManualClock(MORNING);
   const received: IncomingEvent[] = [];
   let answers: OutgoingMessage[] | ((event: IncomingEvent) => Promise<OutgoingMessage[]>) = [];
@@ -530,7 +530,7 @@ interface RealBot {
 }
 
 async function realBot(options: { timers?: ReturnType<typeof createVirtualTime>["timers"] } = {}): Promise<RealBot> {
-  const { url, db } = createTestDb();
+  const { url, db } = await createTestDb();
   await db.$disconnect();
   const clock = createManualClock(MORNING);
   const recorder = createRecorder();

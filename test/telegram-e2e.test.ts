@@ -94,7 +94,7 @@ describe("telegram end to end", () => {
   });
 
   it("polling: a contact joins by deep link, reports from the reminder's buttons, submits with a file", async () => {
-    t = createTestDb();
+    t = await createTestDb();
     api = await startBotApiStandIn({ token: TOKEN, bot: BOT_INFO });
     const standIn = api;
     bot = startBot({ DATABASE_URL: t.url, TELEGRAM_API_ROOT: api.apiRoot });
@@ -186,7 +186,7 @@ describe("telegram end to end", () => {
   }, 120_000);
 
   it("webhook: set with its secret, posts without it refused, a good one answered before its event is done", async () => {
-    t = createTestDb();
+    t = await createTestDb();
     api = await startBotApiStandIn({ token: TOKEN, bot: BOT_INFO });
     const secret = "webhook_Bi-Mat_2026";
     bot = startBot({

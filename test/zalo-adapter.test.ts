@@ -76,7 +76,7 @@ interface FakeCoreRig {
 
 async function fakeCoreRig(): Promise<FakeCoreRig> {
   const zalo = await startZaloStandIn();
-  const { db } = createTestDb();
+  const { db } = await createTestDb();
   const received: IncomingEvent[] = [];
   let answers: OutgoingMessage[] = [];
   const host: AdapterHost = {
@@ -240,7 +240,7 @@ describe("zalo adapter with a fake core", () => {
       pace: DEFAULT_PACE.zalo,
       host: {
         core: { handle: async () => [] },
-        store: createAdapterStore({ db: createTestDb().db, clock: systemClock }),
+        store: createAdapterStore({ db: (await createTestDb()).db, clock: systemClock }),
         logger: silent,
         clock: systemClock,
         accounts: async () => [],
@@ -255,7 +255,7 @@ describe("zalo adapter with a fake core", () => {
       pace: DEFAULT_PACE.zalo,
       host: {
         core: { handle: async () => [] },
-        store: createAdapterStore({ db: createTestDb().db, clock: systemClock }),
+        store: createAdapterStore({ db: (await createTestDb()).db, clock: systemClock }),
         logger: silent,
         clock: systemClock,
         accounts: async () => [],
@@ -327,7 +327,7 @@ interface AppRig {
 
 async function appRig(options: { now: string; webhook?: boolean; links?: boolean }): Promise<AppRig> {
   const zalo = await startZaloStandIn();
-  const { url, db: setupDb } = createTestDb();
+  const { url, db: setupDb } = await createTestDb();
   await setupDb.$disconnect();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -724,7 +724,7 @@ describe("zalo in a real server process", () => {
   afterAll(async () => zalo.close());
 
   it("polls Zalo, pushes the 08:00 reminder with numbered choices, takes '1', and stops on SIGTERM", async () => {
-    const { url, db: setupDb } = createTestDb();
+    const { url, db: setupDb } = await createTestDb();
     await setupDb.$disconnect();
     // Seeded and joined beforehand, the way a contact who wrote to the bot last week would be.
     const clock = createManualClock(parseIsoInstant("2026-11-30T09:00+07:00")!);

@@ -7,6 +7,7 @@ import { TELEGRAM_USERNAME_SETTING } from "../../src/app.ts";
 import type { Config } from "../../src/config.ts";
 import type { IncomingAttachment, IncomingEvent, OutgoingMessage } from "../../src/core/types.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import { soleLeadership } from "../../src/delivery/poll-leader.ts";
 import { splitMessage } from "../../src/delivery/split-message.ts";
 import type { AdapterState, DeliveryTarget, Pace, PlatformAdapter, PlatformLimits } from "../../src/delivery/types.ts";
 import { messagesFor, type Locale, type Messages } from "../../src/i18n/index.ts";
@@ -106,6 +107,8 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
 
   let state: AdapterState = "idle";
   let runner: RunnerHandle | null = null;
+  /** Aborted on stop: gives up the polling lead, or the wait for it. */
+  let leading: AbortController | null = null;
   let retryTimer: NodeJS.Timeout | null = null;
   let menuTimer: NodeJS.Timeout | null = null;
   let attempts = 0;
@@ -312,7 +315,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
   });
   bot.catch((error) => logger.error({ err: loggable(error) }, "telegram update failed"));
 
-  function startPolling(): void {
+  function startPolling(): RunnerHandle {
     const handle = run(bot, {
       runner: {
         fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 30 },
@@ -329,6 +332,22 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
       // 401: the token was revoked; 409: another process polls this bot, or a webhook is set.
       logger.error({ err: loggable(error) }, "telegram polling stopped");
     });
+    return handle;
+  }
+
+  /** Polls only while this process holds the platform's polling lead (one poller per bot). */
+  function pollWhileLeader(): void {
+    const stop = new AbortController();
+    leading = stop;
+    const leadership = host.polling ?? soleLeadership;
+    const work = leadership.whileLeader(TELEGRAM_PLATFORM, stop.signal, async (lost) => {
+      const handle = startPolling();
+      await Promise.race([handle.task()?.catch(() => undefined), whenAborted(lost)]);
+      // Lost the lead (or stopping): a runner that goes on would be a second poller.
+      if (runner === handle) runner = null;
+      if (handle.isRunning()) await handle.stop();
+    });
+    void track(work).catch((error: unknown) => logger.error({ err: loggable(error) }, "telegram polling stopped"));
   }
 
   async function publishMenus(): Promise<void> {
@@ -378,7 +397,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
         "TELEGRAM_BOT_USERNAME differs from the bot's; links use it",
       );
     }
-    if (!webhook) startPolling();
+    if (!webhook) pollWhileLeader();
     state = "running";
     attempts = 0;
     logger.info({ username, mode: webhook ? "webhook" : "polling" }, "telegram connected");
@@ -423,6 +442,8 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
       if (retryTimer) clearTimeout(retryTimer);
       if (menuTimer) clearInterval(menuTimer);
       retryTimer = menuTimer = null;
+      leading?.abort();
+      leading = null;
       const polling = runner;
       runner = null;
       // Stops fetching; the updates it handed over finish below, with everything else in flight.
@@ -441,4 +462,9 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
     syncMenus: () => menus.sync(),
     idle,
   };
+}
+
+function whenAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../../src/config.ts";
 import type { IncomingAttachment, IncomingEvent, PlatformIdentity } from "../../src/core/types.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import { soleLeadership } from "../../src/delivery/poll-leader.ts";
 import { splitText } from "../../src/delivery/split-message.ts";
 import {
   DeliveryError,
@@ -331,22 +332,23 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     }
   }
 
-  async function poll(): Promise<void> {
+  /** Polls while `signal` allows: until stopping, or until this process loses the polling lead. */
+  async function poll(signal: AbortSignal): Promise<void> {
     let backoff = BACKOFF_START_MS;
-    while (!stopping.signal.aborted) {
+    while (!signal.aborted) {
       let update: ZaloUpdate | null;
       try {
-        update = await client.getUpdates({ timeoutSeconds: pollTimeoutSeconds, signal: stopping.signal });
+        update = await client.getUpdates({ timeoutSeconds: pollTimeoutSeconds, signal });
         backoff = BACKOFF_START_MS;
       } catch (error) {
-        if (stopping.signal.aborted) break;
+        if (signal.aborted) break;
         if (fatal(error)) {
           state = "failed";
           logger.error({ err: error }, "Zalo refused the token; polling stopped");
           return;
         }
         logger.warn({ err: error }, "getUpdates failed; retrying");
-        await sleep(backoff, undefined, { signal: stopping.signal }).catch(() => undefined);
+        await sleep(backoff, undefined, { signal }).catch(() => undefined);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
         continue;
       }
@@ -409,7 +411,8 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
         if (!ready && !(await withRetries("Zalo setup", setup))) return;
         if (stopping.signal.aborted) return;
         state = "running";
-        if (!config.webhook) await poll();
+        // One poller per bot among all processes: Zalo hands each update to whoever asked.
+        if (!config.webhook) await (host.polling ?? soleLeadership).whileLeader(ZALO_PLATFORM, stopping.signal, poll);
       })().catch((error: unknown) => {
         state = "failed";
         logger.error({ err: error }, "Zalo adapter stopped");

@@ -4,6 +4,7 @@ import type { Logger } from "../logger.ts";
 import type { Role } from "../services/invite-service.ts";
 import type { PersonOverview } from "../services/overview-service.ts";
 import type { AdapterStore } from "./adapter-store.ts";
+import type { PollLeadership } from "./poll-leader.ts";
 import type { OutgoingFile } from "./types.ts";
 
 /** Files kept in the database for a platform that can only send a link to them (Zalo). */
@@ -43,4 +44,6 @@ export interface AdapterHost {
   accounts(platform: string, roles: readonly Role[]): Promise<PlatformAccount[]>;
   /** Absent where nothing reads them; an adapter then falls back to the chat. */
   queries?: AdapterQueries;
+  /** Decides which process long-polls a platform; absent means this one always does. */
+  polling?: PollLeadership;
 }

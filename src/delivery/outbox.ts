@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock.ts";
 import type { Notification, Notifier, OutgoingMessage, Transaction } from "../core/types.ts";
-import type { Db, Tx } from "../db.ts";
+import { providerOf, type Db, type Tx } from "../db.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 
 export type OutboxKind = "reminder" | "digest" | "nudge" | "notification";
@@ -80,14 +80,18 @@ async function insertRows(db: Db | Tx, rows: OutboxRow[]): Promise<Set<string>> 
   // path is one plain INSERT per chunk. ON CONFLICT DO NOTHING keeps a key another process (or an
   // earlier tick) wrote first, and RETURNING says which rows were ours.
   const created = new Set<string>();
+  const provider = providerOf(db);
   await db.$transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const values = chunk.map(() => `(${INSERT_COLUMNS.map(() => "?").join(", ")})`).join(", ");
+      let n = 0;
+      // SQLite numbers its parameters by position (?), PostgreSQL by index ($1).
+      const param = provider === "postgresql" ? () => `$${++n}` : () => "?";
+      const values = chunk.map(() => `(${INSERT_COLUMNS.map(param).join(", ")})`).join(", ");
       const inserted = await tx.$queryRawUnsafe<{ key: string }[]>(
         `INSERT INTO "OutboxMessage" (${INSERT_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${values}
          ON CONFLICT ("key") DO NOTHING RETURNING "key"`,
-        ...chunk.flatMap((row) => INSERT_COLUMNS.map((column) => sqlValue(row[column]))),
+        ...chunk.flatMap((row) => INSERT_COLUMNS.map((column) => sqlValue(row[column], provider))),
       );
       for (const { key } of inserted) created.add(key);
     }
@@ -114,13 +118,18 @@ const INSERT_COLUMNS = [
   "skipReason",
 ] as const satisfies readonly (keyof OutboxRow)[];
 
-/** Rows per statement: 16 columns each stays far under SQLite's 32,766 bound variables. */
+/** Rows per statement: 16 columns each stays far under SQLite's 32,766 and PostgreSQL's 65,535 bound variables. */
 const INSERT_CHUNK = 500;
 
-/** As Prisma writes them on SQLite, so rows from either path read back the same. */
-function sqlValue(value: OutboxRow[keyof OutboxRow]): string | number | Uint8Array | null {
+/**
+ * As Prisma writes them, so rows from either path read back the same: SQLite gets the instant with
+ * its offset; PostgreSQL's timestamp column (without time zone) keeps the UTC wall time and
+ * ignores the "Z", which is how Prisma stores DateTime there.
+ */
+function sqlValue(value: OutboxRow[keyof OutboxRow], provider: string): string | number | Uint8Array | null {
   if (value === undefined) return null;
-  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (value instanceof Date)
+    return provider === "postgresql" ? value.toISOString() : value.toISOString().replace("Z", "+00:00");
   return value;
 }
 

@@ -26,6 +26,14 @@ export function describeError(t: Messages, error: AppError): string | null {
       return t.reports.notAllowed(String(p.agency ?? ""));
     case "members.bad_csv":
       return t.cli.membersBadCsv(Number(p.line ?? 1));
+    case "db.copy_source_not_sqlite":
+      return t.cli.copy.sourceNotSqlite;
+    case "db.copy_target_not_postgres":
+      return t.cli.copy.targetNotPostgres;
+    case "db.copy_target_not_empty":
+      return t.cli.copy.targetNotEmpty(String(p.tables ?? ""));
+    case "db.copy_count_mismatch":
+      return t.cli.copy.countMismatch(String(p.table ?? ""), Number(p.expected ?? 0), Number(p.copied ?? 0));
     default:
       return null;
   }

@@ -218,12 +218,31 @@ export const en: Messages = {
       "  reminders policy [--set FILE.json | --reset] [--json]",
       "  calendar import FILE.csv [--json]",
       "  db backup FILE.db [--json]",
+      "  db copy --to postgresql://… [--json]",
     ].join("\n"),
     unknownCommand: (cmd: string) =>
       `Unknown command: "${q(cmd)}". Run "npm run --silent cli -- help" to see the commands.`,
     missingArgument: (what: string) => `Missing ${what}.`,
     outputUnwritable: (path: string) =>
       `Cannot write "${path}": the folder does not exist or is not writable. No invite was created; choose another path.`,
+    backupPostgres:
+      'db backup is for the SQLite file. On PostgreSQL, back up with pg_dump, e.g. pg_dump -Fc -d nhacviec -f backup.dump (README, "PostgreSQL").',
+    copy: {
+      targetArgument: "--to postgresql://USER@HOST:5432/DATABASE",
+      sourceNotSqlite:
+        "db copy copies from the SQLite file in use, but DATABASE_URL points at PostgreSQL. Set DATABASE_URL to the SQLite file to move.",
+      targetNotPostgres:
+        "The copy's target must be a PostgreSQL URL, e.g. --to postgresql://postgres@127.0.0.1:5432/nhacviec.",
+      targetNotEmpty: (tables: string) =>
+        `The target database already holds data (tables: ${tables}). Copy only into a newly created, empty database; nothing was written.`,
+      countMismatch: (table: string, expected: number, copied: number) =>
+        `Table ${table} did not copy exactly (source ${num(expected)} rows, target ${num(copied)}). Everything was undone; the target is still empty.`,
+      done: (target: string, tables: number, rows: number) =>
+        `Copied ${num(rows)} rows of ${num(tables)} tables to ${target}; every table's row count was checked:`,
+      tableLine: (table: string, rows: number) => `  ${table}: ${num(rows)}`,
+    },
+    pgUnreachable: (url: string) =>
+      `Cannot connect to the PostgreSQL database "${url}": the server is not running, the database has not been created, or the user or password is wrong. Check DATABASE_URL (README, "PostgreSQL").`,
     databaseFault: {
       "db.busy":
         "The database is busy: another process is writing (the bot sending reminders, or a backup). Nothing was written; run the command again in a few minutes.",

@@ -235,12 +235,31 @@ export const vi = {
       "  reminders policy [--set FILE.json | --reset] [--json]",
       "  calendar import FILE.csv [--json]",
       "  db backup FILE.db [--json]",
+      "  db copy --to postgresql://… [--json]",
     ].join("\n"),
     unknownCommand: (cmd: string) =>
       `Lệnh không hợp lệ: "${q(cmd)}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
     missingArgument: (what: string) => `Thiếu ${what}.`,
     outputUnwritable: (path: string) =>
       `Không ghi được tệp "${path}": thư mục không tồn tại hoặc không có quyền ghi. Chưa tạo mã mời nào; hãy chọn đường dẫn khác.`,
+    backupPostgres:
+      'Lệnh db backup dành cho tệp SQLite. Với PostgreSQL, hãy sao lưu bằng pg_dump, ví dụ: pg_dump -Fc -d nhacviec -f sao-luu.dump (README, mục "PostgreSQL").',
+    copy: {
+      targetArgument: "--to postgresql://NGƯỜI_DÙNG@MÁY_CHỦ:5432/TÊN_CSDL",
+      sourceNotSqlite:
+        "Lệnh db copy sao chép từ tệp SQLite đang dùng, nhưng DATABASE_URL đang trỏ tới PostgreSQL. Hãy đặt DATABASE_URL về tệp SQLite cần chuyển.",
+      targetNotPostgres:
+        "Đích sao chép phải là địa chỉ PostgreSQL, ví dụ --to postgresql://postgres@127.0.0.1:5432/nhacviec.",
+      targetNotEmpty: (tables: string) =>
+        `Cơ sở dữ liệu đích đã có dữ liệu (bảng: ${tables}). Chỉ sao chép vào một cơ sở dữ liệu mới tạo và trống; chưa có gì được ghi.`,
+      countMismatch: (table: string, expected: number, copied: number) =>
+        `Bảng ${table} sao chép không khớp (nguồn ${num(expected)} dòng, đích ${num(copied)} dòng). Đã huỷ toàn bộ; cơ sở dữ liệu đích vẫn trống.`,
+      done: (target: string, tables: number, rows: number) =>
+        `Đã sao chép ${num(rows)} dòng của ${num(tables)} bảng sang ${target}; số dòng từng bảng đã được đối chiếu:`,
+      tableLine: (table: string, rows: number) => `  ${table}: ${num(rows)}`,
+    },
+    pgUnreachable: (url: string) =>
+      `Không kết nối được cơ sở dữ liệu PostgreSQL "${url}": máy chủ chưa chạy, cơ sở dữ liệu chưa được tạo, hoặc sai người dùng/mật khẩu. Kiểm tra DATABASE_URL (README, mục "PostgreSQL").`,
     databaseFault: {
       "db.busy":
         "Cơ sở dữ liệu đang bận vì một tiến trình khác đang ghi (bot đang gửi nhắc việc, hoặc đang sao lưu). Chưa có gì được ghi; hãy chạy lại lệnh sau ít phút.",

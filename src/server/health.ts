@@ -1,11 +1,12 @@
 import type { ServerResponse } from "node:http";
-import type { Db } from "../db.ts";
+import type { DatabaseKind } from "../database-url.ts";
+import { providerOf, type Db } from "../db.ts";
 import type { AdapterState, HttpRoute } from "../delivery/types.ts";
 import { sendJson } from "./http-server.ts";
 
 export interface HealthReport {
   status: "ok" | "unavailable";
-  database: { kind: "sqlite"; reachable: boolean };
+  database: { kind: DatabaseKind; reachable: boolean };
   adapters: Record<string, AdapterState>;
   outbox: { pending: number; failed: number } | null;
   memory: { rssBytes: number };
@@ -15,6 +16,7 @@ export interface HealthReport {
 export async function healthReport(db: Db, adapters: Record<string, () => AdapterState>): Promise<HealthReport> {
   const states = Object.fromEntries(Object.entries(adapters).map(([name, state]) => [name, state()]));
   const memory = { rssBytes: process.memoryUsage.rss() };
+  const kind = providerOf(db);
   try {
     const [pending, failed] = await Promise.all([
       db.outboxMessage.count({ where: { status: "pending" } }),
@@ -22,7 +24,7 @@ export async function healthReport(db: Db, adapters: Record<string, () => Adapte
     ]);
     return {
       status: "ok",
-      database: { kind: "sqlite", reachable: true },
+      database: { kind, reachable: true },
       adapters: states,
       outbox: { pending, failed },
       memory,
@@ -30,7 +32,7 @@ export async function healthReport(db: Db, adapters: Record<string, () => Adapte
   } catch {
     return {
       status: "unavailable",
-      database: { kind: "sqlite", reachable: false },
+      database: { kind, reachable: false },
       adapters: states,
       outbox: null,
       memory,

@@ -9,7 +9,8 @@ export async function listContacts(db: Db, planId: number, agency: Agency | null
   return db.person.findMany({
     where: agency ? { agencyId: agency.id } : { OR: [{ agency: { planId } }, { role: { not: "contact" } }] },
     include: { identities: true, agency: true },
-    orderBy: [{ agencyId: "asc" }, { id: "asc" }],
+    // Coordinators (no agency) first on both databases: PostgreSQL would put NULLs last.
+    orderBy: [{ agencyId: { sort: "asc", nulls: "first" } }, { id: "asc" }],
   });
 }
 

@@ -17,7 +17,7 @@ import { ensureLocalAdmin } from "../../src/services/contact-service.ts";
 import { createInvite, type Role } from "../../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../../src/services/plan-service.ts";
 import { parseIsoInstant } from "../../src/time.ts";
-import { createTestDb, seedFile } from "./db.ts";
+import { createTestDb, seedFile, type TestDb } from "./db.ts";
 
 export interface TestBot {
   db: Db;
@@ -41,9 +41,15 @@ export interface TestBot {
  * `notifier`, pushes go there instead (the outbox, say) and `notifications` stays empty.
  */
 export async function createTestBot(
-  options: { now?: string; members?: boolean; notifier?: (db: Db, clock: ManualClock) => Notifier } = {},
+  options: {
+    now?: string;
+    members?: boolean;
+    notifier?: (db: Db, clock: ManualClock) => Notifier;
+    /** Another database than this run's kind (the copy test's SQLite source). */
+    database?: TestDb;
+  } = {},
 ): Promise<TestBot> {
-  const { db, url } = createTestDb();
+  const { db, url } = options.database ?? (await createTestDb());
   const summary = await importPlan(db, parsePlan(seedFile("ke-hoach-bhxh-dong-nai-2026.txt")));
   if (options.members !== false) {
     await addMembers(db, summary.planId, "IV.9", parseMembersCsv(seedFile("dong-nai-cap-xa.csv")));

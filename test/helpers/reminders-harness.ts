@@ -21,6 +21,7 @@ import { ensureBundledCalendar } from "../../src/plan/bundle.ts";
 import { createReminderEngine, type ReminderEngine } from "../../src/reminders/engine.ts";
 import { parseIsoInstant, toIsoLocal } from "../../src/time.ts";
 import { createTestBot, type TestBot } from "./bot.ts";
+import type { TestDb } from "./db.ts";
 
 export const silent = createLogger("silent");
 export const MINUTE = 60 * 1000;
@@ -123,8 +124,8 @@ export function engineOver(db: Db, clock: Clock, deliverer: Deliverer): Reminder
 }
 
 /** A test bot (clock at `now`) whose database has the bundled calendar, with an engine and a fake deliverer. */
-export async function createReminderRig(now: string): Promise<ReminderRig> {
-  const bot = await createTestBot({ now });
+export async function createReminderRig(now: string, database?: TestDb): Promise<ReminderRig> {
+  const bot = await createTestBot({ now, ...(database && { database }) });
   await ensureBundledCalendar(bot.db, silent);
   const deliverer = createFakeDeliverer(bot.clock);
   const newEngine = (d: Deliverer = deliverer) => engineOver(bot.db, bot.clock, d);
