@@ -142,6 +142,9 @@ async function startChat(ctx: Context, identity: PlatformIdentity): Promise<void
     identity,
     input: ctx.io.stdin ?? process.stdin,
     write: (t) => ctx.io.stdout(t),
+    // Each line's notifications go out before the next line is read, and before the chat ends: the
+    // kick the core gives the sender runs beside the chat and would be cut short by the exit.
+    afterEach: app.flush,
   });
 }
 

@@ -4,6 +4,7 @@ import pg from "pg";
 import { pgConnectionFields } from "./database-url.ts";
 import { committedMigrations, MigrationError, type Migration } from "./migrations.ts";
 import { projectRoot } from "./paths.ts";
+import { checkpoint } from "./test-pause.ts";
 
 // The PostgreSQL twin of migrations.ts. Each committed migration runs in one transaction together
 // with its `_prisma_migrations` row, the row Prisma itself writes, so `prisma migrate status` and
@@ -137,6 +138,7 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
   await client.query("BEGIN");
   try {
     await client.query(body);
+    await checkpoint(`migrate:${migration.name}`);
     await client.query(
       `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
        VALUES ($1, $2, $3, now(), now(), 1)`,

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } fro
 import { toEvent } from "../adapters/console/console-chat.ts";
 import { runCli } from "../src/cli.ts";
 import { createDb } from "../src/db.ts";
-import { createTestDb, tableSnapshot, type TestDb } from "./helpers/db.ts";
+import { createTestDb, onPostgres, tableSnapshot, type TestDb } from "./helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root, tsx } from "./helpers/processes.ts";
 
 interface CliResult {
@@ -205,7 +205,8 @@ describe("scripted sessions piped into `cli chat`", () => {
   });
 });
 
-describe("settings from a .env file", () => {
+// The .env file names a SQLite file relative to the working directory: a SQLite matter.
+describe.skipIf(onPostgres)("settings from a .env file", () => {
   it(
     "are read from the working directory, and the environment wins over them",
     async () => {

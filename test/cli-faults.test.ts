@@ -1,6 +1,7 @@
 // What an operator sees when the CLI meets a fault: one Vietnamese line saying what to do, no
 // stack trace, and nothing half-done. Runs the CLI in this process, as `npm run cli` would.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "../src/cli.ts";
@@ -9,7 +10,7 @@ import { createManualClock } from "../src/clock.ts";
 import { createGroupInvites } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
 import { parseIsoInstant } from "../src/time.ts";
-import { createTestDb, tableSnapshot, type TestDb } from "./helpers/db.ts";
+import { createTestDb, onPostgres, tableSnapshot, type TestDb } from "./helpers/db.ts";
 
 async function cli(url: string, args: string[]) {
   let stdout = "";
@@ -104,7 +105,8 @@ describe("a database file the CLI cannot use", () => {
   });
 });
 
-describe("a backup while the bot runs", () => {
+// VACUUM INTO is SQLite's; on PostgreSQL the command points to pg_dump instead (below).
+describe.skipIf(onPostgres)("a backup while the bot runs", () => {
   it("copies one consistent snapshot that opens with the full plan, and never overwrites", async () => {
     const t = await createTestDb();
     expect((await cli(t.url, ["status", "--json"])).code).toBe(0);
@@ -121,6 +123,18 @@ describe("a backup while the bot runs", () => {
     const again = await cli(t.url, ["db", "backup", file]);
     expect(again.code).toBe(1);
     expectOneLine(again.stderr, /đã có; chọn tên khác/);
+    await t.db.$disconnect();
+  });
+});
+
+describe.runIf(onPostgres)("db backup on PostgreSQL", () => {
+  it("points to pg_dump and writes no file", async () => {
+    const t = await createTestDb();
+    const target = join(mkdtempSync(join(tmpdir(), "nhacviec-backup-")), "sao-luu.db");
+    const r = await cli(t.url, ["db", "backup", target]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("pg_dump -Fc");
+    expect(existsSync(target)).toBe(false);
     await t.db.$disconnect();
   });
 });

@@ -75,7 +75,9 @@ describe.runIf(onPostgres)("copying a SQLite database to PostgreSQL", () => {
       const last = await db.person.findFirstOrThrow({ orderBy: { id: "desc" } });
       const invite = await cli(target, "invite", "create", "--agency", "IV.5", "--json");
       expect(invite.stderr).toBe("");
-      const person = await db.person.create({ data: { displayName: "Người mới", role: "contact", createdAt: new Date() } });
+      const person = await db.person.create({
+        data: { displayName: "Người mới", role: "contact", createdAt: new Date() },
+      });
       expect(person.id).toBeGreaterThan(last.id);
     } finally {
       await db.$disconnect();

@@ -89,7 +89,7 @@ describe("database set-up", () => {
 });
 
 describe("configuration", () => {
-  it("defaults everything, treats empty values as unset and refuses a non-SQLite URL clearly", () => {
+  it("defaults everything, treats empty values as unset, keeps a PostgreSQL URL and refuses any other clearly", () => {
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: "", DATABASE_URL: "", LOG_LEVEL: " " });
     expect(config.databaseUrl).toMatch(/^file:\/.*\/data\/nhacviec\.db$/);
     expect(config).toMatchObject({
@@ -99,7 +99,13 @@ describe("configuration", () => {
       slack: null,
       logLevel: undefined,
     });
-    expect(() => loadConfig({ DATABASE_URL: "postgres://x" })).toThrow(/DATABASE_URL: must be a SQLite file URL/);
+    expect(loadConfig({ DATABASE_URL: " postgresql://bot:secret@db.local:5433/nhacviec " }).databaseUrl).toBe(
+      "postgresql://bot:secret@db.local:5433/nhacviec",
+    );
+    expect(loadConfig({ DATABASE_URL: "postgres://x/y" }).databaseUrl).toBe("postgres://x/y");
+    expect(() => loadConfig({ DATABASE_URL: "mysql://x/y" })).toThrow(
+      /DATABASE_URL: must be a SQLite file URL .* or a PostgreSQL URL/,
+    );
     expect(() => loadConfig({ INVITE_TTL_DAYS: "zero" })).toThrow(/INVITE_TTL_DAYS/);
   });
 });

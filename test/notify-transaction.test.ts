@@ -5,7 +5,8 @@ import { createOutboxNotifier, enqueue, messageOf, type OutboxItem } from "../sr
 import { messagesFor } from "../src/i18n/index.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
 import { HOUR, choiceValues, joinTwoCoordinators, lastReportBy, personOf, submitReport } from "./helpers/bot-steps.ts";
-import { tableSnapshot } from "./helpers/db.ts";
+import { onPostgres, tableSnapshot } from "./helpers/db.ts";
+import { createDb } from "../src/db.ts";
 
 // A record and the notifications announcing it are stored in one transaction: when queuing fails,
 // neither stands and the person is told nothing was recorded; when it works, both do, and the
@@ -14,17 +15,43 @@ import { tableSnapshot } from "./helpers/db.ts";
 const APOLOGY = messagesFor("vi").bot.internalError;
 
 /**
- * A second connection, read-only: it sees only what has been committed. Its one short read runs
- * synchronously, so it never waits on the bot's connection holding the write lock.
+ * A second connection: it sees only what has been committed. On SQLite it is read-only and its one
+ * short read runs synchronously, so it never waits on the bot's connection holding the write lock;
+ * on PostgreSQL the count is asked for at once and read under READ COMMITTED.
  */
 interface Reader {
-  prepare(sql: string): { get(): unknown };
-  close(): void;
+  committedOutboxRows(): number | Promise<number>;
+  close(): Promise<void>;
 }
 const Database = createRequire(import.meta.url)("better-sqlite3") as new (
   path: string,
   options: { readonly: boolean },
-) => Reader;
+) => { prepare(sql: string): { get(): unknown }; close(): void };
+
+function createReader(url: string): Reader {
+  if (onPostgres) {
+    const db = createDb(url, { poolSize: 1 });
+    return { committedOutboxRows: () => db.outboxMessage.count(), close: () => db.$disconnect() };
+  }
+  const conn = new Database(url.slice("file:".length), { readonly: true });
+  return {
+    committedOutboxRows: () => (conn.prepare('SELECT COUNT(*) AS n FROM "OutboxMessage"').get() as { n: number }).n,
+    close: async () => conn.close(),
+  };
+}
+
+/** A trigger that makes the database itself refuse the outbox's insert. */
+const REFUSE_OUTBOX = onPostgres
+  ? [
+      `CREATE OR REPLACE FUNCTION outbox_refuses() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'outbox refuses'; END $$ LANGUAGE plpgsql`,
+      `CREATE TRIGGER "outbox_refuses" BEFORE INSERT ON "OutboxMessage" FOR EACH ROW EXECUTE FUNCTION outbox_refuses()`,
+    ]
+  : [
+      `CREATE TRIGGER "outbox_refuses" BEFORE INSERT ON "OutboxMessage" BEGIN SELECT RAISE(ABORT, 'outbox refuses'); END`,
+    ];
+const DROP_REFUSAL = onPostgres
+  ? 'DROP TRIGGER IF EXISTS "outbox_refuses" ON "OutboxMessage"'
+  : 'DROP TRIGGER IF EXISTS "outbox_refuses"';
 
 type Failure = "notify rejects after queuing" | "the outbox refuses the rows";
 const FAILURES: readonly Failure[] = ["notify rejects after queuing", "the outbox refuses the rows"];
@@ -33,7 +60,7 @@ interface Rig {
   bot: TestBot;
   coordinatorIds: number[];
   /** Outbox rows the other connection saw committed, each time the sender was started. */
-  kicks: number[];
+  kicks: (number | Promise<number>)[];
   /** Outbox rows inside the transaction when the notifier rejected, after queuing its own. */
   seenInside: number[];
   fail(how: Failure | null): Promise<void>;
@@ -42,11 +69,10 @@ interface Rig {
 
 async function createRig(): Promise<{ rig: Rig; close(): Promise<void> }> {
   let failure: Failure | null = null;
-  const kicks: number[] = [];
+  const kicks: (number | Promise<number>)[] = [];
   const seenInside: number[] = [];
   let reader: Reader | null = null;
-  const committedOutboxRows = () =>
-    (reader!.prepare('SELECT COUNT(*) AS n FROM "OutboxMessage"').get() as { n: number }).n;
+  const committedOutboxRows = () => reader!.committedOutboxRows();
   const bot = await createTestBot({
     members: false,
     notifier: (db, clock) => {
@@ -62,7 +88,7 @@ async function createRig(): Promise<{ rig: Rig; close(): Promise<void> }> {
       };
     },
   });
-  reader = new Database(bot.url.slice("file:".length), { readonly: true });
+  reader = createReader(bot.url);
   const coordinatorIds = await joinTwoCoordinators(bot);
   await bot.join("bhxh", "IV.4", "Quang BHXH");
   const rig: Rig = {
@@ -73,19 +99,17 @@ async function createRig(): Promise<{ rig: Rig; close(): Promise<void> }> {
     outboxCount: () => bot.db.outboxMessage.count(),
     async fail(how) {
       failure = how;
-      await bot.db.$executeRawUnsafe('DROP TRIGGER IF EXISTS "outbox_refuses"');
+      await bot.db.$executeRawUnsafe(DROP_REFUSAL);
       if (how === "the outbox refuses the rows") {
         // A refusal by the database itself, inside the outbox's own insert.
-        await bot.db.$executeRawUnsafe(
-          `CREATE TRIGGER "outbox_refuses" BEFORE INSERT ON "OutboxMessage" BEGIN SELECT RAISE(ABORT, 'outbox refuses'); END`,
-        );
+        for (const statement of REFUSE_OUTBOX) await bot.db.$executeRawUnsafe(statement);
       }
     },
   };
   return {
     rig,
     close: async () => {
-      reader?.close();
+      await reader?.close();
       await bot.db.$disconnect();
     },
   };
@@ -261,7 +285,7 @@ describe.each(SCENARIOS)("$name", (scenario) => {
       rows.map((r) => ({ personId: r.personId, kind: r.kind, text: messageOf(r).text })),
     );
     // Started once, and by then another connection already saw every row: after the commit.
-    expect(rig.kicks.slice(kicksBefore)).toEqual([await rig.outboxCount()]);
+    expect(await Promise.all(rig.kicks.slice(kicksBefore))).toEqual([await rig.outboxCount()]);
   }
 
   it("stores the record with its notifications and starts the sender after the commit", async () => {

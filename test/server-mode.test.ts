@@ -2,7 +2,7 @@
 // and stops cleanly on SIGTERM, leaving no claim and no heartbeat behind.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDb, type TestDb } from "./helpers/db.ts";
+import { testDatabaseKind, createTestDb, type TestDb } from "./helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root, tsx, watchBotProcess } from "./helpers/processes.ts";
 
 describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
@@ -37,7 +37,7 @@ describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
     const health = (await response.json()) as Record<string, any>;
     expect(health).toMatchObject({
       status: "ok",
-      database: { kind: "sqlite", reachable: true },
+      database: { kind: testDatabaseKind, reachable: true },
       adapters: {},
       outbox: { pending: expect.any(Number), failed: 0 },
     });

@@ -1,16 +1,19 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { createDb, migrateDatabase, MigrationError, pendingMigrations } from "../src/db.ts";
 import { createLogger } from "../src/logger.ts";
 import { applyPendingMigrations, committedMigrations, openSqlite, type Sqlite } from "../src/migrations.ts";
-import { parseMembersCsv } from "../src/plan/members.ts";
-import { parsePlan } from "../src/plan/parse-plan.ts";
-import { readBundleFile, readBundleManifest, seedBundle } from "../src/plan/bundle.ts";
-import { parseCalendarCsv } from "../src/schedule/calendar.ts";
+import { seedBundle } from "../src/plan/bundle.ts";
 import { PROCESS_TEST_TIMEOUT } from "./helpers/processes.ts";
+import { onPostgres } from "./helpers/db.ts";
+import { counts, fullPlan, killedAt, start, startsCleanly } from "./helpers/starts.ts";
+
+// These are about the SQLite file itself (building it aside, publishing it, its journal); the
+// same promises on PostgreSQL are checked in test/migrations-pg.test.ts.
+const sqliteOnly = describe.skipIf(onPostgres);
 
 // Start-up must survive being killed anywhere, and two starts at once. The processes here run the
 // app's real start-up (test/fixtures/start-app.ts) and are stopped at named points with the
@@ -24,98 +27,6 @@ const redefining = migrations.findIndex((m) => m.name.endsWith("_delivery"));
 const redefiningMigration = migrations[redefining]!.name;
 const afterIt = migrations.slice(redefining).map((m) => m.name);
 const silent = createLogger("silent");
-
-interface Started {
-  /** Resolves once the process has written `text` to stderr; rejects if it exits first. */
-  reached(text: string): Promise<void>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-  kill(): void;
-}
-
-/** Children still running, killed after the tests should one of them fail half-way. */
-const running = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of running) child.kill("SIGKILL");
-});
-
-/**
- * test/fixtures/start-app.ts (createApp, then "ready") in one process: `node --import tsx` rather
- * than the `tsx` command, which runs the script in a child of its own that a SIGKILL to `tsx`
- * would not reach.
- */
-function start(url: string, env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/start-app.ts"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: "silent", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.add(child);
-  child.on("exit", () => running.delete(child));
-  let stdout = "";
-  let stderr = "";
-  const waiters: { text: string; resolve: () => void }[] = [];
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-    for (const w of waiters.filter((w) => stderr.includes(w.text))) w.resolve();
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
-    (resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-  return {
-    reached: (text) =>
-      new Promise<void>((resolve, reject) => {
-        if (stderr.includes(text)) return resolve();
-        waiters.push({ text, resolve });
-        void exited.then((r) => reject(new Error(`exited (${r.code ?? r.signal}) before "${text}":\n${r.stderr}`)));
-      }),
-    exited,
-    kill: () => child.kill("SIGKILL"),
-  };
-}
-
-/** A start that must succeed: exit 0, nothing on stderr. */
-async function startsCleanly(url: string): Promise<void> {
-  const result = await start(url).exited;
-  expect([result.code, result.stdout, result.stderr]).toEqual([0, "ready\n", ""]);
-}
-
-/** Kills a start at `step` and returns once it is dead. */
-async function killedAt(url: string, step: string): Promise<void> {
-  const child = start(url, { NHACVIEC_TEST_PAUSE_AT: step });
-  await child.reached(`paused:${step}\n`);
-  child.kill();
-  expect((await child.exited).signal).toBe("SIGKILL");
-}
-
-/** What a complete start leaves: the bundled plan (95 communes among its agencies) and calendar. */
-const fullPlan = (() => {
-  const manifest = readBundleManifest();
-  const plan = parsePlan(readBundleFile(manifest.plan));
-  const members = manifest.members.reduce((n, m) => n + parseMembersCsv(readBundleFile(m.file)).length, 0);
-  return {
-    plans: 1,
-    agencies: plan.agencies.length + members,
-    members,
-    duties: plan.agencies.reduce((n, a) => n + a.duties.length, 0),
-    calendarDays: manifest.calendars.reduce((n, f) => n + parseCalendarCsv(readBundleFile(f)).length, 0),
-  };
-})();
-
-async function counts(url: string) {
-  const db = createDb(url);
-  try {
-    return {
-      plans: await db.plan.count(),
-      agencies: await db.agency.count(),
-      members: await db.agency.count({ where: { parentId: { not: null } } }),
-      duties: await db.duty.count(),
-      calendarDays: await db.calendarDay.count(),
-    };
-  } finally {
-    await db.$disconnect();
-  }
-}
 
 function rowCount(conn: Sqlite, table: string): number {
   return Number((conn.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n);
@@ -191,7 +102,7 @@ async function databaseBeforeRedefiningMigration(): Promise<{ url: string; path:
   return { url, path };
 }
 
-describe("a first start killed part-way", () => {
+sqliteOnly("a first start killed part-way", () => {
   const points = [
     "build:created",
     `migrate:${migrations[1]!.name}`,
@@ -221,7 +132,7 @@ describe("a first start killed part-way", () => {
   );
 });
 
-describe("two starts at once on an empty path", { timeout: PROCESS_TEST_TIMEOUT }, () => {
+sqliteOnly("two starts at once on an empty path", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it("both build, one publishes, the other uses its file; both start", async () => {
     const dir = freshDir();
     const url = `file:${join(dir, "nhacviec.db")}`;
@@ -252,7 +163,7 @@ describe("two starts at once on an empty path", { timeout: PROCESS_TEST_TIMEOUT 
   });
 });
 
-describe("an existing database with a pending migration", { timeout: PROCESS_TEST_TIMEOUT }, () => {
+sqliteOnly("an existing database with a pending migration", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it("a start killed inside the migration leaves it unapplied; the next one applies it and keeps the rows", async () => {
     const { url, path } = await databaseBeforeRedefiningMigration();
     expect(await pendingMigrations(url)).toEqual(afterIt);
@@ -324,7 +235,7 @@ describe("an existing database with a pending migration", { timeout: PROCESS_TES
   });
 });
 
-describe("a database an interrupted `prisma migrate deploy` left behind (P3009)", () => {
+sqliteOnly("a database an interrupted `prisma migrate deploy` left behind (P3009)", () => {
   /**
    * What Prisma's CLI leaves when killed: the migration recorded as started, then its statements
    * run one by one outside a transaction, of which the first `statements` stayed.
@@ -389,7 +300,7 @@ describe("a database an interrupted `prisma migrate deploy` left behind (P3009)"
   });
 });
 
-describe("builds left by killed starts", () => {
+sqliteOnly("builds left by killed starts", () => {
   it("removes old ones and keeps a recent one, which may belong to a start still running", async () => {
     const dir = freshDir();
     mkdirSync(join(dir, "data"));
