@@ -85,6 +85,7 @@ export async function createApp(deps: {
   // claims. On PostgreSQL every transaction has a connection of the pool to itself, so chat
   // events run side by side, as they do across processes.
   const pooled = providerOf(db) === "postgresql";
+  const reachability = createReachability({ db, logger, watch: pooled });
   let turn: Promise<unknown> = Promise.resolve();
   const inTurn: Serialize = pooled
     ? (work) => work()
@@ -126,6 +127,7 @@ export async function createApp(deps: {
     queries: { personOverview: (account) => serialize(() => personOverview(db, clock.now(), account)) },
     ...(pooled && {
       polling: createPgLeadership({ connect: () => connectPg(config.databaseUrl), logger }),
+      databaseReachable: () => reachability.reachable(),
     }),
   };
   const adapters = deps.adapters?.(host) ?? [];
@@ -187,11 +189,47 @@ export async function createApp(deps: {
     flush,
     heartbeat: () => serialize(() => presence.beat(clock.now())),
     close: async (graceMs) => {
+      reachability.stop();
       await sender.stop(graceMs);
       await turn;
       await db.$disconnect();
     },
   };
+}
+
+/** How often a PostgreSQL process checks that its database answers. */
+const REACHABILITY_EVERY_MS = 2_000;
+
+/**
+ * Whether the database answers, checked in the background on PostgreSQL (a server apart from the
+ * process can go away; a SQLite file cannot). Transitions are logged once each.
+ */
+function createReachability(deps: { db: Db; logger: Logger; watch: boolean }) {
+  let reachable = true;
+  let checking = false;
+  const timer = deps.watch
+    ? setInterval(() => {
+        if (checking) return;
+        checking = true;
+        deps.db
+          .$queryRawUnsafe("SELECT 1")
+          .then(
+            () => {
+              if (!reachable) deps.logger.info("database reachable again; taking updates");
+              reachable = true;
+            },
+            (error: unknown) => {
+              if (reachable) deps.logger.error({ err: error }, "database unreachable; refusing webhook updates");
+              reachable = false;
+            },
+          )
+          .finally(() => {
+            checking = false;
+          });
+      }, REACHABILITY_EVERY_MS)
+    : null;
+  timer?.unref();
+  return { reachable: () => reachable, stop: () => timer && clearInterval(timer) };
 }
 
 /** Where the Telegram adapter keeps the username getMe reported, for links made while it is not running. */

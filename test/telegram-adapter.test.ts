@@ -426,6 +426,11 @@ describe("telegram adapter: webhook and polling", () => {
       expect((await post(textUpdate(lan, "không có mã"))).status).toBe(401);
       expect((await post(textUpdate(lan, "mã sai"), "sai-roi")).status).toBe(401);
       expect((await post({ hello: "world" }, WEBHOOK_SECRET)).status).toBe(400);
+      // The database does not answer (a PostgreSQL outage): Telegram keeps the update and tries later.
+      let reachable = false;
+      bot.host.databaseReachable = () => reachable;
+      expect((await post(textUpdate(lan, "mất kết nối"), WEBHOOK_SECRET)).status).toBe(503);
+      reachable = true;
       await bot.adapter.idle();
       expect(bot.received).toEqual([]);
 

@@ -411,7 +411,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
         webhookRoute({
           path: new URL(webhook.url).pathname,
           secret: webhook.secret,
-          accepting: () => state === "running",
+          accepting: () => state === "running" && (host.databaseReachable?.() ?? true),
           take: (update: Update) => {
             bot
               .handleUpdate(update)

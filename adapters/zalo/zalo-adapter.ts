@@ -362,8 +362,8 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
       request.resume();
       return sendJson(response, 401, { error: "unauthorized" });
     }
-    if (stopping.signal.aborted) {
-      // Zalo delivers it again later, to this server once it is back.
+    if (stopping.signal.aborted || host.databaseReachable?.() === false) {
+      // Zalo delivers it again later, to this server (or this database) once it is back.
       request.resume();
       return sendJson(response, 503, { error: "stopping" });
     }

@@ -46,4 +46,9 @@ export interface AdapterHost {
   queries?: AdapterQueries;
   /** Decides which process long-polls a platform; absent means this one always does. */
   polling?: PollLeadership;
+  /**
+   * False while the database does not answer (PostgreSQL, watched by the app): a webhook then
+   * answers 503, so the platform delivers the update again later instead of it being lost here.
+   */
+  databaseReachable?: () => boolean;
 }
