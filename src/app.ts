@@ -4,9 +4,8 @@ import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
 import type { BotCore, Notifier } from "./core/types.ts";
 import { retryWhileBusy } from "./db-errors.ts";
-import { createDb, migrateDatabase, providerOf, tuneDb, type Db } from "./db.ts";
+import { createDb, loadDatabaseDriver, migrateDatabase, postgres, providerOf, tuneDb, type Db } from "./db.ts";
 import { isPostgresUrl } from "./database-url.ts";
-import { connectPg, waitForPg } from "./migrations-pg.ts";
 import { createPgLeadership } from "./delivery/poll-leader.ts";
 import { createOutboxNotifier } from "./delivery/outbox.ts";
 import { createPresence } from "./delivery/presence.ts";
@@ -65,8 +64,9 @@ export async function createApp(deps: {
   waitForDatabase?: boolean;
 }): Promise<App> {
   const { config, logger, clock } = deps;
+  await loadDatabaseDriver(config.databaseUrl);
   if (deps.waitForDatabase && isPostgresUrl(config.databaseUrl)) {
-    await waitForPg(config.databaseUrl, {
+    await postgres().waitForPg(config.databaseUrl, {
       onWait: (error, waitMs) => logger.warn({ err: error, retryInMs: waitMs }, "database not reachable; waiting"),
     });
   }
@@ -126,7 +126,7 @@ export async function createApp(deps: {
       }),
     queries: { personOverview: (account) => serialize(() => personOverview(db, clock.now(), account)) },
     ...(pooled && {
-      polling: createPgLeadership({ connect: () => connectPg(config.databaseUrl), logger }),
+      polling: createPgLeadership({ connect: () => postgres().connectPg(config.databaseUrl), logger }),
       databaseReachable: () => reachability.reachable(),
     }),
   };

@@ -14,13 +14,10 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { databaseKind, pgConnectionFields, type DatabaseKind } from "./database-url.ts";
+import { databaseKind, type DatabaseKind } from "./database-url.ts";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
 import { PrismaClient, type Prisma } from "./generated/prisma/client.ts";
-import { PrismaClient as PgPrismaClient } from "./generated/prisma-pg/client.ts";
 import { applyPendingMigrations, openSqlite, pendingMigrationNames } from "./migrations.ts";
-import { applyPendingPgMigrations, pendingPgMigrationNames } from "./migrations-pg.ts";
 import { checkpoint } from "./test-pause.ts";
 
 export { MigrationError } from "./migrations.ts";
@@ -37,8 +34,22 @@ export function inTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Pro
   return "$transaction" in db ? db.$transaction(work) : work(db);
 }
 
-/** Connections per process on PostgreSQL: chat events, ticks and sends each take one while they run. */
-export const PG_POOL_SIZE = 10;
+type PostgresDriver = typeof import("./db-postgres.ts");
+let postgresDriver: PostgresDriver | null = null;
+
+/**
+ * Loads what a PostgreSQL URL needs (a no-op for SQLite). Migrating loads it, so it is in place
+ * before any client is made; a client made without it is a programming error, said as such.
+ */
+export async function loadDatabaseDriver(databaseUrl: string): Promise<void> {
+  if (databaseKind(databaseUrl) === "postgresql") postgresDriver ??= await import("./db-postgres.ts");
+}
+
+/** The PostgreSQL side, loaded by `loadDatabaseDriver` (or `migrateDatabase`) first. */
+export function postgres(): PostgresDriver {
+  if (!postgresDriver) throw new Error("the PostgreSQL driver is not loaded: await loadDatabaseDriver(url) first");
+  return postgresDriver;
+}
 
 /**
  * The client for a database URL. Both generated clients come from one schema (the PostgreSQL one
@@ -47,12 +58,7 @@ export const PG_POOL_SIZE = 10;
  */
 export function createDb(databaseUrl: string, options: { poolSize?: number } = {}): PrismaClient {
   if (databaseKind(databaseUrl) === "postgresql") {
-    const adapter = new PrismaPg({
-      ...pgConnectionFields(databaseUrl),
-      max: options.poolSize ?? PG_POOL_SIZE,
-      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
-    });
-    return new PgPrismaClient({ adapter }) as unknown as PrismaClient;
+    return postgres().createPgClient(databaseUrl, options.poolSize) as unknown as PrismaClient;
   }
   return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
 }
@@ -65,9 +71,6 @@ export function providerOf(db: Db | Tx): DatabaseKind {
   const provider = (db as unknown as { _activeProvider?: string })._activeProvider;
   return provider === "postgresql" ? "postgresql" : "sqlite";
 }
-
-/** A server that does not answer within this is reported unreachable rather than waited on. */
-const PG_CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * WAL lets the bot read while the reminder tick writes, and with synchronous=NORMAL a commit no
@@ -92,7 +95,10 @@ export function ensureDatabaseDir(databaseUrl: string): void {
 
 /** Migration folders not yet recorded as applied; every one of them when the database is new. */
 export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  if (databaseKind(databaseUrl) === "postgresql") return pendingPgMigrationNames(databaseUrl);
+  if (databaseKind(databaseUrl) === "postgresql") {
+    await loadDatabaseDriver(databaseUrl);
+    return postgres().pendingPgMigrationNames(databaseUrl);
+  }
   return pendingMigrationNames(databasePath(databaseUrl));
 }
 
@@ -112,7 +118,8 @@ export type Seed = (db: PrismaClient) => Promise<void>;
 export async function migrateDatabase(databaseUrl: string, seed?: Seed): Promise<void> {
   if (databaseKind(databaseUrl) === "postgresql") {
     // Every migration is one transaction there, and the bundle is seeded by every start (app.ts).
-    await applyPendingPgMigrations(databaseUrl);
+    await loadDatabaseDriver(databaseUrl);
+    await postgres().applyPendingPgMigrations(databaseUrl);
     return;
   }
   ensureDatabaseDir(databaseUrl);

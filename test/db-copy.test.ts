@@ -2,7 +2,7 @@
 // and the CLI's views agree on both. Runs in `npm run test:pg`, where a server is at hand.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli.ts";
-import { createDb } from "../src/db.ts";
+import { createDb, loadDatabaseDriver } from "../src/db.ts";
 import { createSqliteTestDb, createTestDb, onPostgres, tableCounts, type TestDb } from "./helpers/db.ts";
 import { createEmptyPgDatabase } from "./helpers/postgres.ts";
 import { createReminderRig, type ReminderRig } from "./helpers/reminders-harness.ts";
@@ -70,6 +70,7 @@ describe.runIf(onPostgres)("copying a SQLite database to PostgreSQL", () => {
   });
 
   it("moves every sequence past the copied ids: the next row gets a new id", async () => {
+    await loadDatabaseDriver(target);
     const db = createDb(target);
     try {
       const last = await db.person.findFirstOrThrow({ orderBy: { id: "desc" } });

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
-import { providerOf, createDb, migrateDatabase, type Db } from "../../src/db.ts";
+import { providerOf, createDb, loadDatabaseDriver, migrateDatabase, type Db } from "../../src/db.ts";
 import { createPgDatabaseFrom } from "./postgres.ts";
 
 export interface TestDb {
@@ -32,6 +32,7 @@ export const onPostgres = testDatabaseKind === "postgresql";
 export async function createTestDb(): Promise<TestDb> {
   if (onPostgres) {
     const url = await createPgDatabaseFrom(inject("templateDbUrl"), inject("testRunId"));
+    await loadDatabaseDriver(url);
     return { db: createDb(url), url, path: "" };
   }
   const path = join(inject("testTmpDir"), `${randomUUID()}.db`);

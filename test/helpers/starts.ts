@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, expect } from "vitest";
-import { createDb } from "../../src/db.ts";
+import { createDb, loadDatabaseDriver } from "../../src/db.ts";
 import { parseMembersCsv } from "../../src/plan/members.ts";
 import { parsePlan } from "../../src/plan/parse-plan.ts";
 import { readBundleFile, readBundleManifest } from "../../src/plan/bundle.ts";
@@ -89,6 +89,7 @@ export const fullPlan = (() => {
 })();
 
 export async function counts(url: string) {
+  await loadDatabaseDriver(url);
   const db = createDb(url);
   try {
     return {
