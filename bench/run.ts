@@ -15,6 +15,7 @@ import { createLogger } from "../src/logger.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
 import { parseIsoInstant } from "../src/time.ts";
+import { measureXlsxExport } from "./export.ts";
 import { BOT_INFO, runFanOut, type FanOutFigures } from "./fan-out.ts";
 import { createTelegramAdapter, type TelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 
@@ -22,8 +23,24 @@ const quick = process.argv.includes("--quick");
 const root = new URL("..", import.meta.url).pathname;
 
 const SIZE = quick
-  ? { communes: 100, reportAgencies: 100, reports: 300, contactsPerCommune: 2, idleWaitMs: 3_000 }
-  : { communes: 3_321, reportAgencies: 1_000, reports: 10_000, contactsPerCommune: 2, idleWaitMs: 60_000 };
+  ? {
+      communes: 100,
+      reportAgencies: 100,
+      reports: 300,
+      contactsPerCommune: 2,
+      idleWaitMs: 3_000,
+      exportAgencies: 100,
+      exportReports: 500,
+    }
+  : {
+      communes: 3_321,
+      reportAgencies: 1_000,
+      reports: 10_000,
+      contactsPerCommune: 2,
+      idleWaitMs: 60_000,
+      exportAgencies: 200,
+      exportReports: 5_000,
+    };
 
 /** Missing one fails the run. Absolute times vary by machine; see README "Performance". */
 const TARGETS = {
@@ -32,6 +49,7 @@ const TARGETS = {
   idleRssMb: 150,
   fanOutCeilingFraction: 0.95,
   chatDuringFanOutP99Ms: 100,
+  xlsxExportMs: 5_000,
 };
 
 const logger = createLogger("silent");
@@ -265,6 +283,13 @@ async function main(): Promise<void> {
     sample();
 
     const idle = round((await idleRss(`file:${pristine}`)) / 2 ** 20, 0);
+    const exports = await measureXlsxExport({
+      dir,
+      logger,
+      agencies: SIZE.exportAgencies,
+      reports: SIZE.exportReports,
+    });
+    sample();
 
     const result = {
       mode: quick ? "quick" : "full",
@@ -275,7 +300,7 @@ async function main(): Promise<void> {
       planning,
       fanOut,
       idleRssMb: idle,
-      exports: { skipped: "the xlsx export is built by the reports issue (#12), not yet" },
+      exports,
       peakRssMb: round(peakRss / 2 ** 20, 0),
       targets: TARGETS,
     };
@@ -293,6 +318,7 @@ async function main(): Promise<void> {
         fanOut.ceilingFraction < TARGETS.fanOutCeilingFraction &&
         `fan-out at ${fanOut.ceilingFraction} of the ceiling`,
       !quick && fanOut.chatP99Ms >= TARGETS.chatDuringFanOutP99Ms && `chat p99 ${fanOut.chatP99Ms} ms during fan-out`,
+      !quick && exports.ms >= TARGETS.xlsxExportMs && `xlsx export ${exports.ms} ms`,
     ].filter((m): m is string => typeof m === "string");
     process.stdout.write(`${JSON.stringify({ ...result, missed }, null, 2)}\n`);
     if (missed.length) process.exitCode = 1;
