@@ -69,7 +69,7 @@ async function help(ctx: Ctx): Promise<void> {
   const lines = visibleCommands(ctx).map((c) => t.bot.commands[c.name].usage);
   const code = person.role === "contact" ? await firstDutyCode(ctx) : undefined;
   const extra = code ? [t.bot.help.oneLine(t.bot.report.example(code))] : [];
-  ctx.reply([t.bot.help.header(t.bot.roleName[person.role] ?? person.role), ...lines, ...extra].join("\n"));
+  ctx.reply([t.bot.help.header(t.bot.roleName[person.role as Role]), ...lines, ...extra].join("\n"));
 }
 
 /** The contact's own first duty, so examples can be copied and sent as they are. */

@@ -2,6 +2,10 @@ import type { CommandName, CommandText } from "../core/commands.ts";
 import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../format.ts";
 import { formatDateVi, type LocalDate } from "../time.ts";
+import type { DutyStatus } from "../domain/status.ts";
+import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
+import type { Role } from "../services/invite-service.ts";
+import { STATUS_ICON, type ReportErrorTexts } from "./shared.ts";
 import type { Messages } from "./vi.ts";
 
 // The English catalogue: mirrors vi.ts key for key. Agency names, duty codes and plan titles are data
@@ -179,7 +183,7 @@ export const en: Messages = {
     "plan.bad_target":
       "A target in section II is missing its rate (%) or its two head counts (for example 1.115.590 người).",
     "plan.no_deadline": 'No reporting deadline ("trước ngày dd/mm") was found in the "Trên đây là..." paragraph.',
-  } as Record<string, string>,
+  } satisfies Record<PlanErrorCode, string>,
   zalo: {
     fileLink: (name: string, url: string) => `📎 File "${name}": ${url}\n(The download link expires in 24 hours.)`,
     unsupported:
@@ -196,7 +200,7 @@ export const en: Messages = {
     duplicate_item: "item repeats a code, joined to the previous item",
     target_mismatch: "the written rate differs from participants divided by the eligible population",
     target_extra_text: "extra line after the target's figures, skipped",
-  } as Record<string, string>,
+  } satisfies Record<PlanWarningReason, string>,
 
   cli: {
     usage: [
@@ -292,13 +296,13 @@ export const en: Messages = {
       in_progress: "In progress",
       blocked: "Blocked",
       done: "Done",
-    } as Record<string, string>,
-    statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
+    } satisfies Record<DutyStatus, string>,
+    statusIcon: STATUS_ICON,
     daysLeft: (n: number) =>
       n > 1 ? `${n} days left` : n === 1 ? "today is the last day" : `${plural(1 - n, "day", "days")} overdue`,
     agencyItem: (code: string, name: string) => `• ${code} ${name}`,
     memberName: (name: string) => `People's Committee of ${name}`,
-    roleName: { contact: "contact", coordinator: "coordinator", admin: "administrator" } as Record<string, string>,
+    roleName: { contact: "contact", coordinator: "coordinator", admin: "administrator" } satisfies Record<Role, string>,
 
     notJoined:
       "Hello! Nhắc Việc helps agencies follow up and report on their duties under the provincial plan.\n" +
@@ -486,21 +490,21 @@ export const en: Messages = {
         `At: ${at}`,
       escalated: "The issue has been forwarded to the Department of Home Affairs.",
       errors: {
-        "report.malformed": (example: string) =>
+        "report.malformed": (example) =>
           `The report could not be read. Please write: duty code, percentage, status, then ":" and a note. For example:\n${example}`,
-        "report.percent_range": (example: string, value: number) =>
+        "report.percent_range": (example, { value }) =>
           `${Math.abs(value) <= 1000 ? pct(value) : "That percentage"} is not valid: the percentage must be a whole number from 0% to 100%. For example:\n${example}`,
-        "report.note_too_long": (_example: string, length: number) =>
+        "report.note_too_long": (_example, { length }) =>
           `The note is too long (${num(length)} characters, maximum 2,000). Please shorten it or attach a document when you submit the report.`,
-        "report.conflict": (example: string) =>
+        "report.conflict": (example) =>
           `The percentage and the status do not match (done is 100%, not started is 0%). For example:\n${example}`,
-        "duty.unknown": (example: string, ref: string) =>
+        "duty.unknown": (example, { ref }) =>
           `There is no duty "${q(ref)}" among your agency's duties. Type /duties to see the codes. For example:\n${example}`,
-        "duty.ambiguous": (example: string, ref: string, candidates: string) =>
-          `"${q(ref)}" matches several duties (${candidates}); please give the exact code. For example:\n${example}`,
-        "duty.other_agency": (example: string, ref: string) =>
+        "duty.ambiguous": (example, { ref, candidates }) =>
+          `"${q(ref)}" matches several duties (${(candidates ?? []).join(", ")}); please give the exact code. For example:\n${example}`,
+        "duty.other_agency": (example, { ref }) =>
           `Duty ${q(ref)} does not belong to your agency, so you cannot report on it. An example for your agency's duties:\n${example}`,
-      } as Record<string, (example: string, a?: any, b?: any) => string>,
+      } satisfies ReportErrorTexts,
       example: (code: string) => `${code} 60% in progress: screened 80 businesses`,
     },
 

@@ -2,6 +2,10 @@ import type { CommandName, CommandText } from "../core/commands.ts";
 import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../format.ts";
 import { formatDateVi, type LocalDate } from "../time.ts";
+import type { DutyStatus } from "../domain/status.ts";
+import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
+import type { Role } from "../services/invite-service.ts";
+import { STATUS_ICON, type ReportErrorTexts } from "./shared.ts";
 
 // Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
 
@@ -196,7 +200,7 @@ export const vi = {
     "plan.no_agency": 'Mục "IV." không có cơ quan nào được đánh số (1., 2., ...).',
     "plan.bad_target": "Chỉ tiêu ở mục II thiếu tỷ lệ (%) hoặc thiếu hai con số người (ví dụ 1.115.590 người).",
     "plan.no_deadline": 'Không tìm thấy hạn báo cáo ("trước ngày dd/mm") trong đoạn "Trên đây là...".',
-  } as Record<string, string>,
+  } satisfies Record<PlanErrorCode, string>,
   zalo: {
     fileLink: (name: string, url: string) => `📎 Tệp "${name}": ${url}\n(Liên kết tải tệp hết hạn sau 24 giờ.)`,
     unsupported:
@@ -213,7 +217,7 @@ export const vi = {
     duplicate_item: "mục trùng mã, được ghép vào mục trước",
     target_mismatch: "tỷ lệ ghi trong văn bản khác với số người chia cho số người thuộc diện",
     target_extra_text: "dòng thừa sau các số liệu của chỉ tiêu, đã bỏ qua",
-  } as Record<string, string>,
+  } satisfies Record<PlanWarningReason, string>,
 
   cli: {
     usage: [
@@ -306,12 +310,12 @@ export const vi = {
       in_progress: "Đang thực hiện",
       blocked: "Vướng mắc",
       done: "Hoàn thành",
-    } as Record<string, string>,
-    statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
+    } satisfies Record<DutyStatus, string>,
+    statusIcon: STATUS_ICON,
     daysLeft: (n: number) => (n > 1 ? `còn ${n} ngày` : n === 1 ? "hôm nay là ngày cuối" : `đã quá hạn ${1 - n} ngày`),
     agencyItem: (code: string, name: string) => `• ${code} ${name}`,
     memberName: (name: string) => `UBND ${name}`,
-    roleName: { contact: "đầu mối", coordinator: "điều phối viên", admin: "quản trị" } as Record<string, string>,
+    roleName: { contact: "đầu mối", coordinator: "điều phối viên", admin: "quản trị" } satisfies Record<Role, string>,
 
     notJoined:
       "Xin chào! Nhắc Việc giúp các cơ quan theo dõi và báo cáo nhiệm vụ theo kế hoạch của tỉnh.\n" +
@@ -483,21 +487,21 @@ export const vi = {
         `Lúc: ${at}`,
       escalated: "Vướng mắc đã được chuyển tới Sở Nội vụ.",
       errors: {
-        "report.malformed": (example: string) =>
+        "report.malformed": (example) =>
           `Chưa đọc được báo cáo. Viết theo mẫu: mã nhiệm vụ, tỷ lệ %, trạng thái, rồi dấu ":" và ghi chú. Ví dụ:\n${example}`,
-        "report.percent_range": (example: string, value: number) =>
+        "report.percent_range": (example, { value }) =>
           `Tỷ lệ ${Math.abs(value) <= 1000 ? `${pct(value)} ` : "đã gõ "}không hợp lệ: tỷ lệ phải là số nguyên từ 0% đến 100%. Ví dụ:\n${example}`,
-        "report.note_too_long": (_example: string, length: number) =>
+        "report.note_too_long": (_example, { length }) =>
           `Ghi chú quá dài (${num(length)} ký tự, tối đa 2.000). Vui lòng rút gọn hoặc gửi văn bản kèm theo khi nộp báo cáo.`,
-        "report.conflict": (example: string) =>
+        "report.conflict": (example) =>
           `Tỷ lệ và trạng thái mâu thuẫn (hoàn thành là 100%, chưa thực hiện là 0%). Ví dụ:\n${example}`,
-        "duty.unknown": (example: string, ref: string) =>
+        "duty.unknown": (example, { ref }) =>
           `Không có nhiệm vụ "${q(ref)}" trong các nhiệm vụ của cơ quan bạn. Gõ /nhiemvu để xem mã. Ví dụ:\n${example}`,
-        "duty.ambiguous": (example: string, ref: string, candidates: string) =>
-          `"${q(ref)}" có nhiều nhiệm vụ (${candidates}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
-        "duty.other_agency": (example: string, ref: string) =>
+        "duty.ambiguous": (example, { ref, candidates }) =>
+          `"${q(ref)}" có nhiều nhiệm vụ (${(candidates ?? []).join(", ")}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
+        "duty.other_agency": (example, { ref }) =>
           `Nhiệm vụ ${q(ref)} không thuộc cơ quan của bạn nên không thể báo cáo. Ví dụ báo cáo nhiệm vụ của cơ quan bạn:\n${example}`,
-      } as Record<string, (example: string, a?: any, b?: any) => string>,
+      } satisfies ReportErrorTexts,
       example: (code: string) => `${code} 60% đang thực hiện: đã hoàn thành rà soát 80 doanh nghiệp`,
     },
 

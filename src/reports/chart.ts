@@ -59,7 +59,7 @@ function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
     ],
     legend: [
       { data: [r.chartLatest, r.chartTarget], left: 420, top: 52, textStyle: text },
-      { data: DUTY_STATUSES.map((s) => t.bot.statusLabel[s]!), right: 40, top: 452, textStyle: text },
+      { data: DUTY_STATUSES.map((s) => t.bot.statusLabel[s]), right: 40, top: 452, textStyle: text },
     ],
     grid: [
       { left: 60, right: group ? 460 : 40, top: 90, height: 300 },
@@ -93,7 +93,7 @@ function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
         label: { show: true, position: "top", formatter: "{c}%", ...text },
       },
       ...DUTY_STATUSES.map((s) => ({
-        name: t.bot.statusLabel[s]!,
+        name: t.bot.statusLabel[s],
         type: "bar",
         stack: "duties",
         xAxisIndex: 1,

@@ -11,6 +11,7 @@ import {
   WidthType,
 } from "docx";
 import type { Messages } from "../i18n/index.ts";
+import { statusLabel } from "../i18n/views.ts";
 import { formatDateTimeVi, formatDateVi } from "../time.ts";
 import type { ExportData } from "./export-data.ts";
 import { stampedAt } from "./zip-stamp.ts";
@@ -63,7 +64,7 @@ function table(header: readonly string[], rows: readonly string[][]): Table {
  */
 export async function buildExportDocx(t: Messages, data: ExportData): Promise<Uint8Array> {
   const r = t.reports;
-  const label = (s: string) => t.bot.statusLabel[s] ?? s;
+  const label = (s: string) => statusLabel(t, s);
   const cols = r.indicatorCols;
 
   const results = table(

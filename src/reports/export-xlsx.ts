@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { DUTY_STATUSES } from "../domain/status.ts";
 import type { Messages } from "../i18n/index.ts";
+import { statusLabel } from "../i18n/views.ts";
 import { formatDateVi } from "../time.ts";
 import type { ExportData } from "./export-data.ts";
 import { stampedAt } from "./zip-stamp.ts";
@@ -79,7 +80,7 @@ export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Ui
   const workbook = new ExcelJS.Workbook();
   workbook.created = data.generatedAt;
   workbook.modified = data.generatedAt;
-  const label = (s: string) => t.bot.statusLabel[s] ?? s;
+  const label = (s: string) => statusLabel(t, s);
 
   // Tổng hợp: key-value lines, then the indicators table, then the counts.
   const summary = workbook.addWorksheet(r.sheets.summary, { views: [{ state: "frozen", ySplit: 1 }] });

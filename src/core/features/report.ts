@@ -8,7 +8,7 @@ import type { Duty } from "../../generated/prisma/client.ts";
 import { mayReportFigures, recordFigure, recordReport } from "../../services/progress-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
-import { agencyLabel, at, dutyList, reportExample } from "../../i18n/views.ts";
+import { agencyLabel, at, dutyList, reportErrorText, reportExample } from "../../i18n/views.ts";
 import { agencyState, contactDuties, splitFirst } from "./shared.ts";
 
 export async function showDuties(ctx: Ctx): Promise<void> {
@@ -82,7 +82,7 @@ async function saveReport(
     t.bot.report.saved(
       duty.code,
       shortTitle(duty.text),
-      t.bot.statusLabel[status] ?? status,
+      t.bot.statusLabel[status],
       report.percent,
       report.note,
       at(report.createdAt),
@@ -103,16 +103,7 @@ export async function oneLineReport(ctx: Ctx, text: string): Promise<boolean> {
   );
   if (!parsed.ok) {
     if (parsed.error === "report.not_a_report") return false;
-    const message = t.bot.report.errors[parsed.error]!;
-    const detail =
-      parsed.error === "report.percent_range"
-        ? message(example, parsed.value)
-        : parsed.error === "report.note_too_long"
-          ? message(example, parsed.length)
-          : "ref" in parsed
-            ? message(example, parsed.ref, parsed.candidates?.join(", ") ?? "")
-            : message(example);
-    ctx.reply(detail, undefined, parsed.error);
+    ctx.reply(reportErrorText(t, example, parsed), undefined, parsed.error);
     return true;
   }
   const { dutyCode, status, percent, percentGiven, note } = parsed.value;
@@ -157,7 +148,7 @@ export async function startReport(ctx: Ctx): Promise<void> {
     t.bot.report.pickDuty,
     state.duties.map((d) => [
       {
-        label: t.bot.report.dutyChoice(d.code, shortTitle(d.text, 40), t.bot.statusIcon[d.status] ?? ""),
+        label: t.bot.report.dutyChoice(d.code, shortTitle(d.text, 40), t.bot.statusIcon[d.status]),
         value: `${REPORT}:duty:${d.code}`,
       },
     ]),
@@ -265,7 +256,7 @@ export async function continueReport(
         return;
       }
       if (text.length > MAX_NOTE_LENGTH) {
-        ctx.reply(t.bot.report.errors["report.note_too_long"]!("", text.length));
+        ctx.reply(reportErrorText(t, "", { error: "report.note_too_long", length: text.length, max: MAX_NOTE_LENGTH }));
         return;
       }
       await finish(ctx, state, text);
