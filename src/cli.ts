@@ -10,8 +10,8 @@ import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import type { PlatformIdentity } from "./core/types.ts";
 import { databaseFault, databaseFaultText } from "./db-errors.ts";
-import { isAppError } from "./errors.ts";
-import { describeError } from "./i18n/describe-error.ts";
+import { AppError, isAppError } from "./errors.ts";
+import { errorText } from "./i18n/error-text.ts";
 import { vi } from "./i18n/vi.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { importPlan, type ImportSummary } from "./plan/import-plan.ts";
@@ -204,8 +204,8 @@ const commands: Record<string, Handler> = {
       return;
     }
     const role = options.role ?? "contact";
-    if (role !== "contact" && role !== "coordinator") throw new CliError(m.cli.badRole);
-    if (role === "coordinator" && options.agency !== undefined) throw new CliError(m.cli.badRole);
+    if (role !== "contact" && role !== "coordinator") throw new AppError("invite.bad_role");
+    if (role === "coordinator" && options.agency !== undefined) throw new AppError("invite.bad_role");
     if (role === "contact" && typeof options.agency !== "string")
       throw new CliError(m.cli.missingArgument("--agency CODE"));
     const agency = typeof options.agency === "string" ? await findAgency(db, plan.id, options.agency) : null;
@@ -527,8 +527,7 @@ export async function runCli(
       return 1;
     }
     if (isAppError(error)) {
-      // The CLI's own wording first (it points to CLI commands, not chat ones), then the shared one.
-      io.stderr(`${m.cli.errors[error.code] ?? describeError(m, error) ?? m.cli.failed(error.code)}\n`);
+      io.stderr(`${errorText(m, error, "cli")}\n`);
       return 1;
     }
     const fault = databaseFault(error);

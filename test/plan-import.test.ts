@@ -111,7 +111,9 @@ describe("plan import into the database", () => {
         parseMembersCsv(text);
         return null;
       } catch (error) {
-        return (error as AppError).code === "members.bad_csv" ? (error as AppError).params.line : "other";
+        return (error as AppError).code === "members.bad_csv"
+          ? (error as AppError<"members.bad_csv">).params.line
+          : "other";
       }
     };
     expect(lineOf("")).toBe(1);

@@ -1,8 +1,8 @@
 import { isDatabaseBusy } from "../db-errors.ts";
 import { cleanInput, cleanName, INPUT_MAX_LENGTH } from "../domain/clean-text.ts";
-import { isAppError, type AppError } from "../errors.ts";
-import { describeError } from "../i18n/describe-error.ts";
-import { messagesFor, type Messages } from "../i18n/index.ts";
+import { isAppError, type ErrorCode } from "../errors.ts";
+import { errorText } from "../i18n/error-text.ts";
+import { messagesFor } from "../i18n/index.ts";
 import { findPersonByIdentity, type Role } from "../services/invite-service.ts";
 import { mayReportFigures } from "../services/progress-service.ts";
 import { commandKey, commandsForRole, findCommand, type Command, type CommandName } from "./commands.ts";
@@ -14,7 +14,7 @@ import { join, link, looksLikeInviteCode } from "./features/join.ts";
 import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
-import type { BotCore, IncomingEvent, Reply } from "./types.ts";
+import type { BotCore, IncomingEvent, Reply, ReplyOutcome } from "./types.ts";
 import { START_REPORT, START_SUBMIT } from "../i18n/views.ts";
 
 export type { BotDeps };
@@ -99,10 +99,11 @@ async function setLanguage(ctx: Ctx, args: string): Promise<void> {
   ctx.reply(messagesFor(locale).bot.languageSet);
 }
 
-/** Chat wording for a coded error: joining problems speak to someone joining, the rest are shared. */
-function errorText(t: Messages, error: AppError): string {
-  if (error.code === "invite.bad_role") return t.bot.coord.coordinatorInviteAdminOnly;
-  return t.bot.joinErrors[error.code] ?? describeError(t, error) ?? t.bot.internalError;
+/** A refusal that a form shows beside its field (Slack's figures) carries its code as the reply's outcome. */
+function outcomeOf(code: ErrorCode): ReplyOutcome | undefined {
+  return code === "indicator.unknown" || code === "indicator.bad_number" || code === "indicator.not_allowed"
+    ? code
+    : undefined;
 }
 
 /**
@@ -157,7 +158,7 @@ export function createBotCore(deps: BotDeps): BotCore {
         return;
       }
       if (!ctx.plan) {
-        ctx.reply(t.bot.errors["plan.none_active"]);
+        ctx.reply(t.errors["plan.none_active"]());
         return;
       }
       // Another command abandons a half-finished flow, so later text is not misread as its answer.
@@ -175,7 +176,7 @@ export function createBotCore(deps: BotDeps): BotCore {
       return;
     }
     if (!ctx.plan) {
-      ctx.reply(t.bot.errors["plan.none_active"]);
+      ctx.reply(t.errors["plan.none_active"]());
       return;
     }
     const flow = await ctx.flow();
@@ -243,7 +244,7 @@ export function createBotCore(deps: BotDeps): BotCore {
       if (isDatabaseBusy(error)) throw error;
       ctx.replies.length = 0;
       if (isAppError(error)) {
-        ctx.reply(errorText(ctx.t, error));
+        ctx.reply(errorText(ctx.t, error, "chat"), undefined, outcomeOf(error.code));
       } else {
         deps.logger.error({ err: error, event: { kind: event.kind, platform: event.from.platform } }, "event failed");
         ctx.reply(ctx.t.bot.internalError);

@@ -1,11 +1,12 @@
 import type { CommandName, CommandText } from "../core/commands.ts";
 import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../format.ts";
-import { formatDateVi, type LocalDate } from "../time.ts";
+import { formatDateTimeVi, formatDateVi, type LocalDate } from "../time.ts";
+import type { ErrorAgency } from "../errors.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../services/invite-service.ts";
-import { STATUS_ICON, type ReportErrorTexts } from "./shared.ts";
+import { STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 import type { Messages } from "./vi.ts";
 
 // The English catalogue: mirrors vi.ts key for key. Agency names, duty codes and plan titles are data
@@ -16,6 +17,9 @@ const q = (typed: string) => quoteInput(typed);
 const num = (n: number) => formatInteger(n, ",");
 const pct = (n: number) => formatPercent(n, ".", ",");
 const date = (d: LocalDate) => formatDateVi(d);
+const memberName = (name: string) => `People's Committee of ${name}`;
+// Members are communes, named by their committee, as agencyLabel in views.ts does for a row.
+const agencyName = (a: ErrorAgency) => (a.parentId === null ? a.name : memberName(a.name));
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const en: Messages = {
@@ -44,7 +48,6 @@ export const en: Messages = {
     cliBadFormat: (formats: string) => `--format must be one of: ${formats}.`,
     cliBadSince: (value: string) => `"${value}" is not a date. Write dd/mm/yyyy or YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Wrote ${file} (${bytes} bytes).`,
-    notAllowed: (agency: string) => `You can export only your own agency's figures, not ${agency}.`,
     sheets: {
       summary: "Tổng hợp",
       duties: "Nhiệm vụ",
@@ -255,15 +258,12 @@ export const en: Messages = {
     warnings: (n: number) => `${plural(n, "warning", "warnings")} (the plan was still read; check these lines):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Group ${group}: ${added} added, ${updated} updated, ${unchanged} unchanged.`,
-    membersBadCsv: (line: number) =>
-      `Invalid CSV file at line ${line}: a header row is required with the columns "ma" (unit code, digits only) and "ten" (unit name), each code once.`,
     configInvalid: (detail: string) => `Invalid environment configuration: ${detail}`,
     failed: (detail: string) => `Error: ${detail}`,
     planFileArgument: "the plan file path",
     csvFileArgument: "the CSV file path",
     jsonFileArgument: "the JSON file path",
     policyInvalid: (detail: string) => `Invalid reminder policy, nothing was saved: ${detail}`,
-    badRole: '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
     inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
       `Invite code ${code} for ${agency ?? "a coordinator"}, expires ${expiresAt}.`,
     noContacts: "No one has joined yet.",
@@ -278,17 +278,56 @@ export const en: Messages = {
     serverListening: (host: string, port: number) =>
       `Nhắc Việc is running in server mode on http://${host}:${port} (health: /healthz). Stop with Ctrl+C.`,
     chatBanner: "Nhắc Việc: local chat as administrator. Type /help to see the commands, Ctrl+D to exit.",
-    errors: {
-      "invite.unknown": "There is no such invite code.",
-      "invite.used": "This invite code has already been used and cannot be revoked.",
-      "invite.bad_role": '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
-      "agency.is_group":
-        "This agency is a group (for example the commune People's Committees): use --group CODE to create a code for each unit.",
-      "contact.unknown":
-        "There is no user with that number. See the numbers with: npm run --silent cli -- contacts list",
-      "agency.not_group": "This agency has no member units: use --agency CODE.",
-    } as Record<string, string | undefined>,
   },
+
+  // One text per error code, for the chat and the CLI alike; where the two need other words (a
+  // command to type), the entry has one for each.
+  errors: {
+    "plan.none_active": () => "There is no active plan yet.",
+    "agency.unknown": ({ query }) => `Agency "${q(query)}" was not found. For example: IV.4, 4 or IV.9-25195.`,
+    "agency.ambiguous": ({ query, candidates: c }) =>
+      `"${q(query)}" matches several agencies (${c}). Please give the code.`,
+    "agency.is_group": () =>
+      "This agency is a group (for example the commune People's Committees): use --group CODE to create a code for each unit.",
+    "agency.not_group": () => "This agency has no member units: use --agency CODE.",
+    "members.bad_csv": ({ line }) =>
+      `Invalid CSV file at line ${line}: a header row is required with the columns "ma" (unit code, digits only) and "ten" (unit name), each code once.`,
+    "invite.unknown": () => "The invite code is incorrect. Please check it, for example: /start ABCDE-FGHJK",
+    "invite.used": () =>
+      "This invite code has already been used. Each code works only once; please ask the Department of Home Affairs for a new one.",
+    "invite.expired": () => "This invite code has expired. Please ask the Department of Home Affairs for a new one.",
+    "invite.revoked": () => "This invite code has been revoked. Please contact the Department of Home Affairs.",
+    "invite.rate_limited": () =>
+      "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
+    "invite.too_many_wrong": () =>
+      "Too many wrong invite codes were entered recently, so you cannot try again for now. Please check the exact code Sở Nội vụ sent and try again in an hour.",
+    "invite.already_joined": () => "You have already joined Nhắc Việc. Type /help to see the commands.",
+    "invite.bad_role": () => '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
+    "invite.admin_only": () =>
+      "Only an administrator can create invites for coordinators. To invite a contact: /invite AGENCY.",
+    "invite.revoke_unknown": () => "There is no such invite code.",
+    "invite.revoke_used": () => "This invite code has already been used and cannot be revoked.",
+    "contact.unknown": {
+      chat: ({ id }) => `There is no contact #${q(String(id))}. See the numbers with /contacts AGENCY.`,
+      cli: () => "There is no user with that number. See the numbers with: npm run --silent cli -- contacts list",
+    },
+    "contact.no_agency": () =>
+      "Your contact account is not linked to any agency, so this cannot be done yet. Please contact the Department of Home Affairs.",
+    "indicator.unknown": ({ code, codes }) =>
+      `There is no target "${q(code)}". Codes: ${codes}. For example /figures II.1 1,120,000`,
+    "indicator.bad_number": ({ value }) =>
+      `"${q(value)}" is not a valid number of people (a whole number, not more than the eligible population). For example /figures II.1 1,120,000`,
+    "indicator.not_allowed": () =>
+      "Your agency is not assigned to update the target figures. The figures are updated by the Provincial Social Insurance.",
+    "submission.none": ({ agency: a }) => `${agencyName(a)} has not submitted any report that could be reopened.`,
+    "submission.reopened": ({ agency: a, at }) =>
+      `The report of ${agencyName(a)} was already reopened at ${formatDateTimeVi(at)} and is waiting to be submitted again; no need to reopen it again.`,
+    "difficulty.unknown": ({ id }) => `There is no issue #${q(String(id))}. Type /issues to see the list.`,
+    "difficulty.resolved": ({ id }) => `Issue #${q(String(id))} has already been resolved.`,
+    "file.too_large": () =>
+      "The file is too large (at most 20 MB) and was not accepted. Please send a smaller photo or a compressed PDF.",
+    "export.not_allowed": ({ agency }) => `You can export only your own agency's figures, not ${agency}.`,
+  } satisfies ErrorTexts,
 
   bot: {
     statusLabel: {
@@ -301,7 +340,7 @@ export const en: Messages = {
     daysLeft: (n: number) =>
       n > 1 ? `${n} days left` : n === 1 ? "today is the last day" : `${plural(1 - n, "day", "days")} overdue`,
     agencyItem: (code: string, name: string) => `• ${code} ${name}`,
-    memberName: (name: string) => `People's Committee of ${name}`,
+    memberName,
     roleName: { contact: "contact", coordinator: "coordinator", admin: "administrator" } satisfies Record<Role, string>,
 
     notJoined:
@@ -321,18 +360,6 @@ export const en: Messages = {
       `Hello ${person}! You have joined Nhắc Việc as a coordinator. Type /status to see the overall situation, /help to see the commands.`,
     linked: (person: string) =>
       `This account is now linked to ${person}. You can use Nhắc Việc here just as elsewhere.`,
-    joinErrors: {
-      "invite.unknown": "The invite code is incorrect. Please check it, for example: /start ABCDE-FGHJK",
-      "invite.used":
-        "This invite code has already been used. Each code works only once; please ask the Department of Home Affairs for a new one.",
-      "invite.expired": "This invite code has expired. Please ask the Department of Home Affairs for a new one.",
-      "invite.revoked": "This invite code has been revoked. Please contact the Department of Home Affairs.",
-      "invite.rate_limited":
-        "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
-      "invite.too_many_wrong":
-        "Too many wrong invite codes were entered recently, so you cannot try again for now. Please check the exact code Sở Nội vụ sent and try again in an hour.",
-      "invite.already_joined": "You have already joined Nhắc Việc. Type /help to see the commands.",
-    } as Record<string, string>,
     unknownCommand: (cmd: string) => `There is no /${q(cmd)} command. Type /help to see the commands available to you.`,
     notAllowed: (cmd: string) =>
       `The /${q(cmd)} command is not available for your role. Type /help to see the commands available to you.`,
@@ -520,12 +547,6 @@ export const en: Messages = {
         at: string,
       ) =>
         `Figures recorded for ${code} (${name}): ${num(participants)} people, ${pct(rate)} (target ${pct(targetRate)}, ${num(target)} people). At: ${at}`,
-      unknown: (code: string, codes: string) =>
-        `There is no target "${q(code)}". Codes: ${codes}. For example /figures II.1 1,120,000`,
-      badNumber: (value: string) =>
-        `"${q(value)}" is not a valid number of people (a whole number, not more than the eligible population). For example /figures II.1 1,120,000`,
-      notAllowed:
-        "Your agency is not assigned to update the target figures. The figures are updated by the Provincial Social Insurance.",
     },
 
     submit: {
@@ -567,13 +588,10 @@ export const en: Messages = {
         `${done}/${total} duties done.` +
         (doc ? ` Document ${doc}.` : "") +
         (attachment ? ` Attachment: ${attachment}.` : ""),
-      alreadyReopened: (agency: string, at: string) =>
-        `The report of ${agency} was already reopened at ${at} and is waiting to be submitted again; no need to reopen it again.`,
       reopenUsage: "Usage: /reopen AGENCY COMMENT, for example /reopen IV.2 Please add the figures on new businesses",
       reopened: (agency: string) => `Reopened the report of ${agency} and sent the comment to its contacts.`,
       reopenedNotice: (agency: string, comment: string) =>
         `The Department of Home Affairs has reopened the report of ${agency} with the comment:\n"${comment}"\nPlease update it and type /submit to submit it again.`,
-      none: (agency: string) => `${agency} has not submitted any report that could be reopened.`,
       badDate: "The document date is not valid. Write it as dd/mm/yyyy, for example 10/12/2026.",
     },
 
@@ -593,8 +611,6 @@ export const en: Messages = {
       resolved: (id: number, agency: string) => `Closed issue #${id} and sent the reply to ${agency}.`,
       resolvedNotice: (id: number, text: string, resolution: string) =>
         `The Department of Home Affairs has replied to issue #${id} ("${text}"):\n${resolution}`,
-      unknown: (id: string) => `There is no issue #${q(id)}. Type /issues to see the list.`,
-      alreadyResolved: (id: string) => `Issue #${q(id)} has already been resolved.`,
       tooLong: "The text is too long (maximum 2,000 characters). Please shorten it.",
     },
 
@@ -661,8 +677,6 @@ export const en: Messages = {
       inviteGroup: (group: string, n: number) =>
         `${group} is a group of ${plural(n, "unit", "units")}; each unit needs its own code. For example /invite ${group}-UNIT_CODE, or use the admin command "invite create --group" to create them all at once.`,
       inviteUsage: "Usage: /invite AGENCY, for example /invite IV.2 or /invite IV.9-25195",
-      coordinatorInviteAdminOnly:
-        "Only an administrator can create invites for coordinators. To invite a contact: /invite AGENCY.",
       coordinatorLabel: "coordinator",
       revokeUsage: "Usage: /revoke INVITE_CODE",
       revoked: "The invite code has been revoked.",
@@ -750,16 +764,6 @@ export const en: Messages = {
       notPaused: (agency: string) => `Reminders for ${agency} are not paused.`,
       pausedByGroup: (agency: string, group: string, until: LocalDate) =>
         `Reminders for ${agency} are paused with its group ${group} until the end of ${date(until)}. To resume them, type /resume ${group}.`,
-    },
-
-    errors: {
-      "file.too_large":
-        "The file is too large (at most 20 MB) and was not accepted. Please send a smaller photo or a compressed PDF.",
-      "plan.none_active": "There is no active plan yet.",
-      "agency.unknown": (query: string) => `Agency "${q(query)}" was not found. For example: IV.4, 4 or IV.9-25195.`,
-      "agency.ambiguous": (query: string, c: string) =>
-        `"${q(query)}" matches several agencies (${c}). Please give the code.`,
-      "contact.unknown": (id: string) => `There is no contact #${q(id)}. See the numbers with /contacts AGENCY.`,
     },
   },
 };

@@ -1,5 +1,6 @@
 import type { DutyStatus } from "../domain/status.ts";
 import type { ReportLineError } from "../domain/report-line.ts";
+import type { ErrorCode, ErrorParams } from "../errors.ts";
 
 // What both catalogues share, and the shapes they are checked against: each map is keyed by the
 // union it speaks for, so a status, role or code without its text in either language does not compile.
@@ -27,3 +28,12 @@ export type ReportErrorOf<K extends ReportErrorCode> = ReportLineError extends i
 export type ReportErrorTexts = {
   [K in ReportErrorCode]: (example: string, error: ReportErrorOf<K>) => string;
 };
+
+/** Where an error is told: the chat and the CLI say the same unless a command to type differs. */
+export type ErrorSurface = "chat" | "cli";
+
+type ErrorTextOf<P> = (params: P) => string;
+
+export type ErrorText<P> = ErrorTextOf<P> | { [S in ErrorSurface]: ErrorTextOf<P> };
+
+export type ErrorTexts = { [C in ErrorCode]: ErrorText<ErrorParams[C]> };

@@ -231,7 +231,7 @@ export async function invite(ctx: Ctx, args: string): Promise<void> {
   }
   const { person } = memberOf(ctx);
   if (["dieuphoi", "dieu phoi", "coordinator"].includes(foldVietnamese(query))) {
-    if (person.role !== "admin") throw new AppError("invite.bad_role");
+    if (person.role !== "admin") throw new AppError("invite.admin_only");
     const created = await createInvite(ctx.deps, {
       planId: plan.id,
       agency: null,
@@ -270,16 +270,7 @@ export async function revoke(ctx: Ctx, args: string): Promise<void> {
     ctx.reply(ctx.t.bot.coord.revokeUsage);
     return;
   }
-  try {
-    await revokeInvite(ctx.deps, args.trim());
-  } catch (error) {
-    // The generic join texts ("Mã mời không đúng... /start") speak to someone joining, not to a coordinator.
-    const code = error instanceof AppError ? error.code : null;
-    const text = code === "invite.unknown" || code === "invite.used" ? ctx.t.cli.errors[code] : undefined;
-    if (!text) throw error;
-    ctx.reply(text);
-    return;
-  }
+  await revokeInvite(ctx.deps, args.trim());
   ctx.reply(ctx.t.bot.coord.revoked);
 }
 

@@ -9,7 +9,7 @@ import { mayReportFigures, recordFigure, recordReport } from "../../services/pro
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, dutyList, reportErrorText, reportExample } from "../../i18n/views.ts";
-import { agencyState, contactDuties, splitFirst } from "./shared.ts";
+import { agencyState, contactAgency, contactDuties, splitFirst } from "./shared.ts";
 
 export async function showDuties(ctx: Ctx): Promise<void> {
   const { t } = ctx;
@@ -48,8 +48,8 @@ async function saveReport(
   flow?: FlowState,
 ): Promise<void> {
   const { t } = ctx;
-  const { person, agency } = memberOf(ctx);
-  if (!agency) throw new Error("contact without agency");
+  const { person } = memberOf(ctx);
+  const agency = contactAgency(ctx);
   const saved = await ctx.transaction(async (within) => {
     if (flow && !(await ctx.consumeFlow(flow, within))) return null;
     const recorded = await recordReport(
@@ -279,39 +279,31 @@ export async function figures(ctx: Ctx, args: string): Promise<void> {
   });
   const codes = indicators.map((i) => i.code).join(", ");
   if (!mayReportFigures(plan, person, agency)) {
-    ctx.reply(t.bot.figures.notAllowed, undefined, "indicator.not_allowed");
+    ctx.reply(t.errors["indicator.not_allowed"](), undefined, "indicator.not_allowed");
     return;
   }
   if (!code || !value) {
     ctx.reply(t.bot.figures.usage(codes), undefined, "figure.usage");
     return;
   }
-  try {
-    const { figure, indicator } = await recordFigure(ctx.deps, {
-      plan,
-      person,
-      agency,
-      indicatorCode: code,
-      participants: value,
-    });
-    ctx.reply(
-      t.bot.figures.saved(
-        indicator.code,
-        indicator.name,
-        figure.participants,
-        ratePercent(figure.participants, indicator.eligiblePopulation),
-        indicator.targetParticipants,
-        indicator.targetRatePercent,
-        at(figure.createdAt),
-      ),
-      undefined,
-      "figure.saved",
-    );
-  } catch (error) {
-    const code2 = (error as { code?: string }).code;
-    if (code2 === "indicator.unknown") ctx.reply(t.bot.figures.unknown(code, codes), undefined, code2);
-    else if (code2 === "indicator.bad_number") ctx.reply(t.bot.figures.badNumber(value), undefined, code2);
-    else if (code2 === "indicator.not_allowed") ctx.reply(t.bot.figures.notAllowed, undefined, code2);
-    else throw error;
-  }
+  const { figure, indicator } = await recordFigure(ctx.deps, {
+    plan,
+    person,
+    agency,
+    indicatorCode: code,
+    participants: value,
+  });
+  ctx.reply(
+    t.bot.figures.saved(
+      indicator.code,
+      indicator.name,
+      figure.participants,
+      ratePercent(figure.participants, indicator.eligiblePopulation),
+      indicator.targetParticipants,
+      indicator.targetRatePercent,
+      at(figure.createdAt),
+    ),
+    undefined,
+    "figure.saved",
+  );
 }
