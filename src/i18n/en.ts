@@ -376,6 +376,8 @@ export const en: Messages = {
       `That message is too long (at most ${num(max)} characters) and was not recorded. Please shorten it or send it in parts.`,
     busy: "The system is busy and your last message was NOT recorded. Please send it again in a few minutes.",
     internalError: "Sorry, a system error occurred; your message was not recorded. Please try again in a few minutes.",
+    flowInvalid:
+      "What you had in progress can no longer be read (Nhắc Việc may have been updated), so it was cancelled and nothing was recorded. Please start again, or type /help to see the commands.",
     flowReminder: "You have a report in progress. Answer the question above or type /cancel to cancel.",
     languageSet: "Switched to English.",
     languageUsage: "Usage: /language vi or /language en",

@@ -388,6 +388,8 @@ export const vi = {
       `Tin nhắn quá dài (tối đa ${num(max)} ký tự) nên chưa được ghi nhận. Vui lòng gửi ngắn gọn hơn hoặc chia làm nhiều tin.`,
     busy: "Hệ thống đang bận, tin nhắn vừa rồi CHƯA được ghi nhận. Vui lòng gửi lại sau ít phút.",
     internalError: "Xin lỗi, đã có lỗi hệ thống; tin nhắn chưa được ghi nhận. Vui lòng thử lại sau ít phút.",
+    flowInvalid:
+      "Thao tác đang dở của bạn không còn đọc được (có thể Nhắc Việc vừa được cập nhật) nên đã được hủy; chưa có gì được ghi nhận. Vui lòng bắt đầu lại, hoặc gõ /trogiup để xem các lệnh.",
     flowReminder: "Bạn đang có một báo cáo dở. Trả lời câu hỏi ở trên hoặc gõ /huy để hủy.",
     languageSet: "Đã chuyển sang tiếng Việt.",
     languageUsage: "Cách dùng: /ngonngu vi hoặc /ngonngu en",

@@ -208,7 +208,11 @@ function remindResult(ctx: Ctx, sent: { agencies: number; people: number }): str
     : t.bot.coord.remindSent(sent.agencies, sent.people);
 }
 
-export async function continueRemindAll(ctx: Ctx, state: FlowState, choice: string | undefined): Promise<void> {
+export async function continueRemindAll(
+  ctx: Ctx,
+  state: FlowState<"remind_all">,
+  choice: string | undefined,
+): Promise<void> {
   const { t } = ctx;
   if (!(await ctx.consumeFlow(state))) {
     ctx.reply(t.bot.alreadyHandled);

@@ -175,21 +175,22 @@ async function afterStatus(ctx: Ctx, code: string, status: DutyStatus): Promise<
   else ctx.reply(t.bot.report.askNote, [[{ label: t.bot.report.skipNote, value: `${REPORT}:note:skip` }]]);
 }
 
-async function finish(ctx: Ctx, state: FlowState, note: string | null): Promise<void> {
+type ReportFlow = FlowState<"report">;
+
+async function finish(ctx: Ctx, state: Extract<ReportFlow, { step: "note" }>, note: string | null): Promise<void> {
   const { duties } = await contactDuties(ctx);
   const duty = duties.find((d) => d.code === state.data.duty);
   if (!duty) {
     ctx.reply((await ctx.consumeFlow(state)) ? ctx.t.bot.staleChoice : ctx.t.bot.alreadyHandled);
     return;
   }
-  const percent = (state.data.percent as number | null) ?? null;
-  await saveReport(ctx, duty, state.data.status as DutyStatus, percent, note, state);
+  await saveReport(ctx, duty, state.data.status, state.data.percent, note, state);
 }
 
 /** One step of the guided report, from a button or typed text. */
 export async function continueReport(
   ctx: Ctx,
-  state: FlowState,
+  state: ReportFlow,
   input: { choice?: string; text?: string },
 ): Promise<void> {
   const { t } = ctx;
@@ -232,7 +233,7 @@ export async function continueReport(
         ctx.reply(t.bot.report.badStatus, statusChoices(ctx));
         return;
       }
-      await afterStatus(ctx, String(state.data.duty), picked as DutyStatus);
+      await afterStatus(ctx, state.data.duty, picked as DutyStatus);
       return;
     }
     case "percent": {

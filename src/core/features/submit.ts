@@ -148,11 +148,11 @@ async function showPreview(ctx: Ctx, agency: Agency, data: SubmitData, notice?: 
 
 export async function continueSubmit(
   ctx: Ctx,
-  state: FlowState,
+  state: FlowState<"submit">,
   input: { choice?: string; text?: string; attachment?: IncomingAttachment },
 ): Promise<void> {
   const { t } = ctx;
-  const data = state.data as unknown as SubmitData;
+  const data: SubmitData = state.data;
   if (input.attachment) {
     await ctx.setFlow({ ...state, data: { ...data, attachment: await keepAttachment(ctx, input.attachment) } });
     ctx.reply(t.bot.submit.attachmentNoted(input.attachment.name), confirmChoices(t));
