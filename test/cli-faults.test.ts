@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { createDb } from "../src/db.ts";
 import { createManualClock } from "../src/clock.ts";
 import { createGroupInvites } from "../src/services/invite-service.ts";

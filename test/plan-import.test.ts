@@ -8,7 +8,7 @@ import { importPlan } from "../src/plan/import-plan.ts";
 import type { AppError } from "../src/errors.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { parsePlan } from "../src/plan/parse-plan.ts";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { createTestDb, seedFile, tableSnapshot, type TestDb } from "./helpers/db.ts";
 
 const planText = seedFile("ke-hoach-bhxh-dong-nai-2026.txt");

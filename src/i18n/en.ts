@@ -206,26 +206,12 @@ export const en: Messages = {
   } satisfies Record<PlanWarningReason, string>,
 
   cli: {
-    usage: [
-      "Usage: npm run --silent cli -- <command> [options]",
-      "  plan parse FILE [--json]             read a plan document without saving anything",
-      "  plan import FILE [--json]            load a plan into the database and make it the active plan",
-      "  agencies add-members --group CODE FILE.csv [--json]",
-      "  invite create --agency CODE [--role contact|coordinator] [--json]",
-      "  invite create --role coordinator [--json]",
-      "  invite create --group CODE [--xlsx FILE] [--json]",
-      "  invite revoke CODE",
-      "  contacts list [--agency CODE] [--json]",
-      "  contacts deactivate ID",
-      "  status [--json]",
-      "  export --format xlsx|csv|docx|png --out FILE [--agency CODE] [--since dd/mm/yyyy] [--json]",
-      "  chat --user ID [--name NAME]",
-      "  reminders plan --now ISO [--json]",
-      "  reminders run --now ISO [--json]",
-      "  reminders policy [--set FILE.json | --reset] [--json]",
-      "  calendar import FILE.csv [--json]",
-      "  db backup FILE.db [--json]",
-    ].join("\n"),
+    usageHeader: "Usage: npm run --silent cli -- <command> [options]",
+    // Beside the first form of a command in the usage; the forms themselves are in src/cli/.
+    summaries: {
+      planParse: "read a plan document without saving anything",
+      planImport: "load a plan into the database and make it the active plan",
+    },
     unknownCommand: (cmd: string) =>
       `Unknown command: "${q(cmd)}". Run "npm run --silent cli -- help" to see the commands.`,
     missingArgument: (what: string) => `Missing ${what}.`,
