@@ -1,6 +1,6 @@
 import type { Plan } from "../generated/prisma/client.ts";
 import { getActivePlan } from "../services/plan-service.ts";
-import { loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
+import { indicatorFigures, loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
 import { toIsoLocal } from "../time.ts";
 import { print, type CliCommand } from "./command.ts";
 
@@ -28,13 +28,7 @@ function statusJson(plan: Plan, status: PlanStatus) {
       })),
     })),
     indicators: status.indicators.map((i) => ({
-      code: i.indicator.code,
-      name: i.indicator.name,
-      targetRatePercent: i.indicator.targetRatePercent,
-      targetParticipants: i.indicator.targetParticipants,
-      eligiblePopulation: i.indicator.eligiblePopulation,
-      latestParticipants: i.latest?.participants ?? null,
-      latestRatePercent: i.latestRatePercent,
+      ...indicatorFigures(i),
       latestAt: i.latest ? toIsoLocal(i.latest.createdAt) : null,
     })),
   };

@@ -6,7 +6,7 @@ import type { ErrorAgency } from "../errors.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../services/invite-service.ts";
-import { STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
+import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 import type { Messages } from "./vi.ts";
 
 // The English catalogue: mirrors vi.ts key for key. Agency names, duty codes and plan titles are data
@@ -48,13 +48,7 @@ export const en: Messages = {
     cliBadFormat: (formats: string) => `--format must be one of: ${formats}.`,
     cliBadSince: (value: string) => `"${value}" is not a date. Write dd/mm/yyyy or YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Wrote ${file} (${bytes} bytes).`,
-    sheets: {
-      summary: "Tổng hợp",
-      duties: "Nhiệm vụ",
-      submissions: "Nộp báo cáo",
-      difficulties: "Vướng mắc",
-      history: "Lịch sử",
-    },
+    sheets: SHEET_NAMES,
     plan: "Plan",
     deadline: "Report deadline",
     generatedAt: "Generated at (Vietnam time)",

@@ -13,6 +13,18 @@ export const STATUS_ICON = {
   done: "✅",
 } as const satisfies Record<DutyStatus, string>;
 
+/**
+ * The workbook's sheets keep their Vietnamese names in every language: the README and the
+ * province's own tables call them so, and a coordinator's English setting must not rename them.
+ */
+export const SHEET_NAMES = {
+  summary: "Tổng hợp",
+  duties: "Nhiệm vụ",
+  submissions: "Nộp báo cáo",
+  difficulties: "Vướng mắc",
+  history: "Lịch sử",
+} as const;
+
 /** The report-line errors that are told to the person (a line that is no report at all is not an error). */
 export type ReportErrorCode = Exclude<ReportLineError["error"], "report.not_a_report">;
 

@@ -6,7 +6,7 @@ import type { ErrorAgency } from "../errors.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../services/invite-service.ts";
-import { STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
+import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 
 // Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
 
@@ -45,13 +45,7 @@ export const vi = {
     cliBadFormat: (formats: string) => `--format phải là một trong: ${formats}.`,
     cliBadSince: (value: string) => `Ngày "${value}" không hợp lệ. Ghi dd/mm/yyyy hoặc YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Đã ghi ${file} (${bytes} byte).`,
-    sheets: {
-      summary: "Tổng hợp",
-      duties: "Nhiệm vụ",
-      submissions: "Nộp báo cáo",
-      difficulties: "Vướng mắc",
-      history: "Lịch sử",
-    },
+    sheets: SHEET_NAMES,
     plan: "Kế hoạch",
     deadline: "Hạn nộp báo cáo",
     generatedAt: "Thời điểm lập (giờ Việt Nam)",
