@@ -43,7 +43,7 @@ export async function copySqliteToPostgres(sourceUrl: string, targetUrl: string)
         const copied = Number((await target.query(`SELECT COUNT(*) AS n FROM "${table}"`)).rows[0].n);
         const expected = (source.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
         if (copied !== expected || copied !== counts[table]) {
-          throw new AppError("db.copy_count_mismatch", { table, expected: String(expected), copied: String(copied) });
+          throw new AppError("db.copy_count_mismatch", { table, expected, copied });
         }
       }
       await target.query("COMMIT");

@@ -136,3 +136,22 @@ describe("bad input is refused and nothing is stored", () => {
     expect(await refuse("bhxh", `/vuongmac ${"x".repeat(2001)}`)).toContain("Nội dung quá dài (tối đa 2.000 ký tự)");
   });
 });
+
+describe("a contact whose agency is missing from the data", () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await createTestBot({ members: false });
+    await bot.join("orphan", "IV.4", "Đầu mối lạc");
+    await bot.db.person.updateMany({ where: { displayName: "Đầu mối lạc" }, data: { agencyId: null } });
+  });
+  afterAll(async () => bot.db.$disconnect());
+
+  it("is told plainly, with the error's own text rather than the internal-error apology", async () => {
+    for (const line of ["/baocao", "/nopbaocao", "4b xong"]) {
+      const reply = await expectNothingStored(bot, () => bot.send("orphan", line));
+      expect(reply, line).toBe(
+        "Tài khoản đầu mối của bạn chưa được gắn với cơ quan nào nên chưa làm được việc này. Vui lòng liên hệ Sở Nội vụ.",
+      );
+    }
+  });
+});

@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import { toEvent } from "../adapters/console/console-chat.ts";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { createDb } from "../src/db.ts";
 import { createTestDb, onPostgres, tableSnapshot, type TestDb } from "./helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root, tsx } from "./helpers/processes.ts";
@@ -35,7 +35,7 @@ async function cli(url: string, args: string[], input = ""): Promise<CliResult> 
 /** The real CLI in its own process, the way an admin runs it: npm run --silent cli -- ... */
 function cliProcess(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; input?: string }) {
   return new Promise<CliResult>((resolve, reject) => {
-    const child = spawn(tsx, [join(root, "src/cli.ts"), ...args], { cwd: options.cwd, env: options.env });
+    const child = spawn(tsx, [join(root, "src/cli/index.ts"), ...args], { cwd: options.cwd, env: options.env });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { createDb } from "../src/db.ts";
 import { createManualClock } from "../src/clock.ts";
 import { createGroupInvites } from "../src/services/invite-service.ts";

@@ -1,7 +1,7 @@
 // `db copy --to postgresql://…`: a SQLite database with real activity is copied into PostgreSQL,
 // and the CLI's views agree on both. Runs in `npm run test:pg`, where a server is at hand.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { createDb, loadDatabaseDriver } from "../src/db.ts";
 import { createSqliteTestDb, createTestDb, onPostgres, tableCounts, type TestDb } from "./helpers/db.ts";
 import { createEmptyPgDatabase } from "./helpers/postgres.ts";

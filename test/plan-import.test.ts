@@ -8,7 +8,7 @@ import { importPlan } from "../src/plan/import-plan.ts";
 import type { AppError } from "../src/errors.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { parsePlan } from "../src/plan/parse-plan.ts";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { createTestDb, seedFile, tableSnapshot, type TestDb } from "./helpers/db.ts";
 
 const planText = seedFile("ke-hoach-bhxh-dong-nai-2026.txt");
@@ -111,7 +111,9 @@ describe("plan import into the database", () => {
         parseMembersCsv(text);
         return null;
       } catch (error) {
-        return (error as AppError).code === "members.bad_csv" ? (error as AppError).params.line : "other";
+        return (error as AppError).code === "members.bad_csv"
+          ? (error as AppError<"members.bad_csv">).params.line
+          : "other";
       }
     };
     expect(lineOf("")).toBe(1);

@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { createTestDb, tableSnapshot } from "./helpers/db.ts";
 import { createReminderRig, personId, reminderRow, type ReminderRig } from "./helpers/reminders-harness.ts";
 

@@ -6,7 +6,7 @@ import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { vi as viText } from "../src/i18n/vi.ts";
 import { loadExportData, type ExportData } from "../src/reports/export-data.ts";
 import { buildExportCsv } from "../src/reports/export-csv.ts";

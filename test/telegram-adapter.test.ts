@@ -24,7 +24,7 @@ import { enqueue } from "../src/delivery/outbox.ts";
 import { DeliveryError, type OutgoingMessage } from "../src/delivery/types.ts";
 import { createHttpServer } from "../src/server/http-server.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { deactivateContact } from "../src/services/contact-service.ts";
 import { createInvite, type Role } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";

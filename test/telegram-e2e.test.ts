@@ -5,7 +5,7 @@
 // without the right secret are refused, a good one is answered before its event is done.
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli.ts";
+import { runCli } from "../src/cli/index.ts";
 import { systemClock } from "../src/clock.ts";
 import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";

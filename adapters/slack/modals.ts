@@ -59,7 +59,7 @@ function option(text: string, value: string): types.PlainTextOption {
 }
 
 function dutyOption(t: Messages, duty: DutyOverview): types.PlainTextOption {
-  return option(`${t.bot.statusIcon[duty.status] ?? ""} ${duty.code} ${shortTitle(duty.text, 50)}`, duty.code);
+  return option(`${t.bot.statusIcon[duty.status]} ${duty.code} ${shortTitle(duty.text, 50)}`, duty.code);
 }
 
 /** A select of the agency's duties; past 100 they go in groups of 100. */
@@ -84,7 +84,7 @@ function dutySelect(t: Messages, duties: readonly DutyOverview[], selected?: str
 }
 
 function statusOption(t: Messages, status: DutyStatus): types.PlainTextOption {
-  return option(`${t.bot.statusIcon[status] ?? ""} ${t.bot.statusLabel[status] ?? status}`, status);
+  return option(`${t.bot.statusIcon[status]} ${t.bot.statusLabel[status]}`, status);
 }
 
 function textInput(

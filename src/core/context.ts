@@ -15,7 +15,15 @@ import type {
   ReplyOutcome,
   Transaction,
 } from "./types.ts";
-import { clearFlow, consumeFlow, loadFlow, saveFlow, type FlowState } from "./conversation.ts";
+import {
+  clearFlow,
+  consumeFlow,
+  INVALID_FLOW,
+  loadFlow,
+  saveFlow,
+  type FlowState,
+  type FlowStep,
+} from "./conversation.ts";
 
 export interface BotDeps {
   db: Db;
@@ -99,11 +107,16 @@ export class Ctx {
     return this.notify(await coordinators(within?.tx ?? this.deps.db), "notification", build, within);
   }
 
-  async flow(): Promise<FlowState | null> {
-    return this.member ? loadFlow(this.deps.db, this.member.identity.id, this.now) : null;
+  /** The flow in progress; INVALID_FLOW when what was stored no longer parses (end it, never use it). */
+  async flow(): Promise<FlowState | typeof INVALID_FLOW | null> {
+    if (!this.member) return null;
+    const flow = await loadFlow(this.deps.db, this.member.identity.id, this.now);
+    if (flow === INVALID_FLOW)
+      this.deps.logger.warn({ identity: this.member.identity.id }, "stored flow state does not parse");
+    return flow;
   }
 
-  async setFlow(state: FlowState): Promise<void> {
+  async setFlow(state: FlowStep): Promise<void> {
     if (this.member) await saveFlow(this.deps.db, this.member.identity.id, state, this.now);
   }
 

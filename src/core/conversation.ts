@@ -1,13 +1,59 @@
+import { z } from "zod";
 import type { Db, Tx } from "../db.ts";
+import { DUTY_STATUSES } from "../domain/status.ts";
 
-/** A multi-step flow's state lives in the database so that a restart mid-flow loses nothing. */
-export interface FlowState {
-  flow: "report" | "submit" | "remind_all";
-  step: string;
-  data: Record<string, unknown>;
-  /** The row as read, so that only one of two simultaneous answers can consume it. */
+// A multi-step flow's state lives in the database so that a restart mid-flow loses nothing. What
+// comes back is checked against the schema of the flow and step it names: a state written by an
+// older version of the bot, or damaged, is never acted on (see loadFlow).
+
+const duty = z.string().min(1);
+const status = z.enum(DUTY_STATUSES);
+const empty = z.object({}).strict();
+
+/** The guided report: pick a duty, then a status, then (for in_progress) a percent, then a note. */
+const reportFlow = z.discriminatedUnion("step", [
+  z.object({ flow: z.literal("report"), step: z.literal("duty"), data: empty }),
+  z.object({ flow: z.literal("report"), step: z.literal("status"), data: z.object({ duty }) }),
+  z.object({ flow: z.literal("report"), step: z.literal("percent"), data: z.object({ duty, status }) }),
+  z.object({
+    flow: z.literal("report"),
+    step: z.literal("note"),
+    data: z.object({ duty, status, percent: z.number().int().min(0).max(100).nullable() }),
+  }),
+]);
+
+/** The submission's preview, waiting for "Gửi báo cáo"; `shown` fingerprints the duties shown. */
+const submitFlow = z.object({
+  flow: z.literal("submit"),
+  step: z.literal("confirm"),
+  data: z.object({
+    documentNumber: z.string().nullable(),
+    documentDate: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable(),
+    attachment: z.object({ name: z.string(), ref: z.string(), fileId: z.number().int().optional() }).nullable(),
+    shown: z.string(),
+  }),
+});
+
+/** A coordinator's "/nhac all", waiting for its confirmation. */
+const remindAllFlow = z.object({ flow: z.literal("remind_all"), step: z.literal("confirm"), data: empty });
+
+const flowSchema = z.union([reportFlow, submitFlow, remindAllFlow]);
+
+/** A flow as written: which flow, which step, and that step's data. */
+export type FlowStep = z.infer<typeof flowSchema>;
+
+export type FlowName = FlowStep["flow"];
+
+/** A flow as read back: the row as read, so that only one of two simultaneous answers can consume it. */
+export type FlowState<F extends FlowName = FlowName> = Extract<FlowStep, { flow: F }> & {
   loaded?: { data: string; updatedAt: Date };
-}
+};
+
+/** A stored state that does not parse: outdated or damaged, to be ended, never used. */
+export const INVALID_FLOW = "invalid";
 
 /**
  * A flow left for longer than this is forgotten: hours later, "4b xong" is a new report, not the
@@ -15,18 +61,21 @@ export interface FlowState {
  */
 export const FLOW_TTL_MS = 2 * 60 * 60 * 1000;
 
-export async function loadFlow(db: Db, identityId: number, now: Date): Promise<FlowState | null> {
+export async function loadFlow(db: Db, identityId: number, now: Date): Promise<FlowState | typeof INVALID_FLOW | null> {
   const row = await db.conversation.findUnique({ where: { identityId } });
   if (!row || now.getTime() - row.updatedAt.getTime() > FLOW_TTL_MS) return null;
-  return {
-    flow: row.flow as FlowState["flow"],
-    step: row.step,
-    data: JSON.parse(row.data) as Record<string, unknown>,
-    loaded: { data: row.data, updatedAt: row.updatedAt },
-  };
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch {
+    return INVALID_FLOW;
+  }
+  const parsed = flowSchema.safeParse({ flow: row.flow, step: row.step, data });
+  if (!parsed.success) return INVALID_FLOW;
+  return { ...parsed.data, loaded: { data: row.data, updatedAt: row.updatedAt } };
 }
 
-export async function saveFlow(db: Db, identityId: number, state: FlowState, now: Date): Promise<void> {
+export async function saveFlow(db: Db, identityId: number, state: FlowStep, now: Date): Promise<void> {
   const data = { flow: state.flow, step: state.step, data: JSON.stringify(state.data), updatedAt: now };
   await db.conversation.upsert({ where: { identityId }, create: { identityId, ...data }, update: data });
 }

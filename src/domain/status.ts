@@ -3,6 +3,10 @@ import { foldVietnamese } from "./text.ts";
 export const DUTY_STATUSES = ["not_started", "in_progress", "blocked", "done"] as const;
 export type DutyStatus = (typeof DUTY_STATUSES)[number];
 
+export function isDutyStatus(value: string): value is DutyStatus {
+  return (DUTY_STATUSES as readonly string[]).includes(value);
+}
+
 // Keys are folded, so each entry also covers its accented, upper-case and extra-space spellings.
 const STATUS_WORDS: ReadonlyMap<string, DutyStatus> = new Map(
   (

@@ -1,7 +1,12 @@
 import type { CommandName, CommandText } from "../core/commands.ts";
 import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../format.ts";
-import { formatDateVi, type LocalDate } from "../time.ts";
+import { formatDateTimeVi, formatDateVi, type LocalDate } from "../time.ts";
+import type { ErrorAgency } from "../errors.ts";
+import type { DutyStatus } from "../domain/status.ts";
+import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
+import type { Role } from "../services/invite-service.ts";
+import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 import type { Messages } from "./vi.ts";
 
 // The English catalogue: mirrors vi.ts key for key. Agency names, duty codes and plan titles are data
@@ -12,6 +17,9 @@ const q = (typed: string) => quoteInput(typed);
 const num = (n: number) => formatInteger(n, ",");
 const pct = (n: number) => formatPercent(n, ".", ",");
 const date = (d: LocalDate) => formatDateVi(d);
+const memberName = (name: string) => `People's Committee of ${name}`;
+// Members are communes, named by their committee, as agencyLabel in views.ts does for a row.
+const agencyName = (a: ErrorAgency) => (a.parentId === null ? a.name : memberName(a.name));
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 export const en: Messages = {
@@ -40,14 +48,7 @@ export const en: Messages = {
     cliBadFormat: (formats: string) => `--format must be one of: ${formats}.`,
     cliBadSince: (value: string) => `"${value}" is not a date. Write dd/mm/yyyy or YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Wrote ${file} (${bytes} bytes).`,
-    notAllowed: (agency: string) => `You can export only your own agency's figures, not ${agency}.`,
-    sheets: {
-      summary: "Tổng hợp",
-      duties: "Nhiệm vụ",
-      submissions: "Nộp báo cáo",
-      difficulties: "Vướng mắc",
-      history: "Lịch sử",
-    },
+    sheets: SHEET_NAMES,
     plan: "Plan",
     deadline: "Report deadline",
     generatedAt: "Generated at (Vietnam time)",
@@ -179,7 +180,7 @@ export const en: Messages = {
     "plan.bad_target":
       "A target in section II is missing its rate (%) or its two head counts (for example 1.115.590 người).",
     "plan.no_deadline": 'No reporting deadline ("trước ngày dd/mm") was found in the "Trên đây là..." paragraph.',
-  } as Record<string, string>,
+  } satisfies Record<PlanErrorCode, string>,
   zalo: {
     fileLink: (name: string, url: string) => `📎 File "${name}": ${url}\n(The download link expires in 24 hours.)`,
     unsupported:
@@ -196,30 +197,15 @@ export const en: Messages = {
     duplicate_item: "item repeats a code, joined to the previous item",
     target_mismatch: "the written rate differs from participants divided by the eligible population",
     target_extra_text: "extra line after the target's figures, skipped",
-  } as Record<string, string>,
+  } satisfies Record<PlanWarningReason, string>,
 
   cli: {
-    usage: [
-      "Usage: npm run --silent cli -- <command> [options]",
-      "  plan parse FILE [--json]             read a plan document without saving anything",
-      "  plan import FILE [--json]            load a plan into the database and make it the active plan",
-      "  agencies add-members --group CODE FILE.csv [--json]",
-      "  invite create --agency CODE [--role contact|coordinator] [--json]",
-      "  invite create --role coordinator [--json]",
-      "  invite create --group CODE [--xlsx FILE] [--json]",
-      "  invite revoke CODE",
-      "  contacts list [--agency CODE] [--json]",
-      "  contacts deactivate ID",
-      "  status [--json]",
-      "  export --format xlsx|csv|docx|png --out FILE [--agency CODE] [--since dd/mm/yyyy] [--json]",
-      "  chat --user ID [--name NAME]",
-      "  reminders plan --now ISO [--json]",
-      "  reminders run --now ISO [--json]",
-      "  reminders policy [--set FILE.json | --reset] [--json]",
-      "  calendar import FILE.csv [--json]",
-      "  db backup FILE.db [--json]",
-      "  db copy --to postgresql://… [--json]",
-    ].join("\n"),
+    usageHeader: "Usage: npm run --silent cli -- <command> [options]",
+    // Beside the first form of a command in the usage; the forms themselves are in src/cli/.
+    summaries: {
+      planParse: "read a plan document without saving anything",
+      planImport: "load a plan into the database and make it the active plan",
+    },
     unknownCommand: (cmd: string) =>
       `Unknown command: "${q(cmd)}". Run "npm run --silent cli -- help" to see the commands.`,
     missingArgument: (what: string) => `Missing ${what}.`,
@@ -229,14 +215,6 @@ export const en: Messages = {
       'db backup is for the SQLite file. On PostgreSQL, back up with pg_dump, e.g. pg_dump -Fc -d nhacviec -f backup.dump (README, "PostgreSQL").',
     copy: {
       targetArgument: "--to postgresql://USER@HOST:5432/DATABASE",
-      sourceNotSqlite:
-        "db copy copies from the SQLite file in use, but DATABASE_URL points at PostgreSQL. Set DATABASE_URL to the SQLite file to move.",
-      targetNotPostgres:
-        "The copy's target must be a PostgreSQL URL, e.g. --to postgresql://postgres@127.0.0.1:5432/nhacviec.",
-      targetNotEmpty: (tables: string) =>
-        `The target database already holds data (tables: ${tables}). Copy only into a newly created, empty database; nothing was written.`,
-      countMismatch: (table: string, expected: number, copied: number) =>
-        `Table ${table} did not copy exactly (source ${num(expected)} rows, target ${num(copied)}). Everything was undone; the target is still empty.`,
       done: (target: string, tables: number, rows: number) =>
         `Copied ${num(rows)} rows of ${num(tables)} tables to ${target}; every table's row count was checked:`,
       tableLine: (table: string, rows: number) => `  ${table}: ${num(rows)}`,
@@ -270,15 +248,12 @@ export const en: Messages = {
     warnings: (n: number) => `${plural(n, "warning", "warnings")} (the plan was still read; check these lines):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Group ${group}: ${added} added, ${updated} updated, ${unchanged} unchanged.`,
-    membersBadCsv: (line: number) =>
-      `Invalid CSV file at line ${line}: a header row is required with the columns "ma" (unit code, digits only) and "ten" (unit name), each code once.`,
     configInvalid: (detail: string) => `Invalid environment configuration: ${detail}`,
     failed: (detail: string) => `Error: ${detail}`,
     planFileArgument: "the plan file path",
     csvFileArgument: "the CSV file path",
     jsonFileArgument: "the JSON file path",
     policyInvalid: (detail: string) => `Invalid reminder policy, nothing was saved: ${detail}`,
-    badRole: '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
     inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
       `Invite code ${code} for ${agency ?? "a coordinator"}, expires ${expiresAt}.`,
     noContacts: "No one has joined yet.",
@@ -293,17 +268,64 @@ export const en: Messages = {
     serverListening: (host: string, port: number) =>
       `Nhắc Việc is running in server mode on http://${host}:${port} (health: /healthz). Stop with Ctrl+C.`,
     chatBanner: "Nhắc Việc: local chat as administrator. Type /help to see the commands, Ctrl+D to exit.",
-    errors: {
-      "invite.unknown": "There is no such invite code.",
-      "invite.used": "This invite code has already been used and cannot be revoked.",
-      "invite.bad_role": '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
-      "agency.is_group":
-        "This agency is a group (for example the commune People's Committees): use --group CODE to create a code for each unit.",
-      "contact.unknown":
-        "There is no user with that number. See the numbers with: npm run --silent cli -- contacts list",
-      "agency.not_group": "This agency has no member units: use --agency CODE.",
-    } as Record<string, string | undefined>,
   },
+
+  // One text per error code, for the chat and the CLI alike; where the two need other words (a
+  // command to type), the entry has one for each.
+  errors: {
+    "plan.none_active": () => "There is no active plan yet.",
+    "agency.unknown": ({ query }) => `Agency "${q(query)}" was not found. For example: IV.4, 4 or IV.9-25195.`,
+    "agency.ambiguous": ({ query, candidates: c }) =>
+      `"${q(query)}" matches several agencies (${c}). Please give the code.`,
+    "agency.is_group": () =>
+      "This agency is a group (for example the commune People's Committees): use --group CODE to create a code for each unit.",
+    "agency.not_group": () => "This agency has no member units: use --agency CODE.",
+    "members.bad_csv": ({ line }) =>
+      `Invalid CSV file at line ${line}: a header row is required with the columns "ma" (unit code, digits only) and "ten" (unit name), each code once.`,
+    "invite.unknown": () => "The invite code is incorrect. Please check it, for example: /start ABCDE-FGHJK",
+    "invite.used": () =>
+      "This invite code has already been used. Each code works only once; please ask the Department of Home Affairs for a new one.",
+    "invite.expired": () => "This invite code has expired. Please ask the Department of Home Affairs for a new one.",
+    "invite.revoked": () => "This invite code has been revoked. Please contact the Department of Home Affairs.",
+    "invite.rate_limited": () =>
+      "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
+    "invite.too_many_wrong": () =>
+      "Too many wrong invite codes were entered recently, so you cannot try again for now. Please check the exact code Sở Nội vụ sent and try again in an hour.",
+    "invite.already_joined": () => "You have already joined Nhắc Việc. Type /help to see the commands.",
+    "invite.bad_role": () => '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
+    "invite.admin_only": () =>
+      "Only an administrator can create invites for coordinators. To invite a contact: /invite AGENCY.",
+    "invite.revoke_unknown": () => "There is no such invite code.",
+    "invite.revoke_used": () => "This invite code has already been used and cannot be revoked.",
+    "contact.unknown": {
+      chat: ({ id }) => `There is no contact #${q(String(id))}. See the numbers with /contacts AGENCY.`,
+      cli: () => "There is no user with that number. See the numbers with: npm run --silent cli -- contacts list",
+    },
+    "contact.no_agency": () =>
+      "Your contact account is not linked to any agency, so this cannot be done yet. Please contact the Department of Home Affairs.",
+    "indicator.unknown": ({ code, codes }) =>
+      `There is no target "${q(code)}". Codes: ${codes}. For example /figures II.1 1,120,000`,
+    "indicator.bad_number": ({ value }) =>
+      `"${q(value)}" is not a valid number of people (a whole number, not more than the eligible population). For example /figures II.1 1,120,000`,
+    "indicator.not_allowed": () =>
+      "Your agency is not assigned to update the target figures. The figures are updated by the Provincial Social Insurance.",
+    "submission.none": ({ agency: a }) => `${agencyName(a)} has not submitted any report that could be reopened.`,
+    "submission.reopened": ({ agency: a, at }) =>
+      `The report of ${agencyName(a)} was already reopened at ${formatDateTimeVi(at)} and is waiting to be submitted again; no need to reopen it again.`,
+    "difficulty.unknown": ({ id }) => `There is no issue #${q(String(id))}. Type /issues to see the list.`,
+    "difficulty.resolved": ({ id }) => `Issue #${q(String(id))} has already been resolved.`,
+    "file.too_large": () =>
+      "The file is too large (at most 20 MB) and was not accepted. Please send a smaller photo or a compressed PDF.",
+    "export.not_allowed": ({ agency }) => `You can export only your own agency's figures, not ${agency}.`,
+    "db.copy_source_not_sqlite": () =>
+      "db copy copies from the SQLite file in use, but DATABASE_URL points at PostgreSQL. Set DATABASE_URL to the SQLite file to move.",
+    "db.copy_target_not_postgres": () =>
+      "The copy's target must be a PostgreSQL URL, e.g. --to postgresql://postgres@127.0.0.1:5432/nhacviec.",
+    "db.copy_target_not_empty": ({ tables }) =>
+      `The target database already holds data (tables: ${tables}). Copy only into a newly created, empty database; nothing was written.`,
+    "db.copy_count_mismatch": ({ table, expected, copied }) =>
+      `Table ${table} did not copy exactly (source ${num(expected)} rows, target ${num(copied)}). Everything was undone; the target is still empty.`,
+  } satisfies ErrorTexts,
 
   bot: {
     statusLabel: {
@@ -311,13 +333,13 @@ export const en: Messages = {
       in_progress: "In progress",
       blocked: "Blocked",
       done: "Done",
-    } as Record<string, string>,
-    statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
+    } satisfies Record<DutyStatus, string>,
+    statusIcon: STATUS_ICON,
     daysLeft: (n: number) =>
       n > 1 ? `${n} days left` : n === 1 ? "today is the last day" : `${plural(1 - n, "day", "days")} overdue`,
     agencyItem: (code: string, name: string) => `• ${code} ${name}`,
-    memberName: (name: string) => `People's Committee of ${name}`,
-    roleName: { contact: "contact", coordinator: "coordinator", admin: "administrator" } as Record<string, string>,
+    memberName,
+    roleName: { contact: "contact", coordinator: "coordinator", admin: "administrator" } satisfies Record<Role, string>,
 
     notJoined:
       "Hello! Nhắc Việc helps agencies follow up and report on their duties under the provincial plan.\n" +
@@ -336,18 +358,6 @@ export const en: Messages = {
       `Hello ${person}! You have joined Nhắc Việc as a coordinator. Type /status to see the overall situation, /help to see the commands.`,
     linked: (person: string) =>
       `This account is now linked to ${person}. You can use Nhắc Việc here just as elsewhere.`,
-    joinErrors: {
-      "invite.unknown": "The invite code is incorrect. Please check it, for example: /start ABCDE-FGHJK",
-      "invite.used":
-        "This invite code has already been used. Each code works only once; please ask the Department of Home Affairs for a new one.",
-      "invite.expired": "This invite code has expired. Please ask the Department of Home Affairs for a new one.",
-      "invite.revoked": "This invite code has been revoked. Please contact the Department of Home Affairs.",
-      "invite.rate_limited":
-        "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
-      "invite.too_many_wrong":
-        "Too many wrong invite codes were entered recently, so you cannot try again for now. Please check the exact code Sở Nội vụ sent and try again in an hour.",
-      "invite.already_joined": "You have already joined Nhắc Việc. Type /help to see the commands.",
-    } as Record<string, string>,
     unknownCommand: (cmd: string) => `There is no /${q(cmd)} command. Type /help to see the commands available to you.`,
     notAllowed: (cmd: string) =>
       `The /${q(cmd)} command is not available for your role. Type /help to see the commands available to you.`,
@@ -364,6 +374,8 @@ export const en: Messages = {
       `That message is too long (at most ${num(max)} characters) and was not recorded. Please shorten it or send it in parts.`,
     busy: "The system is busy and your last message was NOT recorded. Please send it again in a few minutes.",
     internalError: "Sorry, a system error occurred; your message was not recorded. Please try again in a few minutes.",
+    flowInvalid:
+      "What you had in progress can no longer be read (Nhắc Việc may have been updated), so it was cancelled and nothing was recorded. Please start again, or type /help to see the commands.",
     flowReminder: "You have a report in progress. Answer the question above or type /cancel to cancel.",
     languageSet: "Switched to English.",
     languageUsage: "Usage: /language vi or /language en",
@@ -505,21 +517,21 @@ export const en: Messages = {
         `At: ${at}`,
       escalated: "The issue has been forwarded to the Department of Home Affairs.",
       errors: {
-        "report.malformed": (example: string) =>
+        "report.malformed": (example) =>
           `The report could not be read. Please write: duty code, percentage, status, then ":" and a note. For example:\n${example}`,
-        "report.percent_range": (example: string, value: number) =>
+        "report.percent_range": (example, { value }) =>
           `${Math.abs(value) <= 1000 ? pct(value) : "That percentage"} is not valid: the percentage must be a whole number from 0% to 100%. For example:\n${example}`,
-        "report.note_too_long": (_example: string, length: number) =>
+        "report.note_too_long": (_example, { length }) =>
           `The note is too long (${num(length)} characters, maximum 2,000). Please shorten it or attach a document when you submit the report.`,
-        "report.conflict": (example: string) =>
+        "report.conflict": (example) =>
           `The percentage and the status do not match (done is 100%, not started is 0%). For example:\n${example}`,
-        "duty.unknown": (example: string, ref: string) =>
+        "duty.unknown": (example, { ref }) =>
           `There is no duty "${q(ref)}" among your agency's duties. Type /duties to see the codes. For example:\n${example}`,
-        "duty.ambiguous": (example: string, ref: string, candidates: string) =>
-          `"${q(ref)}" matches several duties (${candidates}); please give the exact code. For example:\n${example}`,
-        "duty.other_agency": (example: string, ref: string) =>
+        "duty.ambiguous": (example, { ref, candidates }) =>
+          `"${q(ref)}" matches several duties (${(candidates ?? []).join(", ")}); please give the exact code. For example:\n${example}`,
+        "duty.other_agency": (example, { ref }) =>
           `Duty ${q(ref)} does not belong to your agency, so you cannot report on it. An example for your agency's duties:\n${example}`,
-      } as Record<string, (example: string, a?: any, b?: any) => string>,
+      } satisfies ReportErrorTexts,
       example: (code: string) => `${code} 60% in progress: screened 80 businesses`,
     },
 
@@ -535,12 +547,6 @@ export const en: Messages = {
         at: string,
       ) =>
         `Figures recorded for ${code} (${name}): ${num(participants)} people, ${pct(rate)} (target ${pct(targetRate)}, ${num(target)} people). At: ${at}`,
-      unknown: (code: string, codes: string) =>
-        `There is no target "${q(code)}". Codes: ${codes}. For example /figures II.1 1,120,000`,
-      badNumber: (value: string) =>
-        `"${q(value)}" is not a valid number of people (a whole number, not more than the eligible population). For example /figures II.1 1,120,000`,
-      notAllowed:
-        "Your agency is not assigned to update the target figures. The figures are updated by the Provincial Social Insurance.",
     },
 
     submit: {
@@ -582,13 +588,10 @@ export const en: Messages = {
         `${done}/${total} duties done.` +
         (doc ? ` Document ${doc}.` : "") +
         (attachment ? ` Attachment: ${attachment}.` : ""),
-      alreadyReopened: (agency: string, at: string) =>
-        `The report of ${agency} was already reopened at ${at} and is waiting to be submitted again; no need to reopen it again.`,
       reopenUsage: "Usage: /reopen AGENCY COMMENT, for example /reopen IV.2 Please add the figures on new businesses",
       reopened: (agency: string) => `Reopened the report of ${agency} and sent the comment to its contacts.`,
       reopenedNotice: (agency: string, comment: string) =>
         `The Department of Home Affairs has reopened the report of ${agency} with the comment:\n"${comment}"\nPlease update it and type /submit to submit it again.`,
-      none: (agency: string) => `${agency} has not submitted any report that could be reopened.`,
       badDate: "The document date is not valid. Write it as dd/mm/yyyy, for example 10/12/2026.",
     },
 
@@ -608,8 +611,6 @@ export const en: Messages = {
       resolved: (id: number, agency: string) => `Closed issue #${id} and sent the reply to ${agency}.`,
       resolvedNotice: (id: number, text: string, resolution: string) =>
         `The Department of Home Affairs has replied to issue #${id} ("${text}"):\n${resolution}`,
-      unknown: (id: string) => `There is no issue #${q(id)}. Type /issues to see the list.`,
-      alreadyResolved: (id: string) => `Issue #${q(id)} has already been resolved.`,
       tooLong: "The text is too long (maximum 2,000 characters). Please shorten it.",
     },
 
@@ -676,8 +677,6 @@ export const en: Messages = {
       inviteGroup: (group: string, n: number) =>
         `${group} is a group of ${plural(n, "unit", "units")}; each unit needs its own code. For example /invite ${group}-UNIT_CODE, or use the admin command "invite create --group" to create them all at once.`,
       inviteUsage: "Usage: /invite AGENCY, for example /invite IV.2 or /invite IV.9-25195",
-      coordinatorInviteAdminOnly:
-        "Only an administrator can create invites for coordinators. To invite a contact: /invite AGENCY.",
       coordinatorLabel: "coordinator",
       revokeUsage: "Usage: /revoke INVITE_CODE",
       revoked: "The invite code has been revoked.",
@@ -765,16 +764,6 @@ export const en: Messages = {
       notPaused: (agency: string) => `Reminders for ${agency} are not paused.`,
       pausedByGroup: (agency: string, group: string, until: LocalDate) =>
         `Reminders for ${agency} are paused with its group ${group} until the end of ${date(until)}. To resume them, type /resume ${group}.`,
-    },
-
-    errors: {
-      "file.too_large":
-        "The file is too large (at most 20 MB) and was not accepted. Please send a smaller photo or a compressed PDF.",
-      "plan.none_active": "There is no active plan yet.",
-      "agency.unknown": (query: string) => `Agency "${q(query)}" was not found. For example: IV.4, 4 or IV.9-25195.`,
-      "agency.ambiguous": (query: string, c: string) =>
-        `"${q(query)}" matches several agencies (${c}). Please give the code.`,
-      "contact.unknown": (id: string) => `There is no contact #${q(id)}. See the numbers with /contacts AGENCY.`,
     },
   },
 };

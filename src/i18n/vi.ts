@@ -1,7 +1,12 @@
 import type { CommandName, CommandText } from "../core/commands.ts";
 import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../format.ts";
-import { formatDateVi, type LocalDate } from "../time.ts";
+import { formatDateTimeVi, formatDateVi, type LocalDate } from "../time.ts";
+import type { ErrorAgency } from "../errors.ts";
+import type { DutyStatus } from "../domain/status.ts";
+import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
+import type { Role } from "../services/invite-service.ts";
+import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 
 // Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
 
@@ -10,6 +15,9 @@ const q = (typed: string) => quoteInput(typed);
 const num = (n: number) => formatInteger(n, ".");
 const pct = (n: number) => formatPercent(n, ",", ".");
 const date = (d: LocalDate) => formatDateVi(d);
+const memberName = (name: string) => `UBND ${name}`;
+// Members are communes, named by their committee, as agencyLabel in views.ts does for a row.
+const agencyName = (a: ErrorAgency) => (a.parentId === null ? a.name : memberName(a.name));
 
 export const vi = {
   locale: "vi" as "vi" | "en",
@@ -37,14 +45,7 @@ export const vi = {
     cliBadFormat: (formats: string) => `--format phải là một trong: ${formats}.`,
     cliBadSince: (value: string) => `Ngày "${value}" không hợp lệ. Ghi dd/mm/yyyy hoặc YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Đã ghi ${file} (${bytes} byte).`,
-    notAllowed: (agency: string) => `Bạn chỉ xuất được số liệu của cơ quan mình, không xuất được ${agency}.`,
-    sheets: {
-      summary: "Tổng hợp",
-      duties: "Nhiệm vụ",
-      submissions: "Nộp báo cáo",
-      difficulties: "Vướng mắc",
-      history: "Lịch sử",
-    },
+    sheets: SHEET_NAMES,
     plan: "Kế hoạch",
     deadline: "Hạn nộp báo cáo",
     generatedAt: "Thời điểm lập (giờ Việt Nam)",
@@ -196,7 +197,7 @@ export const vi = {
     "plan.no_agency": 'Mục "IV." không có cơ quan nào được đánh số (1., 2., ...).',
     "plan.bad_target": "Chỉ tiêu ở mục II thiếu tỷ lệ (%) hoặc thiếu hai con số người (ví dụ 1.115.590 người).",
     "plan.no_deadline": 'Không tìm thấy hạn báo cáo ("trước ngày dd/mm") trong đoạn "Trên đây là...".',
-  } as Record<string, string>,
+  } satisfies Record<PlanErrorCode, string>,
   zalo: {
     fileLink: (name: string, url: string) => `📎 Tệp "${name}": ${url}\n(Liên kết tải tệp hết hạn sau 24 giờ.)`,
     unsupported:
@@ -213,30 +214,15 @@ export const vi = {
     duplicate_item: "mục trùng mã, được ghép vào mục trước",
     target_mismatch: "tỷ lệ ghi trong văn bản khác với số người chia cho số người thuộc diện",
     target_extra_text: "dòng thừa sau các số liệu của chỉ tiêu, đã bỏ qua",
-  } as Record<string, string>,
+  } satisfies Record<PlanWarningReason, string>,
 
   cli: {
-    usage: [
-      "Cách dùng: npm run --silent cli -- <lệnh> [tùy chọn]",
-      "  plan parse FILE [--json]             đọc một văn bản kế hoạch, không ghi gì",
-      "  plan import FILE [--json]            nạp kế hoạch vào cơ sở dữ liệu và đặt làm kế hoạch hiện hành",
-      "  agencies add-members --group CODE FILE.csv [--json]",
-      "  invite create --agency CODE [--role contact|coordinator] [--json]",
-      "  invite create --role coordinator [--json]",
-      "  invite create --group CODE [--xlsx FILE] [--json]",
-      "  invite revoke CODE",
-      "  contacts list [--agency CODE] [--json]",
-      "  contacts deactivate ID",
-      "  status [--json]",
-      "  export --format xlsx|csv|docx|png --out FILE [--agency CODE] [--since dd/mm/yyyy] [--json]",
-      "  chat --user ID [--name NAME]",
-      "  reminders plan --now ISO [--json]",
-      "  reminders run --now ISO [--json]",
-      "  reminders policy [--set FILE.json | --reset] [--json]",
-      "  calendar import FILE.csv [--json]",
-      "  db backup FILE.db [--json]",
-      "  db copy --to postgresql://… [--json]",
-    ].join("\n"),
+    usageHeader: "Cách dùng: npm run --silent cli -- <lệnh> [tùy chọn]",
+    // Beside the first form of a command in the usage; the forms themselves are in src/cli/.
+    summaries: {
+      planParse: "đọc một văn bản kế hoạch, không ghi gì",
+      planImport: "nạp kế hoạch vào cơ sở dữ liệu và đặt làm kế hoạch hiện hành",
+    },
     unknownCommand: (cmd: string) =>
       `Lệnh không hợp lệ: "${q(cmd)}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
     missingArgument: (what: string) => `Thiếu ${what}.`,
@@ -246,14 +232,6 @@ export const vi = {
       'Lệnh db backup dành cho tệp SQLite. Với PostgreSQL, hãy sao lưu bằng pg_dump, ví dụ: pg_dump -Fc -d nhacviec -f sao-luu.dump (README, mục "PostgreSQL").',
     copy: {
       targetArgument: "--to postgresql://NGƯỜI_DÙNG@MÁY_CHỦ:5432/TÊN_CSDL",
-      sourceNotSqlite:
-        "Lệnh db copy sao chép từ tệp SQLite đang dùng, nhưng DATABASE_URL đang trỏ tới PostgreSQL. Hãy đặt DATABASE_URL về tệp SQLite cần chuyển.",
-      targetNotPostgres:
-        "Đích sao chép phải là địa chỉ PostgreSQL, ví dụ --to postgresql://postgres@127.0.0.1:5432/nhacviec.",
-      targetNotEmpty: (tables: string) =>
-        `Cơ sở dữ liệu đích đã có dữ liệu (bảng: ${tables}). Chỉ sao chép vào một cơ sở dữ liệu mới tạo và trống; chưa có gì được ghi.`,
-      countMismatch: (table: string, expected: number, copied: number) =>
-        `Bảng ${table} sao chép không khớp (nguồn ${num(expected)} dòng, đích ${num(copied)} dòng). Đã huỷ toàn bộ; cơ sở dữ liệu đích vẫn trống.`,
       done: (target: string, tables: number, rows: number) =>
         `Đã sao chép ${num(rows)} dòng của ${num(tables)} bảng sang ${target}; số dòng từng bảng đã được đối chiếu:`,
       tableLine: (table: string, rows: number) => `  ${table}: ${num(rows)}`,
@@ -286,15 +264,12 @@ export const vi = {
     warnings: (n: number) => `${n} cảnh báo (kế hoạch vẫn được đọc; xem lại các dòng sau):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Nhóm ${group}: thêm ${added}, cập nhật ${updated}, giữ nguyên ${unchanged} đơn vị.`,
-    membersBadCsv: (line: number) =>
-      `Tệp CSV không hợp lệ ở dòng ${line}: cần dòng tiêu đề có cột "ma" (mã đơn vị, chỉ gồm chữ số) và "ten" (tên đơn vị), mỗi mã một lần.`,
     configInvalid: (detail: string) => `Cấu hình môi trường không hợp lệ: ${detail}`,
     failed: (detail: string) => `Lỗi: ${detail}`,
     planFileArgument: "đường dẫn tệp kế hoạch",
     csvFileArgument: "đường dẫn tệp CSV",
     jsonFileArgument: "đường dẫn tệp JSON",
     policyInvalid: (detail: string) => `Chính sách nhắc việc không hợp lệ, chưa lưu gì: ${detail}`,
-    badRole: '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
     inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
       `Mã mời ${code} cho ${agency ?? "điều phối viên"}, hết hạn ${expiresAt}.`,
     noContacts: "Chưa có ai tham gia.",
@@ -309,15 +284,62 @@ export const vi = {
     serverListening: (host: string, port: number) =>
       `Nhắc Việc đang chạy ở chế độ máy chủ, nghe tại http://${host}:${port} (kiểm tra: /healthz). Dừng bằng Ctrl+C.`,
     chatBanner: "Nhắc Việc: trò chuyện tại máy này với vai trò quản trị. Gõ /trogiup để xem các lệnh, Ctrl+D để thoát.",
-    errors: {
-      "invite.unknown": "Không có mã mời này.",
-      "invite.used": "Mã mời này đã được sử dụng, không thể thu hồi.",
-      "invite.bad_role": '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
-      "agency.is_group": "Cơ quan này là một nhóm (ví dụ UBND cấp xã): dùng --group CODE để tạo mã cho từng đơn vị.",
-      "contact.unknown": "Không có người dùng với số này. Xem số bằng: npm run --silent cli -- contacts list",
-      "agency.not_group": "Cơ quan này không có đơn vị thành viên: dùng --agency CODE.",
-    } as Record<string, string | undefined>,
   },
+
+  // One text per error code, for the chat and the CLI alike; where the two need other words (a
+  // command to type), the entry has one for each.
+  errors: {
+    "plan.none_active": () => "Chưa có kế hoạch nào đang áp dụng.",
+    "agency.unknown": ({ query }) => `Không tìm thấy cơ quan "${q(query)}". Ví dụ: IV.4, 4 hoặc IV.9-25195.`,
+    "agency.ambiguous": ({ query, candidates: c }) => `"${q(query)}" khớp nhiều cơ quan (${c}). Vui lòng ghi mã.`,
+    "agency.is_group": () =>
+      "Cơ quan này là một nhóm (ví dụ UBND cấp xã): dùng --group CODE để tạo mã cho từng đơn vị.",
+    "agency.not_group": () => "Cơ quan này không có đơn vị thành viên: dùng --agency CODE.",
+    "members.bad_csv": ({ line }) =>
+      `Tệp CSV không hợp lệ ở dòng ${line}: cần dòng tiêu đề có cột "ma" (mã đơn vị, chỉ gồm chữ số) và "ten" (tên đơn vị), mỗi mã một lần.`,
+    "invite.unknown": () => "Mã mời không đúng. Vui lòng kiểm tra lại, ví dụ: /start ABCDE-FGHJK",
+    "invite.used": () => "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng một lần; vui lòng xin mã mới từ Sở Nội vụ.",
+    "invite.expired": () => "Mã mời này đã hết hạn. Vui lòng xin mã mới từ Sở Nội vụ.",
+    "invite.revoked": () => "Mã mời này đã bị thu hồi. Vui lòng liên hệ Sở Nội vụ.",
+    "invite.rate_limited": () =>
+      "Bạn đã nhập sai mã mời 5 lần trong một giờ nên tạm thời không thể thử tiếp. Vui lòng thử lại sau một giờ hoặc liên hệ Sở Nội vụ.",
+    "invite.too_many_wrong": () =>
+      "Gần đây có quá nhiều lần nhập sai mã mời nên tạm thời không thể thử lại. Vui lòng kiểm tra đúng mã Sở Nội vụ gửi và thử lại sau một giờ.",
+    "invite.already_joined": () => "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
+    "invite.bad_role": () => '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
+    "invite.admin_only": () =>
+      "Chỉ quản trị viên mới tạo được mã mời cho điều phối viên. Để mời đầu mối: /moi CƠ_QUAN.",
+    "invite.revoke_unknown": () => "Không có mã mời này.",
+    "invite.revoke_used": () => "Mã mời này đã được sử dụng, không thể thu hồi.",
+    "contact.unknown": {
+      chat: ({ id }) => `Không có đầu mối #${q(String(id))}. Xem số bằng /daumoi CƠ_QUAN.`,
+      cli: () => "Không có người dùng với số này. Xem số bằng: npm run --silent cli -- contacts list",
+    },
+    "contact.no_agency": () =>
+      "Tài khoản đầu mối của bạn chưa được gắn với cơ quan nào nên chưa làm được việc này. Vui lòng liên hệ Sở Nội vụ.",
+    "indicator.unknown": ({ code, codes }) =>
+      `Không có chỉ tiêu "${q(code)}". Các mã: ${codes}. Ví dụ /chitieu II.1 1.120.000`,
+    "indicator.bad_number": ({ value }) =>
+      `"${q(value)}" không phải số người hợp lệ (số nguyên, không vượt quá số người thuộc diện). Ví dụ /chitieu II.1 1.120.000`,
+    "indicator.not_allowed": () =>
+      "Cơ quan của bạn không được giao cập nhật số liệu chỉ tiêu. Số liệu do Bảo hiểm xã hội tỉnh cập nhật.",
+    "submission.none": ({ agency: a }) => `${agencyName(a)} chưa nộp báo cáo nào để mở lại.`,
+    "submission.reopened": ({ agency: a, at }) =>
+      `Báo cáo của ${agencyName(a)} đã được mở lại lúc ${formatDateTimeVi(at)} và đang chờ cơ quan nộp lại; không cần mở lại lần nữa.`,
+    "difficulty.unknown": ({ id }) => `Không có vướng mắc #${q(String(id))}. Gõ /dsvuongmac để xem danh sách.`,
+    "difficulty.resolved": ({ id }) => `Vướng mắc #${q(String(id))} đã được giải quyết trước đó.`,
+    "file.too_large": () =>
+      "Tệp quá lớn (tối đa 20 MB) nên chưa được nhận. Vui lòng gửi ảnh chụp nhỏ hơn hoặc tệp PDF nén.",
+    "export.not_allowed": ({ agency }) => `Bạn chỉ xuất được số liệu của cơ quan mình, không xuất được ${agency}.`,
+    "db.copy_source_not_sqlite": () =>
+      "Lệnh db copy sao chép từ tệp SQLite đang dùng, nhưng DATABASE_URL đang trỏ tới PostgreSQL. Hãy đặt DATABASE_URL về tệp SQLite cần chuyển.",
+    "db.copy_target_not_postgres": () =>
+      "Đích sao chép phải là địa chỉ PostgreSQL, ví dụ --to postgresql://postgres@127.0.0.1:5432/nhacviec.",
+    "db.copy_target_not_empty": ({ tables }) =>
+      `Cơ sở dữ liệu đích đã có dữ liệu (bảng: ${tables}). Chỉ sao chép vào một cơ sở dữ liệu mới tạo và trống; chưa có gì được ghi.`,
+    "db.copy_count_mismatch": ({ table, expected, copied }) =>
+      `Bảng ${table} sao chép không khớp (nguồn ${num(expected)} dòng, đích ${num(copied)} dòng). Đã huỷ toàn bộ; cơ sở dữ liệu đích vẫn trống.`,
+  } satisfies ErrorTexts,
 
   bot: {
     statusLabel: {
@@ -325,12 +347,12 @@ export const vi = {
       in_progress: "Đang thực hiện",
       blocked: "Vướng mắc",
       done: "Hoàn thành",
-    } as Record<string, string>,
-    statusIcon: { not_started: "⬜", in_progress: "🔄", blocked: "⚠️", done: "✅" } as Record<string, string>,
+    } satisfies Record<DutyStatus, string>,
+    statusIcon: STATUS_ICON,
     daysLeft: (n: number) => (n > 1 ? `còn ${n} ngày` : n === 1 ? "hôm nay là ngày cuối" : `đã quá hạn ${1 - n} ngày`),
     agencyItem: (code: string, name: string) => `• ${code} ${name}`,
-    memberName: (name: string) => `UBND ${name}`,
-    roleName: { contact: "đầu mối", coordinator: "điều phối viên", admin: "quản trị" } as Record<string, string>,
+    memberName,
+    roleName: { contact: "đầu mối", coordinator: "điều phối viên", admin: "quản trị" } satisfies Record<Role, string>,
 
     notJoined:
       "Xin chào! Nhắc Việc giúp các cơ quan theo dõi và báo cáo nhiệm vụ theo kế hoạch của tỉnh.\n" +
@@ -349,17 +371,6 @@ export const vi = {
       `Chào ${person}! Bạn đã tham gia Nhắc Việc với vai trò điều phối viên. Gõ /tongquan để xem tình hình, /trogiup để xem các lệnh.`,
     linked: (person: string) =>
       `Đã liên kết tài khoản này với ${person}. Bạn có thể dùng Nhắc Việc ở đây như ở nơi khác.`,
-    joinErrors: {
-      "invite.unknown": "Mã mời không đúng. Vui lòng kiểm tra lại, ví dụ: /start ABCDE-FGHJK",
-      "invite.used": "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng một lần; vui lòng xin mã mới từ Sở Nội vụ.",
-      "invite.expired": "Mã mời này đã hết hạn. Vui lòng xin mã mới từ Sở Nội vụ.",
-      "invite.revoked": "Mã mời này đã bị thu hồi. Vui lòng liên hệ Sở Nội vụ.",
-      "invite.rate_limited":
-        "Bạn đã nhập sai mã mời 5 lần trong một giờ nên tạm thời không thể thử tiếp. Vui lòng thử lại sau một giờ hoặc liên hệ Sở Nội vụ.",
-      "invite.too_many_wrong":
-        "Gần đây có quá nhiều lần nhập sai mã mời nên tạm thời không thể thử lại. Vui lòng kiểm tra đúng mã Sở Nội vụ gửi và thử lại sau một giờ.",
-      "invite.already_joined": "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
-    } as Record<string, string>,
     unknownCommand: (cmd: string) => `Không có lệnh /${q(cmd)}. Gõ /trogiup để xem các lệnh bạn dùng được.`,
     notAllowed: (cmd: string) =>
       `Lệnh /${q(cmd)} không dành cho vai trò của bạn. Gõ /trogiup để xem các lệnh bạn dùng được.`,
@@ -375,6 +386,8 @@ export const vi = {
       `Tin nhắn quá dài (tối đa ${num(max)} ký tự) nên chưa được ghi nhận. Vui lòng gửi ngắn gọn hơn hoặc chia làm nhiều tin.`,
     busy: "Hệ thống đang bận, tin nhắn vừa rồi CHƯA được ghi nhận. Vui lòng gửi lại sau ít phút.",
     internalError: "Xin lỗi, đã có lỗi hệ thống; tin nhắn chưa được ghi nhận. Vui lòng thử lại sau ít phút.",
+    flowInvalid:
+      "Thao tác đang dở của bạn không còn đọc được (có thể Nhắc Việc vừa được cập nhật) nên đã được hủy; chưa có gì được ghi nhận. Vui lòng bắt đầu lại, hoặc gõ /trogiup để xem các lệnh.",
     flowReminder: "Bạn đang có một báo cáo dở. Trả lời câu hỏi ở trên hoặc gõ /huy để hủy.",
     languageSet: "Đã chuyển sang tiếng Việt.",
     languageUsage: "Cách dùng: /ngonngu vi hoặc /ngonngu en",
@@ -502,21 +515,21 @@ export const vi = {
         `Lúc: ${at}`,
       escalated: "Vướng mắc đã được chuyển tới Sở Nội vụ.",
       errors: {
-        "report.malformed": (example: string) =>
+        "report.malformed": (example) =>
           `Chưa đọc được báo cáo. Viết theo mẫu: mã nhiệm vụ, tỷ lệ %, trạng thái, rồi dấu ":" và ghi chú. Ví dụ:\n${example}`,
-        "report.percent_range": (example: string, value: number) =>
+        "report.percent_range": (example, { value }) =>
           `Tỷ lệ ${Math.abs(value) <= 1000 ? `${pct(value)} ` : "đã gõ "}không hợp lệ: tỷ lệ phải là số nguyên từ 0% đến 100%. Ví dụ:\n${example}`,
-        "report.note_too_long": (_example: string, length: number) =>
+        "report.note_too_long": (_example, { length }) =>
           `Ghi chú quá dài (${num(length)} ký tự, tối đa 2.000). Vui lòng rút gọn hoặc gửi văn bản kèm theo khi nộp báo cáo.`,
-        "report.conflict": (example: string) =>
+        "report.conflict": (example) =>
           `Tỷ lệ và trạng thái mâu thuẫn (hoàn thành là 100%, chưa thực hiện là 0%). Ví dụ:\n${example}`,
-        "duty.unknown": (example: string, ref: string) =>
+        "duty.unknown": (example, { ref }) =>
           `Không có nhiệm vụ "${q(ref)}" trong các nhiệm vụ của cơ quan bạn. Gõ /nhiemvu để xem mã. Ví dụ:\n${example}`,
-        "duty.ambiguous": (example: string, ref: string, candidates: string) =>
-          `"${q(ref)}" có nhiều nhiệm vụ (${candidates}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
-        "duty.other_agency": (example: string, ref: string) =>
+        "duty.ambiguous": (example, { ref, candidates }) =>
+          `"${q(ref)}" có nhiều nhiệm vụ (${(candidates ?? []).join(", ")}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
+        "duty.other_agency": (example, { ref }) =>
           `Nhiệm vụ ${q(ref)} không thuộc cơ quan của bạn nên không thể báo cáo. Ví dụ báo cáo nhiệm vụ của cơ quan bạn:\n${example}`,
-      } as Record<string, (example: string, a?: any, b?: any) => string>,
+      } satisfies ReportErrorTexts,
       example: (code: string) => `${code} 60% đang thực hiện: đã hoàn thành rà soát 80 doanh nghiệp`,
     },
 
@@ -532,12 +545,6 @@ export const vi = {
         at: string,
       ) =>
         `Đã ghi nhận số liệu ${code} (${name}): ${num(participants)} người, đạt ${pct(rate)} (chỉ tiêu ${pct(targetRate)}, ${num(target)} người). Lúc: ${at}`,
-      unknown: (code: string, codes: string) =>
-        `Không có chỉ tiêu "${q(code)}". Các mã: ${codes}. Ví dụ /chitieu II.1 1.120.000`,
-      badNumber: (value: string) =>
-        `"${q(value)}" không phải số người hợp lệ (số nguyên, không vượt quá số người thuộc diện). Ví dụ /chitieu II.1 1.120.000`,
-      notAllowed:
-        "Cơ quan của bạn không được giao cập nhật số liệu chỉ tiêu. Số liệu do Bảo hiểm xã hội tỉnh cập nhật.",
     },
 
     submit: {
@@ -579,13 +586,10 @@ export const vi = {
         `Hoàn thành ${done}/${total} nhiệm vụ.` +
         (doc ? ` Văn bản ${doc}.` : "") +
         (attachment ? ` Tệp kèm: ${attachment}.` : ""),
-      alreadyReopened: (agency: string, at: string) =>
-        `Báo cáo của ${agency} đã được mở lại lúc ${at} và đang chờ cơ quan nộp lại; không cần mở lại lần nữa.`,
       reopenUsage: "Cách dùng: /molai CƠ_QUAN NHẬN_XÉT, ví dụ /molai IV.2 Đề nghị bổ sung số liệu doanh nghiệp mới",
       reopened: (agency: string) => `Đã mở lại báo cáo của ${agency} và gửi nhận xét tới đầu mối.`,
       reopenedNotice: (agency: string, comment: string) =>
         `Sở Nội vụ đã mở lại báo cáo của ${agency} với nhận xét:\n"${comment}"\nVui lòng cập nhật và gõ /nopbaocao để nộp lại.`,
-      none: (agency: string) => `${agency} chưa nộp báo cáo nào để mở lại.`,
       badDate: "Ngày văn bản không hợp lệ. Viết theo dạng dd/mm/yyyy, ví dụ 10/12/2026.",
     },
 
@@ -604,8 +608,6 @@ export const vi = {
       resolved: (id: number, agency: string) => `Đã đóng vướng mắc #${id} và gửi trả lời tới ${agency}.`,
       resolvedNotice: (id: number, text: string, resolution: string) =>
         `Sở Nội vụ đã trả lời vướng mắc #${id} ("${text}"):\n${resolution}`,
-      unknown: (id: string) => `Không có vướng mắc #${q(id)}. Gõ /dsvuongmac để xem danh sách.`,
-      alreadyResolved: (id: string) => `Vướng mắc #${q(id)} đã được giải quyết trước đó.`,
       tooLong: "Nội dung quá dài (tối đa 2.000 ký tự). Vui lòng rút gọn.",
     },
 
@@ -672,8 +674,6 @@ export const vi = {
         `${group} là nhóm ${n} đơn vị; mỗi đơn vị cần mã riêng. Ví dụ /moi ${group}-MÃ_ĐƠN_VỊ, hoặc dùng lệnh quản trị "invite create --group" để tạo cả loạt.`,
       inviteUsage: "Cách dùng: /moi CƠ_QUAN, ví dụ /moi IV.2 hoặc /moi IV.9-25195",
       coordinatorLabel: "điều phối viên",
-      coordinatorInviteAdminOnly:
-        "Chỉ quản trị viên mới tạo được mã mời cho điều phối viên. Để mời đầu mối: /moi CƠ_QUAN.",
       revokeUsage: "Cách dùng: /thuhoi MÃ_MỜI",
       revoked: "Đã thu hồi mã mời.",
       contactsHeader: (agency: string, n: number) => `${agency}: ${n} đầu mối`,
@@ -755,15 +755,6 @@ export const vi = {
       notPaused: (agency: string) => `${agency} không bị tạm dừng nhắc việc.`,
       pausedByGroup: (agency: string, group: string, until: LocalDate) =>
         `${agency} đang tạm dừng nhắc việc theo nhóm ${group} đến hết ngày ${date(until)}. Để bật lại, gõ /tieptuc ${group}.`,
-    },
-
-    errors: {
-      "file.too_large":
-        "Tệp quá lớn (tối đa 20 MB) nên chưa được nhận. Vui lòng gửi ảnh chụp nhỏ hơn hoặc tệp PDF nén.",
-      "plan.none_active": "Chưa có kế hoạch nào đang áp dụng.",
-      "agency.unknown": (query: string) => `Không tìm thấy cơ quan "${q(query)}". Ví dụ: IV.4, 4 hoặc IV.9-25195.`,
-      "agency.ambiguous": (query: string, c: string) => `"${q(query)}" khớp nhiều cơ quan (${c}). Vui lòng ghi mã.`,
-      "contact.unknown": (id: string) => `Không có đầu mối #${q(id)}. Xem số bằng /daumoi CƠ_QUAN.`,
     },
   },
 };

@@ -2,6 +2,8 @@ import { daysLeft } from "../domain/deadline.ts";
 import { shortTitle } from "../domain/short-title.ts";
 import type { Agency, Plan } from "../generated/prisma/client.ts";
 import type { Messages } from "./index.ts";
+import { isDutyStatus } from "../domain/status.ts";
+import type { ReportErrorCode, ReportErrorOf, ReportErrorTexts } from "./shared.ts";
 import type { AgencyState, DutyState } from "../services/status-service.ts";
 import { formatDateTimeVi } from "../time.ts";
 import type { OutgoingMessage } from "../delivery/types.ts";
@@ -13,6 +15,23 @@ export function agencyLabel(t: Messages, agency: Pick<Agency, "name" | "parentId
 
 export function daysLeftText(t: Messages, plan: Plan, now: Date): string {
   return t.bot.daysLeft(daysLeft(plan.reportDeadline, now));
+}
+
+/** A status as read from a table or a file, where anything may stand: unknown values show as they are. */
+export function statusLabel(t: Messages, status: string): string {
+  return isDutyStatus(status) ? t.bot.statusLabel[status] : status;
+}
+
+/** What is wrong with a report line, with an example the person can copy. */
+export function reportErrorText<K extends ReportErrorCode>(
+  t: Messages,
+  example: string,
+  error: ReportErrorOf<K>,
+): string {
+  const texts: ReportErrorTexts = t.bot.report.errors;
+  // The compiler cannot see through ReportErrorOf that `error.error` is K; the map's type ties each text to it.
+  const text: ReportErrorTexts[K] = texts[error.error as K];
+  return text(example, error);
 }
 
 export function at(instant: Date): string {
@@ -30,10 +49,10 @@ type ShownDuty = Pick<DutyState, "code" | "text" | "status" | "percent" | "updat
 /** One duty as every surface shows it: icon, code, short title, status, percent, last update. */
 export function dutyLine(t: Messages, d: ShownDuty): string {
   return t.bot.duties.line(
-    t.bot.statusIcon[d.status] ?? "",
+    t.bot.statusIcon[d.status],
     d.code,
     shortTitle(d.text),
-    t.bot.statusLabel[d.status] ?? d.status,
+    t.bot.statusLabel[d.status],
     d.percent,
     d.updatedAt ? at(d.updatedAt) : null,
   );
@@ -53,7 +72,7 @@ export const SUBMIT_CANCEL = "submit:cancel";
 export function reminderMessage(t: Messages, plan: Plan, state: AgencyState, now: Date): OutgoingMessage {
   const open = state.duties.filter((d) => d.status !== "done");
   const lines = open
-    .map((d) => t.bot.reminder.line(d.code, shortTitle(d.text), t.bot.statusLabel[d.status] ?? d.status))
+    .map((d) => t.bot.reminder.line(d.code, shortTitle(d.text), t.bot.statusLabel[d.status]))
     .join("\n");
   return {
     text: t.bot.reminder.text(

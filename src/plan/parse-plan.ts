@@ -287,7 +287,22 @@ export function parsePlan(text: string): ParsedPlan {
 
   const warnings: PlanWarning[] = [];
   const warn = (line: Line, reason: PlanWarningReason) => warnings.push({ line: line.no, text: line.text, reason });
+  const { targets, agencies, agenciesLine, closing } = readSections(lines, warn);
 
+  if (!agenciesLine) throw new PlanParseError("plan.no_section_iv", "The plan has no section IV");
+  if (agencies.length === 0) {
+    throw new PlanParseError("plan.no_agency", "Section IV has no numbered agency item", agenciesLine.no);
+  }
+  const indicators = targets.map((t) => parseTarget(t, warn));
+  const parsedAgencies = agencies.map((a) => parseAgency(a, warn));
+  const reportDeadline = readDeadline(closing, head.year);
+
+  warnings.sort((a, b) => a.line - b.line);
+  return { ...head, reportDeadline, indicators, agencies: parsedAgencies, warnings };
+}
+
+/** Section II's targets and section IV's agencies with their duties, and the closing lines after them. */
+function readSections(lines: readonly Line[], warn: (line: Line, reason: PlanWarningReason) => void) {
   const targets: Item[] = [];
   const agencies: AgencyDraft[] = [];
   let section: number | null = null;
@@ -349,15 +364,5 @@ export function parsePlan(text: string): ParsedPlan {
 
     (duty ?? open)?.chunks.push(line);
   }
-
-  if (!agenciesLine) throw new PlanParseError("plan.no_section_iv", "The plan has no section IV");
-  if (agencies.length === 0) {
-    throw new PlanParseError("plan.no_agency", "Section IV has no numbered agency item", agenciesLine.no);
-  }
-  const indicators = targets.map((t) => parseTarget(t, warn));
-  const parsedAgencies = agencies.map((a) => parseAgency(a, warn));
-  const reportDeadline = readDeadline(closing, head.year);
-
-  warnings.sort((a, b) => a.line - b.line);
-  return { ...head, reportDeadline, indicators, agencies: parsedAgencies, warnings };
+  return { targets, agencies, agenciesLine, closing };
 }

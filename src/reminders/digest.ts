@@ -2,7 +2,7 @@ import type { OutgoingMessage } from "../core/types.ts";
 import { agencyLabel, at } from "../i18n/views.ts";
 import type { Db } from "../db.ts";
 import { daysLeft } from "../domain/deadline.ts";
-import type { Plan } from "../generated/prisma/client.ts";
+import type { Agency, Plan } from "../generated/prisma/client.ts";
 import type { Messages } from "../i18n/index.ts";
 import type { PlanStatus } from "../services/status-service.ts";
 import { MAX_WRONG_PER_HOUR_ALL } from "../services/invite-service.ts";
@@ -22,6 +22,24 @@ export async function buildDigest(
   dueAt: Date,
   now: Date,
 ): Promise<OutgoingMessage> {
+  const rows = await readDigestRows(db, plan, dueAt, now);
+  const d = t.bot.digest;
+  const { wrongCodes } = rows;
+  const sections = [
+    d.header(localDate(dueAt), plan.reportDeadline, t.bot.daysLeft(daysLeft(plan.reportDeadline, dueAt))),
+    submittedSection(t, status),
+    missingSection(t, status),
+    difficultiesSection(t, rows.difficulties),
+    failuresSection(t, rows.failures),
+    wrongCodes.length >= MAX_WRONG_PER_HOUR_ALL
+      ? d.wrongCodes(wrongCodes.length, new Set(wrongCodes.map((w) => `${w.platform}:${w.userId}`)).size)
+      : null,
+    heldSection(t, rows.held),
+  ];
+  return { text: sections.filter((s): s is string => s !== null).join("\n\n") };
+}
+
+async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {
   const previous = await db.outboxMessage.findFirst({
     where: { kind: "digest", planId: plan.id, dueAt: { lt: dueAt } },
     orderBy: { dueAt: "desc" },
@@ -30,11 +48,6 @@ export async function buildDigest(
   // day's; failed deliveries were told to nobody, so the first digest shows all of them.
   const difficultiesSince = previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS);
   const failuresSince = previous?.dueAt ?? new Date(0);
-  const top = status.agencies.filter((a) => a.agency.parentId === null);
-  const ordinary = top.filter((a) => a.memberCount === 0);
-  const groups = top.filter((a) => a.memberCount > 0);
-  const missing = status.agencies.filter((a) => a.memberCount === 0 && !a.submitted);
-
   const [difficulties, failures, wrongCodes, held] = await Promise.all([
     db.difficulty.findMany({
       where: { agency: { planId: plan.id }, createdAt: { gt: difficultiesSince, lte: now } },
@@ -63,62 +76,73 @@ export async function buildDigest(
       orderBy: { id: "asc" },
     }),
   ]);
-  const heldByPerson = new Map<number, typeof held>();
-  for (const row of held) heldByPerson.set(row.personId, [...(heldByPerson.get(row.personId) ?? []), row]);
+  return { difficulties, failures, wrongCodes, held };
+}
 
+type DigestRows = Awaited<ReturnType<typeof readDigestRows>>;
+
+const withAgency = (t: Messages, agency: Agency | null) => (agency ? `${agency.code} ${agencyLabel(t, agency)}` : null);
+
+function submittedSection(t: Messages, status: PlanStatus): string {
+  const top = status.agencies.filter((a) => a.agency.parentId === null);
+  const ordinary = top.filter((a) => a.memberCount === 0);
+  const groups = top.filter((a) => a.memberCount > 0);
+  return [
+    t.bot.digest.agencies(ordinary.filter((a) => a.submitted).length, ordinary.length),
+    ...groups.map((g) => t.bot.digest.group(g.agency.code, g.agency.name, g.membersSubmitted, g.memberCount)),
+  ].join("\n");
+}
+
+function missingSection(t: Messages, status: PlanStatus): string {
+  const missing = status.agencies.filter((a) => a.memberCount === 0 && !a.submitted);
+  if (!missing.length) return t.bot.digest.noneMissing;
+  return [
+    t.bot.digest.missingHeader(missing.length),
+    ...missing.map((a) => t.bot.agencyItem(a.agency.code, agencyLabel(t, a.agency))),
+  ].join("\n");
+}
+
+function difficultiesSection(t: Messages, difficulties: DigestRows["difficulties"]): string {
   const d = t.bot.digest;
-  const sections = [
-    d.header(localDate(dueAt), plan.reportDeadline, t.bot.daysLeft(daysLeft(plan.reportDeadline, dueAt))),
-    [
-      d.agencies(ordinary.filter((a) => a.submitted).length, ordinary.length),
-      ...groups.map((g) => d.group(g.agency.code, g.agency.name, g.membersSubmitted, g.memberCount)),
-    ].join("\n"),
-    missing.length
-      ? [
-          d.missingHeader(missing.length),
-          ...missing.map((a) => t.bot.agencyItem(a.agency.code, agencyLabel(t, a.agency))),
-        ].join("\n")
-      : d.noneMissing,
-    difficulties.length
-      ? [
-          d.difficultiesHeader(difficulties.length),
-          ...difficulties.map((x) =>
-            d.difficultyLine(x.id, `${x.agency.code} ${agencyLabel(t, x.agency)}`, x.duty?.code ?? null, x.text),
-          ),
-        ].join("\n")
-      : d.noDifficulties,
-    failures.length
-      ? [
-          d.failuresHeader(failures.length),
-          ...failures.map((f) =>
-            d.failureLine(
-              f.person.displayName,
-              f.person.agency ? `${f.person.agency.code} ${agencyLabel(t, f.person.agency)}` : null,
-              f.point ?? f.kind,
-              f.status === "unreachable",
-              f.lastError,
-              at(f.dueAt),
-            ),
-          ),
-        ].join("\n")
-      : null,
-    wrongCodes.length >= MAX_WRONG_PER_HOUR_ALL
-      ? d.wrongCodes(wrongCodes.length, new Set(wrongCodes.map((w) => `${w.platform}:${w.userId}`)).size)
-      : null,
-    heldByPerson.size
-      ? [
-          d.heldHeader(held.length),
-          ...[...heldByPerson.values()].map((rows) => {
-            const person = rows[0]!.person;
-            return d.heldLine(
-              person.displayName,
-              person.agency ? `${person.agency.code} ${agencyLabel(t, person.agency)}` : null,
-              rows.length,
-              [...new Set(person.identities.map((i) => i.platform))].join(", "),
-            );
-          }),
-        ].join("\n")
-      : null,
-  ];
-  return { text: sections.filter((s): s is string => s !== null).join("\n\n") };
+  if (!difficulties.length) return d.noDifficulties;
+  return [
+    d.difficultiesHeader(difficulties.length),
+    ...difficulties.map((x) => d.difficultyLine(x.id, withAgency(t, x.agency)!, x.duty?.code ?? null, x.text)),
+  ].join("\n");
+}
+
+function failuresSection(t: Messages, failures: DigestRows["failures"]): string | null {
+  const d = t.bot.digest;
+  if (!failures.length) return null;
+  return [
+    d.failuresHeader(failures.length),
+    ...failures.map((f) =>
+      d.failureLine(
+        f.person.displayName,
+        withAgency(t, f.person.agency),
+        f.point ?? f.kind,
+        f.status === "unreachable",
+        f.lastError,
+        at(f.dueAt),
+      ),
+    ),
+  ].join("\n");
+}
+
+function heldSection(t: Messages, held: DigestRows["held"]): string | null {
+  const heldByPerson = new Map<number, DigestRows["held"]>();
+  for (const row of held) heldByPerson.set(row.personId, [...(heldByPerson.get(row.personId) ?? []), row]);
+  if (!heldByPerson.size) return null;
+  return [
+    t.bot.digest.heldHeader(held.length),
+    ...[...heldByPerson.values()].map((rows) => {
+      const person = rows[0]!.person;
+      return t.bot.digest.heldLine(
+        person.displayName,
+        withAgency(t, person.agency),
+        rows.length,
+        [...new Set(person.identities.map((i) => i.platform))].join(", "),
+      );
+    }),
+  ].join("\n");
 }

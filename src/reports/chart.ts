@@ -22,24 +22,74 @@ function fontFiles(): string[] {
   return [join(dir, "DejaVuSans.ttf"), join(dir, "DejaVuSans-Bold.ttf")];
 }
 
-/** The chart's options: indicators against targets, duties by status per agency, and a group's members submitted. */
-function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
-  const r = t.reports;
-  const text = { fontFamily: FONT };
-  const indicators = data.indicators;
-  // Members count towards their group's bar, so 95 communes do not crowd out the other agencies.
+/**
+ * Duties by status per top-level agency, as shares of its duties. Members count towards their
+ * group's bar, so 95 communes do not crowd out the other agencies; shares, not counts, or 95
+ * communes' duties would flatten every other agency's bar.
+ */
+function dutySharesByTop(data: ExportData): { tops: string[]; shares: (status: string) => number[] } {
   const topOf = new Map(data.agencies.map((a) => [a.agency.code, a.parentCode ?? a.agency.code]));
   const tops = [...new Set(data.duties.map((d) => topOf.get(d.agencyCode) ?? d.agencyCode))];
-  // Shares, not counts: 95 communes' duties would otherwise flatten every other agency's bar.
   const ofTop = (top: string) => data.duties.filter((d) => (topOf.get(d.agencyCode) ?? d.agencyCode) === top);
   const shares = (status: string) =>
     tops.map((top) => {
       const all = ofTop(top);
       return all.length ? Math.round((all.filter((d) => d.status === status).length / all.length) * 1000) / 10 : 0;
     });
-  const group = data.agencies.find((a) => a.memberCount > 0);
-  const round = (n: number | null) => (n === null ? 0 : Math.round(n * 100) / 100);
+  return { tops, shares };
+}
 
+/** The latest rate of each indicator beside its target. */
+function indicatorSeries(t: Messages, data: ExportData) {
+  const text = { fontFamily: FONT };
+  const round = (n: number | null) => (n === null ? 0 : Math.round(n * 100) / 100);
+  const bar = (name: string, values: number[], color: string) => ({
+    name,
+    type: "bar",
+    xAxisIndex: 0,
+    yAxisIndex: 0,
+    data: values,
+    itemStyle: { color },
+    label: { show: true, position: "top", formatter: "{c}%", ...text },
+  });
+  return [
+    bar(
+      t.reports.chartLatest,
+      data.indicators.map((i) => round(i.latestRatePercent)),
+      "#2563eb",
+    ),
+    bar(
+      t.reports.chartTarget,
+      data.indicators.map((i) => i.targetRatePercent),
+      "#dc2626",
+    ),
+  ];
+}
+
+/** A group's members that submitted, as a pie beside the indicators. */
+function membersPie(t: Messages, group: ExportData["agencies"][number]) {
+  return {
+    type: "pie",
+    center: [1000, 250],
+    radius: [60, 120],
+    label: { fontFamily: FONT, formatter: "{b}: {c} ({d}%)" },
+    data: [
+      { name: t.reports.chartSubmitted, value: group.membersSubmitted, itemStyle: { color: "#16a34a" } },
+      {
+        name: t.reports.chartNotSubmitted,
+        value: group.memberCount - group.membersSubmitted,
+        itemStyle: { color: "#b0b7c3" },
+      },
+    ],
+  };
+}
+
+/** The chart's options: indicators against targets, duties by status per agency, and a group's members submitted. */
+function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
+  const r = t.reports;
+  const text = { fontFamily: FONT };
+  const { tops, shares } = dutySharesByTop(data);
+  const group = data.agencies.find((a) => a.memberCount > 0);
   return {
     animation: false,
     backgroundColor: "#ffffff",
@@ -59,14 +109,14 @@ function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
     ],
     legend: [
       { data: [r.chartLatest, r.chartTarget], left: 420, top: 52, textStyle: text },
-      { data: DUTY_STATUSES.map((s) => t.bot.statusLabel[s]!), right: 40, top: 452, textStyle: text },
+      { data: DUTY_STATUSES.map((s) => t.bot.statusLabel[s]), right: 40, top: 452, textStyle: text },
     ],
     grid: [
       { left: 60, right: group ? 460 : 40, top: 90, height: 300 },
       { left: 60, right: 40, top: 490, height: 300 },
     ],
     xAxis: [
-      { type: "category", gridIndex: 0, data: indicators.map((i) => i.code), axisLabel: text },
+      { type: "category", gridIndex: 0, data: data.indicators.map((i) => i.code), axisLabel: text },
       { type: "category", gridIndex: 1, data: tops, axisLabel: { ...text, interval: 0 } },
     ],
     yAxis: [
@@ -74,26 +124,9 @@ function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
       { type: "value", gridIndex: 1, max: 100, axisLabel: { ...text, formatter: "{value}%" } },
     ],
     series: [
-      {
-        name: r.chartLatest,
-        type: "bar",
-        xAxisIndex: 0,
-        yAxisIndex: 0,
-        data: indicators.map((i) => round(i.latestRatePercent)),
-        itemStyle: { color: "#2563eb" },
-        label: { show: true, position: "top", formatter: "{c}%", ...text },
-      },
-      {
-        name: r.chartTarget,
-        type: "bar",
-        xAxisIndex: 0,
-        yAxisIndex: 0,
-        data: indicators.map((i) => i.targetRatePercent),
-        itemStyle: { color: "#dc2626" },
-        label: { show: true, position: "top", formatter: "{c}%", ...text },
-      },
+      ...indicatorSeries(t, data),
       ...DUTY_STATUSES.map((s) => ({
-        name: t.bot.statusLabel[s]!,
+        name: t.bot.statusLabel[s],
         type: "bar",
         stack: "duties",
         xAxisIndex: 1,
@@ -101,24 +134,7 @@ function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
         data: shares(s),
         itemStyle: { color: STATUS_COLORS[s] },
       })),
-      ...(group
-        ? [
-            {
-              type: "pie",
-              center: [1000, 250],
-              radius: [60, 120],
-              label: { ...text, formatter: "{b}: {c} ({d}%)" },
-              data: [
-                { name: r.chartSubmitted, value: group.membersSubmitted, itemStyle: { color: "#16a34a" } },
-                {
-                  name: r.chartNotSubmitted,
-                  value: group.memberCount - group.membersSubmitted,
-                  itemStyle: { color: "#b0b7c3" },
-                },
-              ],
-            },
-          ]
-        : []),
+      ...(group ? [membersPie(t, group)] : []),
     ],
   };
 }

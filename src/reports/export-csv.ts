@@ -1,5 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import type { Messages } from "../i18n/index.ts";
+import { statusLabel } from "../i18n/views.ts";
 import { toIsoLocal } from "../time.ts";
 import type { ExportData } from "./export-data.ts";
 
@@ -23,7 +24,7 @@ export function buildExportCsv(t: Messages, data: ExportData): Uint8Array {
     guardFormula(d.agencyName),
     d.dutyCode,
     guardFormula(d.dutyText),
-    t.bot.statusLabel[d.status] ?? d.status,
+    statusLabel(t, d.status),
     String(d.percent),
     guardFormula(d.note),
     d.updatedAt ? toIsoLocal(d.updatedAt) : "",

@@ -2,7 +2,7 @@ import type { Db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import type { Agency, Person, Plan } from "../generated/prisma/client.ts";
 import { findAgency } from "../services/plan-service.ts";
-import { loadPlanStatus, type AgencyState, type IndicatorState } from "../services/status-service.ts";
+import { indicatorFigures, loadPlanStatus, type AgencyState, type IndicatorState } from "../services/status-service.ts";
 import { localDateTime, type LocalDate } from "../time.ts";
 
 export interface ExportFilters {
@@ -98,9 +98,54 @@ export interface ExportData {
 
 const nameOf = (p: Pick<Person, "displayName"> | null | undefined) => p?.displayName ?? null;
 
+/** The agency an export covers, or null for all. The permission rule lives here, not in an adapter. */
+async function exportScope(
+  db: Db,
+  plan: Plan,
+  filters: ExportFilters,
+  requester: ExportRequester,
+): Promise<Agency | null> {
+  const asked = filters.agency ? await findAgency(db, plan.id, filters.agency) : null;
+  if (requester.role !== "contact") return asked;
+  // A contact asking for another agency, or for everything, gets only their own agency.
+  if (requester.agencyId === null) throw new AppError("agency.unknown", { query: filters.agency ?? "" });
+  const own = await db.agency.findUniqueOrThrow({ where: { id: requester.agencyId } });
+  if (asked && asked.id !== own.id) throw new AppError("export.not_allowed", { agency: asked.code });
+  return own;
+}
+
+/** The rows behind the tables, oldest first, for the agencies in scope. */
+async function readRows(db: Db, plan: Plan, agencyIds: number[], since: Date | null) {
+  const person = { select: { displayName: true } };
+  const oldestFirst = [{ createdAt: "asc" as const }, { id: "asc" as const }];
+  const [reports, submissions, difficulties, figures] = await Promise.all([
+    db.dutyReport.findMany({
+      where: { agencyId: { in: agencyIds } },
+      include: { person, duty: { select: { code: true } } },
+      orderBy: oldestFirst,
+    }),
+    db.submission.findMany({
+      where: { agencyId: { in: agencyIds }, supersededAt: null, reopenedAt: null },
+      include: { person },
+    }),
+    db.difficulty.findMany({
+      where: { agencyId: { in: agencyIds }, ...(since && { createdAt: { gte: since } }) },
+      include: { person, duty: { select: { code: true } } },
+      orderBy: oldestFirst,
+    }),
+    db.indicatorFigure.findMany({
+      where: { indicator: { planId: plan.id } },
+      include: { person },
+      orderBy: oldestFirst,
+    }),
+  ]);
+  return { reports, submissions, difficulties, figures };
+}
+
+type Rows = Awaited<ReturnType<typeof readRows>>;
+
 /**
- * Everything an export needs, in one read. The permission rule is here, not in the CLI or an
- * adapter: a contact asking for another agency, or for everything, gets only their own agency.
+ * Everything an export needs, in one read. A contact gets only their own agency (exportScope).
  */
 export async function loadExportData(
   db: Db,
@@ -109,100 +154,27 @@ export async function loadExportData(
   now: Date,
   requester: ExportRequester = { role: "admin", agencyId: null },
 ): Promise<ExportData> {
-  let scope: Agency | null = filters.agency ? await findAgency(db, plan.id, filters.agency) : null;
-  if (requester.role === "contact") {
-    if (requester.agencyId === null) throw new AppError("agency.unknown", { query: filters.agency ?? "" });
-    const own = await db.agency.findUniqueOrThrow({ where: { id: requester.agencyId } });
-    if (scope && scope.id !== own.id) throw new AppError("export.not_allowed", { agency: scope.code });
-    scope = own;
-  }
+  const scope = await exportScope(db, plan, filters, requester);
   const status = await loadPlanStatus(db, plan);
   const inScope = (a: Agency) => !scope || a.id === scope.id || a.parentId === scope.id;
   const agencies = status.agencies.filter((s) => inScope(s.agency));
-  const agencyIds = agencies.map((a) => a.agency.id);
   const since = filters.since ? localDateTime(filters.since) : null;
-
-  const [reports, submissions, difficulties, figures] = await Promise.all([
-    db.dutyReport.findMany({
-      where: { agencyId: { in: agencyIds } },
-      include: { person: { select: { displayName: true } }, duty: { select: { code: true } } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    }),
-    db.submission.findMany({
-      where: { agencyId: { in: agencyIds }, supersededAt: null, reopenedAt: null },
-      include: { person: { select: { displayName: true } } },
-    }),
-    db.difficulty.findMany({
-      where: { agencyId: { in: agencyIds }, ...(since && { createdAt: { gte: since } }) },
-      include: { person: { select: { displayName: true } }, duty: { select: { code: true } } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    }),
-    db.indicatorFigure.findMany({
-      where: { indicator: { planId: plan.id } },
-      include: { person: { select: { displayName: true } } },
-      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    }),
-  ]);
-
-  // The reporter of a duty's latest state is the person behind its latest report.
-  const latestReporter = new Map<string, string | null>();
-  for (const r of reports) latestReporter.set(`${r.agencyId}:${r.dutyId}`, nameOf(r.person));
+  const rows = await readRows(
+    db,
+    plan,
+    agencies.map((a) => a.agency.id),
+    since,
+  );
   const byId = new Map(agencies.map((a) => [a.agency.id, a.agency]));
-  const submissionBy = new Map(submissions.map((s) => [s.agencyId, s]));
-  const latestFigureBy = new Map<number, (typeof figures)[number]>();
-  for (const f of figures) latestFigureBy.set(f.indicatorId, f);
-
-  const reporting = agencies.filter((a) => a.memberCount === 0);
   return {
     plan,
     generatedAt: now,
     filters,
-    indicators: status.indicators.map((i: IndicatorState): ExportIndicator => {
-      const f = latestFigureBy.get(i.indicator.id);
-      return {
-        code: i.indicator.code,
-        name: i.indicator.name,
-        targetRatePercent: i.indicator.targetRatePercent,
-        targetParticipants: i.indicator.targetParticipants,
-        eligiblePopulation: i.indicator.eligiblePopulation,
-        latestParticipants: i.latest?.participants ?? null,
-        latestRatePercent: i.latestRatePercent,
-        gap: i.latest ? Math.max(0, i.indicator.targetParticipants - i.latest.participants) : null,
-        reportedBy: nameOf(f?.person),
-        reportedAt: i.latest?.createdAt ?? null,
-      };
-    }),
+    indicators: indicatorRows(status.indicators, rows.figures),
     agencies,
-    duties: reporting.flatMap((a) =>
-      a.duties.map((d): ExportDuty => ({
-        agencyCode: a.agency.code,
-        agencyName: a.agency.name,
-        dutyCode: d.code,
-        dutyText: d.text,
-        status: d.status,
-        percent: d.percent,
-        note: d.note,
-        updatedAt: d.updatedAt,
-        reporter: latestReporter.get(`${a.agency.id}:${d.dutyId}`) ?? null,
-      })),
-    ),
-    submissions: agencies.map((a): ExportSubmission => {
-      const s = submissionBy.get(a.agency.id);
-      return {
-        agencyCode: a.agency.code,
-        agencyName: a.agency.name,
-        isGroup: a.memberCount > 0,
-        memberCount: a.memberCount,
-        membersSubmitted: a.membersSubmitted,
-        submitted: a.submitted,
-        documentNumber: s?.documentNumber ?? null,
-        documentDate: s?.documentDate ?? null,
-        submittedAt: s?.submittedAt ?? null,
-        onTime: s ? s.onTime : null,
-        by: nameOf(s?.person),
-      };
-    }),
-    difficulties: difficulties.map((d) => ({
+    duties: dutyRows(agencies, rows.reports),
+    submissions: submissionRows(agencies, rows.submissions),
+    difficulties: rows.difficulties.map((d) => ({
       id: d.id,
       agencyCode: byId.get(d.agencyId)?.code ?? "",
       agencyName: byId.get(d.agencyId)?.name ?? "",
@@ -213,7 +185,7 @@ export async function loadExportData(
       resolvedAt: d.resolvedAt,
       resolution: d.resolution,
     })),
-    history: reports
+    history: rows.reports
       .filter((r) => !since || r.createdAt >= since)
       .map((r) => ({
         id: r.id,
@@ -227,6 +199,58 @@ export async function loadExportData(
         reporter: nameOf(r.person),
       })),
   };
+}
+
+function indicatorRows(indicators: readonly IndicatorState[], figures: Rows["figures"]): ExportIndicator[] {
+  const latestFigureBy = new Map<number, Rows["figures"][number]>();
+  for (const f of figures) latestFigureBy.set(f.indicatorId, f);
+  return indicators.map((i) => ({
+    ...indicatorFigures(i),
+    gap: i.latest ? Math.max(0, i.indicator.targetParticipants - i.latest.participants) : null,
+    reportedBy: nameOf(latestFigureBy.get(i.indicator.id)?.person),
+    reportedAt: i.latest?.createdAt ?? null,
+  }));
+}
+
+/** One row per duty of each reporting agency; its reporter is the person behind its latest report. */
+function dutyRows(agencies: readonly AgencyState[], reports: Rows["reports"]): ExportDuty[] {
+  const latestReporter = new Map<string, string | null>();
+  for (const r of reports) latestReporter.set(`${r.agencyId}:${r.dutyId}`, nameOf(r.person));
+  return agencies
+    .filter((a) => a.memberCount === 0)
+    .flatMap((a) =>
+      a.duties.map((d) => ({
+        agencyCode: a.agency.code,
+        agencyName: a.agency.name,
+        dutyCode: d.code,
+        dutyText: d.text,
+        status: d.status,
+        percent: d.percent,
+        note: d.note,
+        updatedAt: d.updatedAt,
+        reporter: latestReporter.get(`${a.agency.id}:${d.dutyId}`) ?? null,
+      })),
+    );
+}
+
+function submissionRows(agencies: readonly AgencyState[], submissions: Rows["submissions"]): ExportSubmission[] {
+  const submissionBy = new Map(submissions.map((s) => [s.agencyId, s]));
+  return agencies.map((a) => {
+    const s = submissionBy.get(a.agency.id);
+    return {
+      agencyCode: a.agency.code,
+      agencyName: a.agency.name,
+      isGroup: a.memberCount > 0,
+      memberCount: a.memberCount,
+      membersSubmitted: a.membersSubmitted,
+      submitted: a.submitted,
+      documentNumber: s?.documentNumber ?? null,
+      documentDate: s?.documentDate ?? null,
+      submittedAt: s?.submittedAt ?? null,
+      onTime: s ? s.onTime : null,
+      by: nameOf(s?.person),
+    };
+  });
 }
 
 /** Agencies that report themselves (ordinary agencies and members, never a group's roll-up row). */

@@ -11,6 +11,7 @@ import {
   WidthType,
 } from "docx";
 import type { Messages } from "../i18n/index.ts";
+import { statusLabel } from "../i18n/views.ts";
 import { formatDateTimeVi, formatDateVi } from "../time.ts";
 import type { ExportData } from "./export-data.ts";
 import { stampedAt } from "./zip-stamp.ts";
@@ -63,10 +64,41 @@ function table(header: readonly string[], rows: readonly string[][]): Table {
  */
 export async function buildExportDocx(t: Messages, data: ExportData): Promise<Uint8Array> {
   const r = t.reports;
-  const label = (s: string) => t.bot.statusLabel[s] ?? s;
-  const cols = r.indicatorCols;
+  const doc = new Document({
+    creator: "Nhắc Việc",
+    title: data.plan.title,
+    styles: { default: { document: { run: { font: FONT, size: 26 } } } },
+    sections: [
+      {
+        children: [
+          paragraph(r.docTitle(data.plan.title), { bold: true, center: true }),
+          paragraph(r.docDraft, { italics: true, center: true }),
+          paragraph(
+            `${r.deadline}: ${formatDateVi(data.plan.reportDeadline)}. ${r.generatedAt}: ${formatDateTimeVi(data.generatedAt)}.`,
+            {
+              center: true,
+            },
+          ),
+          heading(r.docResults),
+          resultsTable(t, data),
+          heading(r.docDuties),
+          ...dutiesPart(t, data),
+          heading(r.docDifficulties),
+          ...difficultiesPart(t, data),
+          heading(r.docNotSubmitted),
+          ...notSubmittedPart(t, data),
+        ],
+      },
+    ],
+  });
+  return stampedAt(await Packer.toBuffer(doc), data.generatedAt);
+}
 
-  const results = table(
+/** I. Each indicator against its target. */
+function resultsTable(t: Messages, data: ExportData): Table {
+  const r = t.reports;
+  const cols = r.indicatorCols;
+  return table(
     [cols[0]!, cols[1]!, cols[2]!, cols[3]!, cols[5]!, cols[6]!, cols[7]!],
     data.indicators.map((i) => [
       i.code,
@@ -78,7 +110,11 @@ export async function buildExportDocx(t: Messages, data: ExportData): Promise<Ui
       number(i.gap),
     ]),
   );
+}
 
+/** II. Each agency's duties; a group gets one line with its members' submissions. */
+function dutiesPart(t: Messages, data: ExportData): (Paragraph | Table)[] {
+  const r = t.reports;
   const byAgency = new Map<string, typeof data.duties>();
   for (const d of data.duties) byAgency.set(d.agencyCode, [...(byAgency.get(d.agencyCode) ?? []), d]);
   // Members without any report would fill pages with "Chưa thực hiện": the group gets one line instead.
@@ -98,51 +134,27 @@ export async function buildExportDocx(t: Messages, data: ExportData): Promise<Ui
     duties.push(
       table(
         [r.dutyCols[3]!, r.dutyCols[4]!, r.dutyCols[5]!, r.dutyCols[6]!, r.dutyCols[7]!],
-        rows.map((d) => [d.dutyCode, d.dutyText, label(d.status), `${d.percent}%`, d.note ?? ""]),
+        rows.map((d) => [d.dutyCode, d.dutyText, statusLabel(t, d.status), `${d.percent}%`, d.note ?? ""]),
       ),
     );
   }
+  return duties;
+}
 
-  const difficulties = data.difficulties.length
-    ? data.difficulties.map((d, i) =>
-        paragraph(
-          `${i + 1}. ${d.agencyCode}${d.dutyCode ? ` (${d.dutyCode})` : ""}, ${formatDateTimeVi(d.raisedAt)}: ${d.text}` +
-            (d.resolution ? `\n→ ${d.resolution}` : ""),
-        ),
-      )
-    : [paragraph(r.docNone)];
+/** III. The difficulties raised, with their answers. */
+function difficultiesPart(t: Messages, data: ExportData): Paragraph[] {
+  if (!data.difficulties.length) return [paragraph(t.reports.docNone)];
+  return data.difficulties.map((d, i) =>
+    paragraph(
+      `${i + 1}. ${d.agencyCode}${d.dutyCode ? ` (${d.dutyCode})` : ""}, ${formatDateTimeVi(d.raisedAt)}: ${d.text}` +
+        (d.resolution ? `\n→ ${d.resolution}` : ""),
+    ),
+  );
+}
 
+/** IV. The agencies that have not submitted. */
+function notSubmittedPart(t: Messages, data: ExportData): Paragraph[] {
   const missing = data.submissions.filter((s) => !s.submitted && !s.isGroup);
-  const notSubmitted = missing.length
-    ? missing.map((s) => paragraph(`- ${s.agencyCode}. ${s.agencyName}`))
-    : [paragraph(r.docNone)];
-
-  const doc = new Document({
-    creator: "Nhắc Việc",
-    title: data.plan.title,
-    styles: { default: { document: { run: { font: FONT, size: 26 } } } },
-    sections: [
-      {
-        children: [
-          paragraph(r.docTitle(data.plan.title), { bold: true, center: true }),
-          paragraph(r.docDraft, { italics: true, center: true }),
-          paragraph(
-            `${r.deadline}: ${formatDateVi(data.plan.reportDeadline)}. ${r.generatedAt}: ${formatDateTimeVi(data.generatedAt)}.`,
-            {
-              center: true,
-            },
-          ),
-          heading(r.docResults),
-          results,
-          heading(r.docDuties),
-          ...duties,
-          heading(r.docDifficulties),
-          ...difficulties,
-          heading(r.docNotSubmitted),
-          ...notSubmitted,
-        ],
-      },
-    ],
-  });
-  return stampedAt(await Packer.toBuffer(doc), data.generatedAt);
+  if (!missing.length) return [paragraph(t.reports.docNone)];
+  return missing.map((s) => paragraph(`- ${s.agencyCode}. ${s.agencyName}`));
 }

@@ -1,6 +1,7 @@
 import ExcelJS from "exceljs";
 import { DUTY_STATUSES } from "../domain/status.ts";
 import type { Messages } from "../i18n/index.ts";
+import { statusLabel } from "../i18n/views.ts";
 import { formatDateVi } from "../time.ts";
 import type { ExportData } from "./export-data.ts";
 import { stampedAt } from "./zip-stamp.ts";
@@ -74,14 +75,53 @@ function fitWidth(column: Column, values: readonly CellValue[]): number {
   return Math.min(column.max ?? 60, Math.max(column.min ?? 6, longest + 2));
 }
 
+/** The catalogue's headers in order, each with the format and bounds its column needs (by position). */
+function columnsOf(headers: readonly string[], specs: Record<number, Omit<Column, "header">> = {}): Column[] {
+  return headers.map((header, i) => ({ header, ...specs[i] }));
+}
+
 export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Uint8Array> {
-  const r = t.reports;
   const workbook = new ExcelJS.Workbook();
   workbook.created = data.generatedAt;
   workbook.modified = data.generatedAt;
-  const label = (s: string) => t.bot.statusLabel[s] ?? s;
+  const r = t.reports;
+  addSummarySheet(workbook, t, data);
+  addTable(
+    workbook,
+    r.sheets.duties,
+    columnsOf(r.dutyCols, {
+      2: { max: 40 },
+      4: { max: 60 },
+      6: { format: "0%" },
+      7: { max: 60 },
+      8: { format: DATE_TIME },
+    }),
+    dutiesRows(t, data),
+  );
+  addTable(
+    workbook,
+    r.sheets.submissions,
+    columnsOf(r.submissionCols, { 2: { max: 40 }, 6: { format: DATE_TIME } }),
+    submissionsRows(t, data),
+  );
+  addTable(
+    workbook,
+    r.sheets.difficulties,
+    columnsOf(r.difficultyCols, { 2: { max: 40 }, 4: { max: 60 }, 6: { format: DATE_TIME }, 8: { max: 60 } }),
+    difficultiesRows(t, data),
+  );
+  addTable(
+    workbook,
+    r.sheets.history,
+    columnsOf(r.historyCols, { 1: { format: DATE_TIME }, 3: { max: 40 }, 6: { format: "0%" }, 7: { max: 60 } }),
+    historyRows(t, data),
+  );
+  return stampedAt(new Uint8Array(await workbook.xlsx.writeBuffer()), data.generatedAt);
+}
 
-  // Tổng hợp: key-value lines, then the indicators table, then the counts.
+/** Tổng hợp: key-value lines, then the indicators table, then the counts. */
+function addSummarySheet(workbook: ExcelJS.Workbook, t: Messages, data: ExportData): void {
+  const r = t.reports;
   const summary = workbook.addWorksheet(r.sheets.summary, { views: [{ state: "frozen", ySplit: 1 }] });
   summary.addRow([r.plan, data.plan.title]).font = { bold: true };
   summary.addRow([r.deadline, formatDateVi(data.plan.reportDeadline)]);
@@ -111,135 +151,85 @@ export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Ui
     row.getCell(10).numFmt = DATE_TIME;
   }
   summary.addRow([]);
-  // Members are rolled up into their group: a group counts as submitted when every member has.
-  // (A member exported on its own, with --agency IV.9-25195, counts for itself.)
-  const parentOf = new Map(data.agencies.map((a) => [a.agency.code, a.parentCode]));
-  const units = data.submissions.filter((s) => {
-    const parent = parentOf.get(s.agencyCode);
-    return !parent || !parentOf.has(parent);
-  });
+  const units = reportingUnits(data);
   summary.addRow([r.submittedCount, units.filter((s) => s.submitted).length]);
   summary.addRow([r.notSubmittedCount, units.filter((s) => !s.submitted).length]);
   summary.addRow([]);
   summary.addRow([r.byStatus, r.count]).font = { bold: true };
-  for (const s of DUTY_STATUSES) summary.addRow([label(s), data.duties.filter((d) => d.status === s).length]);
+  for (const s of DUTY_STATUSES)
+    summary.addRow([t.bot.statusLabel[s], data.duties.filter((d) => d.status === s).length]);
   summary.getColumn(1).width = 30;
   summary.getColumn(2).width = Math.min(60, Math.max(30, ...data.indicators.map((i) => i.name.length + 2)));
   for (let c = 3; c <= 10; c++) summary.getColumn(c).width = 18;
+}
 
-  const [stt, code, name, dutyCode, duty, status, percent, note, updated, reporter] = r.dutyCols;
-  addTable(
-    workbook,
-    r.sheets.duties,
-    [
-      { header: stt! },
-      { header: code! },
-      { header: name!, max: 40 },
-      { header: dutyCode! },
-      { header: duty!, max: 60 },
-      { header: status! },
-      { header: percent!, format: "0%" },
-      { header: note!, max: 60 },
-      { header: updated!, format: DATE_TIME },
-      { header: reporter! },
-    ],
-    data.duties.map((d, i) => [
-      i + 1,
-      d.agencyCode,
-      d.agencyName,
-      d.dutyCode,
-      d.dutyText,
-      label(d.status),
-      d.percent / 100,
-      text(d.note),
-      excelDate(d.updatedAt),
-      text(d.reporter),
-    ]),
-  );
+/**
+ * Members are rolled up into their group: a group counts as submitted when every member has.
+ * (A member exported on its own, with --agency IV.9-25195, counts for itself.)
+ */
+function reportingUnits(data: ExportData): ExportData["submissions"] {
+  const parentOf = new Map(data.agencies.map((a) => [a.agency.code, a.parentCode]));
+  return data.submissions.filter((s) => {
+    const parent = parentOf.get(s.agencyCode);
+    return !parent || !parentOf.has(parent);
+  });
+}
 
-  const sc = r.submissionCols;
-  addTable(
-    workbook,
-    r.sheets.submissions,
-    [
-      { header: sc[0]! },
-      { header: sc[1]! },
-      { header: sc[2]!, max: 40 },
-      { header: sc[3]! },
-      { header: sc[4]! },
-      { header: sc[5]! },
-      { header: sc[6]!, format: DATE_TIME },
-      { header: sc[7]! },
-      { header: sc[8]! },
-    ],
-    data.submissions.map((s, i) => [
-      i + 1,
-      s.agencyCode,
-      s.agencyName,
-      s.isGroup ? r.membersSubmitted(s.membersSubmitted, s.memberCount) : s.submitted ? r.yes : r.no,
-      text(s.documentNumber),
-      s.documentDate ? formatDateVi(s.documentDate) : null,
-      excelDate(s.submittedAt),
-      s.onTime === null ? null : s.onTime ? r.onTime : r.late,
-      text(s.by),
-    ]),
-  );
+function dutiesRows(t: Messages, data: ExportData): CellValue[][] {
+  return data.duties.map((d, i) => [
+    i + 1,
+    d.agencyCode,
+    d.agencyName,
+    d.dutyCode,
+    d.dutyText,
+    statusLabel(t, d.status),
+    d.percent / 100,
+    text(d.note),
+    excelDate(d.updatedAt),
+    text(d.reporter),
+  ]);
+}
 
-  const dc = r.difficultyCols;
-  addTable(
-    workbook,
-    r.sheets.difficulties,
-    [
-      { header: dc[0]! },
-      { header: dc[1]! },
-      { header: dc[2]!, max: 40 },
-      { header: dc[3]! },
-      { header: dc[4]!, max: 60 },
-      { header: dc[5]! },
-      { header: dc[6]!, format: DATE_TIME },
-      { header: dc[7]! },
-      { header: dc[8]!, max: 60 },
-    ],
-    data.difficulties.map((d, i) => [
-      i + 1,
-      d.agencyCode,
-      d.agencyName,
-      d.dutyCode,
-      text(d.text),
-      text(d.raisedBy),
-      excelDate(d.raisedAt),
-      d.resolvedAt ? r.resolved : r.open,
-      text(d.resolution),
-    ]),
-  );
+function submissionsRows(t: Messages, data: ExportData): CellValue[][] {
+  const r = t.reports;
+  return data.submissions.map((s, i) => [
+    i + 1,
+    s.agencyCode,
+    s.agencyName,
+    s.isGroup ? r.membersSubmitted(s.membersSubmitted, s.memberCount) : s.submitted ? r.yes : r.no,
+    text(s.documentNumber),
+    s.documentDate ? formatDateVi(s.documentDate) : null,
+    excelDate(s.submittedAt),
+    s.onTime === null ? null : s.onTime ? r.onTime : r.late,
+    text(s.by),
+  ]);
+}
 
-  const hc = r.historyCols;
-  addTable(
-    workbook,
-    r.sheets.history,
-    [
-      { header: hc[0]! },
-      { header: hc[1]!, format: DATE_TIME },
-      { header: hc[2]! },
-      { header: hc[3]!, max: 40 },
-      { header: hc[4]! },
-      { header: hc[5]! },
-      { header: hc[6]!, format: "0%" },
-      { header: hc[7]!, max: 60 },
-      { header: hc[8]! },
-    ],
-    data.history.map((h, i) => [
-      i + 1,
-      excelDate(h.at),
-      h.agencyCode,
-      h.agencyName,
-      h.dutyCode,
-      label(h.status),
-      h.percent / 100,
-      text(h.note),
-      text(h.reporter),
-    ]),
-  );
+function difficultiesRows(t: Messages, data: ExportData): CellValue[][] {
+  const r = t.reports;
+  return data.difficulties.map((d, i) => [
+    i + 1,
+    d.agencyCode,
+    d.agencyName,
+    d.dutyCode,
+    text(d.text),
+    text(d.raisedBy),
+    excelDate(d.raisedAt),
+    d.resolvedAt ? r.resolved : r.open,
+    text(d.resolution),
+  ]);
+}
 
-  return stampedAt(new Uint8Array(await workbook.xlsx.writeBuffer()), data.generatedAt);
+function historyRows(t: Messages, data: ExportData): CellValue[][] {
+  return data.history.map((h, i) => [
+    i + 1,
+    excelDate(h.at),
+    h.agencyCode,
+    h.agencyName,
+    h.dutyCode,
+    statusLabel(t, h.status),
+    h.percent / 100,
+    text(h.note),
+    text(h.reporter),
+  ]);
 }

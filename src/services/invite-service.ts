@@ -131,8 +131,8 @@ export async function createGroupInvites(
 
 export async function revokeInvite(deps: InviteDeps, code: string): Promise<void> {
   const invite = await deps.db.invite.findUnique({ where: { codeHash: hashInviteCode(code) } });
-  if (!invite) throw new AppError("invite.unknown");
-  if (invite.usedAt) throw new AppError("invite.used");
+  if (!invite) throw new AppError("invite.revoke_unknown");
+  if (invite.usedAt) throw new AppError("invite.revoke_used");
   if (!invite.revokedAt) {
     await deps.db.invite.update({ where: { id: invite.id }, data: { revokedAt: deps.clock.now() } });
   }

@@ -96,7 +96,14 @@ export async function recordFigure(
   const indicator = await deps.db.indicator.findFirst({
     where: { planId: input.plan.id, withdrawn: false, OR: [{ code }, { code: `II.${code}` }] },
   });
-  if (!indicator) throw new AppError("indicator.unknown", { code: input.indicatorCode });
+  if (!indicator) {
+    const known = await deps.db.indicator.findMany({
+      where: { planId: input.plan.id, withdrawn: false },
+      orderBy: { sortOrder: "asc" },
+      select: { code: true },
+    });
+    throw new AppError("indicator.unknown", { code: input.indicatorCode, codes: known.map((i) => i.code).join(", ") });
+  }
   const participants = parseParticipants(input.participants);
   if (participants === null || participants > indicator.eligiblePopulation) {
     throw new AppError("indicator.bad_number", { value: input.participants });

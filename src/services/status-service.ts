@@ -56,8 +56,18 @@ const later = (a: LatestReport, b: LatestReport) =>
  * not grow with every report the other 3,000 communes send.
  */
 export async function loadPlanStatus(db: Db | Tx, plan: Plan, onlyAgency?: Agency): Promise<PlanStatus> {
+  const rows = await readStatusRows(db, plan, onlyAgency);
+  const own = ownStateOf(rows);
+  return {
+    plan,
+    agencies: onlyAgency ? rows.agencies.map(own) : groupsWithMembers(rows.agencies, own),
+    indicators: indicatorStates(rows.indicators, rows.figures),
+  };
+}
+
+function readStatusRows(db: Db | Tx, plan: Plan, onlyAgency: Agency | undefined) {
   const one = onlyAgency ? { agencyId: onlyAgency.id } : {};
-  const [agencies, duties, reports, submissions, contacts, indicators, figures] = await Promise.all([
+  return Promise.all([
     db.agency.findMany({
       where: { planId: plan.id, withdrawn: false, ...(onlyAgency && { id: onlyAgency.id }) },
       orderBy: [{ sortOrder: "asc" }, { code: "asc" }],
@@ -88,11 +98,24 @@ export async function loadPlanStatus(db: Db | Tx, plan: Plan, onlyAgency?: Agenc
       where: { indicator: { planId: plan.id } },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     }),
-  ]);
+  ]).then(([agencies, duties, reports, submissions, contacts, indicators, figures]) => ({
+    agencies,
+    duties,
+    reports,
+    submissions,
+    contacts,
+    indicators,
+    figures,
+  }));
+}
 
+type StatusRows = Awaited<ReturnType<typeof readStatusRows>>;
+
+/** Each agency's own state (a group's before its members are rolled up), from the rows read once. */
+function ownStateOf(rows: StatusRows): (agency: Agency) => AgencyState {
   const latest = new Map<string, LatestReport>();
   const lastReportAt = new Map<number, Date>();
-  for (const r of reports) {
+  for (const r of rows.reports) {
     const key = `${r.agencyId}:${r.dutyId}`;
     const current = latest.get(key);
     if (!current || later(r, current)) latest.set(key, r);
@@ -100,14 +123,12 @@ export async function loadPlanStatus(db: Db | Tx, plan: Plan, onlyAgency?: Agenc
     if (!last || r.createdAt > last) lastReportAt.set(r.agencyId, r.createdAt);
   }
   const dutiesByAgency = new Map<number, Duty[]>();
-  for (const d of duties) dutiesByAgency.set(d.agencyId, [...(dutiesByAgency.get(d.agencyId) ?? []), d]);
-  const submissionByAgency = new Map(submissions.map((s) => [s.agencyId, s]));
-  const contactsByAgency = new Map(contacts.map((c) => [c.agencyId, c._count._all]));
-  const byId = new Map(agencies.map((a) => [a.id, a]));
-
-  const own = (agency: Agency): AgencyState => {
-    const dutyRows = dutiesByAgency.get(agency.parentId ?? agency.id) ?? [];
-    const states = dutyRows.map((d): DutyState => {
+  for (const d of rows.duties) dutiesByAgency.set(d.agencyId, [...(dutiesByAgency.get(d.agencyId) ?? []), d]);
+  const submissionByAgency = new Map(rows.submissions.map((s) => [s.agencyId, s]));
+  const contactsByAgency = new Map(rows.contacts.map((c) => [c.agencyId, c._count._all]));
+  const byId = new Map(rows.agencies.map((a) => [a.id, a]));
+  return (agency) => {
+    const states = (dutiesByAgency.get(agency.parentId ?? agency.id) ?? []).map((d): DutyState => {
       const r = latest.get(`${agency.id}:${d.id}`);
       return {
         dutyId: d.id,
@@ -133,34 +154,48 @@ export async function loadPlanStatus(db: Db | Tx, plan: Plan, onlyAgency?: Agenc
       lastReportAt: lastReportAt.get(agency.id) ?? null,
     };
   };
+}
 
+/** Top-level agencies in order, each group rolled up from its members and followed by them. */
+function groupsWithMembers(agencies: readonly Agency[], own: (agency: Agency) => AgencyState): AgencyState[] {
   const membersOf = new Map<number, AgencyState[]>();
-  const result: AgencyState[] = onlyAgency ? agencies.map(own) : [];
-  for (const a of onlyAgency ? [] : agencies) {
+  for (const a of agencies) {
     if (a.parentId === null) continue;
-    const state = own(a);
-    membersOf.set(a.parentId, [...(membersOf.get(a.parentId) ?? []), state]);
+    membersOf.set(a.parentId, [...(membersOf.get(a.parentId) ?? []), own(a)]);
   }
-  for (const a of onlyAgency ? [] : agencies) {
+  const result: AgencyState[] = [];
+  for (const a of agencies) {
     if (a.parentId !== null) continue;
     const members = membersOf.get(a.id);
     result.push(members ? rollUp(own(a), members) : own(a));
     for (const m of members ?? []) result.push(m);
   }
+  return result;
+}
 
+function indicatorStates(indicators: readonly Indicator[], figures: readonly IndicatorFigure[]): IndicatorState[] {
   const latestFigure = new Map<number, IndicatorFigure>();
   for (const f of figures) latestFigure.set(f.indicatorId, f);
+  return indicators.map((indicator) => {
+    const f = latestFigure.get(indicator.id) ?? null;
+    return {
+      indicator,
+      latest: f,
+      latestRatePercent: f ? ratePercent(f.participants, indicator.eligiblePopulation) : null,
+    };
+  });
+}
+
+/** An indicator's target and its latest figure, as the status JSON and the exports list them. */
+export function indicatorFigures(i: IndicatorState) {
   return {
-    plan,
-    agencies: result,
-    indicators: indicators.map((indicator) => {
-      const f = latestFigure.get(indicator.id) ?? null;
-      return {
-        indicator,
-        latest: f,
-        latestRatePercent: f ? ratePercent(f.participants, indicator.eligiblePopulation) : null,
-      };
-    }),
+    code: i.indicator.code,
+    name: i.indicator.name,
+    targetRatePercent: i.indicator.targetRatePercent,
+    targetParticipants: i.indicator.targetParticipants,
+    eligiblePopulation: i.indicator.eligiblePopulation,
+    latestParticipants: i.latest?.participants ?? null,
+    latestRatePercent: i.latestRatePercent,
   };
 }
 

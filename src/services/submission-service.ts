@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.ts";
 import { inTransaction, type Db, type Tx } from "../db.ts";
 import { isOnTime } from "../domain/deadline.ts";
-import { AppError } from "../errors.ts";
+import { AppError, errorAgency } from "../errors.ts";
 import type { Agency, Person, Plan, Submission, SubmissionItem } from "../generated/prisma/client.ts";
 import { loadPlanStatus, type DutyState } from "./status-service.ts";
 
@@ -75,7 +75,16 @@ export async function reopenSubmission(
   input: { agency: Agency; by: Person; comment: string },
 ): Promise<Submission> {
   const current = await currentSubmission(deps.db, input.agency.id);
-  if (!current) throw new AppError("submission.none", { agency: input.agency.code });
+  if (!current) {
+    // A second reopening finds the report already reopened: that is not "never submitted".
+    const latest = await deps.db.submission.findFirst({
+      where: { agencyId: input.agency.id },
+      orderBy: { submittedAt: "desc" },
+    });
+    const agency = errorAgency(input.agency);
+    if (latest?.reopenedAt) throw new AppError("submission.reopened", { agency, at: latest.reopenedAt });
+    throw new AppError("submission.none", { agency });
+  }
   return deps.db.submission.update({
     where: { id: current.id },
     data: { reopenedAt: deps.clock.now(), reopenedById: input.by.id, reopenComment: input.comment },

@@ -4,7 +4,7 @@ import type { BotCore, Notification, OutgoingMessage, PlatformIdentity } from ".
 import type { DutyReport } from "../../src/generated/prisma/client.ts";
 import { getActivePlan } from "../../src/services/plan-service.ts";
 import { loadPlanStatus, type AgencyState } from "../../src/services/status-service.ts";
-import { texts, type TestBot } from "./bot.ts";
+import { lineEvent, texts, type TestBot } from "./bot.ts";
 import { tableCounts, tableSnapshot } from "./db.ts";
 
 export const HOUR = 60 * 60 * 1000;
@@ -95,15 +95,7 @@ export async function agencyStatus(bot: TestBot, code: string): Promise<AgencySt
 
 /** Sends through another core (a restarted process) as `user`. */
 export function sendVia(core: BotCore, from: PlatformIdentity, line: string): Promise<OutgoingMessage[]> {
-  const text = line.trim();
-  if (!text.startsWith("/")) return core.handle({ kind: "text", from, text });
-  const space = text.indexOf(" ");
-  return core.handle({
-    kind: "command",
-    from,
-    command: text.slice(1, space === -1 ? undefined : space),
-    args: space === -1 ? "" : text.slice(space + 1),
-  });
+  return core.handle(lineEvent(line, from));
 }
 
 /** `/nopbaocao args` then "Gửi báo cáo": the whole formal submission. */

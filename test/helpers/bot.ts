@@ -1,3 +1,4 @@
+import { toEvent } from "../../adapters/console/console-chat.ts";
 import { createManualClock, type ManualClock } from "../../src/clock.ts";
 import { createBotCore, type BotDeps } from "../../src/core/bot.ts";
 import type {
@@ -78,18 +79,7 @@ export async function createTestBot(
     chatId: `chat-${user}`,
     displayName: name,
   });
-  const send = (user: string, line: string) => {
-    const text = line.trim();
-    const event: IncomingEvent = text.startsWith("/")
-      ? {
-          kind: "command",
-          from: identity(user),
-          command: text.slice(1).split(/\s+/)[0]!,
-          args: text.includes(" ") ? text.slice(text.indexOf(" ") + 1) : "",
-        }
-      : { kind: "text", from: identity(user), text };
-    return core.handle(event);
-  };
+  const send = (user: string, line: string) => core.handle(lineEvent(line, identity(user)));
   const inviteCode = async (agency: string | null, role: Role = agency ? "contact" : "coordinator") => {
     const plan = await getActivePlan(db);
     const found = agency ? await findAgency(db, plan.id, agency) : null;
@@ -121,6 +111,14 @@ export async function createTestBot(
 
 export async function makeAdmin(bot: TestBot, user: string): Promise<void> {
   await ensureLocalAdmin({ db: bot.db, clock: bot.clock }, bot.identity(user));
+}
+
+/**
+ * A typed line as the console reads it ("/cmd args" a command, anything else text), through the
+ * console's own parser. A blank line, which the console skips, still reaches the core as blank text.
+ */
+export function lineEvent(line: string, from: PlatformIdentity): IncomingEvent {
+  return toEvent(line, from, []) ?? { kind: "text", from, text: "" };
 }
 
 export function texts(replies: OutgoingMessage[]): string {

@@ -208,7 +208,11 @@ function remindResult(ctx: Ctx, sent: { agencies: number; people: number }): str
     : t.bot.coord.remindSent(sent.agencies, sent.people);
 }
 
-export async function continueRemindAll(ctx: Ctx, state: FlowState, choice: string | undefined): Promise<void> {
+export async function continueRemindAll(
+  ctx: Ctx,
+  state: FlowState<"remind_all">,
+  choice: string | undefined,
+): Promise<void> {
   const { t } = ctx;
   if (!(await ctx.consumeFlow(state))) {
     ctx.reply(t.bot.alreadyHandled);
@@ -231,7 +235,7 @@ export async function invite(ctx: Ctx, args: string): Promise<void> {
   }
   const { person } = memberOf(ctx);
   if (["dieuphoi", "dieu phoi", "coordinator"].includes(foldVietnamese(query))) {
-    if (person.role !== "admin") throw new AppError("invite.bad_role");
+    if (person.role !== "admin") throw new AppError("invite.admin_only");
     const created = await createInvite(ctx.deps, {
       planId: plan.id,
       agency: null,
@@ -270,16 +274,7 @@ export async function revoke(ctx: Ctx, args: string): Promise<void> {
     ctx.reply(ctx.t.bot.coord.revokeUsage);
     return;
   }
-  try {
-    await revokeInvite(ctx.deps, args.trim());
-  } catch (error) {
-    // The generic join texts ("Mã mời không đúng... /start") speak to someone joining, not to a coordinator.
-    const code = error instanceof AppError ? error.code : null;
-    const text = code === "invite.unknown" || code === "invite.used" ? ctx.t.cli.errors[code] : undefined;
-    if (!text) throw error;
-    ctx.reply(text);
-    return;
-  }
+  await revokeInvite(ctx.deps, args.trim());
   ctx.reply(ctx.t.bot.coord.revoked);
 }
 

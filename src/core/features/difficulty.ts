@@ -4,7 +4,7 @@ import { AppError } from "../../errors.ts";
 import { agencyContacts } from "../../services/contact-service.ts";
 import { openDifficulties, raiseDifficulty, resolveDifficulty } from "../../services/difficulty-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
-import { agencyLabel, at } from "../../i18n/views.ts";
+import { agencyLabel, at, reportErrorText } from "../../i18n/views.ts";
 import { contactDuties, splitFirst } from "./shared.ts";
 
 /** `/vuongmac [DUTY] TEXT`: a leading duty code ("4b ...") ties the difficulty to that duty. */
@@ -29,7 +29,13 @@ export async function raise(ctx: Ctx, args: string): Promise<void> {
   if (resolved && !resolved.ok) {
     // A duty named but not this agency's: refuse rather than file it against the agency as a whole.
     const example = t.bot.report.example(duties[0]?.code ?? agency.code);
-    ctx.reply(t.bot.report.errors[resolved.error]!(example, first, resolved.candidates?.join(", ") ?? ""));
+    ctx.reply(
+      reportErrorText(t, example, {
+        error: resolved.error,
+        ref: first,
+        ...(resolved.candidates && { candidates: resolved.candidates }),
+      }),
+    );
     return;
   }
   const duty = resolved?.ok ? (duties.find((d) => d.code === resolved.code) ?? null) : null;

@@ -13,7 +13,7 @@ export function looksLikeInviteCode(text: string): boolean {
 export async function join(ctx: Ctx, code: string): Promise<void> {
   const { t } = ctx;
   if (!code.trim()) {
-    ctx.reply(ctx.member?.person.active ? t.bot.joinErrors["invite.already_joined"]! : t.bot.notJoined);
+    ctx.reply(ctx.member?.person.active ? t.errors["invite.already_joined"]() : t.bot.notJoined);
     return;
   }
   if (!ctx.plan) throw new AppError("plan.none_active");

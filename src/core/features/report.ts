@@ -8,8 +8,8 @@ import type { Duty } from "../../generated/prisma/client.ts";
 import { mayReportFigures, recordFigure, recordReport } from "../../services/progress-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
-import { agencyLabel, at, dutyList, reportExample } from "../../i18n/views.ts";
-import { agencyState, contactDuties, splitFirst } from "./shared.ts";
+import { agencyLabel, at, dutyList, reportErrorText, reportExample } from "../../i18n/views.ts";
+import { agencyState, contactAgency, contactDuties, splitFirst } from "./shared.ts";
 
 export async function showDuties(ctx: Ctx): Promise<void> {
   const { t } = ctx;
@@ -48,8 +48,8 @@ async function saveReport(
   flow?: FlowState,
 ): Promise<void> {
   const { t } = ctx;
-  const { person, agency } = memberOf(ctx);
-  if (!agency) throw new Error("contact without agency");
+  const { person } = memberOf(ctx);
+  const agency = contactAgency(ctx);
   const saved = await ctx.transaction(async (within) => {
     if (flow && !(await ctx.consumeFlow(flow, within))) return null;
     const recorded = await recordReport(
@@ -82,7 +82,7 @@ async function saveReport(
     t.bot.report.saved(
       duty.code,
       shortTitle(duty.text),
-      t.bot.statusLabel[status] ?? status,
+      t.bot.statusLabel[status],
       report.percent,
       report.note,
       at(report.createdAt),
@@ -103,16 +103,7 @@ export async function oneLineReport(ctx: Ctx, text: string): Promise<boolean> {
   );
   if (!parsed.ok) {
     if (parsed.error === "report.not_a_report") return false;
-    const message = t.bot.report.errors[parsed.error]!;
-    const detail =
-      parsed.error === "report.percent_range"
-        ? message(example, parsed.value)
-        : parsed.error === "report.note_too_long"
-          ? message(example, parsed.length)
-          : "ref" in parsed
-            ? message(example, parsed.ref, parsed.candidates?.join(", ") ?? "")
-            : message(example);
-    ctx.reply(detail, undefined, parsed.error);
+    ctx.reply(reportErrorText(t, example, parsed), undefined, parsed.error);
     return true;
   }
   const { dutyCode, status, percent, percentGiven, note } = parsed.value;
@@ -157,7 +148,7 @@ export async function startReport(ctx: Ctx): Promise<void> {
     t.bot.report.pickDuty,
     state.duties.map((d) => [
       {
-        label: t.bot.report.dutyChoice(d.code, shortTitle(d.text, 40), t.bot.statusIcon[d.status] ?? ""),
+        label: t.bot.report.dutyChoice(d.code, shortTitle(d.text, 40), t.bot.statusIcon[d.status]),
         value: `${REPORT}:duty:${d.code}`,
       },
     ]),
@@ -184,21 +175,22 @@ async function afterStatus(ctx: Ctx, code: string, status: DutyStatus): Promise<
   else ctx.reply(t.bot.report.askNote, [[{ label: t.bot.report.skipNote, value: `${REPORT}:note:skip` }]]);
 }
 
-async function finish(ctx: Ctx, state: FlowState, note: string | null): Promise<void> {
+type ReportFlow = FlowState<"report">;
+
+async function finish(ctx: Ctx, state: Extract<ReportFlow, { step: "note" }>, note: string | null): Promise<void> {
   const { duties } = await contactDuties(ctx);
   const duty = duties.find((d) => d.code === state.data.duty);
   if (!duty) {
     ctx.reply((await ctx.consumeFlow(state)) ? ctx.t.bot.staleChoice : ctx.t.bot.alreadyHandled);
     return;
   }
-  const percent = (state.data.percent as number | null) ?? null;
-  await saveReport(ctx, duty, state.data.status as DutyStatus, percent, note, state);
+  await saveReport(ctx, duty, state.data.status, state.data.percent, note, state);
 }
 
 /** One step of the guided report, from a button or typed text. */
 export async function continueReport(
   ctx: Ctx,
-  state: FlowState,
+  state: ReportFlow,
   input: { choice?: string; text?: string },
 ): Promise<void> {
   const { t } = ctx;
@@ -241,7 +233,7 @@ export async function continueReport(
         ctx.reply(t.bot.report.badStatus, statusChoices(ctx));
         return;
       }
-      await afterStatus(ctx, String(state.data.duty), picked as DutyStatus);
+      await afterStatus(ctx, state.data.duty, picked as DutyStatus);
       return;
     }
     case "percent": {
@@ -265,7 +257,7 @@ export async function continueReport(
         return;
       }
       if (text.length > MAX_NOTE_LENGTH) {
-        ctx.reply(t.bot.report.errors["report.note_too_long"]!("", text.length));
+        ctx.reply(reportErrorText(t, "", { error: "report.note_too_long", length: text.length, max: MAX_NOTE_LENGTH }));
         return;
       }
       await finish(ctx, state, text);
@@ -288,39 +280,31 @@ export async function figures(ctx: Ctx, args: string): Promise<void> {
   });
   const codes = indicators.map((i) => i.code).join(", ");
   if (!mayReportFigures(plan, person, agency)) {
-    ctx.reply(t.bot.figures.notAllowed, undefined, "indicator.not_allowed");
+    ctx.reply(t.errors["indicator.not_allowed"](), undefined, "indicator.not_allowed");
     return;
   }
   if (!code || !value) {
     ctx.reply(t.bot.figures.usage(codes), undefined, "figure.usage");
     return;
   }
-  try {
-    const { figure, indicator } = await recordFigure(ctx.deps, {
-      plan,
-      person,
-      agency,
-      indicatorCode: code,
-      participants: value,
-    });
-    ctx.reply(
-      t.bot.figures.saved(
-        indicator.code,
-        indicator.name,
-        figure.participants,
-        ratePercent(figure.participants, indicator.eligiblePopulation),
-        indicator.targetParticipants,
-        indicator.targetRatePercent,
-        at(figure.createdAt),
-      ),
-      undefined,
-      "figure.saved",
-    );
-  } catch (error) {
-    const code2 = (error as { code?: string }).code;
-    if (code2 === "indicator.unknown") ctx.reply(t.bot.figures.unknown(code, codes), undefined, code2);
-    else if (code2 === "indicator.bad_number") ctx.reply(t.bot.figures.badNumber(value), undefined, code2);
-    else if (code2 === "indicator.not_allowed") ctx.reply(t.bot.figures.notAllowed, undefined, code2);
-    else throw error;
-  }
+  const { figure, indicator } = await recordFigure(ctx.deps, {
+    plan,
+    person,
+    agency,
+    indicatorCode: code,
+    participants: value,
+  });
+  ctx.reply(
+    t.bot.figures.saved(
+      indicator.code,
+      indicator.name,
+      figure.participants,
+      ratePercent(figure.participants, indicator.eligiblePopulation),
+      indicator.targetParticipants,
+      indicator.targetRatePercent,
+      at(figure.createdAt),
+    ),
+    undefined,
+    "figure.saved",
+  );
 }

@@ -1,3 +1,4 @@
+import { AppError } from "../../errors.ts";
 import type { DutyRefTarget } from "../../domain/duty-ref.ts";
 import type { Agency, Duty } from "../../generated/prisma/client.ts";
 import { dutiesOf, dutyOwnerCode } from "../../services/plan-service.ts";
@@ -11,10 +12,16 @@ export interface AgencyDuties {
   allDutyCodes: string[];
 }
 
+/** The agency a contact speaks for; a contact row without one is bad data, told as such. */
+export function contactAgency(ctx: Ctx): Agency {
+  const { agency } = memberOf(ctx);
+  if (!agency) throw new AppError("contact.no_agency");
+  return agency;
+}
+
 /** The contact's agency and the duties it reports on (its group's, for a commune). */
 export async function contactDuties(ctx: Ctx): Promise<AgencyDuties> {
-  const { agency } = memberOf(ctx);
-  if (!agency) throw new Error("contact without agency");
+  const agency = contactAgency(ctx);
   const plan = planOf(ctx);
   const [duties, ownerCode, all] = await Promise.all([
     dutiesOf(ctx.deps.db, agency),

@@ -1,4 +1,3 @@
-import { AppError } from "../../errors.ts";
 import { agencyContacts } from "../../services/contact-service.ts";
 import { findAgency } from "../../services/plan-service.ts";
 import { reopenSubmission, submitReport } from "../../services/submission-service.ts";
@@ -11,7 +10,7 @@ import { storeIncomingFile, type StoredAttachment } from "../../services/file-se
 import { agencyLabel, at, dutyList, SUBMIT_CANCEL, SUBMIT_CONFIRM } from "../../i18n/views.ts";
 import type { Agency } from "../../generated/prisma/client.ts";
 import type { DutyState } from "../../services/status-service.ts";
-import { agencyState, splitFirst } from "./shared.ts";
+import { agencyState, contactAgency, splitFirst } from "./shared.ts";
 
 interface SubmitData {
   documentNumber: string | null;
@@ -104,8 +103,7 @@ async function keepAttachment(ctx: Ctx, attachment: IncomingAttachment): Promise
 export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingAttachment): Promise<void> {
   const { t } = ctx;
   const plan = planOf(ctx);
-  const { agency } = memberOf(ctx);
-  if (!agency) throw new Error("contact without agency");
+  const agency = contactAgency(ctx);
   const parsed = parseSubmitArgs(args, plan.year, localDate(ctx.now));
   if ("error" in parsed) {
     ctx.reply(
@@ -150,11 +148,11 @@ async function showPreview(ctx: Ctx, agency: Agency, data: SubmitData, notice?: 
 
 export async function continueSubmit(
   ctx: Ctx,
-  state: FlowState,
+  state: FlowState<"submit">,
   input: { choice?: string; text?: string; attachment?: IncomingAttachment },
 ): Promise<void> {
   const { t } = ctx;
-  const data = state.data as unknown as SubmitData;
+  const data: SubmitData = state.data;
   if (input.attachment) {
     await ctx.setFlow({ ...state, data: { ...data, attachment: await keepAttachment(ctx, input.attachment) } });
     ctx.reply(t.bot.submit.attachmentNoted(input.attachment.name), confirmChoices(t));
@@ -170,8 +168,8 @@ export async function continueSubmit(
     return;
   }
   const plan = planOf(ctx);
-  const { person, agency } = memberOf(ctx);
-  if (!agency) throw new Error("contact without agency");
+  const { person } = memberOf(ctx);
+  const agency = contactAgency(ctx);
   // Another contact of the agency may have reported since the preview: show it again rather than
   // submit something the person did not see.
   if (fingerprint((await agencyState(ctx, agency)).duties) !== data.shown) {
@@ -242,31 +240,14 @@ export async function reopen(ctx: Ctx, args: string): Promise<void> {
   }
   const plan = planOf(ctx);
   const agency = await findAgency(ctx.deps.db, plan.id, query);
-  try {
-    await ctx.transaction(async (within) => {
-      await reopenSubmission({ db: within.tx, clock: ctx.deps.clock }, { agency, by: memberOf(ctx).person, comment });
-      await ctx.notify(
-        await agencyContacts(within.tx, agency.id),
-        "notification",
-        (tc) => ({ text: tc.bot.submit.reopenedNotice(agencyLabel(tc, agency), comment) }),
-        within,
-      );
-    });
-  } catch (error) {
-    if (error instanceof AppError && error.code === "submission.none") {
-      // A second /molai finds the report already reopened: say so, not "never submitted".
-      const latest = await ctx.deps.db.submission.findFirst({
-        where: { agencyId: agency.id },
-        orderBy: { submittedAt: "desc" },
-      });
-      ctx.reply(
-        latest?.reopenedAt
-          ? t.bot.submit.alreadyReopened(agencyLabel(t, agency), at(latest.reopenedAt))
-          : t.bot.submit.none(agencyLabel(t, agency)),
-      );
-      return;
-    }
-    throw error;
-  }
+  await ctx.transaction(async (within) => {
+    await reopenSubmission({ db: within.tx, clock: ctx.deps.clock }, { agency, by: memberOf(ctx).person, comment });
+    await ctx.notify(
+      await agencyContacts(within.tx, agency.id),
+      "notification",
+      (tc) => ({ text: tc.bot.submit.reopenedNotice(agencyLabel(tc, agency), comment) }),
+      within,
+    );
+  });
   ctx.reply(t.bot.submit.reopened(agencyLabel(t, agency)));
 }

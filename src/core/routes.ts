@@ -1,0 +1,190 @@
+import type { Role } from "../services/invite-service.ts";
+import { mayReportFigures } from "../services/progress-service.ts";
+import { messagesFor } from "../i18n/index.ts";
+import { START_REPORT, START_SUBMIT } from "../i18n/views.ts";
+import { commandKey, commandsForRole, findCommand, type Command, type CommandName } from "./commands.ts";
+import type { Ctx } from "./context.ts";
+import { INVALID_FLOW } from "./conversation.ts";
+import * as coord from "./features/coordinator.ts";
+import * as difficulty from "./features/difficulty.ts";
+import * as exports from "./features/export.ts";
+import { join, link, looksLikeInviteCode } from "./features/join.ts";
+import { pause, resume } from "./features/pause.ts";
+import * as report from "./features/report.ts";
+import * as submit from "./features/submit.ts";
+import { continueFlow, flowServes, flowTakesText } from "./flows.ts";
+import type { IncomingEvent } from "./types.ts";
+
+// Where an event goes: a command to its handler, a choice or text to the flow waiting for it or
+// to what it means on its own. Who may do what is decided here, once, before any handler runs.
+
+type CommandEvent = Extract<IncomingEvent, { kind: "command" }>;
+type TextEvent = Extract<IncomingEvent, { kind: "text" }>;
+type Handler = (ctx: Ctx, args: string, event: CommandEvent) => Promise<void>;
+
+// Keyed by the registry's names, so a command in the registry without a handler does not compile.
+const HANDLERS: Record<CommandName, Handler> = {
+  batdau: (ctx, args) => join(ctx, args),
+  nhiemvu: (ctx) => report.showDuties(ctx),
+  baocao: (ctx) => report.startReport(ctx),
+  nopbaocao: (ctx, args, e) => submit.startSubmit(ctx, args, e.attachment),
+  vuongmac: (ctx, args) => difficulty.raise(ctx, args),
+  chitieu: (ctx, args) => report.figures(ctx, args),
+  kehoach: (ctx) => coord.planSummary(ctx),
+  tongquan: (ctx, args) => coord.overview(ctx, args),
+  quahan: (ctx) => coord.overdue(ctx),
+  nhac: (ctx, args) => coord.remind(ctx, args),
+  moi: (ctx, args) => coord.invite(ctx, args),
+  daumoi: (ctx, args) => coord.contacts(ctx, args),
+  khoa: (ctx, args) => coord.deactivate(ctx, args),
+  thuhoi: (ctx, args) => coord.revoke(ctx, args),
+  dsvuongmac: (ctx) => difficulty.listOpen(ctx),
+  giaiquyet: (ctx, args) => difficulty.resolve(ctx, args),
+  molai: (ctx, args) => submit.reopen(ctx, args),
+  tamdung: (ctx, args) => pause(ctx, args),
+  tieptuc: (ctx, args) => resume(ctx, args),
+  xuat: (ctx, args) => exports.exportTables(ctx, args),
+  baocaotonghop: (ctx, args) => exports.summaryReport(ctx, args),
+  bieudo: (ctx, args) => exports.chart(ctx, args),
+  tailieu: (ctx, args) => exports.document(ctx, args),
+  ngonngu: (ctx, args) => setLanguage(ctx, args),
+  lienket: (ctx) => link(ctx),
+  huy: (ctx) => cancel(ctx),
+  trogiup: (ctx) => help(ctx),
+};
+
+/** /huy acts on the flow in progress and /trogiup is asked for in the middle of one, so neither ends it. */
+const KEEPS_FLOW: ReadonlySet<CommandName> = new Set<CommandName>(["huy", "trogiup"]);
+
+export async function dispatch(ctx: Ctx, event: IncomingEvent): Promise<void> {
+  if (event.kind === "command") return routeCommand(ctx, event);
+  if (!(await admitted(ctx, event))) return;
+  if (event.kind === "choice") return routeChoice(ctx, event.value);
+  return routeText(ctx, event);
+}
+
+async function routeCommand(ctx: Ctx, event: CommandEvent): Promise<void> {
+  const { t, member } = ctx;
+  const command = findCommand(event.command);
+  // Joining has to work before there is a member, a role or even a plan to check.
+  if (command?.public) return HANDLERS[command.name](ctx, event.args.trim(), event);
+  if (!member || !member.person.active) {
+    ctx.reply(member ? t.bot.deactivated : t.bot.notJoined);
+    return;
+  }
+  if (!command) {
+    ctx.reply(t.bot.unknownCommand(commandKey(event.command)));
+    return;
+  }
+  if (!command.roles.includes(roleOf(ctx))) {
+    ctx.reply(t.bot.notAllowed(command.name));
+    return;
+  }
+  if (!ctx.plan) {
+    ctx.reply(t.errors["plan.none_active"]());
+    return;
+  }
+  // Another command abandons a half-finished flow, so later text is not misread as its answer.
+  if (!KEEPS_FLOW.has(command.name)) await ctx.endFlow();
+  await HANDLERS[command.name](ctx, event.args.trim(), event);
+}
+
+/** Choices and text need an active member and a plan; before joining, a pasted invite code is the way in. */
+async function admitted(ctx: Ctx, event: Exclude<IncomingEvent, CommandEvent>): Promise<boolean> {
+  const { t, member } = ctx;
+  if (!member || !member.person.active) {
+    if (event.kind === "text" && looksLikeInviteCode(event.text)) await join(ctx, event.text);
+    else ctx.reply(member ? t.bot.deactivated : t.bot.notJoined);
+    return false;
+  }
+  if (!ctx.plan) {
+    ctx.reply(t.errors["plan.none_active"]());
+    return false;
+  }
+  return true;
+}
+
+async function routeChoice(ctx: Ctx, value: string): Promise<void> {
+  // The buttons under a reminder start afresh, whatever was in progress.
+  if (roleOf(ctx) === "contact" && (value === START_REPORT || value === START_SUBMIT)) {
+    await ctx.endFlow();
+    if (value === START_REPORT) await report.startReport(ctx);
+    else await submit.startSubmit(ctx, "");
+    return;
+  }
+  const flow = await ctx.flow();
+  if (flow === INVALID_FLOW) return endInvalidFlow(ctx);
+  if (flow && flowServes(flow, roleOf(ctx))) return continueFlow(ctx, flow, { choice: value });
+  ctx.reply(ctx.t.bot.staleChoice, undefined, "flow.stale");
+}
+
+async function routeText(ctx: Ctx, event: TextEvent): Promise<void> {
+  const flow = await ctx.flow();
+  if (flow === INVALID_FLOW) return endInvalidFlow(ctx);
+  if (flow && !flowTakesText(flow)) await ctx.endFlow();
+  else if (flow && flowServes(flow, roleOf(ctx))) {
+    return continueFlow(ctx, flow, { text: event.text, ...(event.attachment && { attachment: event.attachment }) });
+  }
+  const { t } = ctx;
+  if (roleOf(ctx) !== "contact") {
+    ctx.reply(t.bot.notUnderstoodCoordinator);
+    return;
+  }
+  if (await report.oneLineReport(ctx, event.text)) return;
+  const example = t.bot.report.example((await firstDutyCode(ctx)) ?? "IV.1.a");
+  ctx.reply(t.bot.notUnderstood(example), undefined, "report.not_a_report");
+}
+
+/** A stored step this version cannot read: acting on it could record the wrong thing, so it ends here. */
+async function endInvalidFlow(ctx: Ctx): Promise<void> {
+  await ctx.endFlow();
+  ctx.reply(ctx.t.bot.flowInvalid, undefined, "flow.stale");
+}
+
+function roleOf(ctx: Ctx): Role {
+  return ctx.member!.person.role as Role;
+}
+
+/** The registry's list for the role, less /chitieu for those whose agency does not report figures. */
+function visibleCommands(ctx: Ctx): Command[] {
+  const { person, agency } = ctx.member!;
+  return commandsForRole(person.role as Role).filter(
+    (c) => c.name !== "chitieu" || !ctx.plan || mayReportFigures(ctx.plan, person, agency),
+  );
+}
+
+async function help(ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const { person } = ctx.member!;
+  const lines = visibleCommands(ctx).map((c) => t.bot.commands[c.name].usage);
+  const code = person.role === "contact" ? await firstDutyCode(ctx) : undefined;
+  const extra = code ? [t.bot.help.oneLine(t.bot.report.example(code))] : [];
+  ctx.reply([t.bot.help.header(t.bot.roleName[person.role as Role]), ...lines, ...extra].join("\n"));
+}
+
+/** The contact's own first duty, so examples can be copied and sent as they are. */
+async function firstDutyCode(ctx: Ctx): Promise<string | undefined> {
+  const agency = ctx.member?.agency;
+  if (!agency) return undefined;
+  const duty = await ctx.deps.db.duty.findFirst({
+    where: { agencyId: agency.parentId ?? agency.id, withdrawn: false },
+    orderBy: { sortOrder: "asc" },
+  });
+  return duty?.code;
+}
+
+async function cancel(ctx: Ctx): Promise<void> {
+  const flow = await ctx.flow();
+  await ctx.endFlow();
+  ctx.reply(flow ? ctx.t.bot.cancelled : ctx.t.bot.nothingToCancel);
+}
+
+async function setLanguage(ctx: Ctx, args: string): Promise<void> {
+  const locale = args.trim().toLowerCase();
+  if (locale !== "vi" && locale !== "en") {
+    ctx.reply(ctx.t.bot.languageUsage);
+    return;
+  }
+  await ctx.deps.db.person.update({ where: { id: ctx.member!.person.id }, data: { locale } });
+  ctx.reply(messagesFor(locale).bot.languageSet);
+}

@@ -1,0 +1,125 @@
+import type { OutgoingMessage } from "../core/types.ts";
+import type { Db } from "../db.ts";
+import { enqueue } from "../delivery/outbox.ts";
+import type { Serialize } from "../delivery/sender.ts";
+import type { DigestChannel } from "../delivery/types.ts";
+import type { Plan } from "../generated/prisma/client.ts";
+import { messagesFor } from "../i18n/index.ts";
+import type { Logger } from "../logger.ts";
+import type { WorkCalendar } from "../schedule/calendar.ts";
+import { loadWorkCalendar } from "../schedule/calendar-store.ts";
+import { policyOf, type ReminderPolicy } from "../schedule/policy.ts";
+import { digestDates, isQuietTime } from "../schedule/schedule.ts";
+import { coordinators } from "../services/contact-service.ts";
+import { loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
+import { localDate, localDateTime, toIsoLocal, type LocalDate } from "../time.ts";
+import { buildDigest } from "./digest.ts";
+import { activePlan, HOUR_MS, type Planned, type Planning, type ReminderEntry, type SkipReason } from "./planning.ts";
+
+/**
+ * A channel's copy is claimed once per date in the adapters' store, whose claims are kept for a day:
+ * later than this the claim could be gone, so the copy is not tried any more.
+ */
+const DIGEST_COPY_MAX_AGE_HOURS = 20;
+
+/** Digest dates whose time has come and not passed by more than `maxAgeHours`. */
+export function liveDigestDates(
+  plan: Plan,
+  policy: ReminderPolicy,
+  calendar: WorkCalendar,
+  now: Date,
+  maxAgeHours: number,
+): { date: LocalDate; dueAt: Date }[] {
+  return digestDates(plan.reportDeadline, policy, calendar, localDate(now))
+    .map((date) => ({ date, dueAt: localDateTime(date, policy.digestTime) }))
+    .filter((d) => d.dueAt <= now && now.getTime() - d.dueAt.getTime() <= maxAgeHours * HOUR_MS);
+}
+
+/** After the deadline digests go on only while someone is still missing. */
+export function digestNotNeeded(plan: Plan, status: PlanStatus, date: LocalDate): boolean {
+  return date >= plan.reportDeadline && status.agencies.filter((a) => a.memberCount === 0).every((a) => a.submitted);
+}
+
+/** The coordinators' digest of each live date, one per coordinator, built in their language. */
+export async function planDigests(db: Db, planning: Planning): Promise<Planned> {
+  const { plan, status, policy, calendar, now, dryRun } = planning;
+  const dates = liveDigestDates(plan, policy, calendar, now, policy.expireAfterHours);
+  const due: ReminderEntry[] = [];
+  const skipped: ReminderEntry[] = [];
+  if (dates.length === 0) return { due, skipped };
+  const recipients = await coordinators(db);
+  for (const { date, dueAt } of dates) {
+    for (const person of recipients) {
+      const entry = (reason?: SkipReason): ReminderEntry => ({
+        kind: "digest",
+        agency: null,
+        agencyName: null,
+        contact: person.id,
+        contactName: person.displayName,
+        point: `digest-${date}`,
+        dueAt: toIsoLocal(dueAt),
+        duties: [],
+        ...(reason && { reason }),
+      });
+      if (digestNotNeeded(plan, status, date)) {
+        skipped.push(entry("all_submitted"));
+        continue;
+      }
+      const key = `digest:${plan.id}:${person.id}:${date}`;
+      if (await db.outboxMessage.findUnique({ where: { key }, select: { id: true } })) continue;
+      const message: OutgoingMessage = await buildDigest(db, messagesFor(person.locale), plan, status, dueAt, now);
+      const created = dryRun
+        ? true
+        : (
+            await enqueue(db, now, [
+              { key, kind: "digest", personId: person.id, planId: plan.id, point: `digest-${date}`, message, dueAt },
+            ])
+          ).has(key);
+      if (created) due.push(entry());
+    }
+  }
+  return { due, skipped };
+}
+
+export interface DigestCopyDeps {
+  db: Db;
+  logger: Logger;
+  serialize: Serialize;
+  digestChannels: readonly DigestChannel[];
+  claimOnce: (key: string) => Promise<boolean>;
+}
+
+/**
+ * Posts the digest of each live date to every digest channel, once across processes. The copy is
+ * built like a coordinator's, in the channel's language; it is not an outbox row (a channel is no
+ * person), so a post that fails is logged and not retried.
+ */
+export async function copyDigests(deps: DigestCopyDeps, now: Date): Promise<void> {
+  const { db, serialize } = deps;
+  const live = await serialize(async () => {
+    const active = await activePlan(db);
+    if (!active) return null;
+    const policy = policyOf(active);
+    // Like every push, the copy waits out the night.
+    if (isQuietTime(now, policy)) return null;
+    const maxAge = Math.min(policy.expireAfterHours, DIGEST_COPY_MAX_AGE_HOURS);
+    return { plan: active, dates: liveDigestDates(active, policy, await loadWorkCalendar(db), now, maxAge) };
+  });
+  if (!live) return;
+  for (const { date, dueAt } of live.dates) {
+    for (const channel of deps.digestChannels) {
+      if (!(await deps.claimOnce(`digest:${channel.name}:${live.plan.id}:${date}`))) continue;
+      const message = await serialize(async () => {
+        const status = await loadPlanStatus(db, live.plan);
+        if (digestNotNeeded(live.plan, status, date)) return null;
+        return buildDigest(db, messagesFor(channel.locale), live.plan, status, dueAt, now);
+      });
+      if (!message) continue;
+      try {
+        await channel.post(message);
+      } catch (error) {
+        deps.logger.error({ err: error, channel: channel.name, date }, "digest copy to a channel failed");
+      }
+    }
+  }
+}

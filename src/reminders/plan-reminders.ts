@@ -1,0 +1,199 @@
+import type { OutgoingMessage } from "../core/types.ts";
+import type { Db } from "../db.ts";
+import { enqueue, recordSkipped, type OutboxItem } from "../delivery/outbox.ts";
+import type { Person } from "../generated/prisma/client.ts";
+import { messagesFor } from "../i18n/index.ts";
+import { agencyLabel, reminderMessage } from "../i18n/views.ts";
+import { reminderPoints, type ReminderPoint } from "../schedule/schedule.ts";
+import type { AgencyState } from "../services/status-service.ts";
+import { toIsoLocal } from "../time.ts";
+import { DAY_MS, HOUR_MS, type Planned, type Planning, type ReminderEntry, type SkipReason } from "./planning.ts";
+
+/** What a pass reads besides the plan's status: who to remind, what is planned, who reported lately. */
+export interface ReminderFacts {
+  contactsByAgency: ReadonlyMap<number, readonly Person[]>;
+  /** Outbox keys of reminders already planned, by this process or another. */
+  planned: ReadonlySet<string>;
+  /** Whether the agency reported in the policy's window before `dueAt`. */
+  reportedBefore(agencyId: number, dueAt: Date): boolean;
+}
+
+/** A reminder to write to the outbox, with the line that reports it. */
+export interface PlannedItem {
+  item: OutboxItem;
+  entry: ReminderEntry;
+}
+
+export interface ReminderDecision {
+  /** To be sent. */
+  pending: PlannedItem[];
+  /** Too old to send: recorded as expired so no later tick tries them. */
+  expired: PlannedItem[];
+  skipped: ReminderEntry[];
+}
+
+/** The reminder points whose time has come, with each point's agencies and contacts decided. */
+export async function planReminders(db: Db, planning: Planning): Promise<Planned> {
+  const { plan, policy, calendar, now } = planning;
+  const points = reminderPoints(plan.reportDeadline, policy, calendar).filter((p) => p.dueAt <= now);
+  if (points.length === 0) return { due: [], skipped: [] };
+  const facts = await loadReminderFacts(db, planning, points);
+  const decision = decideReminders(planning, points, facts);
+  return writeReminders(db, planning, decision);
+}
+
+export async function loadReminderFacts(
+  db: Db,
+  { plan, policy, now }: Planning,
+  points: readonly ReminderPoint[],
+): Promise<ReminderFacts> {
+  const contacts = await db.person.findMany({ where: { role: "contact", active: true, agency: { planId: plan.id } } });
+  const contactsByAgency = new Map<number, Person[]>();
+  for (const c of contacts) contactsByAgency.set(c.agencyId!, [...(contactsByAgency.get(c.agencyId!) ?? []), c]);
+  const rows = await db.outboxMessage.findMany({ where: { kind: "reminder", planId: plan.id }, select: { key: true } });
+  // Only the window before each live point counts: a report sent after the point (say, in answer
+  // to it) must not undo the decision, and the latest report alone cannot tell.
+  const live = points.filter((p) => now.getTime() - p.dueAt.getTime() <= policy.expireAfterHours * HOUR_MS);
+  const windowMs = policy.recentReportDays * DAY_MS;
+  const recentReports = live.length
+    ? await db.dutyReport.findMany({
+        where: {
+          agency: { planId: plan.id },
+          createdAt: { gte: new Date(live[0]!.dueAt.getTime() - windowMs), lt: live.at(-1)!.dueAt },
+        },
+        select: { agencyId: true, createdAt: true },
+      })
+    : [];
+  const reportTimes = new Map<number, number[]>();
+  for (const r of recentReports)
+    reportTimes.set(r.agencyId, [...(reportTimes.get(r.agencyId) ?? []), r.createdAt.getTime()]);
+  return {
+    contactsByAgency,
+    planned: new Set(rows.map((r) => r.key)),
+    reportedBefore: (agencyId, dueAt) =>
+      (reportTimes.get(agencyId) ?? []).some((t) => t < dueAt.getTime() && t >= dueAt.getTime() - windowMs),
+  };
+}
+
+/** Decides, writing nothing, who gets which reminder and why the others are skipped. */
+export function decideReminders(
+  planning: Planning,
+  points: readonly ReminderPoint[],
+  facts: ReminderFacts,
+): ReminderDecision {
+  const { status, policy, now } = planning;
+  const decision: ReminderDecision = { pending: [], expired: [], skipped: [] };
+  const units = status.agencies.filter((a) => a.memberCount === 0);
+  const byId = new Map(status.agencies.map((a) => [a.agency.id, a]));
+  const messageFor = reminderTexts(planning);
+  for (const point of points) {
+    const stale = now.getTime() - point.dueAt.getTime() > policy.expireAfterHours * HOUR_MS;
+    for (const unit of units) {
+      const people = facts.contactsByAgency.get(unit.agency.id) ?? [];
+      const entry = entryFor(unit, point);
+      const reason = skipReason(unit, byId, point, people, facts);
+      if (reason) {
+        // Reasons for old points would repeat on every tick forever; only the live window is reported.
+        if (!stale) (people.length ? people : [null]).forEach((p) => decision.skipped.push(entry(p, reason)));
+        continue;
+      }
+      for (const person of people) {
+        const key = `reminder:${planning.plan.id}:${unit.agency.id}:${person.id}:${point.label}`;
+        if (facts.planned.has(key)) continue;
+        const item: OutboxItem = {
+          key,
+          kind: "reminder",
+          personId: person.id,
+          planId: planning.plan.id,
+          agencyId: unit.agency.id,
+          point: point.label,
+          // An expired point is only recorded, never sent: it needs no text.
+          message: stale ? { text: "" } : messageFor(unit, point, person.locale),
+          duties: openDuties(unit),
+          dueAt: point.dueAt,
+        };
+        // A bot started on 24/11 must not greet everyone with the reminder of 13/11.
+        if (stale) decision.expired.push({ item, entry: entry(person, "expired") });
+        else decision.pending.push({ item, entry: entry(person) });
+      }
+    }
+  }
+  return decision;
+}
+
+function skipReason(
+  unit: AgencyState,
+  byId: ReadonlyMap<number, AgencyState>,
+  point: ReminderPoint,
+  people: readonly Person[],
+  facts: ReminderFacts,
+): SkipReason | null {
+  if (unit.submitted) return "submitted";
+  if (isPaused(unit, byId, point.date)) return "paused";
+  if (people.length === 0) return "no_contact";
+  if (facts.reportedBefore(unit.agency.id, point.dueAt)) return "recent_report";
+  return null;
+}
+
+function isPaused(state: AgencyState, byId: ReadonlyMap<number, AgencyState>, date: string): boolean {
+  const own = state.agency.pausedUntil;
+  const parent = state.agency.parentId !== null ? byId.get(state.agency.parentId)?.agency.pausedUntil : null;
+  return [own, parent].some((until) => until !== null && until !== undefined && date <= until);
+}
+
+function openDuties(unit: AgencyState): string[] {
+  return unit.duties.filter((d) => d.status !== "done").map((d) => d.code);
+}
+
+function entryFor(unit: AgencyState, point: ReminderPoint) {
+  return (person: Person | null, reason?: SkipReason): ReminderEntry => ({
+    kind: "reminder",
+    agency: unit.agency.code,
+    agencyName: agencyLabel(messagesFor("vi"), unit.agency),
+    contact: person?.id ?? null,
+    contactName: person?.displayName ?? null,
+    point: point.label,
+    dueAt: toIsoLocal(point.dueAt),
+    duties: openDuties(unit),
+    ...(reason && { reason }),
+  });
+}
+
+/** The contacts of one agency get the same text in the same language: built once, not per person. */
+function reminderTexts({ plan }: Planning) {
+  const texts = new Map<string, OutgoingMessage>();
+  return (unit: AgencyState, point: ReminderPoint, locale: string): OutgoingMessage => {
+    const cacheKey = `${unit.agency.id}:${point.label}:${locale}`;
+    let message = texts.get(cacheKey);
+    if (!message) {
+      message = reminderMessage(messagesFor(locale), plan, unit, point.dueAt);
+      texts.set(cacheKey, message);
+    }
+    return message;
+  };
+}
+
+async function writeReminders(db: Db, { now, dryRun }: Planning, decision: ReminderDecision): Promise<Planned> {
+  const { pending, expired } = decision;
+  const skipped = [...decision.skipped];
+  const due: ReminderEntry[] = [];
+  const recorded = dryRun
+    ? null
+    : await recordSkipped(
+        db,
+        now,
+        expired.map((e) => e.item),
+        "expired",
+      );
+  for (const e of expired) if (!recorded || recorded.has(e.item.key)) skipped.push(e.entry);
+  // Listed as due only when this call planned it: a second process planning the same instant adds nothing.
+  const created = dryRun
+    ? null
+    : await enqueue(
+        db,
+        now,
+        pending.map((p) => p.item),
+      );
+  for (const p of pending) if (!created || created.has(p.item.key)) due.push(p.entry);
+  return { due, skipped };
+}
