@@ -44,12 +44,7 @@ export interface App {
   close(graceMs?: number): Promise<void>;
 }
 
-/**
- * Migrates, seeds an empty database with the bundled plan and calendar, and wires the core so
- * that every push (notifications, nudges, reminders, digests) goes through the durable outbox
- * and out through the channel of the person's platform.
- */
-export async function createApp(deps: {
+export interface AppDeps {
   config: Config;
   logger: Logger;
   clock: Clock;
@@ -62,74 +57,28 @@ export async function createApp(deps: {
   sleep?: (ms: number) => Promise<void>;
   /** A PostgreSQL server that does not answer yet is waited for (server mode), not an error. */
   waitForDatabase?: boolean;
-}): Promise<App> {
-  const { config, logger, clock } = deps;
-  await loadDatabaseDriver(config.databaseUrl);
-  if (deps.waitForDatabase && isPostgresUrl(config.databaseUrl)) {
-    await postgres().waitForPg(config.databaseUrl, {
-      onWait: (error, waitMs) => logger.warn({ err: error, retryInMs: waitMs }, "database not reachable; waiting"),
-    });
-  }
-  // A new database is built and seeded aside and appears complete; an existing one is migrated
-  // in place and seeded here if it lacks the bundle (see db.ts).
-  const seed = (target: Db) => seedBundle(target, logger);
-  await migrateDatabase(config.databaseUrl, seed);
-  const db = createDb(config.databaseUrl);
-  await tuneDb(db);
-  await seed(db);
+}
 
-  // On SQLite one connection serves the whole process, and an open interactive transaction would
-  // take in the statements of anything running beside it (a tick marking a row sent could be
-  // rolled back with a failed join). So events, planning and the outbox's claims and results take
-  // turns; network calls do not. Other processes are kept apart by SQLite's locking and the
-  // claims. On PostgreSQL every transaction has a connection of the pool to itself, so chat
-  // events run side by side, as they do across processes.
+/**
+ * Migrates, seeds an empty database with the bundled plan and calendar, and wires the core so
+ * that every push (notifications, nudges, reminders, digests) goes through the durable outbox
+ * and out through the channel of the person's platform.
+ */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, logger, clock } = deps;
+  const db = await openDatabase(deps);
   const pooled = providerOf(db) === "postgresql";
   const reachability = createReachability({ db, logger, watch: pooled });
-  let turn: Promise<unknown> = Promise.resolve();
-  const inTurn: Serialize = pooled
-    ? (work) => work()
-    : <T>(work: () => Promise<T>): Promise<T> => {
-        const result = turn.then(work);
-        turn = result.catch(() => undefined);
-        return result;
-      };
-  // When another process holds SQLite's write lock, the work leaves the turn, waits (without
-  // blocking the process) and takes a new turn: other chats, sends and /healthz go on meanwhile.
-  const serialize: Serialize = (work) => retryWhileBusy(() => inTurn(work), deps.sleep);
+  const turns = createTurns(pooled, deps.sleep);
+  const { serialize } = turns;
 
   // Adapters call the core only once started, by which time `handle` below is in place.
   let handle: BotCore["handle"] = () => Promise.reject(new Error("the app is not ready"));
-  const host: AdapterHost = {
-    core: { handle: (event) => handle(event) },
-    store: createAdapterStore({ db, clock, serialize }),
-    logger,
-    clock,
-    files: {
-      keep: (file) => serialize(() => storeOutgoingFile(db, { ...file, now: clock.now() })),
-      read: (id) => serialize(() => readStoredFile(db, id)),
-    },
-    accounts: (platform, roles) =>
-      serialize(async () => {
-        const rows = await db.identity.findMany({
-          where: { platform, person: { role: { in: [...roles] } } },
-          include: { person: true },
-          orderBy: { id: "asc" },
-        });
-        return rows.map((i) => ({
-          userId: i.userId,
-          chatId: i.chatId,
-          role: i.person.role as Role,
-          active: i.person.active,
-          locale: i.person.locale === "en" ? "en" : "vi",
-        }));
-      }),
-    queries: { personOverview: (account) => serialize(() => personOverview(db, clock.now(), account)) },
-    ...(pooled && {
-      polling: createPgLeadership({ connect: () => postgres().connectPg(config.databaseUrl), logger }),
-      databaseReachable: () => reachability.reachable(),
-    }),
-  };
+  const host = createHost({ ...deps, db, serialize, handle: (event) => handle(event) });
+  if (pooled) {
+    host.polling = createPgLeadership({ connect: () => postgres().connectPg(config.databaseUrl), logger });
+    host.databaseReachable = () => reachability.reachable();
+  }
   const adapters = deps.adapters?.(host) ?? [];
   const channels = [...(deps.channels ?? []), ...adapters];
 
@@ -158,15 +107,7 @@ export async function createApp(deps: {
       (error: unknown) => logger.error({ err: error }, "outbox flush failed"),
     );
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
-  const core = createBotCore({
-    db,
-    clock,
-    notifier,
-    logger,
-    inviteTtlDays: config.inviteTtlDays,
-    defaultLocale: config.defaultLocale,
-    inviteLink: async (code) => inviteLinkFor(await telegramUsername(config, db), config.zalo?.botLink ?? null)(code),
-  });
+  const core = createCore({ config, logger, clock, db, notifier });
   handle = async (event) => {
     try {
       return await serialize(() => core.handle(event));
@@ -191,10 +132,108 @@ export async function createApp(deps: {
     close: async (graceMs) => {
       reachability.stop();
       await sender.stop(graceMs);
-      await turn;
+      await turns.idle();
       await db.$disconnect();
     },
   };
+}
+
+/**
+ * Waits for a PostgreSQL server that is not up yet (server mode), migrates, and seeds an empty
+ * database with the bundled plan and calendar. A new SQLite database is built and seeded aside and
+ * appears complete; an existing one is migrated in place and seeded here if it lacks the bundle.
+ */
+async function openDatabase(deps: AppDeps): Promise<Db> {
+  const { config, logger } = deps;
+  await loadDatabaseDriver(config.databaseUrl);
+  if (deps.waitForDatabase && isPostgresUrl(config.databaseUrl)) {
+    await postgres().waitForPg(config.databaseUrl, {
+      onWait: (error, waitMs) => logger.warn({ err: error, retryInMs: waitMs }, "database not reachable; waiting"),
+    });
+  }
+  const seed = (target: Db) => seedBundle(target, logger);
+  await migrateDatabase(config.databaseUrl, seed);
+  const db = createDb(config.databaseUrl);
+  await tuneDb(db);
+  await seed(db);
+  return db;
+}
+
+/**
+ * On SQLite one connection serves the whole process, and an open interactive transaction would
+ * take in the statements of anything running beside it (a tick marking a row sent could be rolled
+ * back with a failed join). So events, planning and the outbox's claims and results take turns;
+ * network calls do not. Other processes are kept apart by SQLite's locking and the claims. On
+ * PostgreSQL every transaction has a connection of the pool to itself, so chat events run side by
+ * side, as they do across processes.
+ */
+function createTurns(pooled: boolean, sleep: AppDeps["sleep"]): { serialize: Serialize; idle(): Promise<void> } {
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn: Serialize = pooled
+    ? (work) => work()
+    : <T>(work: () => Promise<T>): Promise<T> => {
+        const result = turn.then(work);
+        turn = result.catch(() => undefined);
+        return result;
+      };
+  return {
+    // When another process holds SQLite's write lock, the work leaves the turn, waits (without
+    // blocking the process) and takes a new turn: other chats, sends and /healthz go on meanwhile.
+    serialize: (work) => retryWhileBusy(() => inTurn(work), sleep),
+    idle: async () => {
+      await turn;
+    },
+  };
+}
+
+/** What every adapter is handed: the core, its store, files and the read-only views, all in turn. */
+function createHost(deps: {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  serialize: Serialize;
+  handle: BotCore["handle"];
+}): AdapterHost {
+  const { db, clock, serialize } = deps;
+  return {
+    core: { handle: deps.handle },
+    store: createAdapterStore({ db, clock, serialize }),
+    logger: deps.logger,
+    clock,
+    files: {
+      keep: (file) => serialize(() => storeOutgoingFile(db, { ...file, now: clock.now() })),
+      read: (id) => serialize(() => readStoredFile(db, id)),
+    },
+    accounts: (platform, roles) =>
+      serialize(async () => {
+        const rows = await db.identity.findMany({
+          where: { platform, person: { role: { in: [...roles] } } },
+          include: { person: true },
+          orderBy: { id: "asc" },
+        });
+        return rows.map((i) => ({
+          userId: i.userId,
+          chatId: i.chatId,
+          role: i.person.role as Role,
+          active: i.person.active,
+          locale: i.person.locale === "en" ? "en" : "vi",
+        }));
+      }),
+    queries: { personOverview: (account) => serialize(() => personOverview(db, clock.now(), account)) },
+  };
+}
+
+function createCore(deps: { config: Config; logger: Logger; clock: Clock; db: Db; notifier: Notifier }): BotCore {
+  const { config, db } = deps;
+  return createBotCore({
+    db,
+    clock: deps.clock,
+    notifier: deps.notifier,
+    logger: deps.logger,
+    inviteTtlDays: config.inviteTtlDays,
+    defaultLocale: config.defaultLocale,
+    inviteLink: async (code) => inviteLinkFor(await telegramUsername(config, db), config.zalo?.botLink ?? null)(code),
+  });
 }
 
 /** How often a PostgreSQL process checks that its database answers. */
