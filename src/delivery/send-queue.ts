@@ -51,11 +51,16 @@ interface ChatLane {
 }
 
 /**
- * Sends concurrently within a platform's pace: no more than perSecond sends start in any second
- * (one less, as a margin for the network's jitter, from 10/s up), never closer than half the even
- * spacing so they do not go out in one burst, one chat receives at most one send per perChatMs, and a chat's next job starts only after its
- * previous one finished, so that job can commit its result first (after a crash, at most the sends
- * in flight repeat, and never more than one per chat).
+ * Sends concurrently within a platform's pace: the platform sees no more than perSecond sends in
+ * any second (one less, as a margin, from 10/s up), never closer than half the even spacing so
+ * they do not go out in one burst, one chat receives at most one send per perChatMs, and a chat's
+ * next job starts only after its previous one finished, so that job can commit its result first
+ * (after a crash, at most the sends in flight repeat, and never more than one per chat).
+ *
+ * The platform counts a send when it arrives, somewhere between the job's start and its end: a
+ * busy event loop or a new connection can hold a request back for a tenth of a second and more,
+ * and then it arrives together with later ones. So a send takes its place in the second from its
+ * start until a second after its job ended, and the platform's count holds whatever the delay.
  */
 export function createSendQueue(options: { pace: Pace; timers?: Timers; concurrency?: number }): SendQueue {
   const timers = options.timers ?? realTimers;
@@ -65,16 +70,21 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
   // busy) is made up for within the second, so the platform's ceiling is approached, not drifted under.
   const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond) - (perSecond >= 10 ? 1 : 0)) : 0;
   const minGapMs = Number.isFinite(perSecond) ? Math.floor(500 / perSecond) : 0;
-  const recentStarts: number[] = [];
+  /** When the jobs that ended in the last second ended, oldest first; with those in flight, the window's count. */
+  const recentEnds: number[] = [];
   const lanes = new Map<string, ChatLane>();
   let lastStartAt = Number.NEGATIVE_INFINITY;
 
-  /** When the window next lets a send start (`now` when it already does). */
-  function windowOpensAt(now: number): number {
-    if (perWindow === 0) return now;
-    while (recentStarts.length > 0 && recentStarts[0]! <= now - WINDOW_MS) recentStarts.shift();
-    const byWindow = recentStarts.length < perWindow ? now : recentStarts[0]! + WINDOW_MS;
-    return Math.max(byWindow, lastStartAt + minGapMs);
+  /** When the window next lets a send start: `now` when it already does, null once a send in flight ends. */
+  function windowOpensAt(now: number): number | null {
+    const byGap = Math.max(now, lastStartAt + minGapMs);
+    if (perWindow === 0) return byGap;
+    while (recentEnds.length > 0 && recentEnds[0]! <= now - WINDOW_MS) recentEnds.shift();
+    // How many of the ended sends must leave the window before one more may start.
+    const excess = inFlight + recentEnds.length - perWindow;
+    if (excess < 0) return byGap;
+    if (excess >= recentEnds.length) return null;
+    return Math.max(recentEnds[excess]! + WINDOW_MS, byGap);
   }
   let inFlight = 0;
   let pumping: Promise<void> | null = null;
@@ -143,6 +153,7 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
       } finally {
         l.busy = false;
         inFlight--;
+        if (perWindow > 0) recentEnds.push(timers.now());
         signal();
       }
     })();
@@ -157,13 +168,17 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
       }
       const l = candidate[1];
       const now = timers.now();
-      const at = Math.max(now, l.nextAt, windowOpensAt(now));
+      const opensAt = windowOpensAt(now);
+      if (opensAt === null) {
+        await waitForSignal(null);
+        continue;
+      }
+      const at = Math.max(now, l.nextAt, opensAt);
       if (at > now) {
         await waitForSignal(at - now);
         continue;
       }
       lastStartAt = now;
-      if (perWindow > 0) recentStarts.push(now);
       start(l, l.jobs.shift()!, now);
     }
     while (inFlight > 0) await waitForSignal(null);

@@ -11,10 +11,17 @@ export interface StandInCall {
   payload: Record<string, any>;
   /** The message_id given to a sent message. */
   messageId?: number;
+  /** When the request reached the stand-in (Date.now()). */
+  at: number;
+  /**
+   * The path before /bot<token>: "" for the plain API root. Bot processes given roots such as
+   * `${apiRoot}/p1` are told apart by it.
+   */
+  via: string;
 }
 
 export interface BotApiStandIn {
-  /** The value for TELEGRAM_API_ROOT. */
+  /** The value for TELEGRAM_API_ROOT; any path may follow it (see StandInCall.via). */
   apiRoot: string;
   calls: StandInCall[];
   /** Queues an update for getUpdates (it gets the next update_id), and lets its sender be written to. */
@@ -121,9 +128,14 @@ export async function startBotApiStandIn(options: { token: string; bot: UserFrom
     return null;
   }
 
-  async function handleMethod(method: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handleMethod(
+    method: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+    arrival: { at: number; via: string },
+  ): Promise<void> {
     const payload = await readPayload(request);
-    const call: StandInCall = { method, payload };
+    const call: StandInCall = { method, payload, ...arrival };
     switch (method) {
       case "getMe":
         record(call);
@@ -246,18 +258,19 @@ export async function startBotApiStandIn(options: { token: string; bot: UserFrom
   }
 
   const server: Server = createServer((request, response) => {
+    const at = Date.now();
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    const file = /^(\/.*)?\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (file) {
-      const found = file[1] === token ? [...files.values()].find((f) => f.path === file[2]) : undefined;
+      const found = file[2] === token ? [...files.values()].find((f) => f.path === file[3]) : undefined;
       response.writeHead(found ? 200 : 404);
       response.end(found?.bytes ?? "Not Found");
       return;
     }
-    const route = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    const route = /^(\/.*)?\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
     if (!route) return fail(response, 404, "Not Found");
-    if (route[1] !== token) return fail(response, 401, "Unauthorized");
-    handleMethod(route[2]!, request, response).catch((error: unknown) => {
+    if (route[2] !== token) return fail(response, 401, "Unauthorized");
+    handleMethod(route[3]!, request, response, { at, via: route[1] ?? "" }).catch((error: unknown) => {
       if (!response.headersSent) fail(response, 500, `Internal Server Error: ${String(error)}`);
     });
   });
