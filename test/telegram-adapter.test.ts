@@ -505,6 +505,44 @@ describe("telegram adapter: webhook and polling", () => {
     expect(bot.adapter.state()).toBe("stopped");
   });
 
+  it("among several processes, gives the polling lead back after a 409 and takes it again", async () => {
+    bot = await fakeCoreBot();
+    // A leadership that always grants the lead, and counts how often polling was (re)started.
+    let leads = 0;
+    const errors: unknown[] = [];
+    bot.host.polling = {
+      async whileLeader(_platform, signal, poll) {
+        while (!signal.aborted && leads < 5) {
+          leads++;
+          try {
+            await poll(signal);
+            return;
+          } catch (error) {
+            errors.push(error);
+          }
+        }
+      },
+    };
+    let getUpdates = 0;
+    bot.adapter.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method !== "getUpdates") return prev(method, payload, signal);
+      // The previous poller's last long poll overlaps this process's first one.
+      if (++getUpdates === 1) {
+        return { ok: false, error_code: 409, description: "Conflict: terminated by other getUpdates request" } as never;
+      }
+      return new Promise((_resolve, reject) =>
+        signal?.addEventListener("abort", () => reject(Object.assign(new Error("aborted"), { name: "AbortError" }))),
+      );
+    });
+    await bot.adapter.start();
+    await vi.waitFor(() => expect(getUpdates).toBeGreaterThanOrEqual(2));
+    expect(leads).toBe(2);
+    expect(errors).toEqual([expect.objectContaining({ error_code: 409 })]);
+    expect(bot.adapter.state()).toBe("running");
+    await bot.adapter.stop();
+    expect(bot.adapter.state()).toBe("stopped");
+  });
+
   it("publishes the contacts' commands as the default menu, in Vietnamese and for English apps", async () => {
     bot = await fakeCoreBot({ settings: WEBHOOK });
     await bot.adapter.start();

@@ -13,7 +13,7 @@ import type { AdapterState, DeliveryTarget, Pace, PlatformAdapter, PlatformLimit
 import { messagesFor, type Locale, type Messages } from "../../src/i18n/index.ts";
 import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
 import { decodeChoice, inlineKeyboard } from "./buttons.ts";
-import { isBadToken, toDeliveryError } from "./errors.ts";
+import { isBadToken, isGrammyError, toDeliveryError } from "./errors.ts";
 import { createMenuSync } from "./menus.ts";
 import { identityOf, parseCommand, sentFileOf, TELEGRAM_PLATFORM, type SentFile } from "./updates.ts";
 import { webhookRoute } from "./webhook.ts";
@@ -342,10 +342,17 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
     const leadership = host.polling ?? soleLeadership;
     const work = leadership.whileLeader(TELEGRAM_PLATFORM, stop.signal, async (lost) => {
       const handle = startPolling();
-      await Promise.race([handle.task()?.catch(() => undefined), whenAborted(lost)]);
+      let failure: unknown = null;
+      await Promise.race([handle.task()?.catch((error: unknown) => void (failure = error)), whenAborted(lost)]);
       // Lost the lead (or stopping): a runner that goes on would be a second poller.
       if (runner === handle) runner = null;
       if (handle.isRunning()) await handle.stop();
+      // Among several processes a 409 is a hand-off that overlapped for a moment (the previous
+      // poller's last long poll): the lead is given up and taken again after a pause.
+      if (host.polling && isGrammyError(failure, 409) && !stop.signal.aborted) {
+        state = "running";
+        throw failure;
+      }
     });
     void track(work).catch((error: unknown) => logger.error({ err: loggable(error) }, "telegram polling stopped"));
   }
