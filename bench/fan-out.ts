@@ -10,6 +10,7 @@ import { loadConfig } from "../src/config.ts";
 import type { UserFromGetMe } from "grammy/types";
 import { createTelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 import type { Logger } from "../src/logger.ts";
+import type { Db } from "../src/db.ts";
 
 export interface FanOutFigures {
   reminders: number;
@@ -45,7 +46,7 @@ export const BOT_INFO: UserFromGetMe = {
 const PER_CHAT_MS = 1000;
 
 /** A Bot API stand-in that only knows sendMessage, and refuses what the real one would refuse. */
-async function startStandIn() {
+export async function startStandIn() {
   const accepted: { chatId: string; at: number }[] = [];
   const recent: number[] = [];
   const lastByChat = new Map<string, number>();
@@ -56,10 +57,32 @@ async function startStandIn() {
       request.on("data", (chunk: Buffer) => (text += chunk.toString()));
       request.on("end", () => resolve(text));
     });
+  const held = new Set<ReturnType<typeof setTimeout>>();
   const server = createServer((request, response) => {
     void body(request).then((text) => {
+      const method = (request.url ?? "").split("/").pop() ?? "";
+      const payload = (text ? JSON.parse(text) : {}) as { chat_id?: string; timeout?: number };
+      // What a bot process asks besides sending: who it is, its menus, and a long poll that
+      // finds nothing (bench/fan-out-processes.ts runs real processes against this stand-in).
+      if (method !== "sendMessage") {
+        const answer = (result: unknown) => {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(JSON.stringify({ ok: true, result }));
+        };
+        if (method === "getMe") return answer(BOT_INFO);
+        if (method !== "getUpdates") return answer(true);
+        const timer = setTimeout(
+          () => {
+            held.delete(timer);
+            answer([]);
+          },
+          Math.min(payload.timeout ?? 0, 25) * 1000,
+        );
+        held.add(timer);
+        return;
+      }
       const now = performance.now();
-      const { chat_id: chatId } = JSON.parse(text) as { chat_id: string };
+      const chatId = String(payload.chat_id);
       while (recent.length && recent[0]! <= now - 1000) recent.shift();
       const chatWait = (lastByChat.get(chatId) ?? -Infinity) + PER_CHAT_MS - now;
       if (recent.length >= CEILING_PER_SECOND || chatWait > 0) {
@@ -99,7 +122,12 @@ async function startStandIn() {
     get rateLimited() {
       return rateLimited;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of held) clearTimeout(timer);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -164,16 +192,7 @@ export async function runFanOut(options: {
     }
     await sending;
     const seconds = (performance.now() - started) / 1000;
-    const perChat = new Map<string, number>();
-    for (const a of standIn.accepted) perChat.set(a.chatId, (perChat.get(a.chatId) ?? 0) + 1);
-    const expected = await app.db.outboxMessage.findMany({
-      where: { kind: "reminder" },
-      select: { person: { select: { identities: { select: { chatId: true } } } } },
-    });
-    const expectedChats = new Set(expected.flatMap((r) => r.person.identities.map((i) => i.chatId)));
-    const reminderChats = [...perChat].filter(([chatId]) => expectedChats.has(chatId));
-    const duplicates = reminderChats.reduce((n, [, count]) => n + Math.max(0, count - 1), 0);
-    const lost = [...expectedChats].filter((chatId) => !perChat.has(chatId)).length;
+    const { duplicates, lost } = await countDeliveries(app.db, standIn.accepted);
     const sorted = chat.sort((a, b) => a - b);
     const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
     const perSecond = standIn.accepted.length / seconds;
@@ -193,4 +212,23 @@ export async function runFanOut(options: {
     await app.close();
     await standIn.close();
   }
+}
+
+/** The stand-in's count against the outbox: a reminder chat that got two is a duplicate, none is lost. */
+export async function countDeliveries(
+  db: Db,
+  accepted: readonly { chatId: string }[],
+): Promise<{ duplicates: number; lost: number }> {
+  const perChat = new Map<string, number>();
+  for (const a of accepted) perChat.set(a.chatId, (perChat.get(a.chatId) ?? 0) + 1);
+  const expected = await db.outboxMessage.findMany({
+    where: { kind: "reminder" },
+    select: { person: { select: { identities: { select: { chatId: true } } } } },
+  });
+  const expectedChats = new Set(expected.flatMap((r) => r.person.identities.map((i) => i.chatId)));
+  const reminderChats = [...perChat].filter(([chatId]) => expectedChats.has(chatId));
+  return {
+    duplicates: reminderChats.reduce((n, [, count]) => n + Math.max(0, count - 1), 0),
+    lost: [...expectedChats].filter((chatId) => !perChat.has(chatId)).length,
+  };
 }

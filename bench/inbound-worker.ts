@@ -1,0 +1,24 @@
+// One of several bot processes taking inbound reports on one PostgreSQL database (pg.ts): its share
+// of the agencies, its share of the reports, and its latencies as one JSON line on stdout.
+import { createApp } from "../src/app.ts";
+import { createManualClock } from "../src/clock.ts";
+import { loadConfig } from "../src/config.ts";
+import { parseIsoInstant } from "../src/time.ts";
+import { inboundThroughCore, logger, SIZE } from "./common.ts";
+
+const [url, partText, partsText] = process.argv.slice(2);
+const part = Number(partText);
+const parts = Number(partsText);
+const clock = createManualClock(parseIsoInstant("2026-11-25T09:00")!);
+const app = await createApp({ config: loadConfig({ DATABASE_URL: url }), logger, clock, channels: [] });
+const members = (
+  await app.db.agency.findMany({ where: { parent: { code: "IV.9" } }, select: { id: true }, orderBy: { id: "asc" } })
+)
+  .slice(0, SIZE.reportAgencies)
+  .filter((_, i) => i % parts === part);
+const latencies: number[] = [];
+const started = performance.now();
+await inboundThroughCore(app, clock, members, { reports: Math.ceil(SIZE.reports / parts), latencies });
+const ms = performance.now() - started;
+await app.close();
+process.stdout.write(`${JSON.stringify({ ms, latencies })}\n`);

@@ -1,0 +1,149 @@
+// `npm run bench -- --pg`: inbound reports, the fan-out and chat during it, on PostgreSQL, with one
+// bot process and with three sharing the database. The server comes from TEST_PG_URL (or a
+// PostgreSQL DATABASE_URL); every database made here is named nvt_<run>_… and dropped at the end.
+import { spawn } from "node:child_process";
+import { createApp } from "../src/app.ts";
+import { createManualClock } from "../src/clock.ts";
+import { loadConfig } from "../src/config.ts";
+import { isPostgresUrl } from "../src/database-url.ts";
+import { parseIsoInstant } from "../src/time.ts";
+import { createEmptyPgDatabase, createPgDatabaseFrom, dropRunDatabases, newRunId } from "../test/helpers/postgres.ts";
+import {
+  buildDatabase,
+  inboundThroughCore,
+  inboundThroughTelegram,
+  logger,
+  percentile,
+  quick,
+  round,
+  TARGETS,
+} from "./common.ts";
+import { runFanOut } from "./fan-out.ts";
+import { runFanOutProcesses } from "./fan-out-processes.ts";
+
+const root = new URL("..", import.meta.url).pathname;
+const PROCESSES = 3;
+const T14 = parseIsoInstant("2026-12-01T08:00")!;
+/** The PostgreSQL run has its own limit (README, "Performance"). */
+const TIME_LIMIT_MS = 15 * 60_000;
+
+function serverUrl(): string {
+  const url =
+    process.env.TEST_PG_URL ?? (isPostgresUrl(process.env.DATABASE_URL ?? "") ? process.env.DATABASE_URL : "");
+  if (!url) {
+    throw new Error(
+      "npm run bench -- --pg needs a PostgreSQL server: set TEST_PG_URL, e.g. TEST_PG_URL=postgresql://postgres@127.0.0.1:5432/postgres",
+    );
+  }
+  return url;
+}
+
+/** A copy of the built database with the T-14 reminders planned, ready to send. */
+async function plannedCopy(template: string, runId: string): Promise<string> {
+  const url = await createPgDatabaseFrom(template, runId);
+  const app = await createApp({
+    config: loadConfig({ DATABASE_URL: url }),
+    logger,
+    clock: createManualClock(T14),
+    channels: [],
+  });
+  await app.reminders.plan(T14);
+  await app.close();
+  return url;
+}
+
+/** Inbound through the core in `parts` processes at once, each with its share of the agencies. */
+async function inboundInProcesses(url: string, parts: number) {
+  const started = performance.now();
+  const outputs = await Promise.all(
+    Array.from(
+      { length: parts },
+      (_, part) =>
+        new Promise<{ ms: number; latencies: number[] }>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            ["--import", "tsx", "bench/inbound-worker.ts", url, String(part), String(parts), ...process.argv.slice(2)],
+            { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+          );
+          let out = "";
+          child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+          child.once("exit", (code) =>
+            code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${part} exited ${code}`)),
+          );
+        }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const latencies = outputs.flatMap((o) => o.latencies).sort((a, b) => a - b);
+  return {
+    processes: parts,
+    reports: latencies.length,
+    perSecond: round(latencies.length / seconds, 0),
+    p50Ms: round(percentile(latencies, 50), 2),
+    p95Ms: round(percentile(latencies, 95), 2),
+    p99Ms: round(percentile(latencies, 99), 2),
+  };
+}
+
+export async function runPostgresBench(): Promise<void> {
+  const server = serverUrl();
+  const runId = newRunId();
+  const limit = setTimeout(() => {
+    process.stderr.write("the PostgreSQL benchmark ran past its 15 minutes\n");
+    void dropRunDatabases(server, runId).finally(() => process.exit(1));
+  }, TIME_LIMIT_MS);
+  limit.unref();
+  try {
+    const template = await createEmptyPgDatabase(server, runId, "data");
+    const { members } = await buildDatabase(template);
+
+    // One process: the same steps as the SQLite run.
+    const single = await createPgDatabaseFrom(template, runId);
+    const clock = createManualClock(parseIsoInstant("2026-11-25T09:00")!);
+    const app = await createApp({ config: loadConfig({ DATABASE_URL: single }), logger, clock, channels: [] });
+    const inbound = await inboundThroughCore(app, clock, members);
+    await app.close();
+    const inboundTelegram = await inboundThroughTelegram(single, members, clock);
+    const fanOut = await runFanOut({ url: await plannedCopy(template, runId), at: T14, logger, quick });
+
+    // Three processes on one database.
+    const inboundShared = await inboundInProcesses(await createPgDatabaseFrom(template, runId), PROCESSES);
+    const fanOutShared = await runFanOutProcesses({
+      url: await plannedCopy(template, runId),
+      at: T14,
+      processes: PROCESSES,
+      logger,
+    });
+
+    const missed = [
+      ...[fanOut, fanOutShared].flatMap((f, i) => {
+        const label = i === 0 ? "1 process" : `${PROCESSES} processes`;
+        return [
+          f.duplicates > 0 && `${label}: ${f.duplicates} duplicates`,
+          f.lost > 0 && `${label}: ${f.lost} lost`,
+          !quick && f.ceilingFraction < TARGETS.fanOutCeilingFraction && `${label}: fan-out at ${f.ceilingFraction}`,
+          !quick && f.chatP99Ms >= TARGETS.chatDuringFanOutP99Ms && `${label}: chat p99 ${f.chatP99Ms} ms`,
+        ];
+      }),
+      !quick && inbound.p99Ms >= TARGETS.inboundP99Ms && `1 process: inbound p99 ${inbound.p99Ms} ms`,
+      !quick &&
+        inboundShared.p99Ms >= TARGETS.inboundP99Ms &&
+        `${PROCESSES} processes: inbound p99 ${inboundShared.p99Ms} ms`,
+    ].filter((m): m is string => typeof m === "string");
+    const result = {
+      mode: quick ? "quick" : "full",
+      database: "postgresql",
+      machine: { node: process.version, cpus: (await import("node:os")).cpus().length },
+      communes: members.length,
+      oneProcess: { inbound, inboundTelegram, fanOut },
+      threeProcesses: { inbound: inboundShared, fanOut: fanOutShared },
+      targets: TARGETS,
+      missed,
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (missed.length) process.exitCode = 1;
+  } finally {
+    clearTimeout(limit);
+    await dropRunDatabases(server, runId);
+  }
+}
