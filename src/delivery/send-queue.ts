@@ -65,85 +65,18 @@ interface ChatLane {
 export function createSendQueue(options: { pace: Pace; timers?: Timers; concurrency?: number }): SendQueue {
   const timers = options.timers ?? realTimers;
   const concurrency = options.concurrency ?? 64;
-  const { perSecond } = options.pace;
-  // A sliding window rather than an even spacing: a send that starts late (the event loop was
-  // busy) is made up for within the second, so the platform's ceiling is approached, not drifted under.
-  const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond) - (perSecond >= 10 ? 1 : 0)) : 0;
-  const minGapMs = Number.isFinite(perSecond) ? Math.floor(500 / perSecond) : 0;
-  /** When the jobs that ended in the last second ended, oldest first; with those in flight, the window's count. */
-  const recentEnds: number[] = [];
-  const lanes = new Map<string, ChatLane>();
-  let lastStartAt = Number.NEGATIVE_INFINITY;
-
-  /** When the window next lets a send start: `now` when it already does, null once a send in flight ends. */
-  function windowOpensAt(now: number): number | null {
-    const byGap = Math.max(now, lastStartAt + minGapMs);
-    if (perWindow === 0) return byGap;
-    while (recentEnds.length > 0 && recentEnds[0]! <= now - WINDOW_MS) recentEnds.shift();
-    // How many of the ended sends must leave the window before one more may start.
-    const excess = inFlight + recentEnds.length - perWindow;
-    if (excess < 0) return byGap;
-    if (excess >= recentEnds.length) return null;
-    return Math.max(recentEnds[excess]! + WINDOW_MS, byGap);
-  }
+  const window = createRateWindow(options.pace.perSecond);
+  const wakeup = createWakeup(timers);
+  const lanes = createLanes();
   let inFlight = 0;
   let pumping: Promise<void> | null = null;
   let aborted = false;
-  let wake: (() => void) | null = null;
-
-  const signal = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  const waitForSignal = (ms: number | null) =>
-    new Promise<void>((resolve) => {
-      if (ms === null) {
-        wake = resolve;
-        return;
-      }
-      const cancel = new AbortController();
-      wake = () => {
-        cancel.abort();
-        resolve();
-      };
-      void timers.sleep(ms, cancel.signal).then(resolve);
-    });
-
-  function lane(chatKey: string): ChatLane {
-    let l = lanes.get(chatKey);
-    if (!l) {
-      l = { jobs: [], busy: false, nextAt: Number.NEGATIVE_INFINITY };
-      lanes.set(chatKey, l);
-    }
-    return l;
-  }
-
-  function hasWork(): boolean {
-    for (const l of lanes.values()) if (l.jobs.length > 0 || l.busy) return true;
-    return false;
-  }
-
-  /** The ready lane whose chat may receive soonest; null when every lane is busy or empty. */
-  function nextLane(): [string, ChatLane] | null {
-    let best: [string, ChatLane] | null = null;
-    const now = timers.now();
-    for (const entry of lanes) {
-      const l = entry[1];
-      if (l.busy || l.jobs.length === 0) {
-        // A lane is kept while its spacing runs, so a later job to that chat still waits it out.
-        if (!l.busy && l.nextAt <= now) lanes.delete(entry[0]);
-        continue;
-      }
-      if (!best || l.nextAt < best[1].nextAt) best = entry;
-    }
-    return best;
-  }
 
   function start(l: ChatLane, job: SendJob, at: number): void {
     l.busy = true;
     l.nextAt = at + options.pace.perChatMs;
     inFlight++;
+    window.started(at);
     void (async () => {
       try {
         const next = await job.run();
@@ -153,35 +86,29 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
       } finally {
         l.busy = false;
         inFlight--;
-        if (perWindow > 0) recentEnds.push(timers.now());
-        signal();
+        window.ended(timers.now());
+        wakeup.signal();
       }
     })();
   }
 
   async function pump(): Promise<void> {
-    while (!aborted && hasWork()) {
-      const candidate = inFlight < concurrency ? nextLane() : null;
-      if (!candidate) {
-        await waitForSignal(null);
-        continue;
-      }
-      const l = candidate[1];
+    while (!aborted && lanes.hasWork()) {
       const now = timers.now();
-      const opensAt = windowOpensAt(now);
-      if (opensAt === null) {
-        await waitForSignal(null);
+      const l = inFlight < concurrency ? lanes.next(now) : null;
+      const opensAt = l ? window.opensAt(now, inFlight) : null;
+      if (!l || opensAt === null) {
+        await wakeup.wait(null);
         continue;
       }
       const at = Math.max(now, l.nextAt, opensAt);
       if (at > now) {
-        await waitForSignal(at - now);
+        await wakeup.wait(at - now);
         continue;
       }
-      lastStartAt = now;
       start(l, l.jobs.shift()!, now);
     }
-    while (inFlight > 0) await waitForSignal(null);
+    while (inFlight > 0) await wakeup.wait(null);
   }
 
   function ensurePumping(): Promise<void> {
@@ -197,12 +124,12 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
     },
     push(job) {
       aborted = false;
-      lane(job.chatKey).jobs.push(job);
-      signal();
+      lanes.lane(job.chatKey).jobs.push(job);
+      wakeup.signal();
       void ensurePumping();
     },
     delayChat(chatKey, ms) {
-      const l = lane(chatKey);
+      const l = lanes.lane(chatKey);
       l.nextAt = Math.max(l.nextAt, timers.now() + ms);
     },
     async drain() {
@@ -210,9 +137,102 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
     },
     async abort() {
       aborted = true;
-      for (const l of lanes.values()) l.jobs.length = 0;
-      signal();
+      lanes.clear();
+      wakeup.signal();
       while (pumping) await pumping;
+    },
+  };
+}
+
+/**
+ * The platform's rate. A sliding window rather than an even spacing: a send that starts late (the
+ * event loop was busy) is made up for within the second, so the platform's ceiling is approached,
+ * not drifted under.
+ */
+function createRateWindow(perSecond: number) {
+  const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond) - (perSecond >= 10 ? 1 : 0)) : 0;
+  const minGapMs = Number.isFinite(perSecond) ? Math.floor(500 / perSecond) : 0;
+  /** When the jobs that ended in the last second ended, oldest first; with those in flight, the window's count. */
+  const recentEnds: number[] = [];
+  let lastStartAt = Number.NEGATIVE_INFINITY;
+  return {
+    /** When the window next lets a send start: `now` when it already does, null once a send in flight ends. */
+    opensAt(now: number, inFlight: number): number | null {
+      const byGap = Math.max(now, lastStartAt + minGapMs);
+      if (perWindow === 0) return byGap;
+      while (recentEnds.length > 0 && recentEnds[0]! <= now - WINDOW_MS) recentEnds.shift();
+      // How many of the ended sends must leave the window before one more may start.
+      const excess = inFlight + recentEnds.length - perWindow;
+      if (excess < 0) return byGap;
+      if (excess >= recentEnds.length) return null;
+      return Math.max(recentEnds[excess]! + WINDOW_MS, byGap);
+    },
+    started(at: number) {
+      lastStartAt = at;
+    },
+    ended(at: number) {
+      if (perWindow > 0) recentEnds.push(at);
+    },
+  };
+}
+
+/** The pump's sleep: until a given moment, or until something changes (a push, a send ending). */
+function createWakeup(timers: Timers) {
+  let wake: (() => void) | null = null;
+  return {
+    signal() {
+      const w = wake;
+      wake = null;
+      w?.();
+    },
+    wait(ms: number | null): Promise<void> {
+      return new Promise<void>((resolve) => {
+        if (ms === null) {
+          wake = resolve;
+          return;
+        }
+        const cancel = new AbortController();
+        wake = () => {
+          cancel.abort();
+          resolve();
+        };
+        void timers.sleep(ms, cancel.signal).then(resolve);
+      });
+    },
+  };
+}
+
+/** One lane per chat: its jobs in order, whether one is in flight, and when it may receive again. */
+function createLanes() {
+  const lanes = new Map<string, ChatLane>();
+  return {
+    lane(chatKey: string): ChatLane {
+      let l = lanes.get(chatKey);
+      if (!l) {
+        l = { jobs: [], busy: false, nextAt: Number.NEGATIVE_INFINITY };
+        lanes.set(chatKey, l);
+      }
+      return l;
+    },
+    hasWork(): boolean {
+      for (const l of lanes.values()) if (l.jobs.length > 0 || l.busy) return true;
+      return false;
+    },
+    /** The ready lane whose chat may receive soonest; null when every lane is busy or empty. */
+    next(now: number): ChatLane | null {
+      let best: ChatLane | null = null;
+      for (const [key, l] of lanes) {
+        if (l.busy || l.jobs.length === 0) {
+          // A lane is kept while its spacing runs, so a later job to that chat still waits it out.
+          if (!l.busy && l.nextAt <= now) lanes.delete(key);
+          continue;
+        }
+        if (!best || l.nextAt < best.nextAt) best = l;
+      }
+      return best;
+    },
+    clear() {
+      for (const l of lanes.values()) l.jobs.length = 0;
     },
   };
 }
