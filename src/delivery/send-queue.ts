@@ -111,13 +111,6 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
     while (inFlight > 0) await wakeup.wait(null);
   }
 
-  function ensurePumping(): Promise<void> {
-    pumping ??= pump().finally(() => {
-      pumping = null;
-    });
-    return pumping;
-  }
-
   return {
     get inFlight() {
       return inFlight;
@@ -126,7 +119,9 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
       aborted = false;
       lanes.lane(job.chatKey).jobs.push(job);
       wakeup.signal();
-      void ensurePumping();
+      pumping ??= pump().finally(() => {
+        pumping = null;
+      });
     },
     delayChat(chatKey, ms) {
       const l = lanes.lane(chatKey);
