@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { createApp } from "../src/app.ts";
+import { createApp, type App } from "../src/app.ts";
 import { createOffsetClock } from "../src/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import type { UserFromGetMe } from "grammy/types";
@@ -178,18 +178,7 @@ export async function runFanOut(options: {
     })();
     let done = false;
     void sending.then(() => (done = true));
-    const chat: number[] = [];
-    // A contact reports every 100 ms while the fan-out runs.
-    for (let i = 0; !done; i++) {
-      const t0 = performance.now();
-      await app.core.handle({
-        kind: "text",
-        from: { platform: identity.platform, userId: identity.userId, chatId: identity.chatId, displayName: "x" },
-        text: `9a ${(i % 99) + 1}% đang thực hiện`,
-      });
-      chat.push(performance.now() - t0);
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - t0))));
-    }
+    const chat = await chatWhile(app, identity, async () => !done);
     await sending;
     const seconds = (performance.now() - started) / 1000;
     const { duplicates, lost } = await countDeliveries(app.db, standIn.accepted);
@@ -231,4 +220,24 @@ export async function countDeliveries(
     duplicates: reminderChats.reduce((n, [, count]) => n + Math.max(0, count - 1), 0),
     lost: [...expectedChats].filter((chatId) => !perChat.has(chatId)).length,
   };
+}
+
+/** A contact reports every 100 ms while `going` says so; the reply times, in ms. */
+export async function chatWhile(
+  app: App,
+  identity: { platform: string; userId: string; chatId: string },
+  going: (i: number) => Promise<boolean>,
+): Promise<number[]> {
+  const chat: number[] = [];
+  for (let i = 0; await going(i); i++) {
+    const t0 = performance.now();
+    await app.core.handle({
+      kind: "text",
+      from: { platform: identity.platform, userId: identity.userId, chatId: identity.chatId, displayName: "x" },
+      text: `9a ${(i % 99) + 1}% đang thực hiện`,
+    });
+    chat.push(performance.now() - t0);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 100 - (performance.now() - t0))));
+  }
+  return chat;
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runCli } from "../src/cli/index.ts";
+import { runCliOn } from "./helpers/cli.ts";
 import { createDb } from "../src/db.ts";
 import { createManualClock } from "../src/clock.ts";
 import { createGroupInvites } from "../src/services/invite-service.ts";
@@ -12,16 +12,7 @@ import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
 import { parseIsoInstant } from "../src/time.ts";
 import { createTestDb, onPostgres, tableSnapshot, type TestDb } from "./helpers/db.ts";
 
-async function cli(url: string, args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(
-    args,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
-    { DATABASE_URL: url, LOG_LEVEL: "warn" },
-  );
-  return { code, stdout, stderr };
-}
+const cli = (url: string, args: string[]) => runCliOn(url, args, { LOG_LEVEL: "warn" });
 
 function expectOneLine(stderr: string, pattern: RegExp): void {
   const lines = stderr.trim().split("\n");

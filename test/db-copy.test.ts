@@ -1,23 +1,14 @@
 // `db copy --to postgresql://…`: a SQLite database with real activity is copied into PostgreSQL,
 // and the CLI's views agree on both. Runs in `npm run test:pg`, where a server is at hand.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/cli/index.ts";
+import { runCliOn } from "./helpers/cli.ts";
 import { createDb, loadDatabaseDriver } from "../src/db.ts";
 import { createSqliteTestDb, createTestDb, onPostgres, tableCounts, type TestDb } from "./helpers/db.ts";
 import { createEmptyPgDatabase } from "./helpers/postgres.ts";
 import { createReminderRig, type ReminderRig } from "./helpers/reminders-harness.ts";
 import { inject } from "vitest";
 
-async function cli(url: string, ...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(
-    args,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
-    { DATABASE_URL: url, LOG_LEVEL: "silent" },
-  );
-  return { code, stdout, stderr };
-}
+const cli = (url: string, ...args: string[]) => runCliOn(url, args);
 
 describe.runIf(onPostgres)("copying a SQLite database to PostgreSQL", () => {
   let source: TestDb;

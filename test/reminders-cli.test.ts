@@ -4,21 +4,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "../src/cli/index.ts";
+import { runCliOn } from "./helpers/cli.ts";
 import { createTestDb, tableSnapshot } from "./helpers/db.ts";
 import { createReminderRig, personId, reminderRow, type ReminderRig } from "./helpers/reminders-harness.ts";
 
 /** Runs the CLI on the rig's database while the rig's own connection stays open, as beside a running bot. */
-async function cli(args: string[], rig: ReminderRig) {
-  const url = rig.bot.url;
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(
-    args,
-    { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) },
-    { DATABASE_URL: url, LOG_LEVEL: "silent" },
-  );
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], rig: ReminderRig) => runCliOn(rig.bot.url, args);
 
 const IV4_DUTIES = ["IV.4.a", "IV.4.b", "IV.4.c", "IV.4.d", "IV.4.đ", "IV.4.e", "IV.4.g"];
 const IV8_DUTIES = ["IV.8.a", "IV.8.b", "IV.8.c"];
