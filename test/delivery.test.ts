@@ -2,7 +2,7 @@
 // the first unsent part, files byte for byte, a platform's "retry after", and dead processes'
 // claims.
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/db.ts";
 import { enqueue, type OutboxItem } from "../src/delivery/outbox.ts";
 import { createPresence } from "../src/delivery/presence.ts";
@@ -58,9 +58,15 @@ function recordingChannel(
   };
 }
 
+/** Senders made by a test: each stands for a process, which gives up its leases when it ends. */
+const senders: OutboxSender[] = [];
+afterEach(async () => {
+  await Promise.all(senders.splice(0).map((s) => s.stop(0)));
+});
+
 function senderFor(db: Db, channels: DeliveryChannel[], timers?: Parameters<typeof createOutboxSender>[0]["timers"]) {
   const presence = createPresence({ db, processId: randomUUID(), platforms: channels.map((c) => c.name) });
-  return createOutboxSender({
+  const sender = createOutboxSender({
     db,
     channels,
     presence,
@@ -68,6 +74,8 @@ function senderFor(db: Db, channels: DeliveryChannel[], timers?: Parameters<type
     policy: () => activePolicy(db),
     ...(timers && { timers }),
   });
+  senders.push(sender);
+  return sender;
 }
 
 async function person(db: Db, name: string, accounts: { platform: string; lastSeenAt?: Date }[]) {

@@ -20,8 +20,6 @@ export interface Presence {
    * holder's heartbeat turns stale.
    */
   acquireLease(platform: string, now: Date): Promise<boolean>;
-  /** Gives up the leases between sending passes, so whichever process passes next may send. */
-  releaseLeases(): Promise<void>;
   /** Gives up the leases and the heartbeat, so others take over without waiting. */
   leave(): Promise<void>;
 }
@@ -89,11 +87,6 @@ export function createPresence(deps: { db: Db; processId: string; platforms: rea
       }
       held.add(platform);
       return true;
-    },
-    async releaseLeases() {
-      if (held.size === 0) return;
-      await db.platformLease.deleteMany({ where: { holder: processId } });
-      held.clear();
     },
     async leave() {
       await db.platformLease.deleteMany({ where: { holder: processId } });

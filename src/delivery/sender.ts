@@ -75,7 +75,9 @@ export function createOutboxSender(deps: {
     } finally {
       beating.stop();
       await releaseUnfinished();
-      await serialize(() => presence.releaseLeases());
+      // The lease is kept between passes (the heartbeat renews it): a process that gave it up
+      // after each pass let the next holder start a full second of sends while the platform still
+      // counted its own last second, and the platform answered 429 at every hand-over.
     }
     return result;
   }
