@@ -35,6 +35,10 @@ fi
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
   -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c max_connections=300" start >&2
 url="postgresql://postgres@127.0.0.1:$port/postgres"
-answers "$url" || { echo "the private PostgreSQL cluster in $dir did not answer" >&2; exit 1; }
+if ! answers "$url"; then
+  "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast stop >/dev/null 2>&1 || true
+  echo "the private PostgreSQL cluster in $dir did not answer; see $dir/server.log" >&2
+  exit 1
+fi
 echo "$url"
 echo "$dir/data"
