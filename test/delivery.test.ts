@@ -5,7 +5,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/db.ts";
 import { enqueue, type OutboxItem } from "../src/delivery/outbox.ts";
-import { createPresence } from "../src/delivery/presence.ts";
+import { claimDue } from "../src/delivery/claim.ts";
+import { createPresence, LEASE_MS } from "../src/delivery/presence.ts";
 import { createOutboxSender, type OutboxSender } from "../src/delivery/sender.ts";
 import { createSendQueue } from "../src/delivery/send-queue.ts";
 import {
@@ -267,6 +268,25 @@ describe("a platform's retry-after and dead processes", () => {
       status: "sent",
       attempts: 1,
     });
+  });
+
+  it("renews the lease from the time as a long pass runs, so no other process takes it half way", async () => {
+    const sent: Sent[] = [];
+    const who = await person(db, "Chín", [{ platform: "lease" }]);
+    await enqueue(db, MORNING, [push(who.id, { text: "vòng sau" }, "late-round")]);
+    const holder = createPresence({ db, processId: "holder", platforms: ["lease"] });
+    const other = createPresence({ db, processId: "other", platforms: ["lease"] });
+    const result = { sent, failed: [], retrying: [], unreachable: [] } as never;
+    await holder.beat(MORNING);
+    // A claim round 40 s into a pass that began at MORNING (the pass's first rounds took that long).
+    const later = new Date(MORNING.getTime() + 40_000);
+    const claimed = await claimDue({ db, presence: holder, platforms: ["lease"] }, MORNING, result, later);
+    expect(claimed.map((c) => c.row.key)).toEqual(["late-round"]);
+    const lease = await db.platformLease.findUniqueOrThrow({ where: { platform: "lease" } });
+    expect(lease).toMatchObject({ holder: "holder", expiresAt: new Date(later.getTime() + LEASE_MS) });
+    await other.beat(new Date(later.getTime() + 5_000));
+    expect(await other.acquireLease("lease", new Date(later.getTime() + 5_000))).toBe(false);
+    await Promise.all([holder.leave(), other.leave()]);
   });
 
   it("retakes at once the claims of a process that left no heartbeat", async () => {

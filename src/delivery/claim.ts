@@ -38,12 +38,15 @@ async function loadRoutes(db: Db, personIds: number[]): Promise<Map<number, Rout
   );
 }
 
-/** Decides each due row's fate and claims those this process sends now. */
-export async function claimDue(ctx: ClaimContext, now: Date, result: SendResult): Promise<Claimed[]> {
+/**
+ * Decides each due row's fate and claims those this process sends now: what is due at `now`, with
+ * leases and liveness judged at `current`, the time as the pass runs.
+ */
+export async function claimDue(ctx: ClaimContext, now: Date, result: SendResult, current = now): Promise<Claimed[]> {
   const { db, presence } = ctx;
-  const { ids: live, platforms: running } = await presence.live(now);
+  const { ids: live, platforms: running } = await presence.live(current);
   const leased = new Set<string>();
-  for (const name of ctx.platforms) if (await presence.acquireLease(name, now)) leased.add(name);
+  for (const name of ctx.platforms) if (await presence.acquireLease(name, current)) leased.add(name);
 
   const due = await db.outboxMessage.findMany({
     where: {

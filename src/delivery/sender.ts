@@ -60,12 +60,16 @@ export function createOutboxSender(deps: {
     // Night is for sleeping: what falls due between quietStart and quietEnd waits for the morning.
     if (isQuietTime(now, policy) || stopping) return result;
     await serialize(() => presence.beat(now));
-    const beating = keepBeating({ presence, serialize, timers, logger }, now);
+    const started = timers.now();
+    // Leases need the time as the pass runs: renewed at the pass's first instant, a lease lapsed for
+    // the others half way through a long fan-out, and a second process sent beside this one.
+    const current = () => new Date(now.getTime() + (timers.now() - started));
+    const beating = keepBeating({ presence, serialize, timers, logger }, current);
     try {
       // Rows routed again in this pass (an unreachable account, the next part) are picked up by
       // the following rounds; a round that claims nothing ends the pass.
       for (let round = 0; round < 10 && !stopping; round++) {
-        const claimed = await serialize(() => claimDue(claims, now, result));
+        const claimed = await serialize(() => claimDue(claims, now, result, current()));
         if (claimed.length === 0) break;
         for (const c of claimed) {
           queues.get(c.identity.platform)!.push(createSendJob(jobs, c, now, policy.maxAttempts, result));
@@ -103,13 +107,11 @@ export function createOutboxSender(deps: {
 /** A long fan-out outlives a lease: the beat renews it (and the heartbeat) while the sends go on. */
 function keepBeating(
   deps: { presence: Presence; serialize: Serialize; timers: Timers; logger: Logger },
-  now: Date,
+  current: () => Date,
 ): { stop(): void } {
-  const started = deps.timers.now();
   const beating = setInterval(() => {
-    const at = new Date(now.getTime() + (deps.timers.now() - started));
     void deps
-      .serialize(() => deps.presence.beat(at))
+      .serialize(() => deps.presence.beat(current()))
       .catch((error: unknown) => deps.logger.warn({ err: error }, "heartbeat failed"));
   }, HEARTBEAT_EVERY_MS);
   beating.unref();
