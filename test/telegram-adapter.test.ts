@@ -611,12 +611,12 @@ describe("telegram adapter: webhook and polling", () => {
         },
       });
       // Tried again and again, each pause from a later step of the backoff, still failed meanwhile.
-      await vi.waitFor(() => expect(delays.length).toBeGreaterThanOrEqual(3));
+      await vi.waitFor(() => expect(delays.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
       expect(delays.slice(0, 3)).toEqual([0, 1, 2]);
       expect(bot.adapter.state()).toBe("failed");
 
       refusing = false;
-      await vi.waitFor(() => expect(bot.adapter.state()).toBe("running"));
+      await vi.waitFor(() => expect(bot.adapter.state()).toBe("running"), { timeout: 10_000 });
       expect(bot.recorder.of("setWebhook").length).toBeGreaterThanOrEqual(1);
       expect(await health()).toMatchObject({
         status: 200,

@@ -8,9 +8,9 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { pino } from "pino";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createZaloAdapter, type ZaloAdapter } from "../adapters/zalo/zalo-adapter.ts";
 import { createApp, inviteLinkFor, type App } from "../src/app.ts";
@@ -526,12 +526,12 @@ describe("zalo adapter: webhook answers and set-up", () => {
         },
       });
       // Tried again and again, each pause from a later step of the backoff, still failed meanwhile.
-      await vi.waitFor(() => expect(delays.length).toBeGreaterThanOrEqual(3));
+      await vi.waitFor(() => expect(delays.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
       expect(delays.slice(0, 3)).toEqual([0, 1, 2]);
       expect(rig.adapter.state()).toBe("failed");
 
       zalo.failAlways("setWebhook", null);
-      await vi.waitFor(() => expect(rig.adapter.state()).toBe("running"));
+      await vi.waitFor(() => expect(rig.adapter.state()).toBe("running"), { timeout: 10_000 });
       expect(zalo.webhook()).toEqual({ url: PUBLIC_WEBHOOK_URL, secret: WEBHOOK_SECRET });
       expect(await health()).toMatchObject({
         status: 200,
