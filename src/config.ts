@@ -33,6 +33,14 @@ const httpUrl = z
   .string()
   .trim()
   .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { message: "must be an http(s) URL" });
+// Telegram and Zalo both refuse a webhook that is not HTTPS (Telegram's setWebhook says so, and the
+// adapter would retry it for ever). The API roots stay http(s): a stand-in or a local Bot API server.
+const webhookUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+    message: "must be an https:// URL (the platform accepts webhooks over HTTPS only)",
+  });
 // Telegram's rule for secret_token, which Zalo's webhook shares: 1–256 of A-Z, a-z, 0-9, _ and -.
 const webhookSecret = z
   .string()
@@ -54,7 +62,7 @@ const EnvSchema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().trim().optional(),
   TELEGRAM_BOT_USERNAME: z.string().trim().optional(),
   TELEGRAM_API_ROOT: httpUrl.optional(),
-  TELEGRAM_WEBHOOK_URL: httpUrl.optional(),
+  TELEGRAM_WEBHOOK_URL: webhookUrl.optional(),
   TELEGRAM_WEBHOOK_SECRET: webhookSecret.optional(),
   SLACK_BOT_TOKEN: z.string().trim().optional(),
   SLACK_APP_TOKEN: z.string().trim().optional(),
@@ -63,7 +71,7 @@ const EnvSchema = z.object({
   SLACK_DIGEST_CHANNEL: z.string().trim().optional(),
   ZALO_BOT_TOKEN: z.string().trim().optional(),
   ZALO_API_ROOT: httpUrl.optional(),
-  ZALO_WEBHOOK_URL: httpUrl.optional(),
+  ZALO_WEBHOOK_URL: webhookUrl.optional(),
   // Zalo's setWebhook takes a secret of 8 to 256 characters.
   ZALO_WEBHOOK_SECRET: webhookSecret
     .refine((v) => v.length >= 8, { message: "must be at least 8 characters" })

@@ -103,7 +103,7 @@ async function runServer(config: Config, logger: Logger, clock: Clock): Promise<
     port: config.http.port,
     logger,
     routes: [
-      healthRoute(() => healthReport(app.db, Object.fromEntries(adapters.map((a) => [a.name, () => a.state()])))),
+      healthRoute(() => healthReport(app.db, Object.fromEntries(adapters.map((a) => [a.name, a])))),
       ...adapters.flatMap((a) => a.routes?.() ?? []),
     ],
   });

@@ -2,6 +2,7 @@
 // and stops cleanly on SIGTERM, leaving no claim and no heartbeat behind.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.ts";
 import { testDatabaseKind, createTestDb, type TestDb } from "./helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root, tsx, watchBotProcess } from "./helpers/processes.ts";
 
@@ -39,6 +40,7 @@ describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
       status: "ok",
       database: { kind: testDatabaseKind, reachable: true },
       adapters: {},
+      adapterReasons: {},
       outbox: { pending: expect.any(Number), failed: 0 },
     });
     expect(health.memory.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
@@ -70,4 +72,45 @@ describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
     expect(lines[0]).toContain("PORT");
     expect(lines[0]).toContain("Cấu hình môi trường không hợp lệ");
   });
+
+  it("refuses a webhook URL that is not https:// with one line naming the variable; API roots may stay http", () => {
+    const webhooks = {
+      TELEGRAM_WEBHOOK_URL: {
+        TELEGRAM_BOT_TOKEN: "7000001:token",
+        TELEGRAM_WEBHOOK_URL: "http://nhacviec.example.vn/tg/cap-nhat",
+        TELEGRAM_WEBHOOK_SECRET: "bi-mat_cua-webhook",
+      },
+      ZALO_WEBHOOK_URL: {
+        ZALO_BOT_TOKEN: "12345:token",
+        ZALO_WEBHOOK_URL: "http://nhacviec.example.vn/zalo/webhook",
+        ZALO_WEBHOOK_SECRET: "bi-mat-cua-webhook",
+      },
+    };
+    for (const [variable, env] of Object.entries(webhooks)) {
+      expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: must be an https:// URL`));
+      const result = spawnSync(tsx, ["src/main.ts", "--server"], {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, DATABASE_URL: t.url, ...env },
+      });
+      expect(result.status, variable).toBe(2);
+      const lines = result.stderr.trim().split("\n");
+      expect(lines, variable).toHaveLength(1);
+      expect(lines[0]).toBe(`Cấu hình môi trường không hợp lệ: ${variable}: ${httpsOnly}`);
+    }
+    const https = loadConfig({
+      TELEGRAM_BOT_TOKEN: "7000001:token",
+      TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
+      TELEGRAM_WEBHOOK_URL: "https://nhacviec.example.vn/tg/cap-nhat",
+      TELEGRAM_WEBHOOK_SECRET: "bi-mat_cua-webhook",
+      ZALO_BOT_TOKEN: "12345:token",
+      ZALO_API_ROOT: "http://127.0.0.1:8082",
+      ZALO_WEBHOOK_URL: "https://nhacviec.example.vn/zalo/webhook",
+      ZALO_WEBHOOK_SECRET: "bi-mat-cua-webhook",
+    });
+    expect(https.telegram).toMatchObject({ apiRoot: "http://127.0.0.1:8081", webhook: { url: expect.any(String) } });
+    expect(https.zalo).toMatchObject({ apiRoot: "http://127.0.0.1:8082", webhook: { url: expect.any(String) } });
+  });
 });
+
+const httpsOnly = "must be an https:// URL (the platform accepts webhooks over HTTPS only)";

@@ -6,6 +6,7 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
+import type { Update } from "grammy/types";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -22,6 +23,7 @@ import type { AdapterHost } from "../src/delivery/adapter-host.ts";
 import { createAdapterStore } from "../src/delivery/adapter-store.ts";
 import { enqueue } from "../src/delivery/outbox.ts";
 import { DeliveryError, type OutgoingMessage } from "../src/delivery/types.ts";
+import { healthReport, healthRoute } from "../src/server/health.ts";
 import { createHttpServer } from "../src/server/http-server.ts";
 import { createLogger, type Logger } from "../src/logger.ts";
 import { runCli } from "../src/cli/index.ts";
@@ -101,7 +103,13 @@ interface FakeCoreBot {
 
 /** The adapter with a stand-in core that records events; its store is real. */
 async function fakeCoreBot(
-  options: { settings?: TelegramSettings; logger?: Logger; t?: TestDb; replyRetry?: object } = {},
+  options: {
+    settings?: TelegramSettings;
+    logger?: Logger;
+    t?: TestDb;
+    replyRetry?: object;
+    reconnectDelayMs?: (attempt: number) => number;
+  } = {},
 ): Promise<FakeCoreBot> {
   const t = options.t ?? (await createTestDb());
   const clock = createManualClock(MORNING);
@@ -128,6 +136,7 @@ async function fakeCoreBot(
     botInfo: BOT_INFO,
     transformers: [recorder.transformer],
     ...(options.replyRetry && { replyRetry: options.replyRetry }),
+    ...(options.reconnectDelayMs && { reconnectDelayMs: options.reconnectDelayMs }),
   });
   return {
     t,
@@ -418,7 +427,7 @@ describe("telegram adapter: webhook and polling", () => {
         expect.objectContaining({
           url: WEBHOOK.webhook!.url,
           secret_token: WEBHOOK_SECRET,
-          allowed_updates: ["message", "channel_post", "callback_query"],
+          allowed_updates: ["message", "callback_query"],
         }),
       ]);
       expect(bot.recorder.of("deleteWebhook")).toEqual([]);
@@ -555,6 +564,92 @@ describe("telegram adapter: webhook and polling", () => {
     expect(menus[0]!.commands.map((c: { command: string }) => c.command)).toContain("nopbaocao");
     expect(menus[1]!.commands.map((c: { command: string }) => c.command)).toContain("submit");
     expect(await bot.host.store.getSetting("telegram.username")).toBe(BOT_INFO.username);
+  });
+
+  it("shows a refused setWebhook as failed with Telegram's reason on /healthz (200), retries with backoff, then runs", async () => {
+    const delays: number[] = [];
+    bot = await fakeCoreBot({
+      settings: WEBHOOK,
+      reconnectDelayMs: (attempt) => {
+        delays.push(attempt);
+        return 5;
+      },
+    });
+    // What Telegram answers a webhook it will not take (the stand-in answers an http:// URL so).
+    let refusing = true;
+    bot.adapter.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method !== "setWebhook" || !refusing) return prev(method, payload, signal);
+      return {
+        ok: false,
+        error_code: 400,
+        description: "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+      } as never;
+    });
+    const adapters = { telegram: bot.adapter };
+    const http = createHttpServer({
+      host: "127.0.0.1",
+      port: 0,
+      routes: [healthRoute(() => healthReport(bot.t.db, adapters))],
+      logger: silent,
+    });
+    const { port } = await http.start();
+    const health = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return { status: response.status, body: (await response.json()) as Record<string, any> };
+    };
+    try {
+      await bot.adapter.start();
+      expect(bot.adapter.state()).toBe("failed");
+      expect(await health()).toMatchObject({
+        status: 200,
+        body: {
+          status: "ok",
+          adapters: { telegram: "failed" },
+          adapterReasons: {
+            telegram: "setWebhook: Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+          },
+        },
+      });
+      // Tried again and again, each pause from a later step of the backoff, still failed meanwhile.
+      await vi.waitFor(() => expect(delays.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+      expect(delays.slice(0, 3)).toEqual([0, 1, 2]);
+      expect(bot.adapter.state()).toBe("failed");
+
+      refusing = false;
+      await vi.waitFor(() => expect(bot.adapter.state()).toBe("running"), { timeout: 10_000 });
+      expect(bot.recorder.of("setWebhook").length).toBeGreaterThanOrEqual(1);
+      expect(await health()).toMatchObject({
+        status: 200,
+        body: { adapters: { telegram: "running" }, adapterReasons: {} },
+      });
+    } finally {
+      await http.stop();
+    }
+  });
+
+  it("leaves a channel post unanswered, even a command", async () => {
+    bot = await fakeCoreBot({ settings: WEBHOOK });
+    bot.answer([{ text: "Vui lòng nhắn riêng cho bot." }]);
+    await bot.adapter.start();
+    const channel = { id: -100_900_900, type: "channel" as const, title: "Kênh Sở Nội vụ" };
+    for (const text of ["/baocao", "Thông báo: họp giao ban lúc 8 giờ."]) {
+      await bot.adapter.bot.handleUpdate({
+        update_id: 880_000 + text.length,
+        channel_post: {
+          message_id: 42 + text.length,
+          date: 1_764_550_800,
+          chat: channel,
+          sender_chat: channel,
+          text,
+          ...(text.startsWith("/") && { entities: [{ type: "bot_command", offset: 0, length: text.length }] }),
+        },
+      } as Update);
+    }
+    await bot.adapter.idle();
+    expect(bot.received).toEqual([]);
+    expect(bot.recorder.sent()).toEqual([]);
+    // Nor are they asked for.
+    expect(bot.recorder.of("setWebhook")[0]!.payload.allowed_updates).not.toContain("channel_post");
   });
 });
 

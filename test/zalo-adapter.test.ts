@@ -8,8 +8,10 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createZaloAdapter, type ZaloAdapter } from "../adapters/zalo/zalo-adapter.ts";
 import { createApp, inviteLinkFor, type App } from "../src/app.ts";
 import { createManualClock, systemClock, type ManualClock } from "../src/clock.ts";
@@ -19,8 +21,9 @@ import type { AdapterHost } from "../src/delivery/adapter-host.ts";
 import { createAdapterStore } from "../src/delivery/adapter-store.ts";
 import { DeliveryError, type DeliveryTarget } from "../src/delivery/types.ts";
 import { vi as viText } from "../src/i18n/vi.ts";
-import { createLogger } from "../src/logger.ts";
+import { createLogger, type Logger } from "../src/logger.ts";
 import { writeInvitesXlsx } from "../src/reports/invites-xlsx.ts";
+import { healthReport, healthRoute } from "../src/server/health.ts";
 import { createHttpServer, type HttpServer } from "../src/server/http-server.ts";
 import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
@@ -53,6 +56,26 @@ function numberFor(sent: readonly SentToChat[], label: string): string {
   throw new Error(`"${label}" was never offered`);
 }
 
+/** A logger whose lines the test can read. */
+function recordingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return {
+    logger: pino({ level: "debug" }, stream),
+    lines: () =>
+      chunks
+        .join("")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -69,13 +92,29 @@ function freePort(): Promise<number> {
 interface FakeCoreRig {
   zalo: ZaloStandIn;
   adapter: ZaloAdapter;
+  db: App["db"];
   received: IncomingEvent[];
   answerWith(replies: OutgoingMessage[]): void;
+  /** Webhook mode: where the adapter's routes and /healthz are served. */
+  base: string;
   close(): Promise<void>;
 }
 
-async function fakeCoreRig(): Promise<FakeCoreRig> {
-  const zalo = await startZaloStandIn();
+const WEBHOOK_SECRET = "bi-mat-cua-webhook";
+/** Webhook mode's public address: HTTPS, as Zalo requires. The rig serves its path on 127.0.0.1. */
+const PUBLIC_WEBHOOK_URL = "https://nhacviec.example.vn/zalo/webhook";
+
+async function fakeCoreRig(
+  options: {
+    zalo?: ZaloStandIn;
+    webhook?: boolean;
+    /** Leaves start() to the test. */
+    start?: boolean;
+    logger?: Logger;
+    reconnectDelayMs?: (attempt: number) => number;
+  } = {},
+): Promise<FakeCoreRig> {
+  const zalo = options.zalo ?? (await startZaloStandIn());
   const { db } = await createTestDb();
   const received: IncomingEvent[] = [];
   let answers: OutgoingMessage[] = [];
@@ -87,26 +126,38 @@ async function fakeCoreRig(): Promise<FakeCoreRig> {
       },
     },
     store: createAdapterStore({ db, clock: systemClock }),
-    logger: silent,
+    logger: options.logger ?? silent,
     clock: systemClock,
     accounts: async () => [],
   };
+  const webhook = options.webhook ? { url: PUBLIC_WEBHOOK_URL, secret: WEBHOOK_SECRET } : null;
   const adapter = createZaloAdapter({
-    config: { token: zalo.token, apiRoot: zalo.root, webhook: null, botLink: undefined },
+    config: { token: zalo.token, apiRoot: zalo.root, webhook, botLink: undefined },
     pace: DEFAULT_PACE.zalo,
     host,
     pollTimeoutSeconds: 5,
+    ...(options.reconnectDelayMs && { reconnectDelayMs: options.reconnectDelayMs }),
   });
-  await adapter.start();
+  const http = createHttpServer({
+    host: "127.0.0.1",
+    port: 0,
+    logger: silent,
+    routes: [healthRoute(() => healthReport(db, { zalo: adapter })), ...adapter.routes!()],
+  });
+  const { port } = await http.start();
+  if (options.start !== false) await adapter.start();
   return {
     zalo,
     adapter,
+    db,
     received,
     answerWith: (replies) => {
       answers = replies;
     },
+    base: `http://127.0.0.1:${port}`,
     close: async () => {
       await adapter.stop();
+      await http.stop();
       await zalo.close();
       await db.$disconnect();
     },
@@ -307,6 +358,196 @@ describe("zalo adapter with a fake core", () => {
     expect(sent!.text).toContain(viText.delivery.fileUnavailable("tong-hop.xlsx"));
     expect(rig.zalo.calls.some((c) => c.method === "sendPhoto")).toBe(false);
   });
+
+  it("handles a message that came without event_name by what it carries: text, or a photo", async () => {
+    rig.answerWith([]);
+    const before = rig.received.length;
+    const { event_name: _text, ...bareText } = rig.zalo.text("bare", "IV.4.b 60%");
+    await rig.zalo.post(bareText);
+    expect(rig.received.slice(before)).toEqual([expect.objectContaining({ kind: "text", text: "IV.4.b 60%" })]);
+
+    const photo = randomBytes(2048);
+    const url = rig.zalo.media("bare.jpg", photo, "image/jpeg");
+    const { event_name: _image, ...bareImage } = rig.zalo.image("bare", url, "/nopbaocao");
+    await rig.zalo.post(bareImage);
+    const event = rig.received.at(-1)!;
+    expect(event).toMatchObject({ kind: "command", command: "nopbaocao", attachment: { name: "bare.jpg" } });
+    expect(Buffer.from((event as { attachment: { content: Uint8Array } }).attachment.content).equals(photo)).toBe(true);
+    // The same message delivered again, still without its event: once.
+    await rig.zalo.post(structuredClone(bareImage));
+    expect(rig.received.length - before).toBe(2);
+  });
+
+  it("reads the sender's first_name (and last_name) when Zalo gives no display name", async () => {
+    rig.answerWith([]);
+    const named = (from: Record<string, string>) => {
+      const update = rig.zalo.text("ten", "xin chào");
+      update.message.from = { id: "user-ten", is_bot: false, ...from };
+      return update;
+    };
+    await rig.zalo.post(named({ first_name: "Hoa" }));
+    expect(rig.received.at(-1)!.from.displayName).toBe("Hoa");
+    await rig.zalo.post(named({ first_name: "Thị Hoa", last_name: "Nguyễn" }));
+    expect(rig.received.at(-1)!.from.displayName).toBe("Thị Hoa Nguyễn");
+    // The display name comes first; the opaque id only when no name came at all.
+    await rig.zalo.post(named({ display_name: "Chị Hoa", first_name: "Hoa" }));
+    expect(rig.received.at(-1)!.from.displayName).toBe("Chị Hoa");
+    await rig.zalo.post(named({ first_name: " " }));
+    expect(rig.received.at(-1)!.from.displayName).toBe("user-ten");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Webhook answers, set-up when getWebhookInfo cannot be read, and a refused set-up on /healthz.
+
+describe("zalo adapter: webhook answers and set-up", () => {
+  const post = (rig: FakeCoreRig, body: unknown) =>
+    fetch(`${rig.base}${new URL(PUBLIC_WEBHOOK_URL).pathname}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-bot-api-secret-token": WEBHOOK_SECRET },
+      body: JSON.stringify(body),
+    });
+
+  it(
+    "answers a webhook post before handling it: a photo whose download is held gets its 200 at once, once, and stop waits",
+    { timeout: 20_000 },
+    async () => {
+      const rig = await fakeCoreRig({ webhook: true });
+      try {
+        expect(rig.adapter.state()).toBe("running");
+        rig.answerWith([{ text: "Đã nhận ảnh." }]);
+        const url = rig.zalo.media("cham.jpg", randomBytes(4096), "image/jpeg");
+        const update = rig.zalo.image("cham", url, "/nopbaocao");
+        rig.zalo.allowChat("chat-cham");
+
+        // The CDN holds the download open: the answer must not wait for it (before, it waited for
+        // the download, up to 120 s, and the replies).
+        const download = rig.zalo.holdNextMedia();
+        const answer = await post(rig, update);
+        expect(answer.status).toBe(200);
+        await download.requested;
+        // Zalo re-delivers it meanwhile: answered too, and not handled again.
+        expect((await post(rig, structuredClone(update))).status).toBe(200);
+        expect(rig.received).toEqual([]);
+        expect(rig.zalo.sent("chat-cham")).toEqual([]);
+        download.release();
+        await rig.adapter.idle();
+        expect(rig.received).toEqual([
+          expect.objectContaining({ kind: "command", command: "nopbaocao", attachment: expect.anything() }),
+        ]);
+        expect(rig.zalo.sent("chat-cham").map((s) => s.text)).toEqual(["Đã nhận ảnh."]);
+
+        // Stopping waits for an update answered but still being handled, and refuses new posts.
+        const second = rig.zalo.holdNextMedia();
+        expect((await post(rig, rig.zalo.image("cham", url))).status).toBe(200);
+        await second.requested;
+        let stopped = false;
+        const stopping = rig.adapter.stop().then(() => (stopped = true));
+        expect(rig.adapter.state()).toBe("stopping");
+        expect((await post(rig, rig.zalo.text("cham", "muộn"))).status).toBe(503);
+        expect(stopped).toBe(false);
+        second.release();
+        await stopping;
+        expect(rig.received).toHaveLength(2);
+        expect(rig.zalo.sent("chat-cham")).toHaveLength(2);
+      } finally {
+        await rig.close();
+      }
+    },
+  );
+
+  for (const [what, failure] of [
+    ["a result of another shape", { status: 200, body: { ok: true, result: { url: 42 } } }],
+    ["HTTP 500 with a page", { status: 500, body: "<html>Internal Server Error</html>" }],
+  ] as const) {
+    it(
+      `polls when getWebhookInfo answers ${what}: logs it, removes the webhook anyway`,
+      { timeout: 20_000 },
+      async () => {
+        const zalo = await startZaloStandIn();
+        // A webhook left from webhook mode: getUpdates is refused while it is set.
+        await fetch(`${zalo.root}/bot${zalo.token}/setWebhook`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ url: "https://cu.example.vn/zalo", secret_token: "bi-mat-cu-123" }),
+        });
+        zalo.failAlways("getWebhookInfo", failure);
+        const log = recordingLogger();
+        const rig = await fakeCoreRig({ zalo, logger: log.logger });
+        try {
+          rig.answerWith([{ text: "Nhiệm vụ của cơ quan." }]);
+          await zalo.post(zalo.text("cu", "/nhiemvu"));
+          expect(rig.received).toEqual([expect.objectContaining({ kind: "command", command: "nhiemvu" })]);
+          expect(zalo.sent("chat-cu").map((s) => s.text)).toEqual(["Nhiệm vụ của cơ quan."]);
+          expect(zalo.webhook()).toBeNull();
+          expect(zalo.calls.map((c) => c.method).slice(0, 3)).toEqual([
+            "setWebhook",
+            "getWebhookInfo",
+            "deleteWebhook",
+          ]);
+          expect(rig.adapter.state()).toBe("running");
+          expect(log.lines()).toContainEqual(
+            expect.objectContaining({ level: 40, msg: expect.stringContaining("getWebhookInfo could not be read") }),
+          );
+        } finally {
+          await rig.close();
+        }
+      },
+    );
+  }
+
+  it("shows a refused setWebhook as failed with Zalo's reason on /healthz (200), retries with backoff, then runs", async () => {
+    const zalo = await startZaloStandIn();
+    const refusal = { status: 400, body: { ok: false, error_code: 400, description: "webhook url must be https" } };
+    zalo.failAlways("setWebhook", refusal);
+    const delays: number[] = [];
+    const rig = await fakeCoreRig({
+      zalo,
+      webhook: true,
+      start: false,
+      reconnectDelayMs: (attempt) => {
+        delays.push(attempt);
+        return 5;
+      },
+    });
+    try {
+      const health = async () => {
+        const response = await fetch(`${rig.base}/healthz`);
+        return { status: response.status, body: (await response.json()) as Record<string, any> };
+      };
+      await rig.adapter.start();
+      expect(rig.adapter.state()).toBe("failed");
+      expect(await health()).toMatchObject({
+        status: 200,
+        body: {
+          status: "ok",
+          adapters: { zalo: "failed" },
+          adapterReasons: { zalo: "setWebhook: 400 webhook url must be https" },
+        },
+      });
+      // Tried again and again, each pause from a later step of the backoff, still failed meanwhile.
+      await vi.waitFor(() => expect(delays.length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+      expect(delays.slice(0, 3)).toEqual([0, 1, 2]);
+      expect(rig.adapter.state()).toBe("failed");
+
+      zalo.failAlways("setWebhook", null);
+      await vi.waitFor(() => expect(rig.adapter.state()).toBe("running"), { timeout: 10_000 });
+      expect(zalo.webhook()).toEqual({ url: PUBLIC_WEBHOOK_URL, secret: WEBHOOK_SECRET });
+      expect(await health()).toMatchObject({
+        status: 200,
+        body: { adapters: { zalo: "running" }, adapterReasons: {} },
+      });
+      // The stand-in refuses a webhook that is not HTTPS, as Zalo does.
+      const plain = await fetch(`${zalo.root}/bot${zalo.token}/setWebhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ url: "http://nhacviec.example.vn/zalo/webhook", secret_token: WEBHOOK_SECRET }),
+      });
+      expect(plain.status).toBe(400);
+    } finally {
+      await rig.close();
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +577,7 @@ async function appRig(options: { now: string; webhook?: boolean; links?: boolean
     ZALO_BOT_TOKEN: zalo.token,
     ZALO_API_ROOT: zalo.root,
     ZALO_BOT_LINK: "https://zalo.me/s/nhacviec",
-    ...(options.webhook && { ZALO_WEBHOOK_URL: `${base}/zalo/webhook`, ZALO_WEBHOOK_SECRET: "bi-mat-cua-webhook" }),
+    ...(options.webhook && { ZALO_WEBHOOK_URL: PUBLIC_WEBHOOK_URL, ZALO_WEBHOOK_SECRET: WEBHOOK_SECRET }),
     ...(options.links && { PUBLIC_BASE_URL: base }),
   });
   const clock = createManualClock(parseIsoInstant(options.now)!);
@@ -613,7 +854,7 @@ describe("zalo adapter in webhook mode, with file links", () => {
     });
 
   it("registers the webhook with its secret, and does not poll", async () => {
-    expect(rig.zalo.webhook()).toEqual({ url: `${rig.base}/zalo/webhook`, secret: "bi-mat-cua-webhook" });
+    expect(rig.zalo.webhook()).toEqual({ url: PUBLIC_WEBHOOK_URL, secret: WEBHOOK_SECRET });
     expect(rig.zalo.calls.some((c) => c.method === "getUpdates")).toBe(false);
     expect(rig.adapter.state()).toBe("running");
   });
@@ -637,6 +878,8 @@ describe("zalo adapter in webhook mode, with file links", () => {
     // With the secret, the same update is handled (wrapped as { ok, result }, as some saw it).
     const accepted = await post({ ok: true, result: update }, "bi-mat-cua-webhook");
     expect(accepted.status).toBe(200);
+    // Answered first, handled after.
+    await rig.adapter.idle();
     expect(
       rig.zalo
         .sent("chat-webhook")
@@ -646,8 +889,53 @@ describe("zalo adapter in webhook mode, with file links", () => {
     expect(await rig.db.identity.count({ where: { platform: "zalo", userId: "user-webhook" } })).toBe(1);
     // Delivered again: answered, not handled again.
     expect((await post(update, "bi-mat-cua-webhook")).status).toBe(200);
+    await rig.adapter.idle();
     expect(rig.zalo.sent("chat-webhook")).toHaveLength(1);
     expect((await post({ nonsense: true }, "bi-mat-cua-webhook")).status).toBe(400);
+  });
+
+  it("answers HEAD on a signed link like GET without the body, and takes only the exact signature", async () => {
+    const target: DeliveryTarget = {
+      personId: 2,
+      displayName: "Mai",
+      platform: "zalo",
+      userId: "m",
+      chatId: "chat-head",
+    };
+    rig.zalo.allowChat(target.chatId);
+    const content = randomBytes(3000);
+    await rig.adapter.deliver(target, {
+      text: "Bảng tổng hợp",
+      file: { name: "tong-hop.pdf", mimeType: "application/pdf", content },
+    });
+    const link = new URL(/(http:\/\/\S+)/.exec(rig.zalo.sent(target.chatId).at(-1)!.text)![1]!);
+    const token = link.searchParams.get("t")!;
+    const at = (t: string, method: "GET" | "HEAD") =>
+      fetch(`${rig.base}/zalo/files?t=${encodeURIComponent(t)}`, { method });
+
+    const head = await at(token, "HEAD");
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-type")).toBe("application/pdf");
+    expect(head.headers.get("content-length")).toBe(String(content.length));
+    expect(head.headers.get("content-disposition")).toContain("attachment");
+    expect((await head.arrayBuffer()).byteLength).toBe(0);
+    const get = await at(token, "GET");
+    expect(get.status).toBe(200);
+    expect(Buffer.from(await get.arrayBuffer()).equals(content)).toBe(true);
+
+    // The last of 43 base64url characters carries 2 bits that 32 bytes do not use: the 3 other
+    // spellings decode to the same signature, and are refused all the same.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const [id, expires, signature] = token.split(".") as [string, string, string];
+    const last = alphabet.indexOf(signature.at(-1)!);
+    expect(last & 3).toBe(0);
+    const spellings = [1, 2, 3].map((bits) => `${id}.${expires}.${signature.slice(0, -1)}${alphabet[last | bits]}`);
+    for (const spelling of spellings) {
+      expect(Buffer.from(spelling.split(".")[2]!, "base64url").equals(Buffer.from(signature, "base64url"))).toBe(true);
+      expect((await at(spelling, "GET")).status, spelling).toBe(404);
+      expect((await at(spelling, "HEAD")).status, spelling).toBe(404);
+    }
+    expect((await at(token, "GET")).status).toBe(200);
   });
 
   it("sends a chart as a photo on a signed link that downloads, and an altered or expired link gets 404", async () => {

@@ -35,7 +35,9 @@ export const TELEGRAM_LIMITS: PlatformLimits = {
 };
 
 const DEFAULT_API_ROOT = "https://api.telegram.org";
-const ALLOWED_UPDATES = ["message", "channel_post", "callback_query"] as const;
+// Not channel posts: a channel is nobody's chat with the bot, and an answer there would be read by
+// every subscriber.
+const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 /** A file's caption holds at most this much; longer text goes in a message of its own before it. */
 const CAPTION_MAX = 1024;
 /** sendPhoto takes JPEG and PNG up to 10 MB; anything else is sent as a document. */
@@ -106,6 +108,8 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
   const menus = createMenuSync({ api: bot.api, host });
 
   let state: AdapterState = "idle";
+  /** Why the adapter is `failed`, as Telegram said it (for /healthz). */
+  let reason: string | null = null;
   let runner: RunnerHandle | null = null;
   /** Aborted on stop: gives up the polling lead, or the wait for it. */
   let leading: AbortController | null = null;
@@ -310,8 +314,8 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
   bot.use(async (ctx) => {
     const update = ctx.update;
     if (update.callback_query) return onPress(ctx, update.callback_query);
-    const message = update.message ?? update.channel_post;
-    if (message) return onMessage(ctx, message);
+    // A channel post (one that came anyway, allowed before) is left unanswered.
+    if (update.message) return onMessage(ctx, update.message);
   });
   bot.catch((error) => logger.error({ err: loggable(error) }, "telegram update failed"));
 
@@ -328,7 +332,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
     runner = handle;
     handle.task()?.catch((error: unknown) => {
       if (runner !== handle) return;
-      state = "failed";
+      fail(error);
       // 401: the token was revoked; 409: another process polls this bot, or a webhook is set.
       logger.error({ err: loggable(error) }, "telegram polling stopped");
     });
@@ -366,8 +370,21 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
     }
   }
 
+  /** Marks the adapter failed, keeping Telegram's reason (never the URL: it holds the token). */
+  function fail(error: unknown): void {
+    state = "failed";
+    if (isGrammyError(error)) reason = `${error.method}: ${error.description}`;
+    else reason = error instanceof HttpError ? error.message : "unexpected error (see the log)";
+  }
+
+  const halted = () => state === "stopping" || state === "stopped";
+
+  /**
+   * Connects, and tries again with a growing pause until it works. Telegram refusing a call (a
+   * webhook URL it will not take, say) shows as `failed` with its reason meanwhile, not `starting`.
+   */
   async function connect(): Promise<void> {
-    if (state !== "starting") return;
+    if (halted()) return;
     try {
       await bot.init();
       await store.setSetting(TELEGRAM_USERNAME_SETTING, bot.botInfo.username);
@@ -382,21 +399,30 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
         await bot.api.deleteWebhook({ drop_pending_updates: false });
       }
     } catch (error) {
-      if (state !== "starting") return;
+      if (halted()) return;
       if (isBadToken(error)) {
-        state = "failed";
+        fail(error);
         logger.error({ err: loggable(error) }, "telegram refused the bot token: check TELEGRAM_BOT_TOKEN");
         return;
       }
       const waitMs = reconnectDelayMs(attempts++);
-      logger.warn({ err: loggable(error), retryInMs: waitMs }, "telegram not reachable; trying again");
+      // A 4xx other than 429 is a refusal that only a change of settings will end.
+      const refused = isGrammyError(error) && error.error_code < 500 && error.error_code !== 429;
+      if (refused) {
+        // Said at error level once; the retries that follow only repeat it.
+        const level = state === "failed" ? "warn" : "error";
+        fail(error);
+        logger[level]({ err: loggable(error), retryInMs: waitMs }, "telegram refused to start the bot; trying again");
+      } else {
+        logger.warn({ err: loggable(error), retryInMs: waitMs }, "telegram not reachable; trying again");
+      }
       retryTimer = setTimeout(() => {
         retryTimer = null;
         void track(connect());
       }, waitMs);
       return;
     }
-    if (state !== "starting") return;
+    if (halted()) return;
     const username = bot.botInfo.username;
     if (settings.username && settings.username.replace(/^@/, "").toLowerCase() !== username.toLowerCase()) {
       logger.warn(
@@ -406,6 +432,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
     }
     if (!webhook) pollWhileLeader();
     state = "running";
+    reason = null;
     attempts = 0;
     logger.info({ username, mode: webhook ? "webhook" : "polling" }, "telegram connected");
     void track(publishMenus());
@@ -434,6 +461,7 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
     pace: deps.pace,
     bot,
     state: () => state,
+    failure: () => (state === "failed" ? reason : null),
     ...(routes && { routes }),
     async start() {
       if (state !== "idle" && state !== "stopped") return;

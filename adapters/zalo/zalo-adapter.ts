@@ -22,6 +22,7 @@ import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
 import { createFileLinks, type FileLinks } from "./file-links.ts";
 import {
   createZaloClient,
+  POLL_TIMEOUT_CODE,
   ZaloApiError,
   ZaloUpdateSchema,
   type Fetch,
@@ -67,11 +68,15 @@ export interface ZaloAdapterDeps {
   pollTimeoutSeconds?: number;
   /** Language of the adapter's own few texts (the core's replies carry their own). */
   locale?: Locale;
+  /** How long to wait before setting Zalo up again after the n-th failed try (from 0). */
+  reconnectDelayMs?: (attempt: number) => number;
 }
 
 export interface ZaloAdapter extends PlatformAdapter {
   /** Handles one update as if it had been polled or posted (tests, and the webhook route). */
   handleUpdate(update: ZaloUpdate): Promise<void>;
+  /** Resolves once no update is being handled (a webhook's are handled after its answer). */
+  idle(): Promise<void>;
 }
 
 /** "1) label" lines under the text, the way the console shows choices. */
@@ -93,6 +98,32 @@ export function textEvent(text: string, from: PlatformIdentity, offered: readonl
     return { kind: "command", from, command, args: space === -1 ? "" : trimmed.slice(space + 1).trim() };
   }
   return { kind: "text", from, text };
+}
+
+/** The update's event; without one (seen in polled updates), what its message carries: a photo, or text. */
+export function eventNameOf(update: ZaloUpdate): string | undefined {
+  if (update.event_name) return update.event_name;
+  const message = update.message;
+  if (!message) return undefined;
+  if (message.photo_url || message.photo) return "message.image.received";
+  if (message.text !== undefined) return "message.text.received";
+  return "message.unsupported.received";
+}
+
+/** The sender's name as Zalo gives it, whichever field it came in; the opaque id only when none did. */
+export function displayNameOf(from: ZaloMessage["from"]): string {
+  const full = [from.first_name, from.last_name]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(" ");
+  return [from.display_name, from.name, full].map((name) => name?.trim()).find(Boolean) ?? from.id;
+}
+
+/** A 4xx other than a rate limit or a poll's "nothing new": Zalo will say the same until a setting changes. */
+function refused(error: unknown): error is ZaloApiError {
+  if (!(error instanceof ZaloApiError) || error.errorCode === null) return false;
+  const code = error.errorCode;
+  return code >= 400 && code < 500 && code !== 429 && code !== POLL_TIMEOUT_CODE;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -175,9 +206,15 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
   };
 
   let state: AdapterState = "idle";
+  /** Why the adapter is `failed`, as Zalo said it (for /healthz). */
+  let reason: string | null = null;
   const stopping = new AbortController();
   let running: Promise<void> | null = null;
   const inFlight = new Set<Promise<void>>();
+  /** The last update of each chat still being handled: the next one of that chat waits for it. */
+  const chats = new Map<string, Promise<void>>();
+  const reconnectDelayMs =
+    deps.reconnectDelayMs ?? ((attempt: number) => Math.min(BACKOFF_START_MS * 2 ** attempt, BACKOFF_MAX_MS));
 
   /** Sends a message's text (choices numbered, split at 2,000) and its file; returns the last id. */
   async function send(chatId: string, message: OutgoingMessage): Promise<string | null> {
@@ -249,19 +286,20 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     const message = update.message;
     // Events without a message (a follow, say) carry nothing to answer.
     if (!message) return;
+    const eventName = eventNameOf(update);
     // Zalo has no update id; an event and its message id name a delivery.
-    if (!(await host.store.firstDelivery(ZALO_PLATFORM, `${update.event_name}:${message.message_id}`))) return;
+    if (!(await host.store.firstDelivery(ZALO_PLATFORM, `${eventName}:${message.message_id}`))) return;
     const chatId = message.chat.id;
     const from: PlatformIdentity = {
       platform: ZALO_PLATFORM,
       userId: message.from.id,
       chatId,
-      displayName: message.from.display_name ?? message.from.name ?? message.from.id,
+      displayName: displayNameOf(message.from),
       privateChat: message.chat.chat_type?.toUpperCase() !== "GROUP",
     };
     const offered = await host.store.offeredChoices(ZALO_PLATFORM, chatId);
     let event: IncomingEvent;
-    switch (update.event_name) {
+    switch (eventName) {
       case "message.text.received": {
         if (!message.text?.trim()) return;
         event = textEvent(message.text, from, offered);
@@ -287,31 +325,60 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     await reply(chatId, await host.core.handle(event), offered);
   }
 
-  /** Handles one update, logging rather than throwing: one bad update must not stop the others. */
+  /**
+   * Handles one update, logging rather than throwing: one bad update must not stop the others. A
+   * chat's updates are handled in the order they came (webhook posts are answered before handling).
+   */
   function track(update: ZaloUpdate): Promise<void> {
-    const work = handleUpdate(update).catch((error: unknown) =>
-      logger.error({ err: error, event: update.event_name }, "update failed"),
-    );
+    const chatId = update.message?.chat.id;
+    const before = chatId === undefined ? undefined : chats.get(chatId);
+    const work = (before ?? Promise.resolve())
+      .then(() => handleUpdate(update))
+      .catch((error: unknown) => logger.error({ err: error, event: update.event_name }, "update failed"));
     inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    if (chatId !== undefined) chats.set(chatId, work);
+    void work.finally(() => {
+      inFlight.delete(work);
+      if (chatId !== undefined && chats.get(chatId) === work) chats.delete(chatId);
+    });
     return work;
+  }
+
+  async function idle(): Promise<void> {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   }
 
   const fatal = (error: unknown) => error instanceof ZaloApiError && error.errorCode === 401;
 
-  /** Repeats `attempt` with a growing pause until it succeeds, the adapter stops, or the token is refused. */
-  async function withRetries(what: string, attempt: () => Promise<void>): Promise<boolean> {
-    let backoff = BACKOFF_START_MS;
-    while (!stopping.signal.aborted) {
+  /** Marks the adapter failed, keeping Zalo's words (the error's message never holds the token). */
+  function fail(error: unknown): void {
+    state = "failed";
+    reason = error instanceof Error ? error.message.replace(/^zalo /, "") : String(error);
+  }
+
+  /** A refusal shows as `failed` on /healthz until a retry works; anything else is waited out as `starting`. */
+  function setupFailed(error: unknown): void {
+    if (refused(error)) {
+      // Said at error level once; the retries that follow only repeat it.
+      logger[state === "failed" ? "warn" : "error"]({ err: error }, "Zalo refused the setup; retrying");
+      fail(error);
+    } else {
+      logger.warn({ err: error }, "Zalo setup failed; retrying");
+    }
+  }
+
+  /** Sets up again with a growing pause until it works, the adapter stops, or the token is refused. */
+  async function retrySetup(): Promise<boolean> {
+    for (let attempt = 0; !stopping.signal.aborted; attempt++) {
+      await sleep(reconnectDelayMs(attempt), undefined, { signal: stopping.signal }).catch(() => undefined);
+      if (stopping.signal.aborted) return false;
       try {
-        await attempt();
+        await setup();
         return true;
       } catch (error) {
         if (stopping.signal.aborted) return false;
         if (fatal(error)) throw error;
-        logger.warn({ err: error }, `${what} failed; retrying`);
-        await sleep(backoff, undefined, { signal: stopping.signal }).catch(() => undefined);
-        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+        setupFailed(error);
       }
     }
     return false;
@@ -326,10 +393,17 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
       await client.setWebhook(config.webhook.url, config.webhook.secret);
       return;
     }
-    if ((await client.getWebhookInfo()).url) {
-      logger.warn("a webhook was set; removing it to poll");
-      await client.deleteWebhook();
+    let remove: boolean;
+    try {
+      remove = (await client.getWebhookInfo()).url !== null;
+      if (remove) logger.warn("a webhook was set; removing it to poll");
+    } catch (error) {
+      if (fatal(error)) throw error;
+      // Not knowing must not keep polling from starting: whatever is set is removed all the same.
+      logger.warn({ err: error }, "getWebhookInfo could not be read; removing any webhook to poll");
+      remove = true;
     }
+    if (remove) await client.deleteWebhook();
   }
 
   /** Polls while `signal` allows: until stopping, or until this process loses the polling lead. */
@@ -343,7 +417,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
       } catch (error) {
         if (signal.aborted) break;
         if (fatal(error)) {
-          state = "failed";
+          fail(error);
           logger.error({ err: error }, "Zalo refused the token; polling stopped");
           return;
         }
@@ -379,10 +453,13 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     const wrapped = json && typeof json === "object" && "result" in json ? (json as { result: unknown }).result : json;
     const update = ZaloUpdateSchema.safeParse(wrapped);
     if (!update.success) return sendJson(response, 400, { error: "bad_update" });
-    // Answered once handled: a crash before that makes Zalo deliver it again, and the store
-    // recognises a delivery already handled.
-    await track(update.data);
+    // Stopping began while the body was read: what stop() waits for is already settled.
+    if (stopping.signal.aborted) return sendJson(response, 503, { error: "stopping" });
+    // Answered before it is handled: a photo's download and the replies can take minutes, and Zalo
+    // publishes no timeout (a slow answer invites a re-delivery). A re-delivery is recognised by
+    // the store; stop() waits for what is in flight.
     sendJson(response, 200, { ok: true });
+    void track(update.data);
   }
 
   return {
@@ -390,7 +467,9 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     limits,
     pace: deps.pace,
     state: () => state,
+    failure: () => (state === "failed" ? reason : null),
     handleUpdate: track,
+    idle,
 
     async start() {
       if (state !== "idle") return;
@@ -401,20 +480,21 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
         ready = true;
       } catch (error) {
         if (fatal(error)) {
-          state = "failed";
+          fail(error);
           throw error;
         }
-        logger.warn({ err: error }, "Zalo setup failed; retrying");
+        setupFailed(error);
       }
       // The rest runs in the background: a Zalo that is down at start-up must not hold the server.
       running = (async () => {
-        if (!ready && !(await withRetries("Zalo setup", setup))) return;
+        if (!ready && !(await retrySetup())) return;
         if (stopping.signal.aborted) return;
         state = "running";
+        reason = null;
         // One poller per bot among all processes: Zalo hands each update to whoever asked.
         if (!config.webhook) await (host.polling ?? soleLeadership).whileLeader(ZALO_PLATFORM, stopping.signal, poll);
       })().catch((error: unknown) => {
-        state = "failed";
+        fail(error);
         logger.error({ err: error }, "Zalo adapter stopped");
       });
     },
@@ -424,7 +504,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
       state = "stopping";
       stopping.abort();
       await running;
-      await Promise.allSettled([...inFlight]);
+      await idle();
       state = "stopped";
     },
 

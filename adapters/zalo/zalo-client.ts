@@ -23,7 +23,14 @@ const Envelope = z.object({
 
 export const ZaloMessageSchema = z.object({
   message_id: Id,
-  from: z.object({ id: Id, display_name: z.string().optional(), name: z.string().optional() }),
+  // Seen as display_name, as name, and (Telegram-shaped) as first_name with last_name.
+  from: z.object({
+    id: Id,
+    display_name: z.string().optional(),
+    name: z.string().optional(),
+    first_name: z.string().optional(),
+    last_name: z.string().optional(),
+  }),
   chat: z.object({ id: Id, chat_type: z.string().optional() }),
   date: z.number().optional(),
   text: z.string().optional(),
@@ -34,12 +41,16 @@ export const ZaloMessageSchema = z.object({
   caption: z.string().optional(),
 });
 
-export const ZaloUpdateSchema = z.object({
-  event_name: z.string(),
-  // An event of a kind not known here may carry a message of another shape: it is dropped, and
-  // the event ignored, rather than refused (a refused webhook call would be delivered again).
-  message: ZaloMessageSchema.optional().catch(undefined),
-});
+export const ZaloUpdateSchema = z
+  .object({
+    // One copy of Zalo's documents shows polled updates without it: the message then says what it is.
+    event_name: z.string().optional(),
+    // An event of a kind not known here may carry a message of another shape: it is dropped, and
+    // the event ignored, rather than refused (a refused webhook call would be delivered again).
+    message: ZaloMessageSchema.optional().catch(undefined),
+  })
+  // Neither an event nor a message: not an update at all.
+  .refine((update) => update.event_name !== undefined || update.message !== undefined);
 
 export type ZaloMessage = z.infer<typeof ZaloMessageSchema>;
 export type ZaloUpdate = z.infer<typeof ZaloUpdateSchema>;

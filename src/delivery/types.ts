@@ -105,6 +105,11 @@ export interface PlatformAdapter extends Deliverer {
   /** Stops taking updates and waits for the events in flight. */
   stop(): Promise<void>;
   state(): AdapterState;
+  /**
+   * While `failed`: why, in the platform's words (e.g. setWebhook's refusal), for /healthz. Never
+   * a token or a URL that holds one.
+   */
+  failure?(): string | null;
   routes?(): HttpRoute[];
   /** Set when the platform is configured to get a copy of the coordinators' digest. */
   readonly digestChannel?: DigestChannel;

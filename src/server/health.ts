@@ -1,20 +1,32 @@
 import type { ServerResponse } from "node:http";
 import type { DatabaseKind } from "../database-url.ts";
 import { providerOf, type Db } from "../db.ts";
-import type { AdapterState, HttpRoute } from "../delivery/types.ts";
+import type { AdapterState, HttpRoute, PlatformAdapter } from "../delivery/types.ts";
 import { sendJson } from "./http-server.ts";
 
 export interface HealthReport {
   status: "ok" | "unavailable";
   database: { kind: DatabaseKind; reachable: boolean };
   adapters: Record<string, AdapterState>;
+  /** The platform's reason for each `failed` adapter that gave one; the others are not listed. */
+  adapterReasons: Record<string, string>;
   outbox: { pending: number; failed: number } | null;
   memory: { rssBytes: number };
 }
 
-/** What /healthz reports: 200 while the database answers, 503 when it does not. */
-export async function healthReport(db: Db, adapters: Record<string, () => AdapterState>): Promise<HealthReport> {
-  const states = Object.fromEntries(Object.entries(adapters).map(([name, state]) => [name, state()]));
+type AdapterHealth = Pick<PlatformAdapter, "state" | "failure">;
+
+/**
+ * What /healthz reports: 200 while the database answers, 503 when it does not. A failed adapter
+ * does not make it 503: the process serves the other platforms, and restarting it would not help.
+ */
+export async function healthReport(db: Db, adapters: Record<string, AdapterHealth>): Promise<HealthReport> {
+  const states = Object.fromEntries(Object.entries(adapters).map(([name, a]) => [name, a.state()]));
+  const reasons = Object.entries(adapters).flatMap(([name, a]) => {
+    const reason = states[name] === "failed" ? a.failure?.() : null;
+    return reason ? [[name, reason] as const] : [];
+  });
+  const adapterReasons = Object.fromEntries(reasons);
   const memory = { rssBytes: process.memoryUsage.rss() };
   const kind = providerOf(db);
   try {
@@ -26,6 +38,7 @@ export async function healthReport(db: Db, adapters: Record<string, () => Adapte
       status: "ok",
       database: { kind, reachable: true },
       adapters: states,
+      adapterReasons,
       outbox: { pending, failed },
       memory,
     };
@@ -34,6 +47,7 @@ export async function healthReport(db: Db, adapters: Record<string, () => Adapte
       status: "unavailable",
       database: { kind, reachable: false },
       adapters: states,
+      adapterReasons,
       outbox: null,
       memory,
     };

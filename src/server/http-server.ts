@@ -18,7 +18,8 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
 
 /**
  * One HTTP server per process for health checks and every adapter's webhooks. Routes match on
- * method and exact path; anything else is 404, and a route that throws is a 500 with no detail.
+ * method and exact path (a GET route answers HEAD too); anything else is 404, and a route that
+ * throws is a 500 with no detail.
  */
 export function createHttpServer(deps: {
   host: string;
@@ -31,7 +32,9 @@ export function createHttpServer(deps: {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
-    const route = table.get(`${request.method} ${path}`);
+    // HEAD is GET without the body (Node's response drops it): link checkers and previews ask first.
+    const route =
+      table.get(`${request.method} ${path}`) ?? (request.method === "HEAD" ? table.get(`GET ${path}`) : undefined);
     if (!route) {
       sendJson(response, 404, { error: "not_found" });
       return;

@@ -43,6 +43,13 @@ export interface ZaloStandIn {
   allowChat(chatId: string): void;
   /** The next call of `method` fails like this. */
   failNext(method: string, failure: Failure): void;
+  /** Every call of `method` fails like this from now on, until called again with null. */
+  failAlways(method: string, failure: Failure | null): void;
+  /**
+   * Holds the next media download unanswered, as a slow CDN would: `requested` resolves once it
+   * arrived, `release` answers it.
+   */
+  holdNextMedia(): { requested: Promise<void>; release(): void };
   /** Serves `bytes` at a media URL, as Zalo's CDN serves a photo someone sent. */
   media(name: string, bytes: Buffer, contentType: string): string;
   /** Resolves once a call matching `test` has arrived (now or later). */
@@ -52,10 +59,11 @@ export interface ZaloStandIn {
 }
 
 export interface Update {
-  event_name: string;
+  /** Left out by one copy of Zalo's documents for polled updates. */
+  event_name?: string;
   message: {
     message_id: string;
-    from: { id: string; display_name: string; is_bot: boolean };
+    from: { id: string; display_name?: string; first_name?: string; last_name?: string; is_bot: boolean };
     chat: { id: string; chat_type: "PRIVATE" | "GROUP" };
     date: number;
     text?: string;
@@ -76,6 +84,8 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
   let handedOut: (() => void)[] = [];
   let waitingPoll: { respond: (update: Update | null) => void } | null = null;
   const failures = new Map<string, Failure[]>();
+  const standingFailures = new Map<string, Failure>();
+  let mediaHold: { arrived: () => void; released: Promise<void> } | null = null;
   const mediaFiles = new Map<string, { bytes: Buffer; contentType: string }>();
   const callWaiters: { test: (c: ZaloCall) => boolean; resolve: (c: ZaloCall) => void }[] = [];
   let registered: { url: string; secret: string } | null = null;
@@ -116,7 +126,7 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
   async function api(method: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readJson(request);
     record({ method, body });
-    const failure = failures.get(method)?.shift();
+    const failure = failures.get(method)?.shift() ?? standingFailures.get(method);
     if (failure) return json(response, failure.status, failure.body, failure.headers);
     switch (method) {
       case "getMe":
@@ -130,6 +140,8 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
         return ok(response, { url: registered?.url ?? "", updated_at: Date.now() });
       case "setWebhook": {
         const secret = String(body.secret_token ?? "");
+        // The notes: the URL must be HTTPS.
+        if (!String(body.url ?? "").startsWith("https://")) return error(response, 400, "webhook url must be https");
         if (secret.length < 8 || secret.length > 256) return error(response, 400, "secret_token must be 8-256 chars");
         registered = { url: String(body.url), secret };
         return ok(response, { url: registered.url, updated_at: Date.now() });
@@ -200,16 +212,23 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
     }
   }
 
+  async function serveMedia(name: string, response: ServerResponse): Promise<void> {
+    const hold = mediaHold;
+    mediaHold = null;
+    if (hold) {
+      hold.arrived();
+      await hold.released;
+    }
+    const file = mediaFiles.get(name);
+    if (!file) return error(response, 404, "no such media");
+    response.writeHead(200, { "content-type": file.contentType, "content-length": String(file.bytes.length) });
+    response.end(file.bytes);
+  }
+
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     const media = /^\/media\/(.+)$/.exec(path);
-    if (request.method === "GET" && media) {
-      const file = mediaFiles.get(decodeURIComponent(media[1]!));
-      if (!file) return error(response, 404, "no such media");
-      response.writeHead(200, { "content-type": file.contentType, "content-length": String(file.bytes.length) });
-      response.end(file.bytes);
-      return;
-    }
+    if (request.method === "GET" && media) return void serveMedia(decodeURIComponent(media[1]!), response);
     const call = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(path);
     if (request.method !== "POST" || !call) return error(response, 404, "not found");
     if (call[1] !== token) {
@@ -261,6 +280,17 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
       }),
     allowChat: (chatId) => allowed.add(chatId),
     failNext: (method, failure) => failures.set(method, [...(failures.get(method) ?? []), failure]),
+    failAlways: (method, failure) => {
+      if (failure) standingFailures.set(method, failure);
+      else standingFailures.delete(method);
+    },
+    holdNextMedia: () => {
+      let arrived!: () => void;
+      let release!: () => void;
+      const requested = new Promise<void>((resolve) => (arrived = resolve));
+      mediaHold = { arrived, released: new Promise<void>((resolve) => (release = resolve)) };
+      return { requested, release };
+    },
     media: (name, bytes, contentType) => {
       mediaFiles.set(name, { bytes, contentType });
       return `${root}/media/${encodeURIComponent(name)}`;
