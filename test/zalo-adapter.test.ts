@@ -276,16 +276,25 @@ describe("zalo adapter with a fake core", () => {
     expect(rig.zalo.sent("chat-odd").map((s) => s.text)).toEqual([viText.zalo.unsupported]);
   });
 
-  it("says so when a photo cannot be fetched, hands nothing to the core, and keeps the menu on offer", async () => {
-    rig.answerWith([{ text: "Chọn:", choices: [[{ label: "Báo cáo ngay", value: "start:report" }]] }]);
-    await rig.zalo.post(rig.zalo.text("photo", "/baocao"));
+  it("hands a photo it cannot fetch to the core with the reason and no bytes, and sends the core's answer", async () => {
+    rig.answerWith([
+      { text: "Tệp chưa được nhận", choices: [[{ label: "Nộp không kèm tệp", value: "submit:confirm" }]] },
+    ]);
+    const url = `${rig.zalo.root}/media/khong-co.jpg`;
     const before = rig.received.length;
-    await rig.zalo.post(rig.zalo.image("photo", `${rig.zalo.root}/media/khong-co.jpg`, "/nopbaocao"));
-    expect(rig.received.length).toBe(before);
-    expect(rig.zalo.sent("chat-photo").at(-1)!.text).toBe(viText.zalo.downloadFailed);
+    await rig.zalo.post(rig.zalo.image("photo", url, "/nopbaocao"));
+    expect(rig.received.length).toBe(before + 1);
+    const event = rig.received.at(-1) as IncomingEvent & { kind: "command" };
+    expect(event).toMatchObject({
+      kind: "command",
+      command: "nopbaocao",
+      attachment: { name: "khong-co.jpg", ref: url, problem: "download_failed" },
+    });
+    expect(event.attachment!.content).toBeUndefined();
+    expect(rig.zalo.sent("chat-photo").at(-1)!.text).toBe("Tệp chưa được nhận\n1) Nộp không kèm tệp");
     rig.answerWith([]);
     await rig.zalo.post(rig.zalo.text("photo", "1"));
-    expect(rig.received.at(-1)).toMatchObject({ kind: "choice", value: "start:report" });
+    expect(rig.received.at(-1)).toMatchObject({ kind: "choice", value: "submit:confirm" });
   });
 
   it("says a file cannot be sent when there is no public address for links", async () => {
