@@ -541,6 +541,32 @@ describe("zalo adapter in the app (long polling)", () => {
     expect(await rig.db.storedFile.count()).toBe(files);
   });
 
+  it("says a photo whose download failed was not received, stores nothing, and submits without it only when asked", async () => {
+    await rig.join("hong", "IV.5");
+    await rig.say("hong", "/nopbaocao");
+    const url = rig.zalo.media("bao-cao-loi.jpg", Buffer.alloc(2048, 1), "image/jpeg", 500);
+    const files = await rig.db.storedFile.count();
+    const chat = "chat-hong";
+    const before = rig.zalo.sent(chat).length;
+    await rig.zalo.post(rig.zalo.image("hong", url));
+    expect(
+      rig.zalo
+        .sent(chat)
+        .slice(before)
+        .map((s) => s.text),
+    ).toEqual([
+      'Tệp "bao-cao-loi.jpg" chưa được nhận: hệ thống không tải được tệp về. Vui lòng thử gửi lại.\n' +
+        'Báo cáo hiện chưa kèm tệp nào. Bạn có thể gửi lại tệp, hoặc chọn "Nộp không kèm tệp" để nộp báo cáo không có tệp.\n' +
+        "1) Nộp không kèm tệp\n2) Hủy",
+    ]);
+    expect(await rig.db.storedFile.count()).toBe(files);
+    const done = (await rig.say("hong", numberFor(rig.zalo.sent(chat), "Nộp không kèm tệp"))).join("\n");
+    expect(done).toMatch(/^Đã nộp báo cáo của /);
+    expect(done).not.toContain("kèm tệp");
+    const submission = await rig.db.submission.findFirstOrThrow({ where: { agency: { code: "IV.5" } } });
+    expect(submission).toMatchObject({ attachmentName: null, attachmentRef: null, attachmentFileId: null });
+  });
+
   it("shows the Zalo link with an invite code, and prints its QR code beside each commune's code", async () => {
     const coordinator = await rig.db.person.create({
       data: {

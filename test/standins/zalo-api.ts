@@ -43,8 +43,8 @@ export interface ZaloStandIn {
   allowChat(chatId: string): void;
   /** The next call of `method` fails like this. */
   failNext(method: string, failure: Failure): void;
-  /** Serves `bytes` at a media URL, as Zalo's CDN serves a photo someone sent. */
-  media(name: string, bytes: Buffer, contentType: string): string;
+  /** Serves `bytes` at a media URL, as Zalo's CDN serves a photo someone sent; a status other than 200 fails it. */
+  media(name: string, bytes: Buffer, contentType: string, status?: number): string;
   /** Resolves once a call matching `test` has arrived (now or later). */
   waitForCall(test: (call: ZaloCall) => boolean): Promise<ZaloCall>;
   webhook(): { url: string; secret: string } | null;
@@ -76,7 +76,7 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
   let handedOut: (() => void)[] = [];
   let waitingPoll: { respond: (update: Update | null) => void } | null = null;
   const failures = new Map<string, Failure[]>();
-  const mediaFiles = new Map<string, { bytes: Buffer; contentType: string }>();
+  const mediaFiles = new Map<string, { bytes: Buffer; contentType: string; status: number }>();
   const callWaiters: { test: (c: ZaloCall) => boolean; resolve: (c: ZaloCall) => void }[] = [];
   let registered: { url: string; secret: string } | null = null;
   let sequence = 0;
@@ -206,6 +206,7 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
     if (request.method === "GET" && media) {
       const file = mediaFiles.get(decodeURIComponent(media[1]!));
       if (!file) return error(response, 404, "no such media");
+      if (file.status !== 200) return error(response, file.status, "media unavailable");
       response.writeHead(200, { "content-type": file.contentType, "content-length": String(file.bytes.length) });
       response.end(file.bytes);
       return;
@@ -261,8 +262,8 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
       }),
     allowChat: (chatId) => allowed.add(chatId),
     failNext: (method, failure) => failures.set(method, [...(failures.get(method) ?? []), failure]),
-    media: (name, bytes, contentType) => {
-      mediaFiles.set(name, { bytes, contentType });
+    media: (name, bytes, contentType, status = 200) => {
+      mediaFiles.set(name, { bytes, contentType, status });
       return `${root}/media/${encodeURIComponent(name)}`;
     },
     waitForCall: (test) => {
