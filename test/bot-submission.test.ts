@@ -177,7 +177,7 @@ describe("formal submission (/nopbaocao)", () => {
       from: bot.identity("ldld"),
       command: "nopbaocao",
       args: "",
-      attachment: { name: "bao-cao-ldld.pdf", ref: "file-1" },
+      attachment: { name: "bao-cao-ldld.pdf", ref: "file-1", content: new TextEncoder().encode("%PDF-1.4") },
     });
     const done = texts(await bot.choose("ldld", "submit:confirm"));
     expect(done).toContain('kèm tệp "bao-cao-ldld.pdf"');

@@ -504,6 +504,39 @@ describe("Slack with the real core", () => {
     expect(unescapeMrkdwn(postsTo(world.standin, dmOf("U2")).at(-1)!.text)).toContain("Đã nộp báo cáo của");
   });
 
+  it("submission form: a file that cannot be downloaded is said not received, and the form submits without it", async () => {
+    await world.join("U5", "IV.6");
+    expect((await world.slack.command("U5", "nopbaocao")).status).toBe(200);
+    await world.adapter.settled();
+    const form = lastView(world.standin, "views.open");
+    const gone = world.standin.addFile("khac.pdf", new Uint8Array([1])).url.replace(/[^/]+$/, "F-MISSING");
+    const review = await world.slack.submit(
+      "U5",
+      form,
+      submitState({
+        files: [
+          { id: "F-MISSING", name: "scan.pdf", mimetype: "application/pdf", size: 40, url_private_download: gone },
+        ],
+      }),
+    );
+    expect(review.json).toMatchObject({
+      response_action: "update",
+      view: { callback_id: "submit_confirm", submit: { text: "Nộp không kèm tệp" } },
+    });
+    const confirm = review.json!.view as Record<string, unknown> & { blocks: SlackBlock[] };
+    // (The view's text is read as JSON, its quotes escaped.)
+    expect(unescapeMrkdwn(viewText(confirm))).toContain('Tệp \\"scan.pdf\\" chưa được nhận: hệ thống không tải được');
+    expect(await world.app.db.storedFile.count({ where: { name: "scan.pdf" } })).toBe(0);
+
+    expect((await world.slack.submit("U5", confirm, {})).json).toEqual({ response_action: "clear" });
+    await world.adapter.settled();
+    const submission = await world.app.db.submission.findFirstOrThrow({ where: { agency: { code: "IV.6" } } });
+    expect(submission).toMatchObject({ attachmentName: null, attachmentFileId: null });
+    const done = unescapeMrkdwn(postsTo(world.standin, dmOf("U5")).at(-1)!.text);
+    expect(done).toContain("Đã nộp báo cáo của");
+    expect(done).not.toContain("kèm tệp");
+  });
+
   it("answers a form with 'recording…' when the core is slow, then shows the result", async () => {
     await world.slack.command("U1", "baocao");
     await world.adapter.settled();

@@ -339,8 +339,8 @@ describe("telegram adapter: translating", () => {
       attachment: { name: "bao-cao.pdf", ref: "BQACAgIAAxk-doc-7", mimeType: "application/pdf" },
     });
     expect(Buffer.from(command.attachment!.content!)).toEqual(bytes);
-    // A file Telegram will not hand over still arrives, by its file_id.
-    expect(text).toMatchObject({ kind: "text", text: "", attachment: { ref: "gone" } });
+    // A file Telegram will not hand over still arrives, by its file_id, with why its bytes are missing.
+    expect(text).toMatchObject({ kind: "text", text: "", attachment: { ref: "gone", problem: "download_failed" } });
     expect(text.attachment!.content).toBeUndefined();
   });
 

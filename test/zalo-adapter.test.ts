@@ -327,16 +327,25 @@ describe("zalo adapter with a fake core", () => {
     expect(rig.zalo.sent("chat-odd").map((s) => s.text)).toEqual([viText.zalo.unsupported]);
   });
 
-  it("says so when a photo cannot be fetched, hands nothing to the core, and keeps the menu on offer", async () => {
-    rig.answerWith([{ text: "Chọn:", choices: [[{ label: "Báo cáo ngay", value: "start:report" }]] }]);
-    await rig.zalo.post(rig.zalo.text("photo", "/baocao"));
+  it("hands a photo it cannot fetch to the core with the reason and no bytes, and sends the core's answer", async () => {
+    rig.answerWith([
+      { text: "Tệp chưa được nhận", choices: [[{ label: "Nộp không kèm tệp", value: "submit:confirm" }]] },
+    ]);
+    const url = `${rig.zalo.root}/media/khong-co.jpg`;
     const before = rig.received.length;
-    await rig.zalo.post(rig.zalo.image("photo", `${rig.zalo.root}/media/khong-co.jpg`, "/nopbaocao"));
-    expect(rig.received.length).toBe(before);
-    expect(rig.zalo.sent("chat-photo").at(-1)!.text).toBe(viText.zalo.downloadFailed);
+    await rig.zalo.post(rig.zalo.image("photo", url, "/nopbaocao"));
+    expect(rig.received.length).toBe(before + 1);
+    const event = rig.received.at(-1) as IncomingEvent & { kind: "command" };
+    expect(event).toMatchObject({
+      kind: "command",
+      command: "nopbaocao",
+      attachment: { name: "khong-co.jpg", ref: url, problem: "download_failed" },
+    });
+    expect(event.attachment!.content).toBeUndefined();
+    expect(rig.zalo.sent("chat-photo").at(-1)!.text).toBe("Tệp chưa được nhận\n1) Nộp không kèm tệp");
     rig.answerWith([]);
     await rig.zalo.post(rig.zalo.text("photo", "1"));
-    expect(rig.received.at(-1)).toMatchObject({ kind: "choice", value: "start:report" });
+    expect(rig.received.at(-1)).toMatchObject({ kind: "choice", value: "submit:confirm" });
   });
 
   it("says a file cannot be sent when there is no public address for links", async () => {
@@ -771,6 +780,32 @@ describe("zalo adapter in the app (long polling)", () => {
         .join("\n"),
     ).toContain("Tệp quá lớn (tối đa 20 MB)");
     expect(await rig.db.storedFile.count()).toBe(files);
+  });
+
+  it("says a photo whose download failed was not received, stores nothing, and submits without it only when asked", async () => {
+    await rig.join("hong", "IV.5");
+    await rig.say("hong", "/nopbaocao");
+    const url = rig.zalo.media("bao-cao-loi.jpg", Buffer.alloc(2048, 1), "image/jpeg", 500);
+    const files = await rig.db.storedFile.count();
+    const chat = "chat-hong";
+    const before = rig.zalo.sent(chat).length;
+    await rig.zalo.post(rig.zalo.image("hong", url));
+    expect(
+      rig.zalo
+        .sent(chat)
+        .slice(before)
+        .map((s) => s.text),
+    ).toEqual([
+      'Tệp "bao-cao-loi.jpg" chưa được nhận: hệ thống không tải được tệp về. Vui lòng thử gửi lại.\n' +
+        'Báo cáo hiện chưa kèm tệp nào. Bạn có thể gửi lại tệp, hoặc chọn "Nộp không kèm tệp" để nộp báo cáo không có tệp.\n' +
+        "1) Nộp không kèm tệp\n2) Hủy",
+    ]);
+    expect(await rig.db.storedFile.count()).toBe(files);
+    const done = (await rig.say("hong", numberFor(rig.zalo.sent(chat), "Nộp không kèm tệp"))).join("\n");
+    expect(done).toMatch(/^Đã nộp báo cáo của /);
+    expect(done).not.toContain("kèm tệp");
+    const submission = await rig.db.submission.findFirstOrThrow({ where: { agency: { code: "IV.5" } } });
+    expect(submission).toMatchObject({ attachmentName: null, attachmentRef: null, attachmentFileId: null });
   });
 
   it("shows the Zalo link with an invite code, and prints its QR code beside each commune's code", async () => {

@@ -307,13 +307,14 @@ export function submitField(outcome: ReplyOutcome | undefined): string {
 }
 
 /** Step two: the core's preview of what will be submitted, sent with "Gửi báo cáo". */
-export function confirmModal(t: Messages, preview: string): types.ModalView {
+/** `confirm` is the core's label for it: "Nộp không kèm tệp" when the file sent did not arrive. */
+export function confirmModal(t: Messages, preview: string, confirm = t.bot.submit.confirm): types.ModalView {
   return modal(
     t,
     SUBMIT_CONFIRM_MODAL,
     t.slack.submitModal.confirmTitle,
     textBlocks(preview),
-    { submit: t.bot.submit.confirm, close: t.bot.submit.cancel },
+    { submit: confirm, close: t.bot.submit.cancel },
     // Closing it is the "Hủy" of the chat: the core's open submission is cancelled.
     { notify_on_close: true },
   );

@@ -97,6 +97,11 @@ function textOf(replies: readonly OutgoingMessage[]): string {
   return replies.map((r) => r.text).join("\n\n");
 }
 
+/** The core's label for confirming ("Gửi báo cáo", or "Nộp không kèm tệp" when a file did not arrive). */
+function confirmLabel(replies: readonly OutgoingMessage[]): string | undefined {
+  return replies.flatMap((r) => (r.choices ?? []).flat()).find((c) => c.value === SUBMIT_CONFIRM)?.label;
+}
+
 function contactAgency(overview: PersonOverview | null): AgencyOverview | null {
   if (!overview?.active || overview.role !== "contact") return null;
   return overview.agency && overview.agency.duties.length > 0 ? overview.agency : null;
@@ -262,15 +267,18 @@ export function createSurface(deps: {
     }
   }
 
+  /** The file with its bytes, or with the reason they could not be had: the core tells the person. */
   async function download(file: SlackFile): Promise<IncomingAttachment> {
     const attachment: IncomingAttachment = {
       name: file.name,
       ref: file.id,
       ...(file.mimetype && { mimeType: file.mimetype }),
+      ...(file.size !== undefined && { size: file.size }),
     };
     const url = file.url_private_download ?? file.url_private;
-    // Larger files are not fetched at all; the core keeps the reference, as for any file it cannot hold.
-    if (!url || (file.size ?? 0) > MAX_INCOMING_FILE_BYTES) return attachment;
+    // Larger files are not fetched at all.
+    if ((file.size ?? 0) > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
+    if (!url) return { ...attachment, problem: "download_failed" };
     try {
       const response = await fetch(url, {
         headers: { authorization: `Bearer ${deps.botToken}` },
@@ -278,10 +286,11 @@ export function createSurface(deps: {
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const content = new Uint8Array(await response.arrayBuffer());
-      return content.length > MAX_INCOMING_FILE_BYTES ? attachment : { ...attachment, content };
+      if (content.length > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
+      return { ...attachment, content };
     } catch (error) {
       logger.warn({ err: error, file: file.id }, "slack: file download failed");
-      return attachment;
+      return { ...attachment, problem: "download_failed" };
     }
   }
 
@@ -328,7 +337,9 @@ export function createSurface(deps: {
       ...(attachment && { attachment }),
     });
     const outcome = outcomeOf(replies);
-    if (outcome === "submit.preview") return { kind: "view", view: confirmModal(t, textOf(replies)) };
+    if (outcome === "submit.preview") {
+      return { kind: "view", view: confirmModal(t, textOf(replies), confirmLabel(replies)) };
+    }
     const message = fieldError(textOf(replies));
     return {
       kind: "errors",
@@ -344,7 +355,9 @@ export function createSurface(deps: {
     const outcome = outcomeOf(replies);
     if (outcome === "submit.done") return { kind: "close", replies };
     // "submit.preview" again: someone reported meanwhile, and the person confirms what they now see.
-    if (outcome === "submit.preview") return { kind: "view", view: confirmModal(t, textOf(replies)) };
+    if (outcome === "submit.preview") {
+      return { kind: "view", view: confirmModal(t, textOf(replies), confirmLabel(replies)) };
+    }
     return { kind: "view", view: messageModal(t, textOf(replies)) };
   }
 

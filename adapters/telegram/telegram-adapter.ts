@@ -210,20 +210,28 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
     return new Uint8Array(await response.arrayBuffer());
   }
 
-  /** The file with its bytes when Telegram hands them over (up to 20 MB); otherwise its file_id alone. */
+  /**
+   * The file with its bytes when Telegram hands them over (bots get files up to 20 MB); otherwise
+   * with the reason they could not be had, which the core tells the person.
+   */
   async function attachmentOf(file: SentFile): Promise<IncomingAttachment> {
     const attachment: IncomingAttachment = {
       name: file.name,
       ref: file.fileId,
       ...(file.mimeType && { mimeType: file.mimeType }),
+      ...(file.size !== undefined && { size: file.size }),
     };
-    if (file.size !== undefined && file.size > MAX_INCOMING_FILE_BYTES) return attachment;
+    if (file.size !== undefined && file.size > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
     try {
       const content = await download(file.fileId);
-      return content ? { ...attachment, content } : attachment;
+      if (!content) return { ...attachment, problem: "download_failed" };
+      if (content.byteLength > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
+      return { ...attachment, content };
     } catch (error) {
       logger.warn({ err: loggable(error), fileId: file.fileId }, "telegram file not downloaded");
-      return attachment;
+      // A file whose size the message did not give is refused by getFile when over the limit.
+      const tooBig = isGrammyError(error, 400) && /file is too big/i.test(error.description);
+      return { ...attachment, problem: tooBig ? "too_large" : "download_failed" };
     }
   }
 

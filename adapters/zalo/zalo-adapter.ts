@@ -260,25 +260,26 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     }
   }
 
-  /** The adapter's own word (a photo it could not fetch): not a turn of the conversation, so the offer stays. */
+  /** The adapter's own word (a kind of message it cannot read): not a turn of the conversation, so the offer stays. */
   async function note(chatId: string, text: string): Promise<void> {
     await send(chatId, { text }).catch((error: unknown) => logger.warn({ err: error, chatId }, "note not delivered"));
   }
 
-  async function download(message: ZaloMessage, url: string): Promise<IncomingAttachment | null> {
+  /** The photo with its bytes, or with the reason they could not be had: the core tells the person. */
+  async function download(message: ZaloMessage, url: string): Promise<IncomingAttachment> {
     try {
       const { content, mimeType } = await client.download(url, MAX_INCOMING_FILE_BYTES);
-      // Over 20 MB only the first bytes were read: the core refuses it by its size with its own
-      // message, and nothing of it is stored.
-      return {
+      const attachment = {
         name: attachmentName(url, message.message_id, mimeType),
         ref: url,
         ...(mimeType && { mimeType }),
-        content,
       };
+      // Over 20 MB only the first bytes were read: none of them are handed on.
+      if (content.byteLength > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
+      return { ...attachment, content };
     } catch (error) {
       logger.warn({ err: error, messageId: message.message_id }, "image download failed");
-      return null;
+      return { name: attachmentName(url, message.message_id, null), ref: url, problem: "download_failed" };
     }
   }
 
@@ -310,7 +311,6 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
         if (!url) return;
         void client.sendChatAction(chatId, "typing").catch(() => undefined);
         const attachment = await download(message, url);
-        if (!attachment) return note(chatId, t.zalo.downloadFailed);
         // A caption is read like a message, but a number under a photo is not a pick.
         const typed = textEvent(message.caption ?? "", from, []);
         event = typed.kind === "choice" ? typed : { ...typed, attachment };

@@ -32,7 +32,9 @@ const submitFlow = z.object({
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .nullable(),
-    attachment: z.object({ name: z.string(), ref: z.string(), fileId: z.number().int().optional() }).nullable(),
+    // A file whose bytes were not stored is never part of a submission; an older state that kept
+    // one without them is not read back (see loadFlow).
+    attachment: z.object({ name: z.string(), ref: z.string(), fileId: z.number().int() }).nullable(),
     shown: z.string(),
   }),
 });

@@ -13,7 +13,7 @@ import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
 import { continueFlow, flowServes, flowTakesText } from "./flows.ts";
-import type { IncomingEvent } from "./types.ts";
+import type { IncomingAttachment, IncomingEvent } from "./types.ts";
 
 // Where an event goes: a command to its handler, a choice or text to the flow waiting for it or
 // to what it means on its own. Who may do what is decided here, once, before any handler runs.
@@ -87,6 +87,7 @@ async function routeCommand(ctx: Ctx, event: CommandEvent): Promise<void> {
   // Another command abandons a half-finished flow, so later text is not misread as its answer.
   if (!KEEPS_FLOW.has(command.name)) await ctx.endFlow();
   await HANDLERS[command.name](ctx, event.args.trim(), event);
+  if (command.name !== "nopbaocao") fileNotKept(ctx, event.attachment);
 }
 
 /** Choices and text need an active member and a plan; before joining, a pasted invite code is the way in. */
@@ -120,19 +121,44 @@ async function routeChoice(ctx: Ctx, value: string): Promise<void> {
 
 async function routeText(ctx: Ctx, event: TextEvent): Promise<void> {
   const flow = await ctx.flow();
-  if (flow === INVALID_FLOW) return endInvalidFlow(ctx);
+  if (flow === INVALID_FLOW) {
+    await endInvalidFlow(ctx);
+    return fileNotKept(ctx, event.attachment);
+  }
   if (flow && !flowTakesText(flow)) await ctx.endFlow();
   else if (flow && flowServes(flow, roleOf(ctx))) {
-    return continueFlow(ctx, flow, { text: event.text, ...(event.attachment && { attachment: event.attachment }) });
+    await continueFlow(ctx, flow, { text: event.text, ...(event.attachment && { attachment: event.attachment }) });
+    // Only a submission takes a file.
+    if (flow.flow !== "submit") fileNotKept(ctx, event.attachment);
+    return;
   }
+  // A file sent on its own is answered about the file alone, not as a message not understood.
+  if (event.text.trim() || !event.attachment) await readText(ctx, event.text);
+  fileNotKept(ctx, event.attachment);
+}
+
+/** Text outside any flow: a one-line report, or an example of one. */
+async function readText(ctx: Ctx, text: string): Promise<void> {
   const { t } = ctx;
   if (roleOf(ctx) !== "contact") {
     ctx.reply(t.bot.notUnderstoodCoordinator);
     return;
   }
-  if (await report.oneLineReport(ctx, event.text)) return;
+  if (await report.oneLineReport(ctx, text)) return;
   const example = t.bot.report.example((await firstDutyCode(ctx)) ?? "IV.1.a");
   ctx.reply(t.bot.notUnderstood(example), undefined, "report.not_a_report");
+}
+
+/**
+ * A file that came with anything but a submission is not kept, and the person is told so (with the
+ * way to attach it to a report), rather than left to think it arrived.
+ */
+function fileNotKept(ctx: Ctx, attachment: IncomingAttachment | undefined): void {
+  if (!attachment) return;
+  const s = ctx.t.bot.submit;
+  ctx.reply(
+    roleOf(ctx) === "contact" ? s.fileOutsideSubmission(attachment.name) : s.fileNotForCoordinators(attachment.name),
+  );
 }
 
 /** A stored step this version cannot read: acting on it could record the wrong thing, so it ends here. */

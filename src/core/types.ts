@@ -16,15 +16,24 @@ export interface PlatformIdentity {
   privateChat?: boolean;
 }
 
+/** Why the bytes of a file someone sent could not be had: over the size limit, or the download failed. */
+export type AttachmentProblem = "too_large" | "download_failed";
+
 /**
  * A file the person sent along (a scanned report). `ref` is the platform's own id for it; the
- * adapter downloads the bytes when it can, so a coordinator on another platform can open it later.
+ * adapter downloads the bytes, so a coordinator on another platform can open it later. A file
+ * without its bytes is never taken as received: the adapter says why in `problem`, and the core
+ * tells the person.
  */
 export interface IncomingAttachment {
   name: string;
   ref: string;
   mimeType?: string;
+  /** All of the file's bytes; absent when `problem` says why they could not be had. */
   content?: Uint8Array;
+  /** The size the platform announced, when it did (a file too large is not downloaded). */
+  size?: number;
+  problem?: AttachmentProblem;
 }
 
 export type IncomingEvent =
@@ -84,6 +93,8 @@ export type ReplyOutcome =
   | "submit.two_dates"
   | "submit.extra_word"
   | "submit.number_too_long"
+  /** A file sent while the preview waits did not arrive (too large, or not downloaded). */
+  | "submit.file_not_received"
   | "flow.already_handled"
   | "flow.stale";
 

@@ -6,6 +6,7 @@ import type { ErrorAgency } from "../errors.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../services/invite-service.ts";
+import type { AttachmentProblem } from "../core/types.ts";
 import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 import type { Messages } from "./vi.ts";
 
@@ -21,6 +22,8 @@ const memberName = (name: string) => `People's Committee of ${name}`;
 // Members are communes, named by their committee, as agencyLabel in views.ts does for a row.
 const agencyName = (a: ErrorAgency) => (a.parentId === null ? a.name : memberName(a.name));
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** A file's size in megabytes, to one decimal: "25 MB", "20.5 MB". */
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 export const en: Messages = {
   locale: "en",
@@ -185,7 +188,6 @@ export const en: Messages = {
     fileLink: (name: string, url: string) => `📎 File "${name}": ${url}\n(The download link expires in 24 hours.)`,
     unsupported:
       "Nhắc Việc cannot read this kind of message yet. Please send text, or a photo of the report with /nopbaocao.",
-    downloadFailed: "The photo you just sent could not be downloaded. Please send it again.",
     qrHeader: "Zalo QR code",
   },
   atLine: (line: number) => ` (line ${line})`,
@@ -550,10 +552,13 @@ export const en: Messages = {
     },
 
     submit: {
-      preview: (agency: string, lines: string, doc: string | null, notDone: number) =>
+      preview: (agency: string, lines: string, doc: string | null, notDone: number, attachment: string | null) =>
         `The report of ${agency}${doc ? ` (${doc})` : ""} will include the following duty status:\n${lines}\n` +
         (notDone > 0 ? `Note: ${plural(notDone, "duty is", "duties are")} not yet done.\n` : "") +
-        "You may attach the report document before confirming. Submit the report?",
+        (attachment
+          ? `Attached file: "${attachment}" (send another file to replace it). `
+          : "You may attach the report document before confirming. ") +
+        "Submit the report?",
       changed:
         "The duties were just updated (perhaps by another contact of your agency). Please check again before submitting.",
       confirm: "Submit report",
@@ -570,6 +575,20 @@ export const en: Messages = {
       numberTooLong: (max: number) => `The document number is too long (at most ${max} characters).`,
       badArgs: "Usage: /submit [DOCUMENT_NO] [dd/mm/yyyy], for example /submit 123/BC-SNV 10/12/2026",
       attachmentNoted: (name: string) => `Received file "${name}"; it will be attached to the report when you confirm.`,
+      fileNotReceived: (f: { name: string; problem: AttachmentProblem; size: number | null; max: number }) =>
+        f.problem === "too_large"
+          ? `The file is too large (at most ${mb(f.max)}) and was not received: "${f.name}"${f.size ? ` (${mb(f.size)})` : ""}. ` +
+            `Please scan it again at a lower resolution or compress the PDF below ${mb(f.max)}, then send it again.`
+          : `The file "${f.name}" was not received: it could not be downloaded. Please try sending it again.`,
+      withoutFileHint:
+        'The report has no file attached now. You may send the file again, or choose "Submit without file" to submit the report without one.',
+      submitWithoutFile: "Submit without file",
+      stillAttached: (name: string) => `The report still carries the file "${name}" received earlier.`,
+      fileOutsideSubmission: (name: string) =>
+        `The file "${name}" was not saved: Nhắc Việc only takes a file sent with a report submission. To attach it, ` +
+        "send it again with the caption /submit (a document number and date may follow), or type /submit and then send the file.",
+      fileNotForCoordinators: (name: string) =>
+        `The file "${name}" was not saved: Nhắc Việc only keeps files that agency contacts send with their reports.`,
       done: (agency: string, at: string, onTime: boolean, doc: string | null, attachment: string | null) =>
         `The report of ${agency} was submitted at ${at}${doc ? ` (${doc})` : ""}${attachment ? `, with file "${attachment}"` : ""}.\n` +
         (onTime ? "The report was submitted on time. Thank you!" : "The report was submitted after the deadline.") +

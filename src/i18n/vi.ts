@@ -6,6 +6,7 @@ import type { ErrorAgency } from "../errors.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../services/invite-service.ts";
+import type { AttachmentProblem } from "../core/types.ts";
 import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 
 // Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
@@ -18,6 +19,8 @@ const date = (d: LocalDate) => formatDateVi(d);
 const memberName = (name: string) => `UBND ${name}`;
 // Members are communes, named by their committee, as agencyLabel in views.ts does for a row.
 const agencyName = (a: ErrorAgency) => (a.parentId === null ? a.name : memberName(a.name));
+/** A file's size in megabytes, to one decimal: "25 MB", "20,5 MB". */
+const mb = (bytes: number) => `${String(Math.round((bytes / 1024 / 1024) * 10) / 10).replace(".", ",")} MB`;
 
 export const vi = {
   locale: "vi" as "vi" | "en",
@@ -202,7 +205,6 @@ export const vi = {
     fileLink: (name: string, url: string) => `📎 Tệp "${name}": ${url}\n(Liên kết tải tệp hết hạn sau 24 giờ.)`,
     unsupported:
       "Nhắc Việc chưa đọc được loại tin này. Vui lòng gửi tin chữ, hoặc ảnh chụp báo cáo kèm lệnh /nopbaocao.",
-    downloadFailed: "Không tải được ảnh bạn vừa gửi. Vui lòng gửi lại.",
     qrHeader: "Mã QR Zalo",
   },
   atLine: (line: number) => ` (dòng ${line})`,
@@ -548,10 +550,13 @@ export const vi = {
     },
 
     submit: {
-      preview: (agency: string, lines: string, doc: string | null, notDone: number) =>
+      preview: (agency: string, lines: string, doc: string | null, notDone: number, attachment: string | null) =>
         `Báo cáo của ${agency}${doc ? ` (${doc})` : ""} sẽ gồm tình hình các nhiệm vụ như sau:\n${lines}\n` +
         (notDone > 0 ? `Lưu ý: còn ${notDone} nhiệm vụ chưa hoàn thành.\n` : "") +
-        "Bạn có thể gửi kèm tệp văn bản báo cáo trước khi xác nhận. Xác nhận gửi báo cáo?",
+        (attachment
+          ? `Tệp kèm: "${attachment}" (gửi tệp khác nếu cần thay). `
+          : "Bạn có thể gửi kèm tệp văn bản báo cáo trước khi xác nhận. ") +
+        "Xác nhận gửi báo cáo?",
       confirm: "Gửi báo cáo",
       changed:
         "Tình hình nhiệm vụ vừa được cập nhật (có thể bởi một đầu mối khác của cơ quan). Vui lòng xem lại trước khi gửi.",
@@ -568,6 +573,20 @@ export const vi = {
       numberTooLong: (max: number) => `Số văn bản quá dài (tối đa ${max} ký tự).`,
       badArgs: "Cách dùng: /nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy], ví dụ /nopbaocao 123/BC-SNV 10/12/2026",
       attachmentNoted: (name: string) => `Đã nhận tệp "${name}"; tệp sẽ được gửi kèm báo cáo khi bạn xác nhận.`,
+      fileNotReceived: (f: { name: string; problem: AttachmentProblem; size: number | null; max: number }) =>
+        f.problem === "too_large"
+          ? `Tệp quá lớn (tối đa ${mb(f.max)}) nên chưa được nhận: "${f.name}"${f.size ? ` (${mb(f.size)})` : ""}. ` +
+            `Vui lòng quét lại với độ phân giải thấp hơn hoặc nén tệp PDF cho nhỏ hơn ${mb(f.max)}, rồi gửi lại.`
+          : `Tệp "${f.name}" chưa được nhận: hệ thống không tải được tệp về. Vui lòng thử gửi lại.`,
+      withoutFileHint:
+        'Báo cáo hiện chưa kèm tệp nào. Bạn có thể gửi lại tệp, hoặc chọn "Nộp không kèm tệp" để nộp báo cáo không có tệp.',
+      submitWithoutFile: "Nộp không kèm tệp",
+      stillAttached: (name: string) => `Báo cáo vẫn kèm tệp "${name}" đã nhận trước đó.`,
+      fileOutsideSubmission: (name: string) =>
+        `Tệp "${name}" chưa được lưu: Nhắc Việc chỉ nhận tệp gửi kèm báo cáo. Để nộp tệp cùng báo cáo, ` +
+        "gửi lại tệp với chú thích /nopbaocao (có thể thêm số và ngày văn bản), hoặc gõ /nopbaocao rồi gửi tệp.",
+      fileNotForCoordinators: (name: string) =>
+        `Tệp "${name}" chưa được lưu: Nhắc Việc chỉ lưu tệp do đầu mối của cơ quan gửi kèm báo cáo.`,
       done: (agency: string, at: string, onTime: boolean, doc: string | null, attachment: string | null) =>
         `Đã nộp báo cáo của ${agency} lúc ${at}${doc ? ` (${doc})` : ""}${attachment ? `, kèm tệp "${attachment}"` : ""}.\n` +
         (onTime ? "Báo cáo nộp đúng hạn. Cảm ơn!" : "Báo cáo nộp sau hạn.") +

@@ -9,8 +9,8 @@ export const MAX_INCOMING_FILE_BYTES = 20 * 1024 * 1024;
 export interface StoredAttachment {
   name: string;
   ref: string;
-  /** The StoredFile row holding the bytes; absent when the adapter could not download them. */
-  fileId?: number;
+  /** The StoredFile row holding the bytes: a file is only ever referred to once they are stored. */
+  fileId: number;
 }
 
 /**

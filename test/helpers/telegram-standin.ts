@@ -32,8 +32,13 @@ export interface BotApiStandIn {
   waitFor(what: string, match: (call: StandInCall) => boolean): Promise<StandInCall>;
   /** While on, sendMessage requests are held unanswered; off answers those held. */
   holdSends(on: boolean): void;
-  /** Makes a file downloadable: getFile answers with a path, GET /file/... with the bytes. */
-  addFile(fileId: string, bytes: Buffer): void;
+  /**
+   * Makes a file downloadable: getFile answers with a path, GET /file/... with the bytes (or, given
+   * a status, with that status and no bytes: a download that fails).
+   */
+  addFile(fileId: string, bytes: Buffer, options?: { status?: number }): void;
+  /** Paths of the GET /file/... requests, in order. */
+  downloads: string[];
   webhook(): { url: string; secret_token?: string } | null;
   close(): Promise<void>;
 }
@@ -80,7 +85,8 @@ export async function startBotApiStandIn(options: { token: string; bot: UserFrom
   const waiters: { match: (c: StandInCall) => boolean; resolve: (c: StandInCall) => void }[] = [];
   const polls = new Set<() => void>();
   const held: (() => void)[] = [];
-  const files = new Map<string, { path: string; bytes: Buffer }>();
+  const files = new Map<string, { path: string; bytes: Buffer; status: number }>();
+  const downloads: string[] = [];
   /** Private chats the bot may write to: people who wrote to it first. */
   const started = new Set<number>();
   const messages = new Map<string, { chat: object; text?: string }>();
@@ -262,9 +268,11 @@ export async function startBotApiStandIn(options: { token: string; bot: UserFrom
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const file = /^(\/.*)?\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
     if (file) {
+      downloads.push(file[3]!);
       const found = file[2] === token ? [...files.values()].find((f) => f.path === file[3]) : undefined;
-      response.writeHead(found ? 200 : 404);
-      response.end(found?.bytes ?? "Not Found");
+      const status = found?.status ?? 404;
+      response.writeHead(status);
+      response.end(status === 200 ? found!.bytes : status === 404 ? "Not Found" : "Internal Server Error");
       return;
     }
     const route = /^(\/.*)?\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
@@ -308,9 +316,10 @@ export async function startBotApiStandIn(options: { token: string; bot: UserFrom
       holding = on;
       if (!on) held.splice(0).forEach((answer) => answer());
     },
-    addFile(fileId, bytes) {
-      files.set(fileId, { path: `documents/${fileId}.pdf`, bytes });
+    addFile(fileId, bytes, options) {
+      files.set(fileId, { path: `documents/${fileId}.pdf`, bytes, status: options?.status ?? 200 });
     },
+    downloads,
     webhook: () => webhook,
     async close() {
       for (const wake of [...polls]) wake();

@@ -50,8 +50,8 @@ export interface ZaloStandIn {
    * arrived, `release` answers it.
    */
   holdNextMedia(): { requested: Promise<void>; release(): void };
-  /** Serves `bytes` at a media URL, as Zalo's CDN serves a photo someone sent. */
-  media(name: string, bytes: Buffer, contentType: string): string;
+  /** Serves `bytes` at a media URL, as Zalo's CDN serves a photo someone sent; a status other than 200 fails it. */
+  media(name: string, bytes: Buffer, contentType: string, status?: number): string;
   /** Resolves once a call matching `test` has arrived (now or later). */
   waitForCall(test: (call: ZaloCall) => boolean): Promise<ZaloCall>;
   webhook(): { url: string; secret: string } | null;
@@ -86,7 +86,7 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
   const failures = new Map<string, Failure[]>();
   const standingFailures = new Map<string, Failure>();
   let mediaHold: { arrived: () => void; released: Promise<void> } | null = null;
-  const mediaFiles = new Map<string, { bytes: Buffer; contentType: string }>();
+  const mediaFiles = new Map<string, { bytes: Buffer; contentType: string; status: number }>();
   const callWaiters: { test: (c: ZaloCall) => boolean; resolve: (c: ZaloCall) => void }[] = [];
   let registered: { url: string; secret: string } | null = null;
   let sequence = 0;
@@ -221,6 +221,7 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
     }
     const file = mediaFiles.get(name);
     if (!file) return error(response, 404, "no such media");
+    if (file.status !== 200) return error(response, file.status, "media unavailable");
     response.writeHead(200, { "content-type": file.contentType, "content-length": String(file.bytes.length) });
     response.end(file.bytes);
   }
@@ -291,8 +292,8 @@ export async function startZaloStandIn(options: { token?: string } = {}): Promis
       mediaHold = { arrived, released: new Promise<void>((resolve) => (release = resolve)) };
       return { requested, release };
     },
-    media: (name, bytes, contentType) => {
-      mediaFiles.set(name, { bytes, contentType });
+    media: (name, bytes, contentType, status = 200) => {
+      mediaFiles.set(name, { bytes, contentType, status });
       return `${root}/media/${encodeURIComponent(name)}`;
     },
     waitForCall: (test) => {

@@ -5,8 +5,8 @@ import { localDate, parseDayMonth, type LocalDate } from "../../time.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import type { Messages } from "../../i18n/index.ts";
-import type { Choice, IncomingAttachment } from "../types.ts";
-import { storeIncomingFile, type StoredAttachment } from "../../services/file-service.ts";
+import type { AttachmentProblem, Choice, IncomingAttachment } from "../types.ts";
+import { MAX_INCOMING_FILE_BYTES, storeIncomingFile, type StoredAttachment } from "../../services/file-service.ts";
 import { agencyLabel, at, dutyList, SUBMIT_CANCEL, SUBMIT_CONFIRM } from "../../i18n/views.ts";
 import type { Agency } from "../../generated/prisma/client.ts";
 import type { DutyState } from "../../services/status-service.ts";
@@ -81,23 +81,53 @@ function submitArgsErrorText(t: Messages, e: SubmitArgsError, year: number): str
   }
 }
 
+/** Why a file cannot be kept, or null when all of its bytes are here and within the limit. */
+function attachmentProblem(attachment: IncomingAttachment): AttachmentProblem | null {
+  if (attachment.problem) return attachment.problem;
+  // An adapter that handed over no bytes and no reason: they were not had all the same.
+  if (!attachment.content) return "download_failed";
+  return attachment.content.byteLength > MAX_INCOMING_FILE_BYTES ? "too_large" : null;
+}
+
 /**
  * The bytes go to the database at once (a flow's state is JSON), and the flow keeps a reference.
- * A file too large is refused here, before anything about the submission is stored.
+ * A file whose bytes are not here is not kept at all: nothing about it is stored.
  */
-async function keepAttachment(ctx: Ctx, attachment: IncomingAttachment): Promise<StoredAttachment> {
-  const kept: StoredAttachment = { name: attachment.name, ref: attachment.ref };
-  if (!attachment.content) return kept;
+async function keepAttachment(ctx: Ctx, attachment: IncomingAttachment): Promise<StoredAttachment | AttachmentProblem> {
+  const problem = attachmentProblem(attachment);
+  if (problem) return problem;
   const fileId = await storeIncomingFile(ctx.deps.db, {
     name: attachment.name,
     ...(attachment.mimeType && { mimeType: attachment.mimeType }),
-    content: attachment.content,
+    content: attachment.content!,
     personId: memberOf(ctx).person.id,
     platform: ctx.event.from.platform,
     ref: attachment.ref,
     now: ctx.now,
   });
-  return { ...kept, fileId };
+  return { name: attachment.name, ref: attachment.ref, fileId };
+}
+
+/**
+ * What the person reads about a file that did not arrive: that it was not received and why, and
+ * what the submission now carries. Without any file it goes on only if they pick "without file".
+ */
+function notReceived(
+  t: Messages,
+  attachment: IncomingAttachment,
+  problem: AttachmentProblem,
+  kept: StoredAttachment | null,
+): { text: string; choices: Choice[][] } {
+  const s = t.bot.submit;
+  const why = s.fileNotReceived({
+    name: attachment.name,
+    problem,
+    size: attachment.size ?? attachment.content?.byteLength ?? null,
+    max: MAX_INCOMING_FILE_BYTES,
+  });
+  return kept
+    ? { text: `${why}\n${s.stillAttached(kept.name)}`, choices: confirmChoices(t) }
+    : { text: `${why}\n${s.withoutFileHint}`, choices: confirmChoices(t, s.submitWithoutFile) };
 }
 
 export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingAttachment): Promise<void> {
@@ -113,18 +143,18 @@ export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingA
     );
     return;
   }
-  await showPreview(ctx, agency, {
-    ...parsed,
-    attachment: attachment ? await keepAttachment(ctx, attachment) : null,
-    shown: "",
-  });
+  const kept = attachment ? await keepAttachment(ctx, attachment) : null;
+  if (typeof kept === "string") {
+    const refused = notReceived(t, attachment!, kept, null);
+    await showPreview(ctx, agency, { ...parsed, attachment: null, shown: "" }, refused);
+    return;
+  }
+  await showPreview(ctx, agency, { ...parsed, attachment: kept, shown: "" });
 }
 
-function confirmChoices(t: Messages): Choice[][] {
-  return [
-    [{ label: t.bot.submit.confirm, value: SUBMIT_CONFIRM }],
-    [{ label: t.bot.submit.cancel, value: SUBMIT_CANCEL }],
-  ];
+/** "Gửi báo cáo" and "Hủy"; the first is "Nộp không kèm tệp" when a file sent did not arrive. */
+function confirmChoices(t: Messages, confirm = t.bot.submit.confirm): Choice[][] {
+  return [[{ label: confirm, value: SUBMIT_CONFIRM }], [{ label: t.bot.submit.cancel, value: SUBMIT_CANCEL }]];
 }
 
 /** What the contact confirms is what was shown: the duties' state is kept with the flow. */
@@ -132,7 +162,12 @@ function fingerprint(duties: readonly DutyState[]): string {
   return JSON.stringify(duties.map((d) => [d.code, d.status, d.percent, d.note]));
 }
 
-async function showPreview(ctx: Ctx, agency: Agency, data: SubmitData, notice?: string): Promise<void> {
+async function showPreview(
+  ctx: Ctx,
+  agency: Agency,
+  data: SubmitData,
+  notice?: { text: string; choices?: Choice[][] },
+): Promise<void> {
   const { t } = ctx;
   const state = await agencyState(ctx, agency);
   await ctx.setFlow({ flow: "submit", step: "confirm", data: { ...data, shown: fingerprint(state.duties) } });
@@ -142,8 +177,29 @@ async function showPreview(ctx: Ctx, agency: Agency, data: SubmitData, notice?: 
     dutyList(t, state.duties),
     doc,
     state.duties.filter((d) => d.status !== "done").length,
+    data.attachment?.name ?? null,
   );
-  ctx.reply(notice ? `${notice}\n\n${preview}` : preview, confirmChoices(t), "submit.preview");
+  const text = notice ? `${notice.text}\n\n${preview}` : preview;
+  ctx.reply(text, notice?.choices ?? confirmChoices(t), "submit.preview");
+}
+
+/** A file sent while the preview waits: kept and confirmed once stored, otherwise said plainly. */
+async function takeAttachment(ctx: Ctx, state: FlowState<"submit">, attachment: IncomingAttachment): Promise<void> {
+  const { t } = ctx;
+  const kept = await keepAttachment(ctx, attachment);
+  if (typeof kept === "string") {
+    // The flow stays as it was: a file kept before is still the one the submission carries.
+    const refused = notReceived(t, attachment, kept, state.data.attachment);
+    ctx.reply(refused.text, refused.choices, "submit.file_not_received");
+    return;
+  }
+  await ctx.setFlow({ ...state, data: { ...state.data, attachment: kept } });
+  ctx.reply(t.bot.submit.attachmentNoted(kept.name), confirmChoices(t));
+}
+
+/** The file a submission is presented with: only one whose bytes are stored. */
+function storedFileName(submission: { attachmentName: string | null; attachmentFileId: number | null }) {
+  return submission.attachmentFileId === null ? null : submission.attachmentName;
 }
 
 export async function continueSubmit(
@@ -153,11 +209,7 @@ export async function continueSubmit(
 ): Promise<void> {
   const { t } = ctx;
   const data: SubmitData = state.data;
-  if (input.attachment) {
-    await ctx.setFlow({ ...state, data: { ...data, attachment: await keepAttachment(ctx, input.attachment) } });
-    ctx.reply(t.bot.submit.attachmentNoted(input.attachment.name), confirmChoices(t));
-    return;
-  }
+  if (input.attachment) return takeAttachment(ctx, state, input.attachment);
   if (input.choice === SUBMIT_CANCEL) {
     await ctx.endFlow();
     ctx.reply(t.bot.cancelled);
@@ -173,7 +225,7 @@ export async function continueSubmit(
   // Another contact of the agency may have reported since the preview: show it again rather than
   // submit something the person did not see.
   if (fingerprint((await agencyState(ctx, agency)).duties) !== data.shown) {
-    await showPreview(ctx, agency, data, t.bot.submit.changed);
+    await showPreview(ctx, agency, data, { text: t.bot.submit.changed });
     return;
   }
   // The confirmation, the submission (superseding the previous one) and the coordinators' notice
@@ -202,7 +254,7 @@ export async function continueSubmit(
           done,
           submitted.items.length,
           tc.bot.submit.docLabel(submitted.documentNumber, submitted.documentDate) || null,
-          submitted.attachmentName,
+          storedFileName(submitted),
         ),
       }),
       within,
@@ -219,7 +271,7 @@ export async function continueSubmit(
       at(submission.submittedAt),
       submission.onTime,
       t.bot.submit.docLabel(submission.documentNumber, submission.documentDate) || null,
-      submission.attachmentName,
+      storedFileName(submission),
     ),
     undefined,
     "submit.done",
