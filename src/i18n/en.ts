@@ -713,8 +713,12 @@ export const en: Messages = {
         daysLeft: string,
         lines: string,
         example: string,
+        recentReport: boolean,
       ) =>
         `🔔 Reminder: the plan ${requested ? "requests" : "requires"} ${agency} to report its results before ${date(deadline)} (${daysLeft}). The agency has not submitted its report yet.\n` +
+        (recentReport
+          ? "Thank you for updating your progress; the agency still needs to submit its formal report (/submit).\n"
+          : "") +
         (lines
           ? `Duties not yet done:\n${lines}\n`
           : "All duties are done; only the report remains to be submitted.\n") +

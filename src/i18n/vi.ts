@@ -708,8 +708,10 @@ export const vi = {
         daysLeft: string,
         lines: string,
         example: string,
+        recentReport: boolean,
       ) =>
         `🔔 Nhắc việc: kế hoạch ${requested ? "đề nghị" : "yêu cầu"} ${agency} báo cáo kết quả thực hiện trước ngày ${date(deadline)} (${daysLeft}). Cơ quan chưa nộp báo cáo.\n` +
+        (recentReport ? "Cảm ơn bạn đã cập nhật tiến độ; cơ quan vẫn cần nộp báo cáo chính thức (/nopbaocao).\n" : "") +
         (lines ? `Nhiệm vụ chưa hoàn thành:\n${lines}\n` : "Các nhiệm vụ đã hoàn thành; chỉ còn nộp báo cáo.\n") +
         `Báo cáo nhanh: ${example}\nHoặc gõ /baocao để báo cáo từng bước, /nopbaocao để nộp báo cáo.`,
       line: (code: string, title: string, status: string) => `• ${code} ${title} (${status})`,
