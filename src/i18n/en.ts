@@ -244,7 +244,31 @@ export const en: Messages = {
         ? "Loaded the new plan and made it the active plan."
         : changed === 0
           ? "The plan is already loaded; nothing changed."
-          : `Updated the plan (${plural(changed, "change", "changes")}).`,
+          : `Updated the plan (${plural(changed, "change", "changes")}):`,
+    planChanges: {
+      deadline: (from: LocalDate, to: LocalDate) => `• Report deadline: before ${date(from)} → before ${date(to)}`,
+      documentNumber: (from: string | null, to: string | null) =>
+        `• Document number: ${from ?? "(none)"} → ${to ?? "(none)"}`,
+      activated: "• Made the active plan",
+      dutiesAdded: (codes: string) => `• New duties: ${codes}`,
+      dutiesReworded: (codes: string) => `• Duties reworded: ${codes}`,
+      dutiesWithdrawn: (codes: string) => `• Duties withdrawn from the plan: ${codes}`,
+      dutiesReordered: (codes: string) => `• Duties in a new order: ${codes}`,
+      agencyAdded: (code: string, name: string) => `• New agency: ${code} ${name}`,
+      agencyRenamed: (code: string, from: string, to: string) => `• Agency ${code} renamed: ${from} → ${to}`,
+      agencyRequested: (code: string, name: string, requested: boolean) =>
+        `• ${code} ${name}: the plan now ${requested ? "requests" : "requires"} (before: ${requested ? "requires" : "requests"})`,
+      agencyWithdrawn: (code: string, name: string) => `• Agency withdrawn from the plan: ${code} ${name}`,
+      agenciesReordered: (codes: string) => `• Agencies in a new order: ${codes}`,
+      indicatorAdded: (code: string, name: string) => `• New target: ${code} ${name}`,
+      indicatorChanged: (code: string, name: string, fields: string) => `• Target ${code} (${name}): ${fields}`,
+      indicatorName: (from: string, to: string) => `name "${from}" → "${to}"`,
+      indicatorRate: (from: number, to: number) => `target rate ${pct(from)} → ${pct(to)}`,
+      indicatorParticipants: (from: number, to: number) => `target participants ${num(from)} → ${num(to)}`,
+      indicatorEligible: (from: number, to: number) => `eligible population ${num(from)} → ${num(to)}`,
+      indicatorWithdrawn: (code: string, name: string) => `• Target withdrawn from the plan: ${code} ${name}`,
+      indicatorsReordered: (codes: string) => `• Targets in a new order: ${codes}`,
+    },
     warnings: (n: number) => `${plural(n, "warning", "warnings")} (the plan was still read; check these lines):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Group ${group}: ${added} added, ${updated} updated, ${unchanged} unchanged.`,

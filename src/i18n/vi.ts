@@ -260,7 +260,32 @@ export const vi = {
         ? "Đã nạp kế hoạch mới và đặt làm kế hoạch hiện hành."
         : changed === 0
           ? "Kế hoạch đã có, không có gì thay đổi."
-          : `Đã cập nhật kế hoạch (${changed} thay đổi).`,
+          : `Đã cập nhật kế hoạch (${changed} thay đổi):`,
+    /** One line per kind of change in a revised plan, under planImported. */
+    planChanges: {
+      deadline: (from: LocalDate, to: LocalDate) => `• Hạn báo cáo: trước ngày ${date(from)} → trước ngày ${date(to)}`,
+      documentNumber: (from: string | null, to: string | null) =>
+        `• Số văn bản: ${from ?? "(không có)"} → ${to ?? "(không có)"}`,
+      activated: "• Đặt làm kế hoạch hiện hành",
+      dutiesAdded: (codes: string) => `• Nhiệm vụ mới: ${codes}`,
+      dutiesReworded: (codes: string) => `• Nhiệm vụ sửa nội dung: ${codes}`,
+      dutiesWithdrawn: (codes: string) => `• Nhiệm vụ rút khỏi kế hoạch: ${codes}`,
+      dutiesReordered: (codes: string) => `• Nhiệm vụ đổi thứ tự: ${codes}`,
+      agencyAdded: (code: string, name: string) => `• Cơ quan mới: ${code} ${name}`,
+      agencyRenamed: (code: string, from: string, to: string) => `• Cơ quan ${code} đổi tên: ${from} → ${to}`,
+      agencyRequested: (code: string, name: string, requested: boolean) =>
+        `• ${code} ${name}: kế hoạch nay ${requested ? "đề nghị" : "yêu cầu"} (trước đây ${requested ? "yêu cầu" : "đề nghị"})`,
+      agencyWithdrawn: (code: string, name: string) => `• Cơ quan rút khỏi kế hoạch: ${code} ${name}`,
+      agenciesReordered: (codes: string) => `• Cơ quan đổi thứ tự: ${codes}`,
+      indicatorAdded: (code: string, name: string) => `• Chỉ tiêu mới: ${code} ${name}`,
+      indicatorChanged: (code: string, name: string, fields: string) => `• Chỉ tiêu ${code} (${name}): ${fields}`,
+      indicatorName: (from: string, to: string) => `tên "${from}" → "${to}"`,
+      indicatorRate: (from: number, to: number) => `tỷ lệ mục tiêu ${pct(from)} → ${pct(to)}`,
+      indicatorParticipants: (from: number, to: number) => `số người mục tiêu ${num(from)} → ${num(to)}`,
+      indicatorEligible: (from: number, to: number) => `số người thuộc diện ${num(from)} → ${num(to)}`,
+      indicatorWithdrawn: (code: string, name: string) => `• Chỉ tiêu rút khỏi kế hoạch: ${code} ${name}`,
+      indicatorsReordered: (codes: string) => `• Chỉ tiêu đổi thứ tự: ${codes}`,
+    },
     warnings: (n: number) => `${n} cảnh báo (kế hoạch vẫn được đọc; xem lại các dòng sau):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Nhóm ${group}: thêm ${added}, cập nhật ${updated}, giữ nguyên ${unchanged} đơn vị.`,
