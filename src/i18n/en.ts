@@ -312,9 +312,11 @@ export const en: Messages = {
     "invite.expired": () => "This invite code has expired. Please ask the Department of Home Affairs for a new one.",
     "invite.revoked": () => "This invite code has been revoked. Please contact the Department of Home Affairs.",
     "invite.rate_limited": () =>
-      "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
+      "The invite code you entered cannot be used, and you have entered a wrong invite code 5 times within an hour. Please copy the exact code the Department of Home Affairs sent, or ask it for a new one.",
     "invite.too_many_wrong": () =>
-      "Too many wrong invite codes were entered recently, so you cannot try again for now. Please check the exact code Sở Nội vụ sent and try again in an hour.",
+      "The invite code you entered cannot be used. Too many wrong invite codes were entered recently; please copy the exact code the Department of Home Affairs sent, or ask it for a new one.",
+    "invite.link_inactive": () =>
+      "This link code belongs to an account that has been deactivated, so it cannot be used; nothing was recorded. To join, please ask the Department of Home Affairs for a new invite code.",
     "invite.already_joined": () => "You have already joined Nhắc Việc. Type /help to see the commands.",
     "invite.bad_role": () => '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
     "invite.admin_only": () =>
@@ -765,8 +767,8 @@ export const en: Messages = {
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       difficultiesHeader: (n: number) => `New difficulties (${n}):`,
       noDifficulties: "No new difficulties.",
-      wrongCodes: (codes: number, accounts: number) =>
-        `⚠️ ${num(codes)} wrong invite codes from ${num(accounts)} accounts since the last digest: someone may be guessing. Unused codes can be revoked with /revoke CODE.`,
+      wrongCodes: (codes: number, accounts: number, limit: number) =>
+        `⚠️ ${num(codes)} wrong invite codes from ${num(accounts)} accounts since the last digest, reaching the limit of ${num(limit)} wrong codes in an hour: someone may be guessing. Past the limit wrong codes are refused; right codes still work. Unused codes can be revoked with /revoke CODE.`,
       heldHeader: (n: number) => `Messages waiting because the recipient's platform is not running (${n}):`,
       heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
         `• ${person}${agency ? ` (${agency})` : ""}: ${count} messages, waiting for ${platforms}`,

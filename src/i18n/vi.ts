@@ -327,9 +327,11 @@ export const vi = {
     "invite.expired": () => "Mã mời này đã hết hạn. Vui lòng xin mã mới từ Sở Nội vụ.",
     "invite.revoked": () => "Mã mời này đã bị thu hồi. Vui lòng liên hệ Sở Nội vụ.",
     "invite.rate_limited": () =>
-      "Bạn đã nhập sai mã mời 5 lần trong một giờ nên tạm thời không thể thử tiếp. Vui lòng thử lại sau một giờ hoặc liên hệ Sở Nội vụ.",
+      "Mã mời vừa nhập không dùng được, và bạn đã nhập sai mã mời 5 lần trong một giờ. Vui lòng chép đúng mã Sở Nội vụ gửi, hoặc liên hệ Sở Nội vụ để xin mã mới.",
     "invite.too_many_wrong": () =>
-      "Gần đây có quá nhiều lần nhập sai mã mời nên tạm thời không thể thử lại. Vui lòng kiểm tra đúng mã Sở Nội vụ gửi và thử lại sau một giờ.",
+      "Mã mời vừa nhập không dùng được. Gần đây có quá nhiều lần nhập sai mã mời; vui lòng chép đúng mã Sở Nội vụ gửi, hoặc liên hệ Sở Nội vụ để xin mã mới.",
+    "invite.link_inactive": () =>
+      "Mã liên kết này thuộc về một tài khoản đã ngừng hoạt động nên không dùng được; chưa có gì được ghi nhận. Nếu cần tham gia, vui lòng xin mã mời mới từ Sở Nội vụ.",
     "invite.already_joined": () => "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
     "invite.bad_role": () => '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
     "invite.admin_only": () =>
@@ -756,8 +758,8 @@ export const vi = {
       difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       noDifficulties: "Không có vướng mắc mới.",
-      wrongCodes: (codes: number, accounts: number) =>
-        `⚠️ ${num(codes)} mã mời sai từ ${num(accounts)} tài khoản kể từ bản tin trước: có thể có người dò mã. Mã mời chưa dùng có thể thu hồi bằng /thuhoi MÃ.`,
+      wrongCodes: (codes: number, accounts: number, limit: number) =>
+        `⚠️ ${num(codes)} mã mời sai từ ${num(accounts)} tài khoản kể từ bản tin trước, đã chạm giới hạn ${num(limit)} mã sai trong một giờ: có thể có người dò mã. Khi đó mã sai bị từ chối, mã đúng vẫn dùng được. Mã mời chưa dùng có thể thu hồi bằng /thuhoi MÃ.`,
       heldHeader: (n: number) => `Tin nhắn đang chờ vì nền tảng của người nhận chưa chạy (${n}):`,
       heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
         `• ${person}${agency ? ` (${agency})` : ""}: ${count} tin, chờ ${platforms}`,
