@@ -789,6 +789,9 @@ export const en: Messages = {
       badDate: "That date is invalid or already past. Write dd/mm or dd/mm/yyyy, e.g. 10/12.",
       paused: (agency: string, until: LocalDate) =>
         `Reminders for ${agency} are paused until the end of ${date(until)}.`,
+      pastDeadline: (agency: string, until: LocalDate, deadline: LocalDate) =>
+        `${date(until)} is past the report deadline (before ${date(deadline)}). If paused, ${agency} will get no reminders until the end of ${date(until)}, not even overdue ones while its report is missing. Pause anyway?`,
+      confirm: "Pause",
       resumeUsage: "Usage: /resume (/tieptuc) AGENCY, e.g. /tieptuc IV.2",
       resumed: (agency: string) => `Reminders for ${agency} are back on.`,
       notPaused: (agency: string) => `Reminders for ${agency} are not paused.`,

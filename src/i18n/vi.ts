@@ -779,6 +779,9 @@ export const vi = {
       usage: "Cách dùng: /tamdung CƠ_QUAN dd/mm[/yyyy], ví dụ /tamdung IV.2 10/12",
       badDate: "Ngày không hợp lệ hoặc đã qua. Viết theo dạng dd/mm hoặc dd/mm/yyyy, ví dụ 10/12.",
       paused: (agency: string, until: LocalDate) => `Đã tạm dừng nhắc việc cho ${agency} đến hết ngày ${date(until)}.`,
+      pastDeadline: (agency: string, until: LocalDate, deadline: LocalDate) =>
+        `Ngày ${date(until)} đã qua hạn nộp báo cáo (trước ngày ${date(deadline)}). Nếu tạm dừng, ${agency} sẽ không nhận nhắc việc nào đến hết ngày ${date(until)}, kể cả nhắc quá hạn khi chưa nộp báo cáo. Vẫn tạm dừng?`,
+      confirm: "Tạm dừng",
       resumeUsage: "Cách dùng: /tieptuc CƠ_QUAN, ví dụ /tieptuc IV.2",
       resumed: (agency: string) => `Đã bật lại nhắc việc cho ${agency}.`,
       notPaused: (agency: string) => `${agency} không bị tạm dừng nhắc việc.`,
