@@ -25,6 +25,8 @@ export interface ErrorParams {
   "invite.revoked": None;
   "invite.rate_limited": None;
   "invite.too_many_wrong": None;
+  /** A link code (/lienket) of a person deactivated since it was made. */
+  "invite.link_inactive": None;
   "invite.already_joined": None;
   "invite.bad_role": None;
   /** A coordinator asked for a coordinator's invite: only an administrator may. */

@@ -519,3 +519,51 @@ describe("language (/ngonngu)", () => {
     expect(texts(await bot.send("bhxh", "/trogiup"))).toContain("Các lệnh của bạn (đầu mối):");
   });
 });
+
+describe("/tamdung past the deadline", () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await createTestBot({ now: "2026-12-10T09:00" });
+    await bot.join("coord", null, "Điều Phối");
+  });
+  afterAll(async () => bot.db.$disconnect());
+
+  const pausedUntil = async (code: string) => (await bot.db.agency.findFirstOrThrow({ where: { code } })).pausedUntil;
+
+  it("asks first, saying that no overdue reminder will go out, and pauses nothing yet", async () => {
+    const ask = await bot.send("coord", "/tamdung IV.9 20/12");
+    expect(texts(ask)).toBe(
+      "Ngày 20/12/2026 đã qua hạn nộp báo cáo (trước ngày 15/12/2026). Nếu tạm dừng, IV.9 Ủy ban nhân dân cấp xã sẽ không nhận nhắc việc nào đến hết ngày 20/12/2026, kể cả nhắc quá hạn khi chưa nộp báo cáo. Vẫn tạm dừng?",
+    );
+    expect(ask[0]!.choices).toEqual([
+      [{ label: "Tạm dừng", value: "pause:confirm" }],
+      [{ label: "Hủy", value: "pause:cancel" }],
+    ]);
+    expect(await pausedUntil("IV.9")).toBeNull();
+  });
+
+  it("pauses nothing when cancelled, and the question's button then does nothing", async () => {
+    expect(texts(await bot.choose("coord", "pause:cancel"))).toBe("Đã hủy. Không có gì được ghi nhận.");
+    expect(texts(await bot.choose("coord", "pause:confirm"))).toContain("Lựa chọn này không còn hiệu lực");
+    expect(await pausedUntil("IV.9")).toBeNull();
+  });
+
+  it("pauses on confirmation, once", async () => {
+    await bot.send("coord", "/tamdung IV.9 20/12");
+    expect(texts(await bot.choose("coord", "pause:confirm"))).toBe(
+      "Đã tạm dừng nhắc việc cho IV.9 Ủy ban nhân dân cấp xã đến hết ngày 20/12/2026.",
+    );
+    expect(await pausedUntil("IV.9")).toBe("2026-12-20");
+    expect(texts(await bot.choose("coord", "pause:confirm"))).toContain("Lựa chọn này không còn hiệu lực");
+  });
+
+  it("asks for a pause through the deadline date itself, the first overdue day, and not for the day before", async () => {
+    expect(texts(await bot.send("coord", "/tamdung IV.4 15/12"))).toContain("đã qua hạn nộp báo cáo");
+    await bot.send("coord", "/huy");
+    expect(await pausedUntil("IV.4")).toBeNull();
+    expect(texts(await bot.send("coord", "/tamdung IV.4 14/12"))).toBe(
+      "Đã tạm dừng nhắc việc cho IV.4 Bảo hiểm xã hội tỉnh đến hết ngày 14/12/2026.",
+    );
+    expect(await pausedUntil("IV.4")).toBe("2026-12-14");
+  });
+});

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PlatformIdentity } from "../src/core/types.ts";
 import { hashInviteCode, revokeInvite } from "../src/services/invite-service.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
-import { agencyId, codeIn, DAY, expectNothingStored, HOUR, personOf, rowChanges } from "./helpers/bot-steps.ts";
+import { agencyId, codeIn, DAY, expectNothingStored, personOf, rowChanges } from "./helpers/bot-steps.ts";
 import { tableSnapshot } from "./helpers/db.ts";
 
 const START = new Date("2026-11-25T09:00:00+07:00");
@@ -128,24 +128,23 @@ describe("joining with an invite code", () => {
     expect((await inviteRow(code)).usedAt).toBeNull();
   });
 
-  it("after 5 wrong codes refuses even a valid one for an hour, then lets it through", async () => {
+  it("after 5 wrong codes answers a 6th with the limit and stores nothing, but a right code still joins", async () => {
     const valid = await bot.inviteCode("IV.7");
     for (let i = 0; i < 5; i++) {
       expect(texts(await start("guesser", WRONG_CODE))).toContain("Mã mời không đúng");
       bot.clock.advance(60 * 1000);
     }
-    const limited = await expectNothingStored(bot, () => start("guesser", valid));
-    expect(limited).toContain("Bạn đã nhập sai mã mời 5 lần trong một giờ");
-    expect((await inviteRow(valid)).usedAt).toBeNull();
+    const limited = await expectNothingStored(bot, () => start("guesser", WRONG_CODE));
+    expect(limited).toContain("bạn đã nhập sai mã mời 5 lần trong một giờ");
+    // An expired or used code is a wrong code too: past the limit it gets the same answer.
+    const used = await bot.inviteCode("IV.7");
+    expect(texts(await start("bystander", used))).toContain("Chào");
+    expect(await expectNothingStored(bot, () => start("guesser", used))).toContain("5 lần trong một giờ");
 
-    // The limit is per identity: someone else is not held up by the guesser.
-    const other = await bot.inviteCode("IV.7");
-    expect(texts(await start("bystander", other))).toContain("Chào");
-
-    bot.clock.advance(HOUR);
     const reply = texts(await start("guesser", valid));
     expect(reply).toContain("vai trò đầu mối của Báo và Phát thanh, Truyền hình Đồng Nai");
     expect((await personOf(bot, "guesser")).agency?.code).toBe("IV.7");
+    expect((await inviteRow(valid)).usedAt).not.toBeNull();
   });
 
   it("accepts a code typed in lower case, or without its dash", async () => {
@@ -206,6 +205,39 @@ describe("joining with an invite code", () => {
     const third: PlatformIdentity = { platform: "third", userId: "x", chatId: "x", displayName: "x" };
     const reused = texts(await bot.core.handle({ kind: "command", from: third, command: "start", args: code }));
     expect(reused).toContain("Mã mời này đã được sử dụng");
+  });
+
+  it("refuses a link code of a person deactivated since it was made, clearly, storing nothing", async () => {
+    await bot.join("leaver", "IV.5", "Trần Rời");
+    const person = await personOf(bot, "leaver");
+    const code = codeIn(texts(await bot.send("leaver", "/lienket")));
+    await bot.join("coord-khoa", null, "Điều Phối");
+    expect(texts(await bot.send("coord-khoa", `/khoa ${person.id}`))).toContain("Đã ngừng đầu mối Trần Rời");
+
+    const stranger: PlatformIdentity = { platform: "other", userId: "U-999", chatId: "D-999", displayName: "x" };
+    const refused = await expectNothingStored(bot, () =>
+      bot.core.handle({ kind: "command", from: stranger, command: "start", args: code }),
+    );
+    expect(refused).toBe(
+      "Mã liên kết này thuộc về một tài khoản đã ngừng hoạt động nên không dùng được; chưa có gì được ghi nhận. Nếu cần tham gia, vui lòng xin mã mời mới từ Sở Nội vụ.",
+    );
+    expect(await bot.db.identity.count({ where: { personId: person.id } })).toBe(1);
+    // /khoa also revoked the code, so it is not left live in the invite list.
+    expect((await inviteRow(code)).revokedAt).not.toBeNull();
+  });
+
+  it("refuses a link code even when its person was deactivated without revoking it", async () => {
+    await bot.join("leaver2", "IV.5", "Lê Đi");
+    const person = await personOf(bot, "leaver2");
+    const code = codeIn(texts(await bot.send("leaver2", "/lienket")));
+    // As a row changed by another path (an older version, a hand edit): only the person is inactive.
+    await bot.db.person.update({ where: { id: person.id }, data: { active: false } });
+    const stranger: PlatformIdentity = { platform: "other", userId: "U-998", chatId: "D-998", displayName: "y" };
+    const refused = await expectNothingStored(bot, () =>
+      bot.core.handle({ kind: "command", from: stranger, command: "start", args: code }),
+    );
+    expect(refused).toContain("Mã liên kết này thuộc về một tài khoản đã ngừng hoạt động");
+    expect((await inviteRow(code)).usedAt).toBeNull();
   });
 
   it("keeps a joined member's private chat address current when it changes", async () => {

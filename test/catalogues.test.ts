@@ -61,6 +61,7 @@ const EXAMPLES: { [C in ErrorCode]: ErrorParams[C] } = {
   "invite.revoked": {},
   "invite.rate_limited": {},
   "invite.too_many_wrong": {},
+  "invite.link_inactive": {},
   "invite.already_joined": {},
   "invite.bad_role": {},
   "invite.admin_only": {},

@@ -81,13 +81,46 @@ describe("plan import into the database", () => {
     const summary = await importPlan(t.db, parsed);
     // IV.1.c's text changed and IV.9.d moved up a place.
     expect(summary.duties).toEqual({ added: 0, updated: 2, withdrawn: 1 });
+    // IV.9.d moved up only because IV.9.c left: told as the withdrawal, not as a move.
+    expect(summary.changes.duties).toEqual({ added: [], reworded: ["IV.1.c"], withdrawn: ["IV.9.c"], reordered: [] });
     const kept = await t.db.duty.findUniqueOrThrow({ where: { id: dutyC.id } });
     expect(kept.withdrawn).toBe(true);
     expect((await t.db.duty.findFirstOrThrow({ where: { code: "IV.1.c" } })).text).toContain("mọi doanh nghiệp");
     // The original document brings it back.
     const back = await importPlan(t.db, parsePlan(planText));
     expect(back.duties).toEqual({ added: 0, updated: 3, withdrawn: 0 });
+    expect(back.changes.duties).toEqual({ added: ["IV.9.c"], reworded: ["IV.1.c"], withdrawn: [], reordered: [] });
     expect((await t.db.duty.findUniqueOrThrow({ where: { id: dutyC.id } })).withdrawn).toBe(false);
+  });
+
+  it("names the agencies renamed, withdrawn and brought back, and the indicators changed, by code", async () => {
+    const revised = planText
+      .replace("7. Báo và Phát thanh, Truyền hình Đồng Nai", "7. Báo Đồng Nai")
+      .replace(/8\. Đề nghị Liên đoàn Lao động tỉnh[\s\S]*?(?=9\. Ủy ban nhân dân cấp xã)/, "")
+      .replace("3,8% (đối tượng tham gia 40.100", "3,8% (đối tượng tham gia 40.110");
+    const summary = await importPlan(t.db, parsePlan(revised));
+    expect(summary.changes.agencies).toEqual({
+      added: [],
+      renamed: [{ code: "IV.7", from: "Báo và Phát thanh, Truyền hình Đồng Nai", to: "Báo Đồng Nai" }],
+      requested: [],
+      withdrawn: [{ code: "IV.8", name: "Liên đoàn Lao động tỉnh" }],
+      reordered: [],
+    });
+    expect(summary.changes.duties.withdrawn).toEqual(["IV.8.a", "IV.8.b", "IV.8.c"]);
+    expect(summary.changes.indicators.changed).toEqual([
+      {
+        code: "II.2",
+        name: "Tỷ lệ tham gia bảo hiểm xã hội tự nguyện",
+        fields: { targetParticipants: { from: 40100, to: 40110 } },
+      },
+    ]);
+    const back = await importPlan(t.db, parsePlan(planText));
+    expect(back.changes.agencies).toMatchObject({
+      added: [{ code: "IV.8", name: "Liên đoàn Lao động tỉnh" }],
+      renamed: [{ code: "IV.7", from: "Báo Đồng Nai", to: "Báo và Phát thanh, Truyền hình Đồng Nai" }],
+      withdrawn: [],
+    });
+    expect(back.changes.duties.added).toEqual(["IV.8.a", "IV.8.b", "IV.8.c"]);
   });
 
   it("adds commune members from CSV once, keeping leading zeros, and re-running changes nothing", async () => {
@@ -180,6 +213,82 @@ describe("plan commands in the CLI", () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ created: false, warnings: [] });
     expect(await t.db.agency.count({ where: { parent: { code: "IV.9" } } })).toBe(95);
     expect(await t.db.plan.count()).toBe(1);
+  });
+});
+
+describe("plan import says what changed", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(async () => t.db.$disconnect());
+
+  const revised = planText
+    .replace("trước ngày 15/12.", "trước ngày 20/12.")
+    .replace(
+      "tổ chức tuyên truyền, phổ biến chính sách pháp luật về bảo hiểm xã hội, tập trung",
+      "tổ chức tuyên truyền sâu rộng, phổ biến chính sách pháp luật về bảo hiểm xã hội, tập trung",
+    )
+    .replace(
+      "các doanh nghiệp. \n\n7. Báo",
+      "các doanh nghiệp. \n\nd) Báo cáo kết quả kiểm tra về Sở Nội vụ trước ngày 30/11. \n\n7. Báo",
+    )
+    .replace("bắt buộc: 95% (đối tượng tham gia \n\n1.115.590", "bắt buộc: 95,02% (đối tượng tham gia \n\n1.115.818");
+
+  it("prints the deadline, the duties added and reworded and the indicator's figures, old → new", async () => {
+    const parsed = parsePlan(revised);
+    expect(parsed.reportDeadline).toBe("2026-12-20");
+    expect(parsed.warnings).toEqual([]);
+    const file = join(inject("testTmpDir"), "ke-hoach-sua-doi.txt");
+    writeFileSync(file, revised);
+    const r = await cli(["plan", "import", file], t.url);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        "Đã cập nhật kế hoạch (5 thay đổi):",
+        "• Hạn báo cáo: trước ngày 15/12/2026 → trước ngày 20/12/2026",
+        "• Nhiệm vụ mới: IV.6.d",
+        "• Nhiệm vụ sửa nội dung: IV.6.b",
+        "• Chỉ tiêu II.1 (Tỷ lệ tham gia bảo hiểm xã hội bắt buộc): tỷ lệ mục tiêu 95% → 95,02%; số người mục tiêu 1.115.590 → 1.115.818",
+        "",
+      ].join("\n"),
+    );
+    expect((await t.db.plan.findFirstOrThrow({ where: { active: true } })).reportDeadline).toBe("2026-12-20");
+  });
+
+  it("says nothing changed when the same document is imported again, and only then", async () => {
+    const file = join(inject("testTmpDir"), "ke-hoach-sua-doi.txt");
+    const r = await cli(["plan", "import", file], t.url);
+    expect(r.stdout).toBe("Kế hoạch đã có, không có gì thay đổi.\n");
+  });
+
+  it("--json gives the same facts structurally", async () => {
+    const original = new URL("../prisma/seed/ke-hoach-bhxh-dong-nai-2026.txt", import.meta.url).pathname;
+    const r = await cli(["plan", "import", original, "--json"], t.url);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ created: false, activated: false, duties: { added: 0, updated: 1, withdrawn: 1 } });
+    expect(out.changes).toEqual({
+      deadline: { from: "2026-12-20", to: "2026-12-15" },
+      documentNumber: null,
+      indicators: {
+        added: [],
+        changed: [
+          {
+            code: "II.1",
+            name: "Tỷ lệ tham gia bảo hiểm xã hội bắt buộc",
+            fields: {
+              targetRatePercent: { from: 95.02, to: 95 },
+              targetParticipants: { from: 1115818, to: 1115590 },
+            },
+          },
+        ],
+        withdrawn: [],
+        reordered: [],
+      },
+      agencies: { added: [], renamed: [], requested: [], withdrawn: [], reordered: [] },
+      duties: { added: [], reworded: ["IV.6.b"], withdrawn: ["IV.6.d"], reordered: [] },
+    });
   });
 });
 

@@ -155,6 +155,7 @@ describe("parseReminderPolicy", () => {
   it("returns the defaults for null, undefined and {}", () => {
     for (const input of [null, undefined, {}]) expect(parseReminderPolicy(input)).toEqual(DEFAULT_REMINDER_POLICY);
     expect(DEFAULT_REMINDER_POLICY).toMatchObject({ beforeDays: [30, 14, 7, 3, 1], sendTime: "08:00" });
+    expect(DEFAULT_REMINDER_POLICY).toMatchObject({ recentReportDays: 3, recentReportSkipUntilDays: 8 });
   });
 
   it("merges a partial override over the defaults", () => {
@@ -170,6 +171,9 @@ describe("parseReminderPolicy", () => {
     [{ beforeDays: [7, -1] }, "beforeDays.1"],
     [{ overdueWorkingDays: 2.5 }, "overdueWorkingDays"],
     [{ maxAttempts: 0 }, "maxAttempts"],
+    [{ recentReportSkipUntilDays: -1 }, "recentReportSkipUntilDays"],
+    [{ recentReportSkipUntilDays: 7.5 }, "recentReportSkipUntilDays"],
+    [{ recentReportSkipUntilDays: "8" }, "recentReportSkipUntilDays"],
     [{ sendTme: "08:00" }, "sendTme"],
     ["08:00", "policy"],
   ])("rejects %j naming %s", (input, field) => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runCli } from "../src/cli/index.ts";
 import { runCliOn } from "./helpers/cli.ts";
 import { createTestDb, tableSnapshot } from "./helpers/db.ts";
-import { createReminderRig, personId, reminderRow, type ReminderRig } from "./helpers/reminders-harness.ts";
+import { texts } from "./helpers/bot.ts";
+import { createReminderRig, instant, personId, reminderRow, type ReminderRig } from "./helpers/reminders-harness.ts";
 
 /** Runs the CLI on the rig's database while the rig's own connection stays open, as beside a running bot. */
 const cli = (args: string[], rig: ReminderRig) => runCliOn(rig.bot.url, args);
@@ -134,6 +135,80 @@ describe("reminders in the CLI", () => {
   });
 });
 
+describe("the last week: a progress report does not replace the formal submission", () => {
+  let rig: ReminderRig;
+  beforeAll(async () => {
+    rig = await createReminderRig("2026-11-25T09:00");
+    await rig.bot.join("bhxh", "IV.4", "Võ Thanh");
+    await rig.bot.join("thue", "IV.5", "Lê Thuế");
+  });
+  afterAll(async () => rig.close());
+
+  type Entry = { agency: string; contactName: string | null; point: string; reason?: string };
+  const planAt = async (now: string) => {
+    const r = await cli(["reminders", "plan", "--now", now, "--json"], rig);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { due: Entry[]; skipped: Entry[] };
+    const ours = (entries: Entry[]) =>
+      entries
+        .filter((e) => e.agency === "IV.4" || e.agency === "IV.5")
+        .map((e) => [e.agency, e.point, e.reason ?? null]);
+    return { due: ours(out.due), skipped: ours(out.skipped).filter(([, , reason]) => reason !== "expired") };
+  };
+
+  it("still skips T-14 after a report the day before", async () => {
+    rig.at("2026-11-30T09:00");
+    expect(texts(await rig.bot.send("bhxh", "4a 20%"))).toContain("IV.4.a");
+    expect(await planAt("2026-12-01T08:00+07:00")).toEqual({
+      due: [["IV.5", "T-14", null]],
+      skipped: [["IV.4", "T-14", "recent_report"]],
+    });
+  });
+
+  it("plans T-3 for an agency that reported one duty the day before but has not submitted", async () => {
+    rig.at("2026-12-10T09:00");
+    expect(texts(await rig.bot.send("bhxh", "4b 30%"))).toContain("IV.4.b");
+    expect(await planAt("2026-12-11T08:00+07:00")).toEqual({
+      due: [
+        ["IV.4", "T-3", null],
+        ["IV.5", "T-3", null],
+      ],
+      skipped: [],
+    });
+  });
+
+  it("sends it, thanking the contact for the progress; an agency with no recent report reads no thanks", async () => {
+    await rig.tick("2026-12-11T08:00");
+    const [toBhxh] = rig.deliverer.to("bhxh").filter((a) => a.at.getTime() === instant("2026-12-11T08:00").getTime());
+    expect(toBhxh?.message.text).toMatch(/^🔔 Nhắc việc: .*Cơ quan chưa nộp báo cáo\.\nCảm ơn bạn đã cập nhật tiến độ/);
+    expect(toBhxh?.message.text).toContain("vẫn cần nộp báo cáo chính thức");
+    const [toThue] = rig.deliverer.to("thue").filter((a) => a.at.getTime() === instant("2026-12-11T08:00").getTime());
+    expect(toThue?.message.text).toMatch(/^🔔 Nhắc việc/);
+    expect(toThue?.message.text).not.toContain("Cảm ơn");
+  });
+
+  it("never skips an overdue point for a recent report", async () => {
+    rig.at("2026-12-14T10:00");
+    expect(texts(await rig.bot.send("bhxh", "4c 50%"))).toContain("IV.4.c");
+    expect(await planAt("2026-12-15T08:00+07:00")).toEqual({
+      due: [
+        ["IV.4", "overdue-1", null],
+        ["IV.5", "overdue-1", null],
+      ],
+      skipped: [],
+    });
+  });
+
+  it("keeps the skip for as many days before the deadline as the policy says", async () => {
+    const file = join(inject("testTmpDir"), "policy-skip-until.json");
+    writeFileSync(file, JSON.stringify({ recentReportSkipUntilDays: 3 }));
+    const set = await cli(["reminders", "policy", "--set", file, "--json"], rig);
+    expect(JSON.parse(set.stdout).effective).toMatchObject({ recentReportDays: 3, recentReportSkipUntilDays: 3 });
+    expect(await planAt("2026-12-11T08:00+07:00")).toMatchObject({ skipped: [["IV.4", "T-3", "recent_report"]] });
+    await cli(["reminders", "policy", "--reset"], rig);
+  });
+});
+
 describe("reminders policy", () => {
   it("shows the defaults, stores valid overrides for the active plan, and refuses invalid ones", async () => {
     const t = await createTestDb();
@@ -148,6 +223,7 @@ describe("reminders policy", () => {
     const shown = JSON.parse((await run(["reminders", "policy", "--json"])).stdout);
     expect(shown.overrides).toBeNull();
     expect(shown.effective).toMatchObject({ beforeDays: [30, 14, 7, 3, 1], sendTime: "08:00", overdueWorkingDays: 10 });
+    expect(shown.effective.recentReportSkipUntilDays).toBe(8);
 
     const good = join(dir, "policy-good.json");
     writeFileSync(good, JSON.stringify({ sendTime: "07:30", beforeDays: [10, 2] }));
@@ -162,6 +238,17 @@ describe("reminders policy", () => {
     expect(refused.stderr).toMatch(/Chính sách nhắc việc không hợp lệ, chưa lưu gì: .*sendTime/);
     const plan = await t.db.plan.findFirstOrThrow({ where: { active: true } });
     expect(JSON.parse(plan.reminderPolicy!)).toEqual({ sendTime: "07:30", beforeDays: [10, 2] });
+
+    for (const value of [-1, 2.5, "8", 367]) {
+      writeFileSync(bad, JSON.stringify({ recentReportSkipUntilDays: value }));
+      const r = await run(["reminders", "policy", "--set", bad, "--json"]);
+      expect(r.code, String(value)).toBe(1);
+      expect(r.stderr).toMatch(/Chính sách nhắc việc không hợp lệ, chưa lưu gì: .*recentReportSkipUntilDays/);
+    }
+    expect(JSON.parse((await t.db.plan.findFirstOrThrow({ where: { active: true } })).reminderPolicy!)).toEqual({
+      sendTime: "07:30",
+      beforeDays: [10, 2],
+    });
 
     const reset = JSON.parse((await run(["reminders", "policy", "--reset", "--json"])).stdout);
     expect(reset.overrides).toBeNull();

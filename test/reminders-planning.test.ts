@@ -77,7 +77,7 @@ describe("decideReminders", () => {
   beforeAll(async () => {
     bot = await createTestBot({ now: "2026-12-01T08:00", members: false });
     planning = await planningAt(bot, "2026-12-01T08:00");
-    point = { label: "T-14", date: "2026-12-01", dueAt: instant("2026-12-01T08:00"), kind: "before" };
+    point = { label: "T-14", date: "2026-12-01", dueAt: instant("2026-12-01T08:00"), kind: "before", daysBefore: 14 };
   });
   afterAll(async () => bot.db.$disconnect());
 
@@ -101,6 +101,40 @@ describe("decideReminders", () => {
     const decision = decideReminders(planning, [point], facts({ reportedBefore: (id) => id === ivFour() }));
     expect(decision.pending).toEqual([]);
     expect(forIvFour(decision.skipped)).toEqual([["IV.4", "Võ Thanh", "T-14", "recent_report"]]);
+  });
+
+  it("from T-7 on, and after the deadline, reminds an agency that reported lately, thanking it", () => {
+    const reported = facts({ reportedBefore: (id) => id === ivFour() });
+    const near = [
+      { label: "T-8", date: "2026-12-07", daysBefore: 8 },
+      { label: "T-7", date: "2026-12-08", daysBefore: 7 },
+      { label: "T-3", date: "2026-12-11", daysBefore: 3 },
+    ].map((p) => ({ ...p, kind: "before" as const, dueAt: instant(`${p.date}T08:00`) }));
+    const overdue = {
+      label: "overdue-1",
+      date: "2026-12-15",
+      dueAt: instant("2026-12-15T08:00"),
+      kind: "overdue" as const,
+      daysBefore: 0,
+    };
+    const decideAt = (p: ReminderPoint) => decideReminders({ ...planning, now: p.dueAt }, [p], reported);
+    expect(forIvFour(decideAt(near[0]!).skipped)).toEqual([["IV.4", "Võ Thanh", "T-8", "recent_report"]]);
+    for (const p of [...near.slice(1), overdue]) {
+      const decision = decideAt(p);
+      expect(forIvFour(decision.skipped), p.label).toEqual([]);
+      expect(decision.pending.map((d) => d.entry.point)).toEqual([p.label]);
+      expect(decision.pending[0]!.item.message.text).toContain("Cảm ơn bạn đã cập nhật tiến độ");
+    }
+    // The policy moves the line: skipped down to T-3 when it says 3.
+    const strict = { ...planning, now: near[2]!.dueAt, policy: { ...planning.policy, recentReportSkipUntilDays: 3 } };
+    expect(forIvFour(decideReminders(strict, [near[2]!], reported).skipped)).toEqual([
+      ["IV.4", "Võ Thanh", "T-3", "recent_report"],
+    ]);
+    expect(decideAt(near[2]!).pending.length).toBe(1);
+    // Without a recent report, no thanks.
+    expect(
+      decideReminders({ ...planning, now: near[2]!.dueAt }, [near[2]!], facts()).pending[0]!.item.message.text,
+    ).not.toContain("Cảm ơn");
   });
 
   it("records a point older than the policy's expiry as expired, with no text, and no reasons for it", () => {

@@ -23,11 +23,46 @@ function warningLines(plan: ParsedPlan): string {
     .join("\n")}`;
 }
 
-function countChanges(s: ImportSummary): number {
-  return (
-    [s.indicators, s.agencies, s.duties].reduce((n, c) => n + c.added + c.updated + c.withdrawn, 0) +
-    (s.activated ? 1 : 0)
-  );
+/** What a revised document changed, one line per kind or per row, each with the changes it counts. */
+function changeLines({ changes: c, activated, created }: ImportSummary): { count: number; line: string }[] {
+  if (created) return [];
+  const t = m.cli.planChanges;
+  const lines: { count: number; line: string }[] = [];
+  const one = (line: string) => lines.push({ count: 1, line });
+  const codes = (list: string[], line: (codes: string) => string) => {
+    if (list.length > 0) lines.push({ count: list.length, line: line(list.join(", ")) });
+  };
+  if (c.deadline) one(t.deadline(c.deadline.from, c.deadline.to));
+  if (c.documentNumber) one(t.documentNumber(c.documentNumber.from, c.documentNumber.to));
+  if (activated) one(t.activated);
+  c.agencies.added.forEach((a) => one(t.agencyAdded(a.code, a.name)));
+  c.agencies.renamed.forEach((a) => one(t.agencyRenamed(a.code, a.from, a.to)));
+  c.agencies.requested.forEach((a) => one(t.agencyRequested(a.code, a.name, a.requested)));
+  c.agencies.withdrawn.forEach((a) => one(t.agencyWithdrawn(a.code, a.name)));
+  codes(c.agencies.reordered, t.agenciesReordered);
+  codes(c.duties.added, t.dutiesAdded);
+  codes(c.duties.reworded, t.dutiesReworded);
+  codes(c.duties.withdrawn, t.dutiesWithdrawn);
+  codes(c.duties.reordered, t.dutiesReordered);
+  c.indicators.added.forEach((i) => one(t.indicatorAdded(i.code, i.name)));
+  for (const { code, name, fields: f } of c.indicators.changed) {
+    const parts = [
+      f.name && t.indicatorName(f.name.from, f.name.to),
+      f.targetRatePercent && t.indicatorRate(f.targetRatePercent.from, f.targetRatePercent.to),
+      f.targetParticipants && t.indicatorParticipants(f.targetParticipants.from, f.targetParticipants.to),
+      f.eligiblePopulation && t.indicatorEligible(f.eligiblePopulation.from, f.eligiblePopulation.to),
+    ].filter((part): part is string => Boolean(part));
+    lines.push({ count: parts.length, line: t.indicatorChanged(code, f.name?.from ?? name, parts.join("; ")) });
+  }
+  c.indicators.withdrawn.forEach((i) => one(t.indicatorWithdrawn(i.code, i.name)));
+  codes(c.indicators.reordered, t.indicatorsReordered);
+  return lines;
+}
+
+function importedText(summary: ImportSummary): string {
+  const lines = changeLines(summary);
+  const count = lines.reduce((n, l) => n + l.count, 0);
+  return [m.cli.planImported(summary.created, count), ...lines.map((l) => l.line)].join("\n");
 }
 
 export const planCommands: readonly CliCommand[] = [
@@ -63,11 +98,7 @@ export const planCommands: readonly CliCommand[] = [
       const plan = parsePlanFile(file);
       const { db } = await ctx.app();
       const summary = await importPlan(db, plan);
-      print(
-        ctx,
-        { ...summary, warnings: plan.warnings },
-        m.cli.planImported(summary.created, countChanges(summary)) + warningLines(plan),
-      );
+      print(ctx, { ...summary, warnings: plan.warnings }, importedText(summary) + warningLines(plan));
     },
   },
 ];

@@ -42,7 +42,17 @@ const submitFlow = z.object({
 /** A coordinator's "/nhac all", waiting for its confirmation. */
 const remindAllFlow = z.object({ flow: z.literal("remind_all"), step: z.literal("confirm"), data: empty });
 
-const flowSchema = z.union([reportFlow, submitFlow, remindAllFlow]);
+/** A coordinator's "/tamdung" past the deadline, waiting for its confirmation. */
+const pauseFlow = z.object({
+  flow: z.literal("pause"),
+  step: z.literal("confirm"),
+  data: z.object({
+    agencyId: z.number().int(),
+    until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  }),
+});
+
+const flowSchema = z.union([reportFlow, submitFlow, remindAllFlow, pauseFlow]);
 
 /** A flow as written: which flow, which step, and that step's data. */
 export type FlowStep = z.infer<typeof flowSchema>;

@@ -2,6 +2,7 @@ import type { Role } from "../services/invite-service.ts";
 import type { Ctx } from "./context.ts";
 import type { FlowName, FlowState } from "./conversation.ts";
 import * as coord from "./features/coordinator.ts";
+import * as pauseFeature from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
 import type { IncomingAttachment } from "./types.ts";
@@ -37,6 +38,11 @@ export const FLOWS: { [F in FlowName]: FlowRoute<F> } = {
     roles: ["coordinator", "admin"],
     takesText: false,
     continue: (ctx, state, input) => coord.continueRemindAll(ctx, state, input.choice),
+  },
+  pause: {
+    roles: ["coordinator", "admin"],
+    takesText: false,
+    continue: (ctx, state, input) => pauseFeature.continuePause(ctx, state, input.choice),
   },
 };
 

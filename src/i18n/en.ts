@@ -246,7 +246,31 @@ export const en: Messages = {
         ? "Loaded the new plan and made it the active plan."
         : changed === 0
           ? "The plan is already loaded; nothing changed."
-          : `Updated the plan (${plural(changed, "change", "changes")}).`,
+          : `Updated the plan (${plural(changed, "change", "changes")}):`,
+    planChanges: {
+      deadline: (from: LocalDate, to: LocalDate) => `• Report deadline: before ${date(from)} → before ${date(to)}`,
+      documentNumber: (from: string | null, to: string | null) =>
+        `• Document number: ${from ?? "(none)"} → ${to ?? "(none)"}`,
+      activated: "• Made the active plan",
+      dutiesAdded: (codes: string) => `• New duties: ${codes}`,
+      dutiesReworded: (codes: string) => `• Duties reworded: ${codes}`,
+      dutiesWithdrawn: (codes: string) => `• Duties withdrawn from the plan: ${codes}`,
+      dutiesReordered: (codes: string) => `• Duties in a new order: ${codes}`,
+      agencyAdded: (code: string, name: string) => `• New agency: ${code} ${name}`,
+      agencyRenamed: (code: string, from: string, to: string) => `• Agency ${code} renamed: ${from} → ${to}`,
+      agencyRequested: (code: string, name: string, requested: boolean) =>
+        `• ${code} ${name}: the plan now ${requested ? "requests" : "requires"} (before: ${requested ? "requires" : "requests"})`,
+      agencyWithdrawn: (code: string, name: string) => `• Agency withdrawn from the plan: ${code} ${name}`,
+      agenciesReordered: (codes: string) => `• Agencies in a new order: ${codes}`,
+      indicatorAdded: (code: string, name: string) => `• New target: ${code} ${name}`,
+      indicatorChanged: (code: string, name: string, fields: string) => `• Target ${code} (${name}): ${fields}`,
+      indicatorName: (from: string, to: string) => `name "${from}" → "${to}"`,
+      indicatorRate: (from: number, to: number) => `target rate ${pct(from)} → ${pct(to)}`,
+      indicatorParticipants: (from: number, to: number) => `target participants ${num(from)} → ${num(to)}`,
+      indicatorEligible: (from: number, to: number) => `eligible population ${num(from)} → ${num(to)}`,
+      indicatorWithdrawn: (code: string, name: string) => `• Target withdrawn from the plan: ${code} ${name}`,
+      indicatorsReordered: (codes: string) => `• Targets in a new order: ${codes}`,
+    },
     warnings: (n: number) => `${plural(n, "warning", "warnings")} (the plan was still read; check these lines):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Group ${group}: ${added} added, ${updated} updated, ${unchanged} unchanged.`,
@@ -290,9 +314,11 @@ export const en: Messages = {
     "invite.expired": () => "This invite code has expired. Please ask the Department of Home Affairs for a new one.",
     "invite.revoked": () => "This invite code has been revoked. Please contact the Department of Home Affairs.",
     "invite.rate_limited": () =>
-      "You have entered a wrong invite code 5 times within an hour, so further tries are blocked for now. Please try again in an hour or contact the Department of Home Affairs.",
+      "The invite code you entered cannot be used, and you have entered a wrong invite code 5 times within an hour. Please copy the exact code the Department of Home Affairs sent, or ask it for a new one.",
     "invite.too_many_wrong": () =>
-      "Too many wrong invite codes were entered recently, so you cannot try again for now. Please check the exact code Sở Nội vụ sent and try again in an hour.",
+      "The invite code you entered cannot be used. Too many wrong invite codes were entered recently; please copy the exact code the Department of Home Affairs sent, or ask it for a new one.",
+    "invite.link_inactive": () =>
+      "This link code belongs to an account that has been deactivated, so it cannot be used; nothing was recorded. To join, please ask the Department of Home Affairs for a new invite code.",
     "invite.already_joined": () => "You have already joined Nhắc Việc. Type /help to see the commands.",
     "invite.bad_role": () => '--role accepts only "contact" (with --agency CODE) or "coordinator" (without --agency).',
     "invite.admin_only": () =>
@@ -732,8 +758,12 @@ export const en: Messages = {
         daysLeft: string,
         lines: string,
         example: string,
+        recentReport: boolean,
       ) =>
         `🔔 Reminder: the plan ${requested ? "requests" : "requires"} ${agency} to report its results before ${date(deadline)} (${daysLeft}). The agency has not submitted its report yet.\n` +
+        (recentReport
+          ? "Thank you for updating your progress; the agency still needs to submit its formal report (/submit).\n"
+          : "") +
         (lines
           ? `Duties not yet done:\n${lines}\n`
           : "All duties are done; only the report remains to be submitted.\n") +
@@ -756,8 +786,8 @@ export const en: Messages = {
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       difficultiesHeader: (n: number) => `New difficulties (${n}):`,
       noDifficulties: "No new difficulties.",
-      wrongCodes: (codes: number, accounts: number) =>
-        `⚠️ ${num(codes)} wrong invite codes from ${num(accounts)} accounts since the last digest: someone may be guessing. Unused codes can be revoked with /revoke CODE.`,
+      wrongCodes: (codes: number, accounts: number, limit: number) =>
+        `⚠️ ${num(codes)} wrong invite codes from ${num(accounts)} accounts since the last digest, reaching the limit of ${num(limit)} wrong codes in an hour: someone may be guessing. Past the limit wrong codes are refused; right codes still work. Unused codes can be revoked with /revoke CODE.`,
       heldHeader: (n: number) => `Messages waiting because the recipient's platform is not running (${n}):`,
       heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
         `• ${person}${agency ? ` (${agency})` : ""}: ${count} messages, waiting for ${platforms}`,
@@ -778,6 +808,9 @@ export const en: Messages = {
       badDate: "That date is invalid or already past. Write dd/mm or dd/mm/yyyy, e.g. 10/12.",
       paused: (agency: string, until: LocalDate) =>
         `Reminders for ${agency} are paused until the end of ${date(until)}.`,
+      pastDeadline: (agency: string, until: LocalDate, deadline: LocalDate) =>
+        `${date(until)} is past the report deadline (before ${date(deadline)}). If paused, ${agency} will get no reminders until the end of ${date(until)}, not even overdue ones while its report is missing. Pause anyway?`,
+      confirm: "Pause",
       resumeUsage: "Usage: /resume (/tieptuc) AGENCY, e.g. /tieptuc IV.2",
       resumed: (agency: string) => `Reminders for ${agency} are back on.`,
       notPaused: (agency: string) => `Reminders for ${agency} are not paused.`,

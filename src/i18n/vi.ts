@@ -262,7 +262,32 @@ export const vi = {
         ? "Đã nạp kế hoạch mới và đặt làm kế hoạch hiện hành."
         : changed === 0
           ? "Kế hoạch đã có, không có gì thay đổi."
-          : `Đã cập nhật kế hoạch (${changed} thay đổi).`,
+          : `Đã cập nhật kế hoạch (${changed} thay đổi):`,
+    /** One line per kind of change in a revised plan, under planImported. */
+    planChanges: {
+      deadline: (from: LocalDate, to: LocalDate) => `• Hạn báo cáo: trước ngày ${date(from)} → trước ngày ${date(to)}`,
+      documentNumber: (from: string | null, to: string | null) =>
+        `• Số văn bản: ${from ?? "(không có)"} → ${to ?? "(không có)"}`,
+      activated: "• Đặt làm kế hoạch hiện hành",
+      dutiesAdded: (codes: string) => `• Nhiệm vụ mới: ${codes}`,
+      dutiesReworded: (codes: string) => `• Nhiệm vụ sửa nội dung: ${codes}`,
+      dutiesWithdrawn: (codes: string) => `• Nhiệm vụ rút khỏi kế hoạch: ${codes}`,
+      dutiesReordered: (codes: string) => `• Nhiệm vụ đổi thứ tự: ${codes}`,
+      agencyAdded: (code: string, name: string) => `• Cơ quan mới: ${code} ${name}`,
+      agencyRenamed: (code: string, from: string, to: string) => `• Cơ quan ${code} đổi tên: ${from} → ${to}`,
+      agencyRequested: (code: string, name: string, requested: boolean) =>
+        `• ${code} ${name}: kế hoạch nay ${requested ? "đề nghị" : "yêu cầu"} (trước đây ${requested ? "yêu cầu" : "đề nghị"})`,
+      agencyWithdrawn: (code: string, name: string) => `• Cơ quan rút khỏi kế hoạch: ${code} ${name}`,
+      agenciesReordered: (codes: string) => `• Cơ quan đổi thứ tự: ${codes}`,
+      indicatorAdded: (code: string, name: string) => `• Chỉ tiêu mới: ${code} ${name}`,
+      indicatorChanged: (code: string, name: string, fields: string) => `• Chỉ tiêu ${code} (${name}): ${fields}`,
+      indicatorName: (from: string, to: string) => `tên "${from}" → "${to}"`,
+      indicatorRate: (from: number, to: number) => `tỷ lệ mục tiêu ${pct(from)} → ${pct(to)}`,
+      indicatorParticipants: (from: number, to: number) => `số người mục tiêu ${num(from)} → ${num(to)}`,
+      indicatorEligible: (from: number, to: number) => `số người thuộc diện ${num(from)} → ${num(to)}`,
+      indicatorWithdrawn: (code: string, name: string) => `• Chỉ tiêu rút khỏi kế hoạch: ${code} ${name}`,
+      indicatorsReordered: (codes: string) => `• Chỉ tiêu đổi thứ tự: ${codes}`,
+    },
     warnings: (n: number) => `${n} cảnh báo (kế hoạch vẫn được đọc; xem lại các dòng sau):`,
     membersAdded: (group: string, added: number, updated: number, unchanged: number) =>
       `Nhóm ${group}: thêm ${added}, cập nhật ${updated}, giữ nguyên ${unchanged} đơn vị.`,
@@ -304,9 +329,11 @@ export const vi = {
     "invite.expired": () => "Mã mời này đã hết hạn. Vui lòng xin mã mới từ Sở Nội vụ.",
     "invite.revoked": () => "Mã mời này đã bị thu hồi. Vui lòng liên hệ Sở Nội vụ.",
     "invite.rate_limited": () =>
-      "Bạn đã nhập sai mã mời 5 lần trong một giờ nên tạm thời không thể thử tiếp. Vui lòng thử lại sau một giờ hoặc liên hệ Sở Nội vụ.",
+      "Mã mời vừa nhập không dùng được, và bạn đã nhập sai mã mời 5 lần trong một giờ. Vui lòng chép đúng mã Sở Nội vụ gửi, hoặc liên hệ Sở Nội vụ để xin mã mới.",
     "invite.too_many_wrong": () =>
-      "Gần đây có quá nhiều lần nhập sai mã mời nên tạm thời không thể thử lại. Vui lòng kiểm tra đúng mã Sở Nội vụ gửi và thử lại sau một giờ.",
+      "Mã mời vừa nhập không dùng được. Gần đây có quá nhiều lần nhập sai mã mời; vui lòng chép đúng mã Sở Nội vụ gửi, hoặc liên hệ Sở Nội vụ để xin mã mới.",
+    "invite.link_inactive": () =>
+      "Mã liên kết này thuộc về một tài khoản đã ngừng hoạt động nên không dùng được; chưa có gì được ghi nhận. Nếu cần tham gia, vui lòng xin mã mời mới từ Sở Nội vụ.",
     "invite.already_joined": () => "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
     "invite.bad_role": () => '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
     "invite.admin_only": () =>
@@ -727,8 +754,10 @@ export const vi = {
         daysLeft: string,
         lines: string,
         example: string,
+        recentReport: boolean,
       ) =>
         `🔔 Nhắc việc: kế hoạch ${requested ? "đề nghị" : "yêu cầu"} ${agency} báo cáo kết quả thực hiện trước ngày ${date(deadline)} (${daysLeft}). Cơ quan chưa nộp báo cáo.\n` +
+        (recentReport ? "Cảm ơn bạn đã cập nhật tiến độ; cơ quan vẫn cần nộp báo cáo chính thức (/nopbaocao).\n" : "") +
         (lines ? `Nhiệm vụ chưa hoàn thành:\n${lines}\n` : "Các nhiệm vụ đã hoàn thành; chỉ còn nộp báo cáo.\n") +
         `Báo cáo nhanh: ${example}\nHoặc gõ /baocao để báo cáo từng bước, /nopbaocao để nộp báo cáo.`,
       line: (code: string, title: string, status: string) => `• ${code} ${title} (${status})`,
@@ -748,8 +777,8 @@ export const vi = {
       difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       noDifficulties: "Không có vướng mắc mới.",
-      wrongCodes: (codes: number, accounts: number) =>
-        `⚠️ ${num(codes)} mã mời sai từ ${num(accounts)} tài khoản kể từ bản tin trước: có thể có người dò mã. Mã mời chưa dùng có thể thu hồi bằng /thuhoi MÃ.`,
+      wrongCodes: (codes: number, accounts: number, limit: number) =>
+        `⚠️ ${num(codes)} mã mời sai từ ${num(accounts)} tài khoản kể từ bản tin trước, đã chạm giới hạn ${num(limit)} mã sai trong một giờ: có thể có người dò mã. Khi đó mã sai bị từ chối, mã đúng vẫn dùng được. Mã mời chưa dùng có thể thu hồi bằng /thuhoi MÃ.`,
       heldHeader: (n: number) => `Tin nhắn đang chờ vì nền tảng của người nhận chưa chạy (${n}):`,
       heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
         `• ${person}${agency ? ` (${agency})` : ""}: ${count} tin, chờ ${platforms}`,
@@ -769,6 +798,9 @@ export const vi = {
       usage: "Cách dùng: /tamdung CƠ_QUAN dd/mm[/yyyy], ví dụ /tamdung IV.2 10/12",
       badDate: "Ngày không hợp lệ hoặc đã qua. Viết theo dạng dd/mm hoặc dd/mm/yyyy, ví dụ 10/12.",
       paused: (agency: string, until: LocalDate) => `Đã tạm dừng nhắc việc cho ${agency} đến hết ngày ${date(until)}.`,
+      pastDeadline: (agency: string, until: LocalDate, deadline: LocalDate) =>
+        `Ngày ${date(until)} đã qua hạn nộp báo cáo (trước ngày ${date(deadline)}). Nếu tạm dừng, ${agency} sẽ không nhận nhắc việc nào đến hết ngày ${date(until)}, kể cả nhắc quá hạn khi chưa nộp báo cáo. Vẫn tạm dừng?`,
+      confirm: "Tạm dừng",
       resumeUsage: "Cách dùng: /tieptuc CƠ_QUAN, ví dụ /tieptuc IV.2",
       resumed: (agency: string) => `Đã bật lại nhắc việc cho ${agency}.`,
       notPaused: (agency: string) => `${agency} không bị tạm dừng nhắc việc.`,

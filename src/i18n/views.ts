@@ -69,7 +69,14 @@ export const SUBMIT_CONFIRM = "submit:confirm";
 export const SUBMIT_CANCEL = "submit:cancel";
 
 /** What a contact receives when reminded, whether by the schedule or by a coordinator's /nhac. */
-export function reminderMessage(t: Messages, plan: Plan, state: AgencyState, now: Date): OutgoingMessage {
+/** `recentReport`: the agency reported progress lately, which the text thanks it for. */
+export function reminderMessage(
+  t: Messages,
+  plan: Plan,
+  state: AgencyState,
+  now: Date,
+  recentReport = false,
+): OutgoingMessage {
   const open = state.duties.filter((d) => d.status !== "done");
   const lines = open
     .map((d) => t.bot.reminder.line(d.code, shortTitle(d.text), t.bot.statusLabel[d.status]))
@@ -82,6 +89,7 @@ export function reminderMessage(t: Messages, plan: Plan, state: AgencyState, now
       daysLeftText(t, plan, now),
       lines,
       reportExample(t, state.duties),
+      recentReport,
     ),
     choices: [
       [

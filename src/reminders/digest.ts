@@ -5,10 +5,11 @@ import { daysLeft } from "../domain/deadline.ts";
 import type { Agency, Plan } from "../generated/prisma/client.ts";
 import type { Messages } from "../i18n/index.ts";
 import type { PlanStatus } from "../services/status-service.ts";
-import { MAX_WRONG_PER_HOUR_ALL } from "../services/invite-service.ts";
+import { MAX_WRONG_PER_HOUR_ALL, wrongCodeLimitReached } from "../services/invite-service.ts";
 import { localDate } from "../time.ts";
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /**
  * The coordinators' afternoon picture: who has submitted (communes rolled up per group), who has
@@ -31,9 +32,7 @@ export async function buildDigest(
     missingSection(t, status),
     difficultiesSection(t, rows.difficulties),
     failuresSection(t, rows.failures),
-    wrongCodes.length >= MAX_WRONG_PER_HOUR_ALL
-      ? d.wrongCodes(wrongCodes.length, new Set(wrongCodes.map((w) => `${w.platform}:${w.userId}`)).size)
-      : null,
+    wrongCodesLine(t, wrongCodes, rows.wrongSince),
     heldSection(t, rows.held),
   ];
   return { text: sections.filter((s): s is string => s !== null).join("\n\n") };
@@ -48,6 +47,7 @@ async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {
   // day's; failed deliveries were told to nobody, so the first digest shows all of them.
   const difficultiesSince = previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS);
   const failuresSince = previous?.dueAt ?? new Date(0);
+  const wrongSince = previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS);
   const [difficulties, failures, wrongCodes, held] = await Promise.all([
     db.difficulty.findMany({
       where: { agency: { planId: plan.id }, createdAt: { gt: difficultiesSince, lte: now } },
@@ -64,10 +64,11 @@ async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {
       include: { person: { include: { agency: true } } },
       orderBy: { id: "asc" },
     }),
-    // Many wrong invite codes since the last digest look like someone guessing: coordinators should know.
+    // Wrong invite codes reaching the limit for all accounts look like someone guessing: coordinators
+    // should know. The hour before the previous digest counts too: the limit may be reached across it.
     db.joinAttempt.findMany({
-      where: { at: { gt: previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS), lte: now } },
-      select: { platform: true, userId: true },
+      where: { at: { gt: new Date(wrongSince.getTime() - HOUR_MS), lte: now } },
+      select: { platform: true, userId: true, at: true },
     }),
     // Not a failure and not since the previous digest: what waits right now for a platform to run.
     db.outboxMessage.findMany({
@@ -76,10 +77,19 @@ async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {
       orderBy: { id: "asc" },
     }),
   ]);
-  return { difficulties, failures, wrongCodes, held };
+  return { difficulties, failures, wrongCodes, wrongSince, held };
 }
 
 type DigestRows = Awaited<ReturnType<typeof readDigestRows>>;
+
+/** Only when the limit for all accounts was reached since the previous digest. */
+function wrongCodesLine(t: Messages, rows: DigestRows["wrongCodes"], since: Date): string | null {
+  const times = rows.map((w) => w.at);
+  if (!wrongCodeLimitReached(times, since)) return null;
+  const recent = rows.filter((w) => w.at > since);
+  const accounts = new Set(recent.map((w) => `${w.platform}:${w.userId}`)).size;
+  return t.bot.digest.wrongCodes(recent.length, accounts, MAX_WRONG_PER_HOUR_ALL);
+}
 
 const withAgency = (t: Messages, agency: Agency | null) => (agency ? `${agency.code} ${agencyLabel(t, agency)}` : null);
 

@@ -4,6 +4,7 @@ import { enqueue, recordSkipped, type OutboxItem } from "../delivery/outbox.ts";
 import type { Person } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { agencyLabel, reminderMessage } from "../i18n/views.ts";
+import type { ReminderPolicy } from "../schedule/policy.ts";
 import { reminderPoints, type ReminderPoint } from "../schedule/schedule.ts";
 import type { AgencyState } from "../services/status-service.ts";
 import { toIsoLocal } from "../time.ts";
@@ -91,7 +92,7 @@ export function decideReminders(
     for (const unit of units) {
       const people = facts.contactsByAgency.get(unit.agency.id) ?? [];
       const entry = entryFor(unit, point);
-      const reason = skipReason(unit, byId, point, people, facts);
+      const reason = skipReason(unit, byId, point, people, facts, policy);
       if (reason) {
         // Reasons for old points would repeat on every tick forever; only the live window is reported.
         if (!stale) (people.length ? people : [null]).forEach((p) => decision.skipped.push(entry(p, reason)));
@@ -108,7 +109,9 @@ export function decideReminders(
           agencyId: unit.agency.id,
           point: point.label,
           // An expired point is only recorded, never sent: it needs no text.
-          message: stale ? { text: "" } : messageFor(unit, point, person.locale),
+          message: stale
+            ? { text: "" }
+            : messageFor(unit, point, person.locale, facts.reportedBefore(unit.agency.id, point.dueAt)),
           duties: openDuties(unit),
           dueAt: point.dueAt,
         };
@@ -127,12 +130,21 @@ function skipReason(
   point: ReminderPoint,
   people: readonly Person[],
   facts: ReminderFacts,
+  policy: ReminderPolicy,
 ): SkipReason | null {
   if (unit.submitted) return "submitted";
   if (isPaused(unit, byId, point.date)) return "paused";
   if (people.length === 0) return "no_contact";
-  if (facts.reportedBefore(unit.agency.id, point.dueAt)) return "recent_report";
+  if (skipsForRecentReport(point, policy) && facts.reportedBefore(unit.agency.id, point.dueAt)) return "recent_report";
   return null;
+}
+
+/**
+ * A progress report makes an early reminder unnecessary, not a late one: from T-(n−1) on, and
+ * after the deadline, the reminder is about the formal submission, which no progress replaces.
+ */
+function skipsForRecentReport(point: ReminderPoint, policy: ReminderPolicy): boolean {
+  return point.kind === "before" && point.daysBefore >= policy.recentReportSkipUntilDays;
 }
 
 function isPaused(state: AgencyState, byId: ReadonlyMap<number, AgencyState>, date: string): boolean {
@@ -162,11 +174,11 @@ function entryFor(unit: AgencyState, point: ReminderPoint) {
 /** The contacts of one agency get the same text in the same language: built once, not per person. */
 function reminderTexts({ plan }: Planning) {
   const texts = new Map<string, OutgoingMessage>();
-  return (unit: AgencyState, point: ReminderPoint, locale: string): OutgoingMessage => {
+  return (unit: AgencyState, point: ReminderPoint, locale: string, recentReport: boolean): OutgoingMessage => {
     const cacheKey = `${unit.agency.id}:${point.label}:${locale}`;
     let message = texts.get(cacheKey);
     if (!message) {
-      message = reminderMessage(messagesFor(locale), plan, unit, point.dueAt);
+      message = reminderMessage(messagesFor(locale), plan, unit, point.dueAt, recentReport);
       texts.set(cacheKey, message);
     }
     return message;

@@ -13,7 +13,13 @@ export interface ReminderPolicy {
   digestTime: string;
   /** Digests go out on working days from this many days before the deadline onwards. */
   digestWindowDays: number;
+  /** An agency that reported within this many days before a point is not reminded at it… */
   recentReportDays: number;
+  /**
+   * …but only at the "T-n" points with n ≥ this. Nearer the deadline the reminder is about the
+   * formal submission, which a progress report does not replace; overdue points are never skipped.
+   */
+  recentReportSkipUntilDays: number;
   quietStart: string;
   quietEnd: string;
   expireAfterHours: number;
@@ -27,6 +33,7 @@ export const DEFAULT_REMINDER_POLICY: ReminderPolicy = Object.freeze({
   digestTime: "16:30",
   digestWindowDays: 14,
   recentReportDays: 3,
+  recentReportSkipUntilDays: 8,
   quietStart: "21:00",
   quietEnd: "07:00",
   expireAfterHours: 12,
@@ -59,6 +66,7 @@ const policySchema = z.strictObject({
   digestTime: time,
   digestWindowDays: count(0).max(366, "expected at most 366 days"),
   recentReportDays: count(0),
+  recentReportSkipUntilDays: count(0).max(366, "expected at most 366 days"),
   quietStart: time,
   quietEnd: time,
   expireAfterHours: z.number().positive("expected a number > 0"),

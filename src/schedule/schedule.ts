@@ -1,7 +1,7 @@
 // Reminder timing for one deadline. A deadline date D means reports are due before D 00:00, so
 // the last day to report is D − 1 and "overdue" reminders start on D itself.
 
-import { addDays, localDate, localDateTime, localMinutes } from "../time.ts";
+import { addDays, daysBetween, localDate, localDateTime, localMinutes } from "../time.ts";
 import type { LocalDate } from "../time.ts";
 import type { WorkCalendar } from "./calendar.ts";
 import { minutesOfTime } from "./policy.ts";
@@ -12,6 +12,8 @@ export interface ReminderPoint {
   date: LocalDate;
   dueAt: Date;
   kind: "before" | "overdue";
+  /** The n of "T-n"; for overdue points, ≤ 0 (the deadline date is 0). */
+  daysBefore: number;
 }
 
 export function reminderPoints(deadline: LocalDate, policy: ReminderPolicy, calendar: WorkCalendar): ReminderPoint[] {
@@ -27,9 +29,11 @@ export function reminderPoints(deadline: LocalDate, policy: ReminderPolicy, cale
     date,
     dueAt: localDateTime(date, policy.sendTime),
     kind: "before",
+    daysBefore: n,
   }));
   calendar.workingDaysFrom(deadline, policy.overdueWorkingDays).forEach((date, i) => {
-    points.push({ label: `overdue-${i + 1}`, date, dueAt: localDateTime(date, policy.sendTime), kind: "overdue" });
+    const dueAt = localDateTime(date, policy.sendTime);
+    points.push({ label: `overdue-${i + 1}`, date, dueAt, kind: "overdue", daysBefore: -daysBetween(deadline, date) });
   });
   return points.sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }

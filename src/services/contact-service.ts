@@ -14,12 +14,22 @@ export async function listContacts(db: Db, planId: number, agency: Agency | null
   });
 }
 
-/** A staff change: the person can no longer act, but everything they reported stays. */
+/**
+ * A staff change: the person can no longer act, but everything they reported stays. Their unused
+ * link codes (/lienket) are revoked with them: a code handed on must not attach a new account.
+ */
 export async function deactivateContact(deps: { db: Db; clock: Clock }, id: number): Promise<Person> {
   const person = await deps.db.person.findUnique({ where: { id } });
   if (!person || person.role === "admin") throw new AppError("contact.unknown", { id });
   if (!person.active) return person;
-  return deps.db.person.update({ where: { id }, data: { active: false, deactivatedAt: deps.clock.now() } });
+  const now = deps.clock.now();
+  return deps.db.$transaction(async (tx) => {
+    await tx.invite.updateMany({
+      where: { linkPersonId: id, usedAt: null, revokedAt: null },
+      data: { revokedAt: now },
+    });
+    return tx.person.update({ where: { id }, data: { active: false, deactivatedAt: now } });
+  });
 }
 
 /** Who hears about submissions and difficulties: coordinators, and administrators who can act as one. */

@@ -10,11 +10,12 @@ export type Role = "contact" | "coordinator" | "admin";
 // No 0/O, 1/I/L: codes are read aloud and retyped on phones.
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 const CODE_LENGTH = 10; // 31^10 ≈ 2^49.5
+/** Wrong codes per hour from one account. */
 const MAX_WRONG_PER_HOUR = 5;
 /**
- * Wrong codes per hour from all accounts together. Past it, an account that has already guessed
- * wrong is refused before its code is looked up, so making many accounts does not buy many
- * guesses; an account's first try is still looked up, so a right code always joins.
+ * Wrong codes per hour from all accounts together, first guesses included, so making many
+ * accounts does not buy many guesses. Only wrong codes count and only they are refused: a right
+ * code always joins (see redeemInvite).
  */
 export const MAX_WRONG_PER_HOUR_ALL = 30;
 const HOUR_MS = 60 * 60 * 1000;
@@ -147,24 +148,22 @@ export async function findPersonByIdentity(db: Db, platform: string, userId: str
 }
 
 /**
- * Joins a platform identity with a code. Wrong codes are counted per identity, and past the limit
- * codes are refused before they are even looked up, so guessing is not worth trying.
+ * Joins a platform identity with a code. A right code always joins, whatever the counts: looking
+ * it up first is safe because there are 31^10 ≈ 2^49.5 codes, so a guess hits a live invite about
+ * once in 10^11 tries even with thousands of invites out. Wrong codes are what the limits count,
+ * per account and for all accounts together; past either limit a wrong code is answered with the
+ * limit and no longer recorded, so guessing costs the database nothing.
  */
 export async function redeemInvite(deps: InviteDeps, identity: PlatformIdentity, code: string): Promise<Person> {
   const { db, clock } = deps;
   const now = clock.now();
   const existing = await findPersonByIdentity(db, identity.platform, identity.userId);
   if (existing?.person.active) throw new AppError("invite.already_joined");
-  const recentWrong = await db.joinAttempt.count({
-    where: { platform: identity.platform, userId: identity.userId, at: { gt: new Date(now.getTime() - HOUR_MS) } },
-  });
-  if (recentWrong >= MAX_WRONG_PER_HOUR) throw new AppError("invite.rate_limited");
-  if (recentWrong > 0) {
-    const allWrong = await db.joinAttempt.count({ where: { at: { gt: new Date(now.getTime() - HOUR_MS) } } });
-    if (allWrong >= MAX_WRONG_PER_HOUR_ALL) throw new AppError("invite.too_many_wrong");
-  }
 
   const invite = await db.invite.findUnique({ where: { codeHash: hashInviteCode(code) } });
+  // A link code is the person's own: once they are deactivated it must not attach anyone to them.
+  if (invite?.linkPersonId != null && !(await isActive(db, invite.linkPersonId)))
+    throw new AppError("invite.link_inactive");
   const problem: AppError | null = !invite
     ? new AppError("invite.unknown")
     : invite.revokedAt
@@ -174,27 +173,27 @@ export async function redeemInvite(deps: InviteDeps, identity: PlatformIdentity,
         : invite.expiresAt <= now
           ? new AppError("invite.expired")
           : null;
-  if (problem || !invite) {
-    await db.joinAttempt.create({ data: { platform: identity.platform, userId: identity.userId, at: now } });
-    throw problem ?? new AppError("invite.unknown");
-  }
+  if (problem || !invite) throw await wrongCode(db, identity, now, problem ?? new AppError("invite.unknown"));
 
   return db.$transaction(async (tx) => {
     // Guarded update: of two people racing with one code, only one gets it.
     const claimed = await tx.invite.updateMany({ where: { id: invite.id, usedAt: null }, data: { usedAt: now } });
     if (claimed.count === 0) throw new AppError("invite.used");
+    const linked =
+      invite.linkPersonId !== null ? await tx.person.findUnique({ where: { id: invite.linkPersonId } }) : null;
+    // Deactivated between the check above and this transaction: roll the claim back.
+    if (invite.linkPersonId !== null && !linked?.active) throw new AppError("invite.link_inactive");
     const person =
-      invite.linkPersonId !== null
-        ? await tx.person.findUniqueOrThrow({ where: { id: invite.linkPersonId } })
-        : await tx.person.create({
-            data: {
-              displayName: identity.displayName,
-              role: invite.role,
-              agencyId: invite.agencyId,
-              locale: deps.defaultLocale ?? "vi",
-              createdAt: now,
-            },
-          });
+      linked ??
+      (await tx.person.create({
+        data: {
+          displayName: identity.displayName,
+          role: invite.role,
+          agencyId: invite.agencyId,
+          locale: deps.defaultLocale ?? "vi",
+          createdAt: now,
+        },
+      }));
     const identityData = {
       personId: person.id,
       chatId: identity.chatId,
@@ -210,4 +209,38 @@ export async function redeemInvite(deps: InviteDeps, identity: PlatformIdentity,
     await tx.invite.update({ where: { id: invite.id }, data: { usedByPersonId: person.id } });
     return person;
   });
+}
+
+/**
+ * Whether the limit for all accounts was reached at some moment after `after`: some
+ * MAX_WRONG_PER_HOUR_ALL wrong codes, recorded in order, within one hour, the last after `after`.
+ * Past that moment no more are recorded, so the rows alone tell.
+ */
+export function wrongCodeLimitReached(times: readonly Date[], after: Date): boolean {
+  const sorted = times.map((t) => t.getTime()).sort((a, b) => a - b);
+  for (let last = MAX_WRONG_PER_HOUR_ALL - 1; last < sorted.length; last++) {
+    const reachedAt = sorted[last]!;
+    if (reachedAt > after.getTime() && reachedAt - sorted[last - MAX_WRONG_PER_HOUR_ALL + 1]! < HOUR_MS) return true;
+  }
+  return false;
+}
+
+async function isActive(db: Db, personId: number): Promise<boolean> {
+  return (await db.person.findUnique({ where: { id: personId }, select: { active: true } }))?.active === true;
+}
+
+/**
+ * The answer to a code that does not join. Under both limits it is recorded and named (unknown,
+ * expired...); past either, the limit is the answer and nothing is stored.
+ */
+async function wrongCode(db: Db, identity: PlatformIdentity, now: Date, problem: AppError): Promise<AppError> {
+  const since = new Date(now.getTime() - HOUR_MS);
+  const own = await db.joinAttempt.count({
+    where: { platform: identity.platform, userId: identity.userId, at: { gt: since } },
+  });
+  if (own >= MAX_WRONG_PER_HOUR) return new AppError("invite.rate_limited");
+  if ((await db.joinAttempt.count({ where: { at: { gt: since } } })) >= MAX_WRONG_PER_HOUR_ALL)
+    return new AppError("invite.too_many_wrong");
+  await db.joinAttempt.create({ data: { platform: identity.platform, userId: identity.userId, at: now } });
+  return problem;
 }

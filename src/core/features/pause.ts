@@ -1,6 +1,7 @@
 import { findAgency } from "../../services/plan-service.ts";
 import { localDate, parseDayMonth } from "../../time.ts";
 import { planOf, type Ctx } from "../context.ts";
+import type { FlowState } from "../conversation.ts";
 import { agencyLabel } from "../../i18n/views.ts";
 import { splitFirst } from "./shared.ts";
 
@@ -19,6 +20,45 @@ export async function pause(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   const agency = await findAgency(ctx.deps.db, plan.id, query);
+  const label = `${agency.code} ${agencyLabel(t, agency)}`;
+  if (until >= plan.reportDeadline) {
+    // Overdue reminders start on the deadline date: a pause through it silences them, which the
+    // coordinator should choose knowingly rather than by a typo in the month.
+    await ctx.setFlow({ flow: "pause", step: "confirm", data: { agencyId: agency.id, until } });
+    ctx.reply(t.bot.pause.pastDeadline(label, until, plan.reportDeadline), [
+      [{ label: t.bot.pause.confirm, value: PAUSE_CONFIRM }],
+      [{ label: t.bot.submit.cancel, value: PAUSE_CANCEL }],
+    ]);
+    return;
+  }
+  await ctx.deps.db.agency.update({ where: { id: agency.id }, data: { pausedUntil: until } });
+  ctx.reply(t.bot.pause.paused(label, until));
+}
+
+const PAUSE_CONFIRM = "pause:confirm";
+const PAUSE_CANCEL = "pause:cancel";
+
+/** The answer to a pause past the deadline: only "Tạm dừng" pauses. */
+export async function continuePause(ctx: Ctx, state: FlowState<"pause">, choice: string | undefined): Promise<void> {
+  const { t } = ctx;
+  if (!(await ctx.consumeFlow(state))) {
+    ctx.reply(t.bot.alreadyHandled);
+    return;
+  }
+  if (choice !== PAUSE_CONFIRM) {
+    ctx.reply(choice === PAUSE_CANCEL ? t.bot.cancelled : t.bot.staleChoice);
+    return;
+  }
+  const { agencyId, until } = state.data;
+  const agency = await ctx.deps.db.agency.findFirst({ where: { id: agencyId, planId: planOf(ctx).id } });
+  if (!agency) {
+    ctx.reply(t.bot.staleChoice);
+    return;
+  }
+  if (until < localDate(ctx.now)) {
+    ctx.reply(t.bot.pause.badDate);
+    return;
+  }
   await ctx.deps.db.agency.update({ where: { id: agency.id }, data: { pausedUntil: until } });
   ctx.reply(t.bot.pause.paused(`${agency.code} ${agencyLabel(t, agency)}`, until));
 }
