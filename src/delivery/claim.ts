@@ -28,7 +28,7 @@ function byRecentUse(a: Identity, b: Identity): number {
   return (b.lastSeenAt?.getTime() ?? b.createdAt.getTime()) - (a.lastSeenAt?.getTime() ?? a.createdAt.getTime());
 }
 
-/** Why none of these accounts can be reached: what the platform said last, or that there is none. */
+/** Why none of these accounts can be reached: the reason of the latest refusal ("unknown" without one). */
 function lastUnreachableReason(identities: readonly Identity[]): string {
   const marked = identities
     .filter((i) => i.unreachableAt !== null)

@@ -63,15 +63,6 @@ export const DELIVERY_FAILURE_REASONS = [
 
 export type DeliveryFailureReason = (typeof DELIVERY_FAILURE_REASONS)[number];
 
-/** Reasons that mean the account cannot be reached by retrying. */
-export const UNREACHABLE_REASONS: ReadonlySet<DeliveryFailureReason> = new Set([
-  "blocked",
-  "not_started",
-  "not_allowed",
-  "account_gone",
-  "chat_gone",
-]);
-
 export function isDeliveryFailureReason(value: unknown): value is DeliveryFailureReason {
   return typeof value === "string" && (DELIVERY_FAILURE_REASONS as readonly string[]).includes(value);
 }
