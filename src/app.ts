@@ -107,7 +107,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       (error: unknown) => logger.error({ err: error }, "outbox flush failed"),
     );
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
-  const core = createCore({ config, logger, clock, db, notifier });
+  const core = createCore({ config, logger, clock, db, notifier, platforms: channels.map((c) => c.name) });
   handle = async (event) => {
     try {
       return await serialize(() => core.handle(event));
@@ -223,12 +223,20 @@ function createHost(deps: {
   };
 }
 
-function createCore(deps: { config: Config; logger: Logger; clock: Clock; db: Db; notifier: Notifier }): BotCore {
+function createCore(deps: {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db: Db;
+  notifier: Notifier;
+  platforms: readonly string[];
+}): BotCore {
   const { config, db } = deps;
   return createBotCore({
     db,
     clock: deps.clock,
     notifier: deps.notifier,
+    platforms: deps.platforms,
     logger: deps.logger,
     inviteTtlDays: config.inviteTtlDays,
     defaultLocale: config.defaultLocale,

@@ -168,8 +168,13 @@ export function toDeliveryError(error: unknown): DeliveryError {
       return new DeliveryError("delivery.rate_limited", message, error.retryAfterMs ?? DEFAULT_RETRY_AFTER_MS);
     }
     if (error.kind === "api" && error.errorCode !== null && UNREACHABLE_CODES.has(error.errorCode)) {
-      return new DeliveryError("delivery.unreachable", message);
+      // Zalo's 403 is both "never wrote to the bot" and "blocked it"; only a description that
+      // says "blocked" tells them apart, so otherwise the reason says it may be either.
+      const reason = /\bblock|chặn/i.test(message) ? "blocked" : "not_allowed";
+      return new DeliveryError("delivery.unreachable", message, undefined, reason);
     }
+    const reason = error.kind === "network" || error.kind === "timeout" ? "network" : "platform_error";
+    return new DeliveryError("delivery.failed", message, undefined, reason);
   }
   return new DeliveryError("delivery.failed", message);
 }

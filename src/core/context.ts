@@ -4,6 +4,8 @@ import type { Agency, Identity, Person, Plan } from "../generated/prisma/client.
 import { messagesFor, type Messages } from "../i18n/index.ts";
 import type { Logger } from "../logger.ts";
 import { coordinators } from "../services/contact-service.ts";
+import { deliveryOutlook, type RecipientOutlook } from "../services/delivery-outlook.ts";
+import { parseReminderPolicy, policyOf } from "../schedule/policy.ts";
 import type {
   Choice,
   IncomingEvent,
@@ -34,6 +36,11 @@ export interface BotDeps {
   defaultLocale: "vi" | "en";
   /** Builds a deep link for an invite code where the platform has one (Telegram's ?start=). */
   inviteLink?: (code: string) => string | null | Promise<string | null>;
+  /**
+   * The platforms this process sends for. With it, a command's reply says when a recipient's
+   * platforms run nowhere; without it (tests of the core alone) nobody is judged waiting for one.
+   */
+  platforms?: readonly string[];
 }
 
 /** A person known to the bot, with what every handler needs about them. */
@@ -98,6 +105,38 @@ export class Ctx {
       .map((person) => ({ personId: person.id, kind, message: build(messagesFor(person.locale), person) }));
     if (notifications.length) await this.deps.notifier.notify(notifications, within);
     return notifications.length;
+  }
+
+  /**
+   * A push a coordinator's command causes to others: queued as `notify` does, with who asked (told
+   * later if it fails for good), and returned with what becomes of it for each recipient, so the
+   * reply can say so. Whoever the reply already tells is unreachable is not told again later.
+   */
+  async pushFor(
+    people: readonly Person[],
+    kind: NotificationKind,
+    build: (t: Messages, person: Person) => OutgoingMessage,
+    within?: Transaction,
+  ): Promise<RecipientOutlook[]> {
+    const recipients = people.filter((p) => p.active && p.id !== this.member?.person.id);
+    const outlook = await deliveryOutlook(
+      within?.tx ?? this.deps.db,
+      recipients.map((p) => p.id),
+      {
+        now: this.now,
+        policy: this.plan ? policyOf(this.plan) : parseReminderPolicy(null),
+        platforms: this.deps.platforms ?? null,
+      },
+    );
+    const requester = this.member?.person.id;
+    const notifications: Notification[] = outlook.map(({ person, outcome }) => ({
+      personId: person.id,
+      kind,
+      message: build(messagesFor(person.locale), person),
+      ...(requester !== undefined && { requestedById: requester, requesterTold: outcome.kind === "unreachable" }),
+    }));
+    if (notifications.length) await this.deps.notifier.notify(notifications, within);
+    return outlook;
   }
 
   async notifyCoordinators(

@@ -50,6 +50,10 @@ export interface Notification {
   message: OutgoingMessage;
   /** Same key, same message: the outbox sends it at most once. */
   key?: string;
+  /** The coordinator whose command causes this push: told if it fails for good. */
+  requestedById?: number;
+  /** That coordinator already read in the command's reply that it cannot be delivered: not told again. */
+  requesterTold?: boolean;
 }
 
 /** An interactive transaction the core has open around a record and what announces it. */

@@ -28,12 +28,24 @@ function byRecentUse(a: Identity, b: Identity): number {
   return (b.lastSeenAt?.getTime() ?? b.createdAt.getTime()) - (a.lastSeenAt?.getTime() ?? a.createdAt.getTime());
 }
 
-async function loadRoutes(db: Db, personIds: number[]): Promise<Map<number, Route>> {
+/** Why none of these accounts can be reached: the reason of the latest refusal ("unknown" without one). */
+function lastUnreachableReason(identities: readonly Identity[]): string {
+  const marked = identities
+    .filter((i) => i.unreachableAt !== null)
+    .sort((a, b) => b.unreachableAt!.getTime() - a.unreachableAt!.getTime());
+  return marked[0]?.unreachableReason ?? "unknown";
+}
+
+async function loadRoutes(db: Db, personIds: number[]): Promise<Map<number, Route & { unreachableReason: string }>> {
   const people = await db.person.findMany({ where: { id: { in: personIds } }, include: { identities: true } });
   return new Map(
     people.map((person) => [
       person.id,
-      { person, identities: person.identities.filter((i) => i.unreachableAt === null).sort(byRecentUse) },
+      {
+        person,
+        identities: person.identities.filter((i) => i.unreachableAt === null).sort(byRecentUse),
+        unreachableReason: lastUnreachableReason(person.identities),
+      },
     ]),
   );
 }
@@ -79,6 +91,7 @@ export async function claimDue(ctx: ClaimContext, now: Date, result: SendResult,
           status: "unreachable",
           attempts: { increment: 1 },
           lastError: "no reachable account",
+          failureReason: route.unreachableReason,
           nextAttemptAt: now,
           claimedBy: null,
         },

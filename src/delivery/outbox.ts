@@ -16,6 +16,10 @@ export interface OutboxItem {
   message: OutgoingMessage;
   duties?: string[];
   dueAt: Date;
+  /** The coordinator whose command queued it, told when it fails for good (see failure-notices.ts). */
+  requestedById?: number | null;
+  /** Set when there is nothing left to tell that coordinator (the reply already said so). */
+  failureNoticeAt?: Date | null;
 }
 
 function toRow(item: OutboxItem, now: Date) {
@@ -40,6 +44,8 @@ function toRow(item: OutboxItem, now: Date) {
     createdAt: now,
     status: "pending",
     skipReason: null as string | null,
+    requestedById: item.requestedById ?? null,
+    failureNoticeAt: item.failureNoticeAt ?? null,
   };
 }
 
@@ -116,9 +122,11 @@ const INSERT_COLUMNS = [
   "createdAt",
   "status",
   "skipReason",
+  "requestedById",
+  "failureNoticeAt",
 ] as const satisfies readonly (keyof OutboxRow)[];
 
-/** Rows per statement: 16 columns each stays far under SQLite's 32,766 and PostgreSQL's 65,535 bound variables. */
+/** Rows per statement: 18 columns each stays far under SQLite's 32,766 and PostgreSQL's 65,535 bound variables. */
 const INSERT_CHUNK = 500;
 
 /**
@@ -181,6 +189,8 @@ export function createOutboxNotifier(deps: { db: Db; clock: Clock; onQueued?: ()
           personId: n.personId,
           message: n.message,
           dueAt: now,
+          requestedById: n.requestedById ?? null,
+          failureNoticeAt: n.requesterTold ? now : null,
         })),
       );
       if (!deps.onQueued) return;

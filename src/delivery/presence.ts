@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Db } from "../db.ts";
+import type { Db, Tx } from "../db.ts";
 
 /** A process that has not beaten for this long is presumed dead: its claims are retaken at once. */
 export const HEARTBEAT_STALE_MS = 30_000;
@@ -22,6 +22,24 @@ export interface Presence {
   acquireLease(platform: string, now: Date): Promise<boolean>;
   /** Gives up the leases and the heartbeat, so others take over without waiting. */
   leave(): Promise<void>;
+}
+
+/**
+ * The platforms some live process runs at `now`, `own` (this process's) included even before its
+ * first beat. Read with whichever client the caller holds, a transaction's too.
+ */
+export async function runningPlatforms(db: Db | Tx, now: Date, own: readonly string[]): Promise<Set<string>> {
+  const rows = await db.processHeartbeat.findMany({
+    where: { beatAt: { gte: new Date(now.getTime() - HEARTBEAT_STALE_MS) } },
+    select: { platforms: true },
+  });
+  return platformSet(rows, own);
+}
+
+function platformSet(rows: readonly { platforms: string }[], own: readonly string[]): Set<string> {
+  const running = new Set([...rows.flatMap((r) => r.platforms.split(",")), ...own]);
+  running.delete("");
+  return running;
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -63,9 +81,7 @@ export function createPresence(deps: { db: Db; processId: string; platforms: rea
       });
       const ids = rows.map((r) => r.id);
       if (!ids.includes(processId)) ids.push(processId);
-      const running = new Set([...rows.flatMap((r) => r.platforms.split(",")), ...deps.platforms]);
-      running.delete("");
-      return { ids, platforms: running };
+      return { ids, platforms: platformSet(rows, deps.platforms) };
     },
     async acquireLease(platform, now) {
       const expiresAt = new Date(now.getTime() + LEASE_MS);

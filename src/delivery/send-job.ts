@@ -185,6 +185,8 @@ async function recordFailure(send: RowSend, error: unknown, index: number): Prom
   const { ctx, claimed, now, result, release } = send;
   const { row, route, identity } = claimed;
   const message = error instanceof Error ? error.message : String(error);
+  // The platform's words go to lastError (operators); the reason is what coordinators are told.
+  const reason = error instanceof DeliveryError ? error.reason : "unknown";
   const base = { partsSent: index, platform: identity.platform };
   if (error instanceof DeliveryError && error.code === "delivery.rate_limited") {
     const waitMs = error.retryAfterMs ?? 1000;
@@ -198,11 +200,11 @@ async function recordFailure(send: RowSend, error: unknown, index: number): Prom
     await ctx.writer.record({
       table: "identity",
       id: identity.id,
-      data: { unreachableAt: now, unreachableReason: message },
+      data: { unreachableAt: now, unreachableReason: reason },
     });
     if (route.identities.some((i) => i.id !== identity.id)) {
       // The row is routed again at once, to the person's next account.
-      await release({ ...base, lastError: message });
+      await release({ ...base, lastError: message, failureReason: reason });
       return;
     }
     const data = {
@@ -210,6 +212,7 @@ async function recordFailure(send: RowSend, error: unknown, index: number): Prom
       status: "unreachable",
       attempts: send.attempts + 1,
       lastError: message,
+      failureReason: reason,
       nextAttemptAt: now,
     };
     await release(data);
@@ -224,6 +227,7 @@ async function recordFailure(send: RowSend, error: unknown, index: number): Prom
     status: final,
     attempts: send.attempts,
     lastError: message,
+    failureReason: reason,
     // For a final failure this is the moment it failed, which is what digests select on.
     nextAttemptAt: final === "pending" ? new Date(now.getTime() + BACKOFF_BASE_MS * 2 ** (send.attempts - 1)) : now,
   };

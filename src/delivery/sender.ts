@@ -3,6 +3,7 @@ import type { Logger } from "../logger.ts";
 import type { ReminderPolicy } from "../schedule/policy.ts";
 import { isQuietTime } from "../schedule/schedule.ts";
 import { claimDue } from "./claim.ts";
+import { queueFailureNotices } from "./failure-notices.ts";
 import { HEARTBEAT_EVERY_MS, type Presence } from "./presence.ts";
 import { createResultWriter, createSendJob, type SendResult, type Serialize } from "./send-job.ts";
 import { createSendQueue, realTimers, type SendQueue, type Timers } from "./send-queue.ts";
@@ -67,14 +68,17 @@ export function createOutboxSender(deps: {
     const beating = keepBeating({ presence, serialize, timers, logger }, current);
     try {
       // Rows routed again in this pass (an unreachable account, the next part) are picked up by
-      // the following rounds; a round that claims nothing ends the pass.
+      // the following rounds, and so are the notices of pushes that failed for good in a round
+      // (or in a pass whose process died before telling); a round that claims nothing and leaves
+      // no notice ends the pass.
       for (let round = 0; round < 10 && !stopping; round++) {
         const claimed = await serialize(() => claimDue(claims, now, result, current()));
-        if (claimed.length === 0) break;
         for (const c of claimed) {
           queues.get(c.identity.platform)!.push(createSendJob(jobs, c, now, policy.maxAttempts, result));
         }
         await Promise.all([...queues.values()].map((q) => q.drain()));
+        const noticed = await serialize(() => queueFailureNotices(db, now));
+        if (claimed.length === 0 && noticed === 0) break;
       }
     } finally {
       beating.stop();

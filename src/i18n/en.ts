@@ -132,6 +132,74 @@ export const en: Messages = {
   delivery: {
     fileUnavailable: (name: string) =>
       `📎 The file "${name}" cannot be sent on this platform. Please ask Sở Nội vụ for it, or open it on Telegram or Slack if you have linked them (/link).`,
+    platforms: { telegram: "Telegram", slack: "Slack", zalo: "Zalo", console: "the command line" } as Record<
+      string,
+      string
+    >,
+    kind: {
+      beforeDeadline: (days: number) => `reminder (${plural(days, "day", "days")} left)`,
+      overdue: (n: number) => `overdue reminder (no. ${n})`,
+      reminder: "reminder",
+      nudge: "coordinator's reminder",
+      notification: "notification",
+      digest: "digest",
+      other: "message",
+    },
+    reasons: {
+      blocked: "has blocked the bot",
+      not_started: "has never written to the bot",
+      not_allowed: "has never written to the bot, or has blocked it",
+      account_gone: "the account is no longer active",
+      chat_gone: "the conversation with the bot is gone",
+      network: "network error",
+      platform_error: "the platform reported an error",
+      rate_limited: "the platform asked to slow down",
+      unknown: "reason unknown",
+    },
+    advice: {
+      blocked:
+        "Please phone them with the content and ask them to unblock the bot and write it any message: from then on the bot can reach them.",
+      not_started:
+        "Please phone them with the content and ask them to open the bot and write it any message (such as /help): from then on the bot can reach them.",
+      not_allowed:
+        "Please phone them with the content and ask them to open the bot (unblocking it if they blocked it) and write it any message: from then on the bot can reach them.",
+      account_gone:
+        "Please phone them with the content. This account can no longer be used: send them a new invite (/invite AGENCY) to join with another account.",
+      chat_gone:
+        "Please phone them with the content and ask them to open the conversation with the bot again and write it any message.",
+      network: "Please phone them with the content, or send it again later.",
+      platform_error: "Please phone them with the content, or send it again later.",
+      rate_limited: "Please phone them with the content, or send it again later.",
+      unknown: "Please phone them with the content, or send it again later.",
+    },
+    unreachable: (reason: string) => `unreachable, ${reason}`,
+    failedFinal: (reason: string, attempts: number) =>
+      `delivery failed (${reason}) after ${plural(attempts, "attempt", "attempts")}; it will not be tried again`,
+    failureNotice: (
+      what: string,
+      recipient: string,
+      queuedAt: string,
+      outcome: string,
+      excerpt: string,
+      advice: string,
+    ) =>
+      `⚠️ Could not deliver the ${what} to ${recipient} (queued at ${queuedAt}): ${outcome}.\nContent: "${excerpt}"\n${advice}`,
+    outlook: {
+      resolved: (id: number) => `Closed issue #${id}.`,
+      reopened: (agency: string) => `Reopened the report of ${agency}.`,
+      reply: "the reply",
+      comment: "the comment",
+      sent: (what: string, people: number) => `Sent ${what} to ${plural(people, "person", "people")}.`,
+      queued: (what: string, people: number, at: string) =>
+        `As it is outside messaging hours, ${what} will go to ${plural(people, "person", "people")} at ${at}.`,
+      nobody: (what: string, agency: string) => `${agency} has no contacts on the bot yet, so ${what} went to nobody.`,
+      unreachableHeader: (n: number) => `Could not reach ${plural(n, "person", "people")}:`,
+      unreachableLine: (person: string, platforms: string, reason: string, advice: string) =>
+        `• ${person} (${platforms}): ${reason}. ${advice}`,
+      heldHeader: (n: number) => `Waiting (${plural(n, "person", "people")}):`,
+      heldLine: (person: string, platforms: string) =>
+        `• ${person}: ${platforms} is not running anywhere; the message goes out once ${platforms} runs again. Please tell the administrator.`,
+    },
   },
 
   slack: {
@@ -786,21 +854,15 @@ export const en: Messages = {
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       difficultiesHeader: (n: number) => `New difficulties (${n}):`,
       noDifficulties: "No new difficulties.",
+      resolvedHeader: (n: number) => `Difficulties resolved since the last digest (${n}):`,
       wrongCodes: (codes: number, accounts: number, limit: number) =>
         `⚠️ ${num(codes)} wrong invite codes from ${num(accounts)} accounts since the last digest, reaching the limit of ${num(limit)} wrong codes in an hour: someone may be guessing. Past the limit wrong codes are refused; right codes still work. Unused codes can be revoked with /revoke CODE.`,
       heldHeader: (n: number) => `Messages waiting because the recipient's platform is not running (${n}):`,
       heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
         `• ${person}${agency ? ` (${agency})` : ""}: ${count} messages, waiting for ${platforms}`,
       failuresHeader: (n: number) => `Messages that could not be delivered (${n}):`,
-      failureLine: (
-        person: string,
-        agency: string | null,
-        point: string,
-        unreachable: boolean,
-        error: string | null,
-        due: string,
-      ) =>
-        `• ${person}${agency ? ` (${agency})` : ""}, ${point} at ${due}: ${unreachable ? "unreachable (blocked the bot or never opened it)" : "delivery failed"}${error ? ` (${error})` : ""}`,
+      failureLine: (person: string, agency: string | null, what: string, due: string, outcome: string) =>
+        `• ${person}${agency ? ` (${agency})` : ""}, ${what} at ${due}: ${outcome}`,
     },
 
     pause: {

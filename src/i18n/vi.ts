@@ -7,6 +7,7 @@ import type { DutyStatus } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../services/invite-service.ts";
 import type { AttachmentProblem } from "../core/types.ts";
+import type { DeliveryFailureReason } from "../delivery/types.ts";
 import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 
 // Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
@@ -149,6 +150,78 @@ export const vi = {
   delivery: {
     fileUnavailable: (name: string) =>
       `📎 Tệp "${name}" không gửi được qua nền tảng này. Vui lòng liên hệ Sở Nội vụ để nhận tệp, hoặc mở bằng Telegram hay Slack nếu đã liên kết (/lienket).`,
+    /** Platforms by the names people know; one not listed shows as it is stored. */
+    platforms: { telegram: "Telegram", slack: "Slack", zalo: "Zalo", console: "dòng lệnh" } as Record<string, string>,
+    /** What a push was, for a coordinator: a reminder point "T-3" is "lời nhắc (còn 3 ngày)". */
+    kind: {
+      beforeDeadline: (days: number) => `lời nhắc (còn ${days} ngày)`,
+      overdue: (n: number) => `lời nhắc quá hạn (lần ${n})`,
+      reminder: "lời nhắc",
+      nudge: "lời nhắc của điều phối viên",
+      notification: "thông báo",
+      digest: "bản tin tổng hợp",
+      other: "tin nhắn",
+    },
+    /** Why a push did not go out, in words a coordinator can act on. */
+    reasons: {
+      blocked: "đã chặn bot",
+      not_started: "chưa nhắn tin cho bot lần nào",
+      not_allowed: "chưa nhắn tin cho bot lần nào hoặc đã chặn bot",
+      account_gone: "tài khoản không còn hoạt động",
+      chat_gone: "cuộc trò chuyện với bot không còn",
+      network: "lỗi mạng",
+      platform_error: "nền tảng báo lỗi",
+      rate_limited: "nền tảng yêu cầu gửi chậm lại",
+      unknown: "không rõ lý do",
+    } satisfies Record<DeliveryFailureReason, string>,
+    /** What the coordinator can do about it. */
+    advice: {
+      blocked:
+        "Hãy gọi điện báo nội dung cho người nhận và nhờ họ bỏ chặn bot, rồi nhắn cho bot một tin bất kỳ: từ đó bot gửi tin được cho họ.",
+      not_started:
+        "Hãy gọi điện báo nội dung cho người nhận và nhờ họ mở bot, nhắn một tin bất kỳ (ví dụ /trogiup): từ đó bot gửi tin được cho họ.",
+      not_allowed:
+        "Hãy gọi điện báo nội dung cho người nhận và nhờ họ mở bot (bỏ chặn nếu đã chặn), nhắn một tin bất kỳ: từ đó bot gửi tin được cho họ.",
+      account_gone:
+        "Hãy gọi điện báo nội dung cho người nhận. Tài khoản này không dùng được nữa: gửi họ mã mời mới (/moi CƠ_QUAN) để tham gia bằng tài khoản khác.",
+      chat_gone:
+        "Hãy gọi điện báo nội dung cho người nhận và nhờ họ mở lại cuộc trò chuyện với bot, nhắn một tin bất kỳ.",
+      network: "Hãy gọi điện báo nội dung cho người nhận, hoặc gửi lại sau.",
+      platform_error: "Hãy gọi điện báo nội dung cho người nhận, hoặc gửi lại sau.",
+      rate_limited: "Hãy gọi điện báo nội dung cho người nhận, hoặc gửi lại sau.",
+      unknown: "Hãy gọi điện báo nội dung cho người nhận, hoặc gửi lại sau.",
+    } satisfies Record<DeliveryFailureReason, string>,
+    unreachable: (reason: string) => `không liên lạc được, ${reason}`,
+    failedFinal: (reason: string, attempts: number) =>
+      `gửi lỗi (${reason}), đã thử ${num(attempts)} lần, hệ thống không gửi lại nữa`,
+    /** Told to the coordinator whose command queued the push, once it failed for good. */
+    failureNotice: (
+      what: string,
+      recipient: string,
+      queuedAt: string,
+      outcome: string,
+      excerpt: string,
+      advice: string,
+    ) =>
+      `⚠️ Không gửi được ${what} tới ${recipient} (xếp lúc ${queuedAt}): ${outcome}.\nNội dung: "${excerpt}"\n${advice}`,
+    /** What a command that pushes to others says will become of each push. */
+    outlook: {
+      resolved: (id: number) => `Đã đóng vướng mắc #${id}.`,
+      reopened: (agency: string) => `Đã mở lại báo cáo của ${agency}.`,
+      reply: "trả lời",
+      comment: "nhận xét",
+      sent: (what: string, people: number) => `Đã gửi ${what} tới ${num(people)} người.`,
+      queued: (what: string, people: number, at: string) =>
+        `Vì đang ngoài giờ nhắn tin, ${what} sẽ được gửi tới ${num(people)} người lúc ${at}.`,
+      nobody: (what: string, agency: string) =>
+        `${agency} chưa có đầu mối nào dùng bot, nên ${what} chưa được gửi tới ai.`,
+      unreachableHeader: (n: number) => `Không gửi được tới ${num(n)} người:`,
+      unreachableLine: (person: string, platforms: string, reason: string, advice: string) =>
+        `• ${person} (${platforms}): ${reason}. ${advice}`,
+      heldHeader: (n: number) => `Đang chờ (${num(n)} người):`,
+      heldLine: (person: string, platforms: string) =>
+        `• ${person}: ${platforms} hiện không chạy ở đâu; tin sẽ được gửi khi ${platforms} chạy lại. Hãy báo người quản trị.`,
+    },
   },
 
   slack: {
@@ -777,21 +850,15 @@ export const vi = {
       difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,
       noDifficulties: "Không có vướng mắc mới.",
+      resolvedHeader: (n: number) => `Vướng mắc đã giải quyết kể từ bản tin trước (${n}):`,
       wrongCodes: (codes: number, accounts: number, limit: number) =>
         `⚠️ ${num(codes)} mã mời sai từ ${num(accounts)} tài khoản kể từ bản tin trước, đã chạm giới hạn ${num(limit)} mã sai trong một giờ: có thể có người dò mã. Khi đó mã sai bị từ chối, mã đúng vẫn dùng được. Mã mời chưa dùng có thể thu hồi bằng /thuhoi MÃ.`,
       heldHeader: (n: number) => `Tin nhắn đang chờ vì nền tảng của người nhận chưa chạy (${n}):`,
       heldLine: (person: string, agency: string | null, count: number, platforms: string) =>
         `• ${person}${agency ? ` (${agency})` : ""}: ${count} tin, chờ ${platforms}`,
       failuresHeader: (n: number) => `Tin nhắn không gửi được (${n}):`,
-      failureLine: (
-        person: string,
-        agency: string | null,
-        point: string,
-        unreachable: boolean,
-        error: string | null,
-        due: string,
-      ) =>
-        `• ${person}${agency ? ` (${agency})` : ""}, ${point} lúc ${due}: ${unreachable ? "không liên lạc được (đã chặn bot hoặc chưa mở bot)" : "gửi lỗi"}${error ? ` (${error})` : ""}`,
+      failureLine: (person: string, agency: string | null, what: string, due: string, outcome: string) =>
+        `• ${person}${agency ? ` (${agency})` : ""}, ${what} lúc ${due}: ${outcome}`,
     },
 
     pause: {

@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from "../core/types.ts";
 import { agencyLabel, at } from "../i18n/views.ts";
+import { failureOutcome, platformNames, pushDescription } from "../i18n/delivery-views.ts";
 import type { Db } from "../db.ts";
 import { daysLeft } from "../domain/deadline.ts";
 import type { Agency, Plan } from "../generated/prisma/client.ts";
@@ -31,6 +32,7 @@ export async function buildDigest(
     submittedSection(t, status),
     missingSection(t, status),
     difficultiesSection(t, rows.difficulties),
+    resolvedSection(t, rows.resolved),
     failuresSection(t, rows.failures),
     wrongCodesLine(t, wrongCodes, rows.wrongSince),
     heldSection(t, rows.held),
@@ -48,11 +50,21 @@ async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {
   const difficultiesSince = previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS);
   const failuresSince = previous?.dueAt ?? new Date(0);
   const wrongSince = previous?.dueAt ?? new Date(dueAt.getTime() - DAY_MS);
-  const [difficulties, failures, wrongCodes, held] = await Promise.all([
+  const [difficulties, resolved, failures, wrongCodes, held] = await Promise.all([
+    // "New" means still open: one raised and resolved since the last digest is listed as resolved.
     db.difficulty.findMany({
-      where: { agency: { planId: plan.id }, createdAt: { gt: difficultiesSince, lte: now } },
+      where: {
+        agency: { planId: plan.id },
+        createdAt: { gt: difficultiesSince, lte: now },
+        OR: [{ resolvedAt: null }, { resolvedAt: { gt: now } }],
+      },
       include: { agency: true, duty: true },
       orderBy: { createdAt: "asc" },
+    }),
+    db.difficulty.findMany({
+      where: { agency: { planId: plan.id }, resolvedAt: { gt: difficultiesSince, lte: now } },
+      include: { agency: true, duty: true },
+      orderBy: { resolvedAt: "asc" },
     }),
     db.outboxMessage.findMany({
       // A final failure's nextAttemptAt is the moment it failed, so each one is listed once.
@@ -77,7 +89,7 @@ async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {
       orderBy: { id: "asc" },
     }),
   ]);
-  return { difficulties, failures, wrongCodes, wrongSince, held };
+  return { difficulties, resolved, failures, wrongCodes, wrongSince, held };
 }
 
 type DigestRows = Awaited<ReturnType<typeof readDigestRows>>;
@@ -121,6 +133,17 @@ function difficultiesSection(t: Messages, difficulties: DigestRows["difficulties
   ].join("\n");
 }
 
+/** Resolved since the last digest, whenever raised: coordinators see the others' answers. */
+function resolvedSection(t: Messages, resolved: DigestRows["resolved"]): string | null {
+  const d = t.bot.digest;
+  if (!resolved.length) return null;
+  return [
+    d.resolvedHeader(resolved.length),
+    ...resolved.map((x) => d.difficultyLine(x.id, withAgency(t, x.agency)!, x.duty?.code ?? null, x.text)),
+  ].join("\n");
+}
+
+/** In the catalogue's words only: the platforms' own texts stay in lastError, for operators. */
 function failuresSection(t: Messages, failures: DigestRows["failures"]): string | null {
   const d = t.bot.digest;
   if (!failures.length) return null;
@@ -130,10 +153,9 @@ function failuresSection(t: Messages, failures: DigestRows["failures"]): string 
       d.failureLine(
         f.person.displayName,
         withAgency(t, f.person.agency),
-        f.point ?? f.kind,
-        f.status === "unreachable",
-        f.lastError,
+        pushDescription(t, f.kind, f.point),
         at(f.dueAt),
+        failureOutcome(t, f),
       ),
     ),
   ].join("\n");
@@ -151,7 +173,10 @@ function heldSection(t: Messages, held: DigestRows["held"]): string | null {
         person.displayName,
         withAgency(t, person.agency),
         rows.length,
-        [...new Set(person.identities.map((i) => i.platform))].join(", "),
+        platformNames(
+          t,
+          person.identities.map((i) => i.platform),
+        ),
       );
     }),
   ].join("\n");

@@ -14,6 +14,7 @@ import {
   type Deliverer,
   type DeliveryChannel,
   type DeliveryErrorCode,
+  type DeliveryFailureReason,
   type DeliveryTarget,
 } from "../../src/delivery/types.ts";
 import { createLogger } from "../../src/logger.ts";
@@ -52,14 +53,19 @@ export interface FakeDeliverer extends Deliverer {
   attempts: Attempt[];
   /** Successful deliveries only. */
   readonly delivered: Attempt[];
-  /** The next `times` deliveries to `userId` (any user when omitted) throw `code`. */
-  fail(code: DeliveryErrorCode, options?: { userId?: string; times?: number }): void;
+  /** The next `times` deliveries to `userId` (any user when omitted) throw `code`, with `reason` if given. */
+  fail(code: DeliveryErrorCode, options?: { userId?: string; times?: number; reason?: DeliveryFailureReason }): void;
   /** Successful deliveries to one platform user. */
   to(userId: string): Attempt[];
 }
 
 export function createFakeDeliverer(clock: ManualClock): FakeDeliverer {
-  const rules: { code: DeliveryErrorCode; userId: string | undefined; remaining: number }[] = [];
+  const rules: {
+    code: DeliveryErrorCode;
+    userId: string | undefined;
+    remaining: number;
+    reason: DeliveryFailureReason | undefined;
+  }[] = [];
   const attempts: Attempt[] = [];
   let sequence = 0;
   return {
@@ -68,7 +74,7 @@ export function createFakeDeliverer(clock: ManualClock): FakeDeliverer {
       return attempts.filter((a) => a.error === null);
     },
     fail(code, options = {}) {
-      rules.push({ code, userId: options.userId, remaining: options.times ?? Infinity });
+      rules.push({ code, userId: options.userId, remaining: options.times ?? Infinity, reason: options.reason });
     },
     to(userId) {
       return attempts.filter((a) => a.error === null && a.target.userId === userId);
@@ -79,7 +85,7 @@ export function createFakeDeliverer(clock: ManualClock): FakeDeliverer {
       if (rule) {
         rule.remaining--;
         attempts.push({ target, message, at, error: rule.code });
-        throw new DeliveryError(rule.code, `${rule.code} (scripted) for ${target.userId}`);
+        throw new DeliveryError(rule.code, `${rule.code} (scripted) for ${target.userId}`, undefined, rule.reason);
       }
       attempts.push({ target, message, at, error: null });
       return { messageId: `fake-${++sequence}` };

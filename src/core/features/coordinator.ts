@@ -14,6 +14,8 @@ import { deferPastQuietHours, isQuietTime } from "../../schedule/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../../i18n/views.ts";
+import { outlookProblems } from "../../i18n/delivery-views.ts";
+import { outlookCounts, type RecipientOutlook } from "../../services/delivery-outlook.ts";
 
 function statusCounts(t: Messages, statuses: readonly string[]): string {
   return DUTY_STATUSES.map((s) => [s, statuses.filter((x) => x === s).length] as const)
@@ -150,17 +152,14 @@ export async function overdue(ctx: Ctx): Promise<void> {
 }
 
 /** Sends the reminder message to every active contact of the given agencies, now. */
-export async function nudge(ctx: Ctx, targets: readonly AgencyState[]): Promise<{ agencies: number; people: number }> {
+export async function nudge(ctx: Ctx, targets: readonly AgencyState[]): Promise<RecipientOutlook[]> {
   const plan = planOf(ctx);
-  let people = 0;
-  let agencies = 0;
+  const outlook: RecipientOutlook[] = [];
   for (const state of targets) {
     const contacts = await agencyContacts(ctx.deps.db, state.agency.id);
-    const sent = await ctx.notify(contacts, "nudge", (tc) => reminderMessage(tc, plan, state, ctx.now));
-    people += sent;
-    if (sent > 0) agencies++;
+    outlook.push(...(await ctx.pushFor(contacts, "nudge", (tc) => reminderMessage(tc, plan, state, ctx.now))));
   }
-  return { agencies, people };
+  return outlook;
 }
 
 async function nudgeTargets(ctx: Ctx, query: string | null): Promise<AgencyState[]> {
@@ -198,14 +197,24 @@ export async function remind(ctx: Ctx, args: string): Promise<void> {
   ctx.reply(remindResult(ctx, sent));
 }
 
-/** At night nudges wait in the outbox for the morning; say so rather than "sent". */
-function remindResult(ctx: Ctx, sent: { agencies: number; people: number }): string {
+/**
+ * At night nudges wait in the outbox for the morning; say so rather than "sent". Those whose
+ * platform refused them, or runs nowhere, are named with what to do.
+ */
+function remindResult(ctx: Ctx, outlook: readonly RecipientOutlook[]): string {
   const { t } = ctx;
-  if (sent.people === 0) return t.bot.coord.remindNobody;
+  if (outlook.length === 0) return t.bot.coord.remindNobody;
+  const { now, quiet } = outlookCounts(outlook);
+  const going = [...now, ...quiet];
+  const agencies = new Set(going.map((r) => r.person.agencyId)).size;
   const policy = policyOf(planOf(ctx));
-  return isQuietTime(ctx.now, policy)
-    ? t.bot.coord.remindQueued(sent.agencies, sent.people, at(deferPastQuietHours(ctx.now, policy)))
-    : t.bot.coord.remindSent(sent.agencies, sent.people);
+  const summary =
+    going.length === 0
+      ? null
+      : isQuietTime(ctx.now, policy)
+        ? t.bot.coord.remindQueued(agencies, going.length, at(deferPastQuietHours(ctx.now, policy)))
+        : t.bot.coord.remindSent(agencies, going.length);
+  return [summary, ...outlookProblems(t, outlook)].filter((line) => line !== null).join("\n");
 }
 
 export async function continueRemindAll(

@@ -5,6 +5,7 @@ import { agencyContacts } from "../../services/contact-service.ts";
 import { openDifficulties, raiseDifficulty, resolveDifficulty } from "../../services/difficulty-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import { agencyLabel, at, reportErrorText } from "../../i18n/views.ts";
+import { allSentNow, outlookLines } from "../../i18n/delivery-views.ts";
 import { contactDuties, splitFirst } from "./shared.ts";
 
 /** `/vuongmac [DUTY] TEXT`: a leading duty code ("4b ...") ties the difficulty to that duty. */
@@ -99,18 +100,26 @@ export async function resolve(ctx: Ctx, args: string): Promise<void> {
   }
   const existing = await ctx.deps.db.difficulty.findFirst({ where: { id, agency: { planId: planOf(ctx).id } } });
   if (!existing) throw new AppError("difficulty.unknown", { id });
-  const resolved = await ctx.transaction(async (within) => {
+  const { resolved, outlook } = await ctx.transaction(async (within) => {
     const closed = await resolveDifficulty(
       { db: within.tx, clock: ctx.deps.clock },
       { id, by: memberOf(ctx).person, resolution },
     );
-    await ctx.notify(
+    const pushed = await ctx.pushFor(
       await agencyContacts(within.tx, closed.agencyId),
       "notification",
       (tc) => ({ text: tc.bot.difficulty.resolvedNotice(closed.id, closed.text, resolution) }),
       within,
     );
-    return closed;
+    return { resolved: closed, outlook: pushed };
   });
-  ctx.reply(t.bot.difficulty.resolved(resolved.id, agencyLabel(t, resolved.agency)));
+  const agency = agencyLabel(t, resolved.agency);
+  // "Sent" only when it is: otherwise what waits for the morning, and who cannot be reached.
+  ctx.reply(
+    allSentNow(outlook)
+      ? t.bot.difficulty.resolved(resolved.id, agency)
+      : [t.delivery.outlook.resolved(resolved.id), ...outlookLines(t, outlook, t.delivery.outlook.reply, agency)].join(
+          "\n",
+        ),
+  );
 }

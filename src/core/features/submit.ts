@@ -8,6 +8,7 @@ import type { Messages } from "../../i18n/index.ts";
 import type { AttachmentProblem, Choice, IncomingAttachment } from "../types.ts";
 import { MAX_INCOMING_FILE_BYTES, storeIncomingFile, type StoredAttachment } from "../../services/file-service.ts";
 import { agencyLabel, at, dutyList, SUBMIT_CANCEL, SUBMIT_CONFIRM } from "../../i18n/views.ts";
+import { allSentNow, outlookLines } from "../../i18n/delivery-views.ts";
 import type { Agency } from "../../generated/prisma/client.ts";
 import type { DutyState } from "../../services/status-service.ts";
 import { agencyState, contactAgency, splitFirst } from "./shared.ts";
@@ -292,14 +293,20 @@ export async function reopen(ctx: Ctx, args: string): Promise<void> {
   }
   const plan = planOf(ctx);
   const agency = await findAgency(ctx.deps.db, plan.id, query);
-  await ctx.transaction(async (within) => {
+  const outlook = await ctx.transaction(async (within) => {
     await reopenSubmission({ db: within.tx, clock: ctx.deps.clock }, { agency, by: memberOf(ctx).person, comment });
-    await ctx.notify(
+    return ctx.pushFor(
       await agencyContacts(within.tx, agency.id),
       "notification",
       (tc) => ({ text: tc.bot.submit.reopenedNotice(agencyLabel(tc, agency), comment) }),
       within,
     );
   });
-  ctx.reply(t.bot.submit.reopened(agencyLabel(t, agency)));
+  // "Sent" only when it is: otherwise what waits for the morning, and who cannot be reached.
+  const label = agencyLabel(t, agency);
+  ctx.reply(
+    allSentNow(outlook)
+      ? t.bot.submit.reopened(label)
+      : [t.delivery.outlook.reopened(label), ...outlookLines(t, outlook, t.delivery.outlook.comment, label)].join("\n"),
+  );
 }
