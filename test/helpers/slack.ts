@@ -4,6 +4,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { escapeMrkdwn } from "../../adapters/slack/render.ts";
 import type { Choice } from "../../src/delivery/types.ts";
+import { formAnswerProblems } from "./block-kit.ts";
 import { BOT_USER_ID, dmOf, type Posted, type SlackBlock, type SlackStandin } from "../standins/slack-api.ts";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -157,9 +158,12 @@ export function slackClient(eventsUrl: string, standin: SlackStandin) {
       });
     },
 
-    /** Submits a form the adapter opened, with `values` as Slack's view state. */
-    submit(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>) {
-      return this.interactive({
+    /**
+     * Submits a form the adapter opened, with `values` as Slack's view state. The answer (a view
+     * to show next, or errors beside fields) goes through the Block Kit check like any view.
+     */
+    async submit(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>) {
+      const reply = await this.interactive({
         type: "view_submission",
         team: { id: "T1", domain: "snv" },
         user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T1" },
@@ -183,6 +187,9 @@ export function slackClient(eventsUrl: string, standin: SlackStandin) {
         },
         response_urls: [],
       });
+      const problems = formAnswerProblems(reply.json, view);
+      if (problems.length > 0) standin.rejected.push({ method: "view_submission answer", problems, args: reply.json! });
+      return reply;
     },
 
     closeView(user: string, view: Record<string, unknown>) {
