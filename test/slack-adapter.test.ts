@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackAdapter, SLACK_RETRY_CONFIG, type SlackAdapter } from "../adapters/slack/slack-adapter.ts";
 import { createApp, type App } from "../src/app.ts";
 import { createManualClock, type ManualClock } from "../src/clock.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig, type Config } from "../src/config.ts";
 import type { BotCore, IncomingEvent } from "../src/core/types.ts";
 import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
@@ -22,9 +22,12 @@ import { messageProblems, viewProblems } from "./helpers/block-kit.ts";
 import { createTestDb, tableSnapshot } from "./helpers/db.ts";
 import {
   choicesOf,
+  commandBody,
   findButton,
+  FORM,
   reportState,
   SIGNING_SECRET,
+  signedPost,
   slackClient,
   submitState,
   unescapeMrkdwn,
@@ -111,6 +114,9 @@ interface World {
   adapter: SlackAdapter;
   standin: SlackStandin;
   slack: ReturnType<typeof slackClient>;
+  /** The adapter's route, for requests built by hand. */
+  eventsUrl: string;
+  slackConfig: SlackConfig;
   clock: ManualClock;
   /** Holds every event at the door of the core while set; `entered` counts the events that came. */
   gate: { held: Promise<void> | null; entered: number };
@@ -120,6 +126,7 @@ interface World {
 }
 
 const DIGEST_CHANNEL = "C0DIGEST";
+type SlackConfig = NonNullable<Config["slack"]>;
 
 /** The whole app (real core, outbox, reminder engine) with the Slack adapter on a real HTTP route. */
 async function startWorld(): Promise<World> {
@@ -169,6 +176,8 @@ async function startWorld(): Promise<World> {
     adapter: slackAdapter,
     standin,
     slack,
+    eventsUrl,
+    slackConfig: config.slack!,
     clock,
     gate,
     async join(user, code) {
@@ -202,6 +211,12 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`never happened: ${what}`);
+}
+
+/** Every table but the record of requests handled (each signed request is kept, to refuse its replay). */
+async function storedInput(db: App["db"]): Promise<Record<string, string>> {
+  const { ProcessedUpdate: _handled, ...tables } = await tableSnapshot(db);
+  return tables;
 }
 
 const postsTo = (standin: SlackStandin, channel: string) =>
@@ -298,7 +313,7 @@ describe("Slack with the real core", () => {
 
   it("refuses invalid input next to its field, in the person's language, and stores nothing", async () => {
     const form = lastView(world.standin, "views.open");
-    const before = await tableSnapshot(world.app.db);
+    const before = await storedInput(world.app.db);
     const tooMuch = await world.slack.submit(
       "U1",
       form,
@@ -322,7 +337,7 @@ describe("Slack with the real core", () => {
     );
     expect((figure.json!.errors as Record<string, string>)["figure:II.1"]).toContain("không phải số người hợp lệ");
     await world.adapter.settled();
-    expect(await tableSnapshot(world.app.db)).toEqual(before);
+    expect(await storedInput(world.app.db)).toEqual(before);
 
     // In English once the person has chosen it.
     await world.slack.command("U1", "language en");
@@ -357,6 +372,55 @@ describe("Slack with the real core", () => {
     // Only the valid message reached Slack's API (its identity lookups were cached already).
     expect(world.standin.calls.slice(calls).map((c) => c.method)).toEqual(["chat.postMessage"]);
     expect(await world.app.db.dutyReport.count({ where: { duty: { code: "IV.4.d" } } })).toBe(0);
+  });
+
+  it("acknowledges a replayed signed request and processes it once, whichever process it reaches", async () => {
+    // A second process: its own receiver and store (so its own memory), on the same database.
+    let secondEntered = 0;
+    const second = createSlackAdapter({
+      config: world.slackConfig,
+      pace: { perSecond: 100, perChatMs: 0 },
+      host: {
+        core: {
+          handle: async (event) => {
+            secondEntered += 1;
+            return world.app.core.handle(event);
+          },
+        },
+        store: createAdapterStore({ db: world.app.db, clock: world.clock }),
+        logger: silent,
+        clock: world.clock,
+        accounts: async () => [],
+      },
+    });
+    await second.start();
+    const { server, eventsUrl: secondUrl } = await serve(second);
+    try {
+      // A wrong invite code: each attempt that is processed counts against the person.
+      const body = commandBody(world.standin, "U8", "join ABCDE-FGHJK");
+      const timestamp = Math.floor(Date.now() / 1000);
+      const firstUrl = world.eventsUrl;
+      const entered = world.gate.entered;
+      const answers = [];
+      for (const url of [firstUrl, firstUrl, secondUrl, secondUrl, firstUrl]) {
+        answers.push((await signedPost(url, body, FORM, { timestamp })).status);
+        await world.adapter.settled();
+        await second.settled();
+      }
+      expect(answers).toEqual([200, 200, 200, 200, 200]);
+      expect(world.gate.entered - entered + secondEntered).toBe(1);
+      expect(await world.app.db.joinAttempt.count({ where: { platform: "slack", userId: "U8" } })).toBe(1);
+
+      // The same form signed anew (another second) is another request, and is processed.
+      const processed = world.gate.entered - entered + secondEntered;
+      expect((await signedPost(secondUrl, body, FORM, { timestamp: timestamp - 1 })).status).toBe(200);
+      await second.settled();
+      expect(world.gate.entered - entered + secondEntered).toBe(processed + 1);
+      expect(await world.app.db.joinAttempt.count({ where: { platform: "slack", userId: "U8" } })).toBe(2);
+    } finally {
+      await second.stop();
+      await server.stop();
+    }
   });
 
   it("handles an event Slack retries (x-slack-retry-num) once", async () => {

@@ -49,28 +49,32 @@ export async function signedPost(
   return { status: response.status, text, json };
 }
 
-const FORM = "application/x-www-form-urlencoded";
+/** The form Slack posts for `/nhacviec TEXT` typed by `user` in `channel`. */
+export function commandBody(standin: SlackStandin, user: string, text: string, channel = "C0GENERAL"): string {
+  return new URLSearchParams({
+    token: "verification-token-unused",
+    team_id: "T1",
+    team_domain: "snv",
+    channel_id: channel,
+    channel_name: "general",
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: "/nhacviec",
+    text,
+    api_app_id: "A1",
+    response_url: standin.responseUrl(),
+    trigger_id: `trigger-${randomUUID()}`,
+  }).toString();
+}
+
+export const FORM = "application/x-www-form-urlencoded";
 
 /** Drives one Slack workspace's people against the adapter's /slack/events. */
 export function slackClient(eventsUrl: string, standin: SlackStandin) {
   return {
     /** `/nhacviec TEXT` typed by `user` in `channel` (a public channel unless told otherwise). */
     command(user: string, text: string, options: SignOptions & { channel?: string } = {}) {
-      const body = new URLSearchParams({
-        token: "verification-token-unused",
-        team_id: "T1",
-        team_domain: "snv",
-        channel_id: options.channel ?? "C0GENERAL",
-        channel_name: "general",
-        user_id: user,
-        user_name: user.toLowerCase(),
-        command: "/nhacviec",
-        text,
-        api_app_id: "A1",
-        response_url: standin.responseUrl(),
-        trigger_id: `trigger-${randomUUID()}`,
-      }).toString();
-      return signedPost(eventsUrl, body, FORM, options);
+      return signedPost(eventsUrl, commandBody(standin, user, text, options.channel), FORM, options);
     },
 
     /** An Events API callback; `eventId` is what Slack keeps when it sends the same event again. */
