@@ -70,11 +70,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const pooled = providerOf(db) === "postgresql";
   const reachability = createReachability({ db, logger, watch: pooled });
   const turns = createTurns(pooled, deps.sleep);
-  const { serialize } = turns;
+  const { serialize, once } = turns;
 
   // Adapters call the core only once started, by which time `handle` below is in place.
   let handle: BotCore["handle"] = () => Promise.reject(new Error("the app is not ready"));
-  const host = createHost({ ...deps, db, serialize, handle: (event) => handle(event) });
+  const host = createHost({ ...deps, db, serialize, once, handle: (event) => handle(event) });
   if (pooled) {
     host.polling = createPgLeadership({ connect: () => postgres().connectPg(config.databaseUrl), logger });
     host.databaseReachable = () => reachability.reachable();
@@ -99,7 +99,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     serialize,
     digestChannels: adapters.flatMap((a) => (a.digestChannel ? [a.digestChannel] : [])),
-    claimOnce: (key) => host.store.firstDelivery("digest-channel", key),
+    claimOnce: (key) => host.store.claimOnce("digest-channel", key),
   });
   const flush = () =>
     sender.sendDue(clock.now()).then(
@@ -167,7 +167,10 @@ async function openDatabase(deps: AppDeps): Promise<Db> {
  * PostgreSQL every transaction has a connection of the pool to itself, so chat events run side by
  * side, as they do across processes.
  */
-function createTurns(pooled: boolean, sleep: AppDeps["sleep"]): { serialize: Serialize; idle(): Promise<void> } {
+function createTurns(
+  pooled: boolean,
+  sleep: AppDeps["sleep"],
+): { serialize: Serialize; once: Serialize; idle(): Promise<void> } {
   let turn: Promise<unknown> = Promise.resolve();
   const inTurn: Serialize = pooled
     ? (work) => work()
@@ -180,6 +183,8 @@ function createTurns(pooled: boolean, sleep: AppDeps["sleep"]): { serialize: Ser
     // When another process holds SQLite's write lock, the work leaves the turn, waits (without
     // blocking the process) and takes a new turn: other chats, sends and /healthz go on meanwhile.
     serialize: (work) => retryWhileBusy(() => inTurn(work), sleep),
+    // What may go ahead without its write (an update's dedup row) tries once and hears "busy" at once.
+    once: inTurn,
     idle: async () => {
       await turn;
     },
@@ -192,12 +197,13 @@ function createHost(deps: {
   clock: Clock;
   logger: Logger;
   serialize: Serialize;
+  once: Serialize;
   handle: BotCore["handle"];
 }): AdapterHost {
   const { db, clock, serialize } = deps;
   return {
     core: { handle: deps.handle },
-    store: createAdapterStore({ db, clock, serialize }),
+    store: createAdapterStore({ db, clock, serialize, once: deps.once }),
     logger: deps.logger,
     clock,
     files: {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackAdapter, SLACK_RETRY_CONFIG, type SlackAdapter } from "../adapters/slack/slack-adapter.ts";
 import { createApp, type App } from "../src/app.ts";
 import { createManualClock, type ManualClock } from "../src/clock.ts";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig, type Config } from "../src/config.ts";
 import type { BotCore, IncomingEvent } from "../src/core/types.ts";
 import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
@@ -18,12 +18,16 @@ import { decodeSlackText, escapeMrkdwn, renderMessage, slackCommands, valueEncod
 import { reportLine, reportModal } from "../adapters/slack/modals.ts";
 import { messagesFor } from "../src/i18n/index.ts";
 import { runAdapterContract, type ContractHarness } from "./contract/adapter-contract.ts";
+import { messageProblems, viewProblems } from "./helpers/block-kit.ts";
 import { createTestDb, tableSnapshot } from "./helpers/db.ts";
 import {
   choicesOf,
+  commandBody,
   findButton,
+  FORM,
   reportState,
   SIGNING_SECRET,
+  signedPost,
   slackClient,
   submitState,
   unescapeMrkdwn,
@@ -110,6 +114,9 @@ interface World {
   adapter: SlackAdapter;
   standin: SlackStandin;
   slack: ReturnType<typeof slackClient>;
+  /** The adapter's route, for requests built by hand. */
+  eventsUrl: string;
+  slackConfig: SlackConfig;
   clock: ManualClock;
   /** Holds every event at the door of the core while set; `entered` counts the events that came. */
   gate: { held: Promise<void> | null; entered: number };
@@ -119,6 +126,7 @@ interface World {
 }
 
 const DIGEST_CHANNEL = "C0DIGEST";
+type SlackConfig = NonNullable<Config["slack"]>;
 
 /** The whole app (real core, outbox, reminder engine) with the Slack adapter on a real HTTP route. */
 async function startWorld(): Promise<World> {
@@ -168,6 +176,8 @@ async function startWorld(): Promise<World> {
     adapter: slackAdapter,
     standin,
     slack,
+    eventsUrl,
+    slackConfig: config.slack!,
     clock,
     gate,
     async join(user, code) {
@@ -201,6 +211,12 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`never happened: ${what}`);
+}
+
+/** Every table but the record of requests handled (each signed request is kept, to refuse its replay). */
+async function storedInput(db: App["db"]): Promise<Record<string, string>> {
+  const { ProcessedUpdate: _handled, ...tables } = await tableSnapshot(db);
+  return tables;
 }
 
 const postsTo = (standin: SlackStandin, channel: string) =>
@@ -297,7 +313,7 @@ describe("Slack with the real core", () => {
 
   it("refuses invalid input next to its field, in the person's language, and stores nothing", async () => {
     const form = lastView(world.standin, "views.open");
-    const before = await tableSnapshot(world.app.db);
+    const before = await storedInput(world.app.db);
     const tooMuch = await world.slack.submit(
       "U1",
       form,
@@ -321,7 +337,7 @@ describe("Slack with the real core", () => {
     );
     expect((figure.json!.errors as Record<string, string>)["figure:II.1"]).toContain("không phải số người hợp lệ");
     await world.adapter.settled();
-    expect(await tableSnapshot(world.app.db)).toEqual(before);
+    expect(await storedInput(world.app.db)).toEqual(before);
 
     // In English once the person has chosen it.
     await world.slack.command("U1", "language en");
@@ -356,6 +372,55 @@ describe("Slack with the real core", () => {
     // Only the valid message reached Slack's API (its identity lookups were cached already).
     expect(world.standin.calls.slice(calls).map((c) => c.method)).toEqual(["chat.postMessage"]);
     expect(await world.app.db.dutyReport.count({ where: { duty: { code: "IV.4.d" } } })).toBe(0);
+  });
+
+  it("acknowledges a replayed signed request and processes it once, whichever process it reaches", async () => {
+    // A second process: its own receiver and store (so its own memory), on the same database.
+    let secondEntered = 0;
+    const second = createSlackAdapter({
+      config: world.slackConfig,
+      pace: { perSecond: 100, perChatMs: 0 },
+      host: {
+        core: {
+          handle: async (event) => {
+            secondEntered += 1;
+            return world.app.core.handle(event);
+          },
+        },
+        store: createAdapterStore({ db: world.app.db, clock: world.clock }),
+        logger: silent,
+        clock: world.clock,
+        accounts: async () => [],
+      },
+    });
+    await second.start();
+    const { server, eventsUrl: secondUrl } = await serve(second);
+    try {
+      // A wrong invite code: each attempt that is processed counts against the person.
+      const body = commandBody(world.standin, "U8", "join ABCDE-FGHJK");
+      const timestamp = Math.floor(Date.now() / 1000);
+      const firstUrl = world.eventsUrl;
+      const entered = world.gate.entered;
+      const answers = [];
+      for (const url of [firstUrl, firstUrl, secondUrl, secondUrl, firstUrl]) {
+        answers.push((await signedPost(url, body, FORM, { timestamp })).status);
+        await world.adapter.settled();
+        await second.settled();
+      }
+      expect(answers).toEqual([200, 200, 200, 200, 200]);
+      expect(world.gate.entered - entered + secondEntered).toBe(1);
+      expect(await world.app.db.joinAttempt.count({ where: { platform: "slack", userId: "U8" } })).toBe(1);
+
+      // The same form signed anew (another second) is another request, and is processed.
+      const processed = world.gate.entered - entered + secondEntered;
+      expect((await signedPost(secondUrl, body, FORM, { timestamp: timestamp - 1 })).status).toBe(200);
+      await second.settled();
+      expect(world.gate.entered - entered + secondEntered).toBe(processed + 1);
+      expect(await world.app.db.joinAttempt.count({ where: { platform: "slack", userId: "U8" } })).toBe(2);
+    } finally {
+      await second.stop();
+      await server.stop();
+    }
   });
 
   it("handles an event Slack retries (x-slack-retry-num) once", async () => {
@@ -453,6 +518,47 @@ describe("Slack with the real core", () => {
     const coordinator = world.standin.callsOf("views.publish").at(-1)!;
     expect(coordinator.args.user_id).toBe("U9");
     expect(unescapeMrkdwn(JSON.stringify(coordinator.args.view))).toContain("cơ quan đã nộp báo cáo");
+  });
+
+  it("App Home is a view Slack accepts: no empty button value, every field within Block Kit's limits", async () => {
+    const refused = () => world.standin.rejected.filter((r) => r.method === "views.publish");
+    const before = refused().length;
+    for (const user of ["U2", "U9"]) {
+      const published = world.standin.callsOf("views.publish").length;
+      await world.slack.event({ type: "app_home_opened", user, channel: dmOf(user), tab: "home" });
+      await world.adapter.settled();
+      expect(world.standin.callsOf("views.publish")).toHaveLength(published + 1);
+      const view = world.standin.callsOf("views.publish").at(-1)!.args.view;
+      expect(viewProblems(view, "home")).toEqual([]);
+    }
+    expect(refused()).toHaveLength(before);
+    // The contact's general buttons carry no value at all; pressed, they open a blank form.
+    const home = world.standin.callsOf("views.publish").find((c) => c.args.user_id === "U2")!.args.view as {
+      blocks: SlackBlock[];
+    };
+    const general = home.blocks.find((b) => b.type === "actions")!.elements!;
+    expect(general.map((b) => [b.action_id, b.value])).toEqual([
+      ["home_report", undefined],
+      ["home_submit", undefined],
+    ]);
+    const opened = world.standin.callsOf("views.open").length;
+    await world.slack.interactive({
+      type: "block_actions",
+      user: { id: "U2", username: "u2", name: "u2", team_id: "T1" },
+      api_app_id: "A1",
+      token: "verification-token-unused",
+      container: { type: "view", view_id: "VHOME" },
+      trigger_id: "trigger-home-general",
+      team: { id: "T1", domain: "snv" },
+      view: { id: "VHOME", type: "home", callback_id: "", private_metadata: "", state: { values: {} } },
+      actions: [{ type: "button", action_id: "home_report", block_id: "b", action_ts: "1700000000.000500" }],
+    });
+    await world.adapter.settled();
+    expect(world.standin.callsOf("views.open")).toHaveLength(opened + 1);
+    const form = lastView(world.standin, "views.open");
+    expect(form.callback_id).toBe("report_modal");
+    const select = form.blocks.find((b) => b.block_id === "duty")!.element as { initial_option?: unknown };
+    expect(select.initial_option).toBeUndefined();
   });
 
   it("submission form: refuses a future date next to it, previews, confirms, and keeps the uploaded file", async () => {
@@ -641,6 +747,23 @@ describe("Slack with the real core", () => {
     expect(upload.content.includes(Buffer.from(content))).toBe(true);
   });
 
+  it("sent nothing Slack would refuse: every message, form, form answer and Home tab passed the Block Kit check", async () => {
+    // Written in a channel: the answer is an ephemeral message, checked like the rest.
+    const channel = { type: "message", user: "U1", text: "4a xong", channel: "C0GENERAL", channel_type: "channel" };
+    await world.slack.event({ ...channel, ts: "1700000000.000900" });
+    await world.adapter.settled();
+    expect(world.standin.rejected.map((r) => ({ method: r.method, problems: r.problems }))).toEqual([]);
+    const checked = [
+      "chat.postMessage",
+      "chat.postEphemeral",
+      "respond",
+      "views.open",
+      "views.update",
+      "views.publish",
+    ];
+    for (const method of checked) expect(world.standin.callsOf(method).length, method).toBeGreaterThan(0);
+  });
+
   it("kept every message within Block Kit's limits, with a text fallback, and every view within 100 blocks", () => {
     expect(world.standin.posted.length).toBeGreaterThan(20);
     for (const message of world.standin.posted) {
@@ -709,6 +832,104 @@ describe("Block Kit", () => {
       }
     ).elements;
     expect(button).toMatchObject({ action_id: "choicekey:0", value: "key-of-2500" });
+  });
+});
+
+describe("the Block Kit check of the tests' Slack", () => {
+  const button = (value?: string) => ({
+    type: "button",
+    text: { type: "plain_text", text: "Báo cáo" },
+    action_id: "a",
+    ...(value !== undefined && { value }),
+  });
+  const section = (text: string) => ({ type: "section", text: { type: "mrkdwn", text } });
+
+  it("finds empty strings and what is past Slack's limits in messages", () => {
+    expect(messageProblems({ text: "x", blocks: [{ type: "actions", elements: [button("ok")] }] })).toEqual([]);
+    expect(messageProblems({ text: "x", blocks: [{ type: "actions", elements: [button("")] }] })).toEqual([
+      "must not be empty [/blocks/0/elements/0/value]",
+    ]);
+    expect(messageProblems({ text: "x", blocks: [section("a".repeat(3001))] })[0]).toMatch(/at most 3000/);
+    expect(messageProblems({ text: "x", blocks: [section("ok")] })).toEqual([]);
+    expect(messageProblems({ text: "", blocks: [] })[0]).toMatch(/no_text/);
+    expect(messageProblems({ text: "x", blocks: Array.from({ length: 51 }, () => section("a")) })[0]).toMatch(
+      /at most 50 blocks/,
+    );
+    const header = { type: "header", text: { type: "plain_text", text: "h".repeat(151) } };
+    expect(messageProblems({ text: "x", blocks: [header] })[0]).toMatch(/at most 150/);
+    const twice = [
+      { ...section("a"), block_id: "b1" },
+      { ...section("b"), block_id: "b1" },
+    ];
+    expect(messageProblems({ text: "x", blocks: twice })[0]).toMatch(/used twice/);
+    expect(
+      messageProblems({ text: "x", blocks: [{ type: "actions", elements: Array(26).fill(button("v")) }] }),
+    ).toContain("must hold 1 to 25 [/blocks/0/elements]");
+  });
+
+  it("finds what Slack refuses in modals and the Home tab", () => {
+    const view = reportModal(messagesFor("vi"), {
+      agency: { code: "IV.9", name: "Ủy ban nhân dân cấp xã", parentId: null },
+      submitted: false,
+      duties: [{ code: "IV.9.a", text: "Nhiệm vụ", status: "not_started", percent: 0, updatedAt: null }],
+      indicators: [],
+    });
+    expect(viewProblems(view, "modal")).toEqual([]);
+    expect(viewProblems({ ...view, title: { type: "plain_text", text: "t".repeat(25) } }, "modal")[0]).toMatch(
+      /at most 24/,
+    );
+    const { submit: _submit, ...noSubmit } = view;
+    expect(viewProblems(noSubmit, "modal")).toContain("is required when the view has inputs [/view/submit]");
+    const select = {
+      type: "static_select",
+      action_id: "value",
+      options: [{ text: { type: "plain_text", text: "A" }, value: "v".repeat(151) }],
+      initial_option: { text: { type: "plain_text", text: "B" }, value: "b" },
+    };
+    const input = { type: "input", block_id: "duty", label: { type: "plain_text", text: "Nhiệm vụ" }, element: select };
+    expect(viewProblems({ ...view, blocks: [input] }, "modal")).toEqual([
+      "must be at most 150 characters (has 151) [/view/blocks/0/element/options/0/value]",
+      "must be exactly one of the options [/view/blocks/0/element/initial_option]",
+    ]);
+    expect(viewProblems({ type: "home", blocks: [{ type: "actions", elements: [button("")] }] }, "home")).toEqual([
+      "must not be empty [/view/blocks/0/elements/0/value]",
+    ]);
+  });
+
+  it("makes the stand-in refuse as Slack does: invalid_blocks, invalid_arguments, 400 at a response URL", async () => {
+    const standin = await startSlackStandin();
+    try {
+      const call = async (method: string, args: Record<string, unknown>) => {
+        const body = new URLSearchParams(
+          Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+        );
+        const response = await fetch(`${standin.apiUrl}${method}`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${BOT_TOKEN}`, "content-type": "application/x-www-form-urlencoded" },
+          body,
+        });
+        return (await response.json()) as { ok: boolean; error?: string };
+      };
+      const bad = [{ type: "actions", elements: [button("")] }];
+      expect(await call("chat.postMessage", { channel: "D1", text: "x", blocks: bad })).toMatchObject({
+        ok: false,
+        error: "invalid_blocks",
+      });
+      expect(await call("views.publish", { user_id: "U1", view: { type: "home", blocks: bad } })).toMatchObject({
+        ok: false,
+        error: "invalid_arguments",
+      });
+      const respond = await fetch(standin.responseUrl(), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ text: "x", blocks: bad }),
+      });
+      expect([respond.status, await respond.text()]).toEqual([400, "invalid_blocks"]);
+      expect(standin.posted).toEqual([]);
+      expect(standin.rejected.map((r) => r.method)).toEqual(["chat.postMessage", "views.publish", "respond"]);
+    } finally {
+      await standin.close();
+    }
   });
 });
 

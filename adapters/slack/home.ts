@@ -11,8 +11,9 @@ import { escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block }
 export const HOME_REPORT_ACTION = "home_report";
 export const HOME_SUBMIT_ACTION = "home_submit";
 
-function button(text: string, actionId: string, value: string): types.Button {
-  return { type: "button", text: plain(text, 75), action_id: actionId, value };
+/** Slack refuses an empty value (invalid_blocks), so a button that carries nothing has none at all. */
+function button(text: string, actionId: string, value?: string): types.Button {
+  return { type: "button", text: plain(text, 75), action_id: actionId, ...(value && { value }) };
 }
 
 export function contactHome(t: Messages, person: PersonOverview, agency: AgencyOverview): types.HomeView {
@@ -31,10 +32,7 @@ export function contactHome(t: Messages, person: PersonOverview, agency: AgencyO
       : []),
     {
       type: "actions",
-      elements: [
-        button(t.slack.home.report, HOME_REPORT_ACTION, ""),
-        button(t.slack.home.submit, HOME_SUBMIT_ACTION, ""),
-      ],
+      elements: [button(t.slack.home.report, HOME_REPORT_ACTION), button(t.slack.home.submit, HOME_SUBMIT_ACTION)],
     },
     { type: "divider" },
   ];

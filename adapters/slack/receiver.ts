@@ -8,6 +8,11 @@ import type { Logger } from "../../src/logger.ts";
 // Requests are checked the way Slack signs them (v0 HMAC of "v0:timestamp:body" with the signing
 // secret, timestamp within 5 minutes either way) before anything is parsed, and an event is
 // answered as soon as its listener acks, while the listener's slow work goes on.
+//
+// A signature covers the timestamp and the body, so the same signature again is the same request
+// sent again: a replay within those 5 minutes. It is acknowledged and not processed twice, by any
+// process (the signatures seen are kept with the updates handled). Slack's own retries of events
+// come signed anew (a retry 5 minutes later would be stale otherwise); their event_id covers them.
 
 export const SLACK_EVENTS_PATH = "/slack/events";
 /** Slack's payloads are small; a modal's state is the largest, far below this. */
@@ -71,6 +76,8 @@ export function createHttpReceiver(deps: {
   logger: Logger;
   /** Keeps the event's processing in the adapter's count of work in flight. */
   track: (work: Promise<unknown>) => void;
+  /** True the first time a request signature is seen, in any process. */
+  firstRequest: (signature: string) => Promise<boolean>;
   /** Slack signs with real time, whatever the bot's clock says (NOW=…). */
   nowMs?: () => number;
 }): HttpReceiver {
@@ -97,6 +104,20 @@ export function createHttpReceiver(deps: {
     }
   }
 
+  /** False (and answered) for a signature seen before, or when that cannot be known. */
+  async function firstTime(signature: string, response: ServerResponse): Promise<boolean> {
+    try {
+      if (await deps.firstRequest(signature)) return true;
+      deps.logger.warn({ path: SLACK_EVENTS_PATH }, "slack request ignored: the same signed request came again");
+      reply(response, 200);
+    } catch (error) {
+      // Unknown whether it was handled: Slack may try again (an event), or the person may.
+      deps.logger.error({ err: error }, "slack request refused: could not check it against those handled");
+      reply(response, 503);
+    }
+    return false;
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (closed || !app) {
       reply(response, 503);
@@ -120,6 +141,7 @@ export function createHttpReceiver(deps: {
       reply(response, 401);
       return;
     }
+    if (!(await firstTime(header(request, "x-slack-signature")!, response))) return;
     let body: Body;
     try {
       body = parseBody(contentType, text);

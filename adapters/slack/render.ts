@@ -110,7 +110,8 @@ async function actionBlocks(rows: readonly Choice[][], room: number, encode: Val
         type: "button",
         text: plain(choice.label, BUTTON_LABEL_MAX),
         action_id: `${encoded.kind === "key" ? CHOICE_KEY_ACTION : CHOICE_ACTION}:${n++}`,
-        value: encoded.value,
+        // Slack refuses an empty value; a press without one comes back as "" all the same.
+        ...(encoded.value && { value: encoded.value }),
       });
     }
     blocks.push({ type: "actions", elements });

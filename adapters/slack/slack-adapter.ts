@@ -118,7 +118,12 @@ export function createSlackAdapter(deps: {
   if (!socketMode && !config.signingSecret) throw new Error("slack: SLACK_SIGNING_SECRET is required in HTTP mode");
   const receiver: HttpReceiver | null = socketMode
     ? null
-    : createHttpReceiver({ signingSecret: config.signingSecret!, logger, track });
+    : createHttpReceiver({
+        signingSecret: config.signingSecret!,
+        logger,
+        track,
+        firstRequest: (signature) => host.store.firstDelivery(SLACK_PLATFORM, `request:${signature}`),
+      });
   const app = new App({
     authorize,
     logger: slackLogger,

@@ -29,20 +29,53 @@ function cleanEvent(event: IncomingEvent): IncomingEvent {
   return { ...event, from };
 }
 
+/**
+ * How old lastSeenAt may grow before a message refreshes it. Writing it on every message would make
+ * every chat, questions included, wait whenever another process holds the database's write lock.
+ */
+export const LAST_SEEN_EVERY_MS = 15 * 60 * 1000;
+
+type Identity = NonNullable<Awaited<ReturnType<typeof findPersonByIdentity>>>;
+type Seen = Pick<Identity, "chatId" | "displayName" | "lastSeenAt" | "unreachableAt" | "unreachableReason">;
+
+/** Whether the account's row must change: something in it did, or pushes would go to another account. */
+async function mustTouch(deps: BotDeps, identity: Identity, seen: Seen): Promise<boolean> {
+  const last = identity.lastSeenAt;
+  if (identity.chatId !== seen.chatId || identity.displayName !== seen.displayName) return true;
+  if (identity.unreachableAt !== null || !last || seen.lastSeenAt!.getTime() - last.getTime() >= LAST_SEEN_EVERY_MS) {
+    return true;
+  }
+  // Pushes go to the account seen last: one of the person's other accounts seen since must not win.
+  const since = await deps.db.identity.count({
+    where: { personId: identity.personId, id: { not: identity.id }, lastSeenAt: { gt: last } },
+  });
+  return since > 0;
+}
+
 async function loadMember(deps: BotDeps, event: IncomingEvent): Promise<Member | null> {
   const identity = await findPersonByIdentity(deps.db, event.from.platform, event.from.userId);
   if (!identity) return null;
   // Chats move (a person opens a DM after first writing in a group), and pushes should follow the
   // account the person uses now; a message from an account also proves it is reachable again.
-  const seen = {
+  const seen: Seen = {
     chatId: event.from.chatId,
     displayName: event.from.displayName,
     lastSeenAt: deps.clock.now(),
     unreachableAt: null,
     unreachableReason: null,
   };
-  await deps.db.identity.update({ where: { id: identity.id }, data: seen });
-  const { person, ...rest } = { ...identity, ...seen };
+  let current: Identity = identity;
+  if (await mustTouch(deps, identity, seen)) {
+    try {
+      await deps.db.identity.update({ where: { id: identity.id }, data: seen });
+      current = { ...identity, ...seen };
+    } catch (error) {
+      // Only bookkeeping: with the database busy the event goes on, and a write it needs waits for it.
+      if (!isDatabaseBusy(error)) throw error;
+      deps.logger.debug({ identity: identity.id }, "last seen not recorded: database busy");
+    }
+  }
+  const { person, ...rest } = current;
   return { identity: rest, person, agency: person.agency };
 }
 

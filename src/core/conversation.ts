@@ -93,7 +93,10 @@ export async function saveFlow(db: Db, identityId: number, state: FlowStep, now:
 }
 
 export async function clearFlow(db: Db, identityId: number): Promise<void> {
-  await db.conversation.deleteMany({ where: { identityId } });
+  // Most commands end a flow that is not there. Read first, so that they write nothing then, and
+  // a question is answered while another process holds the write lock.
+  const row = await db.conversation.findUnique({ where: { identityId }, select: { identityId: true } });
+  if (row) await db.conversation.deleteMany({ where: { identityId } });
 }
 
 /**

@@ -65,7 +65,7 @@ export function createReminderEngine(deps: {
   serialize?: Serialize;
   /** Channels that also get the coordinators' digest, once per date (see DigestChannel). */
   digestChannels?: readonly DigestChannel[];
-  /** True for the first caller of a key across every process (the adapters' store's firstDelivery). */
+  /** True for the first caller of a key across every process (the adapters' store's claimOnce). */
   claimOnce?: (key: string) => Promise<boolean>;
 }): ReminderEngine {
   const { db, sender, logger, claimOnce } = deps;

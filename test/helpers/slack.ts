@@ -4,6 +4,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { escapeMrkdwn } from "../../adapters/slack/render.ts";
 import type { Choice } from "../../src/delivery/types.ts";
+import { formAnswerProblems } from "./block-kit.ts";
 import { BOT_USER_ID, dmOf, type Posted, type SlackBlock, type SlackStandin } from "../standins/slack-api.ts";
 
 export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -48,28 +49,32 @@ export async function signedPost(
   return { status: response.status, text, json };
 }
 
-const FORM = "application/x-www-form-urlencoded";
+/** The form Slack posts for `/nhacviec TEXT` typed by `user` in `channel`. */
+export function commandBody(standin: SlackStandin, user: string, text: string, channel = "C0GENERAL"): string {
+  return new URLSearchParams({
+    token: "verification-token-unused",
+    team_id: "T1",
+    team_domain: "snv",
+    channel_id: channel,
+    channel_name: "general",
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: "/nhacviec",
+    text,
+    api_app_id: "A1",
+    response_url: standin.responseUrl(),
+    trigger_id: `trigger-${randomUUID()}`,
+  }).toString();
+}
+
+export const FORM = "application/x-www-form-urlencoded";
 
 /** Drives one Slack workspace's people against the adapter's /slack/events. */
 export function slackClient(eventsUrl: string, standin: SlackStandin) {
   return {
     /** `/nhacviec TEXT` typed by `user` in `channel` (a public channel unless told otherwise). */
     command(user: string, text: string, options: SignOptions & { channel?: string } = {}) {
-      const body = new URLSearchParams({
-        token: "verification-token-unused",
-        team_id: "T1",
-        team_domain: "snv",
-        channel_id: options.channel ?? "C0GENERAL",
-        channel_name: "general",
-        user_id: user,
-        user_name: user.toLowerCase(),
-        command: "/nhacviec",
-        text,
-        api_app_id: "A1",
-        response_url: standin.responseUrl(),
-        trigger_id: `trigger-${randomUUID()}`,
-      }).toString();
-      return signedPost(eventsUrl, body, FORM, options);
+      return signedPost(eventsUrl, commandBody(standin, user, text, options.channel), FORM, options);
     },
 
     /** An Events API callback; `eventId` is what Slack keeps when it sends the same event again. */
@@ -157,9 +162,12 @@ export function slackClient(eventsUrl: string, standin: SlackStandin) {
       });
     },
 
-    /** Submits a form the adapter opened, with `values` as Slack's view state. */
-    submit(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>) {
-      return this.interactive({
+    /**
+     * Submits a form the adapter opened, with `values` as Slack's view state. The answer (a view
+     * to show next, or errors beside fields) goes through the Block Kit check like any view.
+     */
+    async submit(user: string, view: Record<string, unknown>, values: Record<string, Record<string, unknown>>) {
+      const reply = await this.interactive({
         type: "view_submission",
         team: { id: "T1", domain: "snv" },
         user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: "T1" },
@@ -183,6 +191,9 @@ export function slackClient(eventsUrl: string, standin: SlackStandin) {
         },
         response_urls: [],
       });
+      const problems = formAnswerProblems(reply.json, view);
+      if (problems.length > 0) standin.rejected.push({ method: "view_submission answer", problems, args: reply.json! });
+      return reply;
     },
 
     closeView(user: string, view: Record<string, unknown>) {

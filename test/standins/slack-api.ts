@@ -2,10 +2,13 @@
 // calls (form-encoded POSTs with the bot token in the Authorization header, answers as Slack gives
 // them: HTTP 200 with ok:false and an error code, 429 with Retry-After, 5xx), response URLs, file
 // downloads and the upload URLs of files.uploadV2. It records every call so tests can assert on
-// what Slack would have received.
+// what Slack would have received. Every message and view goes through the Block Kit check first:
+// what Slack would refuse is refused here as Slack refuses it (invalid_blocks for messages,
+// invalid_arguments for views, HTTP 400 at a response URL), and kept in `rejected`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parse as parseForm } from "node:querystring";
+import { messageProblems, viewProblems } from "../helpers/block-kit.ts";
 
 export interface ApiCall {
   method: string;
@@ -13,8 +16,8 @@ export interface ApiCall {
 }
 
 export interface Posted {
-  /** chat.postMessage, chat.postEphemeral, or a message sent to a response URL. */
-  via: "chat.postMessage" | "chat.postEphemeral" | "respond";
+  /** chat.postMessage, chat.postEphemeral, chat.update, or a message sent to a response URL. */
+  via: "chat.postMessage" | "chat.postEphemeral" | "chat.update" | "respond";
   channel: string | null;
   text: string;
   blocks: SlackBlock[];
@@ -30,6 +33,12 @@ export interface SlackBlock {
   [key: string]: unknown;
 }
 
+export interface Rejected {
+  method: string;
+  problems: string[];
+  args: Record<string, unknown>;
+}
+
 export interface FailWith {
   status?: number;
   body?: Record<string, unknown>;
@@ -42,6 +51,8 @@ export interface SlackStandin {
   baseUrl: string;
   calls: ApiCall[];
   posted: Posted[];
+  /** Messages and views refused by the Block Kit check, with what was wrong. */
+  rejected: Rejected[];
   /** The next `times` calls of `method` get this answer instead. */
   failNext(method: string, answer: FailWith, times?: number): void;
   callsOf(method: string): ApiCall[];
@@ -90,6 +101,7 @@ function send(response: ServerResponse, status: number, body: unknown, headers: 
 export async function startSlackStandin(): Promise<SlackStandin> {
   const calls: ApiCall[] = [];
   const posted: Posted[] = [];
+  const rejected: Rejected[] = [];
   const failures = new Map<string, { answer: FailWith; times: number }>();
   const files = new Map<string, { content: Uint8Array; name: string; mimetype: string }>();
   const uploads = new Map<string, { filename: string; content: Buffer; channel?: string }>();
@@ -115,16 +127,26 @@ export async function startSlackStandin(): Promise<SlackStandin> {
           },
         };
       }
-      case "chat.postMessage": {
-        const message = record("chat.postMessage", args);
+      case "chat.postMessage":
+      case "chat.update": {
+        const problems = messageProblems(args);
+        if (problems.length > 0) return refuse(method, args, problems, "invalid_blocks");
+        const message = record(method as Posted["via"], args);
         return { ok: true, channel: message.channel, ts: message.ts, message: { text: message.text, ts: message.ts } };
       }
-      case "chat.postEphemeral":
+      case "chat.postEphemeral": {
+        const problems = messageProblems(args);
+        if (problems.length > 0) return refuse(method, args, problems, "invalid_blocks");
         return { ok: true, message_ts: record("chat.postEphemeral", args).ts };
+      }
       case "views.open":
       case "views.update":
+      case "views.push":
       case "views.publish": {
         const view = args.view as Record<string, unknown>;
+        const problems = viewProblems(view, method === "views.publish" ? "home" : "modal");
+        // Slack lists invalid_arguments (not invalid_blocks) for the views methods, with the details.
+        if (problems.length > 0) return refuse(method, args, problems, "invalid_arguments");
         return { ok: true, view: { ...view, id: args.view_id ?? `V${++sequence}`, hash: "h" } };
       }
       case "files.getUploadURLExternal": {
@@ -143,6 +165,16 @@ export async function startSlackStandin(): Promise<SlackStandin> {
       default:
         return { ok: false, error: "unknown_method" };
     }
+  }
+
+  function refuse(method: string, args: Record<string, unknown>, problems: string[], error: string) {
+    rejected.push({ method, problems, args });
+    return {
+      ok: false,
+      error,
+      errors: problems,
+      response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) },
+    };
   }
 
   function record(via: Posted["via"], args: Record<string, unknown>): Posted {
@@ -186,6 +218,14 @@ export async function startSlackStandin(): Promise<SlackStandin> {
     if (url.pathname.startsWith("/respond/")) {
       const args = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
       calls.push({ method: "respond", args });
+      const problems = messageProblems(args);
+      if (problems.length > 0) {
+        // A response URL answers a refused message like an incoming webhook: 400 and the code alone.
+        rejected.push({ method: "respond", problems, args });
+        response.writeHead(400, { "content-type": "text/plain" });
+        response.end("invalid_blocks");
+        return;
+      }
       record("respond", args);
       send(response, 200, { ok: true });
       return;
@@ -232,6 +272,7 @@ export async function startSlackStandin(): Promise<SlackStandin> {
     baseUrl,
     calls,
     posted,
+    rejected,
     uploads,
     failNext(method, answer, times = 1) {
       failures.set(method, { answer, times });
