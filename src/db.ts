@@ -54,6 +54,13 @@ export function postgres(): PostgresDriver {
 }
 
 /**
+ * Prisma's errors say what failed, without its default frame of our source lines ("Invalid
+ * `tx.invite.updateMany()` invocation in …/invite-service.ts:184:37" and the code around it): that
+ * frame reached the terminal in every logged error. LOG_LEVEL=debug logs the stack instead.
+ */
+const ERROR_FORMAT = "minimal";
+
+/**
  * The client for a database URL. Both generated clients come from one schema (the PostgreSQL one
  * is a copy with another provider, see scripts/pg-schema.ts), so they have the same models and
  * the rest of the code sees one type.
@@ -62,7 +69,10 @@ export function createDb(databaseUrl: string, options: { poolSize?: number } = {
   if (databaseKind(databaseUrl) === "postgresql") {
     return postgres().createPgClient(databaseUrl, options.poolSize) as unknown as PrismaClient;
   }
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+  return new PrismaClient({
+    adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+    errorFormat: ERROR_FORMAT,
+  });
 }
 
 /**
