@@ -5,4 +5,4 @@
 // directly. scripts/bundle.mjs says how a build is put in place while other processes run.
 import { bundle } from "./bundle.mjs";
 
-await bundle();
+bundle();

@@ -25,7 +25,12 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { basename, join, resolve } from "node:path";
-import { build } from "esbuild";
+
+// esbuild's build() keeps a service process, and its buildSync() one in a worker thread: either
+// outlives this process, an orphan until something reaps it (a container's PID 1 may never). Without
+// worker threads, buildSync runs esbuild as a child it waits for. Read when esbuild loads, so set first.
+process.env.ESBUILD_WORKER_THREADS = "0";
+const { buildSync } = await import("esbuild");
 
 /** Earlier builds whose files are kept, for processes still running them. */
 export const KEEP_BUILDS = 3;
@@ -39,10 +44,10 @@ const TEMP = /^\.tmp-(.+)-(\d+)-[0-9a-f]+$/;
  * Bundles `entry` into `outdir` (main.mjs and a chunk per lazily loaded module: each platform
  * adapter, the PostgreSQL driver, the export's chart and document) and returns the files written.
  */
-export async function bundle({ entry = "src/main.ts", outdir = "dist", keep = KEEP_BUILDS } = {}) {
+export function bundle({ entry = "src/main.ts", outdir = "dist", keep = KEEP_BUILDS } = {}) {
   const out = resolve(outdir);
   mkdirSync(join(out, MANIFESTS), { recursive: true });
-  const result = await build({
+  const result = buildSync({
     entryPoints: { main: entry },
     outdir: out,
     outExtension: { ".js": ".mjs" },

@@ -2,7 +2,8 @@
 // every way they stop it: SIGTERM or SIGINT to npm alone (what a runtime that started `npm start`
 // sends), to the whole process group (Ctrl+C, systemd's default), or to the bot's own process. Each
 // time the bot stops cleanly (it frees its heartbeat), npm exits 0 and no process is left.
-// The six run at once, so six `npm start`s also build dist/ at the same moment.
+// One after another: six bots at once, each with a database of its own, overload a 2-core machine's
+// PostgreSQL (test/build.test.ts has builds at the same moment).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
@@ -48,7 +49,7 @@ const ways: [NodeJS.Signals, Target][] = [
 ];
 
 describe("npm start stopped by a supervisor", { timeout: PROCESS_TEST_TIMEOUT }, () => {
-  it.concurrent.each(ways)("%s to %s: the bot stops cleanly, npm exits 0, nothing is left", async (signal, target) => {
+  it.each(ways)("%s to %s: the bot stops cleanly, npm exits 0, nothing is left", async (signal, target) => {
     const t = await createTestDb();
     dbs.push(t);
     // A group of its own (detached), as a service manager gives it: npm leads it.
