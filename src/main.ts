@@ -262,5 +262,6 @@ main().catch((error: unknown) => {
   } else {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   }
-  process.exitCode = 1;
+  // A start that failed half-way may still hold a connection or a socket: it must not keep the process.
+  process.exit(1);
 });
