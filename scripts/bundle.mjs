@@ -17,6 +17,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -38,7 +39,26 @@ export const KEEP_BUILDS = 3;
 export const RECENT_MS = 60 * 60_000;
 
 const MANIFESTS = ".builds";
-const TEMP = /^\.tmp-(.+)-(\d+)-[0-9a-f]+$/;
+const TEMP = /^\.tmp-([0-9a-f]{8})-(\d+)-[0-9a-f]+$/;
+
+/**
+ * This machine and its process-id space (as src/db.ts names a database being built): dist/ may be
+ * shared with another machine or container, where the same process id is another process.
+ */
+const PROCESS_SPACE = (() => {
+  let namespace = "";
+  try {
+    namespace = readlinkSync("/proc/self/ns/pid");
+  } catch {
+    // Not Linux: the host name alone.
+  }
+  return createHash("sha256").update(`${hostname()}\0${namespace}`).digest("hex").slice(0, 8);
+})();
+
+/** Where a build of process `pid` of this process space writes before it puts its files in place. */
+export function temporaryFolderName(pid = process.pid) {
+  return `.tmp-${PROCESS_SPACE}-${pid}-${randomBytes(6).toString("hex")}`;
+}
 
 /**
  * Bundles `entry` into `outdir` (main.mjs and a chunk per lazily loaded module: each platform
@@ -65,7 +85,7 @@ export function bundle({ entry = "src/main.ts", outdir = "dist", keep = KEEP_BUI
   const main = files.find((f) => f.name === "main.mjs");
   if (!main) throw new Error("esbuild produced no main.mjs");
 
-  const temp = join(out, `.tmp-${hostname()}-${process.pid}-${randomBytes(6).toString("hex")}`);
+  const temp = join(out, temporaryFolderName());
   mkdirSync(temp);
   try {
     for (const file of files) writeDurably(join(temp, file.name), file.contents);
@@ -96,7 +116,7 @@ function ageMs(path) {
   return Date.now() - statSync(path).mtimeMs;
 }
 
-/** Whether a process of this machine still runs (EPERM: it does, under another user). */
+/** Whether a process of this process space still runs (EPERM: it does, under another user). */
 function alive(pid) {
   try {
     process.kill(pid, 0);
@@ -127,7 +147,7 @@ function removeStale(out, keep) {
     const path = join(out, name);
     const temp = TEMP.exec(name);
     if (temp) {
-      const killed = temp[1] === hostname() && !alive(Number(temp[2]));
+      const killed = temp[1] === PROCESS_SPACE && !alive(Number(temp[2]));
       if (killed || safely(() => ageMs(path), 0) > RECENT_MS)
         safely(() => rmSync(path, { recursive: true, force: true }));
       continue;

@@ -5,7 +5,6 @@ import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { setImmediate } from "node:timers/promises";
 import { transform } from "esbuild";
@@ -152,10 +151,20 @@ describe("earlier builds", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   it("removes what a killed build of this machine left aside, and another machine's once it is old", async () => {
     const f = fixture();
     f.build("một");
-    const ended = spawn(process.execPath, ["-e", ""]);
-    await once(ended, "exit");
-    const killed = `.tmp-${hostname()}-${ended.pid}-0a1b2c3d4e5f`;
-    const elsewhere = ".tmp-another-host-4242-0a1b2c3d4e5f";
+    // A process of this machine that has ended, and the folder name a build of it would have used.
+    const ended = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { temporaryFolderName } = await import(${JSON.stringify(join(root, "scripts", "bundle.mjs"))});
+         process.stdout.write(temporaryFolderName());`,
+      ],
+      { encoding: "utf8" },
+    );
+    const killed = ended.stdout;
+    expect(killed).toMatch(/^\.tmp-[0-9a-f]{8}-\d+-[0-9a-f]{12}$/);
+    const elsewhere = ".tmp-00000000-4242-0a1b2c3d4e5f";
     for (const name of [killed, elsewhere]) {
       mkdirSync(join(f.dist, name));
       writeFileSync(join(f.dist, name, "main.mjs"), "export const half = ");
