@@ -57,6 +57,8 @@ export interface AppDeps {
   sleep?: (ms: number) => Promise<void>;
   /** A PostgreSQL server that does not answer yet is waited for (server mode), not an error. */
   waitForDatabase?: boolean;
+  /** Ends that wait (the process was asked to stop): createApp then rejects. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -149,6 +151,7 @@ async function openDatabase(deps: AppDeps): Promise<Db> {
   if (deps.waitForDatabase && isPostgresUrl(config.databaseUrl)) {
     await postgres().waitForPg(config.databaseUrl, {
       onWait: (error, waitMs) => logger.warn({ err: error, retryInMs: waitMs }, "database not reachable; waiting"),
+      ...(deps.signal && { signal: deps.signal }),
     });
   }
   const seed = (target: Db) => seedBundle(target, logger);

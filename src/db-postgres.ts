@@ -18,5 +18,6 @@ export function createPgClient(url: string, poolSize = PG_POOL_SIZE): PgPrismaCl
     max: poolSize,
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
   });
-  return new PgPrismaClient({ adapter });
+  // Without Prisma's frame of our source lines in every error message, as createDb in db.ts.
+  return new PgPrismaClient({ adapter, errorFormat: "minimal" });
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -7,11 +7,13 @@ import {
   mkdirSync,
   openSync,
   readdirSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
+import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { databaseKind, type DatabaseKind } from "./database-url.ts";
@@ -52,6 +54,13 @@ export function postgres(): PostgresDriver {
 }
 
 /**
+ * Prisma's errors say what failed, without its default frame of our source lines ("Invalid
+ * `tx.invite.updateMany()` invocation in …/invite-service.ts:184:37" and the code around it): that
+ * frame reached the terminal in every logged error. LOG_LEVEL=debug logs the stack instead.
+ */
+const ERROR_FORMAT = "minimal";
+
+/**
  * The client for a database URL. Both generated clients come from one schema (the PostgreSQL one
  * is a copy with another provider, see scripts/pg-schema.ts), so they have the same models and
  * the rest of the code sees one type.
@@ -60,7 +69,10 @@ export function createDb(databaseUrl: string, options: { poolSize?: number } = {
   if (databaseKind(databaseUrl) === "postgresql") {
     return postgres().createPgClient(databaseUrl, options.poolSize) as unknown as PrismaClient;
   }
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }) });
+  return new PrismaClient({
+    adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+    errorFormat: ERROR_FORMAT,
+  });
 }
 
 /**
@@ -132,24 +144,58 @@ export async function migrateDatabase(databaseUrl: string, seed?: Seed): Promise
 /** A build nobody has written to for this long belongs to a start that was killed. */
 const ABANDONED_BUILD_MS = 10 * 60_000;
 
+/**
+ * This machine, and this process-id space on it: a folder may be shared with another machine or
+ * container, where the same process id is another process. A hash of the host name and (on Linux)
+ * the process-id namespace, so two containers with one host name still differ.
+ */
+const PROCESS_SPACE = (() => {
+  let namespace = "";
+  try {
+    namespace = readlinkSync("/proc/self/ns/pid");
+  } catch {
+    // Not Linux: the host name alone.
+  }
+  return createHash("sha256").update(`${hostname()}\0${namespace}`).digest("hex").slice(0, 8);
+})();
+
+/** Where a start builds a new database: `<path>.<pid>-<process space>-<random>.tmp`. */
+export function temporaryBuildPath(path: string, pid = process.pid): string {
+  return `${path}.${pid}-${PROCESS_SPACE}-${randomBytes(6).toString("hex")}.tmp`;
+}
+
+/** Matches a build's files; earlier versions named them `<path>.<pid>-<random>.tmp`, without the space. */
 function buildPattern(path: string): RegExp {
   const base = basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`^${base}\\.\\d+-[0-9a-f]+\\.tmp(-journal|-wal|-shm)?$`);
+  return new RegExp(`^${base}\\.(\\d+)-(?:([0-9a-f]{8})-)?[0-9a-f]+\\.tmp(-journal|-wal|-shm)?$`);
+}
+
+/** Whether a process of this process space runs (EPERM: it does, as another user). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /**
- * Temporary files of killed starts. Only old ones: a start building right now writes to its file
- * all the time, and may run on another machine or in another container sharing the folder, where
- * its process id means nothing here.
+ * Temporary files of killed starts. A build of this process space is removed as soon as its process
+ * is gone (a start killed during its first run leaves about 250 KB). Any other build only once it is
+ * old: a start building right now writes to its file all the time, and one on another machine or in
+ * another container sharing the folder has a process id that means nothing here.
  */
 function removeAbandonedBuilds(path: string): void {
   const dir = dirname(path);
   const pattern = buildPattern(path);
   for (const name of readdirSync(dir)) {
-    if (!pattern.test(name)) continue;
+    const match = pattern.exec(name);
+    if (!match) continue;
     const file = join(dir, name);
     try {
-      if (Date.now() - statSync(file).mtimeMs > ABANDONED_BUILD_MS) rmSync(file, { force: true });
+      const gone = match[2] === PROCESS_SPACE && !processRuns(Number(match[1]));
+      if (gone || Date.now() - statSync(file).mtimeMs > ABANDONED_BUILD_MS) rmSync(file, { force: true });
     } catch {
       // Gone already, or removed by another start at the same moment.
     }
@@ -157,7 +203,7 @@ function removeAbandonedBuilds(path: string): void {
 }
 
 async function buildAndPublish(path: string, seed: Seed | undefined): Promise<void> {
-  const build = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+  const build = temporaryBuildPath(path);
   writeFileSync(build, "", { flag: "wx" }); // an empty file is an empty SQLite database
   try {
     await checkpoint("build:created");

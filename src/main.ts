@@ -8,10 +8,11 @@ import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { HEARTBEAT_EVERY_MS } from "./delivery/presence.ts";
 import type { AdapterHost } from "./delivery/adapter-host.ts";
 import type { PlatformAdapter } from "./delivery/types.ts";
+import { databaseKind } from "./database-url.ts";
 import { databaseFault, databaseFaultText } from "./db-errors.ts";
 import { vi } from "./i18n/vi.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { healthReport, healthRoute } from "./server/health.ts";
+import { healthReport, healthRoute, startingReport } from "./server/health.ts";
 import { createHttpServer } from "./server/http-server.ts";
 import { ensureLocalAdmin } from "./services/contact-service.ts";
 import { TIME_ZONE } from "./time.ts";
@@ -89,59 +90,115 @@ async function loadPlatformAdapters(config: Config): Promise<(host: AdapterHost)
   };
 }
 
-async function runServer(config: Config, logger: Logger, clock: Clock): Promise<void> {
-  const app = await createApp({
-    config,
-    logger,
-    clock,
-    adapters: await loadPlatformAdapters(config),
-    waitForDatabase: true,
+/**
+ * SIGINT and SIGTERM, from wherever they come (a terminal, npm, a supervisor, a container runtime):
+ * the first asks the process to stop, and the rest change nothing. Installed before anything is
+ * awaited, so no signal finds the process without its handlers and kills it half-way.
+ */
+interface StopRequests {
+  /** The first signal. */
+  requested: Promise<NodeJS.Signals>;
+  /** Aborted at the first signal: long waits of the start (a PostgreSQL server not up yet) end with it. */
+  signal: AbortSignal;
+}
+
+function listenForStop(): StopRequests {
+  const controller = new AbortController();
+  const requested = new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      controller.abort();
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
   });
-  const { adapters } = app;
+  return { requested, signal: controller.signal };
+}
+
+/**
+ * The HTTP server listens first, so /healthz answers (503, "starting") while the process waits for
+ * its database or migrates; the adapters' webhooks are added once the app exists. A stop asked for
+ * at any point of the start ends it at the next step, and the process exits 0.
+ */
+async function runServer(config: Config, logger: Logger, clock: Clock, stop: StopRequests): Promise<void> {
+  let report = () => Promise.resolve(startingReport(databaseKind(config.databaseUrl)));
   const http = createHttpServer({
     host: config.http.host,
     port: config.http.port,
     logger,
-    routes: [
-      healthRoute(() => healthReport(app.db, Object.fromEntries(adapters.map((a) => [a.name, a])))),
-      ...adapters.flatMap((a) => a.routes?.() ?? []),
-    ],
+    routes: [healthRoute(() => report())],
+    awaitingRoutes: true,
   });
-  await app.heartbeat();
-  const beating = setInterval(
-    () => void app.heartbeat().catch((error: unknown) => logger.warn({ err: error }, "heartbeat failed")),
-    HEARTBEAT_EVERY_MS,
-  );
   const address = await http.start();
-  logger.info({ host: address.host, port: address.port }, "listening");
-  process.stderr.write(`${vi.cli.serverListening(address.host, address.port)}\n`);
-  for (const adapter of adapters) await adapter.start();
-  const task = startTicking(app, logger);
-  const poll = setInterval(() => void app.flush(), OUTBOX_POLL_MS);
-  void app.tick().catch((error: unknown) => logger.error({ err: error }, "reminder tick failed"));
-
-  let stopping: Promise<void> | null = null;
-  const shutdown = (signal: string) => {
-    stopping ??= (async () => {
-      logger.info({ signal }, "stopping");
-      // New updates stop first; what is in flight finishes, then sends get their grace period.
-      for (const adapter of adapters) await adapter.stop();
-      clearInterval(poll);
-      clearInterval(beating);
-      await task.stop();
-      await app.close(SHUTDOWN_GRACE_MS);
-      await http.stop();
-      process.exit(0);
-    })().catch((error: unknown) => {
-      logger.error({ err: error }, "shutdown failed");
-      process.exit(1);
+  logger.info({ host: address.host, port: address.port, pid: process.pid }, "listening");
+  let app: App;
+  try {
+    app = await createApp({
+      config,
+      logger,
+      clock,
+      adapters: await loadPlatformAdapters(config),
+      waitForDatabase: true,
+      signal: stop.signal,
     });
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  } catch (error) {
+    await http.stop();
+    if (!stop.signal.aborted) throw error;
+    logger.info({ signal: await stop.requested }, "stopped before the database was open");
+    return;
+  }
+  const { adapters } = app;
+  report = () => healthReport(app.db, Object.fromEntries(adapters.map((a) => [a.name, a])));
+  http.add(adapters.flatMap((a) => a.routes?.() ?? []));
+  try {
+    await serve(app, logger, stop, () =>
+      process.stderr.write(`${vi.cli.serverListening(address.host, address.port)}\n`),
+    );
+  } finally {
+    await http.stop();
+  }
 }
 
-async function runConsole(config: Config, logger: Logger, clock: Clock): Promise<void> {
+/**
+ * Runs the adapters, the reminder tick and the outbox until a stop is asked for, then stops them:
+ * new updates first, then what is in flight, then sends get their grace period. A start that
+ * fails stops what it had started too, so the process does not linger with half a service.
+ */
+async function serve(app: App, logger: Logger, stop: StopRequests, announce: () => void): Promise<void> {
+  const { adapters } = app;
+  let beating: NodeJS.Timeout | undefined;
+  let poll: NodeJS.Timeout | undefined;
+  let task: ReturnType<typeof startTicking> | undefined;
+  try {
+    await app.heartbeat();
+    beating = setInterval(
+      () => void app.heartbeat().catch((error: unknown) => logger.warn({ err: error }, "heartbeat failed")),
+      HEARTBEAT_EVERY_MS,
+    );
+    announce();
+    for (const adapter of adapters) {
+      if (stop.signal.aborted) break;
+      // A start still under way when the stop comes is ended by adapter.stop() below.
+      const starting = adapter.start();
+      starting.catch(() => undefined);
+      await Promise.race([starting, stop.requested]);
+    }
+    if (!stop.signal.aborted) {
+      task = startTicking(app, logger);
+      poll = setInterval(() => void app.flush(), OUTBOX_POLL_MS);
+      void app.tick().catch((error: unknown) => logger.error({ err: error }, "reminder tick failed"));
+    }
+    logger.info({ signal: await stop.requested }, "stopping");
+  } finally {
+    for (const adapter of adapters) await adapter.stop();
+    clearInterval(poll);
+    clearInterval(beating);
+    await task?.stop();
+    await app.close(SHUTDOWN_GRACE_MS);
+  }
+}
+
+async function runConsole(config: Config, logger: Logger, clock: Clock, stop: StopRequests): Promise<void> {
   const console = createConsoleAdapter({ write: (text) => process.stderr.write(text) });
   const app = await createApp({ config, logger, clock, channels: [console] });
   await console.start();
@@ -151,19 +208,24 @@ async function runConsole(config: Config, logger: Logger, clock: Clock): Promise
   const identity = { platform: console.name, userId: "admin", chatId: "admin", displayName: vi.cli.localAdminName };
   await ensureLocalAdmin({ db: app.db, clock }, identity);
   process.stderr.write(`${vi.cli.chatBanner}\n`);
-  await runConsoleChat({
-    core: app.core,
-    identity,
-    input: process.stdin,
-    write: (t) => process.stdout.write(t),
-    afterEach: app.flush,
-  });
+  // Ctrl+C (or a signal) ends the chat as the end of the input does.
+  await Promise.race([
+    runConsoleChat({
+      core: app.core,
+      identity,
+      input: process.stdin,
+      write: (t) => process.stdout.write(t),
+      afterEach: app.flush,
+    }),
+    stop.requested,
+  ]);
   await task.stop();
   await console.stop();
   await app.close();
 }
 
 async function main(): Promise<void> {
+  const stop = listenForStop();
   let config: Config;
   try {
     config = loadConfig();
@@ -179,8 +241,11 @@ async function main(): Promise<void> {
   // would mix with the conversation.
   const logger = createLogger(config.logLevel ?? (server ? "info" : "warn"));
   const clock = config.startAt ? createOffsetClock(config.startAt, systemClock) : systemClock;
-  if (server) await runServer(config, logger, clock);
-  else await runConsole(config, logger, clock);
+  if (server) await runServer(config, logger, clock, stop);
+  else await runConsole(config, logger, clock, stop);
+  // Whatever is left (standard input still open after a signal, a platform's socket) must not keep
+  // a stopped bot alive.
+  process.exit(0);
 }
 
 main().catch((error: unknown) => {
@@ -197,5 +262,6 @@ main().catch((error: unknown) => {
   } else {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   }
-  process.exitCode = 1;
+  // A start that failed half-way may still hold a connection or a socket: it must not keep the process.
+  process.exit(1);
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { pgConnectionFields } from "./database-url.ts";
 import { committedMigrations, MigrationError, type Migration } from "./migrations.ts";
@@ -56,7 +57,8 @@ export async function waitForPg(
       if (deps.signal?.aborted) throw error;
       const waitMs = Math.min(1_000 * 2 ** attempt, 30_000);
       deps.onWait(error, waitMs);
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      // A stop asked for during the wait ends it at once (it rejects with an AbortError).
+      await sleep(waitMs, undefined, deps.signal ? { signal: deps.signal } : {});
     }
   }
 }

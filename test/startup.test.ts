@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { createDb, migrateDatabase, MigrationError, pendingMigrations } from "../src/db.ts";
+import { createDb, migrateDatabase, MigrationError, pendingMigrations, temporaryBuildPath } from "../src/db.ts";
 import { createLogger } from "../src/logger.ts";
 import { applyPendingMigrations, committedMigrations, openSqlite, type Sqlite } from "../src/migrations.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
@@ -312,5 +312,34 @@ sqliteOnly("builds left by killed starts", () => {
     age(join(dir, "data"), [...old, unrelated]);
     await migrateDatabase(`file:${path}`);
     expect(readdirSync(join(dir, "data")).sort()).toEqual(["nhacviec.db", recent, unrelated].sort());
+  });
+});
+
+sqliteOnly("builds of starts whose process is gone", { timeout: PROCESS_TEST_TIMEOUT }, () => {
+  it.concurrent.each(["build:created", "seed:plan-imported", "build:ready"])(
+    "killed at %s, the next start removes what it left at once, however recent",
+    async (step) => {
+      const dir = freshDir();
+      const path = join(dir, "data", "nhacviec.db");
+      await killedAt(`file:${path}`, step);
+      expect(leftovers(join(dir, "data")).length).toBeGreaterThan(0);
+      await startsCleanly(`file:${path}`);
+      expect(leftovers(join(dir, "data"))).toEqual([]);
+    },
+  );
+
+  it("keeps a recent build of a process that runs, and one of another machine, whose process ids mean nothing here", async () => {
+    const dir = freshDir();
+    const path = join(dir, "nhacviec.db");
+    const ended = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    });
+    const gonePid = Number(ended.stdout);
+    const gone = basename(temporaryBuildPath(path, gonePid));
+    const running = basename(temporaryBuildPath(path)); // this test's own process
+    const elsewhere = `nhacviec.db.${gonePid}-00000000-0a1b2c3d4e5f.tmp`;
+    for (const name of [gone, `${gone}-journal`, running, elsewhere]) writeFileSync(join(dir, name), "");
+    await migrateDatabase(`file:${path}`);
+    expect(readdirSync(dir).sort()).toEqual(["nhacviec.db", running, elsewhere].sort());
   });
 });

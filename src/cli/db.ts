@@ -1,10 +1,26 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, rmSync, statSync } from "node:fs";
 import { isPostgresUrl, redactDatabaseUrl } from "../database-url.ts";
 import { copySqliteToPostgres } from "../db-copy.ts";
+import { databaseFault } from "../db-errors.ts";
+import type { Db } from "../db.ts";
 import { AppError } from "../errors.ts";
 import { vi as m } from "../i18n/vi.ts";
 import { CliError, print, type CliCommand } from "./command.ts";
 import { checkOutputPath } from "./files.ts";
+
+/**
+ * The database is open (ctx.app() opened it), so a file SQLite cannot open, fill or write here is
+ * the backup's: say so, not that the database cannot be opened, and leave no partial copy.
+ */
+async function backUp(db: Db, target: string): Promise<void> {
+  try {
+    await db.$executeRawUnsafe("VACUUM INTO ?", target);
+  } catch (error) {
+    if (databaseFault(error) !== "db.unreachable") throw error;
+    rmSync(target, { force: true });
+    throw new CliError(m.cli.outputFailed(target, m.cli.notDone.backup));
+  }
+}
 
 export const dbCommands: readonly CliCommand[] = [
   {
@@ -14,11 +30,11 @@ export const dbCommands: readonly CliCommand[] = [
     // copying the .db file by hand could miss what is still in the -wal file.
     async run(ctx, [file]) {
       if (!file) throw new CliError(m.cli.missingArgument(m.cli.backupFileArgument));
-      const target = checkOutputPath(file);
+      const target = checkOutputPath(file, "backup");
       if (existsSync(target)) throw new CliError(m.cli.backupExists(file));
       if (isPostgresUrl(ctx.config.databaseUrl)) throw new CliError(m.cli.backupPostgres);
       const { db } = await ctx.app();
-      await db.$executeRawUnsafe("VACUUM INTO ?", target);
+      await backUp(db, target);
       const bytes = statSync(target).size;
       print(ctx, { file: target, bytes }, m.cli.backupDone(target, bytes));
     },

@@ -6,17 +6,6 @@ import { getActivePlan } from "../services/plan-service.ts";
 import { CliError, print, type CliCommand } from "./command.ts";
 import { checkOutputPath, writeFileAtomically } from "./files.ts";
 
-/** Before reading anything: an unwritable path fails fast and leaves nothing behind. */
-function exportTarget(out: string): string {
-  try {
-    return checkOutputPath(out);
-  } catch (error) {
-    // The shared wording speaks of invites; say what was not written here.
-    if (error instanceof CliError) throw new CliError(m.reports.cliUnwritable(out));
-    throw error;
-  }
-}
-
 export const exportCommands: readonly CliCommand[] = [
   {
     name: "export",
@@ -27,7 +16,8 @@ export const exportCommands: readonly CliCommand[] = [
       if (typeof options.out !== "string") throw new CliError(m.cli.missingArgument("--out FILE"));
       const since = typeof options.since === "string" ? parseSince(options.since) : undefined;
       if (since === null) throw new CliError(m.reports.cliBadSince(String(options.since)));
-      const target = exportTarget(options.out);
+      // Before reading anything: an unwritable path fails fast and leaves nothing behind.
+      const target = checkOutputPath(options.out, "export");
       const { db } = await ctx.app();
       const plan = await getActivePlan(db);
       const data = await loadExportData(
@@ -37,7 +27,7 @@ export const exportCommands: readonly CliCommand[] = [
         ctx.clock.now(),
       );
       const file = await buildExportFile(m, format, data);
-      await writeFileAtomically(target, async (tmp) => writeFileSync(tmp, file.content));
+      await writeFileAtomically(target, "export", async (tmp) => writeFileSync(tmp, file.content));
       print(
         ctx,
         {

@@ -193,7 +193,9 @@ export async function runCli(
   } catch (error) {
     return reportFailure(error, ctx);
   } finally {
-    await ctx.close();
+    // The command's work is done (or refused) by now: a database busy at the very end (freeing this
+    // process's claims) is the log's business, not a crash with a stack trace on the terminal.
+    await ctx.close().catch((error: unknown) => logger.warn({ err: error }, "closing the database failed"));
   }
 }
 
@@ -208,5 +210,9 @@ if (invokedDirectly) {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     stdin: process.stdin,
+  }).catch((error: unknown) => {
+    // Whatever still escapes is one line too, never Node's stack trace.
+    process.stderr.write(`${m.cli.failed(error instanceof Error ? error.message : String(error))}\n`);
+    return 1;
   });
 }

@@ -30,12 +30,12 @@ async function inviteSetting(ctx: CliContext) {
 /** One invite per member of the group, optionally written as a sheet to send out. */
 async function createForGroup(ctx: CliContext, groupCode: string, options: Options): Promise<void> {
   const { db, plan, deps, link } = await inviteSetting(ctx);
-  const xlsx = typeof options.xlsx === "string" ? checkOutputPath(options.xlsx) : null;
+  const xlsx = typeof options.xlsx === "string" ? checkOutputPath(options.xlsx, "invites") : null;
   const group = await findAgency(db, plan.id, groupCode);
   await createGroupInvites(deps, { planId: plan.id, group }, async (created) => {
     const invites = created.map((i) => inviteJson(i, link));
     if (xlsx)
-      await writeFileAtomically(xlsx, (tmp) =>
+      await writeFileAtomically(xlsx, "invites", (tmp) =>
         writeInvitesXlsx(m, tmp, invites, { qrLink: ctx.config.zalo?.botLink ?? null }),
       );
     print(ctx, invites, invites.map((i) => `${i.agency}\t${i.code}\t${i.name}`).join("\n"));

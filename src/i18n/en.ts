@@ -46,8 +46,6 @@ export const en: Messages = {
   },
 
   reports: {
-    cliUnwritable: (file: string) =>
-      `Cannot write "${file}": the folder does not exist or is not writable. Nothing was exported; choose another path.`,
     cliBadFormat: (formats: string) => `--format must be one of: ${formats}.`,
     cliBadSince: (value: string) => `"${value}" is not a date. Write dd/mm/yyyy or YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Wrote ${file} (${bytes} bytes).`,
@@ -279,8 +277,14 @@ export const en: Messages = {
     unknownCommand: (cmd: string) =>
       `Unknown command: "${q(cmd)}". Run "npm run --silent cli -- help" to see the commands.`,
     missingArgument: (what: string) => `Missing ${what}.`,
-    outputUnwritable: (path: string) =>
-      `Cannot write "${path}": the folder does not exist or is not writable. No invite was created; choose another path.`,
+    // What each command that writes a file had not done yet when writing it failed.
+    notDone: { invites: "No invite was created", backup: "Nothing was backed up", export: "Nothing was exported" },
+    outputUnwritable: (path: string, notDone: string) =>
+      `Cannot write "${path}": the folder does not exist or is not writable. ${notDone}; choose another path.`,
+    outputIsFolder: (path: string, notDone: string) =>
+      `"${path}" is a folder; give the file's name too (e.g. ${path.replace(/\/+$/, "")}/file-name). ${notDone}.`,
+    outputFailed: (path: string, notDone: string) =>
+      `Cannot write "${path}": the disk is full or read-only, or files cannot be created there. ${notDone}; choose another path.`,
     backupPostgres:
       'db backup is for the SQLite file. On PostgreSQL, back up with pg_dump, e.g. pg_dump -Fc -d nhacviec -f backup.dump (README, "PostgreSQL").',
     copy: {

@@ -44,8 +44,6 @@ export const vi = {
   },
 
   reports: {
-    cliUnwritable: (file: string) =>
-      `Không ghi được tệp "${file}": thư mục không tồn tại hoặc không có quyền ghi. Chưa xuất gì; hãy chọn đường dẫn khác.`,
     cliBadFormat: (formats: string) => `--format phải là một trong: ${formats}.`,
     cliBadSince: (value: string) => `Ngày "${value}" không hợp lệ. Ghi dd/mm/yyyy hoặc YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Đã ghi ${file} (${bytes} byte).`,
@@ -301,8 +299,14 @@ export const vi = {
     unknownCommand: (cmd: string) =>
       `Lệnh không hợp lệ: "${q(cmd)}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
     missingArgument: (what: string) => `Thiếu ${what}.`,
-    outputUnwritable: (path: string) =>
-      `Không ghi được tệp "${path}": thư mục không tồn tại hoặc không có quyền ghi. Chưa tạo mã mời nào; hãy chọn đường dẫn khác.`,
+    // What each command that writes a file had not done yet when writing it failed.
+    notDone: { invites: "Chưa tạo mã mời nào", backup: "Chưa sao lưu gì", export: "Chưa xuất gì" },
+    outputUnwritable: (path: string, notDone: string) =>
+      `Không ghi được tệp "${path}": thư mục không tồn tại hoặc không có quyền ghi. ${notDone}; hãy chọn đường dẫn khác.`,
+    outputIsFolder: (path: string, notDone: string) =>
+      `"${path}" là một thư mục; hãy ghi cả tên tệp (ví dụ ${path.replace(/\/+$/, "")}/ten-tep). ${notDone}.`,
+    outputFailed: (path: string, notDone: string) =>
+      `Không ghi được tệp "${path}": ổ đĩa đã đầy, chỉ cho đọc, hoặc không cho tạo tệp ở đó. ${notDone}; hãy chọn đường dẫn khác.`,
     backupPostgres:
       'Lệnh db backup dành cho tệp SQLite. Với PostgreSQL, hãy sao lưu bằng pg_dump, ví dụ: pg_dump -Fc -d nhacviec -f sao-luu.dump (README, mục "PostgreSQL").',
     copy: {

@@ -5,7 +5,7 @@ import type { AdapterState, HttpRoute, PlatformAdapter } from "../delivery/types
 import { sendJson } from "./http-server.ts";
 
 export interface HealthReport {
-  status: "ok" | "unavailable";
+  status: "ok" | "unavailable" | "starting";
   database: { kind: DatabaseKind; reachable: boolean };
   adapters: Record<string, AdapterState>;
   /** The platform's reason for each `failed` adapter that gave one; the others are not listed. */
@@ -62,5 +62,20 @@ export function healthRoute(report: () => Promise<HealthReport>): HttpRoute {
       const body = await report();
       sendJson(response, body.status === "ok" ? 200 : 503, body);
     },
+  };
+}
+
+/**
+ * What /healthz answers before the database is open (a PostgreSQL server not up yet, migrations):
+ * the process is alive but cannot serve, so 503, with nothing it would have to ask the database.
+ */
+export function startingReport(kind: DatabaseKind): HealthReport {
+  return {
+    status: "starting",
+    database: { kind, reachable: false },
+    adapters: {},
+    adapterReasons: {},
+    outbox: null,
+    memory: { rssBytes: process.memoryUsage.rss() },
   };
 }

@@ -8,6 +8,8 @@ export interface HttpServer {
   start(): Promise<{ host: string; port: number }>;
   /** Stops accepting connections and closes idle ones; requests in progress finish. */
   stop(): Promise<void>;
+  /** Adds the routes that could not exist at first (the adapters' webhooks, once the app is open). */
+  add(routes: HttpRoute[]): void;
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -26,8 +28,11 @@ export function createHttpServer(deps: {
   port: number;
   routes: HttpRoute[];
   logger: Logger;
+  /** Until add() is called, a path without a route answers 503 (try again), not 404: its route may be coming. */
+  awaitingRoutes?: boolean;
 }): HttpServer {
   const table = new Map(deps.routes.map((r) => [`${r.method} ${r.path}`, r]));
+  let awaiting = deps.awaitingRoutes === true;
   let server: Server | null = null;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -36,7 +41,8 @@ export function createHttpServer(deps: {
     const route =
       table.get(`${request.method} ${path}`) ?? (request.method === "HEAD" ? table.get(`GET ${path}`) : undefined);
     if (!route) {
-      sendJson(response, 404, { error: "not_found" });
+      if (awaiting) sendJson(response, 503, { error: "starting" });
+      else sendJson(response, 404, { error: "not_found" });
       return;
     }
     try {
@@ -49,6 +55,10 @@ export function createHttpServer(deps: {
   }
 
   return {
+    add(routes) {
+      for (const r of routes) table.set(`${r.method} ${r.path}`, r);
+      awaiting = false;
+    },
     start: () =>
       new Promise((resolve, reject) => {
         server = createServer((request, response) => void handle(request, response));
