@@ -3,7 +3,7 @@ import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
 import type { BotCore, Notifier } from "./core/types.ts";
-import { retryWhileBusy } from "./db-errors.ts";
+import { isDatabaseBusy, retryWhileBusy } from "./db-errors.ts";
 import { createDb, loadDatabaseDriver, migrateDatabase, postgres, providerOf, tuneDb, type Db } from "./db.ts";
 import { isPostgresUrl } from "./database-url.ts";
 import { createPgLeadership } from "./delivery/poll-leader.ts";
@@ -106,7 +106,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const flush = () =>
     sender.sendDue(clock.now()).then(
       () => undefined,
-      (error: unknown) => logger.error({ err: error }, "outbox flush failed"),
+      // A held write lock only delays the sends (the next flush or tick takes them); anything else is a fault.
+      (error: unknown) =>
+        isDatabaseBusy(error)
+          ? logger.warn("outbox flush postponed: database busy")
+          : logger.error({ err: error }, "outbox flush failed"),
     );
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
   const core = createCore({ config, logger, clock, db, notifier, platforms: channels.map((c) => c.name) });
