@@ -3,7 +3,8 @@
 // refused, the person is told it was not received, and nothing of it is stored.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IncomingAttachment, OutgoingMessage } from "../src/core/types.ts";
+import type { IncomingAttachment } from "../src/model/bot-core.ts";
+import type { OutgoingMessage } from "../src/model/messages.ts";
 import { vi as viText } from "../src/i18n/vi.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
 import { tableSnapshot } from "./helpers/db.ts";

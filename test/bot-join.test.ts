@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { PlatformIdentity } from "../src/core/types.ts";
+import type { PlatformIdentity } from "../src/model/bot-core.ts";
 import { hashInviteCode, revokeInvite } from "../src/services/invite-service.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
 import { agencyId, codeIn, DAY, expectNothingStored, personOf, rowChanges } from "./helpers/bot-steps.ts";

@@ -2,7 +2,7 @@
 // language new people get.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotCore } from "../src/core/bot.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
 import { tableSnapshot } from "./helpers/db.ts";
 

@@ -3,10 +3,10 @@ import { DUTY_STATUSES, type DutyStatus } from "../src/domain/status.ts";
 import { en } from "../src/i18n/en.ts";
 import type { Messages } from "../src/i18n/index.ts";
 import { vi } from "../src/i18n/vi.ts";
-import { AppError, type ErrorCode, type ErrorParams } from "../src/errors.ts";
+import { AppError, type ErrorCode, type ErrorParams } from "../src/model/errors.ts";
 import { errorText } from "../src/i18n/error-text.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../src/plan/parse-plan.ts";
-import type { Role } from "../src/services/invite-service.ts";
+import type { Role } from "../src/model/roles.ts";
 
 // The compile-time half of this file is the point: `tsc --noEmit` (npm run typecheck, CI) checks the
 // lines below. vi.ts declares each map with `satisfies Record<Union, …>`, so a key removed there is an

@@ -10,7 +10,7 @@ import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import { toEvent } from "../adapters/console/console-chat.ts";
 import { runCli } from "../src/cli/index.ts";
-import { createDb } from "../src/db.ts";
+import { createDb } from "../src/db/db.ts";
 import { createTestDb, onPostgres, tableSnapshot, type TestDb } from "./helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root, tsx } from "./helpers/processes.ts";
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COMMANDS, commandMenu, commandsForRole, findCommand, type Command } from "../src/core/commands.ts";
-import type { OutgoingMessage } from "../src/core/types.ts";
+import { commandMenu, commandsForRole, findCommand } from "../src/core/commands.ts";
+import { COMMANDS, type Command } from "../src/model/commands.ts";
+import type { OutgoingMessage } from "../src/model/messages.ts";
 import { en } from "../src/i18n/en.ts";
 import { vi } from "../src/i18n/vi.ts";
-import type { Role } from "../src/services/invite-service.ts";
+import type { Role } from "../src/model/roles.ts";
 import { createTestBot, makeAdmin, texts, type TestBot } from "./helpers/bot.ts";
 import { CODE_PATTERN } from "./helpers/bot-steps.ts";
 

@@ -1,8 +1,8 @@
 import { PassThrough } from "node:stream";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
-import type { IncomingEvent } from "../src/core/types.ts";
-import type { OutgoingMessage } from "../src/delivery/types.ts";
+import type { IncomingEvent } from "../src/model/bot-core.ts";
+import type { OutgoingMessage } from "../src/model/messages.ts";
 import { runAdapterContract, type ContractHarness, type SentPart } from "./contract/adapter-contract.ts";
 
 /** Console output back into parts: the text, then the offered choices as "  1) label" lines. */

@@ -2,7 +2,7 @@
 // and the CLI's views agree on both. Runs in `npm run test:pg`, where a server is at hand.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCliOn } from "./helpers/cli.ts";
-import { createDb, loadDatabaseDriver } from "../src/db.ts";
+import { createDb, loadDatabaseDriver } from "../src/db/db.ts";
 import { createSqliteTestDb, createTestDb, onPostgres, tableCounts, type TestDb } from "./helpers/db.ts";
 import { createEmptyPgDatabase } from "./helpers/postgres.ts";
 import { createReminderRig, type ReminderRig } from "./helpers/reminders-harness.ts";

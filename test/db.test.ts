@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { createDb, migrateDatabase, pendingMigrations, tuneDb } from "../src/db.ts";
+import { createDb, migrateDatabase, pendingMigrations, tuneDb } from "../src/db/db.ts";
 import { loadConfig } from "../src/config.ts";
 
 describe("database set-up", () => {

@@ -3,7 +3,7 @@
 // claims.
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../src/db.ts";
+import type { Db } from "../src/db/db.ts";
 import { enqueue, type OutboxItem } from "../src/delivery/outbox.ts";
 import { claimDue } from "../src/delivery/claim.ts";
 import { createPresence, LEASE_MS } from "../src/delivery/presence.ts";
@@ -15,13 +15,13 @@ import {
   UNPACED,
   type DeliveryChannel,
   type DeliveryTarget,
-  type OutgoingMessage,
   type Pace,
   type PlatformLimits,
 } from "../src/delivery/types.ts";
-import { createLogger } from "../src/logger.ts";
+import type { OutgoingMessage } from "../src/model/messages.ts";
+import { createLogger } from "../src/lib/logger.ts";
 import { activePolicy } from "../src/schedule/policy.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import { createTestDb } from "./helpers/db.ts";
 import { createVirtualTime } from "./helpers/virtual-time.ts";
 

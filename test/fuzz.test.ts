@@ -2,7 +2,7 @@
 // the boundary, replies stay short enough for any platform, and nothing is stored except what a
 // valid report stores, cleaned.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { IncomingEvent } from "../src/core/types.ts";
+import type { IncomingEvent } from "../src/model/bot-core.ts";
 import { cleanInput } from "../src/domain/clean-text.ts";
 import { createTestBot, type TestBot } from "./helpers/bot.ts";
 import { tableSnapshot } from "./helpers/db.ts";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrateDatabase } from "../src/db.ts";
+import { migrateDatabase } from "../src/db/db.ts";
 import { createEmptyPgDatabase, dropRunDatabases, newRunId, withServer } from "./helpers/postgres.ts";
 
 // Migrate once into a template, the way every start does; each test file then copies it to its

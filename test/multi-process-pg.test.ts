@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { TELEGRAM_PLATFORM } from "../adapters/telegram/updates.ts";
-import type { Db } from "../src/db.ts";
+import type { Db } from "../src/db/db.ts";
 import { enqueue, type OutboxItem } from "../src/delivery/outbox.ts";
 import { LEASE_MS } from "../src/delivery/presence.ts";
 import { createTestDb, onPostgres, type TestDb } from "./helpers/db.ts";

@@ -8,7 +8,7 @@ import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDb, tuneDb, type Db } from "../src/db.ts";
+import { createDb, tuneDb, type Db } from "../src/db/db.ts";
 import { enqueue, type OutboxItem } from "../src/delivery/outbox.ts";
 import { createPresence, HEARTBEAT_STALE_MS, LEASE_MS } from "../src/delivery/presence.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";

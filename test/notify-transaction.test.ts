@@ -1,12 +1,12 @@
 import { createRequire } from "node:module";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { OutgoingMessage } from "../src/core/types.ts";
+import type { OutgoingMessage } from "../src/model/messages.ts";
 import { createOutboxNotifier, enqueue, messageOf, type OutboxItem } from "../src/delivery/outbox.ts";
 import { messagesFor } from "../src/i18n/index.ts";
 import { createTestBot, texts, type TestBot } from "./helpers/bot.ts";
 import { HOUR, choiceValues, joinTwoCoordinators, lastReportBy, personOf, submitReport } from "./helpers/bot-steps.ts";
 import { onPostgres, tableSnapshot } from "./helpers/db.ts";
-import { createDb } from "../src/db.ts";
+import { createDb } from "../src/db/db.ts";
 
 // A record and the notifications announcing it are stored in one transaction: when queuing fails,
 // neither stands and the person is told nothing was recorded; when it works, both do, and the

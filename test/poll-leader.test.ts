@@ -9,8 +9,8 @@ import type { AddressInfo } from "node:net";
 import type pg from "pg";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPgLeadership } from "../src/delivery/poll-leader.ts";
-import { createLogger } from "../src/logger.ts";
-import { connectPg } from "../src/migrations-pg.ts";
+import { createLogger } from "../src/lib/logger.ts";
+import { connectPg } from "../src/db/migrations-pg.ts";
 import { createTestDb, onPostgres } from "./helpers/db.ts";
 
 /** Short, so a takeover takes a tenth of a second rather than the production 2 s. */

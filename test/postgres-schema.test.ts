@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { committedMigrations } from "../src/migrations.ts";
-import { migrationBody, PG_MIGRATIONS_DIR, semicolonsInLiterals, wrapPgMigration } from "../src/migrations-pg.ts";
-import { projectRoot } from "../src/paths.ts";
-import { postgresSchemaFrom } from "../src/postgres-schema.ts";
+import { committedMigrations } from "../src/db/migrations.ts";
+import { migrationBody, PG_MIGRATIONS_DIR, semicolonsInLiterals, wrapPgMigration } from "../src/db/migrations-pg.ts";
+import { projectRoot } from "../src/lib/paths.ts";
+import { postgresSchemaFrom } from "../src/db/postgres-schema.ts";
 
 // Checks that need no database: the PostgreSQL copy of the schema and its migrations are kept in
 // step with the SQLite ones, and no migration can be cut wrongly by Prisma's splitter.

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { CalendarCsvError, createWorkCalendar, parseCalendarCsv } from "../src/schedule/calendar.ts";
 import { DEFAULT_REMINDER_POLICY, ReminderPolicyError, parseReminderPolicy } from "../src/schedule/policy.ts";
 import { deferPastQuietHours, digestDates, isQuietTime, reminderPoints } from "../src/schedule/schedule.ts";
-import { addDays, dayOfWeek, localDateTime, localMinutes, toIsoLocal } from "../src/time.ts";
+import { addDays, dayOfWeek, localDateTime, localMinutes, toIsoLocal } from "../src/lib/time.ts";
 
 const csv = readFileSync(new URL("../prisma/seed/ngay-nghi-2026.csv", import.meta.url), "utf8");
 const entries = parseCalendarCsv(csv);

@@ -1,9 +1,9 @@
 // The reminder engine on a real database: idempotence across ticks, processes and restarts; points
 // that are too old; the reasons a reminder is skipped; the coordinators' afternoon digest.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../src/db.ts";
+import { createDb, type Db } from "../src/db/db.ts";
 import type { ReminderEntry } from "../src/reminders/engine.ts";
-import { toIsoLocal } from "../src/time.ts";
+import { toIsoLocal } from "../src/lib/time.ts";
 import { texts } from "./helpers/bot.ts";
 import { submitReport } from "./helpers/bot-steps.ts";
 import { tableSnapshot } from "./helpers/db.ts";

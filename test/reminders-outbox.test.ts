@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBotCore } from "../src/core/bot.ts";
 import { createOutboxNotifier } from "../src/delivery/outbox.ts";
-import { toIsoLocal } from "../src/time.ts";
+import { toIsoLocal } from "../src/lib/time.ts";
 import { texts } from "./helpers/bot.ts";
 import { sendVia } from "./helpers/bot-steps.ts";
 import {

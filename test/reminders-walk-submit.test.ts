@@ -1,6 +1,6 @@
 // The second walk: IV.4 submits in the middle and its reminders stop; IV.8's go on.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toIsoLocal } from "../src/time.ts";
+import { toIsoLocal } from "../src/lib/time.ts";
 import { submitReport } from "./helpers/bot-steps.ts";
 import { createReminderRig, instant, outboxOf, type ReminderRig } from "./helpers/reminders-harness.ts";
 import { ALL_POINTS, WALK_START, expectPolite, walk, type Walk } from "./helpers/reminders-walk.ts";

@@ -3,7 +3,7 @@
 // about 10 ms, so the walk ticks every hour plus 16:30 (the digest time) rather than every half
 // hour: ~1,500 ticks per walk instead of ~2,900; 08:00, 21:00 and 07:00 are all on the hour.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toIsoLocal } from "../src/time.ts";
+import { toIsoLocal } from "../src/lib/time.ts";
 import { createReminderRig, outboxOf, type ReminderRig } from "./helpers/reminders-harness.ts";
 import { ALL_POINTS, WALK_START, expectPolite, walk, type Walk } from "./helpers/reminders-walk.ts";
 

@@ -14,7 +14,7 @@ import { buildExportDocx } from "../src/reports/export-docx.ts";
 import { buildProgressChart, CHART_HEIGHT, CHART_WIDTH } from "../src/reports/chart.ts";
 import { buildExportXlsx } from "../src/reports/export-xlsx.ts";
 import { getActivePlan } from "../src/services/plan-service.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import { createTestBot, makeAdmin, texts, type TestBot } from "./helpers/bot.ts";
 
 /** Commas, quotes, a new line, Vietnamese and a leading "=": everything a naive export gets wrong. */

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BOT_EVENTS, BOT_SCOPES, slackManifest } from "../adapters/slack/manifest.ts";
-import { COMMANDS } from "../src/core/commands.ts";
+import { COMMANDS } from "../src/model/commands.ts";
 
 const file = JSON.parse(
   readFileSync(new URL("../adapters/slack/manifest.json", import.meta.url), "utf8"),

@@ -3,7 +3,7 @@
 // morning's reminder to a Slack contact as a DM and answers a signed slash command.
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../src/logger.ts";
+import { createLogger } from "../src/lib/logger.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { root, watchBotProcess } from "./helpers/processes.ts";

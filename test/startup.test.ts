@@ -3,9 +3,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSy
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { createDb, migrateDatabase, MigrationError, pendingMigrations, temporaryBuildPath } from "../src/db.ts";
-import { createLogger } from "../src/logger.ts";
-import { applyPendingMigrations, committedMigrations, openSqlite, type Sqlite } from "../src/migrations.ts";
+import { createDb, migrateDatabase, MigrationError, pendingMigrations, temporaryBuildPath } from "../src/db/db.ts";
+import { createLogger } from "../src/lib/logger.ts";
+import { applyPendingMigrations, committedMigrations, openSqlite, type Sqlite } from "../src/db/migrations.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
 import { PROCESS_TEST_TIMEOUT } from "./helpers/processes.ts";
 import { onPostgres } from "./helpers/db.ts";
@@ -17,7 +17,7 @@ const sqliteOnly = describe.skipIf(onPostgres);
 
 // Start-up must survive being killed anywhere, and two starts at once. The processes here run the
 // app's real start-up (test/fixtures/start-app.ts) and are stopped at named points with the
-// NHACVIEC_TEST_PAUSE_AT hook of src/test-pause.ts, so nothing depends on timing.
+// NHACVIEC_TEST_PAUSE_AT hook of test/helpers/pause.ts, so nothing depends on timing.
 
 const root = new URL("..", import.meta.url).pathname;
 const migrations = committedMigrations();

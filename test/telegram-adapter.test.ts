@@ -15,22 +15,25 @@ import {
   type TelegramSettings,
 } from "../adapters/telegram/telegram-adapter.ts";
 import { createApp, type App } from "../src/app.ts";
-import { createManualClock, type ManualClock } from "../src/clock.ts";
+import { createManualClock, type ManualClock } from "../src/lib/clock.ts";
 import { DEFAULT_PACE, loadConfig } from "../src/config.ts";
-import { COMMANDS, commandMenu } from "../src/core/commands.ts";
-import type { IncomingEvent } from "../src/core/types.ts";
+import { commandMenu } from "../src/core/commands.ts";
+import { COMMANDS } from "../src/model/commands.ts";
+import type { IncomingEvent } from "../src/model/bot-core.ts";
 import type { AdapterHost } from "../src/delivery/adapter-host.ts";
 import { createAdapterStore } from "../src/delivery/adapter-store.ts";
 import { enqueue } from "../src/delivery/outbox.ts";
-import { DeliveryError, type OutgoingMessage } from "../src/delivery/types.ts";
+import { DeliveryError } from "../src/delivery/types.ts";
+import type { OutgoingMessage } from "../src/model/messages.ts";
 import { healthReport, healthRoute } from "../src/server/health.ts";
 import { createHttpServer } from "../src/server/http-server.ts";
-import { createLogger, type Logger } from "../src/logger.ts";
+import { createLogger, type Logger } from "../src/lib/logger.ts";
 import { runCli } from "../src/cli/index.ts";
 import { deactivateContact } from "../src/services/contact-service.ts";
-import { createInvite, type Role } from "../src/services/invite-service.ts";
+import { createInvite } from "../src/services/invite-service.ts";
+import type { Role } from "../src/model/roles.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import { runAdapterContract, type ContractHarness } from "./contract/adapter-contract.ts";
 import { createTestDb, type TestDb } from "./helpers/db.ts";
 import {

@@ -6,12 +6,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTelegramAdapter, type TelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 import { createApp, type App } from "../src/app.ts";
-import { createManualClock } from "../src/clock.ts";
+import { createManualClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { createLogger } from "../src/logger.ts";
+import { createLogger } from "../src/lib/logger.ts";
 import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import { createTestDb } from "./helpers/db.ts";
 import { BOT_INFO, documentUpdate, pressUpdate, textUpdate, TOKEN, type Person } from "./helpers/telegram.ts";
 import { startBotApiStandIn, type BotApiStandIn, type StandInCall } from "./helpers/telegram-standin.ts";

@@ -1,5 +1,6 @@
 import { webApi } from "@slack/bolt";
-import { DeliveryError, type DeliveryFailureReason } from "../../src/delivery/types.ts";
+import { DeliveryError } from "../../src/delivery/types.ts";
+import type { DeliveryFailureReason } from "../../src/model/messages.ts";
 
 /**
  * Slack's answers that mean the person cannot be reached from this workspace any more (left it,

@@ -1,8 +1,8 @@
 import type { types } from "@slack/bolt";
-import type { OutgoingMessage } from "../../src/delivery/types.ts";
+import type { OutgoingMessage } from "../../src/model/messages.ts";
 import type { Messages } from "../../src/i18n/index.ts";
 import { agencyLabel, dutyLine } from "../../src/i18n/views.ts";
-import type { AgencyOverview, PersonOverview } from "../../src/services/overview-service.ts";
+import type { AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
 // The App Home tab: a contact's duties with a "Báo cáo" button each, or, for everyone else, the

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseForm } from "node:querystring";
 import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from "@slack/bolt";
 import type { HttpRoute } from "../../src/delivery/types.ts";
-import type { Logger } from "../../src/logger.ts";
+import type { Logger } from "../../src/lib/logger.ts";
 
 // Bolt's HTTPReceiver wants its own server; this one is a route on the shared HTTP server instead.
 // Requests are checked the way Slack signs them (v0 HMAC of "v0:timestamp:body" with the signing

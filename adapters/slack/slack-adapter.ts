@@ -7,12 +7,12 @@ import type {
   DeliveryTarget,
   DigestChannel,
   HttpRoute,
-  OutgoingMessage,
   Pace,
   PlatformAdapter,
   PlatformLimits,
 } from "../../src/delivery/types.ts";
-import type { Logger } from "../../src/logger.ts";
+import type { OutgoingMessage } from "../../src/model/messages.ts";
+import type { Logger } from "../../src/lib/logger.ts";
 import { toDeliveryError } from "./errors.ts";
 import * as actions from "./listeners/actions/index.ts";
 import * as commands from "./listeners/commands/index.ts";

@@ -1,13 +1,17 @@
 import type { RespondFn, types, webApi } from "@slack/bolt";
-import type { IncomingAttachment, IncomingEvent, PlatformIdentity, Reply } from "../../src/core/types.ts";
-import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import {
+  MAX_INCOMING_FILE_BYTES,
+  type IncomingAttachment,
+  type IncomingEvent,
+  type PlatformIdentity,
+  type Reply,
+} from "../../src/model/bot-core.ts";
+import type { AdapterHost, AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { splitMessage } from "../../src/delivery/split-message.ts";
-import type { OutgoingFile, OutgoingMessage } from "../../src/delivery/types.ts";
+import type { OutgoingFile, OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor, type Messages } from "../../src/i18n/index.ts";
 import { SUBMIT_CANCEL, SUBMIT_CONFIRM } from "../../src/i18n/views.ts";
-import type { Logger } from "../../src/logger.ts";
-import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
-import type { AgencyOverview, PersonOverview } from "../../src/services/overview-service.ts";
+import type { Logger } from "../../src/lib/logger.ts";
 import { retryAfterSeconds } from "./errors.ts";
 import { contactHome, textHome } from "./home.ts";
 import {

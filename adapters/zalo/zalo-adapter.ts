@@ -2,7 +2,12 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../../src/config.ts";
-import type { IncomingAttachment, IncomingEvent, PlatformIdentity } from "../../src/core/types.ts";
+import {
+  MAX_INCOMING_FILE_BYTES,
+  type IncomingAttachment,
+  type IncomingEvent,
+  type PlatformIdentity,
+} from "../../src/model/bot-core.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
 import { soleLeadership } from "../../src/delivery/poll-leader.ts";
 import { splitText } from "../../src/delivery/split-message.ts";
@@ -11,14 +16,13 @@ import {
   type AdapterState,
   type DeliveryTarget,
   type HttpRoute,
-  type OutgoingMessage,
   type Pace,
   type PlatformAdapter,
   type PlatformLimits,
 } from "../../src/delivery/types.ts";
+import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor, type Locale } from "../../src/i18n/index.ts";
 import { sendJson } from "../../src/server/http-server.ts";
-import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
 import { createFileLinks, type FileLinks } from "./file-links.ts";
 import {
   createZaloClient,

@@ -2,7 +2,7 @@ import { vi as m } from "../i18n/vi.ts";
 import type { ReminderEntry, TickResult } from "../reminders/engine.ts";
 import { parseReminderPolicy, policyOf, ReminderPolicyError } from "../schedule/policy.ts";
 import { getActivePlan } from "../services/plan-service.ts";
-import { parseIsoInstant, toIsoLocal } from "../time.ts";
+import { parseIsoInstant, toIsoLocal } from "../lib/time.ts";
 import { CliError, print, type CliCommand, type CliContext } from "./command.ts";
 import { readInputFile } from "./files.ts";
 

@@ -1,11 +1,12 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import type { Identity, OutboxMessage, Person } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import { messageOf } from "./outbox.ts";
 import type { SendJob, SendQueue } from "./send-queue.ts";
 import { splitMessage } from "./split-message.ts";
-import { DeliveryError, type DeliveryChannel, type DeliveryTarget, type OutgoingMessage } from "./types.ts";
+import { DeliveryError, type DeliveryChannel, type DeliveryTarget } from "./types.ts";
+import type { OutgoingMessage } from "../model/messages.ts";
 
 // One claimed outbox row as jobs of its platform's send queue: its parts in order, each result
 // committed before the chat's next send, and what a failure means for the row.

@@ -1,5 +1,5 @@
-import type { Db } from "../db.ts";
-import type { Logger } from "../logger.ts";
+import type { Db } from "../db/db.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { ReminderPolicy } from "../schedule/policy.ts";
 import { isQuietTime } from "../schedule/schedule.ts";
 import { claimDue } from "./claim.ts";

@@ -1,6 +1,6 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import type { Agency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
-import type { LocalDate } from "../time.ts";
+import type { LocalDate } from "../lib/time.ts";
 import type { ParsedPlan } from "./parse-plan.ts";
 
 export interface ImportSummary {

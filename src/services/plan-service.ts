@@ -1,5 +1,5 @@
-import type { Db } from "../db.ts";
-import { AppError } from "../errors.ts";
+import type { Db } from "../db/db.ts";
+import { AppError } from "../model/errors.ts";
 import { foldVietnamese } from "../domain/text.ts";
 import type { Agency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
 

@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
-import { providerOf, createDb, loadDatabaseDriver, migrateDatabase, type Db } from "../../src/db.ts";
+import { providerOf, createDb, loadDatabaseDriver, migrateDatabase, type Db } from "../../src/db/db.ts";
 import { createPgDatabaseFrom } from "./postgres.ts";
 
 export interface TestDb {

@@ -3,7 +3,7 @@
 // read back as the adapter's messages.
 import { createHmac, randomUUID } from "node:crypto";
 import { escapeMrkdwn } from "../../adapters/slack/render.ts";
-import type { Choice } from "../../src/delivery/types.ts";
+import type { Choice } from "../../src/model/messages.ts";
 import { formAnswerProblems } from "./block-kit.ts";
 import { BOT_USER_ID, dmOf, type Posted, type SlackBlock, type SlackStandin } from "../standins/slack-api.ts";
 

@@ -1,6 +1,6 @@
-import type { Db, Tx } from "../db.ts";
-import { runningPlatforms } from "../delivery/presence.ts";
-import { isDeliveryFailureReason, type DeliveryFailureReason } from "../delivery/types.ts";
+import type { Db, Tx } from "../db/db.ts";
+import { runningPlatforms } from "./presence.ts";
+import { isDeliveryFailureReason, type DeliveryFailureReason } from "../model/messages.ts";
 import type { Agency, Identity, Person } from "../generated/prisma/client.ts";
 import type { ReminderPolicy } from "../schedule/policy.ts";
 import { deferPastQuietHours, isQuietTime } from "../schedule/schedule.ts";

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { isPostgresUrl } from "./database-url.ts";
 import { migrateDatabase } from "./db.ts";
-import { AppError } from "./errors.ts";
+import { AppError } from "../model/errors.ts";
 import { openSqlite, type Sqlite } from "./migrations.ts";
 import { applyPendingPgMigrations, connectPg } from "./migrations-pg.ts";
 

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { projectRoot } from "./paths.ts";
+import { noCheckpoint, type Checkpoint } from "../lib/checkpoint.ts";
+import { projectRoot } from "../lib/paths.ts";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { checkpoint } from "./test-pause.ts";
 
 // Applies Prisma's committed migrations itself, each in one SQLite transaction together with its
 // `_prisma_migrations` row, so a migration is either wholly applied and recorded or not at all.
@@ -129,7 +129,7 @@ function isBusy(error: unknown): boolean {
  * steps, so that a second start waits for the first one's migration instead of failing after
  * SQLite's busy timeout.
  */
-async function whenFree<T>(work: () => T, deadline: number): Promise<T> {
+async function whenFree<T>(work: () => T, deadline: number, checkpoint = noCheckpoint): Promise<T> {
   let waiting = false;
   for (;;) {
     try {
@@ -173,9 +173,10 @@ export async function pendingMigrationNames(
  */
 export async function applyPendingMigrations(
   path: string,
-  options: { migrations?: readonly Migration[] } = {},
+  options: { migrations?: readonly Migration[]; checkpoint?: Checkpoint } = {},
 ): Promise<string[]> {
   const migrations = options.migrations ?? committedMigrations();
+  const checkpoint = options.checkpoint ?? noCheckpoint;
   const deadline = Date.now() + LOCK_WAIT_MS;
   const conn = openSqlite(path, { fileMustExist: true });
   const applied: string[] = [];
@@ -186,9 +187,9 @@ export async function applyPendingMigrations(
     // cascade into every table pointing at them. Integrity is checked before each commit instead.
     conn.exec("PRAGMA foreign_keys = OFF");
     for (;;) {
-      const state = await whenFree(() => migrationState(conn, migrations), deadline);
+      const state = await whenFree(() => migrationState(conn, migrations), deadline, checkpoint);
       if (state.pending.length === 0 && state.unfinished.length === 0) return applied;
-      const name = await applyNext(conn, migrations, deadline);
+      const name = await applyNext(conn, migrations, deadline, checkpoint);
       if (name === null) return applied;
       applied.push(name);
     }
@@ -197,8 +198,13 @@ export async function applyPendingMigrations(
   }
 }
 
-async function applyNext(conn: Sqlite, migrations: readonly Migration[], deadline: number): Promise<string | null> {
-  await whenFree(() => conn.exec("BEGIN IMMEDIATE"), deadline);
+async function applyNext(
+  conn: Sqlite,
+  migrations: readonly Migration[],
+  deadline: number,
+  checkpoint: Checkpoint,
+): Promise<string | null> {
+  await whenFree(() => conn.exec("BEGIN IMMEDIATE"), deadline, checkpoint);
   try {
     conn.exec(MIGRATIONS_TABLE);
     // Looked at again under the write lock: another process may have migrated in the meantime.
@@ -230,7 +236,7 @@ async function applyNext(conn: Sqlite, migrations: readonly Migration[], deadlin
         .run(randomUUID(), next.checksum, timestamp(), next.name, startedAt);
       await checkpoint(`migrate:${next.name}`);
     }
-    await whenFree(() => conn.exec("COMMIT"), deadline);
+    await whenFree(() => conn.exec("COMMIT"), deadline, checkpoint);
     return next?.name ?? null;
   } finally {
     // A failed statement or a kill leaves nothing: SQLite rolls the whole migration back.

@@ -1,8 +1,8 @@
-import { isDeliveryFailureReason, type DeliveryFailureReason } from "../delivery/types.ts";
+import { isDeliveryFailureReason, type DeliveryFailureReason } from "../model/messages.ts";
 import type { Agency, Person } from "../generated/prisma/client.ts";
-import { outlookCounts, type RecipientOutlook } from "../services/delivery-outlook.ts";
-import type { Messages } from "./index.ts";
-import { agencyLabel, at } from "./views.ts";
+import { outlookCounts, type RecipientOutlook } from "./delivery-outlook.ts";
+import type { Messages } from "../i18n/index.ts";
+import { agencyLabel, at } from "../i18n/views.ts";
 
 // How deliveries read to a coordinator: what a push was, why it did not go out and what to do,
 // in the catalogue's words only. The platforms' own texts never reach these.

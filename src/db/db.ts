@@ -18,9 +18,9 @@ import { basename, dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { databaseKind, type DatabaseKind } from "./database-url.ts";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
-import { PrismaClient, type Prisma } from "./generated/prisma/client.ts";
+import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
+import { noCheckpoint, type Checkpoint } from "../lib/checkpoint.ts";
 import { applyPendingMigrations, openSqlite, pendingMigrationNames } from "./migrations.ts";
-import { checkpoint } from "./test-pause.ts";
 
 export { MigrationError } from "./migrations.ts";
 export type { PrismaClient };
@@ -114,7 +114,7 @@ export async function pendingMigrations(databaseUrl: string): Promise<string[]> 
   return pendingMigrationNames(databasePath(databaseUrl));
 }
 
-/** Fills a database that is being built (the bundled plan and calendar, see app.ts). */
+/** Fills a database that is being built (the bundled plan and calendar, see src/app.ts). */
 export type Seed = (db: PrismaClient) => Promise<void>;
 
 /**
@@ -127,18 +127,22 @@ export type Seed = (db: PrismaClient) => Promise<void>;
  * in one transaction (see migrations.ts). Prisma's CLI is not involved, so this also works while
  * a running bot holds the WAL database open, and costs nothing when nothing is pending.
  */
-export async function migrateDatabase(databaseUrl: string, seed?: Seed): Promise<void> {
+export async function migrateDatabase(
+  databaseUrl: string,
+  seed?: Seed,
+  checkpoint: Checkpoint = noCheckpoint,
+): Promise<void> {
   if (databaseKind(databaseUrl) === "postgresql") {
-    // Every migration is one transaction there, and the bundle is seeded by every start (app.ts).
+    // Every migration is one transaction there, and the bundle is seeded by every start (src/app.ts).
     await loadDatabaseDriver(databaseUrl);
-    await postgres().applyPendingPgMigrations(databaseUrl);
+    await postgres().applyPendingPgMigrations(databaseUrl, undefined, checkpoint);
     return;
   }
   ensureDatabaseDir(databaseUrl);
   const path = databasePath(databaseUrl);
   removeAbandonedBuilds(path);
-  if (!existsSync(path)) await buildAndPublish(path, seed);
-  await applyPendingMigrations(path);
+  if (!existsSync(path)) await buildAndPublish(path, seed, checkpoint);
+  await applyPendingMigrations(path, { checkpoint });
 }
 
 /** A build nobody has written to for this long belongs to a start that was killed. */
@@ -202,12 +206,12 @@ function removeAbandonedBuilds(path: string): void {
   }
 }
 
-async function buildAndPublish(path: string, seed: Seed | undefined): Promise<void> {
+async function buildAndPublish(path: string, seed: Seed | undefined, checkpoint: Checkpoint): Promise<void> {
   const build = temporaryBuildPath(path);
   writeFileSync(build, "", { flag: "wx" }); // an empty file is an empty SQLite database
   try {
     await checkpoint("build:created");
-    await applyPendingMigrations(build);
+    await applyPendingMigrations(build, { checkpoint });
     if (seed) {
       const db = createDb(`file:${build}`);
       try {

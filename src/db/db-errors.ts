@@ -1,5 +1,6 @@
-import { isPostgresUrl, redactDatabaseUrl } from "./database-url.ts";
-import type { Messages } from "./i18n/index.ts";
+// Which database failures waiting resolves and which need an operator, read from the codes
+// Prisma, its driver adapters, SQLite, PostgreSQL and the system put on an error. The words for
+// them are i18n's (databaseFaultText in i18n/error-text.ts).
 
 /** How a database failure looks to people: waiting helps (busy), or an operator must act. */
 export type DatabaseFault = "db.busy" | "db.corrupt" | "db.unreachable";
@@ -128,13 +129,4 @@ export async function retryWhileBusy<T>(
       await sleep(BUSY_BACKOFF_MS[attempt]!);
     }
   }
-}
-
-/** One line for the operator: what is wrong with the database and what to do about it. */
-export function databaseFaultText(t: Messages, fault: DatabaseFault, databaseUrl: string): string {
-  if (fault === "db.unreachable" && isPostgresUrl(databaseUrl))
-    return t.cli.pgUnreachable(redactDatabaseUrl(databaseUrl));
-  const path = databaseUrl.replace(/^file:/, "");
-  const text = t.cli.databaseFault[fault];
-  return typeof text === "string" ? text : text(path);
 }

@@ -2,15 +2,16 @@ import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /**
- * Named points in the start-up (building, migrating, seeding, publishing the database) where a
- * test can stop a real process and kill it there, or let two processes meet, without guessing
- * with timers. Controlled only by environment variables that nothing but the tests sets:
+ * The checkpoint test/fixtures/start-app.ts hands createApp (see src/lib/checkpoint.ts): named
+ * points in the start-up (building, migrating, seeding, publishing the database) where a test can
+ * stop a real process and kill it there, or let two processes meet, without guessing with timers.
+ * The test that starts the process controls it through the process's environment:
  *
  * - `NHACVIEC_TEST_PAUSE_AT=<step>`: on reaching `<step>` the process writes `paused:<step>` to
  *   stderr and waits there, forever or until the file named by `NHACVIEC_TEST_RESUME` exists.
  * - `NHACVIEC_TEST_TRACE=1`: every step reached is written to stderr as `step:<step>`.
  *
- * With neither set, as in every real run, a checkpoint does nothing but read the environment.
+ * With neither set, a checkpoint does nothing but read the environment. Real runs have none.
  */
 export async function checkpoint(step: string): Promise<void> {
   if (process.env.NHACVIEC_TEST_TRACE === "1") process.stderr.write(`step:${step}\n`);

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { pgConnectionFields } from "./database-url.ts";
-import { PrismaClient as PgPrismaClient } from "./generated/prisma-pg/client.ts";
+import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
 
 // Everything PostgreSQL needs in a running process, loaded by db.ts only when the URL asks for
 // it: a bot on the SQLite file does not carry the second client, the adapter and node-postgres.

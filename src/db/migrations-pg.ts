@@ -4,8 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { pgConnectionFields } from "./database-url.ts";
 import { committedMigrations, MigrationError, type Migration } from "./migrations.ts";
-import { projectRoot } from "./paths.ts";
-import { checkpoint } from "./test-pause.ts";
+import { noCheckpoint, type Checkpoint } from "../lib/checkpoint.ts";
+import { projectRoot } from "../lib/paths.ts";
 
 // The PostgreSQL twin of migrations.ts. Each committed migration runs in one transaction together
 // with its `_prisma_migrations` row, the row Prisma itself writes, so `prisma migrate status` and
@@ -110,7 +110,11 @@ export function migrationBody(sql: string): string {
  * wait on the migration lock and then find nothing left to do. A row Prisma's CLI left started but
  * not finished marks a file whose transaction rolled back, so it is marked rolled back and applied.
  */
-export async function applyPendingPgMigrations(url: string, dir = PG_MIGRATIONS_DIR): Promise<string[]> {
+export async function applyPendingPgMigrations(
+  url: string,
+  dir = PG_MIGRATIONS_DIR,
+  checkpoint: Checkpoint = noCheckpoint,
+): Promise<string[]> {
   const migrations = committedMigrations(dir);
   const client = await connectPg(url);
   try {
@@ -123,7 +127,7 @@ export async function applyPendingPgMigrations(url: string, dir = PG_MIGRATIONS_
       );
       const applied: string[] = [];
       for (const migration of pendingOf(migrations, await appliedRows(client))) {
-        await applyOne(client, migration);
+        await applyOne(client, migration, checkpoint);
         applied.push(migration.name);
       }
       return applied;
@@ -135,7 +139,7 @@ export async function applyPendingPgMigrations(url: string, dir = PG_MIGRATIONS_
   }
 }
 
-async function applyOne(client: pg.Client, migration: Migration): Promise<void> {
+async function applyOne(client: pg.Client, migration: Migration, checkpoint: Checkpoint): Promise<void> {
   const body = migrationBody(migration.sql);
   await client.query("BEGIN");
   try {

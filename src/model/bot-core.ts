@@ -1,10 +1,8 @@
-import type { Tx } from "../db.ts";
-import type { Choice, OutgoingFile, OutgoingMessage } from "../delivery/types.ts";
-import type { ReportLineError } from "../domain/report-line.ts";
+import type { OutgoingMessage } from "./messages.ts";
+import type { ReportLineError } from "./report-line-error.ts";
 
-// The message types belong to the delivery port, which must not depend on the core; the core
-// speaks them too, so they are re-exported here for its handlers.
-export type { Choice, OutgoingFile, OutgoingMessage };
+// The core's port: what an adapter hands the core and what the core answers. Adapters, the host
+// that wires them (delivery/adapter-host.ts) and the core all speak it, so it lives in the model.
 
 /** Who wrote: one account on one platform, as the adapter saw it. */
 export interface PlatformIdentity {
@@ -15,6 +13,9 @@ export interface PlatformIdentity {
   /** false for a group or channel, where others read along; adapters set it, absent means private. */
   privateChat?: boolean;
 }
+
+/** The largest file a person may send with their report: a phone photo or a scan of a few pages. */
+export const MAX_INCOMING_FILE_BYTES = 20 * 1024 * 1024;
 
 /** Why the bytes of a file someone sent could not be had: over the size limit, or the download failed. */
 export type AttachmentProblem = "too_large" | "download_failed";
@@ -40,38 +41,6 @@ export type IncomingEvent =
   | { kind: "command"; from: PlatformIdentity; command: string; args: string; attachment?: IncomingAttachment }
   | { kind: "text"; from: PlatformIdentity; text: string; attachment?: IncomingAttachment }
   | { kind: "choice"; from: PlatformIdentity; value: string };
-
-export type NotificationKind = "notification" | "nudge" | "reminder" | "digest";
-
-/** A message for someone other than the sender; it goes out through the Notifier. */
-export interface Notification {
-  personId: number;
-  kind: NotificationKind;
-  message: OutgoingMessage;
-  /** Same key, same message: the outbox sends it at most once. */
-  key?: string;
-  /** The coordinator whose command causes this push: told if it fails for good. */
-  requestedById?: number;
-  /** That coordinator already read in the command's reply that it cannot be delivered: not told again. */
-  requesterTold?: boolean;
-}
-
-/** An interactive transaction the core has open around a record and what announces it. */
-export interface Transaction {
-  /** Written with this, a row stands or falls with the record. */
-  tx: Tx;
-  /** Runs `action` once the transaction has committed; never when it rolls back. */
-  afterCommit(action: () => void): void;
-}
-
-/** Port through which the core reaches people other than the sender. */
-export interface Notifier {
-  /**
-   * Queues the notifications. Within a transaction they are written in it, so a notification
-   * exists exactly when the record it announces does, and sending waits until it has committed.
-   */
-  notify(notifications: Notification[], within?: Transaction): Promise<void>;
-}
 
 /**
  * What a reply says happened to a report, a figure or a submission, in words no adapter has to read:
