@@ -216,7 +216,7 @@ async function runConsole(config: Config, logger: Logger, clock: Clock, stop: St
       identity,
       input: process.stdin,
       write: (t) => process.stdout.write(t),
-      afterEach: app.flush,
+      afterEach: () => app.flush(),
     }),
     stop.requested,
   ]);

@@ -104,7 +104,7 @@ describe("the catalogues", () => {
   ] as const) {
     it(`${locale}: every error code has its text, in the chat and on the command line`, () => {
       for (const code of Object.keys(EXAMPLES) as ErrorCode[]) {
-        const error = new AppError(code, EXAMPLES[code] as never);
+        const error = new AppError(code, EXAMPLES[code]);
         for (const surface of ["chat", "cli"] as const) {
           const text = errorText(t, error, surface);
           expect(text, `${code} (${surface})`).toMatch(/\S/);

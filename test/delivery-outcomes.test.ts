@@ -454,7 +454,7 @@ describe("each adapter's refusals as stable reasons", () => {
   });
 
   it("Slack", () => {
-    const platform = (error: string) => new webApi.WebAPIPlatformError({ ok: false, error } as never);
+    const platform = (error: string) => new webApi.WebAPIPlatformError({ ok: false, error });
     expect(reason(slackError(platform("account_inactive")))).toEqual(["delivery.unreachable", "account_gone"]);
     expect(reason(slackError(platform("user_not_found")))).toEqual(["delivery.unreachable", "account_gone"]);
     expect(reason(slackError(platform("channel_not_found")))).toEqual(["delivery.unreachable", "chat_gone"]);

@@ -39,7 +39,7 @@ async function reachablePgServer(url: string | undefined): Promise<string> {
   try {
     await withServer(url, (c) => c.query("SELECT 1"));
   } catch (error) {
-    throw new Error(`PostgreSQL at ${url} did not answer (${(error as Error).message}). ${NEEDS}`);
+    throw new Error(`PostgreSQL at ${url} did not answer (${(error as Error).message}). ${NEEDS}`, { cause: error });
   }
   return url;
 }

@@ -60,23 +60,23 @@ interface Rig {
   bot: TestBot;
   coordinatorIds: number[];
   /** Outbox rows the other connection saw committed, each time the sender was started. */
-  kicks: (number | Promise<number>)[];
+  kicks: Promise<number>[];
   /** Outbox rows inside the transaction when the notifier rejected, after queuing its own. */
   seenInside: number[];
   fail(how: Failure | null): Promise<void>;
   outboxCount(): Promise<number>;
 }
 
-async function createRig(): Promise<{ rig: Rig; close(): Promise<void> }> {
+async function createRig(): Promise<{ rig: Rig; close: () => Promise<void> }> {
   let failure: Failure | null = null;
-  const kicks: (number | Promise<number>)[] = [];
+  const kicks: Promise<number>[] = [];
   const seenInside: number[] = [];
   let reader: Reader | null = null;
   const committedOutboxRows = () => reader!.committedOutboxRows();
   const bot = await createTestBot({
     members: false,
     notifier: (db, clock) => {
-      const outbox = createOutboxNotifier({ db, clock, onQueued: () => kicks.push(committedOutboxRows()) });
+      const outbox = createOutboxNotifier({ db, clock, onQueued: () => kicks.push(Promise.resolve(committedOutboxRows())) });
       return {
         async notify(items, within) {
           await outbox.notify(items, within);

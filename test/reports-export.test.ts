@@ -230,7 +230,7 @@ describe("csv", () => {
     const bytes = buildExportCsv(viText, await data());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = new TextDecoder().decode(bytes);
-    const rows = parse(text, { bom: true }) as string[][];
+    const rows = parse(text, { bom: true });
     expect(rows[0]).toEqual(viText.reports.dutyCols);
     const iv4 = rows.find((r) => r[1] === "IV.4" && r[3] === "IV.4.a")!;
     expect(iv4[7]).toBe(`'${TRICKY}`);
@@ -273,7 +273,7 @@ describe("CLI export", () => {
     expect(history.map((r) => r.getCell(8).value)).toEqual([TRICKY]);
     const csv = join(dir, "nhiem-vu.csv");
     expect((await run(["export", "--format", "csv", "--out", csv, "--agency", "IV.4"])).code).toBe(0);
-    const rows = parse(readFileSync(csv), { bom: true }) as string[][];
+    const rows = parse(readFileSync(csv), { bom: true });
     expect(new Set(rows.slice(1).map((r) => r[1]))).toEqual(new Set(["IV.4"]));
   });
 
@@ -304,7 +304,7 @@ describe("/xuat in chat", () => {
     expect(codes.has("IV.9-25195")).toBe(true);
 
     const [csv] = await bot.send("lan", "/export csv");
-    const rows = parse(Buffer.from(csv!.file!.content), { bom: true }) as string[][];
+    const rows = parse(Buffer.from(csv!.file!.content), { bom: true });
     expect(new Set(rows.slice(1).map((r) => r[1]))).toEqual(new Set(["IV.4"]));
     const refused = await bot.send("lan", "/xuat IV.1");
     expect(refused[0]!.file).toBeUndefined();

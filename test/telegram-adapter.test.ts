@@ -6,7 +6,6 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import type { Update } from "grammy/types";
 import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
@@ -54,6 +53,7 @@ import {
   type Recorder,
 } from "./helpers/telegram.ts";
 import { createVirtualTime } from "./helpers/virtual-time.ts";
+import type { Json } from "./helpers/json.ts";
 
 const silent = createLogger("silent");
 const MORNING = parseIsoInstant("2026-12-01T09:00")!;
@@ -176,7 +176,7 @@ runAdapterContract("telegram", async (): Promise<ContractHarness> => {
       recorder.sent().map((m) => ({
         text: m.text,
         choices: (m.keyboard?.inline_keyboard ?? []).map((row) =>
-          row.map((b) => ({ label: b.text, value: "callback_data" in b ? b.callback_data! : "" })),
+          row.map((b) => ({ label: b.text, value: "callback_data" in b ? b.callback_data : "" })),
         ),
       })),
     target: { personId: 1, displayName: lan.name, platform: "telegram", userId: "501", chatId: "501" },
@@ -598,7 +598,7 @@ describe("telegram adapter: webhook and polling", () => {
     const { port } = await http.start();
     const health = async () => {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-      return { status: response.status, body: (await response.json()) as Record<string, any> };
+      return { status: response.status, body: (await response.json()) as Json };
     };
     try {
       await bot.adapter.start();
@@ -646,7 +646,7 @@ describe("telegram adapter: webhook and polling", () => {
           text,
           ...(text.startsWith("/") && { entities: [{ type: "bot_command", offset: 0, length: text.length }] }),
         },
-      } as Update);
+      });
     }
     await bot.adapter.idle();
     expect(bot.received).toEqual([]);

@@ -13,6 +13,7 @@ import { createTestDb, type TestDb } from "./helpers/db.ts";
 import { root, watchBotProcess } from "./helpers/processes.ts";
 import { BOT_INFO, documentUpdate, pressUpdate, textUpdate, TOKEN, type Person } from "./helpers/telegram.ts";
 import { startBotApiStandIn, type BotApiStandIn, type StandInCall } from "./helpers/telegram-standin.ts";
+import type { Json } from "./helpers/json.ts";
 
 const REMINDER_MORNING = "2026-12-01T08:00+07:00";
 const lan: Person = { id: 424_242, name: "Chị Lan" };
@@ -54,7 +55,7 @@ async function stopBot(bot: BotProcess): Promise<number | null> {
 }
 
 /** The CLI, in this process, on the bot's database: what an operator types beside the running bot. */
-async function cli(url: string, ...args: string[]): Promise<any> {
+async function cli(url: string, ...args: string[]): Promise<Json> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runCli(

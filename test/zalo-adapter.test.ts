@@ -20,7 +20,7 @@ import type { IncomingEvent } from "../src/model/bot-core.ts";
 import type { OutgoingMessage } from "../src/model/messages.ts";
 import type { AdapterHost } from "../src/delivery/adapter-host.ts";
 import { createAdapterStore } from "../src/delivery/adapter-store.ts";
-import { DeliveryError, type DeliveryTarget } from "../src/delivery/types.ts";
+import type { DeliveryError, DeliveryTarget } from "../src/delivery/types.ts";
 import { vi as viText } from "../src/i18n/vi.ts";
 import { createLogger, type Logger } from "../src/lib/logger.ts";
 import { writeInvitesXlsx } from "../src/reports/invites-xlsx.ts";
@@ -32,6 +32,7 @@ import { parseIsoInstant } from "../src/lib/time.ts";
 import { runAdapterContract, type ContractHarness, type SentPart } from "./contract/adapter-contract.ts";
 import { createTestDb, tableSnapshot } from "./helpers/db.ts";
 import { startZaloStandIn, type SentToChat, type ZaloStandIn } from "./standins/zalo-api.ts";
+import type { Json } from "./helpers/json.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const silent = createLogger("silent");
@@ -95,10 +96,10 @@ interface FakeCoreRig {
   adapter: ZaloAdapter;
   db: App["db"];
   received: IncomingEvent[];
-  answerWith(replies: OutgoingMessage[]): void;
+  answerWith: (replies: OutgoingMessage[]) => void;
   /** Webhook mode: where the adapter's routes and /healthz are served. */
   base: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 const WEBHOOK_SECRET = "bi-mat-cua-webhook";
@@ -523,7 +524,7 @@ describe("zalo adapter: webhook answers and set-up", () => {
     try {
       const health = async () => {
         const response = await fetch(`${rig.base}/healthz`);
-        return { status: response.status, body: (await response.json()) as Record<string, any> };
+        return { status: response.status, body: (await response.json()) as Json };
       };
       await rig.adapter.start();
       expect(rig.adapter.state()).toBe("failed");

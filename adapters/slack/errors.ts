@@ -14,8 +14,6 @@ const UNREACHABLE: ReadonlyMap<string, DeliveryFailureReason> = new Map([
   ["not_in_channel", "chat_gone"],
 ]);
 
-export const UNREACHABLE_ERRORS: ReadonlySet<string> = new Set(UNREACHABLE.keys());
-
 /** The Web API's errors in the outbox's terms. */
 export function toDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;

@@ -41,7 +41,7 @@ export function contactHome(t: Messages, person: PersonOverview, agency: AgencyO
   const duties: Block[] = shown.map((d) => ({
     ...section(escapeMrkdwn(dutyLine(t, d))),
     accessory: button(t.slack.home.report, HOME_REPORT_ACTION, d.code),
-  })) as Block[];
+  }));
   if (shown.length < agency.duties.length)
     duties.push(...textBlocks(t.slack.home.more(agency.duties.length - shown.length)));
   return { type: "home", blocks: [...head, ...duties] };

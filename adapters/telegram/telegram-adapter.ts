@@ -174,7 +174,8 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
       if (part.file) {
         const file = new InputFile(part.file.content, part.file.name);
         const caption = part.text.trim() !== "" && part.text.length <= CAPTION_MAX;
-        if (!caption && part.text.trim()) last = (await api.sendMessage(chatId, part.text)).message_id;
+        // The text goes first, on its own; the file after it is the last message.
+        if (!caption && part.text.trim()) await api.sendMessage(chatId, part.text);
         const options = { ...markup, ...(caption && { caption: part.text }) };
         const photo = PHOTO_TYPES.has(part.file.mimeType) && part.file.content.byteLength <= PHOTO_MAX_BYTES;
         last = (photo ? await api.sendPhoto(chatId, file, options) : await api.sendDocument(chatId, file, options))

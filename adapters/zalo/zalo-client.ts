@@ -216,7 +216,8 @@ export function createZaloClient(deps: { token: string; root?: string; fetch?: F
       }
       const chunks: Uint8Array[] = [];
       let size = 0;
-      const reader = response.body.getReader();
+      // Node types a fetch body's chunks as `any`; they are bytes.
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { App } from "../app.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Config } from "../config.ts";
@@ -11,7 +12,7 @@ import type { Logger } from "../lib/logger.ts";
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  stdin?: import("node:stream").Readable;
+  stdin?: Readable;
 }
 
 /** A failure the user caused: one clear line on stderr, exit 1, nothing written. */

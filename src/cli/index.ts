@@ -110,15 +110,15 @@ function contextFor(
     json,
     app: open,
     async chat(identity) {
-      const { core, flush } = await open();
+      const chatApp = await open();
       await runConsoleChat({
-        core,
+        core: chatApp.core,
         identity,
         input: io.stdin ?? process.stdin,
         write: (t) => io.stdout(t),
         // Each line's notifications go out before the next line is read, and before the chat ends:
         // the kick the core gives the sender runs beside the chat and would be cut short by the exit.
-        afterEach: flush,
+        afterEach: () => chatApp.flush(),
       });
     },
     close: async () => app?.close(),

@@ -74,7 +74,7 @@ export const reminderCommands: readonly CliCommand[] = [
       const effective = policyOf({ ...plan, reminderPolicy: stored });
       print(
         ctx,
-        { plan: plan.title, overrides: stored ? JSON.parse(stored) : null, effective },
+        { plan: plan.title, overrides: stored ? (JSON.parse(stored) as unknown) : null, effective },
         JSON.stringify(effective, null, 2),
       );
     },

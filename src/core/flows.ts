@@ -56,6 +56,6 @@ export function flowTakesText(state: FlowState): boolean {
 
 export function continueFlow<F extends FlowName>(ctx: Ctx, state: FlowState<F>, input: FlowInput): Promise<void> {
   // The compiler does not tie `state.flow` to F through FlowState's Extract; the table's type does.
-  const route: FlowRoute<F> = FLOWS[state.flow as F];
+  const route: FlowRoute<F> = FLOWS[state.flow];
   return route.continue(ctx, state, input);
 }

@@ -40,7 +40,7 @@ export async function copySqliteToPostgres(sourceUrl: string, targetUrl: string)
       for (const table of tables) counts[table] = await copyTable(source, target, table);
       await moveSequences(target, tables);
       for (const table of tables) {
-        const copied = Number((await target.query(`SELECT COUNT(*) AS n FROM "${table}"`)).rows[0].n);
+        const copied = Number((await target.query<{ n: string }>(`SELECT COUNT(*) AS n FROM "${table}"`)).rows[0]!.n);
         const expected = (source.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
         if (copied !== expected || copied !== counts[table]) {
           throw new AppError("db.copy_count_mismatch", { table, expected, copied });
@@ -110,7 +110,10 @@ async function columnsOf(client: pg.Client, table: string): Promise<Column[]> {
  */
 function convert(value: unknown, type: string): unknown {
   if (value === null || value === undefined) return null;
-  if (type.startsWith("timestamp")) return new Date(typeof value === "number" ? value : String(value)).toISOString();
+  if (type.startsWith("timestamp")) {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- SQLite hands a DateTime over as text or a number
+    return new Date(typeof value === "number" ? value : String(value)).toISOString();
+  }
   if (type === "boolean") return value === 1 || value === 1n || value === true || value === "1";
   if (type === "bigint" && typeof value === "bigint") return value.toString();
   return value;

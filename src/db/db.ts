@@ -19,6 +19,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { databaseKind, type DatabaseKind } from "./database-url.ts";
 import { SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
+import type * as PostgresModule from "./db-postgres.ts";
 import { noCheckpoint, type Checkpoint } from "../lib/checkpoint.ts";
 import { applyPendingMigrations, openSqlite, pendingMigrationNames } from "./migrations.ts";
 
@@ -36,7 +37,8 @@ export function inTransaction<T>(db: Db | Tx, work: (tx: Tx) => Promise<T>): Pro
   return "$transaction" in db ? db.$transaction(work) : work(db);
 }
 
-type PostgresDriver = typeof import("./db-postgres.ts");
+// Only the type: the module itself is loaded on demand, so a SQLite process never loads pg.
+type PostgresDriver = typeof PostgresModule;
 let postgresDriver: PostgresDriver | null = null;
 
 /**

@@ -115,7 +115,7 @@ interface RowSend {
   maxAttempts: number;
   result: SendResult;
   attempts: number;
-  release(data: Record<string, unknown>): Promise<void>;
+  release: (data: Record<string, unknown>) => Promise<void>;
 }
 
 export function createSendJob(
@@ -169,7 +169,7 @@ export function createSendJob(
         };
         await ctx.writer.record({ table: "outbox", id: row.id, data });
         if (!last) return partJob(index + 1);
-        result.sent.push({ ...row, ...data, status: "sent" } as OutboxMessage);
+        result.sent.push({ ...row, ...data, status: "sent" });
         return null;
       } catch (error) {
         await recordFailure(send, error, index);
@@ -217,7 +217,7 @@ async function recordFailure(send: RowSend, error: unknown, index: number): Prom
       nextAttemptAt: now,
     };
     await release(data);
-    result.unreachable.push({ ...row, ...data } as OutboxMessage);
+    result.unreachable.push({ ...row, ...data });
     return;
   }
   ctx.logger.warn({ err: error, outboxId: row.id, platform: identity.platform }, "delivery failed");
@@ -233,5 +233,5 @@ async function recordFailure(send: RowSend, error: unknown, index: number): Prom
     nextAttemptAt: final === "pending" ? new Date(now.getTime() + BACKOFF_BASE_MS * 2 ** (send.attempts - 1)) : now,
   };
   await release(data);
-  (final === "pending" ? result.retrying : result.failed).push({ ...row, ...data } as OutboxMessage);
+  (final === "pending" ? result.retrying : result.failed).push({ ...row, ...data });
 }

@@ -130,10 +130,7 @@ export const en: Messages = {
   delivery: {
     fileUnavailable: (name: string) =>
       `📎 The file "${name}" cannot be sent on this platform. Please ask Sở Nội vụ for it, or open it on Telegram or Slack if you have linked them (/link).`,
-    platforms: { telegram: "Telegram", slack: "Slack", zalo: "Zalo", console: "the command line" } as Record<
-      string,
-      string
-    >,
+    platforms: { telegram: "Telegram", slack: "Slack", zalo: "Zalo", console: "the command line" },
     kind: {
       beforeDeadline: (days: number) => `reminder (${plural(days, "day", "days")} left)`,
       overdue: (n: number) => `overdue reminder (no. ${n})`,

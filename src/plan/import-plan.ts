@@ -178,7 +178,7 @@ function fieldChanges(row: Indicator, data: IndicatorFigures): FieldChanges {
   for (const field of INDICATOR_FIELDS) {
     if (row[field] !== data[field]) fields[field] = { from: row[field], to: data[field] };
   }
-  return fields as FieldChanges;
+  return fields;
 }
 
 type AgencyRow = Agency & { duties: Duty[] };

@@ -11,7 +11,7 @@ import { copyDigests, planDigests } from "./plan-digests.ts";
 import { planReminders } from "./plan-reminders.ts";
 import { readPlanning, type Planned, type ReminderEntry, type TickResult } from "./planning.ts";
 
-export type { ReminderEntry, SkipReason, TickResult } from "./planning.ts";
+export type { ReminderEntry, TickResult } from "./planning.ts";
 
 export interface ReminderEngine {
   /** What is due at `now`; unless dryRun, writes it to the outbox (idempotently). */

@@ -252,8 +252,3 @@ function submissionRows(agencies: readonly AgencyState[], submissions: Rows["sub
     };
   });
 }
-
-/** Agencies that report themselves (ordinary agencies and members, never a group's roll-up row). */
-export function reportingAgencies(data: ExportData): AgencyState[] {
-  return data.agencies.filter((a) => a.memberCount === 0);
-}

@@ -45,10 +45,6 @@ export function seedFile(name: string): string {
   return readFileSync(new URL(`../../prisma/seed/${name}`, import.meta.url), "utf8");
 }
 
-export function fixtureFile(name: string): string {
-  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
-}
-
 /** The application's tables, without Prisma's and the database's own. */
 async function tableNames(db: Db): Promise<string[]> {
   const rows =

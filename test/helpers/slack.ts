@@ -40,7 +40,7 @@ export async function signedPost(
     body,
   });
   const text = await response.text();
-  let json: Record<string, unknown> | null = null;
+  let json: Record<string, unknown> | null;
   try {
     json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
   } catch {
@@ -255,16 +255,6 @@ export function choicesOf(message: Posted): Choice[][] {
   return message.blocks
     .filter((b) => b.type === "actions")
     .map((b) => (b.elements ?? []).map((e) => ({ label: e.text.text, value: e.value ?? "" })));
-}
-
-/** The text a person reads: the sections' mrkdwn, unescaped. */
-export function sectionText(message: Posted): string {
-  return unescapeMrkdwn(
-    message.blocks
-      .filter((b) => b.type === "section" && b.text)
-      .map((b) => b.text!.text)
-      .join("\n"),
-  );
 }
 
 /** Slack's view state for the report form. */
