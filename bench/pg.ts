@@ -68,7 +68,9 @@ async function inboundInProcesses(url: string, parts: number) {
           let out = "";
           child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
           child.once("exit", (code) =>
-            code === 0 ? resolve(JSON.parse(out) as { ms: number; latencies: number[] }) : reject(new Error(`worker ${part} exited ${code}`)),
+            code === 0
+              ? resolve(JSON.parse(out) as { ms: number; latencies: number[] })
+              : reject(new Error(`worker ${part} exited ${code}`)),
           );
         }),
     ),

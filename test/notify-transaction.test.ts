@@ -76,7 +76,11 @@ async function createRig(): Promise<{ rig: Rig; close: () => Promise<void> }> {
   const bot = await createTestBot({
     members: false,
     notifier: (db, clock) => {
-      const outbox = createOutboxNotifier({ db, clock, onQueued: () => kicks.push(Promise.resolve(committedOutboxRows())) });
+      const outbox = createOutboxNotifier({
+        db,
+        clock,
+        onQueued: () => kicks.push(Promise.resolve(committedOutboxRows())),
+      });
       return {
         async notify(items, within) {
           await outbox.notify(items, within);

@@ -66,7 +66,7 @@ function parseBody(contentType: string | undefined, text: string): Body {
   if (contentType?.startsWith("application/x-www-form-urlencoded")) {
     const form = parseForm(text);
     // Interactivity posts one form field, `payload`, holding JSON; slash commands are plain form fields.
-    return typeof form.payload === "string" ? (JSON.parse(form.payload) as Body) : (form);
+    return typeof form.payload === "string" ? (JSON.parse(form.payload) as Body) : form;
   }
   return JSON.parse(text) as Body;
 }

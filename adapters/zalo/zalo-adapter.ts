@@ -459,7 +459,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
       return sendJson(response, 400, { error: "bad_json" });
     }
     // Some integrators saw the update itself, others wrapped as { ok, result }: both are taken.
-    const wrapped = json && typeof json === "object" && "result" in json ? (json).result : json;
+    const wrapped = json && typeof json === "object" && "result" in json ? json.result : json;
     const update = ZaloUpdateSchema.safeParse(wrapped);
     if (!update.success) return sendJson(response, 400, { error: "bad_update" });
     // Stopping began while the body was read: what stop() waits for is already settled.

@@ -47,7 +47,7 @@ export const GROUP: ChatRef = { id: -100_200_300, type: "supergroup", title: "S�
 function chatOf(ref: ChatRef, person: Person): Message["chat"] {
   return ref.type === "private"
     ? { id: ref.id, type: "private", first_name: person.name }
-    : ({ id: ref.id, type: ref.type, title: ref.title ?? "Nhóm" });
+    : { id: ref.id, type: ref.type, title: ref.title ?? "Nhóm" };
 }
 
 function userOf(person: Person) {
