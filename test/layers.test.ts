@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 // imports, re-exports and dynamic imports included): a violation is a failing line here, not a
 // review comment.
 //
-// ORDER lists the layers bottom first. A file may import files of its own folder, as long as no
+// ORDER lists the layers bottom first (layer 1 is the first entry). A file may import files of its own folder, as long as no
 // cycle forms, and any folder of a lower layer. Folders side by side in one layer know nothing of
 // each other: the catalogues and the services, the exports and the delivery, the core and the
 // reminder engine, one platform adapter and another. A folder's subfolders belong to it (core/
@@ -198,8 +198,8 @@ describe("layers", () => {
       if (a.place === b.place || b.layer < a.layer) return [];
       const why =
         b.layer === a.layer
-          ? `${b.place} is beside ${a.place} in layer ${a.layer}`
-          : `${b.place} (layer ${b.layer}) is above ${a.place} (layer ${a.layer})`;
+          ? `${b.place} is beside ${a.place} in layer ${a.layer + 1}`
+          : `${b.place} (layer ${b.layer + 1}) is above ${a.place} (layer ${a.layer + 1})`;
       return [`${from} → ${to}: ${why}`];
     });
     expect(offending).toEqual([]);
