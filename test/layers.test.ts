@@ -9,9 +9,10 @@ import { describe, expect, it } from "vitest";
 //
 // ORDER lists the layers bottom first (layer 1 is the first entry). A file may import files of its
 // own folder, as long as no cycle forms, and any folder of a lower layer. Folders side by side in
-// one layer know nothing of each other: the catalogues and the services, the exports and the delivery, the core and the
-// reminder engine, one platform adapter and another. A folder's subfolders belong to it (core/
-// includes core/features/), unless the order names them (each adapter is a place of its own).
+// one layer know nothing of each other: the catalogues and the services, the exports and the
+// delivery, the core and the reminder engine, one platform adapter and another. A folder's
+// subfolders belong to it (core/ includes core/features/), unless the order names them (each
+// adapter is a place of its own).
 
 const root = join(dirname(new URL(import.meta.url).pathname), "..");
 
