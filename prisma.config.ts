@@ -2,7 +2,7 @@ import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { createDiffOnlyPgAdapter } from "./scripts/diff-only-adapter.ts";
-import { isPostgresUrl, pgConnectionFields } from "./src/database-url.ts";
+import { isPostgresUrl, pgConnectionFields } from "./src/db/database-url.ts";
 
 // The schema reads env("DATABASE_URL"): when it is unset the CLI cannot read the datasource and
 // falls back to downloading engines, which fails offline. Keep this default identical to src/config.ts.

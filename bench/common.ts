@@ -3,10 +3,10 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createApp, type App } from "../src/app.ts";
-import type { ManualClock } from "../src/clock.ts";
+import type { ManualClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { createDb, migrateDatabase } from "../src/db.ts";
-import { createLogger } from "../src/logger.ts";
+import { createDb, migrateDatabase } from "../src/db/db.ts";
+import { createLogger } from "../src/lib/logger.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
 import { BOT_INFO } from "./fan-out.ts";

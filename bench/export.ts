@@ -3,9 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { createDb, migrateDatabase } from "../src/db.ts";
+import { createDb, migrateDatabase } from "../src/db/db.ts";
 import { vi } from "../src/i18n/vi.ts";
-import type { Logger } from "../src/logger.ts";
+import type { Logger } from "../src/lib/logger.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
 import { buildExportFile } from "../src/reports/export-file.ts";

@@ -4,12 +4,12 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { createApp } from "../src/app.ts";
-import { createOffsetClock } from "../src/clock.ts";
+import { createOffsetClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { toIsoLocal } from "../src/time.ts";
+import { toIsoLocal } from "../src/lib/time.ts";
 import { percentile, round } from "./common.ts";
 import { BOT_INFO, chatWhile, countDeliveries, startStandIn, type FanOutFigures } from "./fan-out.ts";
-import type { Logger } from "../src/logger.ts";
+import type { Logger } from "../src/lib/logger.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const CEILING_PER_SECOND = 30;

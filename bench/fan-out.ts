@@ -5,12 +5,12 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { createApp, type App } from "../src/app.ts";
-import { createOffsetClock } from "../src/clock.ts";
+import { createOffsetClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import type { UserFromGetMe } from "grammy/types";
 import { createTelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
-import type { Logger } from "../src/logger.ts";
-import type { Db } from "../src/db.ts";
+import type { Logger } from "../src/lib/logger.ts";
+import type { Db } from "../src/db/db.ts";
 
 export interface FanOutFigures {
   reminders: number;

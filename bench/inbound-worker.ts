@@ -1,9 +1,9 @@
 // One of several bot processes taking inbound reports on one PostgreSQL database (pg.ts): its share
 // of the agencies, its share of the reports, and its latencies as one JSON line on stdout.
 import { createApp } from "../src/app.ts";
-import { createManualClock } from "../src/clock.ts";
+import { createManualClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import { inboundThroughCore, logger, SIZE } from "./common.ts";
 
 const [url, partText, partsText] = process.argv.slice(2);

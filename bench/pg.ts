@@ -3,10 +3,10 @@
 // PostgreSQL DATABASE_URL); every database made here is named nvt_<run>_… and dropped at the end.
 import { spawn } from "node:child_process";
 import { createApp } from "../src/app.ts";
-import { createManualClock } from "../src/clock.ts";
+import { createManualClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { isPostgresUrl } from "../src/database-url.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { isPostgresUrl } from "../src/db/database-url.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import { createEmptyPgDatabase, createPgDatabaseFrom, dropRunDatabases, newRunId } from "../test/helpers/postgres.ts";
 import {
   buildDatabase,
@@ -68,7 +68,9 @@ async function inboundInProcesses(url: string, parts: number) {
           let out = "";
           child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
           child.once("exit", (code) =>
-            code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`worker ${part} exited ${code}`)),
+            code === 0
+              ? resolve(JSON.parse(out) as { ms: number; latencies: number[] })
+              : reject(new Error(`worker ${part} exited ${code}`)),
           );
         }),
     ),

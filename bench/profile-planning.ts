@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createApp } from "../src/app.ts";
-import { createManualClock } from "../src/clock.ts";
+import { createManualClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { createDb, migrateDatabase } from "../src/db.ts";
-import { createLogger } from "../src/logger.ts";
+import { createDb, migrateDatabase } from "../src/db/db.ts";
+import { createLogger } from "../src/lib/logger.ts";
 import { seedBundle } from "../src/plan/bundle.ts";
 import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 
 const logger = createLogger("silent");
 const dir = mkdtempSync(join(tmpdir(), "nhacviec-prof-"));

@@ -7,9 +7,9 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app.ts";
-import { createManualClock } from "../src/clock.ts";
+import { createManualClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import {
   buildDatabase,
   inboundThroughCore,

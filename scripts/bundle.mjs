@@ -21,7 +21,6 @@ import {
   renameSync,
   rmSync,
   statSync,
-  writeFileSync,
   writeSync,
 } from "node:fs";
 import { hostname } from "node:os";
@@ -42,7 +41,7 @@ const MANIFESTS = ".builds";
 const TEMP = /^\.tmp-([0-9a-f]{8})-(\d+)-[0-9a-f]+$/;
 
 /**
- * This machine and its process-id space (as src/db.ts names a database being built): dist/ may be
+ * This machine and its process-id space (as src/db/db.ts names a database being built): dist/ may be
  * shared with another machine or container, where the same process id is another process.
  */
 const PROCESS_SPACE = (() => {

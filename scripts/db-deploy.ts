@@ -1,12 +1,12 @@
-// `npm run db:deploy`: applies the committed migrations the way every start does (src/db.ts and
-// src/migrations.ts), each in one transaction with its `_prisma_migrations` row, and creates the
+// `npm run db:deploy`: applies the committed migrations the way every start does (src/db/db.ts and
+// src/db/migrations.ts), each in one transaction with its `_prisma_migrations` row, and creates the
 // data folder if needed. `prisma migrate deploy` would apply a migration statement by statement
 // after recording it as started, so a run killed in the middle left a file it refused from then
 // on (P3009). A missing database is built aside and published whole, without the bundled plan,
 // which the first `npm start` adds.
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { vi } from "../src/i18n/vi.ts";
-import { migrateDatabase, pendingMigrations } from "../src/db.ts";
+import { migrateDatabase, pendingMigrations } from "../src/db/db.ts";
 
 try {
   const { databaseUrl } = loadConfig();

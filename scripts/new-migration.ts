@@ -5,9 +5,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { projectRoot } from "../src/paths.ts";
-import { postgresSchemaFrom } from "../src/postgres-schema.ts";
-import { semicolonsInLiterals, wrapPgMigration } from "../src/migrations-pg.ts";
+import { projectRoot } from "../src/lib/paths.ts";
+import { postgresSchemaFrom } from "../src/db/postgres-schema.ts";
+import { semicolonsInLiterals, wrapPgMigration } from "../src/db/migrations-pg.ts";
 
 const name = process.argv[2] ?? "";
 if (!/^[a-z0-9_]{1,60}$/.test(name)) {

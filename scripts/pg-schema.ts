@@ -1,9 +1,9 @@
 // Writes prisma/postgres/schema.prisma from prisma/schema.prisma, the only schema anyone edits.
 // Prisma allows one provider per schema, so PostgreSQL gets a copy with its own provider and client
-// folder. `--check` exits 1 when the copy is stale (test/postgres-schema.test.ts runs it).
+// folder. `--check` exits 1 when the copy is stale (test/db/postgres-schema.test.ts runs it).
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { postgresSchemaFrom } from "../src/postgres-schema.ts";
+import { postgresSchemaFrom } from "../src/db/postgres-schema.ts";
 
 const source = fileURLToPath(new URL("../prisma/schema.prisma", import.meta.url));
 const target = fileURLToPath(new URL("../prisma/postgres/schema.prisma", import.meta.url));

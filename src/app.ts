@@ -1,23 +1,24 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "./clock.ts";
+import type { Checkpoint } from "./lib/checkpoint.ts";
+import type { Clock } from "./lib/clock.ts";
 import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
-import type { BotCore, Notifier } from "./core/types.ts";
-import { isDatabaseBusy, retryWhileBusy } from "./db-errors.ts";
-import { createDb, loadDatabaseDriver, migrateDatabase, postgres, providerOf, tuneDb, type Db } from "./db.ts";
-import { isPostgresUrl } from "./database-url.ts";
+import type { BotCore } from "./model/bot-core.ts";
+import { isDatabaseBusy, retryWhileBusy } from "./db/db-errors.ts";
+import { createDb, loadDatabaseDriver, migrateDatabase, postgres, providerOf, tuneDb, type Db } from "./db/db.ts";
+import { isPostgresUrl } from "./db/database-url.ts";
 import { createPgLeadership } from "./delivery/poll-leader.ts";
-import { createOutboxNotifier } from "./delivery/outbox.ts";
+import { createOutboxNotifier, type Notifier } from "./delivery/outbox.ts";
 import { createPresence } from "./delivery/presence.ts";
 import { createOutboxSender, type OutboxSender, type Serialize } from "./delivery/sender.ts";
 import type { Timers } from "./delivery/send-queue.ts";
 import type { DeliveryChannel, PlatformAdapter } from "./delivery/types.ts";
 import type { AdapterHost } from "./delivery/adapter-host.ts";
-import { createAdapterStore, type AdapterStore } from "./delivery/adapter-store.ts";
+import { createAdapterStore, TELEGRAM_USERNAME_SETTING, type AdapterStore } from "./delivery/adapter-store.ts";
 import { messagesFor } from "./i18n/index.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "./lib/logger.ts";
 import { seedBundle } from "./plan/bundle.ts";
-import type { Role } from "./services/invite-service.ts";
+import type { Role } from "./model/roles.ts";
 import { createReminderEngine, type ReminderEngine, type TickResult } from "./reminders/engine.ts";
 import { activePolicy } from "./schedule/policy.ts";
 import { readStoredFile, storeOutgoingFile } from "./services/file-service.ts";
@@ -59,6 +60,8 @@ export interface AppDeps {
   waitForDatabase?: boolean;
   /** Ends that wait (the process was asked to stop): createApp then rejects. */
   signal?: AbortSignal;
+  /** Named points of building, migrating and seeding the database, where a test stops a start. */
+  checkpoint?: Checkpoint;
 }
 
 /**
@@ -158,8 +161,8 @@ async function openDatabase(deps: AppDeps): Promise<Db> {
       ...(deps.signal && { signal: deps.signal }),
     });
   }
-  const seed = (target: Db) => seedBundle(target, logger);
-  await migrateDatabase(config.databaseUrl, seed);
+  const seed = (target: Db) => seedBundle(target, logger, deps.checkpoint);
+  await migrateDatabase(config.databaseUrl, seed, deps.checkpoint);
   const db = createDb(config.databaseUrl);
   await tuneDb(db);
   await seed(db);
@@ -291,9 +294,6 @@ function createReachability(deps: { db: Db; logger: Logger; watch: boolean }) {
   timer?.unref();
   return { reachable: () => reachable, stop: () => timer && clearInterval(timer) };
 }
-
-/** Where the Telegram adapter keeps the username getMe reported, for links made while it is not running. */
-export const TELEGRAM_USERNAME_SETTING = "telegram.username";
 
 /** The bot's username for deep links: TELEGRAM_BOT_USERNAME, else what the bot last learnt from getMe. */
 export async function telegramUsername(config: Config, db: Db): Promise<string | null> {

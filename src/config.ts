@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { isPostgresUrl } from "./database-url.ts";
+import { isPostgresUrl } from "./db/database-url.ts";
 import type { Pace } from "./delivery/types.ts";
-import { parseIsoInstant } from "./time.ts";
+import { parseIsoInstant } from "./lib/time.ts";
 
 // The only place that reads process.env. Everything else receives a validated Config.
 

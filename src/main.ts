@@ -3,19 +3,20 @@ import cron from "node-cron";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../adapters/console/console-chat.ts";
 import { createApp, type App } from "./app.ts";
-import { createOffsetClock, systemClock, type Clock } from "./clock.ts";
+import { createOffsetClock, systemClock, type Clock } from "./lib/clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
 import { HEARTBEAT_EVERY_MS } from "./delivery/presence.ts";
 import type { AdapterHost } from "./delivery/adapter-host.ts";
 import type { PlatformAdapter } from "./delivery/types.ts";
-import { databaseKind } from "./database-url.ts";
-import { databaseFault, databaseFaultText } from "./db-errors.ts";
+import { databaseKind } from "./db/database-url.ts";
+import { databaseFault } from "./db/db-errors.ts";
+import { databaseFaultText } from "./i18n/error-text.ts";
 import { vi } from "./i18n/vi.ts";
-import { createLogger, type Logger } from "./logger.ts";
+import { createLogger, type Logger } from "./lib/logger.ts";
 import { healthReport, healthRoute, startingReport } from "./server/health.ts";
 import { createHttpServer } from "./server/http-server.ts";
 import { ensureLocalAdmin } from "./services/contact-service.ts";
-import { TIME_ZONE } from "./time.ts";
+import { TIME_ZONE } from "./lib/time.ts";
 
 // Composition root. With a platform configured, or with --server, it runs as a long-lived
 // service: every adapter, the reminder tick, the outbox loop and one HTTP server. Otherwise it
@@ -215,7 +216,7 @@ async function runConsole(config: Config, logger: Logger, clock: Clock, stop: St
       identity,
       input: process.stdin,
       write: (t) => process.stdout.write(t),
-      afterEach: app.flush,
+      afterEach: () => app.flush(),
     }),
     stop.requested,
   ]);

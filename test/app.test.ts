@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
-import { createManualClock } from "../src/clock.ts";
+import { createManualClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import { enqueue } from "../src/delivery/outbox.ts";
 import { UNLIMITED, UNPACED, type DeliveryChannel, type DeliveryTarget } from "../src/delivery/types.ts";
-import { createLogger } from "../src/logger.ts";
+import { createLogger } from "../src/lib/logger.ts";
 import { createInvite } from "../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../src/services/plan-service.ts";
-import { parseIsoInstant } from "../src/time.ts";
+import { parseIsoInstant } from "../src/lib/time.ts";
 import { createTestDb } from "./helpers/db.ts";
 
 describe("the composed app", () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { migrateDatabase } from "../src/db.ts";
+import { migrateDatabase } from "../src/db/db.ts";
 import { createEmptyPgDatabase, dropRunDatabases, newRunId, withServer } from "./helpers/postgres.ts";
 
 // Migrate once into a template, the way every start does; each test file then copies it to its
@@ -39,7 +39,7 @@ async function reachablePgServer(url: string | undefined): Promise<string> {
   try {
     await withServer(url, (c) => c.query("SELECT 1"));
   } catch (error) {
-    throw new Error(`PostgreSQL at ${url} did not answer (${(error as Error).message}). ${NEEDS}`);
+    throw new Error(`PostgreSQL at ${url} did not answer (${(error as Error).message}). ${NEEDS}`, { cause: error });
   }
   return url;
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
 import { testDatabaseKind, createTestDb, type TestDb } from "./helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root, tsx, watchBotProcess } from "./helpers/processes.ts";
+import type { Json } from "./helpers/json.ts";
 
 describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
   let t: TestDb;
@@ -35,7 +36,7 @@ describe("server mode", { timeout: PROCESS_TEST_TIMEOUT }, () => {
 
     const response = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(response.status).toBe(200);
-    const health = (await response.json()) as Record<string, any>;
+    const health = (await response.json()) as Json;
     expect(health).toMatchObject({
       status: "ok",
       database: { kind: testDatabaseKind, reachable: true },

@@ -4,9 +4,9 @@ import {
   UNPACED,
   type AdapterState,
   type DeliveryTarget,
-  type OutgoingMessage,
   type PlatformAdapter,
 } from "../../src/delivery/types.ts";
+import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { renderMessage } from "./console-chat.ts";
 
 export const CONSOLE_PLATFORM = "console";

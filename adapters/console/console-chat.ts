@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import type { BotCore, Choice, IncomingEvent, OutgoingMessage, PlatformIdentity } from "../../src/core/types.ts";
+import type { BotCore, IncomingEvent, PlatformIdentity } from "../../src/model/bot-core.ts";
+import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
 import { splitMessage } from "../../src/delivery/split-message.ts";
 import { UNLIMITED } from "../../src/delivery/types.ts";
 

@@ -1,5 +1,6 @@
 import { webApi } from "@slack/bolt";
-import { DeliveryError, type DeliveryFailureReason } from "../../src/delivery/types.ts";
+import { DeliveryError } from "../../src/delivery/types.ts";
+import type { DeliveryFailureReason } from "../../src/model/messages.ts";
 
 /**
  * Slack's answers that mean the person cannot be reached from this workspace any more (left it,
@@ -12,8 +13,6 @@ const UNREACHABLE: ReadonlyMap<string, DeliveryFailureReason> = new Map([
   ["is_archived", "chat_gone"],
   ["not_in_channel", "chat_gone"],
 ]);
-
-export const UNREACHABLE_ERRORS: ReadonlySet<string> = new Set(UNREACHABLE.keys());
 
 /** The Web API's errors in the outbox's terms. */
 export function toDeliveryError(error: unknown): DeliveryError {

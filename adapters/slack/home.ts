@@ -1,8 +1,8 @@
 import type { types } from "@slack/bolt";
-import type { OutgoingMessage } from "../../src/delivery/types.ts";
+import type { OutgoingMessage } from "../../src/model/messages.ts";
 import type { Messages } from "../../src/i18n/index.ts";
 import { agencyLabel, dutyLine } from "../../src/i18n/views.ts";
-import type { AgencyOverview, PersonOverview } from "../../src/services/overview-service.ts";
+import type { AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
 // The App Home tab: a contact's duties with a "Báo cáo" button each, or, for everyone else, the
@@ -41,7 +41,7 @@ export function contactHome(t: Messages, person: PersonOverview, agency: AgencyO
   const duties: Block[] = shown.map((d) => ({
     ...section(escapeMrkdwn(dutyLine(t, d))),
     accessory: button(t.slack.home.report, HOME_REPORT_ACTION, d.code),
-  })) as Block[];
+  }));
   if (shown.length < agency.duties.length)
     duties.push(...textBlocks(t.slack.home.more(agency.duties.length - shown.length)));
   return { type: "home", blocks: [...head, ...duties] };

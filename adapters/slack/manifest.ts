@@ -1,4 +1,4 @@
-import { COMMANDS } from "../../src/core/commands.ts";
+import { COMMANDS } from "../../src/model/commands.ts";
 import { messagesFor } from "../../src/i18n/index.ts";
 import { SLACK_EVENTS_PATH } from "./receiver.ts";
 import { SLASH_COMMAND } from "./render.ts";

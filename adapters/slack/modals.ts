@@ -1,10 +1,10 @@
 import type { types } from "@slack/bolt";
-import type { ReplyOutcome } from "../../src/core/types.ts";
+import type { ReplyOutcome } from "../../src/model/bot-core.ts";
 import { shortTitle } from "../../src/domain/short-title.ts";
 import { DUTY_STATUSES, type DutyStatus } from "../../src/domain/status.ts";
 import type { Messages } from "../../src/i18n/index.ts";
 import { agencyLabel, dutyList } from "../../src/i18n/views.ts";
-import type { AgencyOverview, DutyOverview, PersonOverview } from "../../src/services/overview-service.ts";
+import type { AgencyOverview, DutyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { clip, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
 // The report and submission forms. They only collect what a person would otherwise type: on

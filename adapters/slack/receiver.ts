@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseForm } from "node:querystring";
 import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from "@slack/bolt";
 import type { HttpRoute } from "../../src/delivery/types.ts";
-import type { Logger } from "../../src/logger.ts";
+import type { Logger } from "../../src/lib/logger.ts";
 
 // Bolt's HTTPReceiver wants its own server; this one is a route on the shared HTTP server instead.
 // Requests are checked the way Slack signs them (v0 HMAC of "v0:timestamp:body" with the signing
@@ -66,12 +66,12 @@ function parseBody(contentType: string | undefined, text: string): Body {
   if (contentType?.startsWith("application/x-www-form-urlencoded")) {
     const form = parseForm(text);
     // Interactivity posts one form field, `payload`, holding JSON; slash commands are plain form fields.
-    return typeof form.payload === "string" ? (JSON.parse(form.payload) as Body) : (form as Body);
+    return typeof form.payload === "string" ? (JSON.parse(form.payload) as Body) : form;
   }
   return JSON.parse(text) as Body;
 }
 
-export function createHttpReceiver(deps: {
+interface ReceiverDeps {
   signingSecret: string;
   logger: Logger;
   /** Keeps the event's processing in the adapter's count of work in flight. */
@@ -79,108 +79,21 @@ export function createHttpReceiver(deps: {
   /** True the first time a request signature is seen, in any process. */
   firstRequest: (signature: string) => Promise<boolean>;
   /** Slack signs with real time, whatever the bot's clock says (NOW=…). */
-  nowMs?: () => number;
-}): HttpReceiver {
-  const nowMs = deps.nowMs ?? Date.now;
+  nowMs: () => number;
+}
+
+export function createHttpReceiver(deps: Omit<ReceiverDeps, "nowMs"> & { nowMs?: () => number }): HttpReceiver {
+  const checks: ReceiverDeps = { ...deps, nowMs: deps.nowMs ?? Date.now };
   let app: App | null = null;
   let closed = true;
-
-  function signedBySlack(request: IncomingMessage, body: string): boolean {
-    const signature = header(request, "x-slack-signature");
-    const timestamp = Number(header(request, "x-slack-request-timestamp"));
-    if (!signature || !Number.isInteger(timestamp)) return false;
-    // Bolt only refuses old timestamps; one from the future is as much a replay risk.
-    if (Math.abs(nowMs() / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS) return false;
-    try {
-      verifySlackRequest({
-        signingSecret: deps.signingSecret,
-        body,
-        headers: { "x-slack-signature": signature, "x-slack-request-timestamp": timestamp },
-        nowMilliseconds: nowMs(),
-      });
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** False (and answered) for a signature seen before, or when that cannot be known. */
-  async function firstTime(signature: string, response: ServerResponse): Promise<boolean> {
-    try {
-      if (await deps.firstRequest(signature)) return true;
-      deps.logger.warn({ path: SLACK_EVENTS_PATH }, "slack request ignored: the same signed request came again");
-      reply(response, 200);
-    } catch (error) {
-      // Unknown whether it was handled: Slack may try again (an event), or the person may.
-      deps.logger.error({ err: error }, "slack request refused: could not check it against those handled");
-      reply(response, 503);
-    }
-    return false;
-  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (closed || !app) {
       reply(response, 503);
       return;
     }
-    let text: string;
-    try {
-      text = await readBody(request);
-    } catch (error) {
-      reply(response, error instanceof BodyTooLarge ? 413 : 400);
-      return;
-    }
-    const contentType = header(request, "content-type");
-    // Slack's periodic certificate check is unsigned and carries nothing to process.
-    if (contentType?.startsWith("application/x-www-form-urlencoded") && parseForm(text).ssl_check === "1") {
-      reply(response, 200);
-      return;
-    }
-    if (!signedBySlack(request, text)) {
-      deps.logger.warn({ path: SLACK_EVENTS_PATH }, "slack request refused: bad or stale signature");
-      reply(response, 401);
-      return;
-    }
-    if (!(await firstTime(header(request, "x-slack-signature")!, response))) return;
-    let body: Body;
-    try {
-      body = parseBody(contentType, text);
-    } catch {
-      reply(response, 400);
-      return;
-    }
-    if (body.type === "url_verification") {
-      reply(response, 200, { challenge: body.challenge });
-      return;
-    }
-    const retryNum = Number(header(request, "x-slack-retry-num"));
-    const retryReason = header(request, "x-slack-retry-reason");
-    const processor = app;
-    await new Promise<void>((answered) => {
-      let acked = false;
-      const answer = (payload?: unknown) => {
-        acked = true;
-        reply(response, 200, payload);
-        answered();
-      };
-      const event: ReceiverEvent = {
-        body,
-        ...(Number.isInteger(retryNum) && { retryNum }),
-        ...(retryReason && { retryReason }),
-        ack: async (payload?: unknown) => {
-          if (acked) throw new Error("slack: an event was acknowledged twice");
-          answer(payload);
-        },
-      };
-      const work = processor
-        .processEvent(event)
-        .catch((error: unknown) => deps.logger.error({ err: error }, "slack event failed"))
-        .finally(() => {
-          // Nothing listened (or a listener failed before acking): Slack still needs its 200.
-          if (!acked) answer();
-        });
-      deps.track(work);
-    });
+    const body = await acceptedBody(checks, request, response);
+    if (body) await dispatch(app, checks, { request, response, body });
   }
 
   return {
@@ -198,4 +111,112 @@ export function createHttpReceiver(deps: {
     },
     route: () => ({ method: "POST", path: SLACK_EVENTS_PATH, handle }),
   };
+}
+
+function signedBySlack(deps: ReceiverDeps, request: IncomingMessage, body: string): boolean {
+  const signature = header(request, "x-slack-signature");
+  const timestamp = Number(header(request, "x-slack-request-timestamp"));
+  if (!signature || !Number.isInteger(timestamp)) return false;
+  // Bolt only refuses old timestamps; one from the future is as much a replay risk.
+  if (Math.abs(deps.nowMs() / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS) return false;
+  try {
+    verifySlackRequest({
+      signingSecret: deps.signingSecret,
+      body,
+      headers: { "x-slack-signature": signature, "x-slack-request-timestamp": timestamp },
+      nowMilliseconds: deps.nowMs(),
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** False (and answered) for a signature seen before, or when that cannot be known. */
+async function firstTime(deps: ReceiverDeps, signature: string, response: ServerResponse): Promise<boolean> {
+  try {
+    if (await deps.firstRequest(signature)) return true;
+    deps.logger.warn({ path: SLACK_EVENTS_PATH }, "slack request ignored: the same signed request came again");
+    reply(response, 200);
+  } catch (error) {
+    // Unknown whether it was handled: Slack may try again (an event), or the person may.
+    deps.logger.error({ err: error }, "slack request refused: could not check it against those handled");
+    reply(response, 503);
+  }
+  return false;
+}
+
+/** The body of a signed request seen for the first time; null when the request is answered already. */
+async function acceptedBody(
+  deps: ReceiverDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<Body | null> {
+  let text: string;
+  try {
+    text = await readBody(request);
+  } catch (error) {
+    reply(response, error instanceof BodyTooLarge ? 413 : 400);
+    return null;
+  }
+  const contentType = header(request, "content-type");
+  // Slack's periodic certificate check is unsigned and carries nothing to process.
+  if (contentType?.startsWith("application/x-www-form-urlencoded") && parseForm(text).ssl_check === "1") {
+    reply(response, 200);
+    return null;
+  }
+  if (!signedBySlack(deps, request, text)) {
+    deps.logger.warn({ path: SLACK_EVENTS_PATH }, "slack request refused: bad or stale signature");
+    reply(response, 401);
+    return null;
+  }
+  if (!(await firstTime(deps, header(request, "x-slack-signature")!, response))) return null;
+  let body: Body;
+  try {
+    body = parseBody(contentType, text);
+  } catch {
+    reply(response, 400);
+    return null;
+  }
+  if (body.type === "url_verification") {
+    reply(response, 200, { challenge: body.challenge });
+    return null;
+  }
+  return body;
+}
+
+/** Hands the event to Bolt and answers Slack as soon as a listener acks, or once nothing will. */
+async function dispatch(
+  processor: App,
+  deps: ReceiverDeps,
+  exchange: { request: IncomingMessage; response: ServerResponse; body: Body },
+): Promise<void> {
+  const { request, response, body } = exchange;
+  const retryNum = Number(header(request, "x-slack-retry-num"));
+  const retryReason = header(request, "x-slack-retry-reason");
+  await new Promise<void>((answered) => {
+    let acked = false;
+    const answer = (payload?: unknown) => {
+      acked = true;
+      reply(response, 200, payload);
+      answered();
+    };
+    const event: ReceiverEvent = {
+      body,
+      ...(Number.isInteger(retryNum) && { retryNum }),
+      ...(retryReason && { retryReason }),
+      ack: async (payload?: unknown) => {
+        if (acked) throw new Error("slack: an event was acknowledged twice");
+        answer(payload);
+      },
+    };
+    const work = processor
+      .processEvent(event)
+      .catch((error: unknown) => deps.logger.error({ err: error }, "slack event failed"))
+      .finally(() => {
+        // Nothing listened (or a listener failed before acking): Slack still needs its 200.
+        if (!acked) answer();
+      });
+    deps.track(work);
+  });
 }

@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import { findCommand } from "../../src/core/commands.ts";
 import { splitText } from "../../src/delivery/split-message.ts";
-import type { Choice, OutgoingMessage } from "../../src/delivery/types.ts";
+import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
 
 // From the core's messages to Block Kit and back. Slack parses message text as mrkdwn, where "<!channel>"
 // pings everyone and "<https://x|y>" hides a link, so everything the bot posts is escaped; and it hands

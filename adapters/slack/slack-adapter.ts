@@ -7,12 +7,12 @@ import type {
   DeliveryTarget,
   DigestChannel,
   HttpRoute,
-  OutgoingMessage,
   Pace,
   PlatformAdapter,
   PlatformLimits,
 } from "../../src/delivery/types.ts";
-import type { Logger } from "../../src/logger.ts";
+import type { OutgoingMessage } from "../../src/model/messages.ts";
+import type { Logger } from "../../src/lib/logger.ts";
 import { toDeliveryError } from "./errors.ts";
 import * as actions from "./listeners/actions/index.ts";
 import * as commands from "./listeners/commands/index.ts";
@@ -79,6 +79,73 @@ export function createSlackAdapter(deps: {
   const { config, host } = deps;
   const logger = host.logger;
   let state: AdapterState = "idle";
+  const { track, settled } = createTracker(logger);
+  const { app, client, receiver } = createBoltApp(config, host, track);
+
+  const surface = createSurface({
+    host,
+    client,
+    botToken: config.botToken,
+    logger,
+    track,
+    formBudgetMs: deps.formBudgetMs ?? FORM_BUDGET_MS,
+  });
+  commands.register(app, surface);
+  actions.register(app, surface);
+  views.register(app, surface);
+  events.register(app, surface);
+
+  const encode = valueEncoder((value) => host.store.keyForValue(value));
+  const post = (channel: string, message: OutgoingMessage) => postParts(client, encode, channel, message);
+  const digestChannel: DigestChannel | undefined = config.digestChannel
+    ? {
+        name: SLACK_PLATFORM,
+        // The channel is shared by people of every language; the plan's own language it is.
+        locale: "vi",
+        async post(message) {
+          await post(config.digestChannel!, message);
+        },
+      }
+    : undefined;
+
+  return {
+    name: SLACK_PLATFORM,
+    limits: SLACK_LIMITS,
+    pace: deps.pace,
+    state: () => state,
+    ...(digestChannel && { digestChannel }),
+    routes: (): HttpRoute[] => (receiver ? [receiver.route()] : []),
+    settled,
+    async start() {
+      state = "starting";
+      try {
+        if (!receiver) await app.start();
+        else receiver.open();
+        state = "running";
+      } catch (error) {
+        state = "failed";
+        throw error;
+      }
+    },
+    async stop() {
+      state = "stopping";
+      if (receiver) receiver.close();
+      else await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack: socket close failed"));
+      await settled();
+      state = "stopped";
+    },
+    async deliver(target: DeliveryTarget, message: OutgoingMessage) {
+      try {
+        return { messageId: await post(target.chatId, message) };
+      } catch (error) {
+        throw toDeliveryError(error);
+      }
+    },
+  };
+}
+
+/** The adapter's work in flight (events, pushes begun by forms), so stopping can wait for it. */
+function createTracker(logger: Logger) {
   const inFlight = new Set<Promise<unknown>>();
   const track = (work: Promise<unknown>) => {
     const done: Promise<unknown> = work
@@ -89,7 +156,16 @@ export function createSlackAdapter(deps: {
   async function settled(): Promise<void> {
     while (inFlight.size > 0) await Promise.all([...inFlight]);
   }
+  return { track, settled };
+}
 
+/** Bolt's app and Web API client, receiving over the shared HTTP server or, with an app token, Socket Mode. */
+function createBoltApp(
+  config: NonNullable<Config["slack"]>,
+  host: AdapterHost,
+  track: (work: Promise<unknown>) => void,
+): { app: App; client: webApi.WebClient; receiver: HttpReceiver | null } {
+  const logger = host.logger;
   const slackLogger = boltLogger(logger);
   const clientOptions: webApi.WebClientOptions = {
     ...(config.apiUrl && { slackApiUrl: config.apiUrl }),
@@ -141,83 +217,29 @@ export function createSlackAdapter(deps: {
     track(work);
     await work;
   });
+  return { app, client, receiver };
+}
 
-  const surface = createSurface({
-    host,
-    client,
-    botToken: config.botToken,
-    logger,
-    track,
-    formBudgetMs: deps.formBudgetMs ?? FORM_BUDGET_MS,
-  });
-  commands.register(app, surface);
-  actions.register(app, surface);
-  views.register(app, surface);
-  events.register(app, surface);
-
-  const encode = valueEncoder((value) => host.store.keyForValue(value));
-
-  async function postParts(channel: string, message: OutgoingMessage): Promise<string | null> {
-    let messageId: string | null = null;
-    for (const part of splitMessage(message, SLACK_LIMITS.maxMessageLength)) {
-      const rendered = await renderMessage(part, encode);
-      const posted = await client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false });
-      messageId = posted.ts ?? messageId;
-      if (part.file) {
-        await client.filesUploadV2({
-          channel_id: channel,
-          file: Buffer.from(part.file.content),
-          filename: part.file.name,
-          title: part.file.name,
-        });
-      }
+/** A message as Slack messages: split to Slack's length, each part posted, a file uploaded after its text. */
+async function postParts(
+  client: webApi.WebClient,
+  encode: ReturnType<typeof valueEncoder>,
+  channel: string,
+  message: OutgoingMessage,
+): Promise<string | null> {
+  let messageId: string | null = null;
+  for (const part of splitMessage(message, SLACK_LIMITS.maxMessageLength)) {
+    const rendered = await renderMessage(part, encode);
+    const posted = await client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false });
+    messageId = posted.ts ?? messageId;
+    if (part.file) {
+      await client.filesUploadV2({
+        channel_id: channel,
+        file: Buffer.from(part.file.content),
+        filename: part.file.name,
+        title: part.file.name,
+      });
     }
-    return messageId;
   }
-
-  const digestChannel: DigestChannel | undefined = config.digestChannel
-    ? {
-        name: SLACK_PLATFORM,
-        // The channel is shared by people of every language; the plan's own language it is.
-        locale: "vi",
-        async post(message) {
-          await postParts(config.digestChannel!, message);
-        },
-      }
-    : undefined;
-
-  return {
-    name: SLACK_PLATFORM,
-    limits: SLACK_LIMITS,
-    pace: deps.pace,
-    state: () => state,
-    ...(digestChannel && { digestChannel }),
-    routes: (): HttpRoute[] => (receiver ? [receiver.route()] : []),
-    settled,
-    async start() {
-      state = "starting";
-      try {
-        if (socketMode) await app.start();
-        else receiver?.open();
-        state = "running";
-      } catch (error) {
-        state = "failed";
-        throw error;
-      }
-    },
-    async stop() {
-      state = "stopping";
-      if (receiver) receiver.close();
-      else await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack: socket close failed"));
-      await settled();
-      state = "stopped";
-    },
-    async deliver(target: DeliveryTarget, message: OutgoingMessage) {
-      try {
-        return { messageId: await postParts(target.chatId, message) };
-      } catch (error) {
-        throw toDeliveryError(error);
-      }
-    },
-  };
+  return messageId;
 }

@@ -1,13 +1,17 @@
 import type { RespondFn, types, webApi } from "@slack/bolt";
-import type { IncomingAttachment, IncomingEvent, PlatformIdentity, Reply } from "../../src/core/types.ts";
-import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import {
+  MAX_INCOMING_FILE_BYTES,
+  type IncomingAttachment,
+  type IncomingEvent,
+  type PlatformIdentity,
+  type Reply,
+} from "../../src/model/bot-core.ts";
+import type { AdapterHost, AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { splitMessage } from "../../src/delivery/split-message.ts";
-import type { OutgoingFile, OutgoingMessage } from "../../src/delivery/types.ts";
+import type { OutgoingFile, OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor, type Messages } from "../../src/i18n/index.ts";
 import { SUBMIT_CANCEL, SUBMIT_CONFIRM } from "../../src/i18n/views.ts";
-import type { Logger } from "../../src/logger.ts";
-import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
-import type { AgencyOverview, PersonOverview } from "../../src/services/overview-service.ts";
+import type { Logger } from "../../src/lib/logger.ts";
 import { retryAfterSeconds } from "./errors.ts";
 import { contactHome, textHome } from "./home.ts";
 import {
@@ -107,353 +111,377 @@ function contactAgency(overview: PersonOverview | null): AgencyOverview | null {
   return overview.agency && overview.agency.duties.length > 0 ? overview.agency : null;
 }
 
-export function createSurface(deps: {
+interface SurfaceDeps {
   host: AdapterHost;
   client: WebClient;
   botToken: string;
   logger: Logger;
   track: (work: Promise<unknown>) => void;
   formBudgetMs: number;
-}): SlackSurface {
-  const { host, client, logger, track } = deps;
-  const encode: ValueEncoder = valueEncoder((value) => host.store.keyForValue(value));
-  const dms = new Map<string, string>();
-  const names = new Map<string, string>();
+}
+
+/** The surface's dependencies and what it remembers in this process. */
+interface Surface extends SurfaceDeps {
+  encode: ValueEncoder;
+  dms: Map<string, string>;
+  names: Map<string, string>;
   /** What each person's App Home shows, once they have opened it in this process. */
-  const homes = new Map<string, "contact" | "text">();
+  homes: Map<string, "contact" | "text">;
+}
 
-  /** A reply waits out a short rate limit instead of being lost. */
-  async function patiently<T>(call: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        const wait = retryAfterSeconds(error);
-        if (wait === null || attempt >= 2 || wait > REPLY_MAX_WAIT_SECONDS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
-      }
-    }
-  }
-
-  async function dmChannel(userId: string): Promise<string> {
-    const known = dms.get(userId);
-    if (known) return known;
-    const opened = await patiently(() => client.conversations.open({ users: userId }));
-    const id = opened.channel?.id;
-    if (!id) throw new Error("slack: conversations.open returned no channel");
-    dms.set(userId, id);
-    return id;
-  }
-
-  async function nameOf(userId: string, fallback?: string): Promise<string> {
-    const known = names.get(userId);
-    if (known) return known;
-    try {
-      const { user } = await client.users.info({ user: userId });
-      const name = user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name;
-      if (name) {
-        names.set(userId, name);
-        return name;
-      }
-    } catch (error) {
-      logger.warn({ err: error, userId }, "slack: users.info failed");
-    }
-    return fallback || userId;
-  }
-
-  async function identity(userId: string, known: { dm?: string | undefined; name?: string | undefined } = {}) {
-    if (known.dm) dms.set(userId, known.dm);
-    const chatId = await dmChannel(userId);
-    return {
-      platform: SLACK_PLATFORM,
-      userId,
-      chatId,
-      displayName: await nameOf(userId, known.name),
-      privateChat: true,
-    } satisfies PlatformIdentity;
-  }
-
-  function overviewOf(userId: string): Promise<PersonOverview | null> {
-    return host.queries?.personOverview({ platform: SLACK_PLATFORM, userId }) ?? Promise.resolve(null);
-  }
-
-  async function upload(channel: string, file: OutgoingFile): Promise<void> {
-    await patiently(() =>
-      client.filesUploadV2({
-        channel_id: channel,
-        file: Buffer.from(file.content),
-        filename: file.name,
-        title: file.name,
-      }),
-    );
-  }
-
-  async function post(channel: string, replies: readonly OutgoingMessage[]): Promise<void> {
-    for (const reply of replies) {
-      for (const part of splitMessage(reply, SLACK_MAX_MESSAGE_LENGTH)) {
-        const rendered = await renderMessage(part, encode);
-        await patiently(() =>
-          client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false }),
-        );
-        if (part.file) await upload(channel, part.file);
-      }
-    }
-  }
-
-  async function postEphemeral(channel: string, user: string, replies: readonly OutgoingMessage[]): Promise<void> {
-    for (const reply of replies) {
-      for (const part of splitMessage(reply, SLACK_MAX_MESSAGE_LENGTH)) {
-        const rendered = await renderMessage(part, encode);
-        await patiently(() => client.chat.postEphemeral({ channel, user, ...rendered }));
-      }
-    }
-  }
-
-  async function answer(
-    respond: RespondFn | null | undefined,
-    from: PlatformIdentity,
-    replies: readonly OutgoingMessage[],
-  ): Promise<void> {
-    const parts = replies.flatMap((r) => splitMessage(r, SLACK_MAX_MESSAGE_LENGTH));
-    if (!respond || parts.length > RESPOND_MAX_MESSAGES || parts.some((p) => p.file)) {
-      await post(from.chatId, replies);
-      return;
-    }
-    for (const [index, part] of parts.entries()) {
-      try {
-        await respond({ response_type: "ephemeral", replace_original: false, ...(await renderMessage(part, encode)) });
-      } catch (error) {
-        // An expired response URL (30 minutes, five messages): the rest goes to the DM.
-        logger.warn({ err: error }, "slack: response URL refused, answering in the DM");
-        await post(from.chatId, parts.slice(index));
-        return;
-      }
-    }
-  }
-
-  async function publishHome(userId: string, dm?: string): Promise<void> {
-    if (dm) dms.set(userId, dm);
-    const overview = await overviewOf(userId);
-    const t = messagesFor(overview?.locale);
-    const agency = overview && contactAgency(overview);
-    let view: types.HomeView;
-    if (overview && agency) {
-      view = contactHome(t, overview, agency);
-      homes.set(userId, "contact");
-    } else {
-      // Coordinators see /tongquan; anyone else what /trogiup tells them (how to join, or that they left).
-      const from = await identity(userId);
-      const command = overview?.active && overview.role !== "contact" ? "tongquan" : "trogiup";
-      view = textHome(t, await host.core.handle({ kind: "command", from, command, args: "" }));
-      homes.set(userId, "text");
-    }
-    await patiently(() => client.views.publish({ user_id: userId, view }));
-  }
-
-  function refreshHome(userId: string): void {
-    // A contact's tab is cheap to redraw; a coordinator's would rerun /tongquan after every command.
-    if (homes.get(userId) !== "contact") return;
-    track(publishHome(userId).catch((error: unknown) => logger.warn({ err: error }, "slack: App Home refresh failed")));
-  }
-
-  async function openModal(triggerId: string, view: types.ModalView): Promise<boolean> {
-    try {
-      await client.views.open({ trigger_id: triggerId, view });
-      return true;
-    } catch (error) {
-      // The trigger lasts 3 seconds; past it the chat's way still works.
-      logger.warn({ err: error }, "slack: a form could not be opened");
-      return false;
-    }
-  }
-
-  /** The file with its bytes, or with the reason they could not be had: the core tells the person. */
-  async function download(file: SlackFile): Promise<IncomingAttachment> {
-    const attachment: IncomingAttachment = {
-      name: file.name,
-      ref: file.id,
-      ...(file.mimetype && { mimeType: file.mimetype }),
-      ...(file.size !== undefined && { size: file.size }),
-    };
-    const url = file.url_private_download ?? file.url_private;
-    // Larger files are not fetched at all.
-    if ((file.size ?? 0) > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
-    if (!url) return { ...attachment, problem: "download_failed" };
-    try {
-      const response = await fetch(url, {
-        headers: { authorization: `Bearer ${deps.botToken}` },
-        signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const content = new Uint8Array(await response.arrayBuffer());
-      if (content.length > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
-      return { ...attachment, content };
-    } catch (error) {
-      logger.warn({ err: error, file: file.id }, "slack: file download failed");
-      return { ...attachment, problem: "download_failed" };
-    }
-  }
-
-  async function submitReport(userId: string, values: ReportValues, t: Messages): Promise<FormResult> {
-    const from = await identity(userId);
-    // The form replaces whatever the person left half-done in the chat, as any command would.
-    await host.core.handle({ kind: "command", from, command: "huy", args: "" });
-    const saved: Reply[] = [];
-    const refuse = (field: string, replies: readonly Reply[]): FormResult => {
-      const message = fieldError(textOf(replies));
-      return {
-        kind: "errors",
-        errors: { [field]: message },
-        saved,
-        later: async () => {
-          const agency = contactAgency(await overviewOf(userId));
-          const notice = `${t.slack.reportModal.notice} ${message}`;
-          return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
-        },
-      };
-    };
-    for (const figure of values.figures) {
-      const args = `${figure.code} ${figure.value}`;
-      const replies = await host.core.handle({ kind: "command", from, command: "chitieu", args });
-      if (outcomeOf(replies) !== "figure.saved") return refuse(`${FIGURE_BLOCK}${figure.code}`, replies);
-      saved.push(...replies);
-    }
-    const replies = await host.core.handle({ kind: "text", from, text: reportLine(values) });
-    const outcome = outcomeOf(replies);
-    if (outcome === "report.saved") return { kind: "close", replies: [...saved, ...replies] };
-    // The core asked for the difficulty and waits for it in the chat; here the note field asks instead.
-    if (outcome === "report.note_required") await host.core.handle({ kind: "command", from, command: "huy", args: "" });
-    return refuse(reportField(outcome), replies);
-  }
-
-  async function submitDocument(userId: string, values: SubmitValues, t: Messages): Promise<FormResult> {
-    const from = await identity(userId);
-    const attachment = values.file ? await download(values.file) : undefined;
-    const replies = await host.core.handle({
-      kind: "command",
-      from,
-      command: "nopbaocao",
-      args: submitArgs(values),
-      ...(attachment && { attachment }),
-    });
-    const outcome = outcomeOf(replies);
-    if (outcome === "submit.preview") {
-      return { kind: "view", view: confirmModal(t, textOf(replies), confirmLabel(replies)) };
-    }
-    const message = fieldError(textOf(replies));
-    return {
-      kind: "errors",
-      errors: { [submitField(outcome)]: message },
-      saved: [],
-      later: async () => messageModal(t, textOf(replies)),
-    };
-  }
-
-  async function confirmSubmission(userId: string, t: Messages): Promise<FormResult> {
-    const from = await identity(userId);
-    const replies = await host.core.handle({ kind: "choice", from, value: SUBMIT_CONFIRM });
-    const outcome = outcomeOf(replies);
-    if (outcome === "submit.done") return { kind: "close", replies };
-    // "submit.preview" again: someone reported meanwhile, and the person confirms what they now see.
-    if (outcome === "submit.preview") {
-      return { kind: "view", view: confirmModal(t, textOf(replies), confirmLabel(replies)) };
-    }
-    return { kind: "view", view: messageModal(t, textOf(replies)) };
-  }
-
-  async function afterForm(userId: string, result: FormResult): Promise<void> {
-    const replies = result.kind === "close" ? result.replies : result.kind === "errors" ? result.saved : [];
-    if (replies.length > 0) await post(await dmChannel(userId), replies);
-    if (result.kind !== "view") refreshHome(userId);
-  }
-
-  async function answerForm(
-    ack: FormAck,
-    viewId: string,
-    userId: string,
-    t: Messages,
-    pending: Promise<FormResult>,
-  ): Promise<void> {
-    const work = pending.catch((error: unknown): FormResult => {
-      logger.error({ err: error }, "slack: a form submission failed");
-      return { kind: "view", view: messageModal(t, t.slack.unavailable) };
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), deps.formBudgetMs);
-    });
-    const early = await Promise.race([work, late]);
-    clearTimeout(timer);
-    if (early) {
-      if (early.kind === "close") await ack({ response_action: "clear" });
-      else if (early.kind === "errors") await ack({ response_action: "errors", errors: early.errors });
-      else await ack({ response_action: "update", view: early.view });
-      await afterForm(userId, early);
-      return;
-    }
-    await ack({ response_action: "update", view: processingModal(t) });
-    const result = await work;
-    const view =
-      result.kind === "close"
-        ? messageModal(t, textOf(result.replies))
-        : result.kind === "errors"
-          ? await result.later()
-          : result.view;
-    try {
-      await client.views.update({ view_id: viewId, view });
-    } catch (error) {
-      logger.warn({ err: error }, "slack: a form could not be updated");
-    }
-    await afterForm(userId, result);
-  }
-
+export function createSurface(deps: SurfaceDeps): SlackSurface {
+  const { host, logger, track } = deps;
+  const s: Surface = {
+    ...deps,
+    encode: valueEncoder((value) => host.store.keyForValue(value)),
+    dms: new Map(),
+    names: new Map(),
+    homes: new Map(),
+  };
   return {
     host,
     logger,
     track,
     t: (locale) => messagesFor(locale),
-    identity,
+    identity: (userId, known) => identity(s, userId, known),
     groupIdentity: async (userId, channel) => ({
       platform: SLACK_PLATFORM,
       userId,
       chatId: channel,
-      displayName: await nameOf(userId),
+      displayName: await nameOf(s, userId),
       privateChat: false,
     }),
     async handle(event) {
       const replies = await host.core.handle(event);
-      refreshHome(event.from.userId);
+      refreshHome(s, event.from.userId);
       return replies;
     },
-    post,
-    postEphemeral,
-    answer,
+    post: (channel, replies) => post(s, channel, replies),
+    postEphemeral: (channel, user, replies) => postEphemeral(s, channel, user, replies),
+    answer: (respond, from, replies) => answer(s, respond, from, replies),
     async choiceValue(actionId, value) {
       if (!actionId.startsWith(`${CHOICE_KEY_ACTION}:`)) return value;
       // A pruned key (a month-old button) becomes a value the core answers as stale.
       return (await host.store.valueForKey(value)) ?? "";
     },
-    download,
+    download: (file) => download(s, file),
     async openReportModal(triggerId, userId, duty) {
-      const overview = await overviewOf(userId);
+      const overview = await overviewOf(s, userId);
       const agency = contactAgency(overview);
       if (!overview || !agency) return false;
-      return openModal(triggerId, reportModal(messagesFor(overview.locale), agency, { ...(duty && { duty }) }));
+      return openModal(s, triggerId, reportModal(messagesFor(overview.locale), agency, { ...(duty && { duty }) }));
     },
     async openSubmitModal(triggerId, userId) {
-      const overview = await overviewOf(userId);
+      const overview = await overviewOf(s, userId);
       const agency = contactAgency(overview);
       if (!overview || !agency) return false;
-      return openModal(triggerId, submitModal(messagesFor(overview.locale), overview, agency));
+      return openModal(s, triggerId, submitModal(messagesFor(overview.locale), overview, agency));
     },
-    submitReport,
-    submitDocument,
-    confirmSubmission,
+    submitReport: (userId, values, t) => submitReport(s, userId, values, t),
+    submitDocument: (userId, values, t) => submitDocument(s, userId, values, t),
+    confirmSubmission: (userId, t) => confirmSubmission(s, userId, t),
     async cancelSubmission(userId) {
-      const from = await identity(userId);
+      const from = await identity(s, userId);
       await host.core.handle({ kind: "choice", from, value: SUBMIT_CANCEL });
     },
-    answerForm,
-    publishHome,
+    answerForm: (ack, viewId, userId, t, work) => answerForm(s, { ack, viewId, userId, t }, work),
+    publishHome: (userId, dm) => publishHome(s, userId, dm),
   };
+}
+
+/** A reply waits out a short rate limit instead of being lost. */
+async function patiently<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const wait = retryAfterSeconds(error);
+      if (wait === null || attempt >= 2 || wait > REPLY_MAX_WAIT_SECONDS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+    }
+  }
+}
+
+async function dmChannel(s: Surface, userId: string): Promise<string> {
+  const known = s.dms.get(userId);
+  if (known) return known;
+  const opened = await patiently(() => s.client.conversations.open({ users: userId }));
+  const id = opened.channel?.id;
+  if (!id) throw new Error("slack: conversations.open returned no channel");
+  s.dms.set(userId, id);
+  return id;
+}
+
+async function nameOf(s: Surface, userId: string, fallback?: string): Promise<string> {
+  const known = s.names.get(userId);
+  if (known) return known;
+  try {
+    const { user } = await s.client.users.info({ user: userId });
+    const name = user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name;
+    if (name) {
+      s.names.set(userId, name);
+      return name;
+    }
+  } catch (error) {
+    s.logger.warn({ err: error, userId }, "slack: users.info failed");
+  }
+  return fallback || userId;
+}
+
+async function identity(
+  s: Surface,
+  userId: string,
+  known: { dm?: string | undefined; name?: string | undefined } = {},
+): Promise<PlatformIdentity> {
+  if (known.dm) s.dms.set(userId, known.dm);
+  const chatId = await dmChannel(s, userId);
+  return {
+    platform: SLACK_PLATFORM,
+    userId,
+    chatId,
+    displayName: await nameOf(s, userId, known.name),
+    privateChat: true,
+  } satisfies PlatformIdentity;
+}
+
+function overviewOf(s: Surface, userId: string): Promise<PersonOverview | null> {
+  return s.host.queries?.personOverview({ platform: SLACK_PLATFORM, userId }) ?? Promise.resolve(null);
+}
+
+async function upload(s: Surface, channel: string, file: OutgoingFile): Promise<void> {
+  await patiently(() =>
+    s.client.filesUploadV2({
+      channel_id: channel,
+      file: Buffer.from(file.content),
+      filename: file.name,
+      title: file.name,
+    }),
+  );
+}
+
+async function post(s: Surface, channel: string, replies: readonly OutgoingMessage[]): Promise<void> {
+  for (const reply of replies) {
+    for (const part of splitMessage(reply, SLACK_MAX_MESSAGE_LENGTH)) {
+      const rendered = await renderMessage(part, s.encode);
+      await patiently(() =>
+        s.client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false }),
+      );
+      if (part.file) await upload(s, channel, part.file);
+    }
+  }
+}
+
+async function postEphemeral(
+  s: Surface,
+  channel: string,
+  user: string,
+  replies: readonly OutgoingMessage[],
+): Promise<void> {
+  for (const reply of replies) {
+    for (const part of splitMessage(reply, SLACK_MAX_MESSAGE_LENGTH)) {
+      const rendered = await renderMessage(part, s.encode);
+      await patiently(() => s.client.chat.postEphemeral({ channel, user, ...rendered }));
+    }
+  }
+}
+
+async function answer(
+  s: Surface,
+  respond: RespondFn | null | undefined,
+  from: PlatformIdentity,
+  replies: readonly OutgoingMessage[],
+): Promise<void> {
+  const parts = replies.flatMap((r) => splitMessage(r, SLACK_MAX_MESSAGE_LENGTH));
+  if (!respond || parts.length > RESPOND_MAX_MESSAGES || parts.some((p) => p.file)) {
+    await post(s, from.chatId, replies);
+    return;
+  }
+  for (const [index, part] of parts.entries()) {
+    try {
+      await respond({ response_type: "ephemeral", replace_original: false, ...(await renderMessage(part, s.encode)) });
+    } catch (error) {
+      // An expired response URL (30 minutes, five messages): the rest goes to the DM.
+      s.logger.warn({ err: error }, "slack: response URL refused, answering in the DM");
+      await post(s, from.chatId, parts.slice(index));
+      return;
+    }
+  }
+}
+
+async function publishHome(s: Surface, userId: string, dm?: string): Promise<void> {
+  if (dm) s.dms.set(userId, dm);
+  const overview = await overviewOf(s, userId);
+  const t = messagesFor(overview?.locale);
+  const agency = overview && contactAgency(overview);
+  let view: types.HomeView;
+  if (overview && agency) {
+    view = contactHome(t, overview, agency);
+    s.homes.set(userId, "contact");
+  } else {
+    // Coordinators see /tongquan; anyone else what /trogiup tells them (how to join, or that they left).
+    const from = await identity(s, userId);
+    const command = overview?.active && overview.role !== "contact" ? "tongquan" : "trogiup";
+    view = textHome(t, await s.host.core.handle({ kind: "command", from, command, args: "" }));
+    s.homes.set(userId, "text");
+  }
+  await patiently(() => s.client.views.publish({ user_id: userId, view }));
+}
+
+function refreshHome(s: Surface, userId: string): void {
+  // A contact's tab is cheap to redraw; a coordinator's would rerun /tongquan after every command.
+  if (s.homes.get(userId) !== "contact") return;
+  s.track(
+    publishHome(s, userId).catch((error: unknown) => s.logger.warn({ err: error }, "slack: App Home refresh failed")),
+  );
+}
+
+async function openModal(s: Surface, triggerId: string, view: types.ModalView): Promise<boolean> {
+  try {
+    await s.client.views.open({ trigger_id: triggerId, view });
+    return true;
+  } catch (error) {
+    // The trigger lasts 3 seconds; past it the chat's way still works.
+    s.logger.warn({ err: error }, "slack: a form could not be opened");
+    return false;
+  }
+}
+
+/** The file with its bytes, or with the reason they could not be had: the core tells the person. */
+async function download(s: Surface, file: SlackFile): Promise<IncomingAttachment> {
+  const attachment: IncomingAttachment = {
+    name: file.name,
+    ref: file.id,
+    ...(file.mimetype && { mimeType: file.mimetype }),
+    ...(file.size !== undefined && { size: file.size }),
+  };
+  const url = file.url_private_download ?? file.url_private;
+  // Larger files are not fetched at all.
+  if ((file.size ?? 0) > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
+  if (!url) return { ...attachment, problem: "download_failed" };
+  try {
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${s.botToken}` },
+      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const content = new Uint8Array(await response.arrayBuffer());
+    if (content.length > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
+    return { ...attachment, content };
+  } catch (error) {
+    s.logger.warn({ err: error, file: file.id }, "slack: file download failed");
+    return { ...attachment, problem: "download_failed" };
+  }
+}
+
+async function submitReport(s: Surface, userId: string, values: ReportValues, t: Messages): Promise<FormResult> {
+  const { core } = s.host;
+  const from = await identity(s, userId);
+  // The form replaces whatever the person left half-done in the chat, as any command would.
+  await core.handle({ kind: "command", from, command: "huy", args: "" });
+  const saved: Reply[] = [];
+  const refuse = (field: string, replies: readonly Reply[]): FormResult => {
+    const message = fieldError(textOf(replies));
+    return {
+      kind: "errors",
+      errors: { [field]: message },
+      saved,
+      later: async () => {
+        const agency = contactAgency(await overviewOf(s, userId));
+        const notice = `${t.slack.reportModal.notice} ${message}`;
+        return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
+      },
+    };
+  };
+  for (const figure of values.figures) {
+    const args = `${figure.code} ${figure.value}`;
+    const replies = await core.handle({ kind: "command", from, command: "chitieu", args });
+    if (outcomeOf(replies) !== "figure.saved") return refuse(`${FIGURE_BLOCK}${figure.code}`, replies);
+    saved.push(...replies);
+  }
+  const replies = await core.handle({ kind: "text", from, text: reportLine(values) });
+  const outcome = outcomeOf(replies);
+  if (outcome === "report.saved") return { kind: "close", replies: [...saved, ...replies] };
+  // The core asked for the difficulty and waits for it in the chat; here the note field asks instead.
+  if (outcome === "report.note_required") await core.handle({ kind: "command", from, command: "huy", args: "" });
+  return refuse(reportField(outcome), replies);
+}
+
+async function submitDocument(s: Surface, userId: string, values: SubmitValues, t: Messages): Promise<FormResult> {
+  const from = await identity(s, userId);
+  const attachment = values.file ? await download(s, values.file) : undefined;
+  const replies = await s.host.core.handle({
+    kind: "command",
+    from,
+    command: "nopbaocao",
+    args: submitArgs(values),
+    ...(attachment && { attachment }),
+  });
+  const outcome = outcomeOf(replies);
+  if (outcome === "submit.preview") {
+    return { kind: "view", view: confirmModal(t, textOf(replies), confirmLabel(replies)) };
+  }
+  const message = fieldError(textOf(replies));
+  return {
+    kind: "errors",
+    errors: { [submitField(outcome)]: message },
+    saved: [],
+    later: async () => messageModal(t, textOf(replies)),
+  };
+}
+
+async function confirmSubmission(s: Surface, userId: string, t: Messages): Promise<FormResult> {
+  const from = await identity(s, userId);
+  const replies = await s.host.core.handle({ kind: "choice", from, value: SUBMIT_CONFIRM });
+  const outcome = outcomeOf(replies);
+  if (outcome === "submit.done") return { kind: "close", replies };
+  // "submit.preview" again: someone reported meanwhile, and the person confirms what they now see.
+  if (outcome === "submit.preview") {
+    return { kind: "view", view: confirmModal(t, textOf(replies), confirmLabel(replies)) };
+  }
+  return { kind: "view", view: messageModal(t, textOf(replies)) };
+}
+
+async function afterForm(s: Surface, userId: string, result: FormResult): Promise<void> {
+  const replies = result.kind === "close" ? result.replies : result.kind === "errors" ? result.saved : [];
+  if (replies.length > 0) await post(s, await dmChannel(s, userId), replies);
+  if (result.kind !== "view") refreshHome(s, userId);
+}
+
+async function answerForm(
+  s: Surface,
+  form: { ack: FormAck; viewId: string; userId: string; t: Messages },
+  pending: Promise<FormResult>,
+): Promise<void> {
+  const { ack, viewId, userId, t } = form;
+  const work = pending.catch((error: unknown): FormResult => {
+    s.logger.error({ err: error }, "slack: a form submission failed");
+    return { kind: "view", view: messageModal(t, t.slack.unavailable) };
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), s.formBudgetMs);
+  });
+  const early = await Promise.race([work, late]);
+  clearTimeout(timer);
+  if (early) {
+    if (early.kind === "close") await ack({ response_action: "clear" });
+    else if (early.kind === "errors") await ack({ response_action: "errors", errors: early.errors });
+    else await ack({ response_action: "update", view: early.view });
+    await afterForm(s, userId, early);
+    return;
+  }
+  await ack({ response_action: "update", view: processingModal(t) });
+  const result = await work;
+  const view =
+    result.kind === "close"
+      ? messageModal(t, textOf(result.replies))
+      : result.kind === "errors"
+        ? await result.later()
+        : result.view;
+  try {
+    await s.client.views.update({ view_id: viewId, view });
+  } catch (error) {
+    s.logger.warn({ err: error }, "slack: a form could not be updated");
+  }
+  await afterForm(s, userId, result);
 }

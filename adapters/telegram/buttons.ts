@@ -1,6 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import type { AdapterStore } from "../../src/delivery/adapter-store.ts";
-import type { Choice, PlatformLimits } from "../../src/delivery/types.ts";
+import type { PlatformLimits } from "../../src/delivery/types.ts";
+import type { Choice } from "../../src/model/messages.ts";
 
 // A button's callback_data is at most 64 bytes. A choice value that fits travels as it is; a longer
 // one (Vietnamese text is two or three bytes a letter) travels as a short key kept in the database,

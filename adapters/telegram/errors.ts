@@ -1,5 +1,6 @@
 import { GrammyError, HttpError } from "grammy";
-import { DeliveryError, type DeliveryFailureReason } from "../../src/delivery/types.ts";
+import { DeliveryError } from "../../src/delivery/types.ts";
+import type { DeliveryFailureReason } from "../../src/model/messages.ts";
 
 // What Telegram's refusals mean for a push. A person who blocked the bot, never started it, or
 // whose account is gone cannot be reached by retrying; a 429 says when to try again; a server

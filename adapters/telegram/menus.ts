@@ -3,7 +3,7 @@ import type { BotCommand, BotCommandScope } from "grammy/types";
 import { commandMenu } from "../../src/core/commands.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
 import type { Locale } from "../../src/i18n/index.ts";
-import type { Role } from "../../src/services/invite-service.ts";
+import type { Role } from "../../src/model/roles.ts";
 import { isGrammyError } from "./errors.ts";
 import { TELEGRAM_PLATFORM } from "./updates.ts";
 

@@ -1,5 +1,5 @@
 import type { Chat, Message, User } from "grammy/types";
-import type { PlatformIdentity } from "../../src/core/types.ts";
+import type { PlatformIdentity } from "../../src/model/bot-core.ts";
 
 // Reading Telegram's updates: who wrote, where, and whether it is a command for this bot.
 

@@ -1,9 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Clock } from "../../src/clock.ts";
+import type { Clock } from "../../src/lib/clock.ts";
 import type { AdapterFiles } from "../../src/delivery/adapter-host.ts";
 import type { AdapterStore } from "../../src/delivery/adapter-store.ts";
-import type { HttpRoute, OutgoingFile } from "../../src/delivery/types.ts";
+import type { HttpRoute } from "../../src/delivery/types.ts";
+import type { OutgoingFile } from "../../src/model/messages.ts";
 import { sendJson } from "../../src/server/http-server.ts";
 
 // Zalo takes no uploads: a file goes out as a link to this server. The link names a StoredFile

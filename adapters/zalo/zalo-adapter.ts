@@ -2,7 +2,12 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Config } from "../../src/config.ts";
-import type { IncomingAttachment, IncomingEvent, PlatformIdentity } from "../../src/core/types.ts";
+import {
+  MAX_INCOMING_FILE_BYTES,
+  type IncomingAttachment,
+  type IncomingEvent,
+  type PlatformIdentity,
+} from "../../src/model/bot-core.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
 import { soleLeadership } from "../../src/delivery/poll-leader.ts";
 import { splitText } from "../../src/delivery/split-message.ts";
@@ -11,14 +16,14 @@ import {
   type AdapterState,
   type DeliveryTarget,
   type HttpRoute,
-  type OutgoingMessage,
   type Pace,
   type PlatformAdapter,
   type PlatformLimits,
 } from "../../src/delivery/types.ts";
-import { messagesFor, type Locale } from "../../src/i18n/index.ts";
+import type { OutgoingMessage } from "../../src/model/messages.ts";
+import { messagesFor, type Locale, type Messages } from "../../src/i18n/index.ts";
+import type { Logger } from "../../src/lib/logger.ts";
 import { sendJson } from "../../src/server/http-server.ts";
-import { MAX_INCOMING_FILE_BYTES } from "../../src/services/file-service.ts";
 import { createFileLinks, type FileLinks } from "./file-links.ts";
 import {
   createZaloClient,
@@ -187,19 +192,82 @@ export function toDeliveryError(error: unknown): DeliveryError {
  */
 export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
   const { config, host } = deps;
-  const logger = host.logger.child({ platform: ZALO_PLATFORM });
-  const t = messagesFor(deps.locale ?? "vi");
-  const client: ZaloClient = createZaloClient({
-    token: config.token,
-    ...(config.apiRoot && { root: config.apiRoot }),
-    ...(deps.fetch && { fetch: deps.fetch }),
-  });
   const links: FileLinks | null =
     deps.publicBaseUrl && host.files
       ? createFileLinks({ store: host.store, files: host.files, clock: host.clock, publicBaseUrl: deps.publicBaseUrl })
       : null;
-  const pollTimeoutSeconds = deps.pollTimeoutSeconds ?? POLL_TIMEOUT_SECONDS;
-  const limits: PlatformLimits = {
+  const z: Zalo = {
+    deps,
+    config,
+    host,
+    logger: host.logger.child({ platform: ZALO_PLATFORM }),
+    t: messagesFor(deps.locale ?? "vi"),
+    client: createZaloClient({
+      token: config.token,
+      ...(config.apiRoot && { root: config.apiRoot }),
+      ...(deps.fetch && { fetch: deps.fetch }),
+    }),
+    links,
+    state: "idle",
+    reason: null,
+    stopping: new AbortController(),
+    running: null,
+    inFlight: new Set(),
+    chats: new Map(),
+  };
+
+  return {
+    name: ZALO_PLATFORM,
+    limits: limitsOf(links),
+    pace: deps.pace,
+    state: () => z.state,
+    failure: () => (z.state === "failed" ? z.reason : null),
+    handleUpdate: (update) => track(z, update),
+    idle: () => idle(z),
+    start: () => start(z),
+    async stop() {
+      if (z.state === "stopped") return;
+      z.state = "stopping";
+      z.stopping.abort();
+      await z.running;
+      await idle(z);
+      z.state = "stopped";
+    },
+    deliver: (target, message) => deliver(z, target, message),
+    routes(): HttpRoute[] {
+      const routes: HttpRoute[] = [];
+      if (config.webhook) {
+        const handle = (request: IncomingMessage, response: ServerResponse) => webhook(z, request, response);
+        routes.push({ method: "POST", path: new URL(config.webhook.url).pathname, handle });
+      }
+      if (links) routes.push(links.route());
+      return routes;
+    },
+  };
+}
+
+/** The adapter's parts and what changes while it runs, shared by the functions below. */
+interface Zalo {
+  deps: ZaloAdapterDeps;
+  config: ZaloAdapterDeps["config"];
+  host: AdapterHost;
+  logger: Logger;
+  /** The adapter's own few texts. */
+  t: Messages;
+  client: ZaloClient;
+  links: FileLinks | null;
+  state: AdapterState;
+  /** Why the adapter is `failed`, as Zalo said it (for /healthz). */
+  reason: string | null;
+  stopping: AbortController;
+  running: Promise<void> | null;
+  inFlight: Set<Promise<void>>;
+  /** The last update of each chat still being handled: the next one of that chat waits for it. */
+  chats: Map<string, Promise<void>>;
+}
+
+function limitsOf(links: FileLinks | null): PlatformLimits {
+  return {
     maxMessageLength: ZALO_MAX_TEXT,
     buttons: false,
     // Choices are numbered lines, and their values stay in the database: nothing limits them.
@@ -209,331 +277,309 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     files: links !== null,
     groupChats: false,
   };
+}
 
-  let state: AdapterState = "idle";
-  /** Why the adapter is `failed`, as Zalo said it (for /healthz). */
-  let reason: string | null = null;
-  const stopping = new AbortController();
-  let running: Promise<void> | null = null;
-  const inFlight = new Set<Promise<void>>();
-  /** The last update of each chat still being handled: the next one of that chat waits for it. */
-  const chats = new Map<string, Promise<void>>();
-  const reconnectDelayMs =
-    deps.reconnectDelayMs ?? ((attempt: number) => Math.min(BACKOFF_START_MS * 2 ** attempt, BACKOFF_MAX_MS));
-
-  /** Sends a message's text (choices numbered, split at 2,000) and its file; returns the last id. */
-  async function send(chatId: string, message: OutgoingMessage): Promise<string | null> {
-    let text = renderChoices(message);
-    let photo: string | null = null;
-    if (message.file) {
-      if (links) {
-        const url = await links.linkFor(message.file);
-        if (PHOTO_TYPES.has(message.file.mimeType)) photo = url;
-        else text = [text, t.zalo.fileLink(message.file.name, url)].filter(Boolean).join("\n\n");
-      } else {
-        text = [text, t.delivery.fileUnavailable(message.file.name)].filter(Boolean).join("\n\n");
-      }
-    }
-    let messageId: string | null = null;
-    // The choices are in the text, so they count toward the limit and end up on the last part.
-    for (const part of splitText(text, ZALO_MAX_TEXT).parts) {
-      if (part.trim()) messageId = (await client.sendMessage(chatId, part)).messageId;
-    }
-    if (photo) messageId = (await client.sendPhoto(chatId, photo)).messageId;
-    return messageId;
-  }
-
-  const offeredValues = (message: OutgoingMessage) => (message.choices ?? []).flat().map((c) => c.value);
-
-  async function reply(chatId: string, replies: OutgoingMessage[], offered: readonly string[]): Promise<void> {
-    // A reply moves the conversation on: its choices replace the offer, and a reply without any
-    // withdraws it, so a percent typed next ("3") is not read as an old menu's third line. Stored
-    // before sending, so a quick "1" finds it. Saying nothing leaves the offer as it was.
-    if (replies.length === 0) return;
-    const withChoices = replies.filter((r) => offeredValues(r).length > 0).at(-1);
-    const values = withChoices ? offeredValues(withChoices) : [];
-    if (values.length !== offered.length || values.some((value, i) => value !== offered[i])) {
-      await host.store.offerChoices(ZALO_PLATFORM, chatId, values);
-    }
-    for (const message of replies) {
-      try {
-        await send(chatId, message);
-      } catch (error) {
-        logger.warn({ err: error, chatId }, "reply not delivered");
-        return;
-      }
-    }
-  }
-
-  /** The adapter's own word (a kind of message it cannot read): not a turn of the conversation, so the offer stays. */
-  async function note(chatId: string, text: string): Promise<void> {
-    await send(chatId, { text }).catch((error: unknown) => logger.warn({ err: error, chatId }, "note not delivered"));
-  }
-
-  /** The photo with its bytes, or with the reason they could not be had: the core tells the person. */
-  async function download(message: ZaloMessage, url: string): Promise<IncomingAttachment> {
-    try {
-      const { content, mimeType } = await client.download(url, MAX_INCOMING_FILE_BYTES);
-      const attachment = {
-        name: attachmentName(url, message.message_id, mimeType),
-        ref: url,
-        ...(mimeType && { mimeType }),
-      };
-      // Over 20 MB only the first bytes were read: none of them are handed on.
-      if (content.byteLength > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
-      return { ...attachment, content };
-    } catch (error) {
-      logger.warn({ err: error, messageId: message.message_id }, "image download failed");
-      return { name: attachmentName(url, message.message_id, null), ref: url, problem: "download_failed" };
-    }
-  }
-
-  async function handleUpdate(update: ZaloUpdate): Promise<void> {
-    const message = update.message;
-    // Events without a message (a follow, say) carry nothing to answer.
-    if (!message) return;
-    const eventName = eventNameOf(update);
-    // Zalo has no update id; an event and its message id name a delivery.
-    if (!(await host.store.firstDelivery(ZALO_PLATFORM, `${eventName}:${message.message_id}`))) return;
-    const chatId = message.chat.id;
-    const from: PlatformIdentity = {
-      platform: ZALO_PLATFORM,
-      userId: message.from.id,
-      chatId,
-      displayName: displayNameOf(message.from),
-      privateChat: message.chat.chat_type?.toUpperCase() !== "GROUP",
-    };
-    const offered = await host.store.offeredChoices(ZALO_PLATFORM, chatId);
-    let event: IncomingEvent;
-    switch (eventName) {
-      case "message.text.received": {
-        if (!message.text?.trim()) return;
-        event = textEvent(message.text, from, offered);
-        break;
-      }
-      case "message.image.received": {
-        const url = message.photo_url ?? message.photo ?? message.url;
-        if (!url) return;
-        void client.sendChatAction(chatId, "typing").catch(() => undefined);
-        const attachment = await download(message, url);
-        // A caption is read like a message, but a number under a photo is not a pick.
-        const typed = textEvent(message.caption ?? "", from, []);
-        event = typed.kind === "choice" ? typed : { ...typed, attachment };
-        break;
-      }
-      case "message.sticker.received":
-        return;
-      default:
-        // Voice, files and what Zalo withholds ("unsupported"): say what the bot can read.
-        return note(chatId, t.zalo.unsupported);
-    }
-    await reply(chatId, await host.core.handle(event), offered);
-  }
-
-  /**
-   * Handles one update, logging rather than throwing: one bad update must not stop the others. A
-   * chat's updates are handled in the order they came (webhook posts are answered before handling).
-   */
-  function track(update: ZaloUpdate): Promise<void> {
-    const chatId = update.message?.chat.id;
-    const before = chatId === undefined ? undefined : chats.get(chatId);
-    const work = (before ?? Promise.resolve())
-      .then(() => handleUpdate(update))
-      .catch((error: unknown) => logger.error({ err: error, event: update.event_name }, "update failed"));
-    inFlight.add(work);
-    if (chatId !== undefined) chats.set(chatId, work);
-    void work.finally(() => {
-      inFlight.delete(work);
-      if (chatId !== undefined && chats.get(chatId) === work) chats.delete(chatId);
-    });
-    return work;
-  }
-
-  async function idle(): Promise<void> {
-    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-  }
-
-  const fatal = (error: unknown) => error instanceof ZaloApiError && error.errorCode === 401;
-
-  /** Marks the adapter failed, keeping Zalo's words (the error's message never holds the token). */
-  function fail(error: unknown): void {
-    state = "failed";
-    reason = error instanceof Error ? error.message.replace(/^zalo /, "") : String(error);
-  }
-
-  /** A refusal shows as `failed` on /healthz until a retry works; anything else is waited out as `starting`. */
-  function setupFailed(error: unknown): void {
-    if (refused(error)) {
-      // Said at error level once; the retries that follow only repeat it.
-      logger[state === "failed" ? "warn" : "error"]({ err: error }, "Zalo refused the setup; retrying");
-      fail(error);
+/** Sends a message's text (choices numbered, split at 2,000) and its file; returns the last id. */
+async function send(z: Zalo, chatId: string, message: OutgoingMessage): Promise<string | null> {
+  const { t, links, client } = z;
+  let text = renderChoices(message);
+  let photo: string | null = null;
+  if (message.file) {
+    if (links) {
+      const url = await links.linkFor(message.file);
+      if (PHOTO_TYPES.has(message.file.mimeType)) photo = url;
+      else text = [text, t.zalo.fileLink(message.file.name, url)].filter(Boolean).join("\n\n");
     } else {
-      logger.warn({ err: error }, "Zalo setup failed; retrying");
+      text = [text, t.delivery.fileUnavailable(message.file.name)].filter(Boolean).join("\n\n");
     }
   }
-
-  /** Sets up again with a growing pause until it works, the adapter stops, or the token is refused. */
-  async function retrySetup(): Promise<boolean> {
-    for (let attempt = 0; !stopping.signal.aborted; attempt++) {
-      await sleep(reconnectDelayMs(attempt), undefined, { signal: stopping.signal }).catch(() => undefined);
-      if (stopping.signal.aborted) return false;
-      try {
-        await setup();
-        return true;
-      } catch (error) {
-        if (stopping.signal.aborted) return false;
-        if (fatal(error)) throw error;
-        setupFailed(error);
-      }
-    }
-    return false;
+  let messageId: string | null = null;
+  // The choices are in the text, so they count toward the limit and end up on the last part.
+  for (const part of splitText(text, ZALO_MAX_TEXT).parts) {
+    if (part.trim()) messageId = (await client.sendMessage(chatId, part)).messageId;
   }
+  if (photo) messageId = (await client.sendPhoto(chatId, photo)).messageId;
+  return messageId;
+}
 
-  /**
-   * Polling and a webhook exclude each other: webhook mode registers the URL and secret, polling
-   * removes a webhook left from webhook mode (getUpdates does not work while one is set).
-   */
-  async function setup(): Promise<void> {
-    if (config.webhook) {
-      await client.setWebhook(config.webhook.url, config.webhook.secret);
+const offeredValues = (message: OutgoingMessage) => (message.choices ?? []).flat().map((c) => c.value);
+
+async function reply(z: Zalo, chatId: string, replies: OutgoingMessage[], offered: readonly string[]): Promise<void> {
+  // A reply moves the conversation on: its choices replace the offer, and a reply without any
+  // withdraws it, so a percent typed next ("3") is not read as an old menu's third line. Stored
+  // before sending, so a quick "1" finds it. Saying nothing leaves the offer as it was.
+  if (replies.length === 0) return;
+  const withChoices = replies.filter((r) => offeredValues(r).length > 0).at(-1);
+  const values = withChoices ? offeredValues(withChoices) : [];
+  if (values.length !== offered.length || values.some((value, i) => value !== offered[i])) {
+    await z.host.store.offerChoices(ZALO_PLATFORM, chatId, values);
+  }
+  for (const message of replies) {
+    try {
+      await send(z, chatId, message);
+    } catch (error) {
+      z.logger.warn({ err: error, chatId }, "reply not delivered");
       return;
     }
-    let remove: boolean;
-    try {
-      remove = (await client.getWebhookInfo()).url !== null;
-      if (remove) logger.warn("a webhook was set; removing it to poll");
-    } catch (error) {
-      if (fatal(error)) throw error;
-      // Not knowing must not keep polling from starting: whatever is set is removed all the same.
-      logger.warn({ err: error }, "getWebhookInfo could not be read; removing any webhook to poll");
-      remove = true;
-    }
-    if (remove) await client.deleteWebhook();
   }
+}
 
-  /** Polls while `signal` allows: until stopping, or until this process loses the polling lead. */
-  async function poll(signal: AbortSignal): Promise<void> {
-    let backoff = BACKOFF_START_MS;
-    while (!signal.aborted) {
-      let update: ZaloUpdate | null;
-      try {
-        update = await client.getUpdates({ timeoutSeconds: pollTimeoutSeconds, signal });
-        backoff = BACKOFF_START_MS;
-      } catch (error) {
-        if (signal.aborted) break;
-        if (fatal(error)) {
-          fail(error);
-          logger.error({ err: error }, "Zalo refused the token; polling stopped");
-          return;
-        }
-        logger.warn({ err: error }, "getUpdates failed; retrying");
-        await sleep(backoff, undefined, { signal }).catch(() => undefined);
-        backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
-        continue;
-      }
-      if (update) await track(update);
-    }
+/** The adapter's own word (a kind of message it cannot read): not a turn of the conversation, so the offer stays. */
+async function note(z: Zalo, chatId: string, text: string): Promise<void> {
+  await send(z, chatId, { text }).catch((error: unknown) =>
+    z.logger.warn({ err: error, chatId }, "note not delivered"),
+  );
+}
+
+/** The photo with its bytes, or with the reason they could not be had: the core tells the person. */
+async function download(z: Zalo, message: ZaloMessage, url: string): Promise<IncomingAttachment> {
+  try {
+    const { content, mimeType } = await z.client.download(url, MAX_INCOMING_FILE_BYTES);
+    const attachment = {
+      name: attachmentName(url, message.message_id, mimeType),
+      ref: url,
+      ...(mimeType && { mimeType }),
+    };
+    // Over 20 MB only the first bytes were read: none of them are handed on.
+    if (content.byteLength > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
+    return { ...attachment, content };
+  } catch (error) {
+    z.logger.warn({ err: error, messageId: message.message_id }, "image download failed");
+    return { name: attachmentName(url, message.message_id, null), ref: url, problem: "download_failed" };
   }
+}
 
-  async function webhook(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const given = request.headers["x-bot-api-secret-token"];
-    if (typeof given !== "string" || !sameSecret(given, config.webhook!.secret)) {
-      request.resume();
-      return sendJson(response, 401, { error: "unauthorized" });
-    }
-    if (stopping.signal.aborted || host.databaseReachable?.() === false) {
-      // Zalo delivers it again later, to this server (or this database) once it is back.
-      request.resume();
-      return sendJson(response, 503, { error: "stopping" });
-    }
-    const body = await readBody(request, MAX_WEBHOOK_BODY_BYTES);
-    if (!body) return sendJson(response, 413, { error: "too_large" });
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString("utf8"));
-    } catch {
-      return sendJson(response, 400, { error: "bad_json" });
-    }
-    // Some integrators saw the update itself, others wrapped as { ok, result }: both are taken.
-    const wrapped = json && typeof json === "object" && "result" in json ? (json as { result: unknown }).result : json;
-    const update = ZaloUpdateSchema.safeParse(wrapped);
-    if (!update.success) return sendJson(response, 400, { error: "bad_update" });
-    // Stopping began while the body was read: what stop() waits for is already settled.
-    if (stopping.signal.aborted) return sendJson(response, 503, { error: "stopping" });
-    // Answered before it is handled: a photo's download and the replies can take minutes, and Zalo
-    // publishes no timeout (a slow answer invites a re-delivery). A re-delivery is recognised by
-    // the store; stop() waits for what is in flight.
-    sendJson(response, 200, { ok: true });
-    void track(update.data);
-  }
-
-  return {
-    name: ZALO_PLATFORM,
-    limits,
-    pace: deps.pace,
-    state: () => state,
-    failure: () => (state === "failed" ? reason : null),
-    handleUpdate: track,
-    idle,
-
-    async start() {
-      if (state !== "idle") return;
-      state = "starting";
-      let ready = false;
-      try {
-        await setup();
-        ready = true;
-      } catch (error) {
-        if (fatal(error)) {
-          fail(error);
-          throw error;
-        }
-        setupFailed(error);
-      }
-      // The rest runs in the background: a Zalo that is down at start-up must not hold the server.
-      running = (async () => {
-        if (!ready && !(await retrySetup())) return;
-        if (stopping.signal.aborted) return;
-        state = "running";
-        reason = null;
-        // One poller per bot among all processes: Zalo hands each update to whoever asked.
-        if (!config.webhook) await (host.polling ?? soleLeadership).whileLeader(ZALO_PLATFORM, stopping.signal, poll);
-      })().catch((error: unknown) => {
-        fail(error);
-        logger.error({ err: error }, "Zalo adapter stopped");
-      });
-    },
-
-    async stop() {
-      if (state === "stopped") return;
-      state = "stopping";
-      stopping.abort();
-      await running;
-      await idle();
-      state = "stopped";
-    },
-
-    async deliver(target: DeliveryTarget, message: OutgoingMessage) {
-      const values = offeredValues(message);
-      // A push with choices (a reminder's "Báo cáo ngay") makes them the ones a number picks; a
-      // push without leaves the conversation's offer alone.
-      if (values.length > 0) await host.store.offerChoices(ZALO_PLATFORM, target.chatId, values);
-      try {
-        return { messageId: await send(target.chatId, message) };
-      } catch (error) {
-        const mapped = toDeliveryError(error);
-        if (mapped.code !== "delivery.rate_limited") {
-          logger.warn({ err: error, personId: target.personId, code: mapped.code }, "Zalo delivery failed");
-        }
-        throw mapped;
-      }
-    },
-
-    routes(): HttpRoute[] {
-      const routes: HttpRoute[] = [];
-      if (config.webhook) routes.push({ method: "POST", path: new URL(config.webhook.url).pathname, handle: webhook });
-      if (links) routes.push(links.route());
-      return routes;
-    },
+async function handleUpdate(z: Zalo, update: ZaloUpdate): Promise<void> {
+  const { host } = z;
+  const message = update.message;
+  // Events without a message (a follow, say) carry nothing to answer.
+  if (!message) return;
+  const eventName = eventNameOf(update);
+  // Zalo has no update id; an event and its message id name a delivery.
+  if (!(await host.store.firstDelivery(ZALO_PLATFORM, `${eventName}:${message.message_id}`))) return;
+  const chatId = message.chat.id;
+  const from: PlatformIdentity = {
+    platform: ZALO_PLATFORM,
+    userId: message.from.id,
+    chatId,
+    displayName: displayNameOf(message.from),
+    privateChat: message.chat.chat_type?.toUpperCase() !== "GROUP",
   };
+  const offered = await host.store.offeredChoices(ZALO_PLATFORM, chatId);
+  let event: IncomingEvent;
+  switch (eventName) {
+    case "message.text.received": {
+      if (!message.text?.trim()) return;
+      event = textEvent(message.text, from, offered);
+      break;
+    }
+    case "message.image.received": {
+      const url = message.photo_url ?? message.photo ?? message.url;
+      if (!url) return;
+      void z.client.sendChatAction(chatId, "typing").catch(() => undefined);
+      const attachment = await download(z, message, url);
+      // A caption is read like a message, but a number under a photo is not a pick.
+      const typed = textEvent(message.caption ?? "", from, []);
+      event = typed.kind === "choice" ? typed : { ...typed, attachment };
+      break;
+    }
+    case "message.sticker.received":
+      return;
+    default:
+      // Voice, files and what Zalo withholds ("unsupported"): say what the bot can read.
+      return note(z, chatId, z.t.zalo.unsupported);
+  }
+  await reply(z, chatId, await host.core.handle(event), offered);
+}
+
+/**
+ * Handles one update, logging rather than throwing: one bad update must not stop the others. A
+ * chat's updates are handled in the order they came (webhook posts are answered before handling).
+ */
+function track(z: Zalo, update: ZaloUpdate): Promise<void> {
+  const { chats, inFlight } = z;
+  const chatId = update.message?.chat.id;
+  const before = chatId === undefined ? undefined : chats.get(chatId);
+  const work = (before ?? Promise.resolve())
+    .then(() => handleUpdate(z, update))
+    .catch((error: unknown) => z.logger.error({ err: error, event: update.event_name }, "update failed"));
+  inFlight.add(work);
+  if (chatId !== undefined) chats.set(chatId, work);
+  void work.finally(() => {
+    inFlight.delete(work);
+    if (chatId !== undefined && chats.get(chatId) === work) chats.delete(chatId);
+  });
+  return work;
+}
+
+async function idle(z: Zalo): Promise<void> {
+  while (z.inFlight.size > 0) await Promise.allSettled([...z.inFlight]);
+}
+
+const fatal = (error: unknown) => error instanceof ZaloApiError && error.errorCode === 401;
+
+/** Marks the adapter failed, keeping Zalo's words (the error's message never holds the token). */
+function fail(z: Zalo, error: unknown): void {
+  z.state = "failed";
+  z.reason = error instanceof Error ? error.message.replace(/^zalo /, "") : String(error);
+}
+
+/** A refusal shows as `failed` on /healthz until a retry works; anything else is waited out as `starting`. */
+function setupFailed(z: Zalo, error: unknown): void {
+  if (refused(error)) {
+    // Said at error level once; the retries that follow only repeat it.
+    z.logger[z.state === "failed" ? "warn" : "error"]({ err: error }, "Zalo refused the setup; retrying");
+    fail(z, error);
+  } else {
+    z.logger.warn({ err: error }, "Zalo setup failed; retrying");
+  }
+}
+
+/** Sets up again with a growing pause until it works, the adapter stops, or the token is refused. */
+async function retrySetup(z: Zalo): Promise<boolean> {
+  const { signal } = z.stopping;
+  const reconnectDelayMs =
+    z.deps.reconnectDelayMs ?? ((attempt: number) => Math.min(BACKOFF_START_MS * 2 ** attempt, BACKOFF_MAX_MS));
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    await sleep(reconnectDelayMs(attempt), undefined, { signal }).catch(() => undefined);
+    if (signal.aborted) return false;
+    try {
+      await setup(z);
+      return true;
+    } catch (error) {
+      if (signal.aborted) return false;
+      if (fatal(error)) throw error;
+      setupFailed(z, error);
+    }
+  }
+  return false;
+}
+
+/**
+ * Polling and a webhook exclude each other: webhook mode registers the URL and secret, polling
+ * removes a webhook left from webhook mode (getUpdates does not work while one is set).
+ */
+async function setup(z: Zalo): Promise<void> {
+  const { config, client, logger } = z;
+  if (config.webhook) {
+    await client.setWebhook(config.webhook.url, config.webhook.secret);
+    return;
+  }
+  let remove: boolean;
+  try {
+    remove = (await client.getWebhookInfo()).url !== null;
+    if (remove) logger.warn("a webhook was set; removing it to poll");
+  } catch (error) {
+    if (fatal(error)) throw error;
+    // Not knowing must not keep polling from starting: whatever is set is removed all the same.
+    logger.warn({ err: error }, "getWebhookInfo could not be read; removing any webhook to poll");
+    remove = true;
+  }
+  if (remove) await client.deleteWebhook();
+}
+
+/** Polls while `signal` allows: until stopping, or until this process loses the polling lead. */
+async function poll(z: Zalo, signal: AbortSignal): Promise<void> {
+  const timeoutSeconds = z.deps.pollTimeoutSeconds ?? POLL_TIMEOUT_SECONDS;
+  let backoff = BACKOFF_START_MS;
+  while (!signal.aborted) {
+    let update: ZaloUpdate | null;
+    try {
+      update = await z.client.getUpdates({ timeoutSeconds, signal });
+      backoff = BACKOFF_START_MS;
+    } catch (error) {
+      if (signal.aborted) break;
+      if (fatal(error)) {
+        fail(z, error);
+        z.logger.error({ err: error }, "Zalo refused the token; polling stopped");
+        return;
+      }
+      z.logger.warn({ err: error }, "getUpdates failed; retrying");
+      await sleep(backoff, undefined, { signal }).catch(() => undefined);
+      backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+      continue;
+    }
+    if (update) await track(z, update);
+  }
+}
+
+async function webhook(z: Zalo, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const { stopping } = z;
+  const given = request.headers["x-bot-api-secret-token"];
+  if (typeof given !== "string" || !sameSecret(given, z.config.webhook!.secret)) {
+    request.resume();
+    return sendJson(response, 401, { error: "unauthorized" });
+  }
+  if (stopping.signal.aborted || z.host.databaseReachable?.() === false) {
+    // Zalo delivers it again later, to this server (or this database) once it is back.
+    request.resume();
+    return sendJson(response, 503, { error: "stopping" });
+  }
+  const body = await readBody(request, MAX_WEBHOOK_BODY_BYTES);
+  if (!body) return sendJson(response, 413, { error: "too_large" });
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString("utf8"));
+  } catch {
+    return sendJson(response, 400, { error: "bad_json" });
+  }
+  // Some integrators saw the update itself, others wrapped as { ok, result }: both are taken.
+  const wrapped = json && typeof json === "object" && "result" in json ? json.result : json;
+  const update = ZaloUpdateSchema.safeParse(wrapped);
+  if (!update.success) return sendJson(response, 400, { error: "bad_update" });
+  // Stopping began while the body was read: what stop() waits for is already settled.
+  if (stopping.signal.aborted) return sendJson(response, 503, { error: "stopping" });
+  // Answered before it is handled: a photo's download and the replies can take minutes, and Zalo
+  // publishes no timeout (a slow answer invites a re-delivery). A re-delivery is recognised by
+  // the store; stop() waits for what is in flight.
+  sendJson(response, 200, { ok: true });
+  void track(z, update.data);
+}
+
+async function start(z: Zalo): Promise<void> {
+  if (z.state !== "idle") return;
+  z.state = "starting";
+  let ready = false;
+  try {
+    await setup(z);
+    ready = true;
+  } catch (error) {
+    if (fatal(error)) {
+      fail(z, error);
+      throw error;
+    }
+    setupFailed(z, error);
+  }
+  // The rest runs in the background: a Zalo that is down at start-up must not hold the server.
+  z.running = (async () => {
+    if (!ready && !(await retrySetup(z))) return;
+    if (z.stopping.signal.aborted) return;
+    z.state = "running";
+    z.reason = null;
+    // One poller per bot among all processes: Zalo hands each update to whoever asked.
+    if (!z.config.webhook) {
+      await (z.host.polling ?? soleLeadership).whileLeader(ZALO_PLATFORM, z.stopping.signal, (signal) =>
+        poll(z, signal),
+      );
+    }
+  })().catch((error: unknown) => {
+    fail(z, error);
+    z.logger.error({ err: error }, "Zalo adapter stopped");
+  });
+}
+
+async function deliver(z: Zalo, target: DeliveryTarget, message: OutgoingMessage) {
+  const values = offeredValues(message);
+  // A push with choices (a reminder's "Báo cáo ngay") makes them the ones a number picks; a
+  // push without leaves the conversation's offer alone.
+  if (values.length > 0) await z.host.store.offerChoices(ZALO_PLATFORM, target.chatId, values);
+  try {
+    return { messageId: await send(z, target.chatId, message) };
+  } catch (error) {
+    const mapped = toDeliveryError(error);
+    if (mapped.code !== "delivery.rate_limited") {
+      z.logger.warn({ err: error, personId: target.personId, code: mapped.code }, "Zalo delivery failed");
+    }
+    throw mapped;
+  }
 }

@@ -111,58 +111,20 @@ function retryAfterOf(response: Response, seconds: number | undefined): number |
   return Number.isFinite(header) && header > 0 ? header * 1000 : undefined;
 }
 
-export function createZaloClient(deps: { token: string; root?: string; fetch?: Fetch }): ZaloClient {
-  const root = (deps.root ?? DEFAULT_ZALO_API_ROOT).replace(/\/+$/, "");
-  const doFetch: Fetch = deps.fetch ?? ((input, init) => fetch(input, init));
+interface Connection {
+  root: string;
+  token: string;
+  fetch: Fetch;
+}
 
-  async function call<S extends z.ZodType>(
-    method: string,
-    body: Record<string, unknown>,
-    schema: S,
-    options: { timeoutMs?: number; signal?: AbortSignal } = {},
-  ): Promise<z.output<S>> {
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? CALL_TIMEOUT_MS);
-    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
-    let response: Response;
-    try {
-      response = await doFetch(`${root}/bot${deps.token}/${method}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-        signal,
-      });
-    } catch (error) {
-      const timedOut = timeout.aborted && !options.signal?.aborted;
-      const detail = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : "";
-      throw new ZaloApiError(method, timedOut ? "timeout" : "network", null, detail);
-    }
-    let parsed: z.infer<typeof Envelope>;
-    try {
-      const text = await response.text();
-      parsed = Envelope.parse(JSON.parse(text));
-    } catch {
-      // Zalo answers a wrong token with a page that is not JSON (seen by integrators).
-      throw new ZaloApiError(
-        method,
-        response.ok ? "bad_response" : "http",
-        response.ok ? null : response.status,
-        "unexpected answer",
-      );
-    }
-    if (!parsed.ok) {
-      const code = parsed.error_code ?? (response.ok ? null : response.status);
-      throw new ZaloApiError(
-        method,
-        "api",
-        code,
-        parsed.description ?? "",
-        code === 429 || response.status === 429 ? retryAfterOf(response, parsed.parameters?.retry_after) : undefined,
-      );
-    }
-    const result = schema.safeParse(parsed.result);
-    if (!result.success) throw new ZaloApiError(method, "bad_response", null, "unexpected result");
-    return result.data;
-  }
+export function createZaloClient(deps: { token: string; root?: string; fetch?: Fetch }): ZaloClient {
+  const connection: Connection = {
+    root: (deps.root ?? DEFAULT_ZALO_API_ROOT).replace(/\/+$/, ""),
+    token: deps.token,
+    fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
+  };
+  const call = <S extends z.ZodType>(method: string, body: Record<string, unknown>, schema: S, options?: CallOptions) =>
+    callZalo(connection, method, body, schema, options);
 
   return {
     async getMe() {
@@ -203,37 +165,100 @@ export function createZaloClient(deps: { token: string; root?: string; fetch?: F
     async sendChatAction(chatId, action) {
       await call("sendChatAction", { chat_id: chatId, action }, Anything);
     },
-    async download(url, maxBytes) {
-      let response: Response;
-      try {
-        response = await doFetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-      } catch (error) {
-        throw new ZaloApiError("download", "network", null, error instanceof Error ? error.message : "");
-      }
-      if (!response.ok || !response.body) {
-        await response.body?.cancel();
-        throw new ZaloApiError("download", "http", response.status, "");
-      }
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      const reader = response.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        size += value.byteLength;
-        if (size > maxBytes) {
-          await reader.cancel();
-          break;
-        }
-      }
-      const content = new Uint8Array(size);
-      let offset = 0;
-      for (const chunk of chunks) {
-        content.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
-      return { content, mimeType: response.headers.get("content-type")?.split(";")[0]?.trim() || null };
-    },
+    download: (url, maxBytes) => download(connection.fetch, url, maxBytes),
   };
+}
+
+interface CallOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** One Bot API method: its envelope checked, its refusal as a ZaloApiError, its result as `schema` reads it. */
+async function callZalo<S extends z.ZodType>(
+  connection: Connection,
+  method: string,
+  body: Record<string, unknown>,
+  schema: S,
+  options: CallOptions = {},
+): Promise<z.output<S>> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? CALL_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  let response: Response;
+  try {
+    response = await connection.fetch(`${connection.root}/bot${connection.token}/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    const timedOut = timeout.aborted && !options.signal?.aborted;
+    const detail = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : "";
+    throw new ZaloApiError(method, timedOut ? "timeout" : "network", null, detail);
+  }
+  let parsed: z.infer<typeof Envelope>;
+  try {
+    const text = await response.text();
+    parsed = Envelope.parse(JSON.parse(text));
+  } catch {
+    // Zalo answers a wrong token with a page that is not JSON (seen by integrators).
+    throw new ZaloApiError(
+      method,
+      response.ok ? "bad_response" : "http",
+      response.ok ? null : response.status,
+      "unexpected answer",
+    );
+  }
+  if (!parsed.ok) {
+    const code = parsed.error_code ?? (response.ok ? null : response.status);
+    throw new ZaloApiError(
+      method,
+      "api",
+      code,
+      parsed.description ?? "",
+      code === 429 || response.status === 429 ? retryAfterOf(response, parsed.parameters?.retry_after) : undefined,
+    );
+  }
+  const result = schema.safeParse(parsed.result);
+  if (!result.success) throw new ZaloApiError(method, "bad_response", null, "unexpected result");
+  return result.data;
+}
+
+async function download(
+  doFetch: Fetch,
+  url: string,
+  maxBytes: number,
+): Promise<{ content: Uint8Array; mimeType: string | null }> {
+  let response: Response;
+  try {
+    response = await doFetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+  } catch (error) {
+    throw new ZaloApiError("download", "network", null, error instanceof Error ? error.message : "");
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    throw new ZaloApiError("download", "http", response.status, "");
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  // Node types a fetch body's chunks as `any`; they are bytes.
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      break;
+    }
+  }
+  const content = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    content.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { content, mimeType: response.headers.get("content-type")?.split(";")[0]?.trim() || null };
 }

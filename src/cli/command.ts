@@ -1,9 +1,10 @@
+import type { Readable } from "node:stream";
 import type { App } from "../app.ts";
-import type { Clock } from "../clock.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { Config } from "../config.ts";
-import type { PlatformIdentity } from "../core/types.ts";
+import type { PlatformIdentity } from "../model/bot-core.ts";
 import type { Messages } from "../i18n/index.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 
 // What every subject module of the CLI shares: how a command is declared, what it runs with, and
 // how it answers. A subject declares its commands; index.ts parses, dispatches and writes usage.
@@ -11,7 +12,7 @@ import type { Logger } from "../logger.ts";
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  stdin?: import("node:stream").Readable;
+  stdin?: Readable;
 }
 
 /** A failure the user caused: one clear line on stderr, exit 1, nothing written. */

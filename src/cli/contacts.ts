@@ -1,7 +1,7 @@
 import { vi as m } from "../i18n/vi.ts";
 import { deactivateContact, listContacts } from "../services/contact-service.ts";
 import { findAgency, getActivePlan } from "../services/plan-service.ts";
-import { toIsoLocal } from "../time.ts";
+import { toIsoLocal } from "../lib/time.ts";
 import { CliError, print, type CliCommand } from "./command.ts";
 
 export const contactCommands: readonly CliCommand[] = [

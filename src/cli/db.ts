@@ -1,9 +1,9 @@
 import { existsSync, rmSync, statSync } from "node:fs";
-import { isPostgresUrl, redactDatabaseUrl } from "../database-url.ts";
-import { copySqliteToPostgres } from "../db-copy.ts";
-import { databaseFault } from "../db-errors.ts";
-import type { Db } from "../db.ts";
-import { AppError } from "../errors.ts";
+import { isPostgresUrl, redactDatabaseUrl } from "../db/database-url.ts";
+import { copySqliteToPostgres } from "../db/db-copy.ts";
+import { databaseFault } from "../db/db-errors.ts";
+import type { Db } from "../db/db.ts";
+import { AppError } from "../model/errors.ts";
 import { vi as m } from "../i18n/vi.ts";
 import { CliError, print, type CliCommand } from "./command.ts";
 import { checkOutputPath } from "./files.ts";

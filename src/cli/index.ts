@@ -3,15 +3,15 @@ import { parseArgs } from "node:util";
 import { runConsoleChat } from "../../adapters/console/console-chat.ts";
 import { createConsoleAdapter } from "../../adapters/console/console-adapter.ts";
 import { createApp, type App } from "../app.ts";
-import { createOffsetClock, systemClock, type Clock } from "../clock.ts";
+import { createOffsetClock, systemClock, type Clock } from "../lib/clock.ts";
 import { ConfigError, loadConfig, type Config } from "../config.ts";
-import { databaseFault, databaseFaultText } from "../db-errors.ts";
-import { isAppError } from "../errors.ts";
-import { errorText } from "../i18n/error-text.ts";
+import { databaseFault } from "../db/db-errors.ts";
+import { isAppError } from "../model/errors.ts";
+import { errorText, databaseFaultText } from "../i18n/error-text.ts";
 import type { Messages } from "../i18n/index.ts";
 import { vi as m } from "../i18n/vi.ts";
-import { createLogger, type Logger } from "../logger.ts";
-import { parseIsoInstant } from "../time.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
+import { parseIsoInstant } from "../lib/time.ts";
 import { agencyCommands } from "./agencies.ts";
 import { calendarCommands } from "./calendar.ts";
 import { chatCommands } from "./chat.ts";
@@ -110,15 +110,15 @@ function contextFor(
     json,
     app: open,
     async chat(identity) {
-      const { core, flush } = await open();
+      const chatApp = await open();
       await runConsoleChat({
-        core,
+        core: chatApp.core,
         identity,
         input: io.stdin ?? process.stdin,
         write: (t) => io.stdout(t),
         // Each line's notifications go out before the next line is read, and before the chat ends:
         // the kick the core gives the sender runs beside the chat and would be cut short by the exit.
-        afterEach: flush,
+        afterEach: () => chatApp.flush(),
       });
     },
     close: async () => app?.close(),

@@ -1,10 +1,10 @@
 import { inviteLinkFor, telegramUsername } from "../app.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../model/errors.ts";
 import { vi as m } from "../i18n/vi.ts";
 import { writeInvitesXlsx } from "../reports/invites-xlsx.ts";
 import { createGroupInvites, createInvite, revokeInvite, type CreatedInvite } from "../services/invite-service.ts";
 import { findAgency, getActivePlan } from "../services/plan-service.ts";
-import { formatDateTimeVi, toIsoLocal } from "../time.ts";
+import { formatDateTimeVi, toIsoLocal } from "../lib/time.ts";
 import { CliError, print, type CliCommand, type CliContext, type Options } from "./command.ts";
 import { checkOutputPath, writeFileAtomically } from "./files.ts";
 

@@ -2,7 +2,7 @@ import { vi as m } from "../i18n/vi.ts";
 import type { ReminderEntry, TickResult } from "../reminders/engine.ts";
 import { parseReminderPolicy, policyOf, ReminderPolicyError } from "../schedule/policy.ts";
 import { getActivePlan } from "../services/plan-service.ts";
-import { parseIsoInstant, toIsoLocal } from "../time.ts";
+import { parseIsoInstant, toIsoLocal } from "../lib/time.ts";
 import { CliError, print, type CliCommand, type CliContext } from "./command.ts";
 import { readInputFile } from "./files.ts";
 
@@ -74,7 +74,7 @@ export const reminderCommands: readonly CliCommand[] = [
       const effective = policyOf({ ...plan, reminderPolicy: stored });
       print(
         ctx,
-        { plan: plan.title, overrides: stored ? JSON.parse(stored) : null, effective },
+        { plan: plan.title, overrides: stored ? (JSON.parse(stored) as unknown) : null, effective },
         JSON.stringify(effective, null, 2),
       );
     },

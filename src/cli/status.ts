@@ -1,7 +1,7 @@
 import type { Plan } from "../generated/prisma/client.ts";
 import { getActivePlan } from "../services/plan-service.ts";
 import { indicatorFigures, loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
-import { toIsoLocal } from "../time.ts";
+import { toIsoLocal } from "../lib/time.ts";
 import { print, type CliCommand } from "./command.ts";
 
 /** Every agency (members included) with its duties, and the indicators: what `status --json` returns. */

@@ -1,12 +1,12 @@
-import { isDatabaseBusy } from "../db-errors.ts";
+import { isDatabaseBusy } from "../db/db-errors.ts";
 import { cleanInput, cleanName, INPUT_MAX_LENGTH } from "../domain/clean-text.ts";
-import { isAppError, type ErrorCode } from "../errors.ts";
+import { isAppError, type ErrorCode } from "../model/errors.ts";
 import { errorText } from "../i18n/error-text.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { findPersonByIdentity } from "../services/invite-service.ts";
 import { Ctx, type BotDeps, type Member } from "./context.ts";
 import { dispatch } from "./routes.ts";
-import type { BotCore, IncomingEvent, Reply, ReplyOutcome } from "./types.ts";
+import type { BotCore, IncomingEvent, Reply, ReplyOutcome } from "../model/bot-core.ts";
 
 export type { BotDeps };
 

@@ -1,77 +1,9 @@
 import { foldVietnamese } from "../domain/text.ts";
 import { messagesFor, type Locale } from "../i18n/index.ts";
-import type { Role } from "../services/invite-service.ts";
+import { COMMANDS, type Command, type MenuEntry } from "../model/commands.ts";
+import type { Role } from "../model/roles.ts";
 
-// The one list of chat commands. The core dispatches from it and builds /trogiup from it; adapters publish it
-// (Telegram's per-role menus, the Slack manifest), so a command added here shows up everywhere at once.
-// Wording lives in the catalogues under bot.commands, keyed by the Vietnamese name.
-
-interface CommandSpec<Name extends string = string> {
-  /** Vietnamese, without diacritics: what /trogiup and Vietnamese menus show. */
-  readonly name: Name;
-  /** English first: English menus show aliases[0]. Every alias dispatches like the name. */
-  readonly aliases: readonly [string, ...string[]];
-  /** Who may run it once joined, and whose help and menus list it. */
-  readonly roles: readonly Role[];
-  /** Runs for anyone, joined or not: the way in has to work before joining. */
-  readonly public?: boolean;
-  /** false keeps it out of help and menus (it still dispatches). */
-  readonly menu?: boolean;
-}
-
-const CONTACT = ["contact"] as const;
-const COORDINATOR = ["coordinator", "admin"] as const;
-const EVERYONE = ["contact", "coordinator", "admin"] as const;
-
-// Order is the order of /trogiup and of the menus.
-const REGISTRY = [
-  // Joined people never need it, and Telegram shows its own Start button to everyone else.
-  { name: "batdau", aliases: ["start", "join", "thamgia"], roles: EVERYONE, public: true, menu: false },
-  { name: "nhiemvu", aliases: ["duties"], roles: CONTACT },
-  { name: "baocao", aliases: ["report"], roles: CONTACT },
-  { name: "nopbaocao", aliases: ["submit"], roles: CONTACT },
-  { name: "vuongmac", aliases: ["issue"], roles: CONTACT },
-  { name: "chitieu", aliases: ["figures"], roles: EVERYONE },
-  { name: "kehoach", aliases: ["plan"], roles: EVERYONE },
-  { name: "tongquan", aliases: ["status"], roles: COORDINATOR },
-  { name: "quahan", aliases: ["overdue"], roles: COORDINATOR },
-  { name: "nhac", aliases: ["remind"], roles: COORDINATOR },
-  { name: "moi", aliases: ["invite"], roles: COORDINATOR },
-  { name: "daumoi", aliases: ["contacts"], roles: COORDINATOR },
-  { name: "khoa", aliases: ["deactivate"], roles: COORDINATOR },
-  { name: "thuhoi", aliases: ["revoke"], roles: COORDINATOR },
-  { name: "dsvuongmac", aliases: ["issues"], roles: COORDINATOR },
-  { name: "giaiquyet", aliases: ["resolve"], roles: COORDINATOR },
-  { name: "molai", aliases: ["reopen"], roles: COORDINATOR },
-  { name: "tamdung", aliases: ["pause"], roles: COORDINATOR },
-  { name: "tieptuc", aliases: ["resume"], roles: COORDINATOR },
-  { name: "xuat", aliases: ["export"], roles: EVERYONE },
-  { name: "baocaotonghop", aliases: ["summary"], roles: EVERYONE },
-  { name: "bieudo", aliases: ["chart"], roles: EVERYONE },
-  { name: "tailieu", aliases: ["document"], roles: COORDINATOR },
-  { name: "ngonngu", aliases: ["language", "lang"], roles: EVERYONE },
-  { name: "lienket", aliases: ["link"], roles: EVERYONE },
-  { name: "huy", aliases: ["cancel"], roles: EVERYONE },
-  { name: "trogiup", aliases: ["help"], roles: EVERYONE },
-] as const satisfies readonly CommandSpec[];
-
-export type CommandName = (typeof REGISTRY)[number]["name"];
-export type Command = CommandSpec<CommandName>;
-
-/** A command's wording in one catalogue. */
-export interface CommandText {
-  /** One short line for platform menus (Telegram allows 256 characters; we keep to 60), no leading "/". */
-  description: string;
-  /** The /trogiup line: the command as typed, its arguments, what it does. */
-  usage: string;
-}
-
-export interface MenuEntry {
-  command: string;
-  description: string;
-}
-
-export const COMMANDS: readonly Command[] = REGISTRY;
+// Finding a typed command in the registry (model/commands.ts) and the menus built from it.
 
 const BY_NAME = new Map<string, Command>(COMMANDS.flatMap((c) => [c.name, ...c.aliases].map((n) => [n, c] as const)));
 

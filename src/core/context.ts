@@ -1,22 +1,14 @@
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Db } from "../db/db.ts";
 import type { Agency, Identity, Person, Plan } from "../generated/prisma/client.ts";
 import { messagesFor, type Messages } from "../i18n/index.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import { coordinators } from "../services/contact-service.ts";
-import { deliveryOutlook, type RecipientOutlook } from "../services/delivery-outlook.ts";
+import { deliveryOutlook, type RecipientOutlook } from "../delivery/delivery-outlook.ts";
 import { parseReminderPolicy, policyOf } from "../schedule/policy.ts";
-import type {
-  Choice,
-  IncomingEvent,
-  Notification,
-  NotificationKind,
-  Notifier,
-  OutgoingMessage,
-  Reply,
-  ReplyOutcome,
-  Transaction,
-} from "./types.ts";
+import type { IncomingEvent, Reply, ReplyOutcome } from "../model/bot-core.ts";
+import type { Notifier, Transaction } from "../delivery/outbox.ts";
+import type { Choice, Notification, NotificationKind, OutgoingMessage } from "../model/messages.ts";
 import {
   clearFlow,
   consumeFlow,

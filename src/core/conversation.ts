@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Db, Tx } from "../db.ts";
+import type { Db, Tx } from "../db/db.ts";
 import { DUTY_STATUSES } from "../domain/status.ts";
 
 // A multi-step flow's state lives in the database so that a restart mid-flow loses nothing. What

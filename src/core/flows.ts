@@ -1,11 +1,11 @@
-import type { Role } from "../services/invite-service.ts";
+import type { Role } from "../model/roles.ts";
 import type { Ctx } from "./context.ts";
 import type { FlowName, FlowState } from "./conversation.ts";
 import * as coord from "./features/coordinator.ts";
 import * as pauseFeature from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
-import type { IncomingAttachment } from "./types.ts";
+import type { IncomingAttachment } from "../model/bot-core.ts";
 
 /** An answer to a flow's question: a pressed choice, or typed text with what came attached. */
 export interface FlowInput {
@@ -56,6 +56,6 @@ export function flowTakesText(state: FlowState): boolean {
 
 export function continueFlow<F extends FlowName>(ctx: Ctx, state: FlowState<F>, input: FlowInput): Promise<void> {
   // The compiler does not tie `state.flow` to F through FlowState's Extract; the table's type does.
-  const route: FlowRoute<F> = FLOWS[state.flow as F];
+  const route: FlowRoute<F> = FLOWS[state.flow];
   return route.continue(ctx, state, input);
 }

@@ -1,8 +1,9 @@
-import type { Role } from "../services/invite-service.ts";
+import type { Role } from "../model/roles.ts";
 import { mayReportFigures } from "../services/progress-service.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { START_REPORT, START_SUBMIT } from "../i18n/views.ts";
-import { commandKey, commandsForRole, findCommand, type Command, type CommandName } from "./commands.ts";
+import { commandKey, commandsForRole, findCommand } from "./commands.ts";
+import type { Command, CommandName } from "../model/commands.ts";
 import type { Ctx } from "./context.ts";
 import { INVALID_FLOW } from "./conversation.ts";
 import * as coord from "./features/coordinator.ts";
@@ -13,7 +14,7 @@ import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
 import { continueFlow, flowServes, flowTakesText } from "./flows.ts";
-import type { IncomingAttachment, IncomingEvent } from "./types.ts";
+import type { IncomingAttachment, IncomingEvent } from "../model/bot-core.ts";
 
 // Where an event goes: a command to its handler, a choice or text to the flow waiting for it or
 // to what it means on its own. Who may do what is decided here, once, before any handler runs.

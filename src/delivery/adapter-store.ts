@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db.ts";
-import { isDatabaseBusy } from "../db-errors.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Db } from "../db/db.ts";
+import { isDatabaseBusy } from "../db/db-errors.ts";
 import type { Serialize } from "./sender.ts";
 
 /**
@@ -33,6 +33,9 @@ export interface AdapterStore {
   /** Forgets handled update ids and button keys older than a day (choice keys: 30 days). */
   prune(): Promise<void>;
 }
+
+/** Where the Telegram adapter keeps the username getMe reported, for links made while it is not running. */
+export const TELEGRAM_USERNAME_SETTING = "telegram.username";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Button keys live as long as a message could still be pressed: a month. */

@@ -1,4 +1,4 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import type { Identity } from "../generated/prisma/client.ts";
 import type { Presence } from "./presence.ts";
 import type { Claimed, Route, SendResult } from "./send-job.ts";

@@ -1,7 +1,7 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { at } from "../i18n/views.ts";
-import { excerpt, failureOutcome, pushDescription, reasonOf, recipientLabel } from "../i18n/delivery-views.ts";
+import { excerpt, failureOutcome, pushDescription, reasonOf, recipientLabel } from "./delivery-views.ts";
 import { enqueue, messageOf, type OutboxItem } from "./outbox.ts";
 
 // A push a coordinator's command caused (/nhac, /giaiquyet, /molai) that fails for good is told to

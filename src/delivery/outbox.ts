@@ -1,8 +1,25 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../clock.ts";
-import type { Notification, Notifier, OutgoingMessage, Transaction } from "../core/types.ts";
-import { providerOf, type Db, type Tx } from "../db.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Notification, OutgoingMessage } from "../model/messages.ts";
+import { providerOf, type Db, type Tx } from "../db/db.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
+
+/** An interactive transaction the core has open around a record and what announces it. */
+export interface Transaction {
+  /** Written with this, a row stands or falls with the record. */
+  tx: Tx;
+  /** Runs `action` once the transaction has committed; never when it rolls back. */
+  afterCommit(action: () => void): void;
+}
+
+/** Port through which the core reaches people other than the sender. */
+export interface Notifier {
+  /**
+   * Queues the notifications. Within a transaction they are written in it, so a notification
+   * exists exactly when the record it announces does, and sending waits until it has committed.
+   */
+  notify(notifications: Notification[], within?: Transaction): Promise<void>;
+}
 
 export type OutboxKind = "reminder" | "digest" | "nudge" | "notification";
 

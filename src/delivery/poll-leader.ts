@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type pg from "pg";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 
 // Telegram answers a second long poller of the same bot with 409 Conflict, and Zalo hands each
 // update to whichever poller asked: of several bot processes, exactly one may poll a platform.

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Db, Tx } from "../db.ts";
+import type { Db, Tx } from "../db/db.ts";
 
 /** A process that has not beaten for this long is presumed dead: its claims are retaken at once. */
 export const HEARTBEAT_STALE_MS = 30_000;

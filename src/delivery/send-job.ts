@@ -1,11 +1,12 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import type { Identity, OutboxMessage, Person } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import { messageOf } from "./outbox.ts";
 import type { SendJob, SendQueue } from "./send-queue.ts";
 import { splitMessage } from "./split-message.ts";
-import { DeliveryError, type DeliveryChannel, type DeliveryTarget, type OutgoingMessage } from "./types.ts";
+import { DeliveryError, type DeliveryChannel, type DeliveryTarget } from "./types.ts";
+import type { OutgoingMessage } from "../model/messages.ts";
 
 // One claimed outbox row as jobs of its platform's send queue: its parts in order, each result
 // committed before the chat's next send, and what a failure means for the row.
@@ -114,7 +115,7 @@ interface RowSend {
   maxAttempts: number;
   result: SendResult;
   attempts: number;
-  release(data: Record<string, unknown>): Promise<void>;
+  release: (data: Record<string, unknown>) => Promise<void>;
 }
 
 export function createSendJob(
@@ -168,7 +169,7 @@ export function createSendJob(
         };
         await ctx.writer.record({ table: "outbox", id: row.id, data });
         if (!last) return partJob(index + 1);
-        result.sent.push({ ...row, ...data, status: "sent" } as OutboxMessage);
+        result.sent.push({ ...row, ...data, status: "sent" });
         return null;
       } catch (error) {
         await recordFailure(send, error, index);
@@ -216,7 +217,7 @@ async function recordFailure(send: RowSend, error: unknown, index: number): Prom
       nextAttemptAt: now,
     };
     await release(data);
-    result.unreachable.push({ ...row, ...data } as OutboxMessage);
+    result.unreachable.push({ ...row, ...data });
     return;
   }
   ctx.logger.warn({ err: error, outboxId: row.id, platform: identity.platform }, "delivery failed");
@@ -232,5 +233,5 @@ async function recordFailure(send: RowSend, error: unknown, index: number): Prom
     nextAttemptAt: final === "pending" ? new Date(now.getTime() + BACKOFF_BASE_MS * 2 ** (send.attempts - 1)) : now,
   };
   await release(data);
-  (final === "pending" ? result.retrying : result.failed).push({ ...row, ...data } as OutboxMessage);
+  (final === "pending" ? result.retrying : result.failed).push({ ...row, ...data });
 }

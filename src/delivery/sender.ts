@@ -1,11 +1,11 @@
-import type { Db } from "../db.ts";
-import type { Logger } from "../logger.ts";
+import type { Db } from "../db/db.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { ReminderPolicy } from "../schedule/policy.ts";
 import { isQuietTime } from "../schedule/schedule.ts";
-import { claimDue } from "./claim.ts";
+import { claimDue, type ClaimContext } from "./claim.ts";
 import { queueFailureNotices } from "./failure-notices.ts";
 import { HEARTBEAT_EVERY_MS, type Presence } from "./presence.ts";
-import { createResultWriter, createSendJob, type SendResult, type Serialize } from "./send-job.ts";
+import { createResultWriter, createSendJob, type JobContext, type SendResult, type Serialize } from "./send-job.ts";
 import { createSendQueue, realTimers, type SendQueue, type Timers } from "./send-queue.ts";
 import type { DeliveryChannel } from "./types.ts";
 
@@ -67,19 +67,7 @@ export function createOutboxSender(deps: {
     const current = () => new Date(now.getTime() + (timers.now() - started));
     const beating = keepBeating({ presence, serialize, timers, logger }, current);
     try {
-      // Rows routed again in this pass (an unreachable account, the next part) are picked up by
-      // the following rounds, and so are the notices of pushes that failed for good in a round
-      // (or in a pass whose process died before telling); a round that claims nothing and leaves
-      // no notice ends the pass.
-      for (let round = 0; round < 10 && !stopping; round++) {
-        const claimed = await serialize(() => claimDue(claims, now, result, current()));
-        for (const c of claimed) {
-          queues.get(c.identity.platform)!.push(createSendJob(jobs, c, now, policy.maxAttempts, result));
-        }
-        await Promise.all([...queues.values()].map((q) => q.drain()));
-        const noticed = await serialize(() => queueFailureNotices(db, now));
-        if (claimed.length === 0 && noticed === 0) break;
-      }
+      await sendRounds({ db, claims, jobs, serialize }, { now, current, maxAttempts: policy.maxAttempts, result });
     } finally {
       beating.stop();
       await releaseUnfinished();
@@ -106,6 +94,28 @@ export function createOutboxSender(deps: {
       await serialize(() => presence.leave());
     },
   };
+}
+
+/**
+ * Rows routed again in a pass (an unreachable account, the next part) are picked up by the
+ * following rounds, and so are the notices of pushes that failed for good in a round (or in a pass
+ * whose process died before telling); a round that claims nothing and leaves no notice ends the pass.
+ */
+async function sendRounds(
+  deps: { db: Db; claims: ClaimContext; jobs: JobContext; serialize: Serialize },
+  pass: { now: Date; current: () => Date; maxAttempts: number; result: SendResult },
+): Promise<void> {
+  const { db, claims, jobs, serialize } = deps;
+  const { now, result } = pass;
+  for (let round = 0; round < 10 && !jobs.stopping(); round++) {
+    const claimed = await serialize(() => claimDue(claims, now, result, pass.current()));
+    for (const c of claimed) {
+      jobs.queues.get(c.identity.platform)!.push(createSendJob(jobs, c, now, pass.maxAttempts, result));
+    }
+    await Promise.all([...jobs.queues.values()].map((q) => q.drain()));
+    const noticed = await serialize(() => queueFailureNotices(db, now));
+    if (claimed.length === 0 && noticed === 0) break;
+  }
 }
 
 /** A long fan-out outlives a lease: the beat renews it (and the heartbeat) while the sends go on. */

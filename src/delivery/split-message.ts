@@ -30,6 +30,7 @@ const ZWJ = 0x200d;
 
 // What must stay with the character before it: combining marks (Vietnamese typed in NFD, variation selectors,
 // keycaps), ZWJ itself, emoji skin tones and flag tags. Sticky, so it tests one position without scanning.
+// eslint-disable-next-line no-misleading-character-class -- one code point at a time: what may follow, never a sequence
 const ATTACHED = /[\p{M}\u200D\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/uy;
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;

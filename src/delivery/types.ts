@@ -1,27 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { DeliveryFailureReason, OutgoingMessage } from "../model/messages.ts";
 
 // The delivery port: what every platform adapter implements and what the outbox and the
 // composition root use. It imports nothing from the core, so the core can depend on it and not
-// the other way round.
-
-export interface Choice {
-  label: string;
-  /** Opaque to adapters: handed back unchanged in a `choice` event. */
-  value: string;
-}
-
-export interface OutgoingFile {
-  name: string;
-  mimeType: string;
-  content: Uint8Array;
-}
-
-export interface OutgoingMessage {
-  text: string;
-  /** Rows of buttons. */
-  choices?: Choice[][];
-  file?: OutgoingFile;
-}
+// the other way round; the messages it carries are the model's (model/messages.ts).
 
 /** Where a push goes: one identity of one person on one platform. */
 export interface DeliveryTarget {
@@ -33,39 +15,6 @@ export interface DeliveryTarget {
 }
 
 export type DeliveryErrorCode = "delivery.unreachable" | "delivery.failed" | "delivery.rate_limited";
-
-/**
- * Why a push did not go out, in the outbox's own words: stored on the outbox row and the account
- * (never the platform's text, which stays in `lastError` and the logs for operators) and shown to
- * coordinators through the catalogues.
- * - blocked: the person blocked the bot;
- * - not_started: the person never wrote to the bot, so the platform lets it write nothing;
- * - not_allowed: one of the two, where the platform does not say which (Zalo's 403);
- * - account_gone: the account was deactivated or deleted, or left the workspace;
- * - chat_gone: the conversation is gone (archived, the bot removed from it);
- * - network: no answer (timeout, connection refused or reset);
- * - platform_error: the platform answered with an error that may pass (5xx) or that nothing here
- *   explains;
- * - rate_limited: the platform asked to slow down (never a final failure);
- * - unknown: anything else, such as an error in the adapter itself.
- */
-export const DELIVERY_FAILURE_REASONS = [
-  "blocked",
-  "not_started",
-  "not_allowed",
-  "account_gone",
-  "chat_gone",
-  "network",
-  "platform_error",
-  "rate_limited",
-  "unknown",
-] as const;
-
-export type DeliveryFailureReason = (typeof DELIVERY_FAILURE_REASONS)[number];
-
-export function isDeliveryFailureReason(value: unknown): value is DeliveryFailureReason {
-  return typeof value === "string" && (DELIVERY_FAILURE_REASONS as readonly string[]).includes(value);
-}
 
 /**
  * Adapters throw this. `unreachable` means retrying will not help (blocked the bot, never started

@@ -13,9 +13,11 @@ export const QUOTE_MAX_LENGTH = 40;
 // Cc (controls) except tab and newline; Cf (format: bidi embeddings and overrides, isolates,
 // zero-width spaces and joiners, soft hyphen, BOM); line and paragraph separators; and the
 // invisible fillers that render as blanks (Hangul fillers, braille blank, etc.).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const FORMAT = /\p{Cf}/gu;
 const SEPARATORS = /[\u2028\u2029]/g;
+// eslint-disable-next-line no-misleading-character-class -- each filler alone, combining or not
 const FILLERS = /[\u115F\u1160\u3164\uFFA0\u2800\u034F\u180E]/g;
 // A zero-width joiner is kept between two emoji (👨‍👩‍👧), where it is part of a picture.
 const ZWJ_IN_EMOJI = /(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;

@@ -1,4 +1,4 @@
-import { daysBetween, localDate, type LocalDate } from "../time.ts";
+import { daysBetween, localDate, type LocalDate } from "../lib/time.ts";
 
 /** Calendar days from today to the deadline date: 1 on the last day, 0 or less once overdue. */
 export function daysLeft(deadline: LocalDate, now: Date): number {

@@ -1,4 +1,5 @@
 import { isWeakDutyRef, parseDutyRef, resolveDutyRef, type DutyRefTarget } from "./duty-ref.ts";
+import type { ReportLineError } from "../model/report-line-error.ts";
 import { parseStatusWords, type DutyStatus } from "./status.ts";
 
 export interface ReportLine {
@@ -9,14 +10,6 @@ export interface ReportLine {
   percentGiven: boolean;
   note: string | null;
 }
-
-export type ReportLineError =
-  | { error: "report.not_a_report" }
-  | { error: "report.malformed" }
-  | { error: "report.percent_range"; value: number }
-  | { error: "report.note_too_long"; length: number; max: number }
-  | { error: "report.conflict" }
-  | { error: "duty.unknown" | "duty.ambiguous" | "duty.other_agency"; ref: string; candidates?: string[] };
 
 export type ReportLineResult = { ok: true; value: ReportLine } | ({ ok: false } & ReportLineError);
 

@@ -1,12 +1,12 @@
-import type { CommandName, CommandText } from "../core/commands.ts";
+import type { CommandName, CommandText } from "../model/commands.ts";
 import { quoteInput } from "../domain/clean-text.ts";
-import { formatInteger, formatPercent } from "../format.ts";
-import { formatDateTimeVi, formatDateVi, type LocalDate } from "../time.ts";
-import type { ErrorAgency } from "../errors.ts";
+import { formatInteger, formatPercent } from "../lib/format.ts";
+import { formatDateTimeVi, formatDateVi, type LocalDate } from "../lib/time.ts";
+import type { ErrorAgency } from "../model/errors.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
-import type { Role } from "../services/invite-service.ts";
-import type { AttachmentProblem } from "../core/types.ts";
+import type { Role } from "../model/roles.ts";
+import type { AttachmentProblem } from "../model/bot-core.ts";
 import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 import type { Messages } from "./vi.ts";
 
@@ -130,10 +130,7 @@ export const en: Messages = {
   delivery: {
     fileUnavailable: (name: string) =>
       `📎 The file "${name}" cannot be sent on this platform. Please ask Sở Nội vụ for it, or open it on Telegram or Slack if you have linked them (/link).`,
-    platforms: { telegram: "Telegram", slack: "Slack", zalo: "Zalo", console: "the command line" } as Record<
-      string,
-      string
-    >,
+    platforms: { telegram: "Telegram", slack: "Slack", zalo: "Zalo", console: "the command line" },
     kind: {
       beforeDeadline: (days: number) => `reminder (${plural(days, "day", "days")} left)`,
       overdue: (n: number) => `overdue reminder (no. ${n})`,
@@ -482,7 +479,7 @@ export const en: Messages = {
     linkCode: (code: string, days: number) =>
       `Link code: ${code}\nOpen Nhắc Việc on the other platform and type /start ${code} within ${plural(days, "day", "days")}. The code works only once.`,
 
-    // Keyed by the registry's Vietnamese names (src/core/commands.ts), like vi.ts.
+    // Keyed by the registry's Vietnamese names (src/model/commands.ts), like vi.ts.
     commands: {
       batdau: {
         description: "Join with an invite code or a link code",

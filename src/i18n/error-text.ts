@@ -1,4 +1,6 @@
-import type { AppError, ErrorCode, ErrorParams } from "../errors.ts";
+import { isPostgresUrl, redactDatabaseUrl } from "../db/database-url.ts";
+import type { DatabaseFault } from "../db/db-errors.ts";
+import type { AppError, ErrorCode, ErrorParams } from "../model/errors.ts";
 import type { Messages } from "./index.ts";
 import type { ErrorSurface, ErrorText, ErrorTexts } from "./shared.ts";
 
@@ -15,4 +17,13 @@ function textOf<C extends ErrorCode>(
 ): string {
   const entry: ErrorText<ErrorParams[C]> = texts[code];
   return (typeof entry === "function" ? entry : entry[surface])(params);
+}
+
+/** One line for the operator: what is wrong with the database and what to do about it. */
+export function databaseFaultText(t: Messages, fault: DatabaseFault, databaseUrl: string): string {
+  if (fault === "db.unreachable" && isPostgresUrl(databaseUrl))
+    return t.cli.pgUnreachable(redactDatabaseUrl(databaseUrl));
+  const path = databaseUrl.replace(/^file:/, "");
+  const text = t.cli.databaseFault[fault];
+  return typeof text === "string" ? text : text(path);
 }

@@ -1,6 +1,6 @@
 import type { DutyStatus } from "../domain/status.ts";
-import type { ReportLineError } from "../domain/report-line.ts";
-import type { ErrorCode, ErrorParams } from "../errors.ts";
+import type { ReportLineError } from "../model/report-line-error.ts";
+import type { ErrorCode, ErrorParams } from "../model/errors.ts";
 
 // What both catalogues share, and the shapes they are checked against: each map is keyed by the
 // union it speaks for, so a status, role or code without its text in either language does not compile.

@@ -1,13 +1,13 @@
-import type { CommandName, CommandText } from "../core/commands.ts";
+import type { CommandName, CommandText } from "../model/commands.ts";
 import { quoteInput } from "../domain/clean-text.ts";
-import { formatInteger, formatPercent } from "../format.ts";
-import { formatDateTimeVi, formatDateVi, type LocalDate } from "../time.ts";
-import type { ErrorAgency } from "../errors.ts";
+import { formatInteger, formatPercent } from "../lib/format.ts";
+import { formatDateTimeVi, formatDateVi, type LocalDate } from "../lib/time.ts";
+import type { ErrorAgency } from "../model/errors.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
-import type { Role } from "../services/invite-service.ts";
-import type { AttachmentProblem } from "../core/types.ts";
-import type { DeliveryFailureReason } from "../delivery/types.ts";
+import type { Role } from "../model/roles.ts";
+import type { AttachmentProblem } from "../model/bot-core.ts";
+import type { DeliveryFailureReason } from "../model/messages.ts";
 import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 
 // Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
@@ -500,7 +500,7 @@ export const vi = {
     linkCode: (code: string, days: number) =>
       `Mã liên kết: ${code}\nMở Nhắc Việc trên nền tảng kia và gõ /start ${code} trong vòng ${days} ngày. Mã chỉ dùng một lần.`,
 
-    // Keyed by the registry's names (src/core/commands.ts), so a command without its wording does not compile.
+    // Keyed by the registry's names (src/model/commands.ts), so a command without its wording does not compile.
     commands: {
       batdau: {
         description: "Tham gia bằng mã mời hoặc mã liên kết",

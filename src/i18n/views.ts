@@ -2,11 +2,29 @@ import { daysLeft } from "../domain/deadline.ts";
 import { shortTitle } from "../domain/short-title.ts";
 import type { Agency, Plan } from "../generated/prisma/client.ts";
 import type { Messages } from "./index.ts";
-import { isDutyStatus } from "../domain/status.ts";
+import { isDutyStatus, type DutyStatus } from "../domain/status.ts";
 import type { ReportErrorCode, ReportErrorOf, ReportErrorTexts } from "./shared.ts";
-import type { AgencyState, DutyState } from "../services/status-service.ts";
-import { formatDateTimeVi } from "../time.ts";
-import type { OutgoingMessage } from "../delivery/types.ts";
+import { formatDateTimeVi } from "../lib/time.ts";
+import type { OutgoingMessage } from "../model/messages.ts";
+
+// The views declare what they read of a duty and an agency, so the words know nothing of the
+// services that compute them (services/status-service.ts's DutyState and AgencyState, the forms'
+// DutyOverview): whatever carries these fields can be shown.
+
+/** A duty as every surface shows it. */
+interface ShownDuty {
+  code: string;
+  text: string;
+  status: DutyStatus;
+  percent: number;
+  updatedAt: Date | null;
+}
+
+/** What a reminder reads of an agency's state. */
+interface RemindedAgency {
+  agency: Pick<Agency, "name" | "parentId" | "requested">;
+  duties: readonly ShownDuty[];
+}
 
 /** Members are communes: "UBND Phường Bình Phước". */
 export function agencyLabel(t: Messages, agency: Pick<Agency, "name" | "parentId">): string {
@@ -39,12 +57,10 @@ export function at(instant: Date): string {
 }
 
 /** An example one-line report using the agency's own first open duty, so it can be copied as is. */
-export function reportExample(t: Messages, duties: readonly Pick<DutyState, "code" | "status">[]): string {
+export function reportExample(t: Messages, duties: readonly Pick<ShownDuty, "code" | "status">[]): string {
   const duty = duties.find((d) => d.status !== "done") ?? duties[0];
   return t.bot.report.example(duty?.code ?? "IV.1.a");
 }
-
-type ShownDuty = Pick<DutyState, "code" | "text" | "status" | "percent" | "updatedAt">;
 
 /** One duty as every surface shows it: icon, code, short title, status, percent, last update. */
 export function dutyLine(t: Messages, d: ShownDuty): string {
@@ -73,7 +89,7 @@ export const SUBMIT_CANCEL = "submit:cancel";
 export function reminderMessage(
   t: Messages,
   plan: Plan,
-  state: AgencyState,
+  state: RemindedAgency,
   now: Date,
   recentReport = false,
 ): OutgoingMessage {

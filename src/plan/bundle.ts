@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { projectRoot } from "../paths.ts";
+import { noCheckpoint } from "../lib/checkpoint.ts";
+import { projectRoot } from "../lib/paths.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
-import type { Db } from "../db.ts";
-import type { Logger } from "../logger.ts";
+import type { Db } from "../db/db.ts";
+import type { Logger } from "../lib/logger.ts";
 import { importPlan } from "./import-plan.ts";
 import { addMembers, parseMembersCsv } from "./members.ts";
 import { parsePlan } from "./parse-plan.ts";
 import { parseCalendarCsv } from "../schedule/calendar.ts";
 import { importCalendar } from "../schedule/calendar-store.ts";
-import { checkpoint } from "../test-pause.ts";
 
 const seedDir = pathToFileURL(join(projectRoot, "prisma", "seed") + "/");
 
@@ -34,7 +34,7 @@ export function readBundleManifest(): BundleManifest {
  * A fresh install gets the real Đồng Nai plan and its 95 communes, so there is something to try.
  * Each step is checked on its own, so a start interrupted between them finishes the job next time.
  */
-export async function ensureBundledPlan(db: Db, logger: Logger): Promise<boolean> {
+export async function ensureBundledPlan(db: Db, logger: Logger, checkpoint = noCheckpoint): Promise<boolean> {
   const manifest = readBundleManifest();
   let planId: number;
   if ((await db.plan.count()) === 0) {
@@ -79,10 +79,10 @@ export async function ensureBundledCalendar(db: Db, logger: Logger): Promise<boo
  * seeding the same file at once (a database migrated by `npm run db:deploy`, then started twice)
  * collide on a unique key or on SQLite's lock; the loser looks again and finds the work done.
  */
-export async function seedBundle(db: Db, logger: Logger): Promise<void> {
+export async function seedBundle(db: Db, logger: Logger, checkpoint = noCheckpoint): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await ensureBundledPlan(db, logger);
+      await ensureBundledPlan(db, logger, checkpoint);
       await ensureBundledCalendar(db, logger);
       return;
     } catch (error) {

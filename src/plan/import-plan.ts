@@ -1,6 +1,6 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import type { Agency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
-import type { LocalDate } from "../time.ts";
+import type { LocalDate } from "../lib/time.ts";
 import type { ParsedPlan } from "./parse-plan.ts";
 
 export interface ImportSummary {
@@ -178,7 +178,7 @@ function fieldChanges(row: Indicator, data: IndicatorFigures): FieldChanges {
   for (const field of INDICATOR_FIELDS) {
     if (row[field] !== data[field]) fields[field] = { from: row[field], to: data[field] };
   }
-  return fields as FieldChanges;
+  return fields;
 }
 
 type AgencyRow = Agency & { duties: Duty[] };

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import { CsvReadError, readCsv, type CsvRow } from "../domain/csv.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../model/errors.ts";
 
 export interface MemberRow {
   ma: string;

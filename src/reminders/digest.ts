@@ -1,13 +1,13 @@
-import type { OutgoingMessage } from "../core/types.ts";
+import type { OutgoingMessage } from "../model/messages.ts";
 import { agencyLabel, at } from "../i18n/views.ts";
-import { failureOutcome, platformNames, pushDescription } from "../i18n/delivery-views.ts";
-import type { Db } from "../db.ts";
+import { failureOutcome, platformNames, pushDescription } from "../delivery/delivery-views.ts";
+import type { Db } from "../db/db.ts";
 import { daysLeft } from "../domain/deadline.ts";
 import type { Agency, Plan } from "../generated/prisma/client.ts";
 import type { Messages } from "../i18n/index.ts";
 import type { PlanStatus } from "../services/status-service.ts";
 import { MAX_WRONG_PER_HOUR_ALL, wrongCodeLimitReached } from "../services/invite-service.ts";
-import { localDate } from "../time.ts";
+import { localDate } from "../lib/time.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;

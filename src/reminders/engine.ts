@@ -1,17 +1,17 @@
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Db } from "../db/db.ts";
 import type { OutboxSender, SendResult, Serialize } from "../delivery/sender.ts";
 import type { DigestChannel } from "../delivery/types.ts";
 import type { OutboxMessage } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { agencyLabel } from "../i18n/views.ts";
-import type { Logger } from "../logger.ts";
-import { toIsoLocal } from "../time.ts";
+import type { Logger } from "../lib/logger.ts";
+import { toIsoLocal } from "../lib/time.ts";
 import { copyDigests, planDigests } from "./plan-digests.ts";
 import { planReminders } from "./plan-reminders.ts";
 import { readPlanning, type Planned, type ReminderEntry, type TickResult } from "./planning.ts";
 
-export type { ReminderEntry, SkipReason, TickResult } from "./planning.ts";
+export type { ReminderEntry, TickResult } from "./planning.ts";
 
 export interface ReminderEngine {
   /** What is due at `now`; unless dryRun, writes it to the outbox (idempotently). */

@@ -1,18 +1,18 @@
-import type { OutgoingMessage } from "../core/types.ts";
-import type { Db } from "../db.ts";
+import type { OutgoingMessage } from "../model/messages.ts";
+import type { Db } from "../db/db.ts";
 import { enqueue } from "../delivery/outbox.ts";
 import type { Serialize } from "../delivery/sender.ts";
 import type { DigestChannel } from "../delivery/types.ts";
 import type { Plan } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { WorkCalendar } from "../schedule/calendar.ts";
 import { loadWorkCalendar } from "../schedule/calendar-store.ts";
 import { policyOf, type ReminderPolicy } from "../schedule/policy.ts";
 import { digestDates, isQuietTime } from "../schedule/schedule.ts";
 import { coordinators } from "../services/contact-service.ts";
 import { loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
-import { localDate, localDateTime, toIsoLocal, type LocalDate } from "../time.ts";
+import { localDate, localDateTime, toIsoLocal, type LocalDate } from "../lib/time.ts";
 import { buildDigest } from "./digest.ts";
 import { activePlan, HOUR_MS, type Planned, type Planning, type ReminderEntry, type SkipReason } from "./planning.ts";
 

@@ -1,5 +1,5 @@
-import type { OutgoingMessage } from "../core/types.ts";
-import type { Db } from "../db.ts";
+import type { OutgoingMessage } from "../model/messages.ts";
+import type { Db } from "../db/db.ts";
 import { enqueue, recordSkipped, type OutboxItem } from "../delivery/outbox.ts";
 import type { Person } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
@@ -7,7 +7,7 @@ import { agencyLabel, reminderMessage } from "../i18n/views.ts";
 import type { ReminderPolicy } from "../schedule/policy.ts";
 import { reminderPoints, type ReminderPoint } from "../schedule/schedule.ts";
 import type { AgencyState } from "../services/status-service.ts";
-import { toIsoLocal } from "../time.ts";
+import { toIsoLocal } from "../lib/time.ts";
 import { DAY_MS, HOUR_MS, type Planned, type Planning, type ReminderEntry, type SkipReason } from "./planning.ts";
 
 /** What a pass reads besides the plan's status: who to remind, what is planned, who reported lately. */

@@ -1,4 +1,4 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import type { Plan } from "../generated/prisma/client.ts";
 import type { WorkCalendar } from "../schedule/calendar.ts";
 import { loadWorkCalendar } from "../schedule/calendar-store.ts";

@@ -1,7 +1,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Messages } from "../i18n/index.ts";
 import { statusLabel } from "../i18n/views.ts";
-import { toIsoLocal } from "../time.ts";
+import { toIsoLocal } from "../lib/time.ts";
 import type { ExportData } from "./export-data.ts";
 
 const BOM = "\uFEFF";

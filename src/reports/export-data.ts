@@ -1,9 +1,9 @@
-import type { Db } from "../db.ts";
-import { AppError } from "../errors.ts";
+import type { Db } from "../db/db.ts";
+import { AppError } from "../model/errors.ts";
 import type { Agency, Person, Plan } from "../generated/prisma/client.ts";
 import { findAgency } from "../services/plan-service.ts";
 import { indicatorFigures, loadPlanStatus, type AgencyState, type IndicatorState } from "../services/status-service.ts";
-import { localDateTime, type LocalDate } from "../time.ts";
+import { localDateTime, type LocalDate } from "../lib/time.ts";
 
 export interface ExportFilters {
   /** An agency code; a group (IV.9) includes its members. */
@@ -251,9 +251,4 @@ function submissionRows(agencies: readonly AgencyState[], submissions: Rows["sub
       by: nameOf(s?.person),
     };
   });
-}
-
-/** Agencies that report themselves (ordinary agencies and members, never a group's roll-up row). */
-export function reportingAgencies(data: ExportData): AgencyState[] {
-  return data.agencies.filter((a) => a.memberCount === 0);
 }

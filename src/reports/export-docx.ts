@@ -12,7 +12,7 @@ import {
 } from "docx";
 import type { Messages } from "../i18n/index.ts";
 import { statusLabel } from "../i18n/views.ts";
-import { formatDateTimeVi, formatDateVi } from "../time.ts";
+import { formatDateTimeVi, formatDateVi } from "../lib/time.ts";
 import type { ExportData } from "./export-data.ts";
 import { stampedAt } from "./zip-stamp.ts";
 

@@ -1,6 +1,6 @@
-import type { OutgoingFile } from "../delivery/types.ts";
+import type { OutgoingFile } from "../model/messages.ts";
 import type { Messages } from "../i18n/index.ts";
-import { isLocalDate, localDate, parseDayMonth, type LocalDate } from "../time.ts";
+import { isLocalDate, localDate, parseDayMonth, type LocalDate } from "../lib/time.ts";
 import { buildExportCsv } from "./export-csv.ts";
 import type { ExportData } from "./export-data.ts";
 import { buildExportXlsx } from "./export-xlsx.ts";

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { DUTY_STATUSES } from "../domain/status.ts";
 import type { Messages } from "../i18n/index.ts";
 import { statusLabel } from "../i18n/views.ts";
-import { formatDateVi } from "../time.ts";
+import { formatDateVi } from "../lib/time.ts";
 import type { ExportData } from "./export-data.ts";
 import { stampedAt } from "./zip-stamp.ts";
 

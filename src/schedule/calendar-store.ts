@@ -1,4 +1,4 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import { createWorkCalendar, type CalendarEntry, type WorkCalendar } from "./calendar.ts";
 
 export async function loadWorkCalendar(db: Db): Promise<WorkCalendar> {

@@ -3,8 +3,8 @@
 
 import { z } from "zod";
 import { CsvReadError, readCsv, type CsvRow } from "../domain/csv.ts";
-import { addDays, dayOfWeek, isLocalDate } from "../time.ts";
-import type { LocalDate } from "../time.ts";
+import { addDays, dayOfWeek, isLocalDate } from "../lib/time.ts";
+import type { LocalDate } from "../lib/time.ts";
 
 export type CalendarDayKind = "holiday" | "day_off" | "makeup_workday";
 export interface CalendarEntry {

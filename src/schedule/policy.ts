@@ -2,7 +2,7 @@
 // falls back to the defaults, so a stored policy keeps working when new fields are added.
 
 import { z } from "zod";
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 
 export interface ReminderPolicy {
   /** Calendar days before the deadline, each giving a reminder labelled "T-n". */

@@ -1,8 +1,8 @@
 // Reminder timing for one deadline. A deadline date D means reports are due before D 00:00, so
 // the last day to report is D − 1 and "overdue" reminders start on D itself.
 
-import { addDays, daysBetween, localDate, localDateTime, localMinutes } from "../time.ts";
-import type { LocalDate } from "../time.ts";
+import { addDays, daysBetween, localDate, localDateTime, localMinutes } from "../lib/time.ts";
+import type { LocalDate } from "../lib/time.ts";
 import type { WorkCalendar } from "./calendar.ts";
 import { minutesOfTime } from "./policy.ts";
 import type { ReminderPolicy } from "./policy.ts";

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import type { DatabaseKind } from "../database-url.ts";
-import { providerOf, type Db } from "../db.ts";
+import type { DatabaseKind } from "../db/database-url.ts";
+import { providerOf, type Db } from "../db/db.ts";
 import type { AdapterState, HttpRoute, PlatformAdapter } from "../delivery/types.ts";
 import { sendJson } from "./http-server.ts";
 

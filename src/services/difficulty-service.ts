@@ -1,6 +1,6 @@
-import type { Clock } from "../clock.ts";
-import type { Db, Tx } from "../db.ts";
-import { AppError } from "../errors.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Db, Tx } from "../db/db.ts";
+import { AppError } from "../model/errors.ts";
 import type { Agency, Difficulty, Duty, Person } from "../generated/prisma/client.ts";
 
 export interface DifficultyDeps {

@@ -1,9 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Db, Tx } from "../db.ts";
-import { AppError } from "../errors.ts";
-
-/** The largest file a person may send with their report: a phone photo or a scan of a few pages. */
-export const MAX_INCOMING_FILE_BYTES = 20 * 1024 * 1024;
+import type { Db, Tx } from "../db/db.ts";
+import { MAX_INCOMING_FILE_BYTES } from "../model/bot-core.ts";
+import { AppError } from "../model/errors.ts";
 
 /** A file kept in the database, as referred to from a flow or a submission. */
 export interface StoredAttachment {

@@ -1,11 +1,10 @@
 import { createHash, randomInt } from "node:crypto";
-import type { Clock } from "../clock.ts";
-import type { Db } from "../db.ts";
-import { AppError } from "../errors.ts";
-import type { PlatformIdentity } from "../core/types.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Db } from "../db/db.ts";
+import { AppError } from "../model/errors.ts";
+import type { PlatformIdentity } from "../model/bot-core.ts";
+import type { Role } from "../model/roles.ts";
 import type { Agency, Person } from "../generated/prisma/client.ts";
-
-export type Role = "contact" | "coordinator" | "admin";
 
 // No 0/O, 1/I/L: codes are read aloud and retyped on phones.
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";

@@ -1,9 +1,10 @@
-import type { Db } from "../db.ts";
+import type { Db } from "../db/db.ts";
 import { daysLeft } from "../domain/deadline.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { Agency } from "../generated/prisma/client.ts";
-import type { LocalDate } from "../time.ts";
-import { findPersonByIdentity, type Role } from "./invite-service.ts";
+import type { LocalDate } from "../lib/time.ts";
+import { findPersonByIdentity } from "./invite-service.ts";
+import type { Role } from "../model/roles.ts";
 import { mayReportFigures } from "./progress-service.ts";
 import { loadPlanStatus } from "./status-service.ts";
 

@@ -1,9 +1,9 @@
-import type { Db } from "../db.ts";
-import { AppError } from "../errors.ts";
+import type { Db } from "../db/db.ts";
+import { AppError } from "../model/errors.ts";
 import { foldVietnamese } from "../domain/text.ts";
-import type { Agency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
+import type { Agency, Duty, Plan } from "../generated/prisma/client.ts";
 
-export type { Agency, Duty, Indicator, Plan };
+export type { Agency, Duty, Plan };
 
 export async function getActivePlan(db: Db): Promise<Plan> {
   const plan = await db.plan.findFirst({ where: { active: true } });

@@ -1,7 +1,7 @@
-import type { Clock } from "../clock.ts";
-import { inTransaction, type Db, type Tx } from "../db.ts";
+import type { Clock } from "../lib/clock.ts";
+import { inTransaction, type Db, type Tx } from "../db/db.ts";
 import type { DutyStatus } from "../domain/status.ts";
-import { AppError } from "../errors.ts";
+import { AppError } from "../model/errors.ts";
 import type {
   Agency,
   Difficulty,

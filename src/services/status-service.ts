@@ -1,5 +1,5 @@
-import type { Db, Tx } from "../db.ts";
-import { ratePercent } from "../format.ts";
+import type { Db, Tx } from "../db/db.ts";
+import { ratePercent } from "../lib/format.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { Agency, Duty, Indicator, IndicatorFigure, Plan, Submission } from "../generated/prisma/client.ts";
 

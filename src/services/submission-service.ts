@@ -1,7 +1,7 @@
-import type { Clock } from "../clock.ts";
-import { inTransaction, type Db, type Tx } from "../db.ts";
+import type { Clock } from "../lib/clock.ts";
+import { inTransaction, type Db, type Tx } from "../db/db.ts";
 import { isOnTime } from "../domain/deadline.ts";
-import { AppError, errorAgency } from "../errors.ts";
+import { AppError, errorAgency } from "../model/errors.ts";
 import type { Agency, Person, Plan, Submission, SubmissionItem } from "../generated/prisma/client.ts";
 import { loadPlanStatus, type DutyState } from "./status-service.ts";
 

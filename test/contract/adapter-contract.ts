@@ -2,14 +2,9 @@
 // test file. Checks follow the adapter's declared limits, so a platform without buttons or group
 // chats skips those, and one that cannot fail a delivery skips the error checks.
 import { describe, expect, it } from "vitest";
-import type { IncomingEvent } from "../../src/core/types.ts";
-import {
-  DeliveryError,
-  type Choice,
-  type DeliveryTarget,
-  type OutgoingMessage,
-  type PlatformAdapter,
-} from "../../src/delivery/types.ts";
+import type { IncomingEvent } from "../../src/model/bot-core.ts";
+import { DeliveryError, type DeliveryTarget, type PlatformAdapter } from "../../src/delivery/types.ts";
+import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
 
 export interface SentPart {
   text: string;

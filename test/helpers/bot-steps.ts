@@ -1,6 +1,7 @@
 // Small steps shared by the bot-*.test.ts files, on top of the harness in ./bot.ts.
 import { expect } from "vitest";
-import type { BotCore, Notification, OutgoingMessage, PlatformIdentity } from "../../src/core/types.ts";
+import type { BotCore, PlatformIdentity } from "../../src/model/bot-core.ts";
+import type { Notification, OutgoingMessage } from "../../src/model/messages.ts";
 import type { DutyReport } from "../../src/generated/prisma/client.ts";
 import { getActivePlan } from "../../src/services/plan-service.ts";
 import { loadPlanStatus, type AgencyState } from "../../src/services/status-service.ts";

@@ -1,23 +1,19 @@
 import { toEvent } from "../../adapters/console/console-chat.ts";
-import { createManualClock, type ManualClock } from "../../src/clock.ts";
+import { createManualClock, type ManualClock } from "../../src/lib/clock.ts";
 import { createBotCore, type BotDeps } from "../../src/core/bot.ts";
-import type {
-  BotCore,
-  IncomingEvent,
-  Notification,
-  Notifier,
-  OutgoingMessage,
-  PlatformIdentity,
-} from "../../src/core/types.ts";
-import type { Db } from "../../src/db.ts";
-import { createLogger } from "../../src/logger.ts";
+import type { BotCore, IncomingEvent, PlatformIdentity } from "../../src/model/bot-core.ts";
+import type { Notifier } from "../../src/delivery/outbox.ts";
+import type { Notification, OutgoingMessage } from "../../src/model/messages.ts";
+import type { Db } from "../../src/db/db.ts";
+import { createLogger } from "../../src/lib/logger.ts";
 import { importPlan } from "../../src/plan/import-plan.ts";
 import { addMembers, parseMembersCsv } from "../../src/plan/members.ts";
 import { parsePlan } from "../../src/plan/parse-plan.ts";
 import { ensureLocalAdmin } from "../../src/services/contact-service.ts";
-import { createInvite, type Role } from "../../src/services/invite-service.ts";
+import { createInvite } from "../../src/services/invite-service.ts";
+import type { Role } from "../../src/model/roles.ts";
 import { findAgency, getActivePlan } from "../../src/services/plan-service.ts";
-import { parseIsoInstant } from "../../src/time.ts";
+import { parseIsoInstant } from "../../src/lib/time.ts";
 import { createTestDb, seedFile, type TestDb } from "./db.ts";
 
 export interface TestBot {

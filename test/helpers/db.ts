@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { inject } from "vitest";
-import { providerOf, createDb, loadDatabaseDriver, migrateDatabase, type Db } from "../../src/db.ts";
+import { providerOf, createDb, loadDatabaseDriver, migrateDatabase, type Db } from "../../src/db/db.ts";
 import { createPgDatabaseFrom } from "./postgres.ts";
 
 export interface TestDb {
@@ -43,10 +43,6 @@ export async function createTestDb(): Promise<TestDb> {
 
 export function seedFile(name: string): string {
   return readFileSync(new URL(`../../prisma/seed/${name}`, import.meta.url), "utf8");
-}
-
-export function fixtureFile(name: string): string {
-  return readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8");
 }
 
 /** The application's tables, without Prisma's and the database's own. */

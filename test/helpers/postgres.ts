@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { pgConnectionFields } from "../../src/database-url.ts";
+import { pgConnectionFields } from "../../src/db/database-url.ts";
 
 // Databases of one PostgreSQL test run share the prefix `nvt_<run>_`: the run's template, and one
 // database per test file created from it. The run id is random, so two runs on one server (two

@@ -1,12 +1,12 @@
 // Shared steps for the reminders-*.test.ts files: a real engine over the test bot's database, a
 // scriptable fake deliverer and instants written the way people say them ("2026-12-01T08:00").
 import { randomUUID } from "node:crypto";
-import type { Clock, ManualClock } from "../../src/clock.ts";
+import type { Clock, ManualClock } from "../../src/lib/clock.ts";
 import { createPresence } from "../../src/delivery/presence.ts";
 import { createOutboxSender } from "../../src/delivery/sender.ts";
 import { activePolicy } from "../../src/schedule/policy.ts";
-import type { OutgoingMessage } from "../../src/core/types.ts";
-import type { Db } from "../../src/db.ts";
+import type { OutgoingMessage, DeliveryFailureReason } from "../../src/model/messages.ts";
+import type { Db } from "../../src/db/db.ts";
 import {
   DeliveryError,
   UNLIMITED,
@@ -14,13 +14,12 @@ import {
   type Deliverer,
   type DeliveryChannel,
   type DeliveryErrorCode,
-  type DeliveryFailureReason,
   type DeliveryTarget,
 } from "../../src/delivery/types.ts";
-import { createLogger } from "../../src/logger.ts";
+import { createLogger } from "../../src/lib/logger.ts";
 import { ensureBundledCalendar } from "../../src/plan/bundle.ts";
 import { createReminderEngine, type ReminderEngine } from "../../src/reminders/engine.ts";
-import { parseIsoInstant, toIsoLocal } from "../../src/time.ts";
+import { parseIsoInstant, toIsoLocal } from "../../src/lib/time.ts";
 import { createTestBot, type TestBot } from "./bot.ts";
 import type { TestDb } from "./db.ts";
 

@@ -1,7 +1,7 @@
 // The calendar walk shared by reminders-walk*.test.ts (two files so the walks run in parallel).
 import { expect } from "vitest";
 import type { TickResult } from "../../src/reminders/engine.ts";
-import { dayOfWeek, localDate, localMinutes, toIsoLocal } from "../../src/time.ts";
+import { dayOfWeek, localDate, localMinutes, toIsoLocal } from "../../src/lib/time.ts";
 import { MINUTE, instant, type ReminderRig } from "./reminders-harness.ts";
 
 export const HOUR = 60 * MINUTE;

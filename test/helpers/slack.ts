@@ -3,7 +3,7 @@
 // read back as the adapter's messages.
 import { createHmac, randomUUID } from "node:crypto";
 import { escapeMrkdwn } from "../../adapters/slack/render.ts";
-import type { Choice } from "../../src/delivery/types.ts";
+import type { Choice } from "../../src/model/messages.ts";
 import { formAnswerProblems } from "./block-kit.ts";
 import { BOT_USER_ID, dmOf, type Posted, type SlackBlock, type SlackStandin } from "../standins/slack-api.ts";
 
@@ -40,7 +40,7 @@ export async function signedPost(
     body,
   });
   const text = await response.text();
-  let json: Record<string, unknown> | null = null;
+  let json: Record<string, unknown> | null;
   try {
     json = text ? (JSON.parse(text) as Record<string, unknown>) : null;
   } catch {
@@ -255,16 +255,6 @@ export function choicesOf(message: Posted): Choice[][] {
   return message.blocks
     .filter((b) => b.type === "actions")
     .map((b) => (b.elements ?? []).map((e) => ({ label: e.text.text, value: e.value ?? "" })));
-}
-
-/** The text a person reads: the sections' mrkdwn, unescaped. */
-export function sectionText(message: Posted): string {
-  return unescapeMrkdwn(
-    message.blocks
-      .filter((b) => b.type === "section" && b.text)
-      .map((b) => b.text!.text)
-      .join("\n"),
-  );
 }
 
 /** Slack's view state for the report form. */

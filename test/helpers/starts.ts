@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, expect } from "vitest";
-import { createDb, loadDatabaseDriver } from "../../src/db.ts";
+import { createDb, loadDatabaseDriver } from "../../src/db/db.ts";
 import { parseMembersCsv } from "../../src/plan/members.ts";
 import { parsePlan } from "../../src/plan/parse-plan.ts";
 import { readBundleFile, readBundleManifest } from "../../src/plan/bundle.ts";
 import { parseCalendarCsv } from "../../src/schedule/calendar.ts";
 
 // Real starts of the app (test/fixtures/start-app.ts) in child processes, stopped at named points
-// with the NHACVIEC_TEST_PAUSE_AT hook of src/test-pause.ts, so nothing depends on timing.
+// with the NHACVIEC_TEST_PAUSE_AT hook of test/helpers/pause.ts, so nothing depends on timing.
 
 const root = new URL("../..", import.meta.url).pathname;
 

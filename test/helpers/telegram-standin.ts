@@ -5,10 +5,11 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Update, UserFromGetMe } from "grammy/types";
+import type { Json } from "./json.ts";
 
 export interface StandInCall {
   method: string;
-  payload: Record<string, any>;
+  payload: Json;
   /** The message_id given to a sent message. */
   messageId?: number;
   /** When the request reached the stand-in (Date.now()). */
@@ -56,7 +57,7 @@ function ok(response: ServerResponse, result: unknown): void {
   response.end(JSON.stringify({ ok: true, result }));
 }
 
-async function readPayload(request: IncomingMessage): Promise<Record<string, any>> {
+async function readPayload(request: IncomingMessage): Promise<Json> {
   const chunks: Buffer[] = [];
   for await (const chunk of request as AsyncIterable<Buffer>) chunks.push(chunk);
   const body = Buffer.concat(chunks);
@@ -65,7 +66,7 @@ async function readPayload(request: IncomingMessage): Promise<Record<string, any
   if (type.startsWith("multipart/form-data")) {
     // Text fields only; a file part is recorded by its name.
     const boundary = /boundary=(.+)$/.exec(type)?.[1] ?? "";
-    const fields: Record<string, any> = {};
+    const fields: Json = {};
     for (const part of body.toString("latin1").split(`--${boundary}`)) {
       const name = /name="([^"]+)"/.exec(part)?.[1];
       const filename = /filename="([^"]*)"/.exec(part)?.[1];
@@ -103,7 +104,7 @@ export async function startBotApiStandIn(options: { token: string; bot: UserFrom
     }
   }
 
-  function sentMessage(payload: Record<string, any>, call: StandInCall) {
+  function sentMessage(payload: Json, call: StandInCall) {
     const chatId = Number(payload.chat_id);
     const chat =
       chatId > 0
@@ -122,7 +123,7 @@ export async function startBotApiStandIn(options: { token: string; bot: UserFrom
     };
   }
 
-  function checkKeyboard(payload: Record<string, any>): string | null {
+  function checkKeyboard(payload: Json): string | null {
     const markup = typeof payload.reply_markup === "string" ? JSON.parse(payload.reply_markup) : payload.reply_markup;
     for (const row of markup?.inline_keyboard ?? []) {
       for (const button of row) {
@@ -290,7 +291,7 @@ export async function startBotApiStandIn(options: { token: string; bot: UserFrom
     apiRoot: `http://127.0.0.1:${port}`,
     calls,
     push(partial) {
-      const update = { ...partial, update_id: nextUpdateId++ } as Update;
+      const update = { ...partial, update_id: nextUpdateId++ };
       const from = update.message?.from ?? update.callback_query?.from;
       if (from && (update.message?.chat.type ?? "private") === "private") started.add(from.id);
       updates.push(update);

@@ -3,6 +3,7 @@
 // answers for the methods the adapter calls (including its error shapes).
 import type { Transformer } from "grammy";
 import type { InlineKeyboardMarkup, Message, Update, UserFromGetMe } from "grammy/types";
+import type { Json } from "./json.ts";
 
 export const BOT_INFO: UserFromGetMe = {
   id: 7_000_001,
@@ -46,7 +47,7 @@ export const GROUP: ChatRef = { id: -100_200_300, type: "supergroup", title: "S�
 function chatOf(ref: ChatRef, person: Person): Message["chat"] {
   return ref.type === "private"
     ? { id: ref.id, type: "private", first_name: person.name }
-    : ({ id: ref.id, type: ref.type, title: ref.title ?? "Nhóm" } as Message["chat"]);
+    : { id: ref.id, type: ref.type, title: ref.title ?? "Nhóm" };
 }
 
 function userOf(person: Person) {
@@ -117,12 +118,12 @@ export function pressUpdate(person: Person, carrier: { chatId: number; messageId
         text: "…",
       },
     },
-  } as Update;
+  };
 }
 
 export interface Call {
   method: string;
-  payload: Record<string, any>;
+  payload: Json;
   /** The message_id the recorder gave a sent message. */
   messageId?: number;
 }
@@ -171,7 +172,7 @@ export function createRecorder(): Recorder {
   let messageId = 10_000;
 
   const transformer: Transformer = async (_prev, method, payload) => {
-    const call: Call = { method, payload: payload as Record<string, any> };
+    const call: Call = { method, payload: payload };
     calls.push(call);
     for (const w of waiters.filter((w) => w.method === method)) {
       waiters.splice(waiters.indexOf(w), 1);
@@ -182,7 +183,7 @@ export function createRecorder(): Recorder {
       const [failed] = failures.splice(failure, 1);
       return { ok: false, ...failed!.error } as never;
     }
-    const p = payload as Record<string, any>;
+    const p = payload as Json;
     if (SENDS.has(method)) {
       call.messageId = ++messageId;
       const text = p.text ?? p.caption;
@@ -237,7 +238,7 @@ export function findButton(
       for (const button of row) {
         const matches = typeof label === "string" ? button.text === label : label.test(button.text);
         if (matches && "callback_data" in button) {
-          return { chatId: message.chatId, messageId: message.messageId, data: button.callback_data! };
+          return { chatId: message.chatId, messageId: message.messageId, data: button.callback_data };
         }
       }
     }

@@ -131,7 +131,7 @@ export async function startSlackStandin(): Promise<SlackStandin> {
       case "chat.update": {
         const problems = messageProblems(args);
         if (problems.length > 0) return refuse(method, args, problems, "invalid_blocks");
-        const message = record(method as Posted["via"], args);
+        const message = record(method, args);
         return { ok: true, channel: message.channel, ts: message.ts, message: { text: message.text, ts: message.ts } };
       }
       case "chat.postEphemeral": {
@@ -196,7 +196,7 @@ export async function startSlackStandin(): Promise<SlackStandin> {
       const method = url.pathname.slice("/api/".length);
       const contentType = request.headers["content-type"] ?? "";
       const args = contentType.startsWith("application/x-www-form-urlencoded")
-        ? decodeArgs(parseForm(body.toString("utf8")) as Record<string, unknown>)
+        ? decodeArgs(parseForm(body.toString("utf8")))
         : contentType.startsWith("application/json")
           ? (JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>)
           : {};

@@ -2,20 +2,20 @@ import { daysLeft } from "../../domain/deadline.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES } from "../../domain/status.ts";
 import { foldVietnamese } from "../../domain/text.ts";
-import { AppError } from "../../errors.ts";
+import { AppError } from "../../model/errors.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { agencyContacts, deactivateContact, listContacts } from "../../services/contact-service.ts";
 import { createInvite, revokeInvite } from "../../services/invite-service.ts";
 import { findAgency } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
-import { formatDateVi, localDate } from "../../time.ts";
+import { formatDateVi, localDate } from "../../lib/time.ts";
 import { policyOf } from "../../schedule/policy.ts";
 import { deferPastQuietHours, isQuietTime } from "../../schedule/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../../i18n/views.ts";
-import { outlookProblems } from "../../i18n/delivery-views.ts";
-import { outlookCounts, type RecipientOutlook } from "../../services/delivery-outlook.ts";
+import { outlookProblems } from "../../delivery/delivery-views.ts";
+import { outlookCounts, type RecipientOutlook } from "../../delivery/delivery-outlook.ts";
 
 function statusCounts(t: Messages, statuses: readonly string[]): string {
   return DUTY_STATUSES.map((s) => [s, statuses.filter((x) => x === s).length] as const)

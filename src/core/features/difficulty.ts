@@ -1,11 +1,11 @@
 import { isWeakDutyRef, parseDutyRef, resolveDutyRef } from "../../domain/duty-ref.ts";
 import { MAX_NOTE_LENGTH } from "../../domain/report-line.ts";
-import { AppError } from "../../errors.ts";
+import { AppError } from "../../model/errors.ts";
 import { agencyContacts } from "../../services/contact-service.ts";
 import { openDifficulties, raiseDifficulty, resolveDifficulty } from "../../services/difficulty-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import { agencyLabel, at, reportErrorText } from "../../i18n/views.ts";
-import { allSentNow, outlookLines } from "../../i18n/delivery-views.ts";
+import { allSentNow, outlookLines } from "../../delivery/delivery-views.ts";
 import { contactDuties, splitFirst } from "./shared.ts";
 
 /** `/vuongmac [DUTY] TEXT`: a leading duty code ("4b ...") ties the difficulty to that duty. */

@@ -1,4 +1,4 @@
-import { AppError } from "../../errors.ts";
+import { AppError } from "../../model/errors.ts";
 import { createInvite, normalizeInviteCode, redeemInvite } from "../../services/invite-service.ts";
 import { messagesFor } from "../../i18n/index.ts";
 import { dutiesOf } from "../../services/plan-service.ts";

@@ -1,5 +1,5 @@
 import { findAgency } from "../../services/plan-service.ts";
-import { localDate, parseDayMonth } from "../../time.ts";
+import { localDate, parseDayMonth } from "../../lib/time.ts";
 import { planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel } from "../../i18n/views.ts";

@@ -1,7 +1,7 @@
 import { daysLeft } from "../../domain/deadline.ts";
 import { resolveDutyRef } from "../../domain/duty-ref.ts";
 import { MAX_NOTE_LENGTH, parseReportLine } from "../../domain/report-line.ts";
-import { ratePercent } from "../../format.ts";
+import { ratePercent } from "../../lib/format.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES, parseStatusWords, type DutyStatus } from "../../domain/status.ts";
 import type { Duty } from "../../generated/prisma/client.ts";

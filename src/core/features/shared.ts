@@ -1,4 +1,4 @@
-import { AppError } from "../../errors.ts";
+import { AppError } from "../../model/errors.ts";
 import type { DutyRefTarget } from "../../domain/duty-ref.ts";
 import type { Agency, Duty } from "../../generated/prisma/client.ts";
 import { dutiesOf, dutyOwnerCode } from "../../services/plan-service.ts";

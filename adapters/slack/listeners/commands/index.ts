@@ -1,6 +1,6 @@
 import type { App } from "@slack/bolt";
 import { findCommand } from "../../../../src/core/commands.ts";
-import type { IncomingEvent } from "../../../../src/core/types.ts";
+import type { IncomingEvent } from "../../../../src/model/bot-core.ts";
 import { decodeSlackText, SLASH_COMMAND } from "../../render.ts";
 import type { SlackSurface } from "../../surface.ts";
 

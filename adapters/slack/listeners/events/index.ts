@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
-import type { IncomingAttachment } from "../../../../src/core/types.ts";
+import type { IncomingAttachment } from "../../../../src/model/bot-core.ts";
 import type { SlackFile } from "../../modals.ts";
 import { decodeSlackText } from "../../render.ts";
 import { SLACK_PLATFORM, type SlackSurface } from "../../surface.ts";
