@@ -256,6 +256,7 @@ function createCore(deps: {
     logger: deps.logger,
     inviteTtlDays: config.inviteTtlDays,
     defaultLocale: config.defaultLocale,
+    report: config.report,
     inviteLink: async (code) => inviteLinkFor(await telegramUsername(config, db), config.zalo?.botLink ?? null)(code),
   });
 }

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { isPostgresUrl } from "./db/database-url.ts";
 import type { Pace } from "./delivery/types.ts";
+import type { ReportSettings } from "./reports/report-issuer.ts";
 import { parseIsoInstant } from "./lib/time.ts";
 
 // The only place that reads process.env. Everything else receives a validated Config.
@@ -47,6 +48,27 @@ const webhookSecret = z
   .trim()
   .regex(/^[A-Za-z0-9_-]{1,256}$/, { message: "must be 1-256 characters of A-Z, a-z, 0-9, _ and -" });
 
+// One line of a document's header: no line breaks, and short enough to fit its column.
+const reportText = z
+  .string()
+  .trim()
+  .min(1)
+  .max(120)
+  .refine((v) => !/[\r\n]/.test(v), { message: "must be one line" });
+const reportSymbol = z
+  .string()
+  .trim()
+  .regex(/^[\p{L}\d][\p{L}\d&.-]{0,19}$/u, { message: 'must be letters, digits, "&", "." or "-", e.g. "SNV"' });
+
+/** The draft report's settings, as the REPORT_* variables and the export command's options give them. */
+export const ReportSettingsSchema = z.object({
+  issuer: reportText.optional(),
+  parent: reportText.optional(),
+  symbol: reportSymbol.optional(),
+  place: reportText.optional(),
+  signer: reportText.optional(),
+});
+
 const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
@@ -80,6 +102,12 @@ const EnvSchema = z.object({
   PUBLIC_BASE_URL: httpUrl.optional(),
   HOST: z.string().trim().default("0.0.0.0"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Who issues the draft report (export --format docx, /baocaotonghop); unset: the plan's province's Sở Nội vụ.
+  REPORT_ISSUER: reportText.optional(),
+  REPORT_ISSUER_PARENT: reportText.optional(),
+  REPORT_SYMBOL: reportSymbol.optional(),
+  REPORT_PLACE: reportText.optional(),
+  REPORT_SIGNER: reportText.optional(),
   NOW: z
     .string()
     .optional()
@@ -129,6 +157,8 @@ export interface Config {
   /** NOW: the process's clock starts at this instant, then runs at real speed (tests, demonstrations). */
   startAt: Date | undefined;
   pace: Record<PlatformName, Pace>;
+  /** The draft report's issuing body, its symbol, place and signer (REPORT_*); unset parts default per plan. */
+  report: ReportSettings;
 }
 
 export class ConfigError extends Error {
@@ -197,6 +227,13 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     http: { host: e.HOST, port: e.PORT },
     startAt: e.NOW,
+    report: {
+      ...(e.REPORT_ISSUER && { issuer: e.REPORT_ISSUER }),
+      ...(e.REPORT_ISSUER_PARENT && { parent: e.REPORT_ISSUER_PARENT }),
+      ...(e.REPORT_SYMBOL && { symbol: e.REPORT_SYMBOL }),
+      ...(e.REPORT_PLACE && { place: e.REPORT_PLACE }),
+      ...(e.REPORT_SIGNER && { signer: e.REPORT_SIGNER }),
+    },
     pace: {
       telegram: { perSecond: e.TELEGRAM_SEND_PER_SECOND, perChatMs: e.TELEGRAM_SEND_CHAT_GAP_MS },
       slack: { perSecond: e.SLACK_SEND_PER_SECOND, perChatMs: e.SLACK_SEND_CHAT_GAP_MS },

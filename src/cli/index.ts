@@ -59,6 +59,11 @@ const OPTIONS = {
   out: { type: "string" },
   since: { type: "string" },
   to: { type: "string" },
+  issuer: { type: "string" },
+  "issuer-parent": { type: "string" },
+  symbol: { type: "string" },
+  place: { type: "string" },
+  signer: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

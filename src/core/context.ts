@@ -2,6 +2,7 @@ import type { Clock } from "../lib/clock.ts";
 import type { Db } from "../db/db.ts";
 import type { Agency, Identity, Person, Plan } from "../generated/prisma/client.ts";
 import { messagesFor, type Messages } from "../i18n/index.ts";
+import type { ReportSettings } from "../reports/report-issuer.ts";
 import type { Logger } from "../lib/logger.ts";
 import { coordinators } from "../services/contact-service.ts";
 import { deliveryOutlook, type RecipientOutlook } from "../delivery/delivery-outlook.ts";
@@ -33,6 +34,8 @@ export interface BotDeps {
    * platforms run nowhere; without it (tests of the core alone) nobody is judged waiting for one.
    */
   platforms?: readonly string[];
+  /** Who issues the draft report (/baocaotonghop); unset parts default to the plan's Sở Nội vụ. */
+  report?: ReportSettings;
 }
 
 /** A person known to the bot, with what every handler needs about them. */

@@ -8,6 +8,7 @@ import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../model/roles.ts";
 import type { AttachmentProblem } from "../model/bot-core.ts";
 import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
+import type { MemberKind } from "../domain/short-name.ts";
 import type { Messages } from "./vi.ts";
 
 // The English catalogue: mirrors vi.ts key for key. Agency names, duty codes and plan titles are data
@@ -49,6 +50,8 @@ export const en: Messages = {
     cliBadFormat: (formats: string) => `--format must be one of: ${formats}.`,
     cliBadSince: (value: string) => `"${value}" is not a date. Write dd/mm/yyyy or YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Wrote ${file} (${bytes} bytes).`,
+    cliBadReportOption: (option: string, value: string) =>
+      `${option} "${q(value)}" is not valid: one line of at most 120 characters; the symbol (--symbol) letters, digits, &, . or - without spaces, e.g. SNV. Nothing was exported.`,
     sheets: SHEET_NAMES,
     plan: "Plan",
     deadline: "Report deadline",
@@ -106,22 +109,93 @@ export const en: Messages = {
     resolved: "Resolved",
     fileSent: (name: string) => `File ${name} is ready.`,
     exportUsage: "Usage: /export [xlsx|csv]",
-    docTitle: (title: string) => `REPORT\n${title.toUpperCase()}`,
-    docDraft: "(Draft, generated from the figures the agencies reported)",
-    docResults: "I. RESULTS AGAINST THE TARGETS",
-    docDuties: "II. DUTIES BY AGENCY",
-    docDifficulties: "III. DIFFICULTIES AND PROPOSALS",
-    docNotSubmitted: "IV. AGENCIES THAT HAVE NOT SUBMITTED",
-    docNone: "None.",
-    docNoFigure: "no figure yet",
+    /** The draft report (Decree 30/2020 form): every sentence is fixed, a figure, or what someone reported. */
+    doc: {
+      nation: "SOCIALIST REPUBLIC OF VIET NAM",
+      motto: "Independence - Freedom - Happiness",
+      number: (symbol: string) => `No.:        /BC-${symbol}`,
+      placeDate: (place: string, year: number) => `${place}, ……/……/${year}`,
+      kind: "REPORT",
+      subject: (title: string) => `Results: ${title}`,
+      to: (addressee: string) => `To: ${addressee}.`,
+      committee: (kind: string, province: string) =>
+        `People's Committee of ${province} ${kind === "thành phố" ? "city" : "province"}`,
+      committeeShort: (kind: string, province: string) =>
+        `People's Committee of ${province} ${kind === "thành phố" ? "city" : "province"}`,
+      defaultIssuer: "Department of Home Affairs",
+      defaultSymbol: "SNV",
+      defaultSigner: "FOR THE DIRECTOR/DEPUTY DIRECTOR",
+      results: "I. RESULTS AGAINST THE TARGETS",
+      resultCols: ["No.", "Target", "Target value", "Achieved (latest figure)", "Assessment", "Short by (people)"],
+      people: (n: number) => `${num(n)} people`,
+      figureDate: (at: Date) => `(on ${formatDateTimeVi(at).slice(0, 10)})`,
+      met: "Met",
+      notMet: "Not met",
+      noFigure: "No figure yet",
+      duties: "II. DUTIES",
+      submissionsHeading: "1. Reports received",
+      deadline: (d: LocalDate) => `Under the plan, agencies send their reports before ${date(d)}.`,
+      submittedCount: (at: Date, counts: readonly string[]) =>
+        `As of ${formatDateTimeVi(at)}, ${counts.join(" and ")} have sent their reports.`,
+      unitsCount: (done: number, total: number) => `${done}/${total} agencies`,
+      membersCount: (done: number, total: number, noun: string) => `${done}/${total} ${noun}`,
+      notSubmitted: (names: readonly string[]) => `Not yet reported: ${names.join("; ")}.`,
+      membersMissing: (n: number, noun: string, appendix: string) => `${n} ${noun} (listed in the ${appendix})`,
+      allSubmitted: "Every agency has sent its report.",
+      agenciesHeading: "2. Duties by agency",
+      submittedAs: (number: string | null, d: LocalDate | null) =>
+        `sent ${number ? `report No. ${number}` : "its report"}${d ? ` dated ${date(d)}` : ""}`,
+      notSubmittedYet: "report not yet sent",
+      membersSummary: (total: number, noun: string, done: number, appendix: string) =>
+        `${total} ${noun}: ${done} submitted, ${total - done} not submitted; listed in the ${appendix}`,
+      dutyCols: ["Code", "Duty", "Result"],
+      notReported: "Not reported",
+      withPercent: (label: string, percent: number) => `${label}, ${pct(percent)}`,
+      memberStatus: (label: string, n: number) => `${label}: ${n}`,
+      memberKind: {
+        commune: "communes",
+        ward: "wards",
+        township: "townships",
+        special_zone: "special zones",
+      } satisfies Record<MemberKind, string>,
+      members: "members",
+      difficulties: "III. DIFFICULTIES",
+      dutyReference: (section: string, item: string, letter: string | null) =>
+        `${letter ? `point ${letter}, ` : ""}item ${item}, section ${section} of the plan`,
+      difficulty: (agency: string, reference: string | null, raisedAt: Date, text: string) =>
+        `${agency}${reference ? ` (duty in ${reference})` : ""}, ${formatDateTimeVi(raisedAt).slice(0, 10)}: ${text}`,
+      resolved: (at: Date, resolution: string | null) =>
+        `Resolved on ${formatDateTimeVi(at).slice(0, 10)}${resolution ? `: ${resolution}` : "."}`,
+      none: "None.",
+      proposals: "IV. PROPOSALS",
+      closing: (subject: string, issuer: string, addressee: string) =>
+        `This concludes the report (${subject}). The ${issuer} respectfully submits it to the ${addressee} for consideration./.`,
+      recipients: "Recipients:",
+      asAbove: "- As above;",
+      recipient: (name: string) => `- ${name};`,
+      archive: "- Archived: VT.",
+      appendix: (numeral: string | null) => (numeral ? `Appendix ${numeral}` : "Appendix"),
+      appendixTitle: (noun: string) => `REPORTS AND DUTIES OF THE ${noun.toUpperCase()}`,
+      appendixOf: (symbol: string, year: number, issuer: string) =>
+        `(Attached to report No.        /BC-${symbol} of ……/……/${year} by the ${issuer})`,
+      appendixCols: ["No.", "Unit", "Report"],
+      submittedShort: (number: string | null, d: LocalDate | null) =>
+        `${number ? `No. ${number}` : "Sent"}${d ? `\ndated ${date(d)}` : ""}`,
+      notSubmittedShort: "Not sent",
+    },
     chartTitle: (title: string) => `Progress: ${title}`,
-    chartIndicators: "Latest participation rate against the target (%)",
-    chartLatest: "Latest",
+    chartAsOf: (at: Date) => `Figures as of ${formatDateTimeVi(at)}`,
+    chartIndicators: "Participation rate against the target",
+    chartLatest: "Achieved",
     chartTarget: "Target",
-    chartDuties: "Duties by status per agency (% of duties)",
-    chartMembers: (group: string) => `${group}: share of members submitted`,
-    chartSubmitted: "Submitted",
-    chartNotSubmitted: "Not submitted",
+    chartNoFigure: "no figure yet",
+    chartFigure: (latest: number | null, target: number) =>
+      latest === null ? `no figure yet / ${num(target)} people` : `${num(latest)} / ${num(target)} people`,
+    chartDuties: "Duties by status, per agency (% of duties)",
+    chartNotReported: "Not reported",
+    chartMembers: (group: string, noun: string) => `${group}: ${noun} that sent their report`,
+    chartSubmitted: "Sent",
+    chartNotSubmitted: "Not sent",
     documentUsage: "Usage: /document AGENCY, for example /document IV.4",
     noDocument: (agency: string) => `${agency} has no submitted report with a file.`,
     documentLink: (agency: string) => `The file attached to ${agency}'s report:`,

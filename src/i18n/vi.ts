@@ -8,6 +8,7 @@ import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../model/roles.ts";
 import type { AttachmentProblem } from "../model/bot-core.ts";
 import type { DeliveryFailureReason } from "../model/messages.ts";
+import type { MemberKind } from "../domain/short-name.ts";
 import { SHEET_NAMES, STATUS_ICON, type ErrorTexts, type ReportErrorTexts } from "./shared.ts";
 
 // Every user-facing Vietnamese text lives here; en.ts mirrors it key for key.
@@ -17,6 +18,13 @@ const q = (typed: string) => quoteInput(typed);
 const num = (n: number) => formatInteger(n, ".");
 const pct = (n: number) => formatPercent(n, ",", ".");
 const date = (d: LocalDate) => formatDateVi(d);
+/** "09:00 ngày 02/12/2026", as a report says when its figures stand. */
+const asOf = (at: Date) => {
+  const [day, time] = formatDateTimeVi(at).split(" ");
+  return `${time} ngày ${day}`;
+};
+/** A title inside a sentence: its first letter lower-case ("Thực hiện…" → "thực hiện…"). */
+const lowerFirst = (text: string) => text.charAt(0).toLocaleLowerCase("vi") + text.slice(1);
 const memberName = (name: string) => `UBND ${name}`;
 // Members are communes, named by their committee, as agencyLabel in views.ts does for a row.
 const agencyName = (a: ErrorAgency) => (a.parentId === null ? a.name : memberName(a.name));
@@ -47,6 +55,8 @@ export const vi = {
     cliBadFormat: (formats: string) => `--format phải là một trong: ${formats}.`,
     cliBadSince: (value: string) => `Ngày "${value}" không hợp lệ. Ghi dd/mm/yyyy hoặc YYYY-MM-DD.`,
     cliDone: (file: string, bytes: number) => `Đã ghi ${file} (${bytes} byte).`,
+    cliBadReportOption: (option: string, value: string) =>
+      `${option} "${q(value)}" không hợp lệ: ghi một dòng, tối đa 120 ký tự; ký hiệu (--symbol) gồm chữ, số, &, . hoặc -, không có khoảng trắng, ví dụ SNV. Chưa xuất gì.`,
     sheets: SHEET_NAMES,
     plan: "Kế hoạch",
     deadline: "Hạn nộp báo cáo",
@@ -124,22 +134,93 @@ export const vi = {
     resolved: "Đã giải quyết",
     fileSent: (name: string) => `Tệp ${name} đã được lập.`,
     exportUsage: "Cách dùng: /xuat [xlsx|csv]",
-    docTitle: (title: string) => `BÁO CÁO\n${title.toUpperCase()}`,
-    docDraft: "(Dự thảo, lập tự động từ số liệu các cơ quan đã báo cáo)",
-    docResults: "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
-    docDuties: "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CỦA CÁC CƠ QUAN, ĐƠN VỊ",
-    docDifficulties: "III. KHÓ KHĂN, VƯỚNG MẮC VÀ KIẾN NGHỊ",
-    docNotSubmitted: "IV. CÁC CƠ QUAN, ĐƠN VỊ CHƯA GỬI BÁO CÁO",
-    docNone: "Không có.",
-    docNoFigure: "chưa có số liệu",
-    chartTitle: (title: string) => `Tiến độ thực hiện: ${title}`,
-    chartIndicators: "Tỷ lệ tham gia mới nhất so với mục tiêu (%)",
-    chartLatest: "Mới nhất",
+    /** The draft report (Decree 30/2020 form): every sentence is fixed, a figure, or what someone reported. */
+    doc: {
+      nation: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+      motto: "Độc lập - Tự do - Hạnh phúc",
+      // The number is left for the clerk: spaces where it goes.
+      number: (symbol: string) => `Số:        /BC-${symbol}`,
+      placeDate: (place: string, year: number) => `${place}, ngày      tháng      năm ${year}`,
+      kind: "BÁO CÁO",
+      subject: (title: string) =>
+        /^thực hiện\s/iu.test(title) ? `Kết quả ${lowerFirst(title)}` : `Kết quả thực hiện ${lowerFirst(title)}`,
+      to: (addressee: string) => `Kính gửi: ${addressee}.`,
+      committee: (kind: string, province: string) => `Ủy ban nhân dân ${kind} ${province}`,
+      committeeShort: (kind: string, province: string) => `UBND ${kind} ${province}`,
+      defaultIssuer: "Sở Nội vụ",
+      defaultSymbol: "SNV",
+      defaultSigner: "KT. GIÁM ĐỐC/PHÓ GIÁM ĐỐC",
+      results: "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU",
+      resultCols: ["STT", "Chỉ tiêu", "Mục tiêu", "Thực hiện (số liệu mới nhất)", "Đánh giá", "Còn thiếu (người)"],
+      people: (n: number) => `${num(n)} người`,
+      figureDate: (at: Date) => `(ngày ${formatDateTimeVi(at).slice(0, 10)})`,
+      met: "Đạt",
+      notMet: "Chưa đạt",
+      noFigure: "Chưa có số liệu",
+      duties: "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ",
+      submissionsHeading: "1. Tình hình gửi báo cáo",
+      deadline: (d: LocalDate) =>
+        `Theo Kế hoạch, các cơ quan, đơn vị gửi báo cáo kết quả thực hiện trước ngày ${date(d)}.`,
+      submittedCount: (at: Date, counts: readonly string[]) =>
+        `Đến ${asOf(at)}, đã có ${counts.join(" và ")} gửi báo cáo.`,
+      unitsCount: (done: number, total: number) => `${done}/${total} cơ quan, đơn vị`,
+      membersCount: (done: number, total: number, noun: string) => `${done}/${total} ${noun}`,
+      notSubmitted: (names: readonly string[]) => `Các cơ quan, đơn vị chưa gửi báo cáo: ${names.join("; ")}.`,
+      membersMissing: (n: number, noun: string, appendix: string) => `${n} ${noun} (danh sách tại ${appendix})`,
+      allSubmitted: "Tất cả các cơ quan, đơn vị đã gửi báo cáo.",
+      agenciesHeading: "2. Kết quả thực hiện nhiệm vụ của các cơ quan, đơn vị",
+      submittedAs: (number: string | null, d: LocalDate | null) =>
+        `đã gửi ${number ? `Báo cáo số ${number}` : "báo cáo"}${d ? ` ngày ${date(d)}` : ""}`,
+      notSubmittedYet: "chưa gửi báo cáo",
+      membersSummary: (total: number, noun: string, done: number, appendix: string) =>
+        `${total} ${noun}: ${done} đã nộp, ${total - done} chưa nộp; danh sách tại ${appendix}`,
+      dutyCols: ["Mã", "Nhiệm vụ", "Kết quả thực hiện"],
+      notReported: "Chưa báo cáo",
+      withPercent: (label: string, percent: number) => `${label}, ${pct(percent)}`,
+      memberStatus: (label: string, n: number) => `${label}: ${n}`,
+      memberKind: { commune: "xã", ward: "phường", township: "thị trấn", special_zone: "đặc khu" } satisfies Record<
+        MemberKind,
+        string
+      >,
+      members: "đơn vị thành viên",
+      difficulties: "III. KHÓ KHĂN, VƯỚNG MẮC",
+      dutyReference: (section: string, item: string, letter: string | null) =>
+        `${letter ? `điểm ${letter} ` : ""}khoản ${item} Mục ${section} Kế hoạch`,
+      difficulty: (agency: string, reference: string | null, raisedAt: Date, text: string) =>
+        `${agency}${reference ? ` (nhiệm vụ tại ${reference})` : ""}, ngày ${formatDateTimeVi(raisedAt).slice(0, 10)}: ${text}`,
+      resolved: (at: Date, resolution: string | null) =>
+        `Đã giải quyết ngày ${formatDateTimeVi(at).slice(0, 10)}${resolution ? `: ${resolution}` : "."}`,
+      none: "Không có.",
+      proposals: "IV. ĐỀ XUẤT, KIẾN NGHỊ",
+      closing: (subject: string, issuer: string, addressee: string) =>
+        `Trên đây là báo cáo ${lowerFirst(subject)}. ${issuer} kính báo cáo ${addressee} xem xét, chỉ đạo./.`,
+      recipients: "Nơi nhận:",
+      asAbove: "- Như trên;",
+      recipient: (name: string) => `- ${name};`,
+      archive: "- Lưu: VT.",
+      appendix: (numeral: string | null) => (numeral ? `Phụ lục ${numeral}` : "Phụ lục"),
+      appendixTitle: (noun: string) => `TÌNH HÌNH BÁO CÁO CỦA CÁC ${noun.toLocaleUpperCase("vi")}`,
+      appendixOf: (symbol: string, year: number, issuer: string) =>
+        `(Kèm theo Báo cáo số        /BC-${symbol} ngày      tháng      năm ${year} của ${issuer})`,
+      appendixCols: ["STT", "Đơn vị", "Gửi báo cáo"],
+      submittedShort: (number: string | null, d: LocalDate | null) =>
+        `${number ? `Số ${number}` : "Đã gửi"}${d ? `\nngày ${date(d)}` : ""}`,
+      notSubmittedShort: "Chưa gửi",
+    },
+    chartTitle: (title: string) =>
+      /^thực hiện\s/iu.test(title) ? `Tiến độ ${lowerFirst(title)}` : `Tiến độ thực hiện ${lowerFirst(title)}`,
+    chartAsOf: (at: Date) => `Số liệu đến ${asOf(at)}`,
+    chartIndicators: "Tỷ lệ tham gia so với mục tiêu",
+    chartLatest: "Thực hiện",
     chartTarget: "Mục tiêu",
-    chartDuties: "Nhiệm vụ theo trạng thái của từng cơ quan (% số nhiệm vụ)",
-    chartMembers: (group: string) => `${group}: tỷ lệ đơn vị thành viên đã nộp báo cáo`,
-    chartSubmitted: "Đã nộp",
-    chartNotSubmitted: "Chưa nộp",
+    chartNoFigure: "chưa có số liệu",
+    chartFigure: (latest: number | null, target: number) =>
+      latest === null ? `chưa có số liệu / ${num(target)} người` : `${num(latest)} / ${num(target)} người`,
+    chartDuties: "Nhiệm vụ theo tình trạng, từng cơ quan (% số nhiệm vụ)",
+    chartNotReported: "Chưa báo cáo",
+    chartMembers: (group: string, noun: string) => `${group}: ${noun} đã gửi báo cáo`,
+    chartSubmitted: "Đã gửi",
+    chartNotSubmitted: "Chưa gửi",
     documentUsage: "Cách dùng: /tailieu CƠ_QUAN, ví dụ /tailieu IV.4",
     noDocument: (agency: string) => `${agency} chưa có báo cáo đã nộp kèm tệp.`,
     documentLink: (agency: string) => `Tệp đính kèm báo cáo của ${agency}:`,

@@ -2,18 +2,32 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import * as echarts from "echarts";
-import { DUTY_STATUSES } from "../domain/status.ts";
+import type { DutyStatus } from "../domain/status.ts";
 import type { Messages } from "../i18n/index.ts";
 import type { ExportData } from "./export-data.ts";
+import { memberNoun } from "./report-outline.ts";
+import { shortAgencyName, shortIndicatorName } from "../domain/short-name.ts";
 
-export const CHART_WIDTH = 1200;
-export const CHART_HEIGHT = 860;
+/** The drawing's size in CSS pixels: A4 landscape's proportions (297 × 210). */
+export const CHART_VIEW = { width: 1188, height: 840 } as const;
+/** Drawn at twice the size, about 200 dpi across an A4 page: small type stays sharp on paper. */
+export const CHART_SCALE = 2;
+export const CHART_WIDTH = CHART_VIEW.width * CHART_SCALE;
+export const CHART_HEIGHT = CHART_VIEW.height * CHART_SCALE;
 const FONT = "DejaVu Sans";
-const STATUS_COLORS: Record<string, string> = {
-  not_started: "#b0b7c3",
+const PIE_CENTER = [CHART_VIEW.width - 215, 255];
+const INK = "#1f2937";
+const MUTED = "#6b7280";
+
+/** A duty's place in the chart: its reported status, or no report at all (not the same as "not started"). */
+type DutyState = DutyStatus | "not_reported";
+const STATES: readonly DutyState[] = ["done", "in_progress", "blocked", "not_started", "not_reported"];
+const STATE_COLORS: Record<DutyState, string> = {
+  done: "#16a34a",
   in_progress: "#3b82f6",
   blocked: "#f59e0b",
-  done: "#16a34a",
+  not_started: "#b0b7c3",
+  not_reported: "#e5e7eb",
 };
 
 /** Bundled fonts, not the system's: the same picture on every machine, with every Vietnamese glyph. */
@@ -22,136 +36,241 @@ function fontFiles(): string[] {
   return [join(dir, "DejaVuSans.ttf"), join(dir, "DejaVuSans-Bold.ttf")];
 }
 
+const stateOf = (d: ExportData["duties"][number]): DutyState =>
+  d.updatedAt === null ? "not_reported" : (d.status as DutyStatus);
+
 /**
- * Duties by status per top-level agency, as shares of its duties. Members count towards their
+ * Duties by state per top-level agency, as shares of its duties. Members count towards their
  * group's bar, so 95 communes do not crowd out the other agencies; shares, not counts, or 95
  * communes' duties would flatten every other agency's bar.
  */
-function dutySharesByTop(data: ExportData): { tops: string[]; shares: (status: string) => number[] } {
+function dutySharesByTop(data: ExportData) {
   const topOf = new Map(data.agencies.map((a) => [a.agency.code, a.parentCode ?? a.agency.code]));
-  const tops = [...new Set(data.duties.map((d) => topOf.get(d.agencyCode) ?? d.agencyCode))];
-  const ofTop = (top: string) => data.duties.filter((d) => (topOf.get(d.agencyCode) ?? d.agencyCode) === top);
-  const shares = (status: string) =>
-    tops.map((top) => {
-      const all = ofTop(top);
-      return all.length ? Math.round((all.filter((d) => d.status === status).length / all.length) * 1000) / 10 : 0;
+  const top = (code: string) => topOf.get(code) ?? code;
+  const codes = [...new Set(data.duties.map((d) => top(d.agencyCode)))];
+  const names = new Map(data.agencies.map((a) => [a.agency.code, a.agency.name]));
+  const shares = (state: DutyState) =>
+    codes.map((code) => {
+      const all = data.duties.filter((d) => top(d.agencyCode) === code);
+      return all.length ? Math.round((all.filter((d) => stateOf(d) === state).length / all.length) * 1000) / 10 : 0;
     });
-  return { tops, shares };
+  return { tops: codes.map((code) => ({ code, name: names.get(code) ?? code })), shares };
 }
 
-/** The latest rate of each indicator beside its target. */
+const text = (size: number, extra: Record<string, unknown> = {}) => ({
+  fontFamily: FONT,
+  fontSize: size,
+  color: INK,
+  ...extra,
+});
+
+/** The latest rate of each indicator beside its target; one without a figure says so instead of a 0 bar. */
 function indicatorSeries(t: Messages, data: ExportData) {
-  const text = { fontFamily: FONT };
-  const round = (n: number | null) => (n === null ? 0 : Math.round(n * 100) / 100);
-  const bar = (name: string, values: number[], color: string) => ({
-    name,
-    type: "bar",
-    xAxisIndex: 0,
-    yAxisIndex: 0,
-    data: values,
-    itemStyle: { color },
-    label: { show: true, position: "top", formatter: "{c}%", ...text },
-  });
+  const r = t.reports;
+  const label = { show: true, position: "top", ...text(13), formatter: (p: { value: number }) => t.pct(p.value) };
+  const latest = data.indicators.map((i) =>
+    i.latestRatePercent === null
+      ? {
+          value: 0,
+          itemStyle: { color: "transparent" },
+          label: {
+            show: true,
+            position: "insideBottom",
+            rotate: 90,
+            align: "left",
+            verticalAlign: "middle",
+            ...text(13, { color: MUTED }),
+            formatter: r.chartNoFigure,
+          },
+        }
+      : { value: i.latestRatePercent },
+  );
   return [
-    bar(
-      t.reports.chartLatest,
-      data.indicators.map((i) => round(i.latestRatePercent)),
-      "#2563eb",
-    ),
-    bar(
-      t.reports.chartTarget,
-      data.indicators.map((i) => i.targetRatePercent),
-      "#dc2626",
-    ),
+    {
+      name: r.chartLatest,
+      type: "bar",
+      xAxisIndex: 0,
+      yAxisIndex: 0,
+      data: latest,
+      itemStyle: { color: "#2563eb" },
+      label,
+    },
+    {
+      name: r.chartTarget,
+      type: "bar",
+      xAxisIndex: 0,
+      yAxisIndex: 0,
+      data: data.indicators.map((i) => i.targetRatePercent),
+      itemStyle: { color: "#dc2626" },
+      label,
+    },
   ];
 }
 
-/** A group's members that submitted, as a pie beside the indicators. */
+/** A group's members that sent their report, as a ring beside the indicators. */
 function membersPie(t: Messages, group: ExportData["agencies"][number]) {
+  const r = t.reports;
+  const share = (n: number) => t.pct(Math.round((n / group.memberCount) * 10000) / 100);
+  const sent = group.membersSubmitted;
+  const notSent = group.memberCount - sent;
   return {
     type: "pie",
-    center: [1000, 250],
-    radius: [60, 120],
-    label: { fontFamily: FONT, formatter: "{b}: {c} ({d}%)" },
+    center: PIE_CENTER,
+    radius: [52, 96],
+    label: {
+      ...text(13),
+      formatter: (p: { name: string; value: number }) => `${p.name}: ${p.value}\n(${share(p.value)})`,
+    },
     data: [
-      { name: t.reports.chartSubmitted, value: group.membersSubmitted, itemStyle: { color: "#16a34a" } },
-      {
-        name: t.reports.chartNotSubmitted,
-        value: group.memberCount - group.membersSubmitted,
-        itemStyle: { color: "#b0b7c3" },
-      },
+      { name: r.chartSubmitted, value: sent, itemStyle: { color: "#16a34a" } },
+      { name: r.chartNotSubmitted, value: notSent, itemStyle: { color: "#b0b7c3" } },
     ],
   };
 }
 
-/** The chart's options: indicators against targets, duties by status per agency, and a group's members submitted. */
+/** Lines of at most `width` characters, broken between words (a longer word keeps its own line). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
+/** The category labels: a short name, then in small type what the code or figure is. */
+const RICH = { small: text(11, { color: MUTED, lineHeight: 16 }), name: text(13, { lineHeight: 17 }) };
+
+function axes(t: Messages, data: ExportData, tops: { code: string; name: string }[]) {
+  const r = t.reports;
+  const percent = (v: number) => t.pct(v);
+  const indicatorLabels = data.indicators.map(
+    (i) =>
+      `{name|${shortIndicatorName(i.name)}}\n{small|${r.chartFigure(i.latestParticipants, i.targetParticipants)}}\n{small|${i.code}}`,
+  );
+  // Wrapped here rather than by ECharts: its own wrapping of rich text ignores the line break before the code.
+  const perLine = Math.max(8, Math.floor(1040 / Math.max(1, tops.length) / 8));
+  const agencyLabels = tops.map(
+    (a) =>
+      `${wrapWords(shortAgencyName(a.name), perLine)
+        .map((line) => `{name|${line}}`)
+        .join("\n")}\n{small|${a.code}}`,
+  );
+  return {
+    xAxis: [
+      { type: "category", gridIndex: 0, data: indicatorLabels, axisLabel: { interval: 0, rich: RICH, margin: 10 } },
+      {
+        type: "category",
+        gridIndex: 1,
+        data: agencyLabels,
+        axisLabel: { interval: 0, rich: RICH, margin: 10 },
+      },
+    ],
+    yAxis: [
+      { type: "value", gridIndex: 0, max: 100, axisLabel: { ...text(12), formatter: percent } },
+      { type: "value", gridIndex: 1, max: 100, axisLabel: { ...text(12), formatter: percent } },
+    ],
+  };
+}
+
+/** Indicators against targets, duties by state per agency, and a group's members that sent their report. */
 function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
   const r = t.reports;
-  const text = { fontFamily: FONT };
   const { tops, shares } = dutySharesByTop(data);
   const group = data.agencies.find((a) => a.memberCount > 0);
+  const title = r.chartTitle(data.plan.title);
+  // One line when it can be: DejaVu Sans averages about 0.63 em a character in bold.
+  const titleSize = Math.max(13, Math.min(19, Math.floor(1120 / (0.63 * title.length))));
+  const stateName = (s: DutyState) => (s === "not_reported" ? r.chartNotReported : t.bot.statusLabel[s]);
+  const members = group ? data.agencies.filter((a) => a.parentCode === group.agency.code && a.memberCount === 0) : [];
   return {
     animation: false,
     backgroundColor: "#ffffff",
-    textStyle: text,
+    textStyle: { fontFamily: FONT },
     title: [
       {
-        text: r.chartTitle(data.plan.title),
+        text: title,
         left: "center",
-        top: 8,
-        textStyle: { ...text, fontSize: 16, width: CHART_WIDTH - 40, overflow: "truncate" },
+        top: 14,
+        textStyle: text(titleSize, { fontWeight: "bold", width: 1120, overflow: "break" }),
       },
-      { text: r.chartIndicators, left: 40, top: 52, textStyle: { ...text, fontSize: 14 } },
-      { text: r.chartDuties, left: 40, top: 452, textStyle: { ...text, fontSize: 14 } },
+      {
+        text: r.chartAsOf(data.generatedAt),
+        left: "center",
+        top: 44,
+        textStyle: text(14, { color: MUTED, fontWeight: "normal" }),
+      },
+      { text: r.chartIndicators, left: 40, top: 88, textStyle: text(15, { fontWeight: "bold" }) },
+      { text: r.chartDuties, left: 40, top: 446, textStyle: text(15, { fontWeight: "bold" }) },
       ...(group
-        ? [{ text: r.chartMembers(group.agency.code), left: 800, top: 52, textStyle: { ...text, fontSize: 14 } }]
+        ? [
+            {
+              // Centred over the ring, wrapped by hand (ECharts without a canvas underestimates widths).
+              text: wrapWords(r.chartMembers(shortAgencyName(group.agency.name), memberNoun(t, members)), 40).join(
+                "\n",
+              ),
+              left: PIE_CENTER[0],
+              textAlign: "center",
+              top: 88,
+              textStyle: text(15, { fontWeight: "bold", lineHeight: 20 }),
+            },
+          ]
         : []),
     ],
     legend: [
-      { data: [r.chartLatest, r.chartTarget], left: 420, top: 52, textStyle: text },
-      { data: DUTY_STATUSES.map((s) => t.bot.statusLabel[s]), right: 40, top: 452, textStyle: text },
+      // Wide gaps: without a canvas ECharts guesses text widths, and DejaVu Sans is wider than its guess.
+      { data: [r.chartLatest, r.chartTarget], left: 40, top: 114, itemGap: 24, textStyle: text(13) },
+      { data: STATES.map(stateName), left: 40, top: 472, itemGap: 24, textStyle: text(13) },
     ],
     grid: [
-      { left: 60, right: group ? 460 : 40, top: 90, height: 300 },
-      { left: 60, right: 40, top: 490, height: 300 },
+      { left: 70, right: group ? 450 : 40, top: 150, height: 200 },
+      { left: 70, right: 40, top: 510, height: 220 },
     ],
-    xAxis: [
-      { type: "category", gridIndex: 0, data: data.indicators.map((i) => i.code), axisLabel: text },
-      { type: "category", gridIndex: 1, data: tops, axisLabel: { ...text, interval: 0 } },
-    ],
-    yAxis: [
-      { type: "value", gridIndex: 0, max: 100, axisLabel: { ...text, formatter: "{value}%" } },
-      { type: "value", gridIndex: 1, max: 100, axisLabel: { ...text, formatter: "{value}%" } },
-    ],
+    ...axes(t, data, tops),
     series: [
       ...indicatorSeries(t, data),
-      ...DUTY_STATUSES.map((s) => ({
-        name: t.bot.statusLabel[s],
+      ...STATES.map((s) => ({
+        name: stateName(s),
         type: "bar",
         stack: "duties",
         xAxisIndex: 1,
         yAxisIndex: 1,
         data: shares(s),
-        itemStyle: { color: STATUS_COLORS[s] },
+        itemStyle: { color: STATE_COLORS[s], borderColor: "#ffffff", borderWidth: 0.5 },
+        // Shares big enough to hold their figure carry it, so the print needs no legend lookup for sizes.
+        label: {
+          show: true,
+          ...text(11, { color: s === "in_progress" || s === "done" ? "#ffffff" : INK }),
+          formatter: (p: { value: number }) => (p.value >= 8 ? t.pct(p.value) : ""),
+        },
       })),
       ...(group ? [membersPie(t, group)] : []),
     ],
   };
 }
 
-/** The progress chart as a PNG. */
-export async function buildProgressChart(t: Messages, data: ExportData): Promise<Uint8Array> {
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
-  let svg: string;
+/** The chart as SVG text: what the PNG is drawn from, and what a test can read the texts on. */
+export function renderChartSvg(t: Messages, data: ExportData): string {
+  const chart = echarts.init(null, null, {
+    renderer: "svg",
+    ssr: true,
+    width: CHART_VIEW.width,
+    height: CHART_VIEW.height,
+  });
   try {
     chart.setOption(chartOption(t, data));
-    svg = chart.renderToSVGString();
+    return chart.renderToSVGString();
   } finally {
     // Left alive, the chart keeps a timer running and a CLI export never exits.
     chart.dispose();
   }
-  const png = new Resvg(svg, {
-    fitTo: { mode: "original" },
+}
+
+/** The progress chart as a PNG. */
+export async function buildProgressChart(t: Messages, data: ExportData): Promise<Uint8Array> {
+  const png = new Resvg(renderChartSvg(t, data), {
+    fitTo: { mode: "zoom", value: CHART_SCALE },
     font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: FONT },
   })
     .render()

@@ -4,6 +4,7 @@ import { isLocalDate, localDate, parseDayMonth, type LocalDate } from "../lib/ti
 import { buildExportCsv } from "./export-csv.ts";
 import type { ExportData } from "./export-data.ts";
 import { buildExportXlsx } from "./export-xlsx.ts";
+import type { ReportSettings } from "./report-issuer.ts";
 
 export const EXPORT_FORMATS = ["xlsx", "csv", "docx", "png"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -33,19 +34,30 @@ export function exportFileName(format: ExportFormat, data: ExportData): string {
   return `${stem}${agency}-${localDate(data.generatedAt)}.${format}`;
 }
 
-export async function buildExportFile(t: Messages, format: ExportFormat, data: ExportData): Promise<OutgoingFile> {
-  const content = await render(t, format, data);
+/** `report`: who issues the Word draft (the other formats do not name an issuer). */
+export async function buildExportFile(
+  t: Messages,
+  format: ExportFormat,
+  data: ExportData,
+  report: ReportSettings = {},
+): Promise<OutgoingFile> {
+  const content = await render(t, format, data, report);
   return { name: exportFileName(format, data), mimeType: MIME[format], content };
 }
 
-async function render(t: Messages, format: ExportFormat, data: ExportData): Promise<Uint8Array> {
+async function render(
+  t: Messages,
+  format: ExportFormat,
+  data: ExportData,
+  report: ReportSettings,
+): Promise<Uint8Array> {
   switch (format) {
     case "xlsx":
       return buildExportXlsx(t, data);
     case "csv":
       return buildExportCsv(t, data);
     case "docx":
-      return (await import("./export-docx.ts")).buildExportDocx(t, data);
+      return (await import("./export-docx.ts")).buildExportDocx(t, data, report);
     case "png":
       return (await import("./chart.ts")).buildProgressChart(t, data);
   }

@@ -34,6 +34,25 @@ interface Column {
   format?: string;
   min?: number;
   max?: number;
+  /** Long text (duties, notes): a fixed width for print, wrapped within it. */
+  wrap?: number;
+}
+
+/**
+ * Printed on A4 landscape, as wide as the page, as many pages down as it takes, the header row
+ * repeated on each; narrow margins (inches, as Excel stores them) leave room for the wrapped text.
+ */
+function printSetup(sheet: ExcelJS.Worksheet, titleRows?: string): void {
+  sheet.pageSetup = {
+    paperSize: 9,
+    orientation: "landscape",
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    horizontalCentered: true,
+    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    ...(titleRows && { printTitlesRow: titleRows }),
+  };
 }
 
 function addTable(
@@ -48,13 +67,18 @@ function addTable(
   columns.forEach((c, i) => {
     const column = sheet.getColumn(i + 1);
     if (c.format) column.numFmt = c.format;
-    column.width = fitWidth(
-      c,
-      rows.map((r) => r[i] ?? null),
-    );
+    // Every cell reads from the top, so a row of wrapped text lines up with its code and status.
+    column.alignment = { vertical: "top", ...(c.wrap && { wrapText: true }) };
+    column.width =
+      c.wrap ??
+      fitWidth(
+        c,
+        rows.map((r) => r[i] ?? null),
+      );
   });
   sheet.getRow(1).alignment = { vertical: "middle", wrapText: true };
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  printSetup(sheet, "1:1");
   return sheet;
 }
 
@@ -90,10 +114,10 @@ export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Ui
     workbook,
     r.sheets.duties,
     columnsOf(r.dutyCols, {
-      2: { max: 40 },
-      4: { max: 60 },
+      2: { wrap: 24 },
+      4: { wrap: 55 },
       6: { format: "0%" },
-      7: { max: 60 },
+      7: { wrap: 40 },
       8: { format: DATE_TIME },
     }),
     dutiesRows(t, data),
@@ -101,19 +125,19 @@ export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Ui
   addTable(
     workbook,
     r.sheets.submissions,
-    columnsOf(r.submissionCols, { 2: { max: 40 }, 6: { format: DATE_TIME } }),
+    columnsOf(r.submissionCols, { 2: { wrap: 30 }, 6: { format: DATE_TIME } }),
     submissionsRows(t, data),
   );
   addTable(
     workbook,
     r.sheets.difficulties,
-    columnsOf(r.difficultyCols, { 2: { max: 40 }, 4: { max: 60 }, 6: { format: DATE_TIME }, 8: { max: 60 } }),
+    columnsOf(r.difficultyCols, { 2: { wrap: 24 }, 4: { wrap: 50 }, 6: { format: DATE_TIME }, 8: { wrap: 40 } }),
     difficultiesRows(t, data),
   );
   addTable(
     workbook,
     r.sheets.history,
-    columnsOf(r.historyCols, { 1: { format: DATE_TIME }, 3: { max: 40 }, 6: { format: "0%" }, 7: { max: 60 } }),
+    columnsOf(r.historyCols, { 1: { format: DATE_TIME }, 3: { wrap: 24 }, 6: { format: "0%" }, 7: { wrap: 50 } }),
     historyRows(t, data),
   );
   return stampedAt(new Uint8Array(await workbook.xlsx.writeBuffer()), data.generatedAt);
@@ -159,8 +183,10 @@ function addSummarySheet(workbook: ExcelJS.Workbook, t: Messages, data: ExportDa
   for (const s of DUTY_STATUSES)
     summary.addRow([t.bot.statusLabel[s], data.duties.filter((d) => d.status === s).length]);
   summary.getColumn(1).width = 30;
-  summary.getColumn(2).width = Math.min(60, Math.max(30, ...data.indicators.map((i) => i.name.length + 2)));
-  for (let c = 3; c <= 10; c++) summary.getColumn(c).width = 18;
+  summary.getColumn(2).width = 40;
+  summary.getColumn(2).alignment = { vertical: "top", wrapText: true };
+  for (let c = 3; c <= 10; c++) summary.getColumn(c).width = 16;
+  printSetup(summary);
 }
 
 /**

@@ -11,7 +11,7 @@ async function sendExport(ctx: Ctx, format: ExportFormat, agency?: string): Prom
     role: person.role,
     agencyId: own?.id ?? null,
   });
-  const file = await buildExportFile(ctx.t, format, data);
+  const file = await buildExportFile(ctx.t, format, data, ctx.deps.report);
   ctx.replies.push({ text: ctx.t.reports.fileSent(file.name), file });
 }
 
