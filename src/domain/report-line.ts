@@ -1,6 +1,7 @@
 import { isWeakDutyRef, parseDutyRef, resolveDutyRef, type DutyRefTarget } from "./duty-ref.ts";
 import type { ReportLineError } from "../model/report-line-error.ts";
 import { parseStatusWords, type DutyStatus } from "./status.ts";
+import { foldVietnamese } from "./text.ts";
 
 export interface ReportLine {
   dutyCode: string;
@@ -15,14 +16,152 @@ export type ReportLineResult = { ok: true; value: ReportLine } | ({ ok: false } 
 
 export const MAX_NOTE_LENGTH = 2000;
 
-// The first ":" or dash starts the note. A dash counts only after a space, letter or "%" and not before a
-// digit, so "-5%" stays a (bad) percent and code ranges like "2025-2030" are not split.
-const NOTE_SEPARATOR = /:|(?<=[\s%\p{L}])[-–—](?!\d)/u;
-const PERCENT = /(?<=^|\s)(-?\d+(?:[.,]\d+)?)\s*%(?=[\s.,;!?]|$)/g;
-// "IV 4 b" is one reference even though it spans tokens.
-const MAX_REF_TOKENS = 3;
+// How officials type a report on a phone: the duty, a status in everyday words and a percent, in any
+// order, joined by ":", dashes, commas, dots or spaces, then the note ("4g - 30% - đang triển khai",
+// "Nhiệm vụ 4e đã hoàn thành", "IV.4.c: 100%"). The line is read from the left, one part at a time;
+// the first part that is none of the three starts the note, so figures and words inside the note
+// stay the note's.
+//
+// A status word counts only when a separator or the end follows it: "đã xong phần A" is a note about
+// part of the work, and reading it as "done" would store a guess.
+
+/** Between parts. A dash counts only when no digit follows, so "-5%" stays a (bad) percent. */
+const SEPARATOR = /^(?:[\s:,;.!?]|[-–—](?!\d)|\p{Extended_Pictographic}|\uFE0F|\u200D)+/u;
+/** A separator that is more than a space: the note may start right after it, even after a bare letter. */
+const PUNCTUATION = /^(?:[:,;.!?]|[-–—](?!\d)|\p{Extended_Pictographic})/u;
+const PARTICLE = /^\s+(?:ạ|nhé|nha|nhe)(?![\p{L}\p{N}])/u;
+/**
+ * What has the shape of a duty reference but no duty letter of the plan's sequence ("4x", "IV.4.f"):
+ * a mistyped code, to be answered with the agency's codes rather than taken for chat.
+ */
+const LOOSE_REF = /^(?:[ivx]+\.?\s?)?\d+\.?\s?[a-z]{1,2}(?![\p{L}\p{N}])/iu;
+const PERCENT = /^(-?\d+(?:[.,]\d+)?)\s*%/;
+/** "nhiệm vụ 4e", "NV 4e", "mục 4e", "nhiệm vụ số 4e", "báo cáo 4e": the words before a duty reference. */
+const DUTY_WORD = /^(?:(?:bao cao|nhiem vu|nhiemvu|nvu|nv|muc)(?:\s+so)?\b\s*)+/;
+// "IV 4 b" is one reference even though it spans words.
+const MAX_REF_WORDS = 3;
+/** Status phrases, longest first so "đang thực hiện" wins over "đang". */
+const MAX_STATUS_WORDS = 4;
 
 const fail = (e: ReportLineError): ReportLineResult => ({ ok: false, ...e });
+
+interface Head {
+  ref: string | null;
+  percent: number | null;
+  status: DutyStatus | null;
+  /** Where the note starts in the text, or the text's length. */
+  noteAt: number;
+  /** Only spaces, or nothing, stand between the head's last part and the note. */
+  noteGlued: boolean;
+  /** A second reference in the head, or a second percent or status: the line says two things. */
+  twice: "ref" | "other" | null;
+}
+
+/** The text's first `n` words (letters, digits and dots), and where they end. */
+function words(text: string, n: number): { value: string; end: number } | null {
+  const m = new RegExp(`^[\\p{L}\\p{N}.]+(?:[ \\t]+[\\p{L}\\p{N}.]+){${n - 1}}`, "u").exec(text);
+  return m ? { value: m[0], end: m[0].length } : null;
+}
+
+/** A duty reference at the start of `text`: the longest run of up to three words that parses as one. */
+function refAt(text: string): { ref: string; end: number } | null {
+  const word = DUTY_WORD.exec(foldVietnamese(text.slice(0, 20)));
+  // The folded prefix has the same length as the typed one only without decomposed marks; find the
+  // typed reference after it by skipping the same number of words.
+  const skip = word ? word[0].trim().split(/\s+/).length : 0;
+  let start = 0;
+  for (let i = 0; i < skip; i++) start += /^\S+\s*/.exec(text.slice(start))![0].length;
+  for (let n = MAX_REF_WORDS; n >= 1; n--) {
+    const w = words(text.slice(start), n);
+    if (!w) continue;
+    const value = w.value.replace(/\.+$/, "");
+    if (parseDutyRef(value)) return { ref: value, end: start + value.length };
+  }
+  return null;
+}
+
+/** What may follow a status word: the end, punctuation, an emoji, a percent or another duty. */
+function endsPart(after: string): boolean {
+  const next = after.trimStart();
+  if (!next || PUNCTUATION.test(next) || PERCENT.test(next)) return true;
+  const ref = refAt(next);
+  return ref !== null && !isWeakDutyRef(parseDutyRef(ref.ref)!);
+}
+
+function statusAt(text: string): { status: DutyStatus; end: number } | null {
+  for (let n = MAX_STATUS_WORDS; n >= 1; n--) {
+    const w = words(text, n);
+    if (!w) continue;
+    const value = w.value.replace(/\.+$/, "");
+    const status = parseStatusWords(value);
+    if (!status) continue;
+    if (endsPart(text.slice(value.length))) return { status, end: value.length };
+    // "xong ạ", "xong nhé": the courtesy word closes the status rather than starting a note.
+    const particle = PARTICLE.exec(text.slice(value.length));
+    if (particle && endsPart(text.slice(value.length + particle[0].length))) {
+      return { status, end: value.length + particle[0].length };
+    }
+  }
+  return null;
+}
+
+function readHead(text: string): Head {
+  const head: Head = { ref: null, percent: null, status: null, noteAt: text.length, noteGlued: false, twice: null };
+  let at = 0;
+  for (;;) {
+    // "IV.4.c-100%": a dash glued to the part before it separates, even before a digit.
+    if (at > 0 && /^[-–—]\d/.test(text.slice(at)) && /\S/.test(text[at - 1]!)) at++;
+    const sep = SEPARATOR.exec(text.slice(at));
+    if (sep) at += sep[0].length;
+    const glued = !sep || !/[^\s]/u.test(sep[0]);
+    const rest = text.slice(at);
+    if (!rest) return head;
+    const percent = PERCENT.exec(rest);
+    const ref = percent ? null : refAt(rest);
+    const strongRef = ref && !isWeakDutyRef(parseDutyRef(ref.ref)!);
+    // Before anything else only a reference starts a line; after the reference, a weak one ("a",
+    // "3") is more likely the note's first word than a second duty.
+    const refHere = ref && (head.ref === null ? at === 0 || strongRef : strongRef);
+    const status = percent || refHere ? null : statusAt(rest);
+    if (percent) {
+      if (head.percent !== null) head.twice ??= "other";
+      head.percent = Number(percent[1]!.replace(",", "."));
+      at += percent[0].length;
+    } else if (refHere) {
+      if (head.ref !== null) {
+        head.twice = "ref";
+        head.noteAt = at;
+        return head;
+      }
+      head.ref = ref.ref;
+      at += ref.end;
+    } else if (status) {
+      if (head.status !== null) head.twice ??= "other";
+      head.status = status.status;
+      at += status.end;
+    } else {
+      head.noteAt = at;
+      head.noteGlued = glued;
+      return head;
+    }
+  }
+}
+
+/** A line that starts with a mistyped code and goes on as a report does: name the agency's codes. */
+function looseRef(text: string, target: DutyRefTarget): ReportLineResult {
+  const loose = LOOSE_REF.exec(text);
+  if (!loose) return fail({ error: "report.not_a_report" });
+  const rest = readHead(text.slice(loose[0].length));
+  if (rest.ref !== null || (rest.status === null && rest.percent === null))
+    return fail({ error: "report.not_a_report" });
+  return fail({ error: "duty.unknown", ref: loose[0], candidates: target.duties.map((d) => d.code) });
+}
+
+/** The note as typed, or null when it holds no letter or digit (a lone emoji or punctuation). */
+function noteOf(text: string): string | null {
+  const note = text.trim();
+  return /[\p{L}\p{N}]/u.test(note) ? note : null;
+}
 
 export function parseReportLine(
   line: string,
@@ -30,36 +169,32 @@ export function parseReportLine(
   allDutyCodes?: readonly string[],
 ): ReportLineResult {
   const text = line.normalize("NFC").trim();
-  const sep = NOTE_SEPARATOR.exec(text);
-  const head = sep ? text.slice(0, sep.index) : text;
-  const note = sep ? text.slice(sep.index + sep[0].length).trim() || null : null;
-
-  const tokens = head.split(/\s+/).filter(Boolean);
-  let refTokens = Math.min(MAX_REF_TOKENS, tokens.length);
-  while (refTokens > 0 && !parseDutyRef(tokens.slice(0, refTokens).join(" "))) refTokens--;
-  if (refTokens === 0) return fail({ error: "report.not_a_report" });
-  const ref = tokens.slice(0, refTokens).join(" ");
-  const rest = tokens.slice(refTokens).join(" ");
-
-  const percents = [...rest.matchAll(PERCENT)];
-  if (percents.length > 1) return fail({ error: "report.malformed" });
-  const percent = percents[0] ? Number(percents[0][1]!.replace(",", ".")) : null;
-  const words = (percents[0] ? rest.replace(percents[0][0], " ") : rest).replace(/[.,;!?]/g, " ").trim();
-  const status = words ? parseStatusWords(words) : null;
-  if (status === null && (words || percent === null)) {
-    // A bare "e" or "3" followed by nothing we understand is far more likely chat ("e cảm ơn") than a report.
-    const weak = percent === null && isWeakDutyRef(parseDutyRef(ref)!);
-    return fail({ error: weak ? "report.not_a_report" : "report.malformed" });
+  const head = readHead(text);
+  if (head.ref === null) return looseRef(text, target);
+  const weak = isWeakDutyRef(parseDutyRef(head.ref)!);
+  const said = head.status !== null || head.percent !== null;
+  // A bare "e" or "3" followed by nothing we understand is far more likely chat ("e cảm ơn") than a report.
+  if (!said) return fail({ error: weak ? "report.not_a_report" : "report.malformed" });
+  if (head.twice === "ref") {
+    const second = readHead(text.slice(head.noteAt)).ref!;
+    return fail({ error: "report.two_reports", refs: [head.ref, second] });
   }
+  if (head.twice === "other" || (weak && head.noteGlued)) return fail({ error: "report.malformed" });
   // Whole percents only: rounding 99,6% would store a "100%" that is still in progress.
+  const { percent } = head;
   if (percent !== null && (percent < 0 || percent > 100 || !Number.isInteger(percent)))
     return fail({ error: "report.percent_range", value: percent });
 
-  const duty = resolveDutyRef(ref, target, allDutyCodes);
-  if (!duty.ok) return fail({ error: duty.error, ref, ...(duty.candidates && { candidates: duty.candidates }) });
+  const duty = resolveDutyRef(head.ref, target, allDutyCodes);
+  if (!duty.ok) {
+    // Unknown to this agency: list what it does have, so the person can pick the right code.
+    const candidates = duty.candidates ?? (duty.error === "duty.unknown" ? target.duties.map((d) => d.code) : null);
+    return fail({ error: duty.error, ref: head.ref, ...(candidates && { candidates }) });
+  }
 
-  const resolved = reconcile(status, percent);
+  const resolved = reconcile(head.status, percent);
   if (!resolved) return fail({ error: "report.conflict" });
+  const note = noteOf(text.slice(head.noteAt));
   if (note && note.length > MAX_NOTE_LENGTH) {
     return fail({ error: "report.note_too_long", length: note.length, max: MAX_NOTE_LENGTH });
   }

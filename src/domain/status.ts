@@ -11,10 +11,36 @@ export function isDutyStatus(value: string): value is DutyStatus {
 const STATUS_WORDS: ReadonlyMap<string, DutyStatus> = new Map(
   (
     [
-      ["done", ["xong", "xong roi", "da xong", "hoan thanh", "da hoan thanh", "ht", "done", "hoan tat", "completed"]],
-      ["in_progress", ["dang thuc hien", "dang lam", "dang", "in progress", "in_progress", "dth"]],
-      ["blocked", ["vuong mac", "vuong", "blocked", "kho khan"]],
-      ["not_started", ["chua thuc hien", "chua", "not started", "not_started", "cth"]],
+      [
+        "done",
+        [
+          "xong",
+          "xong roi",
+          "da xong",
+          "hoan thanh",
+          "da hoan thanh",
+          "ht",
+          "done",
+          "hoan tat",
+          "da hoan tat",
+          "completed",
+        ],
+      ],
+      [
+        "in_progress",
+        [
+          "dang thuc hien",
+          "dang lam",
+          "dang",
+          "dang trien khai",
+          "dang tien hanh",
+          "in progress",
+          "in_progress",
+          "dth",
+        ],
+      ],
+      ["blocked", ["vuong mac", "vuong", "blocked", "kho khan", "gap kho khan", "co vuong mac", "dang vuong mac"]],
+      ["not_started", ["chua thuc hien", "chua", "chua lam", "chua trien khai", "not started", "not_started", "cth"]],
     ] as const
   ).flatMap(([status, words]) => words.map((w) => [w, status] as const)),
 );

@@ -696,8 +696,14 @@ export const en: Messages = {
           `The note is too long (${num(length)} characters, maximum 2,000). Please shorten it or attach a document when you submit the report.`,
         "report.conflict": (example) =>
           `The percentage and the status do not match (done is 100%, not started is 0%). For example:\n${example}`,
-        "duty.unknown": (example, { ref }) =>
-          `There is no duty "${q(ref)}" among your agency's duties. Type /duties to see the codes. For example:\n${example}`,
+        "report.two_reports": (example, { refs }) =>
+          `The message reports on ${refs.length} duties (${refs.map(q).join(", ")}); please send one line per duty. For example:\n${example}`,
+        "duty.unknown": (example, { ref, candidates }) =>
+          `There is no duty "${q(ref)}" among your agency's duties` +
+          (candidates?.length
+            ? `; your agency's duties are ${candidates.join(", ")}.`
+            : ". Type /duties to see the codes.") +
+          ` For example:\n${example}`,
         "duty.ambiguous": (example, { ref, candidates }) =>
           `"${q(ref)}" matches several duties (${(candidates ?? []).join(", ")}); please give the exact code. For example:\n${example}`,
         "duty.other_agency": (example, { ref }) =>

@@ -710,8 +710,12 @@ export const vi = {
           `Ghi chú quá dài (${num(length)} ký tự, tối đa 2.000). Vui lòng rút gọn hoặc gửi văn bản kèm theo khi nộp báo cáo.`,
         "report.conflict": (example) =>
           `Tỷ lệ và trạng thái mâu thuẫn (hoàn thành là 100%, chưa thực hiện là 0%). Ví dụ:\n${example}`,
-        "duty.unknown": (example, { ref }) =>
-          `Không có nhiệm vụ "${q(ref)}" trong các nhiệm vụ của cơ quan bạn. Gõ /nhiemvu để xem mã. Ví dụ:\n${example}`,
+        "report.two_reports": (example, { refs }) =>
+          `Tin nhắn có báo cáo của ${refs.length} nhiệm vụ (${refs.map(q).join(", ")}); vui lòng gửi mỗi nhiệm vụ một dòng. Ví dụ:\n${example}`,
+        "duty.unknown": (example, { ref, candidates }) =>
+          `Không có nhiệm vụ "${q(ref)}" trong các nhiệm vụ của cơ quan bạn` +
+          (candidates?.length ? `; nhiệm vụ của cơ quan: ${candidates.join(", ")}.` : ". Gõ /nhiemvu để xem mã.") +
+          ` Ví dụ:\n${example}`,
         "duty.ambiguous": (example, { ref, candidates }) =>
           `"${q(ref)}" có nhiều nhiệm vụ (${(candidates ?? []).join(", ")}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
         "duty.other_agency": (example, { ref }) =>

@@ -7,4 +7,5 @@ export type ReportLineError =
   | { error: "report.percent_range"; value: number }
   | { error: "report.note_too_long"; length: number; max: number }
   | { error: "report.conflict" }
+  | { error: "report.two_reports"; refs: string[] }
   | { error: "duty.unknown" | "duty.ambiguous" | "duty.other_agency"; ref: string; candidates?: string[] };

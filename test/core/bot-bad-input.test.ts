@@ -45,6 +45,18 @@ describe("bad input is refused and nothing is stored", () => {
     expect(await refuse("stc", "IV.2.k xong")).toContain('Không có nhiệm vụ "IV.2.k"');
   });
 
+  it("a mistyped code, answered with the agency's own codes", async () => {
+    const reply = await refuse("bhxh", "4x xong");
+    expect(reply).toContain('Không có nhiệm vụ "4x" trong các nhiệm vụ của cơ quan bạn; nhiệm vụ của cơ quan: IV.4.a,');
+    expect(reply).toContain("IV.4.đ, IV.4.e, IV.4.g.");
+  });
+
+  it("two reports in one line: neither is stored, and the person is asked for a line each", async () => {
+    expect(await refuse("bhxh", "4a xong, 4b 50% đang làm")).toContain(
+      "Tin nhắn có báo cáo của 2 nhiệm vụ (4a, 4b); vui lòng gửi mỗi nhiệm vụ một dòng.",
+    );
+  });
+
   it("a bare agency number when the agency has several duties", async () => {
     expect(await refuse("bhxh", "IV.4 xong")).toContain('"IV.4" có nhiều nhiệm vụ (IV.4.a, IV.4.b');
   });
