@@ -214,7 +214,7 @@ describe.skipIf(onPostgres)(
         await send(lan, "/nhiemvu");
         expect(lastText(lan)).toContain("Nhiệm vụ của Bảo hiểm xã hội tỉnh");
         await send(lan, "/trogiup");
-        expect(lastText(lan)).toContain("Các lệnh của bạn");
+        expect(lastText(lan)).toContain("Các lệnh của Anh/Chị");
         await send(minh, "/tongquan");
         expect(lastText(minh)).toContain("cơ quan đã nộp báo cáo");
         await adapter.idle();

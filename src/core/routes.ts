@@ -3,7 +3,7 @@ import { mayReportFigures } from "../services/progress-service.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { START_REPORT, START_SUBMIT } from "../i18n/views.ts";
 import { commandKey, commandsForRole, findCommand } from "./commands.ts";
-import type { Command, CommandName } from "../model/commands.ts";
+import type { Command, CommandName, CommandText } from "../model/commands.ts";
 import type { Ctx } from "./context.ts";
 import { INVALID_FLOW } from "./conversation.ts";
 import * as coord from "./features/coordinator.ts";
@@ -183,7 +183,10 @@ function visibleCommands(ctx: Ctx): Command[] {
 async function help(ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const { person } = ctx.member!;
-  const lines = visibleCommands(ctx).map((c) => t.bot.commands[c.name].usage);
+  const lines = visibleCommands(ctx).map((c) => {
+    const text: CommandText = t.bot.commands[c.name];
+    return (person.role === "contact" && text.contactUsage) || text.usage;
+  });
   const code = person.role === "contact" ? await firstDutyCode(ctx) : undefined;
   const extra = code ? [t.bot.help.oneLine(t.bot.report.example(code))] : [];
   ctx.reply([t.bot.help.header(t.bot.roleName[person.role as Role]), ...lines, ...extra].join("\n"));

@@ -39,6 +39,12 @@ export function parseDutyRef(ref: string): ParsedDutyRef | null {
   };
 }
 
+/** What people type for a duty: "IV.2.b" → "2b", "IV.3" → "3". */
+export function shortDutyCode(code: string): string {
+  const p = parseDutyRef(code);
+  return p?.number ? `${p.number}${p.letter ?? ""}` : code;
+}
+
 /** A bare letter or bare number: also common in ordinary chat ("e cảm ơn", "3 người"). */
 export function isWeakDutyRef(p: ParsedDutyRef): boolean {
   return p.section === null && (p.number === null || p.letter === null);

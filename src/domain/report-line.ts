@@ -57,9 +57,9 @@ interface Head {
   twice: "ref" | "other" | null;
 }
 
-/** The text's first `n` words (letters, digits and dots), and where they end. */
+/** The text's first `n` words (letters, digits, dots and "_" as in "in_progress"), and where they end. */
 function words(text: string, n: number): { value: string; end: number } | null {
-  const m = new RegExp(`^[\\p{L}\\p{N}.]+(?:[ \\t]+[\\p{L}\\p{N}.]+){${n - 1}}`, "u").exec(text);
+  const m = new RegExp(`^[\\p{L}\\p{N}._]+(?:[ \\t]+[\\p{L}\\p{N}._]+){${n - 1}}`, "u").exec(text);
   return m ? { value: m[0], end: m[0].length } : null;
 }
 

@@ -518,12 +518,21 @@ export const en: Messages = {
       "If you do not have an invite code, please contact the Department of Home Affairs.",
     deactivated:
       "Your contact account has been deactivated. To join again, please ask the Department of Home Affairs for a new invite code.",
-    welcomeContact: (person: string, agency: string, requested: boolean, duties: number, deadline: LocalDate) =>
+    welcomeContact: (
+      person: string,
+      agency: string,
+      requested: boolean,
+      duties: number,
+      deadline: LocalDate,
+      overdue: boolean,
+    ) =>
       `Hello ${person}! You have joined Nhắc Việc as the contact for ${agency}.\n` +
       (requested
         ? `The plan requests ${agency} to help carry out ${plural(duties, "duty", "duties")}`
         : `The plan assigns ${agency} ${plural(duties, "duty", "duties")}`) +
-      `; please report results before ${date(deadline)}.\n` +
+      (overdue
+        ? `; the deadline (before ${date(deadline)}) has passed, so please send the report as soon as possible.\n`
+        : `; please report results before ${date(deadline)}.\n`) +
       "Type /duties to see your duties, /report to report progress, /help to see all commands.",
     welcomeCoordinator: (person: string) =>
       `Hello ${person}! You have joined Nhắc Việc as a coordinator. Type /status to see the overall situation, /help to see the commands.`,
@@ -630,12 +639,18 @@ export const en: Messages = {
       xuat: {
         description: "Export the tables (Excel or CSV)",
         usage: "/export (/xuat) [xlsx|csv] [AGENCY]: get the progress tables as Excel (default) or CSV",
+        contactUsage: "/export (/xuat) [xlsx|csv]: get your agency's progress tables as Excel (default) or CSV",
       },
       baocaotonghop: {
         description: "Draft summary report (Word)",
         usage: "/summary (/baocaotonghop) [AGENCY]: get the draft summary report as a Word document",
+        contactUsage: "/summary (/baocaotonghop): get your agency's draft report as a Word document",
       },
-      bieudo: { description: "Progress chart", usage: "/chart (/bieudo) [AGENCY]: get the progress chart (PNG image)" },
+      bieudo: {
+        description: "Progress chart",
+        usage: "/chart (/bieudo) [AGENCY]: get the progress chart (PNG image)",
+        contactUsage: "/chart (/bieudo): get your agency's progress chart (PNG image)",
+      },
       tailieu: {
         description: "The file attached to an agency's report",
         usage: "/document (/tailieu) AGENCY: get the file attached to the agency's submitted report",
@@ -669,7 +684,8 @@ export const en: Messages = {
     },
 
     report: {
-      pickDuty: "Choose the duty to report on (or type its code, for example 4b). Type /cancel to cancel.",
+      pickDuty: (example: string) =>
+        `Choose the duty to report on (or type its code, for example ${example}). Type /cancel to cancel.`,
       dutyChoice: (code: string, title: string, icon: string) => `${icon} ${code} ${title}`,
       pickStatus: (code: string, title: string) => `${code}: ${title}\nChoose a status:`,
       askPercent: "Enter the completion percentage, a number from 1 to 99 (for example 60). Type /cancel to cancel.",
@@ -766,7 +782,9 @@ export const en: Messages = {
         `The file "${name}" was not saved: Nhắc Việc only keeps files that agency contacts send with their reports.`,
       done: (agency: string, at: string, onTime: boolean, doc: string | null, attachment: string | null) =>
         `The report of ${agency} was submitted at ${at}${doc ? ` (${doc})` : ""}${attachment ? `, with file "${attachment}"` : ""}.\n` +
-        (onTime ? "The report was submitted on time. Thank you!" : "The report was submitted after the deadline.") +
+        (onTime
+          ? "The report was submitted on time. Thank you!"
+          : "The report was submitted after the deadline. Thank you for sending it.") +
         "\nTo add to it, type /submit again: the new report will replace this one.",
       received: (
         agency: string,
@@ -859,7 +877,13 @@ export const en: Messages = {
         `Sent a reminder to ${plural(people, "contact", "contacts")} of ${plural(agencies, "agency", "agencies")}.`,
       remindQueued: (agencies: number, people: number, at: string) =>
         `Reminders queued for ${people} contacts of ${agencies} agencies; as it is night, they will go out at ${at}.`,
-      remindNobody: "There are no contacts to remind (the agency has submitted its report or has no contacts yet).",
+      remindAllSubmitted: (agency: string) => `${q(agency)}: the report has been submitted; no reminder is needed.`,
+      remindNoContacts: (agency: string | null, units: number) =>
+        agency === null
+          ? `${units} agencies or units have not submitted but have no contacts to remind. Create invites with /invite.`
+          : units > 1
+            ? `${q(agency)}: ${units} units have not submitted but have no contacts to remind. Create invites with /invite.`
+            : `${q(agency)}: not submitted, but there is no contact to remind. Create an invite: /invite ${q(agency)}`,
       remindAllConfirm: (agencies: number, people: number) =>
         `Send a reminder to ${plural(people, "contact", "contacts")} of ${plural(agencies, "agency", "agencies")} yet to submit their report?`,
       remindConfirm: "Send reminder",
@@ -875,8 +899,8 @@ export const en: Messages = {
       revokeUsage: "Usage: /revoke INVITE_CODE",
       revoked: "The invite code has been revoked.",
       contactsHeader: (agency: string, n: number) => `${agency}: ${plural(n, "contact", "contacts")}`,
-      contactLine: (id: number, name: string, active: boolean, platforms: string, since: string) =>
-        `#${id} ${name} (${platforms}) · since ${since}${active ? "" : " · deactivated"}`,
+      contactLine: (id: number, name: string, active: boolean, since: string) =>
+        `#${id} ${name} · since ${since}${active ? "" : " · deactivated"}`,
       noContacts: (agency: string) => `${agency} has no contacts yet. Create an invite code: /invite`,
       contactsUsage: "Usage: /contacts AGENCY, for example /contacts IV.4",
       cannotDeactivateAdmin: (id: number) =>

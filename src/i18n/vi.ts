@@ -487,12 +487,12 @@ export const vi = {
     "invite.expired": () => "Mã mời này đã hết hạn. Vui lòng xin mã mới từ Sở Nội vụ.",
     "invite.revoked": () => "Mã mời này đã bị thu hồi. Vui lòng liên hệ Sở Nội vụ.",
     "invite.rate_limited": () =>
-      "Mã mời vừa nhập không dùng được, và bạn đã nhập sai mã mời 5 lần trong một giờ. Vui lòng chép đúng mã Sở Nội vụ gửi, hoặc liên hệ Sở Nội vụ để xin mã mới.",
+      "Mã mời vừa nhập không dùng được, và Anh/Chị đã nhập sai mã mời 5 lần trong một giờ. Vui lòng chép đúng mã Sở Nội vụ gửi, hoặc liên hệ Sở Nội vụ để xin mã mới.",
     "invite.too_many_wrong": () =>
       "Mã mời vừa nhập không dùng được. Gần đây có quá nhiều lần nhập sai mã mời; vui lòng chép đúng mã Sở Nội vụ gửi, hoặc liên hệ Sở Nội vụ để xin mã mới.",
     "invite.link_inactive": () =>
       "Mã liên kết này thuộc về một tài khoản đã ngừng hoạt động nên không dùng được; chưa có gì được ghi nhận. Nếu cần tham gia, vui lòng xin mã mời mới từ Sở Nội vụ.",
-    "invite.already_joined": () => "Bạn đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
+    "invite.already_joined": () => "Anh/Chị đã tham gia Nhắc Việc rồi. Gõ /trogiup để xem các lệnh.",
     "invite.bad_role": () => '--role chỉ nhận "contact" (kèm --agency CODE) hoặc "coordinator" (không kèm --agency).',
     "invite.admin_only": () =>
       "Chỉ quản trị viên mới tạo được mã mời cho điều phối viên. Để mời đầu mối: /moi CƠ_QUAN.",
@@ -503,13 +503,13 @@ export const vi = {
       cli: () => "Không có người dùng với số này. Xem số bằng: npm run --silent cli -- contacts list",
     },
     "contact.no_agency": () =>
-      "Tài khoản đầu mối của bạn chưa được gắn với cơ quan nào nên chưa làm được việc này. Vui lòng liên hệ Sở Nội vụ.",
+      "Tài khoản đầu mối của Anh/Chị chưa được gắn với cơ quan nào nên chưa làm được việc này. Vui lòng liên hệ Sở Nội vụ.",
     "indicator.unknown": ({ code, codes }) =>
       `Không có chỉ tiêu "${q(code)}". Các mã: ${codes}. Ví dụ /chitieu II.1 1.120.000`,
     "indicator.bad_number": ({ value }) =>
       `"${q(value)}" không phải số người hợp lệ (số nguyên, không vượt quá số người thuộc diện). Ví dụ /chitieu II.1 1.120.000`,
     "indicator.not_allowed": () =>
-      "Cơ quan của bạn không được giao cập nhật số liệu chỉ tiêu. Số liệu do Bảo hiểm xã hội tỉnh cập nhật.",
+      "Cơ quan của Anh/Chị không được giao cập nhật số liệu chỉ tiêu. Số liệu do Bảo hiểm xã hội tỉnh cập nhật.",
     "submission.none": ({ agency: a }) => `${agencyName(a)} chưa nộp báo cáo nào để mở lại.`,
     "submission.reopened": ({ agency: a, at }) =>
       `Báo cáo của ${agencyName(a)} đã được mở lại lúc ${formatDateTimeVi(at)} và đang chờ cơ quan nộp lại; không cần mở lại lần nữa.`,
@@ -517,7 +517,7 @@ export const vi = {
     "difficulty.resolved": ({ id }) => `Vướng mắc #${q(String(id))} đã được giải quyết trước đó.`,
     "file.too_large": () =>
       "Tệp quá lớn (tối đa 20 MB) nên chưa được nhận. Vui lòng gửi ảnh chụp nhỏ hơn hoặc tệp PDF nén.",
-    "export.not_allowed": ({ agency }) => `Bạn chỉ xuất được số liệu của cơ quan mình, không xuất được ${agency}.`,
+    "export.not_allowed": ({ agency }) => `Anh/Chị chỉ xuất được số liệu của cơ quan mình, không xuất được ${agency}.`,
     "db.copy_source_not_sqlite": () =>
       "Lệnh db copy sao chép từ tệp SQLite đang dùng, nhưng DATABASE_URL đang trỏ tới PostgreSQL. Hãy đặt DATABASE_URL về tệp SQLite cần chuyển.",
     "db.copy_target_not_postgres": () =>
@@ -546,21 +546,30 @@ export const vi = {
       "Để tham gia, gõ /start kèm mã mời do Sở Nội vụ cấp, ví dụ: /start ABCDE-FGHJK\n" +
       "Nếu chưa có mã mời, vui lòng liên hệ Sở Nội vụ.",
     deactivated:
-      "Tài khoản đầu mối của bạn đã ngừng hoạt động. Nếu cần tham gia lại, vui lòng xin mã mời mới từ Sở Nội vụ.",
-    welcomeContact: (person: string, agency: string, requested: boolean, duties: number, deadline: LocalDate) =>
-      `Chào ${person}! Bạn đã tham gia Nhắc Việc với vai trò đầu mối của ${agency}.\n` +
+      "Tài khoản đầu mối của Anh/Chị đã ngừng hoạt động. Nếu cần tham gia lại, vui lòng xin mã mời mới từ Sở Nội vụ.",
+    welcomeContact: (
+      person: string,
+      agency: string,
+      requested: boolean,
+      duties: number,
+      deadline: LocalDate,
+      overdue: boolean,
+    ) =>
+      `Chào ${person}! Anh/Chị đã tham gia Nhắc Việc với vai trò đầu mối của ${agency}.\n` +
       (requested
         ? `Kế hoạch đề nghị ${agency} phối hợp thực hiện ${duties} nhiệm vụ`
         : `Kế hoạch giao ${agency} ${duties} nhiệm vụ`) +
-      `; báo cáo kết quả trước ngày ${date(deadline)}.\n` +
+      (overdue
+        ? `; hạn báo cáo kết quả (trước ngày ${date(deadline)}) đã qua, đề nghị cơ quan gửi báo cáo sớm nhất.\n`
+        : `; báo cáo kết quả trước ngày ${date(deadline)}.\n`) +
       "Gõ /nhiemvu để xem nhiệm vụ, /baocao để báo cáo tiến độ, /trogiup để xem tất cả các lệnh.",
     welcomeCoordinator: (person: string) =>
-      `Chào ${person}! Bạn đã tham gia Nhắc Việc với vai trò điều phối viên. Gõ /tongquan để xem tình hình, /trogiup để xem các lệnh.`,
+      `Chào ${person}! Anh/Chị đã tham gia Nhắc Việc với vai trò điều phối viên. Gõ /tongquan để xem tình hình, /trogiup để xem các lệnh.`,
     linked: (person: string) =>
-      `Đã liên kết tài khoản này với ${person}. Bạn có thể dùng Nhắc Việc ở đây như ở nơi khác.`,
-    unknownCommand: (cmd: string) => `Không có lệnh /${q(cmd)}. Gõ /trogiup để xem các lệnh bạn dùng được.`,
+      `Đã liên kết tài khoản này với ${person}. Anh/Chị có thể dùng Nhắc Việc ở đây như ở nơi khác.`,
+    unknownCommand: (cmd: string) => `Không có lệnh /${q(cmd)}. Gõ /trogiup để xem các lệnh Anh/Chị dùng được.`,
     notAllowed: (cmd: string) =>
-      `Lệnh /${q(cmd)} không dành cho vai trò của bạn. Gõ /trogiup để xem các lệnh bạn dùng được.`,
+      `Lệnh /${q(cmd)} không dành cho vai trò của Anh/Chị. Gõ /trogiup để xem các lệnh Anh/Chị dùng được.`,
     notUnderstood: (example: string) =>
       `Tôi chưa hiểu tin nhắn này. Để báo cáo nhanh, gõ một dòng, ví dụ:\n${example}\nHoặc gõ /baocao để được hướng dẫn từng bước, /trogiup để xem các lệnh.`,
     notUnderstoodCoordinator: "Tôi chưa hiểu tin nhắn này. Gõ /trogiup để xem các lệnh, ví dụ /tongquan.",
@@ -574,8 +583,8 @@ export const vi = {
     busy: "Hệ thống đang bận, tin nhắn vừa rồi CHƯA được ghi nhận. Vui lòng gửi lại sau ít phút.",
     internalError: "Xin lỗi, đã có lỗi hệ thống; tin nhắn chưa được ghi nhận. Vui lòng thử lại sau ít phút.",
     flowInvalid:
-      "Thao tác đang dở của bạn không còn đọc được (có thể Nhắc Việc vừa được cập nhật) nên đã được hủy; chưa có gì được ghi nhận. Vui lòng bắt đầu lại, hoặc gõ /trogiup để xem các lệnh.",
-    flowReminder: "Bạn đang có một báo cáo dở. Trả lời câu hỏi ở trên hoặc gõ /huy để hủy.",
+      "Thao tác đang dở của Anh/Chị không còn đọc được (có thể Nhắc Việc vừa được cập nhật) nên đã được hủy; chưa có gì được ghi nhận. Vui lòng bắt đầu lại, hoặc gõ /trogiup để xem các lệnh.",
+    flowReminder: "Anh/Chị đang có một báo cáo dở. Trả lời câu hỏi ở trên hoặc gõ /huy để hủy.",
     languageSet: "Đã chuyển sang tiếng Việt.",
     languageUsage: "Cách dùng: /ngonngu vi hoặc /ngonngu en",
     linkCode: (code: string, days: number) =>
@@ -650,12 +659,18 @@ export const vi = {
       xuat: {
         description: "Xuất bảng tổng hợp (Excel hoặc CSV)",
         usage: "/xuat [xlsx|csv] [CƠ_QUAN]: nhận tệp Excel (mặc định) hoặc CSV tổng hợp tiến độ",
+        contactUsage: "/xuat [xlsx|csv]: nhận tệp Excel (mặc định) hoặc CSV tiến độ của cơ quan Anh/Chị",
       },
       baocaotonghop: {
         description: "Dự thảo báo cáo tổng hợp (Word)",
         usage: "/baocaotonghop [CƠ_QUAN]: nhận dự thảo báo cáo tổng hợp dạng Word",
+        contactUsage: "/baocaotonghop: nhận dự thảo báo cáo của cơ quan Anh/Chị dạng Word",
       },
-      bieudo: { description: "Biểu đồ tiến độ", usage: "/bieudo [CƠ_QUAN]: nhận biểu đồ tiến độ (ảnh PNG)" },
+      bieudo: {
+        description: "Biểu đồ tiến độ",
+        usage: "/bieudo [CƠ_QUAN]: nhận biểu đồ tiến độ (ảnh PNG)",
+        contactUsage: "/bieudo: nhận biểu đồ tiến độ của cơ quan Anh/Chị (ảnh PNG)",
+      },
       tailieu: {
         description: "Tệp đính kèm báo cáo của một cơ quan",
         usage: "/tailieu CƠ_QUAN: nhận tệp đính kèm báo cáo đã nộp của cơ quan",
@@ -670,7 +685,7 @@ export const vi = {
     } satisfies Record<CommandName, CommandText>,
 
     help: {
-      header: (role: string) => `Các lệnh của bạn (${role}):`,
+      header: (role: string) => `Các lệnh của Anh/Chị (${role}):`,
       oneLine: (example: string) => `Báo cáo nhanh bằng một dòng: ${example}`,
     },
 
@@ -686,7 +701,7 @@ export const vi = {
     },
 
     report: {
-      pickDuty: "Chọn nhiệm vụ cần báo cáo (hoặc gõ mã, ví dụ 4b). Gõ /huy để hủy.",
+      pickDuty: (example: string) => `Chọn nhiệm vụ cần báo cáo (hoặc gõ mã, ví dụ ${example}). Gõ /huy để hủy.`,
       dutyChoice: (code: string, title: string, icon: string) => `${icon} ${code} ${title}`,
       pickStatus: (code: string, title: string) => `${code}: ${title}\nChọn trạng thái:`,
       askPercent: "Nhập tỷ lệ hoàn thành, là một số từ 1 đến 99 (ví dụ 60). Gõ /huy để hủy.",
@@ -713,13 +728,13 @@ export const vi = {
         "report.two_reports": (example, { refs }) =>
           `Tin nhắn có báo cáo của ${refs.length} nhiệm vụ (${refs.map(q).join(", ")}); vui lòng gửi mỗi nhiệm vụ một dòng. Ví dụ:\n${example}`,
         "duty.unknown": (example, { ref, candidates }) =>
-          `Không có nhiệm vụ "${q(ref)}" trong các nhiệm vụ của cơ quan bạn` +
+          `Không có nhiệm vụ "${q(ref)}" trong các nhiệm vụ của cơ quan của Anh/Chị` +
           (candidates?.length ? `; nhiệm vụ của cơ quan: ${candidates.join(", ")}.` : ". Gõ /nhiemvu để xem mã.") +
           ` Ví dụ:\n${example}`,
         "duty.ambiguous": (example, { ref, candidates }) =>
           `"${q(ref)}" có nhiều nhiệm vụ (${(candidates ?? []).join(", ")}); vui lòng ghi rõ mã. Ví dụ:\n${example}`,
         "duty.other_agency": (example, { ref }) =>
-          `Nhiệm vụ ${q(ref)} không thuộc cơ quan của bạn nên không thể báo cáo. Ví dụ báo cáo nhiệm vụ của cơ quan bạn:\n${example}`,
+          `Nhiệm vụ ${q(ref)} không thuộc cơ quan của Anh/Chị nên không thể báo cáo. Ví dụ báo cáo nhiệm vụ của cơ quan của Anh/Chị:\n${example}`,
       } satisfies ReportErrorTexts,
       example: (code: string) => `${code} 60% đang thực hiện: đã hoàn thành rà soát 80 doanh nghiệp`,
     },
@@ -744,7 +759,7 @@ export const vi = {
         (notDone > 0 ? `Lưu ý: còn ${notDone} nhiệm vụ chưa hoàn thành.\n` : "") +
         (attachment
           ? `Tệp kèm: "${attachment}" (gửi tệp khác nếu cần thay). `
-          : "Bạn có thể gửi kèm tệp văn bản báo cáo trước khi xác nhận. ") +
+          : "Anh/Chị có thể gửi kèm tệp văn bản báo cáo trước khi xác nhận. ") +
         "Xác nhận gửi báo cáo?",
       confirm: "Gửi báo cáo",
       changed:
@@ -761,14 +776,14 @@ export const vi = {
         `Không hiểu "${q(word)}": số văn bản viết liền, không có khoảng trắng (ví dụ 123/BC-SNV).`,
       numberTooLong: (max: number) => `Số văn bản quá dài (tối đa ${max} ký tự).`,
       badArgs: "Cách dùng: /nopbaocao [SỐ_VĂN_BẢN] [dd/mm/yyyy], ví dụ /nopbaocao 123/BC-SNV 10/12/2026",
-      attachmentNoted: (name: string) => `Đã nhận tệp "${name}"; tệp sẽ được gửi kèm báo cáo khi bạn xác nhận.`,
+      attachmentNoted: (name: string) => `Đã nhận tệp "${name}"; tệp sẽ được gửi kèm báo cáo khi Anh/Chị xác nhận.`,
       fileNotReceived: (f: { name: string; problem: AttachmentProblem; size: number | null; max: number }) =>
         f.problem === "too_large"
           ? `Tệp quá lớn (tối đa ${mb(f.max)}) nên chưa được nhận: "${f.name}"${f.size ? ` (${mb(f.size)})` : ""}. ` +
             `Vui lòng quét lại với độ phân giải thấp hơn hoặc nén tệp PDF cho nhỏ hơn ${mb(f.max)}, rồi gửi lại.`
           : `Tệp "${f.name}" chưa được nhận: hệ thống không tải được tệp về. Vui lòng thử gửi lại.`,
       withoutFileHint:
-        'Báo cáo hiện chưa kèm tệp nào. Bạn có thể gửi lại tệp, hoặc chọn "Nộp không kèm tệp" để nộp báo cáo không có tệp.',
+        'Báo cáo hiện chưa kèm tệp nào. Anh/Chị có thể gửi lại tệp, hoặc chọn "Nộp không kèm tệp" để nộp báo cáo không có tệp.',
       submitWithoutFile: "Nộp không kèm tệp",
       stillAttached: (name: string) => `Báo cáo vẫn kèm tệp "${name}" đã nhận trước đó.`,
       fileOutsideSubmission: (name: string) =>
@@ -778,7 +793,7 @@ export const vi = {
         `Tệp "${name}" chưa được lưu: Nhắc Việc chỉ lưu tệp do đầu mối của cơ quan gửi kèm báo cáo.`,
       done: (agency: string, at: string, onTime: boolean, doc: string | null, attachment: string | null) =>
         `Đã nộp báo cáo của ${agency} lúc ${at}${doc ? ` (${doc})` : ""}${attachment ? `, kèm tệp "${attachment}"` : ""}.\n` +
-        (onTime ? "Báo cáo nộp đúng hạn. Cảm ơn!" : "Báo cáo nộp sau hạn.") +
+        (onTime ? "Báo cáo nộp đúng hạn. Cảm ơn Anh/Chị!" : "Báo cáo nộp sau hạn. Cảm ơn Anh/Chị đã gửi báo cáo.") +
         "\nNếu cần bổ sung, gõ /nopbaocao lần nữa: báo cáo mới sẽ thay báo cáo này.",
       received: (
         agency: string,
@@ -804,7 +819,7 @@ export const vi = {
     difficulty: {
       usage: "Cách dùng: /vuongmac NỘI_DUNG, ví dụ /vuongmac Thiếu dữ liệu doanh nghiệp mới thành lập từ Sở Tài chính",
       recorded: (id: number) =>
-        `Đã ghi nhận vướng mắc #${id} và chuyển tới Sở Nội vụ. Bạn sẽ nhận được phản hồi tại đây.`,
+        `Đã ghi nhận vướng mắc #${id} và chuyển tới Sở Nội vụ. Anh/Chị sẽ nhận được phản hồi tại đây.`,
       raised: (id: number, agency: string, duty: string | null, text: string, person: string) =>
         `⚠️ Vướng mắc #${id} từ ${agency}${duty ? `, nhiệm vụ ${duty}` : ""} (${person}):\n${text}\nTrả lời: /giaiquyet ${id} NỘI_DUNG`,
       listHeader: (n: number) => `${n} vướng mắc chưa giải quyết:`,
@@ -869,7 +884,13 @@ export const vi = {
       remindSent: (agencies: number, people: number) => `Đã gửi nhắc tới ${people} đầu mối của ${agencies} cơ quan.`,
       remindQueued: (agencies: number, people: number, at: string) =>
         `Đã xếp lời nhắc cho ${people} đầu mối của ${agencies} cơ quan; vì đang ngoài giờ, tin sẽ được gửi lúc ${at}.`,
-      remindNobody: "Không có đầu mối nào để nhắc (cơ quan đã nộp báo cáo hoặc chưa có đầu mối).",
+      remindAllSubmitted: (agency: string) => `${q(agency)}: đã nộp báo cáo, không cần nhắc.`,
+      remindNoContacts: (agency: string | null, units: number) =>
+        agency === null
+          ? `${units} cơ quan, đơn vị chưa nộp báo cáo nhưng chưa có đầu mối nào để nhắc. Tạo mã mời bằng /moi.`
+          : units > 1
+            ? `${q(agency)}: ${units} đơn vị chưa nộp báo cáo nhưng chưa có đầu mối nào để nhắc. Tạo mã mời bằng /moi.`
+            : `${q(agency)}: chưa nộp báo cáo nhưng chưa có đầu mối nào để nhắc. Tạo mã mời: /moi ${q(agency)}`,
       remindAllConfirm: (agencies: number, people: number) =>
         `Gửi nhắc tới ${people} đầu mối của ${agencies} cơ quan chưa nộp báo cáo?`,
       remindConfirm: "Gửi nhắc",
@@ -885,8 +906,8 @@ export const vi = {
       revokeUsage: "Cách dùng: /thuhoi MÃ_MỜI",
       revoked: "Đã thu hồi mã mời.",
       contactsHeader: (agency: string, n: number) => `${agency}: ${n} đầu mối`,
-      contactLine: (id: number, name: string, active: boolean, platforms: string, since: string) =>
-        `#${id} ${name} (${platforms}) · từ ${since}${active ? "" : " · đã ngừng"}`,
+      contactLine: (id: number, name: string, active: boolean, since: string) =>
+        `#${id} ${name} · từ ${since}${active ? "" : " · đã ngừng"}`,
       noContacts: (agency: string) => `${agency} chưa có đầu mối. Tạo mã mời: /moi`,
       contactsUsage: "Cách dùng: /daumoi CƠ_QUAN, ví dụ /daumoi IV.4",
       cannotDeactivateAdmin: (id: number) => `#${id} là quản trị viên hệ thống, không thể khóa bằng /khoa.`,
@@ -919,7 +940,9 @@ export const vi = {
         recentReport: boolean,
       ) =>
         `🔔 Nhắc việc: kế hoạch ${requested ? "đề nghị" : "yêu cầu"} ${agency} báo cáo kết quả thực hiện trước ngày ${date(deadline)} (${daysLeft}). Cơ quan chưa nộp báo cáo.\n` +
-        (recentReport ? "Cảm ơn bạn đã cập nhật tiến độ; cơ quan vẫn cần nộp báo cáo chính thức (/nopbaocao).\n" : "") +
+        (recentReport
+          ? "Cảm ơn Anh/Chị đã cập nhật tiến độ; cơ quan vẫn cần nộp báo cáo chính thức (/nopbaocao).\n"
+          : "") +
         (lines ? `Nhiệm vụ chưa hoàn thành:\n${lines}\n` : "Các nhiệm vụ đã hoàn thành; chỉ còn nộp báo cáo.\n") +
         `Báo cáo nhanh: ${example}\nHoặc gõ /baocao để báo cáo từng bước, /nopbaocao để nộp báo cáo.`,
       line: (code: string, title: string, status: string) => `• ${code} ${title} (${status})`,

@@ -63,6 +63,8 @@ export interface CommandText {
   description: string;
   /** The /trogiup line: the command as typed, its arguments, what it does. */
   usage: string;
+  /** The line an agency contact sees instead, without the options only coordinators may use. */
+  contactUsage?: string;
 }
 
 export interface MenuEntry {

@@ -180,7 +180,9 @@ describe("the last week: a progress report does not replace the formal submissio
   it("sends it, thanking the contact for the progress; an agency with no recent report reads no thanks", async () => {
     await rig.tick("2026-12-11T08:00");
     const [toBhxh] = rig.deliverer.to("bhxh").filter((a) => a.at.getTime() === instant("2026-12-11T08:00").getTime());
-    expect(toBhxh?.message.text).toMatch(/^🔔 Nhắc việc: .*Cơ quan chưa nộp báo cáo\.\nCảm ơn bạn đã cập nhật tiến độ/);
+    expect(toBhxh?.message.text).toMatch(
+      /^🔔 Nhắc việc: .*Cơ quan chưa nộp báo cáo\.\nCảm ơn Anh\/Chị đã cập nhật tiến độ/,
+    );
     expect(toBhxh?.message.text).toContain("vẫn cần nộp báo cáo chính thức");
     const [toThue] = rig.deliverer.to("thue").filter((a) => a.at.getTime() === instant("2026-12-11T08:00").getTime());
     expect(toThue?.message.text).toMatch(/^🔔 Nhắc việc/);

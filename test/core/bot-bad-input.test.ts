@@ -18,7 +18,7 @@ describe("bad input is refused and nothing is stored", () => {
   const refuse = (user: string, line: string) => expectNothingStored(bot, () => bot.send(user, line));
 
   it("an unknown command", async () => {
-    expect(await refuse("bhxh", "/xyz")).toBe("Không có lệnh /xyz. Gõ /trogiup để xem các lệnh bạn dùng được.");
+    expect(await refuse("bhxh", "/xyz")).toBe("Không có lệnh /xyz. Gõ /trogiup để xem các lệnh Anh/Chị dùng được.");
     expect(await refuse("coord", "/xyz abc")).toContain("Không có lệnh /xyz");
   });
 
@@ -37,17 +37,21 @@ describe("bad input is refused and nothing is stored", () => {
 
   it("another agency's duty", async () => {
     const reply = await refuse("bhxh", "IV.1.a xong");
-    expect(reply).toContain("Nhiệm vụ IV.1.a không thuộc cơ quan của bạn nên không thể báo cáo");
+    expect(reply).toContain("Nhiệm vụ IV.1.a không thuộc cơ quan của Anh/Chị nên không thể báo cáo");
   });
 
   it("a duty the agency does not have", async () => {
-    expect(await refuse("bhxh", "4k xong")).toContain('Không có nhiệm vụ "4k" trong các nhiệm vụ của cơ quan bạn');
+    expect(await refuse("bhxh", "4k xong")).toContain(
+      'Không có nhiệm vụ "4k" trong các nhiệm vụ của cơ quan của Anh/Chị',
+    );
     expect(await refuse("stc", "IV.2.k xong")).toContain('Không có nhiệm vụ "IV.2.k"');
   });
 
   it("a mistyped code, answered with the agency's own codes", async () => {
     const reply = await refuse("bhxh", "4x xong");
-    expect(reply).toContain('Không có nhiệm vụ "4x" trong các nhiệm vụ của cơ quan bạn; nhiệm vụ của cơ quan: IV.4.a,');
+    expect(reply).toContain(
+      'Không có nhiệm vụ "4x" trong các nhiệm vụ của cơ quan của Anh/Chị; nhiệm vụ của cơ quan: IV.4.a,',
+    );
     expect(reply).toContain("IV.4.đ, IV.4.e, IV.4.g.");
   });
 
@@ -88,12 +92,12 @@ describe("bad input is refused and nothing is stored", () => {
 
   it("a command the role may not use", async () => {
     expect(await refuse("bhxh", "/tongquan")).toBe(
-      "Lệnh /tongquan không dành cho vai trò của bạn. Gõ /trogiup để xem các lệnh bạn dùng được.",
+      "Lệnh /tongquan không dành cho vai trò của Anh/Chị. Gõ /trogiup để xem các lệnh Anh/Chị dùng được.",
     );
-    expect(await refuse("bhxh", "/giaiquyet 1 xong")).toContain("Lệnh /giaiquyet không dành cho vai trò của bạn");
-    expect(await refuse("coord", "/baocao")).toContain("Lệnh /baocao không dành cho vai trò của bạn");
+    expect(await refuse("bhxh", "/giaiquyet 1 xong")).toContain("Lệnh /giaiquyet không dành cho vai trò của Anh/Chị");
+    expect(await refuse("coord", "/baocao")).toContain("Lệnh /baocao không dành cho vai trò của Anh/Chị");
     // English aliases are gated the same way, and named by their Vietnamese name.
-    expect(await refuse("coord", "/submit")).toContain("Lệnh /nopbaocao không dành cho vai trò của bạn");
+    expect(await refuse("coord", "/submit")).toContain("Lệnh /nopbaocao không dành cho vai trò của Anh/Chị");
   });
 
   it("a report line from a coordinator", async () => {
@@ -102,7 +106,7 @@ describe("bad input is refused and nothing is stored", () => {
 
   it("/chitieu from a contact whose agency does not report figures", async () => {
     expect(await refuse("stc", "/chitieu II.1 1.120.000")).toContain(
-      "Cơ quan của bạn không được giao cập nhật số liệu chỉ tiêu",
+      "Cơ quan của Anh/Chị không được giao cập nhật số liệu chỉ tiêu",
     );
   });
 
@@ -162,7 +166,7 @@ describe("a contact whose agency is missing from the data", () => {
     for (const line of ["/baocao", "/nopbaocao", "4b xong"]) {
       const reply = await expectNothingStored(bot, () => bot.send("orphan", line));
       expect(reply, line).toBe(
-        "Tài khoản đầu mối của bạn chưa được gắn với cơ quan nào nên chưa làm được việc này. Vui lòng liên hệ Sở Nội vụ.",
+        "Tài khoản đầu mối của Anh/Chị chưa được gắn với cơ quan nào nên chưa làm được việc này. Vui lòng liên hệ Sở Nội vụ.",
       );
     }
   });

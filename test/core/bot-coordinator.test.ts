@@ -37,7 +37,7 @@ describe("difficulties", () => {
     });
     const difficulty = await bot.db.difficulty.findFirstOrThrow({ orderBy: { id: "desc" }, include: { duty: true } });
     expect(reply).toBe(
-      `Đã ghi nhận vướng mắc #${difficulty.id} và chuyển tới Sở Nội vụ. Bạn sẽ nhận được phản hồi tại đây.`,
+      `Đã ghi nhận vướng mắc #${difficulty.id} và chuyển tới Sở Nội vụ. Anh/Chị sẽ nhận được phản hồi tại đây.`,
     );
     expect(sent.map((n) => n.personId).sort()).toEqual(coordinatorIds);
     return { difficulty, sent };
@@ -253,8 +253,8 @@ describe("coordinator views and contacts", () => {
     const ngoc = await personOf(bot, "bhxh-2");
     const list = texts(await bot.send("coord", "/daumoi IV.4"));
     expect(list).toContain("IV.4 Bảo hiểm xã hội tỉnh: 2 đầu mối");
-    expect(list).toContain(`#${quang.id} Quang BHXH (test) · từ 25/11/2026`);
-    expect(list).toContain(`#${ngoc.id} Ngọc BHXH (test) · từ 25/11/2026`);
+    expect(list).toContain(`#${quang.id} Quang BHXH · từ 25/11/2026`);
+    expect(list).toContain(`#${ngoc.id} Ngọc BHXH · từ 25/11/2026`);
     const reportsBefore = await reportsBy(bot, "bhxh");
     expect(reportsBefore).toHaveLength(1);
 
@@ -267,11 +267,11 @@ describe("coordinator views and contacts", () => {
 
     const after = texts(await bot.send("coord", "/daumoi IV.4"));
     expect(after).toContain("IV.4 Bảo hiểm xã hội tỉnh: 1 đầu mối");
-    expect(after).toContain(`#${quang.id} Quang BHXH (test) · từ 25/11/2026 · đã ngừng`);
+    expect(after).toContain(`#${quang.id} Quang BHXH · từ 25/11/2026 · đã ngừng`);
 
     for (const line of ["4c xong", "/nhiemvu", "/trogiup"]) {
       const reply = await expectNothingStored(bot, () => bot.send("bhxh", line));
-      expect(reply, line).toContain("Tài khoản đầu mối của bạn đã ngừng hoạt động");
+      expect(reply, line).toContain("Tài khoản đầu mối của Anh/Chị đã ngừng hoạt động");
     }
     // Their agency's overview no longer counts them, and nudges skip them.
     expect(texts(await bot.send("coord", "/tongquan IV.4"))).toContain("· 1 đầu mối");
@@ -378,7 +378,10 @@ describe("reminding contacts (/nhac)", () => {
   it("/nhac says 'đề nghị' to a requested body, and when nobody is left to remind", async () => {
     const sent = await notificationsDuring(bot, () => bot.send("coord", "/nhac IV.8"));
     expect(sent[0]!.message.text).toContain("kế hoạch đề nghị Liên đoàn Lao động tỉnh báo cáo");
-    expect(texts(await bot.send("coord", "/nhac IV.5"))).toContain("Không có đầu mối nào để nhắc");
+    // Nobody to nudge: the reply says which of the two reasons holds.
+    expect(texts(await bot.send("coord", "/nhac IV.5"))).toBe(
+      "IV.5: chưa nộp báo cáo nhưng chưa có đầu mối nào để nhắc. Tạo mã mời: /moi IV.5",
+    );
   });
 
   it("/nhac all asks first and sends only after 'remind_all:confirm'", async () => {
@@ -416,6 +419,12 @@ describe("reminding contacts (/nhac)", () => {
     expect(texts(await bot.send("coord", "/nhac all"))).toBe("Gửi nhắc tới 3 đầu mối của 2 cơ quan chưa nộp báo cáo?");
     await bot.send("coord", "/huy");
   });
+
+  // Last in this block: IV.2 stays submitted for good.
+  it("/nhac to an agency that has submitted says so rather than 'nobody to remind'", async () => {
+    await submitReport(bot, "stc");
+    expect(texts(await bot.send("coord", "/nhac IV.2"))).toBe("IV.2: đã nộp báo cáo, không cần nhắc.");
+  });
 });
 
 describe("/trogiup shows each role only its own commands", () => {
@@ -432,7 +441,7 @@ describe("/trogiup shows each role only its own commands", () => {
 
   it("a contact of IV.4 sees the contact commands and /chitieu, with a one-line example", async () => {
     const help = texts(await bot.send("bhxh", "/trogiup"));
-    expect(help).toContain("Các lệnh của bạn (đầu mối):");
+    expect(help).toContain("Các lệnh của Anh/Chị (đầu mối):");
     expect(commandsIn(help)).toEqual([
       "nhiemvu",
       "baocao",
@@ -449,6 +458,11 @@ describe("/trogiup shows each role only its own commands", () => {
       "trogiup",
     ]);
     expect(help).toContain("Báo cáo nhanh bằng một dòng: IV.4.a 60% đang thực hiện");
+    // Only the options a contact may use: exports are of their own agency, so no agency argument.
+    expect(help).toContain("/xuat [xlsx|csv]: nhận tệp Excel (mặc định) hoặc CSV tiến độ của cơ quan Anh/Chị");
+    expect(help).not.toContain("CƠ_QUAN");
+    // The coordinator's help keeps the agency option.
+    expect(texts(await bot.send("coord", "/trogiup"))).toContain("/xuat [xlsx|csv] [CƠ_QUAN]");
     expect(help).not.toContain("/tongquan");
   });
 
@@ -461,7 +475,7 @@ describe("/trogiup shows each role only its own commands", () => {
 
   it("a coordinator sees the coordinator commands and none of the contact ones", async () => {
     const help = texts(await bot.send("coord", "/trogiup"));
-    expect(help).toContain("Các lệnh của bạn (điều phối viên):");
+    expect(help).toContain("Các lệnh của Anh/Chị (điều phối viên):");
     const commands = commandsIn(help);
     for (const c of ["tongquan", "quahan", "nhac", "moi", "daumoi", "khoa", "dsvuongmac", "giaiquyet", "molai"]) {
       expect(commands).toContain(c);
@@ -500,7 +514,7 @@ describe("language (/ngonngu)", () => {
     expect(texts(await bot.send("bhxh", "4b 60%"))).toContain("Report recorded:\nIV.4.b:");
     expect(texts(await bot.send("bhxh", "/tongquan"))).toContain("The /tongquan command is not available");
     // Others keep Vietnamese.
-    expect(texts(await bot.send("stc", "/trogiup"))).toContain("Các lệnh của bạn (đầu mối):");
+    expect(texts(await bot.send("stc", "/trogiup"))).toContain("Các lệnh của Anh/Chị (đầu mối):");
   });
 
   it("builds notifications in each recipient's own language", async () => {
@@ -516,7 +530,7 @@ describe("language (/ngonngu)", () => {
   it("switches back to Vietnamese", async () => {
     expect(texts(await bot.send("bhxh", "/language vi"))).toBe("Đã chuyển sang tiếng Việt.");
     expect((await personOf(bot, "bhxh")).locale).toBe("vi");
-    expect(texts(await bot.send("bhxh", "/trogiup"))).toContain("Các lệnh của bạn (đầu mối):");
+    expect(texts(await bot.send("bhxh", "/trogiup"))).toContain("Các lệnh của Anh/Chị (đầu mối):");
   });
 });
 

@@ -78,7 +78,7 @@ describe("hostile and confusing input", () => {
   it("tells a contact of another agency that /chitieu is not theirs, even without arguments", async () => {
     const reply = await refuse("stc", "/chitieu");
     expect(reply).not.toContain("Cách dùng");
-    expect(reply).toContain("Cơ quan của bạn không được giao cập nhật số liệu chỉ tiêu");
+    expect(reply).toContain("Cơ quan của Anh/Chị không được giao cập nhật số liệu chỉ tiêu");
   });
 
   it("says what /khoa cannot do instead of 'no contact #N'", async () => {

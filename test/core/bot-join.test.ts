@@ -24,6 +24,14 @@ describe("joining with an invite code", () => {
     return bot.db.invite.findUniqueOrThrow({ where: { codeHash: hashInviteCode(code) } });
   }
 
+  it("tells someone who joins after the deadline that the report is overdue", async () => {
+    bot.clock.set(new Date("2026-12-15T08:00:00+07:00"));
+    const code = await bot.inviteCode("IV.2");
+    const reply = texts(await start("late-joiner", code));
+    expect(reply).toContain("hạn báo cáo kết quả (trước ngày 15/12/2026) đã qua, đề nghị cơ quan gửi báo cáo sớm nhất");
+    expect(reply).not.toContain("; báo cáo kết quả trước ngày");
+  });
+
   it("joins a contact: the welcome names the agency, a Person and an Identity are stored", async () => {
     const code = await bot.inviteCode("IV.4");
     let replies = "";
@@ -135,7 +143,7 @@ describe("joining with an invite code", () => {
       bot.clock.advance(60 * 1000);
     }
     const limited = await expectNothingStored(bot, () => start("guesser", WRONG_CODE));
-    expect(limited).toContain("bạn đã nhập sai mã mời 5 lần trong một giờ");
+    expect(limited).toContain("Anh/Chị đã nhập sai mã mời 5 lần trong một giờ");
     // An expired or used code is a wrong code too: past the limit it gets the same answer.
     const used = await bot.inviteCode("IV.7");
     expect(texts(await start("bystander", used))).toContain("Chào");
@@ -171,10 +179,10 @@ describe("joining with an invite code", () => {
     await bot.join("twice", "IV.3");
     const code = await bot.inviteCode("IV.3");
     const again = await expectNothingStored(bot, () => start("twice", code));
-    expect(again).toContain("Bạn đã tham gia Nhắc Việc rồi");
+    expect(again).toContain("Anh/Chị đã tham gia Nhắc Việc rồi");
     expect((await inviteRow(code)).usedAt).toBeNull();
     const bare = await expectNothingStored(bot, () => bot.send("twice", "/start"));
-    expect(bare).toContain("Bạn đã tham gia Nhắc Việc rồi");
+    expect(bare).toContain("Anh/Chị đã tham gia Nhắc Việc rồi");
   });
 
   it("links a second platform's account to the same person with /lienket", async () => {

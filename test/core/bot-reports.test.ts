@@ -34,7 +34,8 @@ describe("guided report (/baocao)", () => {
   it("walks duty → status → percent → note and stores one report", async () => {
     await bot.join("guided", "IV.4");
     const pick = await bot.send("guided", "/baocao");
-    expect(texts(pick)).toContain("Chọn nhiệm vụ cần báo cáo");
+    // The example is the agency's own first open duty, as it would be typed.
+    expect(texts(pick)).toContain("Chọn nhiệm vụ cần báo cáo (hoặc gõ mã, ví dụ 4a).");
     expect(choiceValues(pick)).toEqual(IV4_DUTIES.map((c) => `report:duty:${c}`));
     expect(choiceLabels(pick)[1]).toMatch(/^⬜ IV\.4\.b /);
 

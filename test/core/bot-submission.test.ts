@@ -83,7 +83,7 @@ describe("formal submission (/nopbaocao)", () => {
     expect(reply).toContain(
       "Đã nộp báo cáo của Bảo hiểm xã hội tỉnh lúc 25/11/2026 09:00 (số 123/BC-BHXH, ngày 20/11/2026)",
     );
-    expect(reply).toContain("Báo cáo nộp đúng hạn. Cảm ơn!");
+    expect(reply).toContain("Báo cáo nộp đúng hạn. Cảm ơn Anh/Chị!");
 
     const [submission, ...more] = await submissionsOf(bot, "IV.4");
     expect(more).toEqual([]);
@@ -143,7 +143,7 @@ describe("formal submission (/nopbaocao)", () => {
     const sent = await notificationsDuring(bot, async () => {
       late = await submitReport(bot, "ban-qlkcn");
     });
-    expect(late).toContain("Báo cáo nộp sau hạn.");
+    expect(late).toContain("Báo cáo nộp sau hạn. Cảm ơn Anh/Chị đã gửi báo cáo.");
     expect(late).not.toContain("đúng hạn");
     expect((await submissionsOf(bot, "IV.6"))[0]).toMatchObject({ onTime: false, documentNumber: null });
     expect(sent[0]!.message.text).toContain("(sau hạn)");

@@ -63,7 +63,7 @@ describe("answers that are really something else", () => {
     const before = await tableSnapshot(bot.db);
     const mark = bot.notifications.length;
     const reply = texts(await bot.send("xa", "/vuongmac IV.1.a thiếu người"));
-    expect(reply).toContain("Nhiệm vụ IV.1.a không thuộc cơ quan của bạn");
+    expect(reply).toContain("Nhiệm vụ IV.1.a không thuộc cơ quan của Anh/Chị");
     expect(await tableSnapshot(bot.db)).toEqual(before);
     expect(bot.notifications.length).toBe(mark);
   });

@@ -128,7 +128,7 @@ describe("every alias dispatches like the Vietnamese name", () => {
       const from = { ...bot.identity(`guest-${name}`), displayName: "Lan" };
       welcomes.push(texts(await bot.core.handle({ kind: "command", from, command: name, args: code })));
     }
-    expect(welcomes[0]).toContain("Chào Lan! Bạn đã tham gia Nhắc Việc với vai trò đầu mối");
+    expect(welcomes[0]).toContain("Chào Lan! Anh/Chị đã tham gia Nhắc Việc với vai trò đầu mối");
     expect(new Set(welcomes).size).toBe(1);
   });
 });

@@ -123,7 +123,7 @@ describe("decideReminders", () => {
       const decision = decideAt(p);
       expect(forIvFour(decision.skipped), p.label).toEqual([]);
       expect(decision.pending.map((d) => d.entry.point)).toEqual([p.label]);
-      expect(decision.pending[0]!.item.message.text).toContain("Cảm ơn bạn đã cập nhật tiến độ");
+      expect(decision.pending[0]!.item.message.text).toContain("Cảm ơn Anh/Chị đã cập nhật tiến độ");
     }
     // The policy moves the line: skipped down to T-3 when it says 3.
     const strict = { ...planning, now: near[2]!.dueAt, policy: { ...planning.policy, recentReportSkipUntilDays: 3 } };

@@ -183,7 +183,7 @@ export async function remind(ctx: Ctx, args: string): Promise<void> {
     const withContacts = targets.filter((a) => a.contacts > 0);
     const people = withContacts.reduce((n, a) => n + a.contacts, 0);
     if (people === 0) {
-      ctx.reply(t.bot.coord.remindNobody);
+      ctx.reply(targets.length === 0 ? t.bot.coord.noneOverdue : t.bot.coord.remindNoContacts(null, targets.length));
       return;
     }
     await ctx.setFlow({ flow: "remind_all", step: "confirm", data: {} });
@@ -193,7 +193,17 @@ export async function remind(ctx: Ctx, args: string): Promise<void> {
     ]);
     return;
   }
-  const sent = await nudge(ctx, await nudgeTargets(ctx, query));
+  const targets = await nudgeTargets(ctx, query);
+  // Nobody to nudge has two causes with different remedies: say which one holds.
+  if (!targets.some((a) => a.contacts > 0)) {
+    ctx.reply(
+      targets.length === 0
+        ? t.bot.coord.remindAllSubmitted(query)
+        : t.bot.coord.remindNoContacts(query, targets.length),
+    );
+    return;
+  }
+  const sent = await nudge(ctx, targets);
   ctx.reply(remindResult(ctx, sent));
 }
 
@@ -203,7 +213,7 @@ export async function remind(ctx: Ctx, args: string): Promise<void> {
  */
 function remindResult(ctx: Ctx, outlook: readonly RecipientOutlook[]): string {
   const { t } = ctx;
-  if (outlook.length === 0) return t.bot.coord.remindNobody;
+  if (outlook.length === 0) return t.bot.coord.remindNoContacts(null, 0);
   const { now, quiet } = outlookCounts(outlook);
   const going = [...now, ...quiet];
   const agencies = new Set(going.map((r) => r.person.agencyId)).size;
@@ -305,13 +315,7 @@ export async function contacts(ctx: Ctx, args: string): Promise<void> {
     [
       t.bot.coord.contactsHeader(label, people.filter((p) => p.active).length),
       ...people.map((p) =>
-        t.bot.coord.contactLine(
-          p.id,
-          p.displayName,
-          p.active,
-          p.identities.map((i) => i.platform).join(", "),
-          formatDateVi(localDate(p.createdAt)),
-        ),
+        t.bot.coord.contactLine(p.id, p.displayName, p.active, formatDateVi(localDate(p.createdAt))),
       ),
     ].join("\n"),
   );

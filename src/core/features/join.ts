@@ -4,6 +4,7 @@ import { messagesFor } from "../../i18n/index.ts";
 import { dutiesOf } from "../../services/plan-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import { agencyLabel } from "../../i18n/views.ts";
+import { daysLeft } from "../../domain/deadline.ts";
 
 /** Something pasted on its own that has the shape of an invite code. */
 export function looksLikeInviteCode(text: string): boolean {
@@ -34,6 +35,7 @@ export async function join(ctx: Ctx, code: string): Promise<void> {
         agency.requested,
         duties.length,
         ctx.plan.reportDeadline,
+        daysLeft(ctx.plan.reportDeadline, ctx.now) <= 0,
       ),
     );
     return;

@@ -1,6 +1,7 @@
 import { daysLeft } from "../../domain/deadline.ts";
 import { resolveDutyRef } from "../../domain/duty-ref.ts";
 import { MAX_NOTE_LENGTH, parseReportLine } from "../../domain/report-line.ts";
+import { shortDutyCode } from "../../domain/duty-ref.ts";
 import { ratePercent } from "../../lib/format.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES, parseStatusWords, type DutyStatus } from "../../domain/status.ts";
@@ -144,8 +145,10 @@ export async function startReport(ctx: Ctx): Promise<void> {
     return;
   }
   await ctx.setFlow({ flow: "report", step: "duty", data: {} });
+  // The example is one of the agency's own duties, so it can be typed as shown.
+  const firstOpen = state.duties.find((d) => d.status !== "done") ?? state.duties[0];
   ctx.reply(
-    t.bot.report.pickDuty,
+    t.bot.report.pickDuty(shortDutyCode(firstOpen?.code ?? "")),
     state.duties.map((d) => [
       {
         label: t.bot.report.dutyChoice(d.code, shortTitle(d.text, 40), t.bot.statusIcon[d.status]),

@@ -248,7 +248,7 @@ describe("Slack with the real core", () => {
     expect(identity.person.role).toBe("contact");
     const welcome = world.standin.posted.at(-1)!;
     expect(welcome.via).toBe("respond");
-    expect(unescapeMrkdwn(welcome.text)).toContain("Chào Người U1! Bạn đã tham gia Nhắc Việc");
+    expect(unescapeMrkdwn(welcome.text)).toContain("Chào Người U1! Anh/Chị đã tham gia Nhắc Việc");
     // The core's "/nhiemvu" is spelt the Slack way.
     expect(unescapeMrkdwn(welcome.text)).toContain("Gõ /nhacviec nhiemvu để xem nhiệm vụ");
   });

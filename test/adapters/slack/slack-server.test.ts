@@ -84,7 +84,8 @@ describe("server mode with Slack", () => {
       const slack = slackClient(`http://127.0.0.1:${port}/slack/events`, standin);
       expect((await slack.command("U7", "trogiup")).status).toBe(200);
       await until(
-        () => standin.posted.some((p) => p.via === "respond" && unescapeMrkdwn(p.text).includes("Các lệnh của bạn")),
+        () =>
+          standin.posted.some((p) => p.via === "respond" && unescapeMrkdwn(p.text).includes("Các lệnh của Anh/Chị")),
         "the answer to /nhacviec trogiup",
         stderr,
       );

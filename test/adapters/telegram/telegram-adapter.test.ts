@@ -851,7 +851,7 @@ describe("telegram adapter with the real core", () => {
     // One tap: the payload joins as it is.
     const payload = created.link.split("start=")[1]!;
     await bot.send(lan, `/start ${payload}`);
-    expect(bot.lastText(lan)).toMatch(/^Chào Chị Lan! Bạn đã tham gia Nhắc Việc với vai trò đầu mối/);
+    expect(bot.lastText(lan)).toMatch(/^Chào Chị Lan! Anh\/Chị đã tham gia Nhắc Việc với vai trò đầu mối/);
   });
 
   it("marks the account unreachable when Telegram answers a push with 403", async () => {

@@ -127,7 +127,7 @@ describe("telegram end to end", () => {
 
     // 1. Opening the link sends "/start PAYLOAD": one tap joins.
     const welcome = await next("welcome")(() => void standIn.push(textUpdate(lan, `/start ${payload}`)));
-    expect(welcome.payload.text).toMatch(/^Chào Chị Lan! Bạn đã tham gia Nhắc Việc với vai trò đầu mối/);
+    expect(welcome.payload.text).toMatch(/^Chào Chị Lan! Anh\/Chị đã tham gia Nhắc Việc với vai trò đầu mối/);
     expect(welcome.payload).not.toHaveProperty("parse_mode");
 
     // 2. The engine plans the T-14 reminder; the bot's outbox sends it with its buttons.

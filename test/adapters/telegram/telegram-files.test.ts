@@ -180,7 +180,7 @@ describe("telegram: a file whose bytes cannot be had", () => {
     // Sent again, it arrives: confirmed only now, and it goes with the submission.
     r.api.addFile("scan-ok", bytes);
     await r.sendFile(hoa, { fileId: "scan-ok", name: "bao-cao.pdf", size: bytes.length });
-    expect(r.lastText(hoa)).toBe('Đã nhận tệp "bao-cao.pdf"; tệp sẽ được gửi kèm báo cáo khi bạn xác nhận.');
+    expect(r.lastText(hoa)).toBe('Đã nhận tệp "bao-cao.pdf"; tệp sẽ được gửi kèm báo cáo khi Anh/Chị xác nhận.');
     await r.press(hoa, "Gửi báo cáo");
     expect(r.lastText(hoa)).toContain('(số 45/BC-BHXH), kèm tệp "bao-cao.pdf".');
     const submission = await r.app.db.submission.findFirstOrThrow({ include: { attachmentFile: true } });

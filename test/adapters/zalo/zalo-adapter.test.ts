@@ -662,9 +662,9 @@ describe("zalo adapter in the app (long polling)", () => {
         { planId: plan.id, agency: await findAgency(rig.db, plan.id, agency), role: "contact" },
       );
     const first = await invite("IV.2");
-    expect((await rig.say("lan", `/start ${first.code}`)).join("\n")).toContain("Bạn đã tham gia Nhắc Việc");
+    expect((await rig.say("lan", `/start ${first.code}`)).join("\n")).toContain("Anh/Chị đã tham gia Nhắc Việc");
     const second = await invite("IV.9-25195");
-    expect((await rig.say("minh", second.code)).join("\n")).toContain("Bạn đã tham gia Nhắc Việc");
+    expect((await rig.say("minh", second.code)).join("\n")).toContain("Anh/Chị đã tham gia Nhắc Việc");
     const identity = await rig.db.identity.findUniqueOrThrow({
       where: { platform_userId: { platform: "zalo", userId: "user-minh" } },
       include: { person: { include: { agency: true } } },
@@ -799,7 +799,7 @@ describe("zalo adapter in the app (long polling)", () => {
         .map((s) => s.text),
     ).toEqual([
       'Tệp "bao-cao-loi.jpg" chưa được nhận: hệ thống không tải được tệp về. Vui lòng thử gửi lại.\n' +
-        'Báo cáo hiện chưa kèm tệp nào. Bạn có thể gửi lại tệp, hoặc chọn "Nộp không kèm tệp" để nộp báo cáo không có tệp.\n' +
+        'Báo cáo hiện chưa kèm tệp nào. Anh/Chị có thể gửi lại tệp, hoặc chọn "Nộp không kèm tệp" để nộp báo cáo không có tệp.\n' +
         "1) Nộp không kèm tệp\n2) Hủy",
     ]);
     expect(await rig.db.storedFile.count()).toBe(files);
@@ -922,7 +922,7 @@ describe("zalo adapter in webhook mode, with file links", () => {
         .sent("chat-webhook")
         .map((s) => s.text)
         .join("\n"),
-    ).toContain("Bạn đã tham gia Nhắc Việc");
+    ).toContain("Anh/Chị đã tham gia Nhắc Việc");
     expect(await rig.db.identity.count({ where: { platform: "zalo", userId: "user-webhook" } })).toBe(1);
     // Delivered again: answered, not handled again.
     expect((await post(update, "bi-mat-cua-webhook")).status).toBe(200);
