@@ -45,6 +45,23 @@ const MAX_STATUS_WORDS = 4;
 
 const fail = (e: ReportLineError): ReportLineResult => ({ ok: false, ...e });
 
+/**
+ * A report's parts as given, before any is checked against the plan: the duty as referred to, the
+ * status and percent if given, the note. A one-line report is read into one (readReportLine), and
+ * a form gives one field by field; checkReport then applies the same rules to both.
+ */
+export interface ReportDraft {
+  ref: string;
+  status: DutyStatus | null;
+  percent: number | null;
+  note: string | null;
+}
+
+export type ReportDraftResult =
+  | { ok: true; value: ReportDraft }
+  | { ok: false; error: "report.not_a_report" | "report.malformed" }
+  | { ok: false; error: "report.two_reports"; refs: string[] };
+
 interface Head {
   ref: string | null;
   percent: number | null;
@@ -147,14 +164,15 @@ function readHead(text: string): Head {
   }
 }
 
-/** A line that starts with a mistyped code and goes on as a report does: name the agency's codes. */
-function looseRef(text: string, target: DutyRefTarget): ReportLineResult {
+/** A line that starts with a mistyped code ("4x xong"): its draft, which the plan will refuse with its codes. */
+function looseRef(text: string): ReportDraftResult {
   const loose = LOOSE_REF.exec(text);
-  if (!loose) return fail({ error: "report.not_a_report" });
+  if (!loose) return { ok: false, error: "report.not_a_report" };
   const rest = readHead(text.slice(loose[0].length));
-  if (rest.ref !== null || (rest.status === null && rest.percent === null))
-    return fail({ error: "report.not_a_report" });
-  return fail({ error: "duty.unknown", ref: loose[0], candidates: target.duties.map((d) => d.code) });
+  if (rest.ref !== null || (rest.status === null && rest.percent === null)) {
+    return { ok: false, error: "report.not_a_report" };
+  }
+  return { ok: true, value: { ref: loose[0], status: rest.status, percent: rest.percent, note: null } };
 }
 
 /** The note as typed, or null when it holds no letter or digit (a lone emoji or punctuation). */
@@ -163,42 +181,61 @@ function noteOf(text: string): string | null {
   return /[\p{L}\p{N}]/u.test(note) ? note : null;
 }
 
+/** The parts of a one-line report; only the line's shape is judged here, not what it says. */
+export function readReportLine(line: string): ReportDraftResult {
+  const text = line.normalize("NFC").trim();
+  const head = readHead(text);
+  if (head.ref === null) return looseRef(text);
+  const weak = isWeakDutyRef(parseDutyRef(head.ref)!);
+  const said = head.status !== null || head.percent !== null;
+  // A bare "e" or "3" followed by nothing we understand is far more likely chat ("e cảm ơn") than a report.
+  if (!said) return { ok: false, error: weak ? "report.not_a_report" : "report.malformed" };
+  if (head.twice === "ref") {
+    const second = readHead(text.slice(head.noteAt)).ref!;
+    return { ok: false, error: "report.two_reports", refs: [head.ref, second] };
+  }
+  if (head.twice === "other" || (weak && head.noteGlued)) return { ok: false, error: "report.malformed" };
+  const note = noteOf(text.slice(head.noteAt));
+  return { ok: true, value: { ref: head.ref, status: head.status, percent: head.percent, note } };
+}
+
+/** A report's parts checked against the plan: the percent, the duty, that both agree, the note. */
+export function checkReport(
+  draft: ReportDraft,
+  target: DutyRefTarget,
+  allDutyCodes?: readonly string[],
+): ReportLineResult {
+  const { ref, status, percent, note } = draft;
+  if (status === null && percent === null) return fail({ error: "report.malformed" });
+  // Whole percents only: rounding 99,6% would store a "100%" that is still in progress.
+  if (percent !== null && (percent < 0 || percent > 100 || !Number.isInteger(percent)))
+    return fail({ error: "report.percent_range", value: percent });
+
+  const duty = resolveDutyRef(ref, target, allDutyCodes);
+  if (!duty.ok) {
+    // Unknown to this agency: list what it does have, so the person can pick the right code.
+    const candidates = duty.candidates ?? (duty.error === "duty.unknown" ? target.duties.map((d) => d.code) : null);
+    return fail({ error: duty.error, ref, ...(candidates && { candidates }) });
+  }
+
+  const resolved = reconcile(status, percent);
+  if (!resolved) return fail({ error: "report.conflict" });
+  if (note && note.length > MAX_NOTE_LENGTH) {
+    return fail({ error: "report.note_too_long", length: note.length, max: MAX_NOTE_LENGTH });
+  }
+  return { ok: true, value: { dutyCode: duty.code, ...resolved, percentGiven: percent !== null, note } };
+}
+
 export function parseReportLine(
   line: string,
   target: DutyRefTarget,
   allDutyCodes?: readonly string[],
 ): ReportLineResult {
-  const text = line.normalize("NFC").trim();
-  const head = readHead(text);
-  if (head.ref === null) return looseRef(text, target);
-  const weak = isWeakDutyRef(parseDutyRef(head.ref)!);
-  const said = head.status !== null || head.percent !== null;
-  // A bare "e" or "3" followed by nothing we understand is far more likely chat ("e cảm ơn") than a report.
-  if (!said) return fail({ error: weak ? "report.not_a_report" : "report.malformed" });
-  if (head.twice === "ref") {
-    const second = readHead(text.slice(head.noteAt)).ref!;
-    return fail({ error: "report.two_reports", refs: [head.ref, second] });
-  }
-  if (head.twice === "other" || (weak && head.noteGlued)) return fail({ error: "report.malformed" });
-  // Whole percents only: rounding 99,6% would store a "100%" that is still in progress.
-  const { percent } = head;
-  if (percent !== null && (percent < 0 || percent > 100 || !Number.isInteger(percent)))
-    return fail({ error: "report.percent_range", value: percent });
-
-  const duty = resolveDutyRef(head.ref, target, allDutyCodes);
-  if (!duty.ok) {
-    // Unknown to this agency: list what it does have, so the person can pick the right code.
-    const candidates = duty.candidates ?? (duty.error === "duty.unknown" ? target.duties.map((d) => d.code) : null);
-    return fail({ error: duty.error, ref: head.ref, ...(candidates && { candidates }) });
-  }
-
-  const resolved = reconcile(head.status, percent);
-  if (!resolved) return fail({ error: "report.conflict" });
-  const note = noteOf(text.slice(head.noteAt));
-  if (note && note.length > MAX_NOTE_LENGTH) {
-    return fail({ error: "report.note_too_long", length: note.length, max: MAX_NOTE_LENGTH });
-  }
-  return { ok: true, value: { dutyCode: duty.code, ...resolved, percentGiven: percent !== null, note } };
+  const draft = readReportLine(line);
+  if (draft.ok) return checkReport(draft.value, target, allDutyCodes);
+  return draft.error === "report.two_reports"
+    ? fail({ error: draft.error, refs: draft.refs })
+    : fail({ error: draft.error });
 }
 
 function reconcile(status: DutyStatus | null, percent: number | null): { status: DutyStatus; percent: number } | null {
