@@ -60,7 +60,8 @@ export interface ReportDraft {
 export type ReportDraftResult =
   | { ok: true; value: ReportDraft }
   | { ok: false; error: "report.not_a_report" | "report.malformed" }
-  | { ok: false; error: "report.two_reports"; refs: string[] };
+  /** `drafts` when every report of the line reads fully on its own ("4a xong, 4b 50% đang làm"). */
+  | { ok: false; error: "report.two_reports"; refs: string[]; drafts: ReportDraft[] | null };
 
 interface Head {
   ref: string | null;
@@ -181,6 +182,17 @@ function noteOf(text: string): string | null {
   return /[\p{L}\p{N}]/u.test(note) ? note : null;
 }
 
+/** A line holding more than one report: each part is read on its own, and kept only if every part reads. */
+function severalReports(text: string, head: Head): ReportDraftResult {
+  const first = readReportLine(text.slice(0, head.noteAt));
+  const rest = readReportLine(text.slice(head.noteAt));
+  const refs = [head.ref!, ...(rest.ok ? [rest.value.ref] : rest.error === "report.two_reports" ? rest.refs : [])];
+  if (refs.length < 2) refs.push(readHead(text.slice(head.noteAt)).ref!);
+  const more = rest.ok ? [rest.value] : rest.error === "report.two_reports" ? rest.drafts : null;
+  const drafts = first.ok && more ? [first.value, ...more] : null;
+  return { ok: false, error: "report.two_reports", refs, drafts };
+}
+
 /** The parts of a one-line report; only the line's shape is judged here, not what it says. */
 export function readReportLine(line: string): ReportDraftResult {
   const text = line.normalize("NFC").trim();
@@ -190,10 +202,7 @@ export function readReportLine(line: string): ReportDraftResult {
   const said = head.status !== null || head.percent !== null;
   // A bare "e" or "3" followed by nothing we understand is far more likely chat ("e cảm ơn") than a report.
   if (!said) return { ok: false, error: weak ? "report.not_a_report" : "report.malformed" };
-  if (head.twice === "ref") {
-    const second = readHead(text.slice(head.noteAt)).ref!;
-    return { ok: false, error: "report.two_reports", refs: [head.ref, second] };
-  }
+  if (head.twice === "ref") return severalReports(text, head);
   if (head.twice === "other" || (weak && head.noteGlued)) return { ok: false, error: "report.malformed" };
   const note = noteOf(text.slice(head.noteAt));
   return { ok: true, value: { ref: head.ref, status: head.status, percent: head.percent, note } };

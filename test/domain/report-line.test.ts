@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveDutyRef, type DutyRefTarget } from "../../src/domain/duty-ref.ts";
-import { MAX_NOTE_LENGTH, parseReportLine } from "../../src/domain/report-line.ts";
+import { MAX_NOTE_LENGTH, parseReportLine, readReportLine } from "../../src/domain/report-line.ts";
 import { parseStatusWords } from "../../src/domain/status.ts";
 import { foldVietnamese, normalizeSpaces } from "../../src/domain/text.ts";
 
@@ -257,5 +257,35 @@ describe("parseReportLine", () => {
       candidates: ["IV.4.a", "IV.4.b", "IV.4.c", "IV.4.d", "IV.4.đ", "IV.4.e", "IV.4.g"],
     });
     expect(parseReportLine("1a xong", IV4)).toMatchObject({ ok: false, error: "duty.unknown" });
+  });
+});
+
+describe("readReportLine with several reports in a line", () => {
+  it("reads each report when every one reads fully on its own", () => {
+    expect(readReportLine("4a xong, 4b 50% đang làm: chờ số liệu")).toEqual({
+      ok: false,
+      error: "report.two_reports",
+      refs: ["4a", "4b"],
+      drafts: [
+        { ref: "4a", status: "done", percent: null, note: null },
+        { ref: "4b", status: "in_progress", percent: 50, note: "chờ số liệu" },
+      ],
+    });
+    const three = readReportLine("4a xong; 4b 20%; IV.4.c vướng - thiếu người");
+    expect(three).toMatchObject({ refs: ["4a", "4b", "IV.4.c"] });
+    expect(three.ok === false && three.error === "report.two_reports" && three.drafts?.map((d) => d.ref)).toEqual([
+      "4a",
+      "4b",
+      "IV.4.c",
+    ]);
+  });
+
+  it("keeps no draft when one of the reports does not read on its own", () => {
+    expect(readReportLine("4a xong, 4b gần xong")).toEqual({
+      ok: false,
+      error: "report.two_reports",
+      refs: ["4a", "4b"],
+      drafts: null,
+    });
   });
 });
