@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toDeliveryError as slackError } from "../../adapters/slack/errors.ts";
 import { createTelegramAdapter, type TelegramAdapter } from "../../adapters/telegram/telegram-adapter.ts";
 import { toDeliveryError as telegramError } from "../../adapters/telegram/errors.ts";
-import { toDeliveryError as zaloError } from "../../adapters/zalo/zalo-adapter.ts";
+import { toDeliveryError as zaloError } from "../../adapters/zalo/errors.ts";
 import { ZaloApiError } from "../../adapters/zalo/zalo-client.ts";
 import { createApp, type App } from "../../src/app.ts";
 import { createManualClock, type ManualClock } from "../../src/lib/clock.ts";
