@@ -18,7 +18,30 @@ export const SLACK_LIMITS: PlatformLimits = {
   groupChats: true,
 };
 
-/** A message as Slack messages: split to Slack's length, each part posted, a file uploaded after its text. */
+/** One part within Slack's limit as one message, its file uploaded after its text; returns the message's ts. */
+export async function postPart(
+  client: webApi.WebClient,
+  encode: ReturnType<typeof valueEncoder>,
+  channel: string,
+  part: OutgoingMessage,
+): Promise<string | null> {
+  const rendered = await renderMessage(part, encode);
+  const posted = await client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false });
+  if (part.file) {
+    await client.filesUploadV2({
+      channel_id: channel,
+      file: Buffer.from(part.file.content),
+      filename: part.file.name,
+      title: part.file.name,
+    });
+  }
+  return posted.ts ?? null;
+}
+
+/**
+ * A whole message, split at Slack's limit: the digest channel's posts, which no outbox splits
+ * (a push comes as the part the outbox split, and goes through postPart).
+ */
 export async function postParts(
   client: webApi.WebClient,
   encode: ReturnType<typeof valueEncoder>,
@@ -26,18 +49,8 @@ export async function postParts(
   message: OutgoingMessage,
 ): Promise<string | null> {
   let messageId: string | null = null;
-  for (const part of splitMessage(message, SLACK_LIMITS.maxMessageLength)) {
-    const rendered = await renderMessage(part, encode);
-    const posted = await client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false });
-    messageId = posted.ts ?? messageId;
-    if (part.file) {
-      await client.filesUploadV2({
-        channel_id: channel,
-        file: Buffer.from(part.file.content),
-        filename: part.file.name,
-        title: part.file.name,
-      });
-    }
+  for (const part of splitMessage(message, SLACK_MAX_MESSAGE_LENGTH)) {
+    messageId = (await postPart(client, encode, channel, part)) ?? messageId;
   }
   return messageId;
 }

@@ -17,7 +17,7 @@ import * as commands from "./listeners/commands/index.ts";
 import * as events from "./listeners/events/index.ts";
 import * as views from "./listeners/views/index.ts";
 import { valueEncoder } from "./render.ts";
-import { postParts, SLACK_LIMITS } from "./sending.ts";
+import { postPart, postParts, SLACK_LIMITS } from "./sending.ts";
 import { createSurface, SLACK_PLATFORM } from "./surface.ts";
 
 export { SLACK_PLATFORM };
@@ -69,14 +69,13 @@ export function createSlackAdapter(deps: {
   events.register(app, surface);
 
   const encode = valueEncoder((value) => host.store.keyForValue(value));
-  const post = (channel: string, message: OutgoingMessage) => postParts(client, encode, channel, message);
   const digestChannel: DigestChannel | undefined = config.digestChannel
     ? {
         name: SLACK_PLATFORM,
         // The channel is shared by people of every language; the plan's own language it is.
         locale: "vi",
         async post(message) {
-          await post(config.digestChannel!, message);
+          await postParts(client, encode, config.digestChannel!, message);
         },
       }
     : undefined;
@@ -109,7 +108,8 @@ export function createSlackAdapter(deps: {
     },
     async deliver(target: DeliveryTarget, message: OutgoingMessage) {
       try {
-        return { messageId: await post(target.chatId, message) };
+        // One part of the outbox's split (delivery/send-job.ts), within SLACK_LIMITS already.
+        return { messageId: await postPart(client, encode, target.chatId, message) };
       } catch (error) {
         throw toDeliveryError(error);
       }
