@@ -41,11 +41,23 @@ export function createTelegramAdapter(deps: TelegramAdapterDeps): TelegramAdapte
   if (deps.transformers?.length) bot.api.config.use(...deps.transformers);
   bot.api.config.use(watchPolling(logger));
   const t: Telegram = {
-    ...{ deps, host, settings, logger, store, apiRoot, bot },
+    deps,
+    host,
+    settings,
+    logger,
+    store,
+    apiRoot,
+    bot,
     menus: createMenuSync({ api: bot.api, host }),
     inFlight: createInFlight(),
     dedup: createDedup({ store, platform: TELEGRAM_PLATFORM, logger }),
-    ...{ state: "idle", reason: null, runner: null, leading: null, retryTimer: null, menuTimer: null, attempts: 0 },
+    state: "idle",
+    reason: null,
+    runner: null,
+    leading: null,
+    retryTimer: null,
+    menuTimer: null,
+    attempts: 0,
   };
   installMiddleware(t);
   const webhook = settings.webhook;

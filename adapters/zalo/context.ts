@@ -6,7 +6,8 @@ import type { Logger } from "../../src/lib/logger.ts";
 import type { Dedup } from "../kit/dedup.ts";
 import type { InFlight } from "../kit/in-flight.ts";
 import type { FileLinks } from "./file-links.ts";
-import type { Fetch, ZaloClient } from "./zalo-client.ts";
+import type { Fetch } from "./media.ts";
+import type { ZaloClient } from "./zalo-client.ts";
 
 // What the Zalo adapter's parts share: its settings, its client, and what changes while it runs.
 // The factory in zalo-adapter.ts builds it; each concern's file works on it.

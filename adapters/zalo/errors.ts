@@ -1,5 +1,26 @@
 import { DeliveryError } from "../../src/delivery/types.ts";
-import { POLL_TIMEOUT_CODE, ZaloApiError } from "./zalo-client.ts";
+
+export type ZaloErrorKind = "api" | "http" | "network" | "bad_response" | "timeout";
+
+/**
+ * What went wrong on a call. `errorCode` is the API's `error_code`, else the HTTP status; the
+ * message never carries the URL, which holds the token.
+ */
+export class ZaloApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly kind: ZaloErrorKind,
+    readonly errorCode: number | null,
+    description: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`zalo ${method}: ${errorCode ?? kind} ${description}`.trim());
+    this.name = "ZaloApiError";
+  }
+}
+
+/** getUpdates' "nothing new within the timeout" (seen in the notes), not an error. */
+export const POLL_TIMEOUT_CODE = 408;
 
 /** No retry-after was given with a rate limit: wait this long (no limits are published). */
 const DEFAULT_RETRY_AFTER_MS = 5000;

@@ -6,7 +6,7 @@ import {
 } from "../../src/model/bot-core.ts";
 import { ZALO_PLATFORM, type Zalo } from "./context.ts";
 import { note, reply } from "./sending.ts";
-import type { ZaloMessage, ZaloUpdate } from "./zalo-client.ts";
+import type { ZaloMessage, ZaloUpdate } from "./updates.ts";
 
 // Updates in, polled or posted: each becomes an event for the core, handled once and in its chat's
 // order, and the core's replies go back.

@@ -2,7 +2,7 @@ import { exponentialBackoff, pause } from "../kit/backoff.ts";
 import { fail, type Zalo } from "./context.ts";
 import { fatal } from "./errors.ts";
 import { take } from "./inbound.ts";
-import type { ZaloUpdate } from "./zalo-client.ts";
+import type { ZaloUpdate } from "./updates.ts";
 
 // getUpdates in a loop, while this process holds the polling lead: Zalo hands each update to
 // whoever asked, so one poller per bot among all processes.

@@ -4,7 +4,7 @@ import { bodyWithin } from "../kit/body.ts";
 import { secretMatches } from "../kit/secret.ts";
 import type { Zalo } from "./context.ts";
 import { take } from "./inbound.ts";
-import { ZaloUpdateSchema } from "./zalo-client.ts";
+import { ZaloUpdateSchema } from "./updates.ts";
 
 // ZALO_WEBHOOK_URL's route on the shared HTTP server: Zalo posts each update with the secret set
 // by setWebhook in a header.

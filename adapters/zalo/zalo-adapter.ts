@@ -8,7 +8,8 @@ import { createFileLinks, type FileLinks } from "./file-links.ts";
 import { take } from "./inbound.ts";
 import { deliver, limitsOf } from "./sending.ts";
 import { webhookRoute } from "./webhook.ts";
-import { createZaloClient, type ZaloUpdate } from "./zalo-client.ts";
+import type { ZaloUpdate } from "./updates.ts";
+import { createZaloClient } from "./zalo-client.ts";
 
 // The Zalo Bot Platform as a platform adapter: long polling by default (polling.ts), or a webhook on
 // the shared HTTP server when ZALO_WEBHOOK_URL is set (webhook.ts). inbound.ts reads updates,
@@ -34,11 +35,20 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
     ...(deps.fetch && { fetch: deps.fetch }),
   });
   const z: Zalo = {
-    ...{ deps, config, host, logger, client, links },
+    deps,
+    config,
+    host,
+    logger,
     t: messagesFor(deps.locale ?? "vi"),
+    client,
+    links,
     inFlight: createInFlight(),
     dedup: createDedup({ store: host.store, platform: ZALO_PLATFORM, logger }),
-    ...{ state: "idle", reason: null, stopping: new AbortController(), running: null, chats: new Map() },
+    state: "idle",
+    reason: null,
+    stopping: new AbortController(),
+    running: null,
+    chats: new Map(),
   };
 
   return {
