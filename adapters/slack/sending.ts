@@ -1,9 +1,9 @@
 import type { webApi } from "@slack/bolt";
 import { splitMessage } from "../../src/delivery/split-message.ts";
-import type { PlatformLimits } from "../../src/delivery/types.ts";
+import type { DigestChannel, PlatformLimits } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { renderMessage, type valueEncoder } from "./render.ts";
-import { SLACK_MAX_MESSAGE_LENGTH } from "./surface.ts";
+import { SLACK_MAX_MESSAGE_LENGTH, SLACK_PLATFORM } from "./surface.ts";
 
 // Pushes and the digest channel's posts as Slack messages (the surface posts the replies to events).
 
@@ -53,4 +53,20 @@ export async function postParts(
     messageId = (await postPart(client, encode, channel, part)) ?? messageId;
   }
   return messageId;
+}
+
+/** SLACK_DIGEST_CHANNEL as the coordinators' digest goes there. */
+export function digestChannelOf(
+  client: webApi.WebClient,
+  encode: ReturnType<typeof valueEncoder>,
+  channel: string,
+): DigestChannel {
+  return {
+    name: SLACK_PLATFORM,
+    // The channel is shared by people of every language; the plan's own language it is.
+    locale: "vi",
+    async post(message) {
+      await postParts(client, encode, channel, message);
+    },
+  };
 }

@@ -1,13 +1,6 @@
 import type { Config } from "../../src/config.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
-import type {
-  AdapterState,
-  DeliveryTarget,
-  DigestChannel,
-  HttpRoute,
-  Pace,
-  PlatformAdapter,
-} from "../../src/delivery/types.ts";
+import type { AdapterState, DeliveryTarget, HttpRoute, Pace, PlatformAdapter } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { createInFlight } from "../kit/in-flight.ts";
 import { createBoltApp } from "./bolt-app.ts";
@@ -17,7 +10,7 @@ import * as commands from "./listeners/commands/index.ts";
 import * as events from "./listeners/events/index.ts";
 import * as views from "./listeners/views/index.ts";
 import { valueEncoder } from "./render.ts";
-import { postPart, postParts, SLACK_LIMITS } from "./sending.ts";
+import { digestChannelOf, postPart, SLACK_LIMITS } from "./sending.ts";
 import { createSurface, SLACK_PLATFORM } from "./surface.ts";
 
 export { SLACK_PLATFORM };
@@ -69,16 +62,7 @@ export function createSlackAdapter(deps: {
   events.register(app, surface);
 
   const encode = valueEncoder((value) => host.store.keyForValue(value));
-  const digestChannel: DigestChannel | undefined = config.digestChannel
-    ? {
-        name: SLACK_PLATFORM,
-        // The channel is shared by people of every language; the plan's own language it is.
-        locale: "vi",
-        async post(message) {
-          await postParts(client, encode, config.digestChannel!, message);
-        },
-      }
-    : undefined;
+  const digestChannel = config.digestChannel ? digestChannelOf(client, encode, config.digestChannel) : undefined;
 
   return {
     name: SLACK_PLATFORM,
@@ -101,6 +85,7 @@ export function createSlackAdapter(deps: {
     },
     async stop() {
       state = "stopping";
+      // Refuses new events (503: Slack sends them again), or closes the socket; then drains.
       if (receiver) receiver.close();
       else await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack: socket close failed"));
       await settled();
