@@ -36,6 +36,9 @@ const ORDER: readonly (readonly string[])[] = [
   ["src/core", "src/reminders", "src/server"],
   // Settings from the environment, typed for the adapters and the app.
   ["src/config.ts"],
+  // The adapters' shared plumbing: bodies read with a cap, work in flight, dedup through the store,
+  // secrets compared in constant time, reconnect backoff. Below the platforms, so each may use it.
+  ["adapters/kit"],
   // The platforms: each translates between its platform and the core, and holds no rule.
   ["adapters/console", "adapters/slack", "adapters/telegram", "adapters/zalo"],
   // The composition root: builds the database, the core, the outbox and the host adapters get.

@@ -1,4 +1,3 @@
-import { splitMessage } from "../../src/delivery/split-message.ts";
 import {
   UNLIMITED,
   UNPACED,
@@ -31,10 +30,9 @@ export function createConsoleAdapter(deps: { write: (text: string) => void }): P
       state = "stopped";
     },
     async deliver(target: DeliveryTarget, message: OutgoingMessage) {
-      for (const part of splitMessage(message, UNLIMITED.maxMessageLength)) {
-        const prefix = `[→ ${target.displayName} #${target.personId} ${target.platform}:${target.userId}] `;
-        deps.write(prefix + renderMessage(part).text.replace(/\n(?=.)/g, `\n${" ".repeat(4)}`));
-      }
+      // One part of the outbox's split, which an unlimited length leaves whole.
+      const prefix = `[→ ${target.displayName} #${target.personId} ${target.platform}:${target.userId}] `;
+      deps.write(prefix + renderMessage(message).text.replace(/\n(?=.)/g, `\n${" ".repeat(4)}`));
       sequence++;
       return { messageId: `console-${sequence}` };
     },

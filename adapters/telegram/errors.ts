@@ -1,4 +1,4 @@
-import { GrammyError, HttpError } from "grammy";
+import { BotError, GrammyError, HttpError } from "grammy";
 import { DeliveryError } from "../../src/delivery/types.ts";
 import type { DeliveryFailureReason } from "../../src/model/messages.ts";
 
@@ -51,4 +51,14 @@ export function toDeliveryError(error: unknown): DeliveryError {
 /** A refusal that no retry will change: the token is wrong or revoked. */
 export function isBadToken(error: unknown): boolean {
   return isGrammyError(error, 401) || isGrammyError(error, 404);
+}
+
+/** What may go in a log line: never a payload (messages, files) nor a URL (it holds the token). */
+export function loggable(error: unknown): unknown {
+  if (error instanceof BotError) return loggable(error.error);
+  if (error instanceof GrammyError) {
+    return { type: "GrammyError", method: error.method, code: error.error_code, description: error.description };
+  }
+  if (error instanceof HttpError) return { type: "HttpError", message: error.message };
+  return error;
 }

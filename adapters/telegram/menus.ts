@@ -3,8 +3,10 @@ import type { BotCommand, BotCommandScope } from "grammy/types";
 import { commandMenu } from "../../src/core/commands.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
 import type { Locale } from "../../src/i18n/index.ts";
+import type { Logger } from "../../src/lib/logger.ts";
 import type { Role } from "../../src/model/roles.ts";
-import { isGrammyError } from "./errors.ts";
+import type { InFlight } from "../kit/in-flight.ts";
+import { isGrammyError, loggable } from "./errors.ts";
 import { TELEGRAM_PLATFORM } from "./updates.ts";
 
 // Telegram's "/" menu, built from the command registry. Everyone sees the contacts' commands (the
@@ -102,4 +104,21 @@ export function createMenuSync(deps: { api: Api; host: AdapterHost }): MenuSync 
       return running;
     },
   };
+}
+
+/** A sync in the background (joining, a deactivation or a new role came by): counted in flight, a failure only logged. */
+export function requestMenuSync(menus: MenuSync, inFlight: InFlight, logger: Logger): void {
+  void inFlight
+    .track(menus.sync())
+    .catch((error: unknown) => logger.warn({ err: loggable(error) }, "telegram menus not synced"));
+}
+
+/** The default menus, then the staff's: once connected. A failure leaves the menus as they were. */
+export async function publishMenus(menus: MenuSync, logger: Logger): Promise<void> {
+  try {
+    await menus.publishDefault();
+    await menus.sync();
+  } catch (error) {
+    logger.warn({ err: loggable(error) }, "telegram menus not published");
+  }
 }

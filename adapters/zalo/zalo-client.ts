@@ -1,4 +1,7 @@
 import { z } from "zod";
+import { POLL_TIMEOUT_CODE, ZaloApiError } from "./errors.ts";
+import { download, type Fetch } from "./media.ts";
+import { Id, ZaloUpdateSchema, type ZaloUpdate } from "./updates.ts";
 
 // A small typed client for the Zalo Bot Platform: `POST {root}/bot{TOKEN}/{method}`, JSON in and
 // out. Every answer is checked with a schema; fields we do not use are dropped, and a shape we do
@@ -6,11 +9,6 @@ import { z } from "zod";
 // are unmaintained or wrap the older Official Account API.
 
 export const DEFAULT_ZALO_API_ROOT = "https://bot-api.zaloplatforms.com";
-
-export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
-
-/** Ids are strings in every sample seen; a number is accepted and turned into one. */
-const Id = z.union([z.string().min(1), z.number()]).transform(String);
 
 const Envelope = z.object({
   ok: z.boolean(),
@@ -21,66 +19,10 @@ const Envelope = z.object({
   parameters: z.object({ retry_after: z.number().optional() }).optional(),
 });
 
-export const ZaloMessageSchema = z.object({
-  message_id: Id,
-  // Seen as display_name, as name, and (Telegram-shaped) as first_name with last_name.
-  from: z.object({
-    id: Id,
-    display_name: z.string().optional(),
-    name: z.string().optional(),
-    first_name: z.string().optional(),
-    last_name: z.string().optional(),
-  }),
-  chat: z.object({ id: Id, chat_type: z.string().optional() }),
-  date: z.number().optional(),
-  text: z.string().optional(),
-  // The notes saw `photo_url`; Zalo's own reference names `photo` (and `url` for other media).
-  photo_url: z.string().optional(),
-  photo: z.string().optional(),
-  url: z.string().optional(),
-  caption: z.string().optional(),
-});
-
-export const ZaloUpdateSchema = z
-  .object({
-    // One copy of Zalo's documents shows polled updates without it: the message then says what it is.
-    event_name: z.string().optional(),
-    // An event of a kind not known here may carry a message of another shape: it is dropped, and
-    // the event ignored, rather than refused (a refused webhook call would be delivered again).
-    message: ZaloMessageSchema.optional().catch(undefined),
-  })
-  // Neither an event nor a message: not an update at all.
-  .refine((update) => update.event_name !== undefined || update.message !== undefined);
-
-export type ZaloMessage = z.infer<typeof ZaloMessageSchema>;
-export type ZaloUpdate = z.infer<typeof ZaloUpdateSchema>;
-
 const BotInfo = z.object({ id: Id, account_name: z.string().optional(), display_name: z.string().optional() });
 const Sent = z.object({ message_id: Id.optional() });
 const WebhookInfo = z.object({ url: z.string().optional(), updated_at: z.number().optional() });
 const Anything = z.unknown();
-
-export type ZaloErrorKind = "api" | "http" | "network" | "bad_response" | "timeout";
-
-/**
- * What went wrong on a call. `errorCode` is the API's `error_code`, else the HTTP status; the
- * message never carries the URL, which holds the token.
- */
-export class ZaloApiError extends Error {
-  constructor(
-    readonly method: string,
-    readonly kind: ZaloErrorKind,
-    readonly errorCode: number | null,
-    description: string,
-    readonly retryAfterMs?: number,
-  ) {
-    super(`zalo ${method}: ${errorCode ?? kind} ${description}`.trim());
-    this.name = "ZaloApiError";
-  }
-}
-
-/** getUpdates' "nothing new within the timeout" (seen in the notes), not an error. */
-export const POLL_TIMEOUT_CODE = 408;
 
 export interface ZaloClient {
   getMe(): Promise<{ id: string; name: string | null }>;
@@ -103,7 +45,6 @@ export interface ZaloClient {
 const CALL_TIMEOUT_MS = 30_000;
 /** Zalo fetches the photo's URL before it answers sendPhoto. */
 const PHOTO_TIMEOUT_MS = 120_000;
-const DOWNLOAD_TIMEOUT_MS = 120_000;
 
 function retryAfterOf(response: Response, seconds: number | undefined): number | undefined {
   if (seconds !== undefined) return seconds * 1000;
@@ -223,42 +164,4 @@ async function callZalo<S extends z.ZodType>(
   const result = schema.safeParse(parsed.result);
   if (!result.success) throw new ZaloApiError(method, "bad_response", null, "unexpected result");
   return result.data;
-}
-
-async function download(
-  doFetch: Fetch,
-  url: string,
-  maxBytes: number,
-): Promise<{ content: Uint8Array; mimeType: string | null }> {
-  let response: Response;
-  try {
-    response = await doFetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-  } catch (error) {
-    throw new ZaloApiError("download", "network", null, error instanceof Error ? error.message : "");
-  }
-  if (!response.ok || !response.body) {
-    await response.body?.cancel();
-    throw new ZaloApiError("download", "http", response.status, "");
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  // Node types a fetch body's chunks as `any`; they are bytes.
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      break;
-    }
-  }
-  const content = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    content.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { content, mimeType: response.headers.get("content-type")?.split(";")[0]?.trim() || null };
 }

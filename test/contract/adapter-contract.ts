@@ -1,7 +1,11 @@
 // The one contract every platform adapter passes: the console's now, each platform's in its own
 // test file. Checks follow the adapter's declared limits, so a platform without buttons or group
-// chats skips those, and one that cannot fail a delivery skips the error checks.
+// chats skips those, and one that cannot fail a delivery skips the error checks. What the adapter
+// kit (adapters/kit/) promises is checked here too, wherever the platform has it: a delivery made
+// twice is handled once, a rate limit goes to the outbox with the platform's wait, stopping drains
+// the events in flight, and a webhook body past the cap gets 413.
 import { describe, expect, it } from "vitest";
+import { MAX_WEBHOOK_BODY_BYTES } from "../../adapters/kit/body.ts";
 import type { IncomingEvent } from "../../src/model/bot-core.ts";
 import { DeliveryError, type DeliveryTarget, type PlatformAdapter } from "../../src/delivery/types.ts";
 import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
@@ -27,6 +31,14 @@ export interface ContractHarness {
   target: DeliveryTarget;
   /** Makes the platform refuse the next delivery; absent where the platform cannot refuse. */
   failNextDelivery?(kind: "blocked" | "transient"): void;
+  /** Delivers the same inbound text twice, as the platform does when its first try went unanswered. */
+  sendTextTwice?(text: string): Promise<void>;
+  /** Makes the platform answer the next delivery with a 429 that asks to wait this many seconds. */
+  rateLimitNextDelivery?(retryAfterSeconds: number): void;
+  /** The (fake) core holds the next event until `until` resolves; the promise returned resolves once it has it. */
+  holdCore?(until: Promise<void>): Promise<void>;
+  /** Posts a body of this many bytes to the adapter's webhook over HTTP, with its secret; resolves to the status. */
+  postToWebhook?(bytes: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -38,6 +50,11 @@ export function longReply(): OutgoingMessage {
   );
   const text = lines.join("\n").padEnd(10_000, ".");
   return { text, choices: [[{ label: "Báo cáo ngay", value: "start:report" }]] };
+}
+
+/** Lets everything already queued run: a few turns of the event loop, no clock involved. */
+async function turns(n = 10): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 export function runAdapterContract(name: string, create: () => Promise<ContractHarness>): void {
@@ -148,6 +165,68 @@ export function runAdapterContract(name: string, create: () => Promise<ContractH
         await h.adapter.deliver(h.target, { text: "🔔 Nhắc việc: hạn báo cáo trước ngày 15/12/2026" });
         const parts = h.sent().slice(before);
         expect(parts.map((p) => p.text).join("")).toContain("Nhắc việc: hạn báo cáo trước ngày 15/12/2026");
+      }),
+    );
+
+    it(
+      "handles an inbound delivery made twice once",
+      withHarness(async (h) => {
+        if (!h.sendTextTwice) return;
+        h.answerWith([{ text: "Đã ghi nhận." }]);
+        await h.sendTextTwice("IV.4.b 60% đang thực hiện");
+        expect(h.received).toEqual([expect.objectContaining({ kind: "text", text: "IV.4.b 60% đang thực hiện" })]);
+        expect(h.sent().filter((p) => p.text.includes("Đã ghi nhận."))).toHaveLength(1);
+      }),
+    );
+
+    it(
+      "hands a rate limit to the outbox with the platform's wait, without retrying on its own",
+      withHarness(async (h) => {
+        if (!h.rateLimitNextDelivery) return;
+        const before = h.sent().length;
+        h.rateLimitNextDelivery(7);
+        const limited = await h.adapter.deliver(h.target, { text: "nhắc" }).catch((e: unknown) => e);
+        expect(limited).toBeInstanceOf(DeliveryError);
+        expect(limited).toMatchObject({ code: "delivery.rate_limited", retryAfterMs: 7000 });
+        expect(h.sent()).toHaveLength(before);
+        await expect(h.adapter.deliver(h.target, { text: "nhắc lại" })).resolves.toBeDefined();
+        expect(
+          h
+            .sent()
+            .slice(before)
+            .map((p) => p.text),
+        ).toEqual([expect.stringContaining("nhắc lại")]);
+      }),
+    );
+
+    it(
+      "stops only once the event in flight is handled and answered",
+      withHarness(async (h) => {
+        if (!h.holdCore) return;
+        let release!: () => void;
+        h.answerWith([{ text: "Xong việc đang làm." }]);
+        const held = h.holdCore(new Promise<void>((resolve) => (release = resolve)));
+        // Not awaited: on some platforms the send resolves only once the event is handled.
+        void h.sendText("việc đang làm").catch(() => undefined);
+        await held;
+        let stopped = false;
+        const stopping = h.adapter.stop().then(() => (stopped = true));
+        await turns();
+        expect(stopped).toBe(false);
+        expect(h.adapter.state()).toBe("stopping");
+        release();
+        await stopping;
+        expect(h.adapter.state()).toBe("stopped");
+        expect(h.sent().map((p) => p.text)).toContainEqual(expect.stringContaining("Xong việc đang làm."));
+      }),
+    );
+
+    it(
+      "refuses a webhook body past the cap with 413, and handles nothing",
+      withHarness(async (h) => {
+        if (!h.postToWebhook) return;
+        expect(await h.postToWebhook(MAX_WEBHOOK_BODY_BYTES + 1)).toBe(413);
+        expect(h.received).toEqual([]);
       }),
     );
   });

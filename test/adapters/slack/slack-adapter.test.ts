@@ -33,6 +33,7 @@ import {
   FORM,
   reportState,
   SIGNING_SECRET,
+  signatureHeaders,
   signedPost,
   slackClient,
   submitState,
@@ -55,6 +56,7 @@ runAdapterContract("slack", async (): Promise<ContractHarness> => {
   const standin = await startSlackStandin();
   const received: IncomingEvent[] = [];
   let answers: OutgoingMessage[] = [];
+  let hold: { until: Promise<void>; reached: () => void } | null = null;
   const adapter = createSlackAdapter({
     config: {
       botToken: BOT_TOKEN,
@@ -68,6 +70,12 @@ runAdapterContract("slack", async (): Promise<ContractHarness> => {
       core: {
         handle: async (event) => {
           received.push(event);
+          const gate = hold;
+          hold = null;
+          if (gate) {
+            gate.reached();
+            await gate.until;
+          }
           return answers;
         },
       },
@@ -105,6 +113,27 @@ runAdapterContract("slack", async (): Promise<ContractHarness> => {
       if (kind === "blocked") standin.failNext("chat.postMessage", { body: { ok: false, error: "channel_not_found" } });
       // Every attempt of the client's small retry gets Slack's 503.
       else standin.failNext("chat.postMessage", { status: 503, body: { ok: false } }, SLACK_RETRY_CONFIG.retries + 1);
+    },
+    sendTextTwice: async (text) => {
+      await settle(slack.dm(user, text, { eventId: "Ev0TWICE" }));
+      // Slack's retry of an event: signed anew, marked as a retry, the same event_id.
+      await settle(slack.dm(user, text, { eventId: "Ev0TWICE", retryNum: 1 }));
+    },
+    rateLimitNextDelivery: (seconds) =>
+      standin.failNext("chat.postMessage", {
+        status: 429,
+        headers: { "retry-after": String(seconds) },
+        body: { ok: false, error: "ratelimited" },
+      }),
+    holdCore: (until) => new Promise<void>((reached) => (hold = { until, reached })),
+    postToWebhook: async (bytes) => {
+      const body = "x".repeat(bytes);
+      const response = await fetch(eventsUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...signatureHeaders(body) },
+        body,
+      });
+      return response.status;
     },
     close: async () => {
       await adapter.stop();

@@ -158,13 +158,20 @@ async function fakeCoreBot(
 }
 
 runAdapterContract("telegram", async (): Promise<ContractHarness> => {
-  const bot = await fakeCoreBot();
+  // Webhook mode, started, so the webhook's cap and stopping are checked too; updates are handed
+  // to the bot directly otherwise.
+  const bot = await fakeCoreBot({ settings: WEBHOOK });
   const { adapter, recorder } = bot;
+  await adapter.start();
   const chatOf = (group?: boolean) => (group ? GROUP : undefined);
+  let replies: OutgoingMessage[] = [];
   return {
     adapter,
     received: bot.received,
-    answerWith: (replies) => bot.answer(replies),
+    answerWith: (answers) => {
+      replies = answers;
+      bot.answer(answers);
+    },
     sendCommand: (command, args, options) =>
       adapter.bot.handleUpdate(textUpdate(lan, `/${command}${args ? ` ${args}` : ""}`, chatOf(options?.group))),
     sendText: (text, options) => adapter.bot.handleUpdate(textUpdate(lan, text, chatOf(options?.group))),
@@ -181,6 +188,36 @@ runAdapterContract("telegram", async (): Promise<ContractHarness> => {
       })),
     target: { personId: 1, displayName: lan.name, platform: "telegram", userId: "501", chatId: "501" },
     failNextDelivery: (kind) => recorder.failNext("sendMessage", kind === "blocked" ? BLOCKED : BAD_GATEWAY),
+    sendTextTwice: async (text) => {
+      const update = textUpdate(lan, text);
+      await adapter.bot.handleUpdate(update);
+      // Telegram's second try carries the same update_id.
+      await adapter.bot.handleUpdate(structuredClone(update));
+    },
+    rateLimitNextDelivery: (seconds) => recorder.failNext("sendMessage", tooMany(seconds)),
+    holdCore: (until) =>
+      new Promise<void>((reached) =>
+        bot.answer(async () => {
+          reached();
+          await until;
+          bot.answer(replies);
+          return replies;
+        }),
+      ),
+    postToWebhook: async (bytes) => {
+      const http = createHttpServer({ host: "127.0.0.1", port: 0, routes: adapter.routes!(), logger: silent });
+      const { port } = await http.start();
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/telegram/cap-nhat`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": WEBHOOK_SECRET },
+          body: "x".repeat(bytes),
+        });
+        return response.status;
+      } finally {
+        await http.stop();
+      }
+    },
     close: () => bot.close(),
   };
 });

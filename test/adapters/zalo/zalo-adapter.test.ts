@@ -97,6 +97,8 @@ interface FakeCoreRig {
   db: App["db"];
   received: IncomingEvent[];
   answerWith: (replies: OutgoingMessage[]) => void;
+  /** The core holds the next event until `until` resolves; resolves once it has it. */
+  holdCore: (until: Promise<void>) => Promise<void>;
   /** Webhook mode: where the adapter's routes and /healthz are served. */
   base: string;
   close: () => Promise<void>;
@@ -120,10 +122,17 @@ async function fakeCoreRig(
   const { db } = await createTestDb();
   const received: IncomingEvent[] = [];
   let answers: OutgoingMessage[] = [];
+  let hold: { until: Promise<void>; reached: () => void } | null = null;
   const host: AdapterHost = {
     core: {
       handle: async (event) => {
         received.push(event);
+        const gate = hold;
+        hold = null;
+        if (gate) {
+          gate.reached();
+          await gate.until;
+        }
         return answers;
       },
     },
@@ -156,6 +165,7 @@ async function fakeCoreRig(
     answerWith: (replies) => {
       answers = replies;
     },
+    holdCore: (until) => new Promise<void>((reached) => (hold = { until, reached })),
     base: `http://127.0.0.1:${port}`,
     close: async () => {
       await adapter.stop();
@@ -188,6 +198,35 @@ runAdapterContract("zalo", async (): Promise<ContractHarness> => {
           ? { status: 403, body: { ok: false, error_code: 403, description: "user has not interacted with the bot" } }
           : { status: 502, body: { ok: false, error_code: 502, description: "Bad Gateway" } },
       ),
+    sendTextTwice: async (text) => {
+      const update = zalo.text(user, text);
+      await zalo.post(update);
+      // Zalo has no update id: the same event and message id again.
+      await zalo.post(structuredClone(update));
+    },
+    rateLimitNextDelivery: (seconds) =>
+      zalo.failNext("sendMessage", {
+        status: 429,
+        body: { ok: false, error_code: 429, description: "Too Many Requests" },
+        headers: { "retry-after": String(seconds) },
+      }),
+    holdCore: rig.holdCore,
+    // The contract's rig polls; the cap is the webhook's, so a rig in webhook mode takes the post.
+    postToWebhook: async (bytes) => {
+      const hooked = await fakeCoreRig({ webhook: true });
+      try {
+        const response = await fetch(`${hooked.base}${new URL(PUBLIC_WEBHOOK_URL).pathname}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-bot-api-secret-token": WEBHOOK_SECRET },
+          body: "x".repeat(bytes),
+        });
+        await hooked.adapter.idle();
+        expect(hooked.received).toEqual([]);
+        return response.status;
+      } finally {
+        await hooked.close();
+      }
+    },
     close: rig.close,
   };
 });

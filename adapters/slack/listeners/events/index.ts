@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { IncomingAttachment } from "../../../../src/model/bot-core.ts";
+import { createDedup, type Dedup } from "../../../kit/dedup.ts";
 import type { SlackFile } from "../../modals.ts";
 import { decodeSlackText } from "../../render.ts";
 import { SLACK_PLATFORM, type SlackSurface } from "../../surface.ts";
@@ -18,25 +19,23 @@ interface MessageFields {
  * Slack sends an event again (x-slack-retry-num) when its 200 came late or not at all; the event id
  * is remembered in the database, so a retry, even to another process, is handled once.
  */
-function firstDeliveryOnly(surface: SlackSurface) {
+function firstDeliveryOnly(events: Dedup) {
   return async ({ body, next }: SlackEventMiddlewareArgs & AllMiddlewareArgs) => {
     const id = (body as { event_id?: string }).event_id;
-    if (id && !(await surface.host.store.firstDelivery(SLACK_PLATFORM, id))) {
-      surface.logger.info({ eventId: id }, "slack: event already handled");
-      return;
-    }
+    if (id && !(await events.first(id, { eventId: id }))) return;
     await next();
   };
 }
 
 export function register(app: App, surface: SlackSurface): void {
-  app.event("app_home_opened", firstDeliveryOnly(surface), async ({ event }) => {
+  const events = createDedup({ store: surface.host.store, platform: SLACK_PLATFORM, logger: surface.logger });
+  app.event("app_home_opened", firstDeliveryOnly(events), async ({ event }) => {
     if (event.tab !== "home") return;
     await surface.publishHome(event.user, event.channel);
   });
 
   // The Messages tab: what a person writes to the bot is chat, one-line reports and answers alike.
-  app.event("message", firstDeliveryOnly(surface), async ({ event }) => {
+  app.event("message", firstDeliveryOnly(events), async ({ event }) => {
     const message = event as unknown as MessageFields;
     if (message.bot_id || !message.user) return;
     if (message.subtype && message.subtype !== "file_share") return;

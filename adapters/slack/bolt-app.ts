@@ -1,0 +1,96 @@
+import { App, LogLevel, webApi, type Logger as BoltLogger } from "@slack/bolt";
+import type { Config } from "../../src/config.ts";
+import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import type { Logger } from "../../src/lib/logger.ts";
+import { createDedup } from "../kit/dedup.ts";
+import { createHttpReceiver, type HttpReceiver } from "./receiver.ts";
+import { SLACK_PLATFORM } from "./surface.ts";
+
+// Bolt's app and Web API client, set up the way this adapter needs them: Bolt's logs in the
+// process's logger, small retries, rate limits handed to the outbox, and the HTTP receiver on the
+// shared server (or Socket Mode with an app token).
+
+/**
+ * Small retries: a push that fails goes back to the outbox, which has its own backoff, and a
+ * rate limit is never slept on in here (rejectRateLimitedCalls) but handed to the outbox as
+ * delivery.rate_limited with Slack's Retry-After.
+ */
+export const SLACK_RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000, randomize: false };
+const SLACK_TIMEOUT_MS = 10_000;
+
+function boltLogger(logger: Logger): BoltLogger {
+  const log = logger.child({ platform: SLACK_PLATFORM });
+  const line = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : String(p))).join(" ");
+  return {
+    debug: (...parts) => log.debug(line(parts)),
+    info: (...parts) => log.info(line(parts)),
+    warn: (...parts) => log.warn(line(parts)),
+    error: (...parts) => log.error(line(parts)),
+    // The process's logger has its level already.
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+/** Bolt's app and Web API client, receiving over the shared HTTP server or, with an app token, Socket Mode. */
+export function createBoltApp(
+  config: NonNullable<Config["slack"]>,
+  host: AdapterHost,
+  track: (work: Promise<unknown>) => void,
+): { app: App; client: webApi.WebClient; receiver: HttpReceiver | null } {
+  const logger = host.logger;
+  const slackLogger = boltLogger(logger);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(config.apiUrl && { slackApiUrl: config.apiUrl }),
+    rejectRateLimitedCalls: true,
+    retryConfig: SLACK_RETRY_CONFIG,
+    timeout: SLACK_TIMEOUT_MS,
+    logger: slackLogger,
+  };
+  const client = new webApi.WebClient(config.botToken, clientOptions);
+
+  // One auth.test for the bot's own ids (so its own messages are ignored), retried on the next
+  // event if Slack could not be reached.
+  let botIds: Promise<{ botUserId?: string; botId?: string }> | null = null;
+  const authorize = async () => {
+    botIds ??= client.auth
+      .test()
+      .then((r) => ({ ...(r.user_id && { botUserId: r.user_id }), ...(r.bot_id && { botId: r.bot_id }) }))
+      .catch((error: unknown) => {
+        botIds = null;
+        throw error;
+      });
+    return { botToken: config.botToken, ...(await botIds) };
+  };
+
+  const socketMode = Boolean(config.appToken);
+  const requests = createDedup({ store: host.store, platform: SLACK_PLATFORM, logger });
+  if (!socketMode && !config.signingSecret) throw new Error("slack: SLACK_SIGNING_SECRET is required in HTTP mode");
+  const receiver: HttpReceiver | null = socketMode
+    ? null
+    : createHttpReceiver({
+        signingSecret: config.signingSecret!,
+        logger,
+        track,
+        firstRequest: (signature) => requests.first(`request:${signature}`),
+      });
+  const app = new App({
+    authorize,
+    logger: slackLogger,
+    clientOptions,
+    // Conversations live in the core's database; Bolt's in-memory store would only grow.
+    convoStore: false,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken! }),
+  });
+  app.error(async (error) => {
+    logger.error({ err: error, platform: SLACK_PLATFORM }, "slack: listener failed");
+  });
+  // Socket Mode calls processEvent itself; this counts its events as in flight too.
+  app.use(async ({ next }) => {
+    const work = next();
+    track(work);
+    await work;
+  });
+  return { app, client, receiver };
+}
