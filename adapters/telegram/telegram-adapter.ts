@@ -8,6 +8,7 @@ import type { Config } from "../../src/config.ts";
 import { MAX_INCOMING_FILE_BYTES, type IncomingAttachment, type IncomingEvent } from "../../src/model/bot-core.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import { commandEvent } from "../../src/core/commands.ts";
 import type { AdapterStore } from "../../src/delivery/adapter-store.ts";
 import { soleLeadership } from "../../src/delivery/poll-leader.ts";
 import { splitMessage } from "../../src/delivery/split-message.ts";
@@ -339,7 +340,7 @@ async function onMessage(t: Telegram, ctx: Context, message: Message): Promise<v
   // In a group the core only asks for a private message: no reason to fetch the file.
   const attachment = file && from.privateChat ? await attachmentOf(t, file) : undefined;
   const event: IncomingEvent = typed
-    ? { kind: "command", from, command: typed.command, args: typed.args, ...(attachment && { attachment }) }
+    ? commandEvent(from, typed.command, typed.args, attachment)
     : { kind: "text", from, text, ...(attachment && { attachment }) };
   const replies = await t.host.core.handle(event);
   await answer(t, ctx, message.chat.id, replies);

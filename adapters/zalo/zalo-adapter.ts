@@ -9,6 +9,7 @@ import {
   type PlatformIdentity,
 } from "../../src/model/bot-core.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
+import { commandEvent } from "../../src/core/commands.ts";
 import { soleLeadership } from "../../src/delivery/poll-leader.ts";
 import { splitText } from "../../src/delivery/split-message.ts";
 import {
@@ -100,7 +101,7 @@ export function textEvent(text: string, from: PlatformIdentity, offered: readonl
   if (trimmed.startsWith("/")) {
     const space = trimmed.search(/\s/);
     const command = (space === -1 ? trimmed : trimmed.slice(0, space)).slice(1);
-    return { kind: "command", from, command, args: space === -1 ? "" : trimmed.slice(space + 1).trim() };
+    return commandEvent(from, command, space === -1 ? "" : trimmed.slice(space + 1).trim());
   }
   return { kind: "text", from, text };
 }
@@ -380,7 +381,7 @@ async function handleUpdate(z: Zalo, update: ZaloUpdate): Promise<void> {
       const attachment = await download(z, message, url);
       // A caption is read like a message, but a number under a photo is not a pick.
       const typed = textEvent(message.caption ?? "", from, []);
-      event = typed.kind === "choice" ? typed : { ...typed, attachment };
+      event = typed.kind === "choice" || typed.kind === "unknown_command" ? typed : { ...typed, attachment };
       break;
     }
     case "message.sticker.received":

@@ -7,7 +7,7 @@ import type { Logger } from "../lib/logger.ts";
 import { coordinators } from "../services/contact-service.ts";
 import { deliveryOutlook, type RecipientOutlook } from "../delivery/delivery-outlook.ts";
 import { parseReminderPolicy, policyOf } from "../schedule/policy.ts";
-import type { IncomingEvent, Reply, ReplyOutcome } from "../model/bot-core.ts";
+import type { PlatformIdentity, Reply, ReplyOutcome } from "../model/bot-core.ts";
 import type { Notifier, Transaction } from "../delivery/outbox.ts";
 import type { Choice, Notification, NotificationKind, OutgoingMessage } from "../model/messages.ts";
 import {
@@ -51,7 +51,8 @@ export class Ctx {
 
   constructor(
     readonly deps: BotDeps,
-    readonly event: IncomingEvent,
+    /** Who wrote, or who filled in a form. */
+    readonly from: PlatformIdentity,
     readonly member: Member | null,
     readonly plan: Plan | null,
   ) {

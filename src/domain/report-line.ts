@@ -24,11 +24,24 @@ const MAX_REF_TOKENS = 3;
 
 const fail = (e: ReportLineError): ReportLineResult => ({ ok: false, ...e });
 
-export function parseReportLine(
-  line: string,
-  target: DutyRefTarget,
-  allDutyCodes?: readonly string[],
-): ReportLineResult {
+/**
+ * A report's parts as given, before any is checked against the plan: the duty as referred to, the
+ * status and percent if given, the note. A one-line report is read into one (readReportLine), and
+ * a form gives one field by field; checkReport then applies the same rules to both.
+ */
+export interface ReportDraft {
+  ref: string;
+  status: DutyStatus | null;
+  percent: number | null;
+  note: string | null;
+}
+
+export type ReportDraftResult =
+  | { ok: true; value: ReportDraft }
+  | { ok: false; error: "report.not_a_report" | "report.malformed" };
+
+/** The parts of a one-line report; only the line's shape is judged here, not what it says. */
+export function readReportLine(line: string): ReportDraftResult {
   const text = line.normalize("NFC").trim();
   const sep = NOTE_SEPARATOR.exec(text);
   const head = sep ? text.slice(0, sep.index) : text;
@@ -37,20 +50,37 @@ export function parseReportLine(
   const tokens = head.split(/\s+/).filter(Boolean);
   let refTokens = Math.min(MAX_REF_TOKENS, tokens.length);
   while (refTokens > 0 && !parseDutyRef(tokens.slice(0, refTokens).join(" "))) refTokens--;
-  if (refTokens === 0) return fail({ error: "report.not_a_report" });
+  if (refTokens === 0) return { ok: false, error: "report.not_a_report" };
   const ref = tokens.slice(0, refTokens).join(" ");
   const rest = tokens.slice(refTokens).join(" ");
 
   const percents = [...rest.matchAll(PERCENT)];
-  if (percents.length > 1) return fail({ error: "report.malformed" });
+  if (percents.length > 1) return { ok: false, error: "report.malformed" };
   const percent = percents[0] ? Number(percents[0][1]!.replace(",", ".")) : null;
   const words = (percents[0] ? rest.replace(percents[0][0], " ") : rest).replace(/[.,;!?]/g, " ").trim();
   const status = words ? parseStatusWords(words) : null;
   if (status === null && (words || percent === null)) {
     // A bare "e" or "3" followed by nothing we understand is far more likely chat ("e cảm ơn") than a report.
     const weak = percent === null && isWeakDutyRef(parseDutyRef(ref)!);
-    return fail({ error: weak ? "report.not_a_report" : "report.malformed" });
+    return { ok: false, error: weak ? "report.not_a_report" : "report.malformed" };
   }
+  return { ok: true, value: { ref, status, percent, note } };
+}
+
+/** A percent as typed in a form: "60", "60%", "60 %"; null when it is no number at all. */
+export function readPercent(text: string): number | null {
+  const match = /^(-?\d+(?:[.,]\d+)?)\s*%?$/.exec(text.trim());
+  return match ? Number(match[1]!.replace(",", ".")) : null;
+}
+
+/** A report's parts checked against the plan: the percent, the duty, that both agree, the note. */
+export function checkReport(
+  draft: ReportDraft,
+  target: DutyRefTarget,
+  allDutyCodes?: readonly string[],
+): ReportLineResult {
+  const { ref, status, percent, note } = draft;
+  if (status === null && percent === null) return fail({ error: "report.malformed" });
   // Whole percents only: rounding 99,6% would store a "100%" that is still in progress.
   if (percent !== null && (percent < 0 || percent > 100 || !Number.isInteger(percent)))
     return fail({ error: "report.percent_range", value: percent });
@@ -64,6 +94,15 @@ export function parseReportLine(
     return fail({ error: "report.note_too_long", length: note.length, max: MAX_NOTE_LENGTH });
   }
   return { ok: true, value: { dutyCode: duty.code, ...resolved, percentGiven: percent !== null, note } };
+}
+
+export function parseReportLine(
+  line: string,
+  target: DutyRefTarget,
+  allDutyCodes?: readonly string[],
+): ReportLineResult {
+  const draft = readReportLine(line);
+  return draft.ok ? checkReport(draft.value, target, allDutyCodes) : fail({ error: draft.error });
 }
 
 function reconcile(status: DutyStatus | null, percent: number | null): { status: DutyStatus; percent: number } | null {

@@ -64,3 +64,8 @@ export async function ensureLocalAdmin(
     return person;
   });
 }
+
+/** The language a person reads the bot in. */
+export async function setLocale(db: Db, personId: number, locale: "vi" | "en"): Promise<void> {
+  await db.person.update({ where: { id: personId }, data: { locale } });
+}

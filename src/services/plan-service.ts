@@ -1,7 +1,7 @@
 import type { Db } from "../db/db.ts";
 import { AppError } from "../model/errors.ts";
 import { foldVietnamese } from "../domain/text.ts";
-import type { Agency, Duty, Plan } from "../generated/prisma/client.ts";
+import type { Agency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
 
 export type { Agency, Duty, Plan };
 
@@ -9,6 +9,11 @@ export async function getActivePlan(db: Db): Promise<Plan> {
   const plan = await db.plan.findFirst({ where: { active: true } });
   if (!plan) throw new AppError("plan.none_active");
   return plan;
+}
+
+/** The plan in force, or null when none is. */
+export async function findActivePlan(db: Db): Promise<Plan | null> {
+  return db.plan.findFirst({ where: { active: true } });
 }
 
 /** Duties an agency reports on: a member (commune) reports on its group's duties. */
@@ -58,4 +63,9 @@ export async function findAgency(db: Db, planId: number, query: string): Promise
     });
   }
   throw new AppError("agency.unknown", { query: q });
+}
+
+/** The plan's indicators in the plan's order. */
+export async function listIndicators(db: Db, planId: number): Promise<Indicator[]> {
+  return db.indicator.findMany({ where: { planId, withdrawn: false }, orderBy: { sortOrder: "asc" } });
 }

@@ -17,7 +17,7 @@ export async function join(ctx: Ctx, code: string): Promise<void> {
     return;
   }
   if (!ctx.plan) throw new AppError("plan.none_active");
-  const person = await redeemInvite(ctx.deps, ctx.event.from, code);
+  const person = await redeemInvite(ctx.deps, ctx.from, code);
   const tt = messagesFor(person.locale);
   const identities = await ctx.deps.db.identity.count({ where: { personId: person.id } });
   if (identities > 1) {
