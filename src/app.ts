@@ -197,12 +197,7 @@ function createTurns(
  * The core as adapters and tests reach it: each event and use case in the process's turn, and a
  * database still busy after every wait said plainly, so nobody believes a report was stored.
  */
-function serveCore(
-  current: () => BotCore | null,
-  serialize: Serialize,
-  logger: Logger,
-  locale: "vi" | "en",
-): BotCore {
+function serveCore(current: () => BotCore | null, serialize: Serialize, logger: Logger, locale: "vi" | "en"): BotCore {
   const inTurn = async <T>(platform: string, work: (core: BotCore) => Promise<T>, busy: (reply: Reply) => T) => {
     const core = current();
     if (!core) throw new Error("the app is not ready");
@@ -214,7 +209,12 @@ function serveCore(
     }
   };
   return {
-    handle: (event) => inTurn(event.from.platform, (core) => core.handle(event), (reply) => [reply]),
+    handle: (event) =>
+      inTurn(
+        event.from.platform,
+        (core) => core.handle(event),
+        (reply) => [reply],
+      ),
     run: (from, name, input) =>
       inTurn(
         from.platform,

@@ -381,7 +381,7 @@ function fieldErrors(
   field: (name: string) => string,
   fallback: string,
 ): Record<string, string> {
-  const entries = Object.entries(result.errors).flatMap(([name, text]) => (text ? [[field(name), text]] : []));
+  const entries = Object.entries(result.errors).flatMap(([name, text]) => (text ? [[field(name), text] as const] : []));
   return entries.length ? Object.fromEntries(entries) : { [fallback]: textOf(result.replies) };
 }
 
@@ -425,7 +425,11 @@ async function submitDocument(s: Surface, userId: string, values: SubmitValues, 
     ...(attachment && { attachment }),
   });
   if (result.ok) return confirmView(t, result.value);
-  return refusal(fieldErrors(result, (field) => field, "number"), [], async () => messageModal(t, textOf(result.replies)));
+  return refusal(
+    fieldErrors(result, (field) => field, "number"),
+    [],
+    async () => messageModal(t, textOf(result.replies)),
+  );
 }
 
 async function confirmSubmission(s: Surface, userId: string, t: Messages): Promise<FormResult> {

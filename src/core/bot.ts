@@ -152,7 +152,12 @@ export function createBotCore(deps: BotDeps): BotCore {
   };
   return {
     handle: (event) =>
-      boundary(event.kind, event.from.platform, () => handleEvent(deps, event), (replies) => replies),
+      boundary(
+        event.kind,
+        event.from.platform,
+        () => handleEvent(deps, event),
+        (replies) => replies,
+      ),
     run: (from, name, input) =>
       boundary(
         name,

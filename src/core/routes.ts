@@ -117,7 +117,10 @@ export async function home(ctx: Ctx): Promise<void> {
 }
 
 /** Choices and text need an active member and a plan; before joining, a pasted invite code is the way in. */
-async function admitted(ctx: Ctx, event: Exclude<IncomingEvent, { kind: "command" | "unknown_command" }>): Promise<boolean> {
+async function admitted(
+  ctx: Ctx,
+  event: Exclude<IncomingEvent, { kind: "command" | "unknown_command" }>,
+): Promise<boolean> {
   const { t, member } = ctx;
   if (!member || !member.person.active) {
     if (event.kind === "text" && looksLikeInviteCode(event.text)) await join(ctx, event.text);

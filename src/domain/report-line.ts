@@ -37,8 +37,7 @@ export interface ReportDraft {
 }
 
 export type ReportDraftResult =
-  | { ok: true; value: ReportDraft }
-  | { ok: false; error: "report.not_a_report" | "report.malformed" };
+  { ok: true; value: ReportDraft } | { ok: false; error: "report.not_a_report" | "report.malformed" };
 
 /** The parts of a one-line report; only the line's shape is judged here, not what it says. */
 export function readReportLine(line: string): ReportDraftResult {

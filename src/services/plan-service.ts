@@ -69,3 +69,42 @@ export async function findAgency(db: Db, planId: number, query: string): Promise
 export async function listIndicators(db: Db, planId: number): Promise<Indicator[]> {
   return db.indicator.findMany({ where: { planId, withdrawn: false }, orderBy: { sortOrder: "asc" } });
 }
+
+/** Every duty code of the plan, for telling a duty of another agency from one that does not exist. */
+export async function planDutyCodes(db: Db, planId: number): Promise<string[]> {
+  const duties = await db.duty.findMany({ where: { agency: { planId }, withdrawn: false }, select: { code: true } });
+  return duties.map((d) => d.code);
+}
+
+/** How many members (communes) a group has; 0 for an ordinary agency. */
+export async function memberCount(db: Db, agencyId: number): Promise<number> {
+  return db.agency.count({ where: { parentId: agencyId, withdrawn: false } });
+}
+
+/** An agency by id, within the plan; null when it is gone. */
+export async function agencyInPlan(db: Db, planId: number, agencyId: number): Promise<Agency | null> {
+  return db.agency.findFirst({ where: { id: agencyId, planId } });
+}
+
+/** An agency by id, which must exist (a person's, a member's group). */
+export async function agencyById(db: Db, agencyId: number): Promise<Agency> {
+  return db.agency.findUniqueOrThrow({ where: { id: agencyId } });
+}
+
+/** What /kehoach counts: the plan's top-level agencies and its duties, and its indicators. */
+export async function planSize(
+  db: Db,
+  planId: number,
+): Promise<{ agencies: number; duties: number; indicators: Indicator[] }> {
+  const [agencies, duties, indicators] = await Promise.all([
+    db.agency.count({ where: { planId, parentId: null, withdrawn: false } }),
+    db.duty.count({ where: { agency: { planId }, withdrawn: false } }),
+    listIndicators(db, planId),
+  ]);
+  return { agencies, duties, indicators };
+}
+
+/** No reminders for the agency (or a group's members) through `until`; null resumes them. */
+export async function setPausedUntil(db: Db, agencyId: number, until: string | null): Promise<void> {
+  await db.agency.update({ where: { id: agencyId }, data: { pausedUntil: until } });
+}

@@ -2,7 +2,12 @@ import { isWeakDutyRef, parseDutyRef, resolveDutyRef } from "../../domain/duty-r
 import { MAX_NOTE_LENGTH } from "../../domain/report-line.ts";
 import { AppError } from "../../model/errors.ts";
 import { agencyContacts } from "../../services/contact-service.ts";
-import { openDifficulties, raiseDifficulty, resolveDifficulty } from "../../services/difficulty-service.ts";
+import {
+  findDifficulty,
+  openDifficulties,
+  raiseDifficulty,
+  resolveDifficulty,
+} from "../../services/difficulty-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import { agencyLabel, at, reportErrorText } from "../../i18n/views.ts";
 import { allSentNow, outlookLines } from "../../delivery/delivery-views.ts";
@@ -98,7 +103,7 @@ export async function resolve(ctx: Ctx, args: string): Promise<void> {
     ctx.reply(t.bot.difficulty.tooLong);
     return;
   }
-  const existing = await ctx.deps.db.difficulty.findFirst({ where: { id, agency: { planId: planOf(ctx).id } } });
+  const existing = await findDifficulty(ctx.deps.db, planOf(ctx).id, id);
   if (!existing) throw new AppError("difficulty.unknown", { id });
   const { resolved, outlook } = await ctx.transaction(async (within) => {
     const closed = await resolveDifficulty(

@@ -141,11 +141,7 @@ export async function continueReport(
     case "duty": {
       const { duties, target, allDutyCodes } = await contactDuties(ctx);
       const code =
-        choice?.kind === "report_duty"
-          ? choice.duty
-          : text
-          ? resolveDutyRef(text, target, allDutyCodes)
-          : null;
+        choice?.kind === "report_duty" ? choice.duty : text ? resolveDutyRef(text, target, allDutyCodes) : null;
       const resolved = typeof code === "string" ? code : code?.ok ? code.code : null;
       if (!resolved || !duties.some((d) => d.code === resolved)) {
         ctx.reply(t.bot.report.badDuty(duties[0]?.code ?? ""));

@@ -60,7 +60,11 @@ export async function startSubmit(ctx: Ctx, args: string, attachment?: IncomingA
   const plan = planOf(ctx);
   const parsed = parseSubmitArgs(args, plan.year, localDate(ctx.now));
   if ("error" in parsed) {
-    ctx.reply(`${documentErrorText(t, parsed, plan.year)}\n${t.bot.submit.badArgs}`, undefined, `submit.${parsed.error}`);
+    ctx.reply(
+      `${documentErrorText(t, parsed, plan.year)}\n${t.bot.submit.badArgs}`,
+      undefined,
+      `submit.${parsed.error}`,
+    );
     return;
   }
   const previewed = await previewSubmission(ctx, { ...parsed, ...(attachment && { attachment }) });

@@ -25,7 +25,10 @@ import { contactDuties } from "../features/shared.ts";
 // command it stands for, and runs the same code as the chat's way to it.
 
 /** What a person typed in a form, made safe to store as the chat's text is (see bot.ts). */
-const typed = z.string().max(INPUT_MAX_LENGTH).transform((s) => cleanInput(s).trim());
+const typed = z
+  .string()
+  .max(INPUT_MAX_LENGTH)
+  .transform((s) => cleanInput(s).trim());
 const optionalTyped = typed.nullable().transform((s) => s || null);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const attachment = z.custom<IncomingAttachment>(
@@ -141,7 +144,9 @@ export async function runUseCase<N extends UseCaseName>(
   const checked = SCHEMAS[name].safeParse(input);
   if (!checked.success) {
     const fields = checked.error.issues.map((issue) => String(issue.path[0] ?? "")).filter(Boolean);
-    return fail(Object.fromEntries(fields.map((f) => [f, ctx.t.bot.fieldInvalid])) as Partial<Record<UseCaseField<N>, string>>);
+    return fail(
+      Object.fromEntries(fields.map((f) => [f, ctx.t.bot.fieldInvalid])) as Partial<Record<UseCaseField<N>, string>>,
+    );
   }
   if (useCase.endsFlow) await ctx.endFlow();
   const outcome = await useCase.run(ctx, checked.data as Checked<N>);

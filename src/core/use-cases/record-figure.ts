@@ -17,7 +17,12 @@ export async function recordFigure(ctx: Ctx, input: RecordFigureInput): Promise<
   const plan = planOf(ctx);
   const { person, agency } = memberOf(ctx);
   if (!mayReportFigures(plan, person, agency)) {
-    return { ok: false, field: "indicator", text: t.errors["indicator.not_allowed"](), outcome: "indicator.not_allowed" };
+    return {
+      ok: false,
+      field: "indicator",
+      text: t.errors["indicator.not_allowed"](),
+      outcome: "indicator.not_allowed",
+    };
   }
   if (!input.indicator || !input.participants) {
     const codes = (await listIndicators(ctx.deps.db, plan.id)).map((i) => i.code).join(", ");
@@ -49,7 +54,8 @@ export async function recordFigure(ctx: Ctx, input: RecordFigureInput): Promise<
   } catch (error) {
     if (!isAppError(error)) throw error;
     const code = error.code;
-    if (code !== "indicator.unknown" && code !== "indicator.bad_number" && code !== "indicator.not_allowed") throw error;
+    if (code !== "indicator.unknown" && code !== "indicator.bad_number" && code !== "indicator.not_allowed")
+      throw error;
     const field = code === "indicator.bad_number" ? "participants" : "indicator";
     return { ok: false, field, text: errorText(t, error, "chat"), outcome: code };
   }
