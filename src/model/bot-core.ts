@@ -102,6 +102,13 @@ export interface RecordFigureInput {
   participants: string;
 }
 
+/** A difficulty the agency meets, about one of its duties or the plan as a whole. */
+export interface RaiseDifficultyInput {
+  /** The duty's code or a reference ("4b"); null: the agency's work as a whole. */
+  duty: string | null;
+  text: string;
+}
+
 /** The agency's report, with its document's number and date and the file, shown before it is sent. */
 export interface SubmissionInput {
   documentNumber: string | null;
@@ -122,6 +129,8 @@ type NoInput = Record<string, never>;
 interface UseCaseSpecs {
   reportProgress: { input: ReportProgressInput; field: "duty" | "status" | "percent" | "note"; value: null };
   recordFigure: { input: RecordFigureInput; field: "indicator" | "participants"; value: null };
+  /** Files the difficulty and tells every coordinator at once; the value is its number. */
+  raiseDifficulty: { input: RaiseDifficultyInput; field: "duty" | "text"; value: { id: number } };
   previewSubmission: { input: SubmissionInput; field: "number" | "date"; value: SubmissionPreview };
   /**
    * Sends the previewed submission; shows it again (`preview`) when the duties changed since, or

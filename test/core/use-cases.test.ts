@@ -111,6 +111,21 @@ describe("typed use cases", () => {
     expect(await bot.db.submission.count({ where: { documentNumber: "45/BC" } })).toBe(1);
   });
 
+  it("raises a difficulty on a duty of the agency's, refuses another agency's duty on its field", async () => {
+    const from = bot.identity("uc-bhxh");
+    const other = await bot.core.run(from, "raiseDifficulty", { duty: "IV.2.a", text: "Thiếu dữ liệu" });
+    expect(other.ok ? [] : Object.keys(other.errors)).toEqual(["duty"]);
+    const empty = await bot.core.run(from, "raiseDifficulty", { duty: null, text: "  " });
+    expect(empty.ok ? [] : Object.keys(empty.errors)).toEqual(["text"]);
+    const raised = await bot.core.run(from, "raiseDifficulty", { duty: "4b", text: "Thiếu dữ liệu" });
+    expect(raised.ok).toBe(true);
+    const stored = await bot.db.difficulty.findUniqueOrThrow({
+      where: { id: raised.ok ? raised.value.id : -1 },
+      include: { duty: true },
+    });
+    expect(stored).toMatchObject({ text: "Thiếu dữ liệu", duty: { code: "IV.4.b" } });
+  });
+
   it("home: a coordinator's overview, the way in for someone not joined", async () => {
     const coordinator = await bot.core.run(bot.identity("uc-coord"), "home", {});
     expect(texts(coordinator.replies)).toContain("cơ quan đã nộp báo cáo");

@@ -16,6 +16,7 @@ import type { Ctx } from "../context.ts";
 import { INVALID_FLOW } from "../conversation.ts";
 import { home, mayRun, routeChoice } from "../routes.ts";
 import type { Outcome } from "./outcome.ts";
+import { raiseDifficulty } from "./raise-difficulty.ts";
 import { recordFigure } from "./record-figure.ts";
 import { draftOf, reportProgress, reportRefusal } from "./report-progress.ts";
 import { confirmSubmission, previewSubmission } from "./submission.ts";
@@ -44,6 +45,7 @@ const SCHEMAS = {
     note: optionalTyped,
   }),
   recordFigure: z.object({ indicator: typed, participants: typed }),
+  raiseDifficulty: z.object({ duty: optionalTyped, text: typed }),
   previewSubmission: z.object({
     documentNumber: optionalTyped,
     documentDate: isoDate.nullable(),
@@ -80,6 +82,7 @@ const USE_CASES: { [N in UseCaseName]: UseCase<N> } = {
     },
   },
   recordFigure: { command: "chitieu", endsFlow: true, run: recordFigure },
+  raiseDifficulty: { command: "vuongmac", endsFlow: true, run: raiseDifficulty },
   previewSubmission: { command: "nopbaocao", endsFlow: true, run: previewSubmission },
   confirmSubmission: {
     command: "nopbaocao",
