@@ -47,9 +47,8 @@ export type IncomingEvent =
   | { kind: "choice"; from: PlatformIdentity; value: string };
 
 /**
- * What a reply says happened to a report, a figure or a submission, in words no adapter has to read:
- * a platform that shows these in a form (Slack's modals) puts a refusal next to its field and closes
- * the form on success. Chat adapters ignore it.
+ * What a reply says happened to a report, a figure or a submission, for the record and the tests.
+ * No adapter reads it: a form gets its outcome, errors by field, from the typed use cases (`run`).
  */
 export type ReplyOutcome =
   | "report.saved"
