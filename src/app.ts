@@ -3,7 +3,7 @@ import type { Checkpoint } from "./lib/checkpoint.ts";
 import type { Clock } from "./lib/clock.ts";
 import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
-import type { BotCore } from "./model/bot-core.ts";
+import type { BotCore, Reply } from "./model/bot-core.ts";
 import { isDatabaseBusy, retryWhileBusy } from "./db/db-errors.ts";
 import { createDb, loadDatabaseDriver, migrateDatabase, postgres, providerOf, tuneDb, type Db } from "./db/db.ts";
 import { isPostgresUrl } from "./db/database-url.ts";
@@ -77,9 +77,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const turns = createTurns(pooled, deps.sleep);
   const { serialize, once } = turns;
 
-  // Adapters call the core only once started, by which time `handle` below is in place.
-  let handle: BotCore["handle"] = () => Promise.reject(new Error("the app is not ready"));
-  const host = createHost({ ...deps, db, serialize, once, handle: (event) => handle(event) });
+  // Adapters call the core only once started, by which time `core` below is in place.
+  let core: BotCore | null = null;
+  const served = serveCore(() => core, serialize, logger, config.defaultLocale);
+  const host = createHost({ ...deps, db, serialize, once, core: served });
   if (pooled) {
     host.polling = createPgLeadership({ connect: () => postgres().connectPg(config.databaseUrl), logger });
     host.databaseReachable = () => reachability.reachable();
@@ -116,19 +117,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
           : logger.error({ err: error }, "outbox flush failed"),
     );
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
-  const core = createCore({ config, logger, clock, db, notifier, platforms: channels.map((c) => c.name) });
-  handle = async (event) => {
-    try {
-      return await serialize(() => core.handle(event));
-    } catch (error) {
-      // Still busy after every wait: say so plainly, so nobody believes a report was stored.
-      logger.warn({ err: error, platform: event.from.platform }, "event refused: database busy");
-      return [{ text: messagesFor(config.defaultLocale).bot.busy }];
-    }
-  };
+  core = createCore({ config, logger, clock, db, notifier, platforms: channels.map((c) => c.name) });
   return {
     db,
-    core: { handle },
+    core: served,
     adapters,
     store: host.store,
     notifier,
@@ -201,6 +193,37 @@ function createTurns(
   };
 }
 
+/**
+ * The core as adapters and tests reach it: each event and use case in the process's turn, and a
+ * database still busy after every wait said plainly, so nobody believes a report was stored.
+ */
+function serveCore(current: () => BotCore | null, serialize: Serialize, logger: Logger, locale: "vi" | "en"): BotCore {
+  const inTurn = async <T>(platform: string, work: (core: BotCore) => Promise<T>, busy: (reply: Reply) => T) => {
+    const core = current();
+    if (!core) throw new Error("the app is not ready");
+    try {
+      return await serialize(() => work(core));
+    } catch (error) {
+      logger.warn({ err: error, platform }, "event refused: database busy");
+      return busy({ text: messagesFor(locale).bot.busy });
+    }
+  };
+  return {
+    handle: (event) =>
+      inTurn(
+        event.from.platform,
+        (core) => core.handle(event),
+        (reply) => [reply],
+      ),
+    run: (from, name, input) =>
+      inTurn(
+        from.platform,
+        (core) => core.run(from, name, input),
+        (reply) => ({ ok: false, errors: {}, replies: [reply] }),
+      ),
+  };
+}
+
 /** What every adapter is handed: the core, its store, files and the read-only views, all in turn. */
 function createHost(deps: {
   db: Db;
@@ -208,11 +231,11 @@ function createHost(deps: {
   logger: Logger;
   serialize: Serialize;
   once: Serialize;
-  handle: BotCore["handle"];
+  core: BotCore;
 }): AdapterHost {
   const { db, clock, serialize } = deps;
   return {
-    core: { handle: deps.handle },
+    core: deps.core,
     store: createAdapterStore({ db, clock, serialize, once: deps.once }),
     logger: deps.logger,
     clock,

@@ -123,43 +123,85 @@ const EnvSchema = z.object({
   ...paceVariables("ZALO", DEFAULT_PACE.zalo),
 });
 
-export interface Config {
-  /** Absolute file: URL, so the CLI, the bot and Prisma agree whatever the working directory. */
-  databaseUrl: string;
-  /** Unset: the caller picks (warn where logs share the terminal with the chat). */
-  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
-  defaultLocale: "vi" | "en";
-  inviteTtlDays: number;
-  telegram: {
-    token: string;
-    username: string | undefined;
-    apiRoot: string | undefined;
-    /** Set: webhook mode at this URL's path, with the secret; unset: long polling. */
-    webhook: { url: string; secret: string } | null;
-  } | null;
-  slack: {
-    botToken: string;
-    appToken: string | undefined;
-    signingSecret: string | undefined;
-    apiUrl: string | undefined;
-    digestChannel: string | undefined;
-  } | null;
-  zalo: {
-    token: string;
-    apiRoot: string | undefined;
-    webhook: { url: string; secret: string } | null;
-    botLink: string | undefined;
-  } | null;
-  /** Where people reach this server from outside (signed file links); unset: no links. */
-  publicBaseUrl: string | undefined;
-  /** Where the HTTP server (health, webhooks) listens; port 0 picks a free one. */
-  http: { host: string; port: number };
-  /** NOW: the process's clock starts at this instant, then runs at real speed (tests, demonstrations). */
-  startAt: Date | undefined;
-  pace: Record<PlatformName, Pace>;
-  /** The draft report's issuing body, its symbol, place and signer (REPORT_*); unset parts default per plan. */
-  report: ReportSettings;
+/** The webhook secrets a platform needs in webhook (HTTP) mode. */
+function missingSecrets(e: z.output<typeof EnvSchema>): string[] {
+  return [
+    e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET && "TELEGRAM_WEBHOOK_SECRET",
+    e.ZALO_BOT_TOKEN && e.ZALO_WEBHOOK_URL && !e.ZALO_WEBHOOK_SECRET && "ZALO_WEBHOOK_SECRET",
+    e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET && "SLACK_SIGNING_SECRET",
+  ].filter((name): name is string => typeof name === "string");
 }
+
+/** A webhook when both its URL and its secret are set (a URL without its secret is refused above). */
+function webhook(url: string | undefined, secret: string | undefined): { url: string; secret: string } | null {
+  return url && secret ? { url, secret } : null;
+}
+
+/** The settings as the rest of the bot reads them, made from the environment's variables. */
+const ConfigSchema = EnvSchema.transform((e, ctx) => {
+  const missing = missingSecrets(e);
+  for (const name of missing)
+    ctx.addIssue({ code: "custom", path: [name], message: "required in webhook (HTTP) mode" });
+  if (missing.length) return z.NEVER;
+  const report: ReportSettings = {
+    ...(e.REPORT_ISSUER && { issuer: e.REPORT_ISSUER }),
+    ...(e.REPORT_ISSUER_PARENT && { parent: e.REPORT_ISSUER_PARENT }),
+    ...(e.REPORT_SYMBOL && { symbol: e.REPORT_SYMBOL }),
+    ...(e.REPORT_PLACE && { place: e.REPORT_PLACE }),
+    ...(e.REPORT_SIGNER && { signer: e.REPORT_SIGNER }),
+  };
+  const pace: Record<PlatformName, Pace> = {
+    telegram: { perSecond: e.TELEGRAM_SEND_PER_SECOND, perChatMs: e.TELEGRAM_SEND_CHAT_GAP_MS },
+    slack: { perSecond: e.SLACK_SEND_PER_SECOND, perChatMs: e.SLACK_SEND_CHAT_GAP_MS },
+    zalo: { perSecond: e.ZALO_SEND_PER_SECOND, perChatMs: e.ZALO_SEND_CHAT_GAP_MS },
+  };
+  return {
+    /** Absolute file: URL, so the CLI, the bot and Prisma agree whatever the working directory. */
+    databaseUrl: absoluteDatabaseUrl(e.DATABASE_URL),
+    /** Unset: the caller picks (warn where logs share the terminal with the chat). */
+    logLevel: e.LOG_LEVEL,
+    defaultLocale: e.DEFAULT_LOCALE,
+    inviteTtlDays: e.INVITE_TTL_DAYS,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          username: e.TELEGRAM_BOT_USERNAME,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          /** Set: webhook mode at this URL's path, with the secret; unset: long polling. */
+          webhook: webhook(e.TELEGRAM_WEBHOOK_URL, e.TELEGRAM_WEBHOOK_SECRET),
+        }
+      : null,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          apiUrl: e.SLACK_API_URL,
+          digestChannel: e.SLACK_DIGEST_CHANNEL,
+        }
+      : null,
+    zalo: e.ZALO_BOT_TOKEN
+      ? {
+          token: e.ZALO_BOT_TOKEN,
+          apiRoot: e.ZALO_API_ROOT,
+          webhook: webhook(e.ZALO_WEBHOOK_URL, e.ZALO_WEBHOOK_SECRET),
+          botLink: e.ZALO_BOT_LINK,
+        }
+      : null,
+    /** Where people reach this server from outside (signed file links); unset: no links. */
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    /** Where the HTTP server (health, webhooks) listens; port 0 picks a free one. */
+    http: { host: e.HOST, port: e.PORT },
+    /** NOW: the process's clock starts at this instant, then runs at real speed (tests, demonstrations). */
+    startAt: e.NOW,
+    /** The draft report's issuing body, its symbol, place and signer (REPORT_*); unset parts default per plan. */
+    report,
+    pace,
+  };
+});
+
+/** The validated settings: exactly what the schema makes of the environment. */
+export type Config = z.output<typeof ConfigSchema>;
 
 export class ConfigError extends Error {
   readonly code = "config.invalid";
@@ -180,64 +222,10 @@ export function loadConfig(env?: NodeJS.ProcessEnv): Config {
   env ??= process.env;
   // An empty line in .env (TELEGRAM_BOT_TOKEN=) means "not configured", not "configured as empty".
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
-  const parsed = EnvSchema.safeParse(set);
+  const parsed = ConfigSchema.safeParse(set);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(problems);
   }
-  const e = parsed.data;
-  const missing = [
-    e.TELEGRAM_BOT_TOKEN && e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET && "TELEGRAM_WEBHOOK_SECRET",
-    e.ZALO_BOT_TOKEN && e.ZALO_WEBHOOK_URL && !e.ZALO_WEBHOOK_SECRET && "ZALO_WEBHOOK_SECRET",
-    e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET && "SLACK_SIGNING_SECRET",
-  ].filter((name): name is string => typeof name === "string");
-  if (missing.length) {
-    throw new ConfigError(missing.map((name) => `${name}: required in webhook (HTTP) mode`).join("; "));
-  }
-  return {
-    databaseUrl: absoluteDatabaseUrl(e.DATABASE_URL),
-    logLevel: e.LOG_LEVEL,
-    defaultLocale: e.DEFAULT_LOCALE,
-    inviteTtlDays: e.INVITE_TTL_DAYS,
-    telegram: e.TELEGRAM_BOT_TOKEN
-      ? {
-          token: e.TELEGRAM_BOT_TOKEN,
-          username: e.TELEGRAM_BOT_USERNAME,
-          apiRoot: e.TELEGRAM_API_ROOT,
-          webhook: e.TELEGRAM_WEBHOOK_URL ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET! } : null,
-        }
-      : null,
-    slack: e.SLACK_BOT_TOKEN
-      ? {
-          botToken: e.SLACK_BOT_TOKEN,
-          appToken: e.SLACK_APP_TOKEN,
-          signingSecret: e.SLACK_SIGNING_SECRET,
-          apiUrl: e.SLACK_API_URL,
-          digestChannel: e.SLACK_DIGEST_CHANNEL,
-        }
-      : null,
-    zalo: e.ZALO_BOT_TOKEN
-      ? {
-          token: e.ZALO_BOT_TOKEN,
-          apiRoot: e.ZALO_API_ROOT,
-          webhook: e.ZALO_WEBHOOK_URL ? { url: e.ZALO_WEBHOOK_URL, secret: e.ZALO_WEBHOOK_SECRET! } : null,
-          botLink: e.ZALO_BOT_LINK,
-        }
-      : null,
-    publicBaseUrl: e.PUBLIC_BASE_URL,
-    http: { host: e.HOST, port: e.PORT },
-    startAt: e.NOW,
-    report: {
-      ...(e.REPORT_ISSUER && { issuer: e.REPORT_ISSUER }),
-      ...(e.REPORT_ISSUER_PARENT && { parent: e.REPORT_ISSUER_PARENT }),
-      ...(e.REPORT_SYMBOL && { symbol: e.REPORT_SYMBOL }),
-      ...(e.REPORT_PLACE && { place: e.REPORT_PLACE }),
-      ...(e.REPORT_SIGNER && { signer: e.REPORT_SIGNER }),
-    },
-    pace: {
-      telegram: { perSecond: e.TELEGRAM_SEND_PER_SECOND, perChatMs: e.TELEGRAM_SEND_CHAT_GAP_MS },
-      slack: { perSecond: e.SLACK_SEND_PER_SECOND, perChatMs: e.SLACK_SEND_CHAT_GAP_MS },
-      zalo: { perSecond: e.ZALO_SEND_PER_SECOND, perChatMs: e.ZALO_SEND_CHAT_GAP_MS },
-    },
-  };
+  return parsed.data;
 }

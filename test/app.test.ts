@@ -44,7 +44,7 @@ describe("the composed app", () => {
       { planId: plan.id, agency, role: "contact" },
     );
     const from = { platform: "test", userId: "u", chatId: "u", displayName: "Võ Thanh" };
-    await app.core.handle({ kind: "command", from, command: "start", args: code });
+    await app.core.handle({ kind: "command", from, command: "batdau", args: code });
 
     const now = clock.now();
     const people = [];

@@ -75,7 +75,7 @@ describe.skipIf(onPostgres)("a database locked by another process", { timeout: P
       { db: app.db, clock, inviteTtlDays: 14 },
       { planId: plan.id, agency: await findAgency(app.db, plan.id, "IV.4"), role: "contact" },
     );
-    await app.core.handle({ kind: "command", from, command: "start", args: code });
+    await app.core.handle({ kind: "command", from, command: "batdau", args: code });
     http = createHttpServer({
       host: "127.0.0.1",
       port: 0,

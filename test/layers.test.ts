@@ -65,7 +65,23 @@ const NEVER: readonly { from: string; to: string; why: string }[] = [
   { from: "src/db", to: "src/i18n", why: "storage classifies its faults; i18n/error-text.ts words them" },
   { from: "src/core", to: "src/reminders", why: "the core never runs the reminder engine" },
   { from: "src/reminders", to: "src/core", why: "the reminder engine works from services and views, not the core" },
+  {
+    from: "adapters",
+    to: "src/domain/report-line.ts",
+    why: "an adapter hands the core typed input (BotCore.run), never a report line for it to parse",
+  },
 ];
+
+/**
+ * Core features reach the database only through services. A file of src/core may take types from
+ * src/db (a Db or Tx handed to a service) and the fault classifier db-errors.ts (a busy database
+ * goes up), nothing else; and it never calls the Prisma client itself, which is what the pattern
+ * below finds: a model's query or write (`db.agency.update(`, `within.tx.duty.count(`) or a raw
+ * client call (`$transaction`, `$queryRaw`, `$executeRaw`).
+ */
+const CORE_DB_VALUES_ALLOWED = ["src/db/db-errors.ts"];
+const PRISMA_CALL =
+  /\$(transaction|queryRaw|executeRaw)\w*\(|\b(db|tx)\.[a-z]\w*\.(find\w*|create\w*|update\w*|upsert|delete\w*|count|aggregate|groupBy)\(/;
 
 const PLATFORM_PACKAGES = /^(grammy|@grammyjs\/|@slack\/|node-cron)/;
 // The composition root and the CLI's entry; the CLI's subject modules get the console through it.
@@ -172,6 +188,61 @@ function cyclePath(group: readonly string[]): string[] {
   return [start, ...between, start];
 }
 
+/** The modules a file imports for their values: `import type` and type-only names left out. */
+function valueImportsOf(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(join(root, file), "utf8"), ts.ScriptTarget.Latest);
+  return source.statements.flatMap((statement) => {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) return [];
+    const clause = statement.importClause;
+    const named = clause?.namedBindings;
+    const typeOnly =
+      clause?.isTypeOnly ||
+      (clause && !clause.name && named && ts.isNamedImports(named) && named.elements.every((e) => e.isTypeOnly));
+    const spec = statement.moduleSpecifier.text;
+    return typeOnly ? [] : [spec.startsWith(".") ? relative(root, join(root, dirname(file), spec)) : spec];
+  });
+}
+
+/**
+ * What an adapter builds for the core to parse: an event whose text, choice value or command
+ * arguments are written in the adapter (a literal or a template) rather than passed on from the
+ * person, and a choice value it encodes itself. Forms and buttons go through BotCore.run.
+ */
+function madeUpInput(file: string, text = readFileSync(join(root, file), "utf8")): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const written = (node: ts.Node) =>
+    ts.isTemplateExpression(node) ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    (ts.isStringLiteral(node) && node.text !== "") ||
+    // A function of the adapter's own making the text: `reportLine(values)`.
+    ts.isCallExpression(node) ||
+    (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken);
+  const visit = (node: ts.Node) => {
+    if (ts.isObjectLiteralExpression(node)) {
+      const props = new Map(
+        node.properties.flatMap((p) =>
+          ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) ? [[p.name.text, p.initializer] as const] : [],
+        ),
+      );
+      const kind = props.get("kind");
+      const field =
+        kind && ts.isStringLiteral(kind) ? { text: "text", choice: "value", command: "args" }[kind.text] : null;
+      const value = field ? props.get(field) : undefined;
+      if (value && written(value)) {
+        const { line } = source.getLineAndCharacterOfPosition(node.getStart());
+        found.push(`${file}:${line + 1}: ${node.getText().replace(/\s+/g, " ").slice(0, 80)}`);
+      }
+    }
+    if (ts.isImportSpecifier(node) && (node.propertyName ?? node.name).text === "encodeChoice") {
+      found.push(`${file}: imports encodeChoice (an adapter hands back the values it was given)`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 describe("layers", () => {
   it("finds the sources it checks", () => {
     expect(files).toContain("src/core/bot.ts");
@@ -231,6 +302,37 @@ describe("layers", () => {
           .map((s) => `${f} → ${s}`),
       );
     expect(offending).toEqual([]);
+  });
+
+  it("lets the core reach the database only through services: types from src/db, no Prisma call", () => {
+    const core = files.filter((f) => f.startsWith("src/core/"));
+    const imports = core.flatMap((f) =>
+      valueImportsOf(f)
+        .filter((s) => s.startsWith("src/db/") && !CORE_DB_VALUES_ALLOWED.includes(s))
+        .map((s) => `${f} → ${s}`),
+    );
+    const calls = core.flatMap((f) =>
+      readFileSync(join(root, f), "utf8")
+        .split("\n")
+        .flatMap((line, i) => (PRISMA_CALL.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect([...imports, ...calls]).toEqual([]);
+    // The pattern finds what it is for.
+    expect(PRISMA_CALL.test("await ctx.deps.db.agency.update({")).toBe(true);
+    expect(PRISMA_CALL.test("const r = await this.deps.db.$transaction((tx) =>")).toBe(true);
+    expect(PRISMA_CALL.test("await setPausedUntil(ctx.deps.db, agency.id, null);")).toBe(false);
+  });
+
+  it("builds no string in adapters/ for the core to parse", () => {
+    expect(files.filter((f) => f.startsWith("adapters/")).flatMap((f) => madeUpInput(f))).toEqual([]);
+    // What the Slack forms once did is found.
+    const before = [
+      'core.handle({ kind: "command", from, command: "chitieu", args: `${figure.code} ${figure.value}` });',
+      'core.handle({ kind: "text", from, text: reportLine(values) });',
+      'core.handle({ kind: "choice", from, value: "submit:confirm" });',
+      'import { encodeChoice } from "../../src/model/choices.ts";',
+    ];
+    expect(before.map((line) => madeUpInput("adapters/x.ts", line).length)).toEqual([1, 1, 1, 1]);
   });
 
   it("lets the delivery port import nothing of the project but the model", () => {

@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import type { BotCore, IncomingEvent, PlatformIdentity } from "../../src/model/bot-core.ts";
 import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
 import { splitMessage } from "../../src/delivery/split-message.ts";
+import { commandEvent } from "../../src/core/commands.ts";
 import { UNLIMITED } from "../../src/delivery/types.ts";
 
 export interface ConsoleChatDeps {
@@ -32,7 +33,7 @@ export function toEvent(line: string, identity: PlatformIdentity, offered: reado
     const space = text.search(/\s/);
     const command = (space === -1 ? text : text.slice(0, space)).slice(1);
     const args = space === -1 ? "" : text.slice(space + 1);
-    return { kind: "command", from: identity, command, args };
+    return commandEvent(identity, command, args);
   }
   return { kind: "text", from: identity, text };
 }

@@ -1,14 +1,13 @@
 import type { types } from "@slack/bolt";
-import type { ReplyOutcome } from "../../src/model/bot-core.ts";
 import { shortTitle } from "../../src/domain/short-title.ts";
-import { DUTY_STATUSES, type DutyStatus } from "../../src/domain/status.ts";
+import { DUTY_STATUSES, isDutyStatus, type DutyStatus } from "../../src/model/duty-status.ts";
 import type { Messages } from "../../src/i18n/index.ts";
 import { agencyLabel, dutyList } from "../../src/i18n/views.ts";
 import type { AgencyOverview, DutyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { clip, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
-// The report and submission forms. They only collect what a person would otherwise type: on
-// submission the adapter hands the core the same command or one-line report, and shows the core's
+// The report and submission forms. They only collect the fields of the core's typed use cases
+// (model/bot-core.ts): on submission the adapter hands them over as they are, and shows the core's
 // answer, a refusal next to the field it concerns.
 
 export const REPORT_MODAL = "report_modal";
@@ -181,7 +180,7 @@ export function readReportValues(view: { state: { values: unknown } }): ReportVa
   const status = values.status?.value?.selected_option?.value ?? null;
   return {
     duty: values.duty?.value?.selected_option?.value ?? null,
-    status: (DUTY_STATUSES as readonly string[]).includes(status ?? "") ? (status as DutyStatus) : null,
+    status: status !== null && isDutyStatus(status) ? status : null,
     percent: text("percent").trim(),
     note: text("note").trim(),
     figures: Object.keys(values)
@@ -189,35 +188,6 @@ export function readReportValues(view: { state: { values: unknown } }): ReportVa
       .map((block) => ({ code: block.slice(FIGURE_BLOCK.length), value: text(block).trim() }))
       .filter((f) => f.value !== ""),
   };
-}
-
-/**
- * What the person would have typed in chat: "IV.4.b 60% in_progress: note". The status goes by its
- * own name, which the core reads like the Vietnamese words; the percent gets its "%" when left off.
- */
-export function reportLine(values: ReportValues): string {
-  const percent = values.percent ? (values.percent.endsWith("%") ? values.percent : `${values.percent}%`) : "";
-  const head = [values.duty ?? "", percent, values.status ?? ""].filter(Boolean).join(" ");
-  return values.note ? `${head}: ${values.note}` : head;
-}
-
-/** Which field a refusal of the report belongs next to. */
-export function reportField(outcome: ReplyOutcome | undefined): string {
-  switch (outcome) {
-    case "duty.unknown":
-    case "duty.ambiguous":
-    case "duty.other_agency":
-      return "duty";
-    case "report.percent_range":
-    case "report.conflict":
-    case "report.malformed":
-      return "percent";
-    case "report.note_too_long":
-    case "report.note_required":
-      return "note";
-    default:
-      return "duty";
-  }
 }
 
 /** The core's reply as a field error: one paragraph, short enough for the space under a field. */
@@ -286,24 +256,6 @@ export function readSubmitValues(view: { state: { values: unknown } }): SubmitVa
     date: values.date?.value?.selected_date ?? null,
     file: values.file?.value?.files?.[0] ?? null,
   };
-}
-
-/** `/nopbaocao` as it would be typed: the number, then the date as dd/mm/yyyy. */
-export function submitArgs(values: SubmitValues): string {
-  const date = values.date ? values.date.split("-").reverse().join("/") : "";
-  return [values.number, date].filter(Boolean).join(" ");
-}
-
-export function submitField(outcome: ReplyOutcome | undefined): string {
-  switch (outcome) {
-    case "submit.bad_date":
-    case "submit.date_future":
-    case "submit.date_too_early":
-    case "submit.two_dates":
-      return "date";
-    default:
-      return "number";
-  }
 }
 
 /** Step two: the core's preview of what will be submitted, sent with "Gửi báo cáo". */

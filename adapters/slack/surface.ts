@@ -5,12 +5,15 @@ import {
   type IncomingEvent,
   type PlatformIdentity,
   type Reply,
+  type SubmissionPreview,
+  type UseCaseInput,
+  type UseCaseName,
+  type UseCaseResult,
 } from "../../src/model/bot-core.ts";
 import type { AdapterHost, AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { splitMessage } from "../../src/delivery/split-message.ts";
 import type { OutgoingFile, OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor, type Messages } from "../../src/i18n/index.ts";
-import { SUBMIT_CANCEL, SUBMIT_CONFIRM } from "../../src/i18n/views.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { retryAfterSeconds } from "./errors.ts";
 import { contactHome, textHome } from "./home.ts";
@@ -20,11 +23,7 @@ import {
   fieldError,
   messageModal,
   processingModal,
-  reportField,
-  reportLine,
   reportModal,
-  submitArgs,
-  submitField,
   submitModal,
   type ReportValues,
   type SlackFile,
@@ -68,6 +67,8 @@ export interface SlackSurface {
   groupIdentity(userId: string, channel: string): Promise<PlatformIdentity>;
   /** The core's answer to an event; a contact's App Home is refreshed after it. */
   handle(event: IncomingEvent): Promise<Reply[]>;
+  /** A typed use case for the person behind `from`; a contact's App Home is refreshed after it. */
+  run<N extends UseCaseName>(from: PlatformIdentity, name: N, input: UseCaseInput<N>): Promise<UseCaseResult<N>>;
   post(channel: string, replies: readonly OutgoingMessage[]): Promise<void>;
   postEphemeral(channel: string, user: string, replies: readonly OutgoingMessage[]): Promise<void>;
   /** Through the response URL (only the person sees it), or in the DM when there is none or it cannot take them. */
@@ -93,17 +94,8 @@ export interface SlackSurface {
   publishHome(userId: string, dm?: string): Promise<void>;
 }
 
-function outcomeOf(replies: readonly Reply[]) {
-  return replies.findLast((r) => r.outcome)?.outcome;
-}
-
 function textOf(replies: readonly OutgoingMessage[]): string {
   return replies.map((r) => r.text).join("\n\n");
-}
-
-/** The core's label for confirming ("Gửi báo cáo", or "Nộp không kèm tệp" when a file did not arrive). */
-function confirmLabel(replies: readonly OutgoingMessage[]): string | undefined {
-  return replies.flatMap((r) => (r.choices ?? []).flat()).find((c) => c.value === SUBMIT_CONFIRM)?.label;
 }
 
 function contactAgency(overview: PersonOverview | null): AgencyOverview | null {
@@ -156,6 +148,11 @@ export function createSurface(deps: SurfaceDeps): SlackSurface {
       refreshHome(s, event.from.userId);
       return replies;
     },
+    async run(from, name, input) {
+      const result = await host.core.run(from, name, input);
+      refreshHome(s, from.userId);
+      return result;
+    },
     post: (channel, replies) => post(s, channel, replies),
     postEphemeral: (channel, user, replies) => postEphemeral(s, channel, user, replies),
     answer: (respond, from, replies) => answer(s, respond, from, replies),
@@ -181,8 +178,7 @@ export function createSurface(deps: SurfaceDeps): SlackSurface {
     submitDocument: (userId, values, t) => submitDocument(s, userId, values, t),
     confirmSubmission: (userId, t) => confirmSubmission(s, userId, t),
     async cancelSubmission(userId) {
-      const from = await identity(s, userId);
-      await host.core.handle({ kind: "choice", from, value: SUBMIT_CANCEL });
+      await host.core.run(await identity(s, userId), "cancelSubmission", {});
     },
     answerForm: (ack, viewId, userId, t, work) => answerForm(s, { ack, viewId, userId, t }, work),
     publishHome: (userId, dm) => publishHome(s, userId, dm),
@@ -318,10 +314,9 @@ async function publishHome(s: Surface, userId: string, dm?: string): Promise<voi
     view = contactHome(t, overview, agency);
     s.homes.set(userId, "contact");
   } else {
-    // Coordinators see /tongquan; anyone else what /trogiup tells them (how to join, or that they left).
-    const from = await identity(s, userId);
-    const command = overview?.active && overview.role !== "contact" ? "tongquan" : "trogiup";
-    view = textHome(t, await s.host.core.handle({ kind: "command", from, command, args: "" }));
+    // Coordinators see their overview; anyone else what the help tells them (how to join, or that they left).
+    const { replies } = await s.host.core.run(await identity(s, userId), "home", {});
+    view = textHome(t, replies);
     s.homes.set(userId, "text");
   }
   await patiently(() => s.client.views.publish({ user_id: userId, view }));
@@ -373,72 +368,77 @@ async function download(s: Surface, file: SlackFile): Promise<IncomingAttachment
   }
 }
 
+/** A refusal shown next to its fields; `saved` were recorded before it, `later` shows it past the 3 seconds. */
+function refusal(errors: Record<string, string>, saved: Reply[], later: (message: string) => Promise<types.ModalView>) {
+  const shown = Object.fromEntries(Object.entries(errors).map(([field, text]) => [field, fieldError(text)]));
+  const message = Object.values(shown).join(" ");
+  return { kind: "errors", errors: shown, saved, later: () => later(message) } satisfies FormResult;
+}
+
+/** The core's refusal by field, or, when it concerns none (not joined, no plan), its words on `field`. */
+function fieldErrors(
+  result: { errors: Partial<Record<string, string>>; replies: Reply[] },
+  field: (name: string) => string,
+  fallback: string,
+): Record<string, string> {
+  const entries = Object.entries(result.errors).flatMap(([name, text]) => (text ? [[field(name), text] as const] : []));
+  return entries.length ? Object.fromEntries(entries) : { [fallback]: textOf(result.replies) };
+}
+
 async function submitReport(s: Surface, userId: string, values: ReportValues, t: Messages): Promise<FormResult> {
-  const { core } = s.host;
   const from = await identity(s, userId);
-  // The form replaces whatever the person left half-done in the chat, as any command would.
-  await core.handle({ kind: "command", from, command: "huy", args: "" });
   const saved: Reply[] = [];
-  const refuse = (field: string, replies: readonly Reply[]): FormResult => {
-    const message = fieldError(textOf(replies));
-    return {
-      kind: "errors",
-      errors: { [field]: message },
-      saved,
-      later: async () => {
-        const agency = contactAgency(await overviewOf(s, userId));
-        const notice = `${t.slack.reportModal.notice} ${message}`;
-        return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
-      },
-    };
-  };
+  const refuse = (errors: Record<string, string>) =>
+    refusal(errors, saved, async (message) => {
+      const agency = contactAgency(await overviewOf(s, userId));
+      const notice = `${t.slack.reportModal.notice} ${message}`;
+      return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
+    });
   for (const figure of values.figures) {
-    const args = `${figure.code} ${figure.value}`;
-    const replies = await core.handle({ kind: "command", from, command: "chitieu", args });
-    if (outcomeOf(replies) !== "figure.saved") return refuse(`${FIGURE_BLOCK}${figure.code}`, replies);
-    saved.push(...replies);
+    const input = { indicator: figure.code, participants: figure.value };
+    const result = await s.host.core.run(from, "recordFigure", input);
+    const block = `${FIGURE_BLOCK}${figure.code}`;
+    if (!result.ok) return refuse(fieldErrors(result, () => block, block));
+    saved.push(...result.replies);
   }
-  const replies = await core.handle({ kind: "text", from, text: reportLine(values) });
-  const outcome = outcomeOf(replies);
-  if (outcome === "report.saved") return { kind: "close", replies: [...saved, ...replies] };
-  // The core asked for the difficulty and waits for it in the chat; here the note field asks instead.
-  if (outcome === "report.note_required") await core.handle({ kind: "command", from, command: "huy", args: "" });
-  return refuse(reportField(outcome), replies);
+  const { duty, status, percent, note } = values;
+  const result = await s.host.core.run(from, "reportProgress", {
+    duty: duty ?? "",
+    status,
+    percent: percent || null,
+    note: note || null,
+  });
+  if (result.ok) return { kind: "close", replies: [...saved, ...result.replies] };
+  return refuse(fieldErrors(result, (field) => field, "duty"));
+}
+
+function confirmView(t: Messages, preview: SubmissionPreview): FormResult {
+  return { kind: "view", view: confirmModal(t, preview.text, preview.confirm) };
 }
 
 async function submitDocument(s: Surface, userId: string, values: SubmitValues, t: Messages): Promise<FormResult> {
   const from = await identity(s, userId);
   const attachment = values.file ? await download(s, values.file) : undefined;
-  const replies = await s.host.core.handle({
-    kind: "command",
-    from,
-    command: "nopbaocao",
-    args: submitArgs(values),
+  const result = await s.host.core.run(from, "previewSubmission", {
+    documentNumber: values.number || null,
+    documentDate: values.date,
     ...(attachment && { attachment }),
   });
-  const outcome = outcomeOf(replies);
-  if (outcome === "submit.preview") {
-    return { kind: "view", view: confirmModal(t, textOf(replies), confirmLabel(replies)) };
-  }
-  const message = fieldError(textOf(replies));
-  return {
-    kind: "errors",
-    errors: { [submitField(outcome)]: message },
-    saved: [],
-    later: async () => messageModal(t, textOf(replies)),
-  };
+  if (result.ok) return confirmView(t, result.value);
+  return refusal(
+    fieldErrors(result, (field) => field, "number"),
+    [],
+    async () => messageModal(t, textOf(result.replies)),
+  );
 }
 
 async function confirmSubmission(s: Surface, userId: string, t: Messages): Promise<FormResult> {
-  const from = await identity(s, userId);
-  const replies = await s.host.core.handle({ kind: "choice", from, value: SUBMIT_CONFIRM });
-  const outcome = outcomeOf(replies);
-  if (outcome === "submit.done") return { kind: "close", replies };
-  // "submit.preview" again: someone reported meanwhile, and the person confirms what they now see.
-  if (outcome === "submit.preview") {
-    return { kind: "view", view: confirmModal(t, textOf(replies), confirmLabel(replies)) };
-  }
-  return { kind: "view", view: messageModal(t, textOf(replies)) };
+  const result = await s.host.core.run(await identity(s, userId), "confirmSubmission", {});
+  const value = result.ok ? result.value : null;
+  if (value?.sent) return { kind: "close", replies: result.replies };
+  // Shown again: someone reported meanwhile, and the person confirms what they now see.
+  if (value?.sent === false && value.preview) return confirmView(t, value.preview);
+  return { kind: "view", view: messageModal(t, textOf(result.replies)) };
 }
 
 async function afterForm(s: Surface, userId: string, result: FormResult): Promise<void> {

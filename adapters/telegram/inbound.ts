@@ -1,3 +1,4 @@
+import { commandEvent } from "../../src/core/commands.ts";
 import { readFile } from "node:fs/promises";
 import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
@@ -72,7 +73,7 @@ async function onMessage(t: Telegram, ctx: Context, message: Message): Promise<v
   // In a group the core only asks for a private message: no reason to fetch the file.
   const attachment = file && from.privateChat ? await attachmentOf(t, file) : undefined;
   const event: IncomingEvent = typed
-    ? { kind: "command", from, command: typed.command, args: typed.args, ...(attachment && { attachment }) }
+    ? commandEvent(from, typed.command, typed.args, attachment)
     : { kind: "text", from, text, ...(attachment && { attachment }) };
   const replies = await t.host.core.handle(event);
   await answer(t, ctx, message.chat.id, replies);

@@ -1,3 +1,4 @@
+import { commandEvent } from "../../src/core/commands.ts";
 import {
   MAX_INCOMING_FILE_BYTES,
   type IncomingAttachment,
@@ -21,7 +22,7 @@ function textEvent(text: string, from: PlatformIdentity, offered: readonly strin
   if (trimmed.startsWith("/")) {
     const space = trimmed.search(/\s/);
     const command = (space === -1 ? trimmed : trimmed.slice(0, space)).slice(1);
-    return { kind: "command", from, command, args: space === -1 ? "" : trimmed.slice(space + 1).trim() };
+    return commandEvent(from, command, space === -1 ? "" : trimmed.slice(space + 1).trim());
   }
   return { kind: "text", from, text };
 }
@@ -89,7 +90,7 @@ async function eventOf(
       const attachment = await download(z, message, url);
       // A caption is read like a message, but a number under a photo is not a pick.
       const typed = textEvent(message.caption ?? "", from, []);
-      return typed.kind === "choice" ? typed : { ...typed, attachment };
+      return typed.kind === "choice" || typed.kind === "unknown_command" ? typed : { ...typed, attachment };
     }
     case "message.sticker.received":
       return null;

@@ -1,21 +1,24 @@
 import { isDatabaseBusy } from "../db/db-errors.ts";
 import { cleanInput, cleanName, INPUT_MAX_LENGTH } from "../domain/clean-text.ts";
-import { isAppError, type ErrorCode } from "../model/errors.ts";
+import { isAppError } from "../model/errors.ts";
 import { errorText } from "../i18n/error-text.ts";
 import { messagesFor } from "../i18n/index.ts";
-import { findPersonByIdentity } from "../services/invite-service.ts";
+import { findPersonByIdentity, markSeen, seenElsewhereSince } from "../services/invite-service.ts";
+import { findActivePlan } from "../services/plan-service.ts";
 import { Ctx, type BotDeps, type Member } from "./context.ts";
 import { dispatch } from "./routes.ts";
-import type { BotCore, IncomingEvent, Reply, ReplyOutcome } from "../model/bot-core.ts";
+import { runUseCase } from "./use-cases/index.ts";
+import type {
+  BotCore,
+  IncomingEvent,
+  PlatformIdentity,
+  Reply,
+  UseCaseInput,
+  UseCaseName,
+  UseCaseResult,
+} from "../model/bot-core.ts";
 
 export type { BotDeps };
-
-/** A refusal that a form shows beside its field (Slack's figures) carries its code as the reply's outcome. */
-function outcomeOf(code: ErrorCode): ReplyOutcome | undefined {
-  return code === "indicator.unknown" || code === "indicator.bad_number" || code === "indicator.not_allowed"
-    ? code
-    : undefined;
-}
 
 /**
  * What people typed, made safe to store and to show to others: NFC, no control, bidirectional or
@@ -46,20 +49,17 @@ async function mustTouch(deps: BotDeps, identity: Identity, seen: Seen): Promise
     return true;
   }
   // Pushes go to the account seen last: one of the person's other accounts seen since must not win.
-  const since = await deps.db.identity.count({
-    where: { personId: identity.personId, id: { not: identity.id }, lastSeenAt: { gt: last } },
-  });
-  return since > 0;
+  return seenElsewhereSince(deps.db, identity, last);
 }
 
-async function loadMember(deps: BotDeps, event: IncomingEvent): Promise<Member | null> {
-  const identity = await findPersonByIdentity(deps.db, event.from.platform, event.from.userId);
+async function loadMember(deps: BotDeps, from: PlatformIdentity): Promise<Member | null> {
+  const identity = await findPersonByIdentity(deps.db, from.platform, from.userId);
   if (!identity) return null;
   // Chats move (a person opens a DM after first writing in a group), and pushes should follow the
   // account the person uses now; a message from an account also proves it is reachable again.
   const seen: Seen = {
-    chatId: event.from.chatId,
-    displayName: event.from.displayName,
+    chatId: from.chatId,
+    displayName: from.displayName,
     lastSeenAt: deps.clock.now(),
     unreachableAt: null,
     unreachableReason: null,
@@ -67,7 +67,7 @@ async function loadMember(deps: BotDeps, event: IncomingEvent): Promise<Member |
   let current: Identity = identity;
   if (await mustTouch(deps, identity, seen)) {
     try {
-      await deps.db.identity.update({ where: { id: identity.id }, data: seen });
+      await markSeen(deps.db, identity.id, seen);
       current = { ...identity, ...seen };
     } catch (error) {
       // Only bookkeeping: with the database busy the event goes on, and a write it needs waits for it.
@@ -91,42 +91,79 @@ async function refusal(deps: BotDeps, event: IncomingEvent): Promise<Reply[] | n
   return [{ text: tooLong ? t.bot.tooLong(INPUT_MAX_LENGTH) : t.bot.privateOnly }];
 }
 
+/** The sender's context: who they are to the bot (the account's row touched), and the plan in force. */
+async function contextFor(deps: BotDeps, from: PlatformIdentity): Promise<Ctx> {
+  const member = await loadMember(deps, from);
+  return new Ctx(deps, from, member, await findActivePlan(deps.db));
+}
+
+/**
+ * Runs `work` for one event or use case; a failure is the only answer then, whatever was said
+ * before it, worded for the person. A busy database goes up (see createBotCore).
+ */
+async function answering<T>(ctx: Ctx, what: string, work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isDatabaseBusy(error)) throw error;
+    ctx.replies.length = 0;
+    if (isAppError(error)) ctx.reply(errorText(ctx.t, error, "chat"));
+    else {
+      ctx.deps.logger.error({ err: error, event: { kind: what, platform: ctx.from.platform } }, "event failed");
+      ctx.reply(ctx.t.bot.internalError);
+    }
+    return null;
+  }
+}
+
 async function handleEvent(deps: BotDeps, raw: IncomingEvent): Promise<Reply[]> {
   const event = cleanEvent(raw);
   const refused = await refusal(deps, event);
   if (refused) return refused;
-  const member = await loadMember(deps, event);
-  const plan = await deps.db.plan.findFirst({ where: { active: true } });
-  const ctx = new Ctx(deps, event, member, plan);
-  try {
-    await dispatch(ctx, event);
-  } catch (error) {
-    if (isDatabaseBusy(error)) throw error;
-    // Whatever the handler said before failing no longer holds: the failure is the only answer.
-    ctx.replies.length = 0;
-    if (isAppError(error)) {
-      ctx.reply(errorText(ctx.t, error, "chat"), undefined, outcomeOf(error.code));
-    } else {
-      deps.logger.error({ err: error, event: { kind: event.kind, platform: event.from.platform } }, "event failed");
-      ctx.reply(ctx.t.bot.internalError);
-    }
-  }
+  const ctx = await contextFor(deps, event.from);
+  await answering(ctx, event.kind, () => dispatch(ctx, event));
   return ctx.replies;
 }
 
+async function runFor<N extends UseCaseName>(
+  deps: BotDeps,
+  raw: PlatformIdentity,
+  name: N,
+  input: UseCaseInput<N>,
+): Promise<UseCaseResult<N>> {
+  const from = { ...raw, displayName: cleanName(raw.displayName) || raw.userId };
+  const ctx = await contextFor(deps, from);
+  const result = await answering(ctx, name, () => runUseCase(ctx, name, input));
+  return result ?? { ok: false, errors: {}, replies: ctx.replies };
+}
+
 export function createBotCore(deps: BotDeps): BotCore {
+  // Every step sits inside the boundary, loading the sender included: one event never brings the
+  // bot down. A busy database is the exception that goes up, so the caller can wait for the lock
+  // outside the process's turn and try the whole event again.
+  const boundary = async <T>(what: string, platform: string, work: () => Promise<T>, failed: (r: Reply[]) => T) => {
+    try {
+      return await work();
+    } catch (error) {
+      if (isDatabaseBusy(error)) throw error;
+      deps.logger.error({ err: error, event: { kind: what, platform } }, "event failed");
+      return failed([{ text: messagesFor(deps.defaultLocale).bot.internalError }]);
+    }
+  };
   return {
-    async handle(event: IncomingEvent): Promise<Reply[]> {
-      // Every step sits inside the boundary, loading the sender included: one event never brings
-      // the bot down. A busy database is the exception that goes up, so the caller can wait for the
-      // lock outside the process's turn and try the whole event again.
-      try {
-        return await handleEvent(deps, event);
-      } catch (error) {
-        if (isDatabaseBusy(error)) throw error;
-        deps.logger.error({ err: error, event: { kind: event.kind, platform: event.from.platform } }, "event failed");
-        return [{ text: messagesFor(deps.defaultLocale).bot.internalError }];
-      }
-    },
+    handle: (event) =>
+      boundary(
+        event.kind,
+        event.from.platform,
+        () => handleEvent(deps, event),
+        (replies) => replies,
+      ),
+    run: (from, name, input) =>
+      boundary(
+        name,
+        from.platform,
+        () => runFor(deps, from, name, input),
+        (replies) => ({ ok: false, errors: {}, replies }),
+      ),
   };
 }

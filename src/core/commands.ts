@@ -1,6 +1,7 @@
 import { foldVietnamese } from "../domain/text.ts";
 import { messagesFor, type Locale } from "../i18n/index.ts";
-import { COMMANDS, type Command, type MenuEntry } from "../model/commands.ts";
+import type { IncomingAttachment, IncomingEvent, PlatformIdentity } from "../model/bot-core.ts";
+import { COMMANDS, type Command, type CommandName, type MenuEntry } from "../model/commands.ts";
 import type { Role } from "../model/roles.ts";
 
 // Finding a typed command in the registry (model/commands.ts) and the menus built from it.
@@ -15,6 +16,27 @@ export function commandKey(raw: string): string {
 /** Phones drop diacritics and add capitals or spaces, so "/Trợ giúp" finds /trogiup. */
 export function findCommand(raw: string): Command | undefined {
   return BY_NAME.get(commandKey(raw).replace(/\s+/g, ""));
+}
+
+/** The registry's entry for a name the compiler has checked. */
+export function commandNamed(name: CommandName): Command {
+  return BY_NAME.get(name)!;
+}
+
+/**
+ * What a person typed as "/word args" as the core's event: the command the word names (an alias,
+ * a spelling without diacritics), or an unknown command to be told so.
+ */
+export function commandEvent(
+  from: PlatformIdentity,
+  typed: string,
+  args: string,
+  attachment?: IncomingAttachment,
+): Extract<IncomingEvent, { kind: "command" | "unknown_command" }> {
+  const command = findCommand(typed);
+  return command
+    ? { kind: "command", from, command: command.name, args, ...(attachment && { attachment }) }
+    : { kind: "unknown_command", from, typed };
 }
 
 /** The commands a role is shown, in registry order. */

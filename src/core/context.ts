@@ -5,9 +5,10 @@ import { messagesFor, type Messages } from "../i18n/index.ts";
 import type { ReportSettings } from "../reports/report-issuer.ts";
 import type { Logger } from "../lib/logger.ts";
 import { coordinators } from "../services/contact-service.ts";
+import { oneTransaction } from "../services/transaction.ts";
 import { deliveryOutlook, type RecipientOutlook } from "../delivery/delivery-outlook.ts";
 import { parseReminderPolicy, policyOf } from "../schedule/policy.ts";
-import type { IncomingEvent, Reply, ReplyOutcome } from "../model/bot-core.ts";
+import type { PlatformIdentity, Reply, ReplyOutcome } from "../model/bot-core.ts";
 import type { Notifier, Transaction } from "../delivery/outbox.ts";
 import type { Choice, Notification, NotificationKind, OutgoingMessage } from "../model/messages.ts";
 import {
@@ -51,7 +52,8 @@ export class Ctx {
 
   constructor(
     readonly deps: BotDeps,
-    readonly event: IncomingEvent,
+    /** Who wrote, or who filled in a form. */
+    readonly from: PlatformIdentity,
     readonly member: Member | null,
     readonly plan: Plan | null,
   ) {
@@ -73,7 +75,7 @@ export class Ctx {
    */
   async transaction<T>(work: (within: Transaction) => Promise<T>): Promise<T> {
     const committed: (() => void)[] = [];
-    const result = await this.deps.db.$transaction((tx) =>
+    const result = await oneTransaction(this.deps.db, (tx) =>
       work({ tx, afterCommit: (action) => void committed.push(action) }),
     );
     for (const action of committed) {

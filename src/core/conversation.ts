@@ -1,5 +1,11 @@
 import { z } from "zod";
 import type { Db, Tx } from "../db/db.ts";
+import {
+  clearConversation,
+  consumeConversation,
+  readConversation,
+  writeConversation,
+} from "../services/conversation-service.ts";
 import { DUTY_STATUSES } from "../domain/status.ts";
 
 // A multi-step flow's state lives in the database so that a restart mid-flow loses nothing. What
@@ -74,7 +80,7 @@ export const INVALID_FLOW = "invalid";
 export const FLOW_TTL_MS = 2 * 60 * 60 * 1000;
 
 export async function loadFlow(db: Db, identityId: number, now: Date): Promise<FlowState | typeof INVALID_FLOW | null> {
-  const row = await db.conversation.findUnique({ where: { identityId } });
+  const row = await readConversation(db, identityId);
   if (!row || now.getTime() - row.updatedAt.getTime() > FLOW_TTL_MS) return null;
   let data: unknown;
   try {
@@ -88,31 +94,20 @@ export async function loadFlow(db: Db, identityId: number, now: Date): Promise<F
 }
 
 export async function saveFlow(db: Db, identityId: number, state: FlowStep, now: Date): Promise<void> {
-  const data = { flow: state.flow, step: state.step, data: JSON.stringify(state.data), updatedAt: now };
-  await db.conversation.upsert({ where: { identityId }, create: { identityId, ...data }, update: data });
+  await writeConversation(
+    db,
+    identityId,
+    { flow: state.flow, step: state.step, data: JSON.stringify(state.data) },
+    now,
+  );
 }
 
 export async function clearFlow(db: Db, identityId: number): Promise<void> {
-  // Most commands end a flow that is not there. Read first, so that they write nothing then, and
-  // a question is answered while another process holds the write lock.
-  const row = await db.conversation.findUnique({ where: { identityId }, select: { identityId: true } });
-  if (row) await db.conversation.deleteMany({ where: { identityId } });
+  await clearConversation(db, identityId);
 }
 
-/**
- * Ends the flow if it is still exactly as it was read. A double tap on "Gửi báo cáo", or two
- * updates handled in parallel, both read the same state; only the first may act on it.
- */
+/** Ends the flow if it is still exactly as it was read: only one of two answers to it acts. */
 export async function consumeFlow(db: Db | Tx, identityId: number, state: FlowState): Promise<boolean> {
-  if (!state.loaded) return (await db.conversation.deleteMany({ where: { identityId } })).count === 1;
-  const { count } = await db.conversation.deleteMany({
-    where: {
-      identityId,
-      flow: state.flow,
-      step: state.step,
-      data: state.loaded.data,
-      updatedAt: state.loaded.updatedAt,
-    },
-  });
-  return count === 1;
+  const seen = state.loaded && { flow: state.flow, step: state.step, ...state.loaded };
+  return consumeConversation(db, identityId, seen ?? null);
 }

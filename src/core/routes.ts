@@ -1,8 +1,10 @@
 import type { Role } from "../model/roles.ts";
 import { mayReportFigures } from "../services/progress-service.ts";
 import { messagesFor } from "../i18n/index.ts";
-import { START_REPORT, START_SUBMIT } from "../i18n/views.ts";
-import { commandKey, commandsForRole, findCommand } from "./commands.ts";
+import { choiceOf } from "../model/choices.ts";
+import { dutiesOf } from "../services/plan-service.ts";
+import { setLocale } from "../services/contact-service.ts";
+import { commandKey, commandNamed, commandsForRole } from "./commands.ts";
 import type { Command, CommandName, CommandText } from "../model/commands.ts";
 import type { Ctx } from "./context.ts";
 import { INVALID_FLOW } from "./conversation.ts";
@@ -59,40 +61,66 @@ const KEEPS_FLOW: ReadonlySet<CommandName> = new Set<CommandName>(["huy", "trogi
 
 export async function dispatch(ctx: Ctx, event: IncomingEvent): Promise<void> {
   if (event.kind === "command") return routeCommand(ctx, event);
+  if (event.kind === "unknown_command") {
+    // Joined or not, deactivated or not, is said before what was typed is judged.
+    if (mayAct(ctx)) ctx.reply(ctx.t.bot.unknownCommand(commandKey(event.typed)));
+    return;
+  }
   if (!(await admitted(ctx, event))) return;
   if (event.kind === "choice") return routeChoice(ctx, event.value);
   return routeText(ctx, event);
 }
 
 async function routeCommand(ctx: Ctx, event: CommandEvent): Promise<void> {
-  const { t, member } = ctx;
-  const command = findCommand(event.command);
+  const command = commandNamed(event.command);
   // Joining has to work before there is a member, a role or even a plan to check.
-  if (command?.public) return HANDLERS[command.name](ctx, event.args.trim(), event);
-  if (!member || !member.person.active) {
-    ctx.reply(member ? t.bot.deactivated : t.bot.notJoined);
-    return;
-  }
-  if (!command) {
-    ctx.reply(t.bot.unknownCommand(commandKey(event.command)));
-    return;
-  }
-  if (!command.roles.includes(roleOf(ctx))) {
-    ctx.reply(t.bot.notAllowed(command.name));
-    return;
-  }
-  if (!ctx.plan) {
-    ctx.reply(t.errors["plan.none_active"]());
-    return;
-  }
+  if (command.public) return HANDLERS[command.name](ctx, event.args.trim(), event);
+  if (!mayRun(ctx, command.name)) return;
   // Another command abandons a half-finished flow, so later text is not misread as its answer.
   if (!KEEPS_FLOW.has(command.name)) await ctx.endFlow();
   await HANDLERS[command.name](ctx, event.args.trim(), event);
   if (command.name !== "nopbaocao") fileNotKept(ctx, event.attachment);
 }
 
+/** An active member; anyone else is told they have not joined, or were deactivated. */
+function mayAct(ctx: Ctx): boolean {
+  const { member } = ctx;
+  if (member && member.person.active) return true;
+  ctx.reply(member ? ctx.t.bot.deactivated : ctx.t.bot.notJoined);
+  return false;
+}
+
+/**
+ * Whether the sender may run `name` now: an active member whose role the command serves, with a
+ * plan in force. Otherwise they are told why. Typed use cases pass the same gate as the command
+ * they stand for.
+ */
+export function mayRun(ctx: Ctx, name: CommandName): boolean {
+  const { t } = ctx;
+  if (!mayAct(ctx)) return false;
+  if (!commandNamed(name).roles.includes(roleOf(ctx))) {
+    ctx.reply(t.bot.notAllowed(name));
+    return false;
+  }
+  if (!ctx.plan) {
+    ctx.reply(t.errors["plan.none_active"]());
+    return false;
+  }
+  return true;
+}
+
+/** What a home screen shows someone who does not report: a coordinator's overview, else the help. */
+export async function home(ctx: Ctx): Promise<void> {
+  const { member } = ctx;
+  const name: CommandName = member?.person.active && roleOf(ctx) !== "contact" ? "tongquan" : "trogiup";
+  await routeCommand(ctx, { kind: "command", from: ctx.from, command: name, args: "" });
+}
+
 /** Choices and text need an active member and a plan; before joining, a pasted invite code is the way in. */
-async function admitted(ctx: Ctx, event: Exclude<IncomingEvent, CommandEvent>): Promise<boolean> {
+async function admitted(
+  ctx: Ctx,
+  event: Exclude<IncomingEvent, { kind: "command" | "unknown_command" }>,
+): Promise<boolean> {
   const { t, member } = ctx;
   if (!member || !member.person.active) {
     if (event.kind === "text" && looksLikeInviteCode(event.text)) await join(ctx, event.text);
@@ -106,11 +134,12 @@ async function admitted(ctx: Ctx, event: Exclude<IncomingEvent, CommandEvent>): 
   return true;
 }
 
-async function routeChoice(ctx: Ctx, value: string): Promise<void> {
+export async function routeChoice(ctx: Ctx, value: string): Promise<void> {
   // The buttons under a reminder start afresh, whatever was in progress.
-  if (roleOf(ctx) === "contact" && (value === START_REPORT || value === START_SUBMIT)) {
+  const start = choiceOf(value, "start");
+  if (roleOf(ctx) === "contact" && start) {
     await ctx.endFlow();
-    if (value === START_REPORT) await report.startReport(ctx);
+    if (start.what === "report") await report.startReport(ctx);
     else await submit.startSubmit(ctx, "");
     return;
   }
@@ -196,11 +225,7 @@ async function help(ctx: Ctx): Promise<void> {
 async function firstDutyCode(ctx: Ctx): Promise<string | undefined> {
   const agency = ctx.member?.agency;
   if (!agency) return undefined;
-  const duty = await ctx.deps.db.duty.findFirst({
-    where: { agencyId: agency.parentId ?? agency.id, withdrawn: false },
-    orderBy: { sortOrder: "asc" },
-  });
-  return duty?.code;
+  return (await dutiesOf(ctx.deps.db, agency))[0]?.code;
 }
 
 async function cancel(ctx: Ctx): Promise<void> {
@@ -215,6 +240,6 @@ async function setLanguage(ctx: Ctx, args: string): Promise<void> {
     ctx.reply(ctx.t.bot.languageUsage);
     return;
   }
-  await ctx.deps.db.person.update({ where: { id: ctx.member!.person.id }, data: { locale } });
+  await setLocale(ctx.deps.db, ctx.member!.person.id, locale);
   ctx.reply(messagesFor(locale).bot.languageSet);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Clock } from "../lib/clock.ts";
 import type { Notification, OutgoingMessage } from "../model/messages.ts";
 import { providerOf, type Db, type Tx } from "../db/db.ts";
-import type { OutboxMessage } from "../generated/prisma/client.ts";
+import type { Identity, OutboxMessage } from "../generated/prisma/client.ts";
 
 /** An interactive transaction the core has open around a record and what announces it. */
 export interface Transaction {
@@ -20,6 +20,28 @@ export interface Notifier {
    */
   notify(notifications: Notification[], within?: Transaction): Promise<void>;
 }
+
+/** What a send's result changes on its outbox row: progress, the outcome, the claim let go. */
+export type OutboxUpdate = Partial<
+  Pick<
+    OutboxMessage,
+    | "partsSent"
+    | "platform"
+    | "platformMessageId"
+    | "heldReason"
+    | "status"
+    | "sentAt"
+    | "attempts"
+    | "lastError"
+    | "failureReason"
+    | "nextAttemptAt"
+    | "claimedAt"
+    | "claimedBy"
+  >
+>;
+
+/** What a send's result changes on the account it went to: that it cannot be reached, and why. */
+export type IdentityUpdate = Pick<Identity, "unreachableAt" | "unreachableReason">;
 
 export type OutboxKind = "reminder" | "digest" | "nudge" | "notification";
 

@@ -2,7 +2,7 @@ import type { Db } from "../db/db.ts";
 import type { Identity, OutboxMessage, Person } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
 import type { Logger } from "../lib/logger.ts";
-import { messageOf } from "./outbox.ts";
+import { messageOf, type IdentityUpdate, type OutboxUpdate } from "./outbox.ts";
 import type { SendJob, SendQueue } from "./send-queue.ts";
 import { splitMessage } from "./split-message.ts";
 import { DeliveryError, type DeliveryChannel, type DeliveryTarget } from "./types.ts";
@@ -38,8 +38,7 @@ const BACKOFF_BASE_MS = 60 * 1000;
 const WRITE_BATCH = 50;
 
 type Write =
-  | { table: "outbox"; id: number; data: Record<string, unknown> }
-  | { table: "identity"; id: number; data: Record<string, unknown> };
+  { table: "outbox"; id: number; data: OutboxUpdate } | { table: "identity"; id: number; data: IdentityUpdate };
 
 export interface ResultWriter {
   record(...writes: Write[]): Promise<void>;
@@ -115,7 +114,7 @@ interface RowSend {
   maxAttempts: number;
   result: SendResult;
   attempts: number;
-  release: (data: Record<string, unknown>) => Promise<void>;
+  release: (data: OutboxUpdate) => Promise<void>;
 }
 
 export function createSendJob(

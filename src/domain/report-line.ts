@@ -208,6 +208,12 @@ export function readReportLine(line: string): ReportDraftResult {
   return { ok: true, value: { ref: head.ref, status: head.status, percent: head.percent, note } };
 }
 
+/** A percent as typed in a form: "60", "60%", "60 %"; null when it is no number at all. */
+export function readPercent(text: string): number | null {
+  const match = /^(-?\d+(?:[.,]\d+)?)\s*%?$/.exec(text.trim());
+  return match ? Number(match[1]!.replace(",", ".")) : null;
+}
+
 /** A report's parts checked against the plan: the percent, the duty, that both agree, the note. */
 export function checkReport(
   draft: ReportDraft,

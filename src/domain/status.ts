@@ -1,11 +1,8 @@
 import { foldVietnamese } from "./text.ts";
 
-export const DUTY_STATUSES = ["not_started", "in_progress", "blocked", "done"] as const;
-export type DutyStatus = (typeof DUTY_STATUSES)[number];
+import type { DutyStatus } from "../model/duty-status.ts";
 
-export function isDutyStatus(value: string): value is DutyStatus {
-  return (DUTY_STATUSES as readonly string[]).includes(value);
-}
+export { DUTY_STATUSES, isDutyStatus, type DutyStatus } from "../model/duty-status.ts";
 
 // Keys are folded, so each entry also covers its accented, upper-case and extra-space spellings.
 const STATUS_WORDS: ReadonlyMap<string, DutyStatus> = new Map(

@@ -548,6 +548,8 @@ export const en: Messages = {
     privateOnly: "To keep your agency's information private, please message Nhắc Việc directly (not in a group).",
     alreadyHandled: "This request has already been handled.",
     staleChoice: "This choice is no longer valid. Type /help to see the commands.",
+    /** A form's field the core cannot read at all (a value no form of ours sends). */
+    fieldInvalid: "This value is not valid.",
     cancelled: "Cancelled. Nothing was recorded.",
     nothingToCancel: "There is nothing in progress to cancel.",
     tooLong: (max: number) =>

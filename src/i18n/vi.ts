@@ -576,6 +576,8 @@ export const vi = {
     privateOnly: "Để giữ kín thông tin của cơ quan, vui lòng nhắn riêng cho Nhắc Việc (không dùng trong nhóm).",
     alreadyHandled: "Yêu cầu này đã được xử lý rồi.",
     staleChoice: "Lựa chọn này không còn hiệu lực. Gõ /trogiup để xem các lệnh.",
+    /** A form's field the core cannot read at all (a value no form of ours sends). */
+    fieldInvalid: "Giá trị này không hợp lệ.",
     cancelled: "Đã hủy. Không có gì được ghi nhận.",
     nothingToCancel: "Không có thao tác nào đang dở.",
     tooLong: (max: number) =>

@@ -5,6 +5,7 @@ import type { Messages } from "./index.ts";
 import { isDutyStatus, type DutyStatus } from "../domain/status.ts";
 import type { ReportErrorCode, ReportErrorOf, ReportErrorTexts } from "./shared.ts";
 import { formatDateTimeVi } from "../lib/time.ts";
+import { encodeChoice } from "../model/choices.ts";
 import type { OutgoingMessage } from "../model/messages.ts";
 
 // The views declare what they read of a duty and an agency, so the words know nothing of the
@@ -78,12 +79,6 @@ export function dutyList(t: Messages, duties: readonly ShownDuty[]): string {
   return duties.map((d) => dutyLine(t, d)).join("\n");
 }
 
-export const START_REPORT = "start:report";
-export const START_SUBMIT = "start:submit";
-/** The answers to a submission's preview ("Gửi báo cáo", "Hủy"). */
-export const SUBMIT_CONFIRM = "submit:confirm";
-export const SUBMIT_CANCEL = "submit:cancel";
-
 /** What a contact receives when reminded, whether by the schedule or by a coordinator's /nhac. */
 /** `recentReport`: the agency reported progress lately, which the text thanks it for. */
 export function reminderMessage(
@@ -109,8 +104,8 @@ export function reminderMessage(
     ),
     choices: [
       [
-        { label: t.bot.reminder.reportNow, value: START_REPORT },
-        { label: t.bot.reminder.submitNow, value: START_SUBMIT },
+        { label: t.bot.reminder.reportNow, value: encodeChoice({ kind: "start", what: "report" }) },
+        { label: t.bot.reminder.submitNow, value: encodeChoice({ kind: "start", what: "submit" }) },
       ],
     ],
   };

@@ -64,3 +64,13 @@ export async function ensureLocalAdmin(
     return person;
   });
 }
+
+/** The language a person reads the bot in. */
+export async function setLocale(db: Db, personId: number, locale: "vi" | "en"): Promise<void> {
+  await db.person.update({ where: { id: personId }, data: { locale } });
+}
+
+/** A person by id, or null. */
+export async function findPerson(db: Db, id: number): Promise<Person | null> {
+  return db.person.findUnique({ where: { id } });
+}

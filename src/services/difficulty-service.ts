@@ -46,3 +46,8 @@ export async function resolveDifficulty(
     include: { agency: true, duty: true, person: true },
   });
 }
+
+/** A difficulty of the plan by its number, or null. */
+export async function findDifficulty(db: Db, planId: number, id: number): Promise<Difficulty | null> {
+  return db.difficulty.findFirst({ where: { id, agency: { planId } } });
+}

@@ -4,7 +4,7 @@ import type { Db } from "../db/db.ts";
 import { AppError } from "../model/errors.ts";
 import type { PlatformIdentity } from "../model/bot-core.ts";
 import type { Role } from "../model/roles.ts";
-import type { Agency, Person } from "../generated/prisma/client.ts";
+import type { Agency, Identity, Person } from "../generated/prisma/client.ts";
 
 // No 0/O, 1/I/L: codes are read aloud and retyped on phones.
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -144,6 +144,32 @@ export async function findPersonByIdentity(db: Db, platform: string, userId: str
     include: { person: { include: { agency: true } } },
   });
   return identity;
+}
+
+/** What a message tells of the account it came from: where it is, what it is called, that it is seen. */
+export async function markSeen(
+  db: Db,
+  identityId: number,
+  seen: Pick<Identity, "chatId" | "displayName" | "lastSeenAt" | "unreachableAt" | "unreachableReason">,
+): Promise<void> {
+  await db.identity.update({ where: { id: identityId }, data: seen });
+}
+
+/** Whether another account of the same person was seen after `since`. */
+export async function seenElsewhereSince(
+  db: Db,
+  identity: Pick<Identity, "id" | "personId">,
+  since: Date,
+): Promise<boolean> {
+  const count = await db.identity.count({
+    where: { personId: identity.personId, id: { not: identity.id }, lastSeenAt: { gt: since } },
+  });
+  return count > 0;
+}
+
+/** How many platform accounts a person has. */
+export async function identityCount(db: Db, personId: number): Promise<number> {
+  return db.identity.count({ where: { personId } });
 }
 
 /**

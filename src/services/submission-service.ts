@@ -90,3 +90,11 @@ export async function reopenSubmission(
     data: { reopenedAt: deps.clock.now(), reopenedById: input.by.id, reopenComment: input.comment },
   });
 }
+
+/** The agency's current submission that carries a stored file, or null. */
+export async function currentSubmissionWithFile(db: Db, agencyId: number): Promise<Submission | null> {
+  return db.submission.findFirst({
+    where: { agencyId, supersededAt: null, reopenedAt: null, attachmentFileId: { not: null } },
+    orderBy: { submittedAt: "desc" },
+  });
+}

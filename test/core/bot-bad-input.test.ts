@@ -55,8 +55,8 @@ describe("bad input is refused and nothing is stored", () => {
     expect(reply).toContain("IV.4.đ, IV.4.e, IV.4.g.");
   });
 
-  it("two reports in one line: neither is stored, and the person is asked for a line each", async () => {
-    expect(await refuse("bhxh", "4a xong, 4b 50% đang làm")).toContain(
+  it("two reports in one line, one of which does not read: neither is stored, and a line each is asked for", async () => {
+    expect(await refuse("bhxh", "4a xong, 4b gần xong")).toContain(
       "Tin nhắn có báo cáo của 2 nhiệm vụ (4a, 4b); vui lòng gửi mỗi nhiệm vụ một dòng.",
     );
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { START_REPORT, START_SUBMIT } from "../../src/i18n/views.ts";
+import { encodeChoice } from "../../src/model/choices.ts";
 import { createTestBot, makeAdmin, texts, type TestBot } from "../helpers/bot.ts";
 import {
   agencyId,
@@ -14,6 +14,9 @@ import {
   submitReport,
   joinTwoCoordinators,
 } from "../helpers/bot-steps.ts";
+
+const START_REPORT = encodeChoice({ kind: "start", what: "report" });
+const START_SUBMIT = encodeChoice({ kind: "start", what: "submit" });
 
 const PLAN_TITLE =
   "Thực hiện chỉ tiêu phát triển đối tượng tham gia bảo hiểm xã hội năm 2026 trên địa bàn tỉnh Đồng Nai";

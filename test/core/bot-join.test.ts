@@ -18,7 +18,7 @@ describe("joining with an invite code", () => {
   afterAll(async () => bot.db.$disconnect());
 
   const start = (user: string, code: string, name = user) =>
-    bot.core.handle({ kind: "command", from: bot.identity(user, name), command: "start", args: code });
+    bot.core.handle({ kind: "command", from: bot.identity(user, name), command: "batdau", args: code });
 
   function inviteRow(code: string) {
     return bot.db.invite.findUniqueOrThrow({ where: { codeHash: hashInviteCode(code) } });
@@ -196,7 +196,7 @@ describe("joining with an invite code", () => {
     const other: PlatformIdentity = { platform: "other", userId: "U-123", chatId: "D-123", displayName: "minh.pham" };
     let linked = "";
     const changes = await rowChanges(bot, async () => {
-      linked = texts(await bot.core.handle({ kind: "command", from: other, command: "start", args: code }));
+      linked = texts(await bot.core.handle({ kind: "command", from: other, command: "batdau", args: code }));
     });
     expect(linked).toContain("Đã liên kết tài khoản này với Phạm Minh");
     expect(changes).toEqual({ Identity: 1 });
@@ -211,7 +211,7 @@ describe("joining with an invite code", () => {
 
     // A link code is single-use like any other.
     const third: PlatformIdentity = { platform: "third", userId: "x", chatId: "x", displayName: "x" };
-    const reused = texts(await bot.core.handle({ kind: "command", from: third, command: "start", args: code }));
+    const reused = texts(await bot.core.handle({ kind: "command", from: third, command: "batdau", args: code }));
     expect(reused).toContain("Mã mời này đã được sử dụng");
   });
 
@@ -224,7 +224,7 @@ describe("joining with an invite code", () => {
 
     const stranger: PlatformIdentity = { platform: "other", userId: "U-999", chatId: "D-999", displayName: "x" };
     const refused = await expectNothingStored(bot, () =>
-      bot.core.handle({ kind: "command", from: stranger, command: "start", args: code }),
+      bot.core.handle({ kind: "command", from: stranger, command: "batdau", args: code }),
     );
     expect(refused).toBe(
       "Mã liên kết này thuộc về một tài khoản đã ngừng hoạt động nên không dùng được; chưa có gì được ghi nhận. Nếu cần tham gia, vui lòng xin mã mời mới từ Sở Nội vụ.",
@@ -242,7 +242,7 @@ describe("joining with an invite code", () => {
     await bot.db.person.update({ where: { id: person.id }, data: { active: false } });
     const stranger: PlatformIdentity = { platform: "other", userId: "U-998", chatId: "D-998", displayName: "y" };
     const refused = await expectNothingStored(bot, () =>
-      bot.core.handle({ kind: "command", from: stranger, command: "start", args: code }),
+      bot.core.handle({ kind: "command", from: stranger, command: "batdau", args: code }),
     );
     expect(refused).toContain("Mã liên kết này thuộc về một tài khoản đã ngừng hoạt động");
     expect((await inviteRow(code)).usedAt).toBeNull();
@@ -268,9 +268,9 @@ describe("joining with an invite code", () => {
     const code = await bot.inviteCode("IV.3");
     const before = await tableSnapshot(bot.db);
     for (const event of [
-      { kind: "command" as const, from: inGroup, command: "nhiemvu", args: "" },
+      { kind: "command" as const, from: inGroup, command: "nhiemvu" as const, args: "" },
       { kind: "text" as const, from: inGroup, text: "2a xong" },
-      { kind: "command" as const, from: { ...inGroup, userId: "newcomer" }, command: "start", args: code },
+      { kind: "command" as const, from: { ...inGroup, userId: "newcomer" }, command: "batdau" as const, args: code },
     ]) {
       expect(texts(await bot.core.handle(event))).toBe(
         "Để giữ kín thông tin của cơ quan, vui lòng nhắn riêng cho Nhắc Việc (không dùng trong nhóm).",

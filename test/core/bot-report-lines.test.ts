@@ -30,6 +30,14 @@ describe("one-line reports as people type them", () => {
     expect(await latest(code)).toEqual({ status, percent, note });
   });
 
+  it("stores both reports of a line that holds two, each confirmed", async () => {
+    const replies = (await bot.send("bhxh", "4b xong, 4c 40% đang làm: chờ số liệu")).map((r) => r.text).join("\n");
+    expect(replies).toContain("Đã ghi nhận báo cáo:\nIV.4.b:");
+    expect(replies).toContain("Đã ghi nhận báo cáo:\nIV.4.c:");
+    expect(await latest("IV.4.b")).toEqual({ status: "done", percent: 100, note: null });
+    expect(await latest("IV.4.c")).toEqual({ status: "in_progress", percent: 40, note: "chờ số liệu" });
+  });
+
   it("keeps IV.4.d and IV.4.đ apart", async () => {
     await bot.send("bhxh", "4d 20%");
     expect(await latest("IV.4.d")).toMatchObject({ percent: 20 });

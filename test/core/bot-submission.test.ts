@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { START_SUBMIT } from "../../src/i18n/views.ts";
+import { encodeChoice } from "../../src/model/choices.ts";
 import { createTestBot, texts, type TestBot } from "../helpers/bot.ts";
 import {
   agencyId,
@@ -12,6 +12,8 @@ import {
   submitReport,
   joinTwoCoordinators,
 } from "../helpers/bot-steps.ts";
+
+const START_SUBMIT = encodeChoice({ kind: "start", what: "submit" });
 
 const START = new Date("2026-11-25T09:00:00+07:00");
 

@@ -39,7 +39,7 @@ describe("time and settings", () => {
   it("people who join get the configured default language", async () => {
     const english = createBotCore({ ...bot.deps, defaultLocale: "en" });
     const code = await bot.inviteCode("IV.2");
-    const replies = await english.handle({ kind: "command", from: bot.identity("stc"), command: "start", args: code });
+    const replies = await english.handle({ kind: "command", from: bot.identity("stc"), command: "batdau", args: code });
     expect(texts(replies)).toMatch(/^Hello stc! You have joined Nhắc Việc as the contact for Sở Tài chính/);
     const person = await bot.db.person.findFirstOrThrow({ where: { displayName: "stc" } });
     expect(person.locale).toBe("en");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandMenu, commandsForRole, findCommand } from "../../src/core/commands.ts";
+import { commandEvent, commandMenu, commandsForRole, findCommand } from "../../src/core/commands.ts";
 import { COMMANDS, type Command } from "../../src/model/commands.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { en } from "../../src/i18n/en.ts";
@@ -126,7 +126,7 @@ describe("every alias dispatches like the Vietnamese name", () => {
     for (const name of namesOf(findCommand("batdau")!)) {
       const code = await bot.inviteCode("IV.2");
       const from = { ...bot.identity(`guest-${name}`), displayName: "Lan" };
-      welcomes.push(texts(await bot.core.handle({ kind: "command", from, command: name, args: code })));
+      welcomes.push(texts(await bot.core.handle(commandEvent(from, name, code))));
     }
     expect(welcomes[0]).toContain("Chào Lan! Anh/Chị đã tham gia Nhắc Việc với vai trò đầu mối");
     expect(new Set(welcomes).size).toBe(1);

@@ -1,6 +1,7 @@
 // Several thousand random and adversarial messages from several people: nothing raises outside
 // the boundary, replies stay short enough for any platform, and nothing is stored except what a
 // valid report stores, cleaned.
+import { commandEvent } from "../../src/core/commands.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IncomingEvent } from "../../src/model/bot-core.ts";
 import { cleanInput } from "../../src/domain/clean-text.ts";
@@ -121,7 +122,7 @@ describe("fuzzing the core", () => {
       const command = pick(COMMANDS);
       const event: IncomingEvent =
         roll < 0.45
-          ? { kind: "command", from, command, args: body }
+          ? commandEvent(from, command, body)
           : roll < 0.9
             ? { kind: "text", from, text: body }
             : { kind: "choice", from, value: body };

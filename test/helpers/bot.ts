@@ -97,7 +97,7 @@ export async function createTestBot(
       const replies = await core.handle({
         kind: "command",
         from: identity(user, name ?? user),
-        command: "start",
+        command: "batdau",
         args: code,
       });
       if (!/Chào/.test(replies[0]?.text ?? "")) throw new Error(`join failed: ${replies[0]?.text}`);

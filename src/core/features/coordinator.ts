@@ -3,10 +3,11 @@ import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES } from "../../domain/status.ts";
 import { foldVietnamese } from "../../domain/text.ts";
 import { AppError } from "../../model/errors.ts";
+import { choiceOf, encodeChoice } from "../../model/choices.ts";
 import type { Messages } from "../../i18n/index.ts";
-import { agencyContacts, deactivateContact, listContacts } from "../../services/contact-service.ts";
+import { agencyContacts, deactivateContact, findPerson, listContacts } from "../../services/contact-service.ts";
 import { createInvite, revokeInvite } from "../../services/invite-service.ts";
-import { findAgency } from "../../services/plan-service.ts";
+import { findAgency, memberCount, planSize } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
 import { formatDateVi, localDate } from "../../lib/time.ts";
 import { policyOf } from "../../schedule/policy.ts";
@@ -188,8 +189,13 @@ export async function remind(ctx: Ctx, args: string): Promise<void> {
     }
     await ctx.setFlow({ flow: "remind_all", step: "confirm", data: {} });
     ctx.reply(t.bot.coord.remindAllConfirm(withContacts.length, people), [
-      [{ label: t.bot.coord.remindConfirm, value: "remind_all:confirm" }],
-      [{ label: t.bot.submit.cancel, value: "remind_all:cancel" }],
+      [
+        {
+          label: t.bot.coord.remindConfirm,
+          value: encodeChoice({ kind: "confirm", flow: "remind_all", answer: "confirm" }),
+        },
+      ],
+      [{ label: t.bot.submit.cancel, value: encodeChoice({ kind: "confirm", flow: "remind_all", answer: "cancel" }) }],
     ]);
     return;
   }
@@ -237,8 +243,9 @@ export async function continueRemindAll(
     ctx.reply(t.bot.alreadyHandled);
     return;
   }
-  if (choice !== "remind_all:confirm") {
-    ctx.reply(choice === "remind_all:cancel" ? t.bot.cancelled : t.bot.staleChoice);
+  const answer = choiceOf(choice, "confirm");
+  if (answer?.flow !== "remind_all" || answer.answer !== "confirm") {
+    ctx.reply(answer?.flow === "remind_all" ? t.bot.cancelled : t.bot.staleChoice);
     return;
   }
   ctx.reply(remindResult(ctx, await nudge(ctx, await nudgeTargets(ctx, null))));
@@ -272,7 +279,7 @@ export async function invite(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   const agency = await findAgency(ctx.deps.db, plan.id, query);
-  const members = await ctx.deps.db.agency.count({ where: { parentId: agency.id, withdrawn: false } });
+  const members = await memberCount(ctx.deps.db, agency.id);
   if (members > 0) {
     ctx.reply(t.bot.coord.inviteGroup(agency.code, members));
     return;
@@ -328,7 +335,7 @@ export async function deactivate(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   // Coordinators manage contacts; only an administrator may stop a coordinator (or themselves).
-  const target = await ctx.deps.db.person.findUnique({ where: { id } });
+  const target = await findPerson(ctx.deps.db, id);
   if (target && target.role === "admin") {
     ctx.reply(ctx.t.bot.coord.cannotDeactivateAdmin(id));
     return;
@@ -344,12 +351,7 @@ export async function deactivate(ctx: Ctx, args: string): Promise<void> {
 export async function planSummary(ctx: Ctx): Promise<void> {
   const { t } = ctx;
   const plan = planOf(ctx);
-  const db = ctx.deps.db;
-  const [agencies, duties, indicators] = await Promise.all([
-    db.agency.count({ where: { planId: plan.id, parentId: null, withdrawn: false } }),
-    db.duty.count({ where: { agency: { planId: plan.id }, withdrawn: false } }),
-    db.indicator.findMany({ where: { planId: plan.id, withdrawn: false }, orderBy: { sortOrder: "asc" } }),
-  ]);
+  const { agencies, duties, indicators } = await planSize(ctx.deps.db, plan.id);
   ctx.reply(
     [
       t.bot.coord.planSummary(

@@ -1,66 +1,29 @@
-import { isWeakDutyRef, parseDutyRef, resolveDutyRef } from "../../domain/duty-ref.ts";
+import { isWeakDutyRef, parseDutyRef } from "../../domain/duty-ref.ts";
 import { MAX_NOTE_LENGTH } from "../../domain/report-line.ts";
 import { AppError } from "../../model/errors.ts";
 import { agencyContacts } from "../../services/contact-service.ts";
-import { openDifficulties, raiseDifficulty, resolveDifficulty } from "../../services/difficulty-service.ts";
+import { findDifficulty, openDifficulties, resolveDifficulty } from "../../services/difficulty-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
-import { agencyLabel, at, reportErrorText } from "../../i18n/views.ts";
+import { agencyLabel, at } from "../../i18n/views.ts";
 import { allSentNow, outlookLines } from "../../delivery/delivery-views.ts";
-import { contactDuties, splitFirst } from "./shared.ts";
+import { raiseDifficulty } from "../use-cases/raise-difficulty.ts";
+import { splitFirst } from "./shared.ts";
 
 /** `/vuongmac [DUTY] TEXT`: a leading duty code ("4b ...") ties the difficulty to that duty. */
 export async function raise(ctx: Ctx, args: string): Promise<void> {
-  const { t } = ctx;
   const text = args.trim();
-  if (!text) {
-    ctx.reply(t.bot.difficulty.usage);
-    return;
-  }
-  if (text.length > MAX_NOTE_LENGTH) {
-    ctx.reply(t.bot.difficulty.tooLong);
-    return;
-  }
-  const { person } = memberOf(ctx);
-  const { agency, duties, target, allDutyCodes } = await contactDuties(ctx);
+  // The whole line is what is too long in the chat, whatever part of it names the duty.
+  const tooLong = text.length > MAX_NOTE_LENGTH;
   const [typed, rest] = splitFirst(text);
   // "4b: Thiếu dữ liệu" names the duty just as "4b Thiếu dữ liệu" does.
   const first = typed.replace(/:$/, "");
   const ref = parseDutyRef(first);
-  const resolved = ref && !isWeakDutyRef(ref) && rest ? resolveDutyRef(first, target, allDutyCodes) : null;
-  if (resolved && !resolved.ok) {
-    // A duty named but not this agency's: refuse rather than file it against the agency as a whole.
-    const example = t.bot.report.example(duties[0]?.code ?? agency.code);
-    ctx.reply(
-      reportErrorText(t, example, {
-        error: resolved.error,
-        ref: first,
-        ...(resolved.candidates && { candidates: resolved.candidates }),
-      }),
-    );
-    return;
-  }
-  const duty = resolved?.ok ? (duties.find((d) => d.code === resolved.code) ?? null) : null;
-  const body = duty ? rest.replace(/^[:\-–]\s*/, "") : text;
-  const difficulty = await ctx.transaction(async (within) => {
-    const raised = await raiseDifficulty(
-      { db: within.tx, clock: ctx.deps.clock },
-      { agency, person, duty, text: body },
-    );
-    await ctx.notifyCoordinators(
-      (tc) => ({
-        text: tc.bot.difficulty.raised(
-          raised.id,
-          `${agency.code} ${agencyLabel(tc, agency)}`,
-          duty?.code ?? null,
-          body,
-          person.displayName,
-        ),
-      }),
-      within,
-    );
-    return raised;
-  });
-  ctx.reply(t.bot.difficulty.recorded(difficulty.id));
+  const named = !tooLong && ref && !isWeakDutyRef(ref) && rest;
+  const input = named ? { duty: first, text: rest.replace(/^[:\-–]\s*/, "") } : { duty: null, text };
+  const outcome = tooLong
+    ? { ok: false as const, text: ctx.t.bot.difficulty.tooLong }
+    : await raiseDifficulty(ctx, input);
+  if (!outcome.ok) ctx.reply(outcome.text);
 }
 
 export async function listOpen(ctx: Ctx): Promise<void> {
@@ -98,7 +61,7 @@ export async function resolve(ctx: Ctx, args: string): Promise<void> {
     ctx.reply(t.bot.difficulty.tooLong);
     return;
   }
-  const existing = await ctx.deps.db.difficulty.findFirst({ where: { id, agency: { planId: planOf(ctx).id } } });
+  const existing = await findDifficulty(ctx.deps.db, planOf(ctx).id, id);
   if (!existing) throw new AppError("difficulty.unknown", { id });
   const { resolved, outlook } = await ctx.transaction(async (within) => {
     const closed = await resolveDifficulty(

@@ -2,6 +2,7 @@ import { loadExportData } from "../../reports/export-data.ts";
 import { buildExportFile, type ExportFormat } from "../../reports/export-file.ts";
 import { readStoredFile } from "../../services/file-service.ts";
 import { findAgency } from "../../services/plan-service.ts";
+import { currentSubmissionWithFile } from "../../services/submission-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 
 /** Sends an export as a file reply; the permission rule (a contact: own agency only) is in loadExportData. */
@@ -42,10 +43,7 @@ export async function document(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   const agency = await findAgency(ctx.deps.db, planOf(ctx).id, args);
-  const submission = await ctx.deps.db.submission.findFirst({
-    where: { agencyId: agency.id, supersededAt: null, reopenedAt: null, attachmentFileId: { not: null } },
-    orderBy: { submittedAt: "desc" },
-  });
+  const submission = await currentSubmissionWithFile(ctx.deps.db, agency.id);
   const file = submission?.attachmentFileId ? await readStoredFile(ctx.deps.db, submission.attachmentFileId) : null;
   if (!file) {
     ctx.reply(ctx.t.reports.noDocument(agency.code));

@@ -1,7 +1,7 @@
 import { AppError } from "../../model/errors.ts";
-import { createInvite, normalizeInviteCode, redeemInvite } from "../../services/invite-service.ts";
+import { createInvite, identityCount, normalizeInviteCode, redeemInvite } from "../../services/invite-service.ts";
 import { messagesFor } from "../../i18n/index.ts";
-import { dutiesOf } from "../../services/plan-service.ts";
+import { agencyById, dutiesOf } from "../../services/plan-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import { agencyLabel } from "../../i18n/views.ts";
 import { daysLeft } from "../../domain/deadline.ts";
@@ -18,15 +18,15 @@ export async function join(ctx: Ctx, code: string): Promise<void> {
     return;
   }
   if (!ctx.plan) throw new AppError("plan.none_active");
-  const person = await redeemInvite(ctx.deps, ctx.event.from, code);
+  const person = await redeemInvite(ctx.deps, ctx.from, code);
   const tt = messagesFor(person.locale);
-  const identities = await ctx.deps.db.identity.count({ where: { personId: person.id } });
+  const identities = await identityCount(ctx.deps.db, person.id);
   if (identities > 1) {
     ctx.reply(tt.bot.linked(person.displayName));
     return;
   }
   if (person.role === "contact" && person.agencyId !== null) {
-    const agency = await ctx.deps.db.agency.findUniqueOrThrow({ where: { id: person.agencyId } });
+    const agency = await agencyById(ctx.deps.db, person.agencyId);
     const duties = await dutiesOf(ctx.deps.db, agency);
     ctx.reply(
       tt.bot.welcomeContact(

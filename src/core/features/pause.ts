@@ -1,8 +1,9 @@
-import { findAgency } from "../../services/plan-service.ts";
+import { agencyById, agencyInPlan, findAgency, setPausedUntil } from "../../services/plan-service.ts";
 import { localDate, parseDayMonth } from "../../lib/time.ts";
 import { planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel } from "../../i18n/views.ts";
+import { choiceOf, encodeChoice } from "../../model/choices.ts";
 import { splitFirst } from "./shared.ts";
 
 /** `/tamdung IV.2 10/12`: no reminders for that agency (or a group's members) through that day. */
@@ -31,12 +32,12 @@ export async function pause(ctx: Ctx, args: string): Promise<void> {
     ]);
     return;
   }
-  await ctx.deps.db.agency.update({ where: { id: agency.id }, data: { pausedUntil: until } });
+  await setPausedUntil(ctx.deps.db, agency.id, until);
   ctx.reply(t.bot.pause.paused(label, until));
 }
 
-const PAUSE_CONFIRM = "pause:confirm";
-const PAUSE_CANCEL = "pause:cancel";
+const PAUSE_CONFIRM = encodeChoice({ kind: "confirm", flow: "pause", answer: "confirm" });
+const PAUSE_CANCEL = encodeChoice({ kind: "confirm", flow: "pause", answer: "cancel" });
 
 /** The answer to a pause past the deadline: only "Tạm dừng" pauses. */
 export async function continuePause(ctx: Ctx, state: FlowState<"pause">, choice: string | undefined): Promise<void> {
@@ -45,12 +46,13 @@ export async function continuePause(ctx: Ctx, state: FlowState<"pause">, choice:
     ctx.reply(t.bot.alreadyHandled);
     return;
   }
-  if (choice !== PAUSE_CONFIRM) {
-    ctx.reply(choice === PAUSE_CANCEL ? t.bot.cancelled : t.bot.staleChoice);
+  const answer = choiceOf(choice, "confirm");
+  if (answer?.flow !== "pause" || answer.answer !== "confirm") {
+    ctx.reply(answer?.flow === "pause" ? t.bot.cancelled : t.bot.staleChoice);
     return;
   }
   const { agencyId, until } = state.data;
-  const agency = await ctx.deps.db.agency.findFirst({ where: { id: agencyId, planId: planOf(ctx).id } });
+  const agency = await agencyInPlan(ctx.deps.db, planOf(ctx).id, agencyId);
   if (!agency) {
     ctx.reply(t.bot.staleChoice);
     return;
@@ -59,7 +61,7 @@ export async function continuePause(ctx: Ctx, state: FlowState<"pause">, choice:
     ctx.reply(t.bot.pause.badDate);
     return;
   }
-  await ctx.deps.db.agency.update({ where: { id: agency.id }, data: { pausedUntil: until } });
+  await setPausedUntil(ctx.deps.db, agency.id, until);
   ctx.reply(t.bot.pause.paused(`${agency.code} ${agencyLabel(t, agency)}`, until));
 }
 
@@ -72,8 +74,7 @@ export async function resume(ctx: Ctx, args: string): Promise<void> {
   const agency = await findAgency(ctx.deps.db, planOf(ctx).id, args);
   const label = `${agency.code} ${agencyLabel(t, agency)}`;
   const today = localDate(ctx.now);
-  const parent =
-    agency.parentId === null ? null : await ctx.deps.db.agency.findUnique({ where: { id: agency.parentId } });
+  const parent = agency.parentId === null ? null : await agencyById(ctx.deps.db, agency.parentId);
   if (parent?.pausedUntil && parent.pausedUntil >= today && (agency.pausedUntil ?? "") < today) {
     // A commune paused through its group can only be resumed with the group.
     ctx.reply(t.bot.pause.pausedByGroup(label, parent.code, parent.pausedUntil));
@@ -83,6 +84,6 @@ export async function resume(ctx: Ctx, args: string): Promise<void> {
     ctx.reply(t.bot.pause.notPaused(label));
     return;
   }
-  await ctx.deps.db.agency.update({ where: { id: agency.id }, data: { pausedUntil: null } });
+  await setPausedUntil(ctx.deps.db, agency.id, null);
   ctx.reply(t.bot.pause.resumed(label));
 }

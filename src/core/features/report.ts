@@ -1,16 +1,23 @@
 import { daysLeft } from "../../domain/deadline.ts";
 import { resolveDutyRef } from "../../domain/duty-ref.ts";
-import { MAX_NOTE_LENGTH, parseReportLine } from "../../domain/report-line.ts";
+import {
+  checkReport,
+  MAX_NOTE_LENGTH,
+  parseReportLine,
+  readReportLine,
+  type ReportDraft,
+  type ReportLine,
+} from "../../domain/report-line.ts";
 import { shortDutyCode } from "../../domain/duty-ref.ts";
-import { ratePercent } from "../../lib/format.ts";
 import { shortTitle } from "../../domain/short-title.ts";
-import { DUTY_STATUSES, parseStatusWords, type DutyStatus } from "../../domain/status.ts";
-import type { Duty } from "../../generated/prisma/client.ts";
-import { mayReportFigures, recordFigure, recordReport } from "../../services/progress-service.ts";
-import { memberOf, planOf, type Ctx } from "../context.ts";
+import { parseStatusWords, type DutyStatus } from "../../domain/status.ts";
+import { decodeChoice, encodeChoice } from "../../model/choices.ts";
+import { planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
-import { agencyLabel, at, dutyList, reportErrorText, reportExample } from "../../i18n/views.ts";
-import { agencyState, contactAgency, contactDuties, splitFirst } from "./shared.ts";
+import { agencyLabel, dutyList, reportErrorText, reportExample } from "../../i18n/views.ts";
+import { recordFigure } from "../use-cases/record-figure.ts";
+import { reportProgress, reportRefusal, saveReport, storedPercent } from "../use-cases/report-progress.ts";
+import { agencyState, contactDuties, splitFirst } from "./shared.ts";
 
 export async function showDuties(ctx: Ctx): Promise<void> {
   const { t } = ctx;
@@ -35,106 +42,61 @@ export async function showDuties(ctx: Ctx): Promise<void> {
   );
 }
 
-/**
- * Records a report, echoes it in full, and escalates a blocked one to every coordinator at once.
- * A guided report's `flow` ends in the same transaction, so a report that fails to save leaves the
- * question open to answer again.
- */
-async function saveReport(
-  ctx: Ctx,
-  duty: Duty,
-  status: DutyStatus,
-  percent: number | null,
-  note: string | null,
-  flow?: FlowState,
-): Promise<void> {
-  const { t } = ctx;
-  const { person } = memberOf(ctx);
-  const agency = contactAgency(ctx);
-  const saved = await ctx.transaction(async (within) => {
-    if (flow && !(await ctx.consumeFlow(flow, within))) return null;
-    const recorded = await recordReport(
-      { db: within.tx, clock: ctx.deps.clock },
-      { person, agency, duty, status, percent, note },
-    );
-    const { difficulty } = recorded;
-    if (difficulty) {
-      await ctx.notifyCoordinators(
-        (tc) => ({
-          text: tc.bot.difficulty.raised(
-            difficulty.id,
-            `${agency.code} ${agencyLabel(tc, agency)}`,
-            duty.code,
-            difficulty.text,
-            person.displayName,
-          ),
-        }),
-        within,
-      );
-    }
-    return recorded;
-  });
-  if (!saved) {
-    ctx.reply(t.bot.alreadyHandled, undefined, "flow.already_handled");
-    return;
-  }
-  const { report, difficulty } = saved;
-  const lines = [
-    t.bot.report.saved(
-      duty.code,
-      shortTitle(duty.text),
-      t.bot.statusLabel[status],
-      report.percent,
-      report.note,
-      at(report.createdAt),
-    ),
-  ];
-  if (difficulty) lines.push(t.bot.report.escalated);
-  ctx.reply(lines.join("\n"), undefined, "report.saved");
-}
-
 /** `IV.4.b 60% đang thực hiện: ghi chú`. Returns false when the text is not a report at all. */
 export async function oneLineReport(ctx: Ctx, text: string): Promise<boolean> {
-  const { t } = ctx;
-  const { duties, target, allDutyCodes } = await contactDuties(ctx);
-  const parsed = parseReportLine(text, target, allDutyCodes);
-  const example = reportExample(
-    t,
-    duties.map((d) => ({ code: d.code, status: "not_started" as const })),
-  );
-  if (!parsed.ok) {
-    if (parsed.error === "report.not_a_report") return false;
-    ctx.reply(reportErrorText(t, example, parsed), undefined, parsed.error);
+  const draft = readReportLine(text);
+  if (!draft.ok && draft.error === "report.not_a_report") return false;
+  if (!draft.ok && draft.error === "report.two_reports" && draft.drafts && (await severalReports(ctx, draft.drafts))) {
     return true;
   }
-  const { dutyCode, status, percent, percentGiven, note } = parsed.value;
-  if (status === "blocked" && !note) {
-    ctx.reply(t.bot.report.askDifficulty, undefined, "report.note_required");
-    await ctx.setFlow({
-      flow: "report",
-      step: "note",
-      data: { duty: dutyCode, status, percent: percentGiven ? percent : null },
-    });
-    return true;
-  }
-  const duty = duties.find((d) => d.code === dutyCode)!;
-  await saveReport(
-    ctx,
-    duty,
-    status,
-    percentGiven || status === "done" || status === "not_started" ? percent : null,
-    note,
-  );
+  const outcome = draft.ok
+    ? await reportProgress(ctx, draft.value)
+    : reportRefusal(ctx.t, (await contactDuties(ctx)).duties, draft);
+  if (outcome.ok) return true;
+  ctx.reply(outcome.text, undefined, outcome.outcome);
+  // The chat asks for the difficulty and takes the next message as the answer.
+  if ("wanted" in outcome) await ctx.setFlow({ flow: "report", step: "note", data: outcome.wanted });
   return true;
 }
 
-const REPORT = "report";
+/**
+ * "4a xong, 4b 50% đang làm": each report is stored only when every one passes on its own, for
+ * different duties, none of them a difficulty still to describe; otherwise nothing is stored and the
+ * person is asked for a line each.
+ */
+async function severalReports(ctx: Ctx, drafts: readonly ReportDraft[]): Promise<boolean> {
+  const { duties, target, allDutyCodes } = await contactDuties(ctx);
+  const lines: ReportLine[] = [];
+  for (const draft of drafts) {
+    const checked = checkReport(draft, target, allDutyCodes);
+    if (!checked.ok || (checked.value.status === "blocked" && !checked.value.note)) return false;
+    lines.push(checked.value);
+  }
+  if (new Set(lines.map((l) => l.dutyCode)).size < lines.length) return false;
+  for (const line of lines) {
+    await saveReport(
+      ctx,
+      duties.find((d) => d.code === line.dutyCode)!,
+      line.status,
+      storedPercent(line),
+      line.note,
+    );
+  }
+  return true;
+}
 
 function statusChoices(ctx: Ctx) {
   const label = ctx.t.bot.statusLabel;
   const order: DutyStatus[] = ["done", "in_progress", "blocked", "not_started"];
-  return order.map((s) => [{ label: `${ctx.t.bot.statusIcon[s]} ${label[s]}`, value: `${REPORT}:status:${s}` }]);
+  return order.map((status) => [
+    {
+      label: `${ctx.t.bot.statusIcon[status]} ${label[status]}`,
+      value: encodeChoice({ kind: "report_status", status }),
+    },
+  ]);
 }
+
+const SKIP_NOTE = encodeChoice({ kind: "report_skip_note" });
 
 export async function startReport(ctx: Ctx): Promise<void> {
   const { t } = ctx;
@@ -152,7 +114,7 @@ export async function startReport(ctx: Ctx): Promise<void> {
     state.duties.map((d) => [
       {
         label: t.bot.report.dutyChoice(d.code, shortTitle(d.text, 40), t.bot.statusIcon[d.status]),
-        value: `${REPORT}:duty:${d.code}`,
+        value: encodeChoice({ kind: "report_duty", duty: d.code }),
       },
     ]),
   );
@@ -175,7 +137,7 @@ async function afterStatus(ctx: Ctx, code: string, status: DutyStatus): Promise<
   const percent = status === "done" ? 100 : status === "not_started" ? 0 : null;
   await ctx.setFlow({ flow: "report", step: "note", data: { duty: code, status, percent } });
   if (status === "blocked") ctx.reply(t.bot.report.askDifficulty);
-  else ctx.reply(t.bot.report.askNote, [[{ label: t.bot.report.skipNote, value: `${REPORT}:note:skip` }]]);
+  else ctx.reply(t.bot.report.askNote, [[{ label: t.bot.report.skipNote, value: SKIP_NOTE }]]);
 }
 
 type ReportFlow = FlowState<"report">;
@@ -197,9 +159,9 @@ export async function continueReport(
   input: { choice?: string; text?: string },
 ): Promise<void> {
   const { t } = ctx;
-  const choice = input.choice?.startsWith(`${REPORT}:`) ? input.choice.slice(REPORT.length + 1) : undefined;
+  const choice = input.choice === undefined ? undefined : decodeChoice(input.choice);
   const text = input.text?.trim();
-  if (input.choice !== undefined && choice === undefined) {
+  if (input.choice !== undefined && !choice?.kind.startsWith("report_")) {
     ctx.reply(t.bot.staleChoice);
     return;
   }
@@ -217,11 +179,8 @@ export async function continueReport(
   switch (state.step) {
     case "duty": {
       const { duties, target, allDutyCodes } = await contactDuties(ctx);
-      const code = choice?.startsWith("duty:")
-        ? choice.slice(5)
-        : text
-          ? resolveDutyRef(text, target, allDutyCodes)
-          : null;
+      const code =
+        choice?.kind === "report_duty" ? choice.duty : text ? resolveDutyRef(text, target, allDutyCodes) : null;
       const resolved = typeof code === "string" ? code : code?.ok ? code.code : null;
       if (!resolved || !duties.some((d) => d.code === resolved)) {
         ctx.reply(t.bot.report.badDuty(duties[0]?.code ?? ""));
@@ -231,12 +190,12 @@ export async function continueReport(
       return;
     }
     case "status": {
-      const picked = choice?.startsWith("status:") ? choice.slice(7) : text ? parseStatusWords(text) : null;
-      if (!picked || !(DUTY_STATUSES as readonly string[]).includes(picked)) {
+      const picked = choice?.kind === "report_status" ? choice.status : text ? parseStatusWords(text) : null;
+      if (!picked) {
         ctx.reply(t.bot.report.badStatus, statusChoices(ctx));
         return;
       }
-      await afterStatus(ctx, state.data.duty, picked as DutyStatus);
+      await afterStatus(ctx, state.data.duty, picked);
       return;
     }
     case "percent": {
@@ -246,12 +205,12 @@ export async function continueReport(
         return;
       }
       await ctx.setFlow({ flow: "report", step: "note", data: { ...state.data, percent: value } });
-      ctx.reply(t.bot.report.askNote, [[{ label: t.bot.report.skipNote, value: `${REPORT}:note:skip` }]]);
+      ctx.reply(t.bot.report.askNote, [[{ label: t.bot.report.skipNote, value: SKIP_NOTE }]]);
       return;
     }
     case "note": {
       const blocked = state.data.status === "blocked";
-      if (choice === "note:skip" && !blocked) {
+      if (choice?.kind === "report_skip_note" && !blocked) {
         await finish(ctx, state, null);
         return;
       }
@@ -272,42 +231,9 @@ export async function continueReport(
   }
 }
 
+/** `/chitieu CODE SỐ_NGƯỜI`. */
 export async function figures(ctx: Ctx, args: string): Promise<void> {
-  const { t } = ctx;
-  const plan = planOf(ctx);
-  const { person, agency } = memberOf(ctx);
-  const [code, value] = splitFirst(args);
-  const indicators = await ctx.deps.db.indicator.findMany({
-    where: { planId: plan.id, withdrawn: false },
-    orderBy: { sortOrder: "asc" },
-  });
-  const codes = indicators.map((i) => i.code).join(", ");
-  if (!mayReportFigures(plan, person, agency)) {
-    ctx.reply(t.errors["indicator.not_allowed"](), undefined, "indicator.not_allowed");
-    return;
-  }
-  if (!code || !value) {
-    ctx.reply(t.bot.figures.usage(codes), undefined, "figure.usage");
-    return;
-  }
-  const { figure, indicator } = await recordFigure(ctx.deps, {
-    plan,
-    person,
-    agency,
-    indicatorCode: code,
-    participants: value,
-  });
-  ctx.reply(
-    t.bot.figures.saved(
-      indicator.code,
-      indicator.name,
-      figure.participants,
-      ratePercent(figure.participants, indicator.eligiblePopulation),
-      indicator.targetParticipants,
-      indicator.targetRatePercent,
-      at(figure.createdAt),
-    ),
-    undefined,
-    "figure.saved",
-  );
+  const [indicator, participants] = splitFirst(args);
+  const outcome = await recordFigure(ctx, { indicator, participants });
+  if (!outcome.ok) ctx.reply(outcome.text, undefined, outcome.outcome);
 }

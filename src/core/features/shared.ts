@@ -1,7 +1,7 @@
 import { AppError } from "../../model/errors.ts";
 import type { DutyRefTarget } from "../../domain/duty-ref.ts";
 import type { Agency, Duty } from "../../generated/prisma/client.ts";
-import { dutiesOf, dutyOwnerCode } from "../../services/plan-service.ts";
+import { dutiesOf, dutyOwnerCode, planDutyCodes } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState } from "../../services/status-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 
@@ -23,17 +23,12 @@ export function contactAgency(ctx: Ctx): Agency {
 export async function contactDuties(ctx: Ctx): Promise<AgencyDuties> {
   const agency = contactAgency(ctx);
   const plan = planOf(ctx);
-  const [duties, ownerCode, all] = await Promise.all([
+  const [duties, ownerCode, allDutyCodes] = await Promise.all([
     dutiesOf(ctx.deps.db, agency),
     dutyOwnerCode(ctx.deps.db, agency),
-    ctx.deps.db.duty.findMany({ where: { agency: { planId: plan.id }, withdrawn: false }, select: { code: true } }),
+    planDutyCodes(ctx.deps.db, plan.id),
   ]);
-  return {
-    agency,
-    duties,
-    target: { agencyCode: ownerCode, duties },
-    allDutyCodes: all.map((d) => d.code),
-  };
+  return { agency, duties, target: { agencyCode: ownerCode, duties }, allDutyCodes };
 }
 
 /** One reporting agency's duties and submission, read on their own. */

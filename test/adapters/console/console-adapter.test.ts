@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 import { createConsoleAdapter } from "../../../adapters/console/console-adapter.ts";
 import { runConsoleChat } from "../../../adapters/console/console-chat.ts";
 import type { IncomingEvent } from "../../../src/model/bot-core.ts";
@@ -29,6 +30,7 @@ runAdapterContract("console", async (): Promise<ContractHarness> => {
         received.push(event);
         return answers;
       },
+      ...NO_USE_CASES,
     },
     identity,
     input,

@@ -2,6 +2,7 @@
 // captured by a transformer: the shared contract with a stand-in core, then the real core on a
 // real database for commands, guided reports, joining, menus and pushes. Webhook and polling run
 // over real HTTP and a transformer-fed getUpdates.
+import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -125,6 +126,7 @@ async function fakeCoreBot(
         received.push(event);
         return typeof answers === "function" ? answers(event) : answers;
       },
+      ...NO_USE_CASES,
     },
     store: createAdapterStore({ db: t.db, clock }),
     logger: options.logger ?? silent,

@@ -1,6 +1,7 @@
 // The Zalo adapter against a stand-in of the Zalo Bot Platform (test/standins/zalo-api.ts) over
 // real HTTP: the shared contract, then the real app (core, outbox, reminders) on a test database,
 // then a real `npm start` process.
+import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
@@ -135,6 +136,7 @@ async function fakeCoreRig(
         }
         return answers;
       },
+      ...NO_USE_CASES,
     },
     store: createAdapterStore({ db, clock: systemClock }),
     logger: options.logger ?? silent,
@@ -331,7 +333,7 @@ describe("zalo adapter with a fake core", () => {
       config: { token: "t", apiRoot: `http://127.0.0.1:${await freePort()}`, webhook: null, botLink: undefined },
       pace: DEFAULT_PACE.zalo,
       host: {
-        core: { handle: async () => [] },
+        core: { handle: async () => [], ...NO_USE_CASES },
         store: createAdapterStore({ db: (await createTestDb()).db, clock: systemClock }),
         logger: silent,
         clock: systemClock,
@@ -346,7 +348,7 @@ describe("zalo adapter with a fake core", () => {
       config: { token: "sai-token", apiRoot: rig.zalo.root, webhook: null, botLink: undefined },
       pace: DEFAULT_PACE.zalo,
       host: {
-        core: { handle: async () => [] },
+        core: { handle: async () => [], ...NO_USE_CASES },
         store: createAdapterStore({ db: (await createTestDb()).db, clock: systemClock }),
         logger: silent,
         clock: systemClock,
@@ -1099,7 +1101,7 @@ describe("zalo in a real server process", () => {
       { planId: plan.id, agency: await findAgency(setup.db, plan.id, "IV.4"), role: "contact" },
     );
     const from = { platform: "zalo", userId: "user-hoa", chatId: "chat-hoa", displayName: "Hoa" };
-    await setup.core.handle({ kind: "command", from, command: "start", args: code });
+    await setup.core.handle({ kind: "command", from, command: "batdau", args: code });
     await setup.close();
     zalo.allowChat("chat-hoa");
 

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from "@slack/bolt";
-import { START_REPORT, START_SUBMIT } from "../../../../src/i18n/views.ts";
+import { choiceOf } from "../../../../src/model/choices.ts";
 import { HOME_REPORT_ACTION, HOME_SUBMIT_ACTION } from "../../home.ts";
 import { CHOICE_ACTION, CHOICE_KEY_ACTION } from "../../render.ts";
 import type { SlackSurface } from "../../surface.ts";
@@ -17,8 +17,9 @@ export function register(app: App, surface: SlackSurface): void {
     // Buttons outside ephemeral messages are only ever in the bot's DM, whose id starts with D.
     const dm = !ephemeral && channel?.startsWith("D") ? channel : undefined;
     const from = await surface.identity(body.user.id, { dm, name: body.user.name });
-    if (value === START_REPORT && (await surface.openReportModal(body.trigger_id, from.userId))) return;
-    if (value === START_SUBMIT && (await surface.openSubmitModal(body.trigger_id, from.userId))) return;
+    const start = choiceOf(value, "start");
+    if (start?.what === "report" && (await surface.openReportModal(body.trigger_id, from.userId))) return;
+    if (start?.what === "submit" && (await surface.openSubmitModal(body.trigger_id, from.userId))) return;
     const replies = await surface.handle({ kind: "choice", from, value });
     await surface.answer(ephemeral ? respond : null, from, replies);
   });
@@ -30,7 +31,7 @@ export function register(app: App, surface: SlackSurface): void {
       await ack();
       if (await surface.openReportModal(body.trigger_id, body.user.id, action.value || undefined)) return;
       const from = await surface.identity(body.user.id);
-      await surface.answer(null, from, await surface.handle({ kind: "choice", from, value: START_REPORT }));
+      await surface.answer(null, from, (await surface.run(from, "startReport", {})).replies);
     },
   );
   app.action<BlockAction<ButtonAction>>(
@@ -39,7 +40,7 @@ export function register(app: App, surface: SlackSurface): void {
       await ack();
       if (await surface.openSubmitModal(body.trigger_id, body.user.id)) return;
       const from = await surface.identity(body.user.id);
-      await surface.answer(null, from, await surface.handle({ kind: "choice", from, value: START_SUBMIT }));
+      await surface.answer(null, from, (await surface.run(from, "startSubmit", {})).replies);
     },
   );
 }

@@ -29,8 +29,12 @@ export function register(app: App, surface: SlackSurface): void {
     if (spec?.name === "nopbaocao" && !args && (await surface.openSubmitModal(command.trigger_id, from.userId))) {
       return;
     }
-    const event: IncomingEvent =
-      spec || !text ? { kind: "command", from, command: word || "trogiup", args } : { kind: "text", from, text };
+    // `/nhacviec` alone is the help; anything else not a command is what the person typed, as typed.
+    const event: IncomingEvent = spec
+      ? { kind: "command", from, command: spec.name, args }
+      : text
+        ? { kind: "text", from, text }
+        : { kind: "command", from, command: "trogiup", args: "" };
     const replies = await surface.handle(event);
     // Typed in the bot's own DM, the answer stays in that conversation; elsewhere only the person sees it.
     await surface.answer(command.channel_id === from.chatId ? null : respond, from, replies);

@@ -1,0 +1,70 @@
+import { isDutyStatus, type DutyStatus } from "./duty-status.ts";
+
+// The one codec for the values the core puts on buttons. The core encodes what a button means;
+// a `choice` event hands the string back and the core decodes it, so no feature cuts prefixes off
+// strings of its own. Adapters may decode (to open a form instead of the chat's steps), never
+// encode: what they hand the core is the value they were given. The strings are stable: buttons
+// sent days ago, and keys stored for long values, must still decode.
+
+/** What a pressed button means. */
+export type ChoiceValue =
+  /** Under a reminder: start the guided report, or the submission. */
+  | { kind: "start"; what: "report" | "submit" }
+  /** The guided report's steps: a duty, a status, skipping the note. */
+  | { kind: "report_duty"; duty: string }
+  | { kind: "report_status"; status: DutyStatus }
+  | { kind: "report_skip_note" }
+  /** The answers to a confirmation: a submission's preview, "/nhac all", a pause past the deadline. */
+  | { kind: "confirm"; flow: ConfirmedFlow; answer: "confirm" | "cancel" };
+
+export type ConfirmedFlow = "submit" | "remind_all" | "pause";
+
+export type ChoiceKind = ChoiceValue["kind"];
+
+const CONFIRMED: readonly ConfirmedFlow[] = ["submit", "remind_all", "pause"];
+/** A duty code as the plan writes it: "IV.4.b"; never empty, never spaced, never absurdly long. */
+const DUTY_CODE = /^\S{1,100}$/;
+
+export function encodeChoice(choice: ChoiceValue): string {
+  switch (choice.kind) {
+    case "start":
+      return `start:${choice.what}`;
+    case "report_duty":
+      return `report:duty:${choice.duty}`;
+    case "report_status":
+      return `report:status:${choice.status}`;
+    case "report_skip_note":
+      return "report:note:skip";
+    case "confirm":
+      return `${choice.flow}:${choice.answer}`;
+  }
+}
+
+/** The meaning of a value the core encoded; null for anything else (a stale or forged value). */
+export function decodeChoice(value: string): ChoiceValue | null {
+  const [head = "", second = "", ...rest] = value.split(":");
+  const third = rest.join(":");
+  if (head === "start" && (second === "report" || second === "submit") && rest.length === 0) {
+    return { kind: "start", what: second };
+  }
+  if (head === "report") {
+    if (second === "duty" && DUTY_CODE.test(third)) return { kind: "report_duty", duty: third };
+    if (second === "status" && isDutyStatus(third)) return { kind: "report_status", status: third };
+    if (second === "note" && third === "skip" && rest.length === 1) return { kind: "report_skip_note" };
+    return null;
+  }
+  const flow = CONFIRMED.find((f) => f === head);
+  if (flow && (second === "confirm" || second === "cancel") && rest.length === 0) {
+    return { kind: "confirm", flow, answer: second };
+  }
+  return null;
+}
+
+/** Whether `value` decodes to `kind`, typed: the pressed button's meaning, or null. */
+export function choiceOf<K extends ChoiceKind>(
+  value: string | undefined,
+  kind: K,
+): Extract<ChoiceValue, { kind: K }> | null {
+  const decoded = value === undefined ? null : decodeChoice(value);
+  return decoded?.kind === kind ? (decoded as Extract<ChoiceValue, { kind: K }>) : null;
+}
