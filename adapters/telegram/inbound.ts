@@ -1,4 +1,4 @@
-import { commandEvent } from "../../src/core/commands.ts";
+import { commandEvent, commandNamed } from "../../src/core/commands.ts";
 import { readFile } from "node:fs/promises";
 import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
@@ -75,6 +75,12 @@ async function onMessage(t: Telegram, ctx: Context, message: Message): Promise<v
   const event: IncomingEvent = typed
     ? commandEvent(from, typed.command, typed.args, attachment)
     : { kind: "text", from, text, ...(attachment && { attachment }) };
+  // A file takes a moment to make: Telegram shows "sending a photo/file…" meanwhile.
+  const produces = event.kind === "command" ? commandNamed(event.command).produces : undefined;
+  if (produces && from.privateChat) {
+    const action = produces === "photo" ? "upload_photo" : "upload_document";
+    await quietly(t, "sendChatAction", () => ctx.api.sendChatAction(message.chat.id, action));
+  }
   const replies = await t.host.core.handle(event);
   await answer(t, ctx, message.chat.id, replies);
   // Joining, a deactivation or a new role is always a command: the menus may have to follow.

@@ -1,4 +1,4 @@
-import { commandEvent } from "../../src/core/commands.ts";
+import { commandEvent, commandNamed } from "../../src/core/commands.ts";
 import {
   MAX_INCOMING_FILE_BYTES,
   type IncomingAttachment,
@@ -118,7 +118,13 @@ async function handleUpdate(z: Zalo, update: ZaloUpdate): Promise<void> {
   };
   const offered = await z.host.store.offeredChoices(ZALO_PLATFORM, chatId);
   const event = await eventOf(z, eventName, message, from, offered);
-  if (event) await reply(z, chatId, await z.host.core.handle(event), offered);
+  if (!event) return;
+  // A file takes a moment to make: Zalo shows the bot at work meanwhile.
+  const produces = event.kind === "command" ? commandNamed(event.command).produces : undefined;
+  if (produces) {
+    await z.client.sendChatAction(chatId, produces === "photo" ? "upload_photo" : "typing").catch(() => undefined);
+  }
+  await reply(z, chatId, await z.host.core.handle(event), offered);
 }
 
 /**

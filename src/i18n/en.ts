@@ -275,6 +275,7 @@ export const en: Messages = {
     title: "Nhắc Việc",
     close: "Close",
     processing: "Recording… The result will show here and in your messages with Nhắc Việc.",
+    working: "Preparing the file… Please wait a moment.",
     unavailable:
       "Slack is busy, so this request was not handled and nothing was recorded. Please try again in a few minutes.",
     reportModal: {

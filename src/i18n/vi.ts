@@ -307,6 +307,7 @@ export const vi = {
     title: "Nhắc Việc",
     close: "Đóng",
     processing: "Đang ghi nhận… Kết quả sẽ hiện ở đây và trong tin nhắn với Nhắc Việc.",
+    working: "Đang lập tệp… Anh/Chị vui lòng chờ trong giây lát.",
     unavailable:
       "Slack đang bận nên yêu cầu này chưa được xử lý, chưa có gì được ghi nhận. Vui lòng thử lại sau ít phút.",
     reportModal: {

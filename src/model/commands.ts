@@ -16,6 +16,8 @@ interface CommandSpec<Name extends string = string> {
   readonly public?: boolean;
   /** false keeps it out of help and menus (it still dispatches). */
   readonly menu?: boolean;
+  /** Answers with a file that takes a moment to make: platforms show a sign of work meanwhile. */
+  readonly produces?: "photo" | "document";
 }
 
 const CONTACT = ["contact"] as const;
@@ -44,10 +46,10 @@ const REGISTRY = [
   { name: "molai", aliases: ["reopen"], roles: COORDINATOR },
   { name: "tamdung", aliases: ["pause"], roles: COORDINATOR },
   { name: "tieptuc", aliases: ["resume"], roles: COORDINATOR },
-  { name: "xuat", aliases: ["export"], roles: EVERYONE },
-  { name: "baocaotonghop", aliases: ["summary"], roles: EVERYONE },
-  { name: "bieudo", aliases: ["chart"], roles: EVERYONE },
-  { name: "tailieu", aliases: ["document"], roles: COORDINATOR },
+  { name: "xuat", aliases: ["export"], roles: EVERYONE, produces: "document" },
+  { name: "baocaotonghop", aliases: ["summary"], roles: EVERYONE, produces: "document" },
+  { name: "bieudo", aliases: ["chart"], roles: EVERYONE, produces: "photo" },
+  { name: "tailieu", aliases: ["document"], roles: COORDINATOR, produces: "document" },
   { name: "ngonngu", aliases: ["language", "lang"], roles: EVERYONE },
   { name: "lienket", aliases: ["link"], roles: EVERYONE },
   { name: "huy", aliases: ["cancel"], roles: EVERYONE },

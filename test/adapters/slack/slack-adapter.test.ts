@@ -292,6 +292,33 @@ describe("Slack with the real core", () => {
     expect(unescapeMrkdwn(welcome.text)).toContain("Gõ /nhacviec nhiemvu để xem nhiệm vụ");
   });
 
+  it("says it is preparing the file at once, before the core has made the chart", async () => {
+    const before = world.gate.entered;
+    let release!: () => void;
+    world.gate.held = new Promise<void>((resolve) => (release = resolve));
+    try {
+      expect((await world.slack.command("U1", "bieudo")).status).toBe(200);
+      await until(() => world.gate.entered > before, "the core receives the command");
+      await until(
+        () =>
+          world.standin.posted.some(
+            (p) => unescapeMrkdwn(p.text) === "Đang lập tệp… Anh/Chị vui lòng chờ trong giây lát.",
+          ),
+        "the interim message",
+      );
+    } finally {
+      world.gate.held = null;
+      release();
+    }
+    await world.adapter.settled();
+    // A command answered with text at once gets no interim message.
+    const interim = () => world.standin.posted.filter((p) => unescapeMrkdwn(p.text).startsWith("Đang lập tệp")).length;
+    const count = interim();
+    await world.slack.command("U1", "nhiemvu");
+    await world.adapter.settled();
+    expect(interim()).toBe(count);
+  });
+
   it("acknowledges the slash command before the slow work, and answers once the core has", async () => {
     const before = world.gate.entered;
     const responds = world.standin.callsOf("respond").length;

@@ -787,6 +787,27 @@ describe("telegram adapter with the real core", () => {
     expect(bot.lastText(minh)).not.toContain("/nopbaocao");
   });
 
+  it("shows 'sending a photo' or 'sending a file' while a chart or an export is made", async () => {
+    bot = await realBot();
+    await bot.send(lan, `/start ${await bot.invite("IV.4")}`);
+    for (const [command, action, sent] of [
+      ["/bieudo", "upload_photo", "sendPhoto"],
+      ["/xuat", "upload_document", "sendDocument"],
+    ] as const) {
+      const from = bot.recorder.calls.length;
+      await bot.send(lan, command);
+      const methods = bot.recorder.calls.slice(from).map((c) => c.method);
+      expect(methods, command).toContain(sent);
+      expect(methods, command).toContain("sendChatAction");
+      expect(methods.indexOf("sendChatAction"), command).toBeLessThan(methods.indexOf(sent));
+      expect(bot.recorder.of("sendChatAction").at(-1)!.payload).toMatchObject({ chat_id: lan.id, action });
+    }
+    // A command that answers with text at once shows no sign.
+    const before = bot.recorder.of("sendChatAction").length;
+    await bot.send(lan, "/nhiemvu");
+    expect(bot.recorder.of("sendChatAction")).toHaveLength(before);
+  });
+
   it("runs the guided report from the reminder's button to the end, one keyboard per question", async () => {
     bot = await realBot();
     await bot.send(lan, `/start ${await bot.invite("IV.4")}`);

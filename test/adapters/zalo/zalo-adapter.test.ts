@@ -714,6 +714,20 @@ describe("zalo adapter in the app (long polling)", () => {
     expect(identity.person.agency?.code).toBe("IV.9-25195");
   });
 
+  it("shows the bot at work while a chart is made, and not for a plain answer", async () => {
+    await rig.join("hoa", "IV.4");
+    const actions = () => rig.zalo.calls.filter((c) => c.method === "sendChatAction");
+    const before = actions().length;
+    await rig.say("hoa", "/nhiemvu");
+    expect(actions()).toHaveLength(before);
+    await rig.say("hoa", "/bieudo");
+    expect(
+      actions()
+        .slice(before)
+        .map((c) => c.body),
+    ).toEqual([{ chat_id: "chat-hoa", action: "upload_photo" }]);
+  });
+
   it("stores a one-line report", async () => {
     await rig.join("hung", "IV.4");
     const reply = (await rig.say("hung", "IV.4.b 60% đang thực hiện: đã kết nối dữ liệu")).join("\n");

@@ -35,6 +35,10 @@ export function register(app: App, surface: SlackSurface): void {
       : text
         ? { kind: "text", from, text }
         : { kind: "command", from, command: "trogiup", args: "" };
+    // A file takes a moment to make: say so at once, only to the person, then send it.
+    if (spec?.produces) {
+      await respond({ response_type: "ephemeral", text: surface.t().slack.working }).catch(() => undefined);
+    }
     const replies = await surface.handle(event);
     // Typed in the bot's own DM, the answer stays in that conversation; elsewhere only the person sees it.
     await surface.answer(command.channel_id === from.chatId ? null : respond, from, replies);
