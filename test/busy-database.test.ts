@@ -1,8 +1,6 @@
 // Another process holds SQLite's write lock (a backup, a large import, the sqlite3 shell) while
 // people write: the bot waits without blocking, stores or plainly refuses, and never falls over.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTelegramAdapter, type TelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 import { createApp, type App } from "../src/app.ts";
@@ -19,6 +17,7 @@ import { parseIsoInstant } from "../src/lib/time.ts";
 import { createTestDb, onPostgres, tableSnapshot } from "./helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root } from "./helpers/processes.ts";
 import { BOT_INFO, createRecorder, textUpdate, TOKEN, type Person, type Recorder } from "./helpers/telegram.ts";
+import { recordingLogger } from "./helpers/logger.ts";
 
 /** A separate process that takes the write lock and keeps it until told to let go. */
 async function holdWriteLock(path: string): Promise<{ release(): Promise<void> }> {
@@ -121,22 +120,10 @@ describe.skipIf(onPostgres)("a database locked by another process", { timeout: P
   });
 });
 
-/** A logger whose lines (with their pino levels) the test can read. */
-function recordingLogger() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  const lines = () =>
-    chunks
-      .join("")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { level: number; msg: string });
-  return { logger: pino({ level: "debug" }, stream), lines };
+/** The fields of a pino line these tests read. */
+interface LogLine {
+  level: number;
+  msg: string;
 }
 
 const PINO_WARN = 40;
@@ -153,7 +140,7 @@ describe.skipIf(onPostgres)(
     let recorder: Recorder;
     let clock: ManualClock;
     let path: string;
-    let lines: ReturnType<typeof recordingLogger>["lines"];
+    let lines: () => LogLine[];
     let waits = 0;
     const lan: Person = { id: 501, name: "Chị Lan" };
     const minh: Person = { id: 601, name: "Anh Minh" };
@@ -168,7 +155,7 @@ describe.skipIf(onPostgres)(
       path = t.path;
       clock = createManualClock(parseIsoInstant("2026-12-01T09:00")!);
       recorder = createRecorder();
-      const recording = recordingLogger();
+      const recording = recordingLogger<LogLine>();
       lines = recording.lines;
       app = await createApp({
         config: loadConfig({ DATABASE_URL: t.url, TELEGRAM_BOT_TOKEN: TOKEN }),

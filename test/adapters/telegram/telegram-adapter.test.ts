@@ -6,8 +6,6 @@ import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   createTelegramAdapter,
@@ -55,6 +53,7 @@ import {
 } from "../../helpers/telegram.ts";
 import { createVirtualTime } from "../../helpers/virtual-time.ts";
 import type { Json } from "../../helpers/json.ts";
+import { recordingLogger } from "../../helpers/logger.ts";
 
 const silent = createLogger("silent");
 const MORNING = parseIsoInstant("2026-12-01T09:00")!;
@@ -72,26 +71,6 @@ function deferred<T = void>() {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
-}
-
-/** A logger whose lines the test can read. */
-function recordingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    logger: pino({ level: "debug" }, stream),
-    lines: () =>
-      chunks
-        .join("")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
 }
 
 interface FakeCoreBot {

@@ -9,9 +9,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import ExcelJS from "exceljs";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createZaloAdapter, type ZaloAdapter } from "../../../adapters/zalo/zalo-adapter.ts";
 import { createApp, inviteLinkFor, type App } from "../../../src/app.ts";
@@ -35,6 +33,7 @@ import { createTestDb, tableSnapshot } from "../../helpers/db.ts";
 import { startZaloStandIn, type SentToChat, type ZaloStandIn } from "../../standins/zalo-api.ts";
 import type { Json } from "../../helpers/json.ts";
 import { root } from "../../helpers/processes.ts";
+import { recordingLogger } from "../../helpers/logger.ts";
 
 const silent = createLogger("silent");
 
@@ -57,26 +56,6 @@ function numberFor(sent: readonly SentToChat[], label: string): string {
     if (index !== -1) return String(index + 1);
   }
   throw new Error(`"${label}" was never offered`);
-}
-
-/** A logger whose lines the test can read. */
-function recordingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return {
-    logger: pino({ level: "debug" }, stream),
-    lines: () =>
-      chunks
-        .join("")
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Record<string, unknown>),
-  };
 }
 
 function freePort(): Promise<number> {
