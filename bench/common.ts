@@ -60,7 +60,9 @@ export async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** A migrated, seeded database with the national communes under IV.9 and two contacts each. */
-export async function buildDatabase(url: string): Promise<{ url: string; members: { id: number; code: string }[] }> {
+export async function buildDatabase(
+  url: string,
+): Promise<{ url: string; members: { id: number; code: string; directoryId: number }[] }> {
   await migrateDatabase(url, (db) => seedBundle(db, logger));
   const db = createDb(url);
   // PostgreSQL is seeded by the app's start, not by migrating; a second look costs nothing here.
@@ -72,7 +74,7 @@ export async function buildDatabase(url: string): Promise<{ url: string; members
   await addMembers(db, plan.id, "IV.9", rows);
   const members = await db.agency.findMany({
     where: { parent: { code: "IV.9" }, planId: plan.id },
-    select: { id: true, code: true },
+    select: { id: true, code: true, directoryId: true },
     orderBy: { id: "asc" },
   });
   const createdAt = new Date();
@@ -81,7 +83,7 @@ export async function buildDatabase(url: string): Promise<{ url: string; members
       data: members.map((m) => ({
         displayName: `Đầu mối ${k + 1} ${m.code}`,
         role: "contact",
-        agencyId: m.id,
+        directoryAgencyId: m.directoryId,
         createdAt,
       })),
     });
@@ -105,12 +107,12 @@ export async function buildDatabase(url: string): Promise<{ url: string; members
 export async function inboundThroughCore(
   app: App,
   clock: ManualClock,
-  members: { id: number }[],
+  members: { id: number; directoryId: number }[],
   options: { reports?: number; latencies?: number[] } = {},
 ) {
   const reports = options.reports ?? SIZE.reports;
   const people = await app.db.person.findMany({
-    where: { agencyId: { in: members.slice(0, SIZE.reportAgencies).map((m) => m.id) } },
+    where: { directoryAgencyId: { in: members.slice(0, SIZE.reportAgencies).map((m) => m.directoryId) } },
     include: { identities: true },
   });
   const latencies: number[] = options.latencies ?? [];
@@ -147,7 +149,11 @@ export async function inboundThroughCore(
  * The same reports through the Telegram adapter's update handler: updates as Telegram would send
  * them, replies answered at once by an API transformer instead of the network.
  */
-export async function inboundThroughTelegram(url: string, members: { id: number }[], clock: ManualClock) {
+export async function inboundThroughTelegram(
+  url: string,
+  members: { id: number; directoryId: number }[],
+  clock: ManualClock,
+) {
   let adapter: TelegramAdapter | null = null;
   const config = loadConfig({ DATABASE_URL: url, TELEGRAM_BOT_TOKEN: "bench" });
   let messageId = 0;
@@ -180,7 +186,7 @@ export async function inboundThroughTelegram(url: string, members: { id: number 
   const telegram = adapter as TelegramAdapter | null;
   if (!telegram) throw new Error("no Telegram adapter");
   const people = await app.db.person.findMany({
-    where: { agencyId: { in: members.slice(0, SIZE.reportAgencies).map((m) => m.id) } },
+    where: { directoryAgencyId: { in: members.slice(0, SIZE.reportAgencies).map((m) => m.directoryId) } },
     include: { identities: true },
   });
   const latencies: number[] = [];

@@ -12,7 +12,11 @@ const parts = Number(partsText);
 const clock = createManualClock(parseIsoInstant("2026-11-25T09:00")!);
 const app = await createApp({ config: loadConfig({ DATABASE_URL: url }), logger, clock, channels: [] });
 const members = (
-  await app.db.agency.findMany({ where: { parent: { code: "IV.9" } }, select: { id: true }, orderBy: { id: "asc" } })
+  await app.db.agency.findMany({
+    where: { parent: { code: "IV.9" } },
+    select: { id: true, directoryId: true },
+    orderBy: { id: "asc" },
+  })
 )
   .slice(0, SIZE.reportAgencies)
   .filter((_, i) => i % parts === part);

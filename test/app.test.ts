@@ -39,10 +39,7 @@ describe("the composed app", () => {
     });
     const plan = await getActivePlan(app.db);
     const agency = await findAgency(app.db, plan.id, "IV.4");
-    const { code } = await createInvite(
-      { db: app.db, clock, inviteTtlDays: 14 },
-      { planId: plan.id, agency, role: "contact" },
-    );
+    const { code } = await createInvite({ db: app.db, clock, inviteTtlDays: 14 }, { agency, role: "contact" });
     const from = { platform: "test", userId: "u", chatId: "u", displayName: "Võ Thanh" };
     await app.core.handle({ kind: "command", from, command: "batdau", args: code });
 
@@ -54,7 +51,7 @@ describe("the composed app", () => {
           data: {
             displayName: `Người ${i}`,
             role: "contact",
-            agencyId: agency.id,
+            directoryAgencyId: agency.directoryId,
             createdAt: now,
             identities: {
               create: { platform: "test", userId: `p${i}`, chatId: `p${i}`, displayName: `Người ${i}`, createdAt: now },

@@ -72,7 +72,7 @@ describe.skipIf(onPostgres)("a database locked by another process", { timeout: P
     const plan = await getActivePlan(app.db);
     const { code } = await createInvite(
       { db: app.db, clock, inviteTtlDays: 14 },
-      { planId: plan.id, agency: await findAgency(app.db, plan.id, "IV.4"), role: "contact" },
+      { agency: await findAgency(app.db, plan.id, "IV.4"), role: "contact" },
     );
     await app.core.handle({ kind: "command", from, command: "batdau", args: code });
     http = createHttpServer({
@@ -178,11 +178,10 @@ describe.skipIf(onPostgres)(
       const plan = await getActivePlan(app.db);
       const deps = { db: app.db, clock, inviteTtlDays: 14 };
       const contact = await createInvite(deps, {
-        planId: plan.id,
         agency: await findAgency(app.db, plan.id, "IV.4"),
         role: "contact",
       });
-      const coordinator = await createInvite(deps, { planId: plan.id, agency: null, role: "coordinator" });
+      const coordinator = await createInvite(deps, { agency: null, role: "coordinator" });
       await send(lan, `/start ${contact.code}`);
       await send(minh, `/start ${coordinator.code}`);
       await adapter.idle();

@@ -46,3 +46,8 @@ export interface CliCommand {
 export function print(ctx: CliContext, value: unknown, text: string): void {
   ctx.io.stdout(ctx.json ? `${JSON.stringify(value, null, 2)}\n` : `${text}\n`);
 }
+
+/** The plan code of --plan, when given. */
+export function planOption(options: Options): string | undefined {
+  return typeof options.plan === "string" ? options.plan : undefined;
+}

@@ -1,22 +1,22 @@
 import { vi as m } from "../i18n/vi.ts";
-import { deactivateContact, listContacts } from "../services/contact-service.ts";
-import { findAgency, getActivePlan } from "../services/plan-service.ts";
+import { deactivateContact, listContacts, moveContact } from "../services/contact-service.ts";
+import { resolveDirectory } from "../services/plan-service.ts";
 import { toIsoLocal } from "../lib/time.ts";
-import { CliError, print, type CliCommand } from "./command.ts";
+import { CliError, planOption, print, type CliCommand } from "./command.ts";
 
 export const contactCommands: readonly CliCommand[] = [
   {
     name: "contacts list",
-    forms: ["[--agency CODE] [--json]"],
+    forms: ["[--agency CODE] [--plan CODE] [--json]"],
     async run(ctx, _args, options) {
       const { db } = await ctx.app();
-      const plan = await getActivePlan(db);
-      const agency = typeof options.agency === "string" ? await findAgency(db, plan.id, options.agency) : null;
-      const rows = (await listContacts(db, plan.id, agency)).map((p) => ({
+      const agency =
+        typeof options.agency === "string" ? await resolveDirectory(db, options.agency, planOption(options)) : null;
+      const rows = (await listContacts(db, agency?.id ?? null)).map((p) => ({
         id: p.id,
         name: p.displayName,
         role: p.role,
-        agency: p.agency?.code ?? null,
+        agency: p.directoryAgency?.code ?? null,
         active: p.active,
         createdAt: toIsoLocal(p.createdAt),
         deactivatedAt: p.deactivatedAt ? toIsoLocal(p.deactivatedAt) : null,
@@ -32,6 +32,22 @@ export const contactCommands: readonly CliCommand[] = [
         rows
           .map((r) => `#${r.id}\t${r.role}\t${r.agency ?? "-"}\t${r.name}${r.active ? "" : ` (${m.cli.inactive})`}`)
           .join("\n") || m.cli.noContacts,
+      );
+    },
+  },
+  {
+    name: "contacts move",
+    forms: ["ID --agency CODE [--json]"],
+    async run(ctx, [id], options) {
+      if (!id || !/^\d+$/.test(id)) throw new CliError(m.cli.missingArgument("ID"));
+      if (typeof options.agency !== "string") throw new CliError(m.cli.missingArgument("--agency CODE"));
+      const { db } = await ctx.app();
+      const agency = await resolveDirectory(db, options.agency, planOption(options));
+      const person = await moveContact(db, Number(id), agency.id);
+      print(
+        ctx,
+        { id: person.id, agency: agency.code },
+        m.cli.contactMoved(person.displayName, agency.code, agency.name),
       );
     },
   },

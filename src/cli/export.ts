@@ -4,8 +4,8 @@ import { vi as m } from "../i18n/vi.ts";
 import { loadExportData } from "../reports/export-data.ts";
 import { buildExportFile, EXPORT_FORMATS, isExportFormat, parseSince } from "../reports/export-file.ts";
 import type { ReportSettings } from "../reports/report-issuer.ts";
-import { getActivePlan } from "../services/plan-service.ts";
-import { CliError, print, type CliCommand, type Options } from "./command.ts";
+import { choosePlan } from "../services/plan-service.ts";
+import { CliError, planOption, print, type CliCommand, type Options } from "./command.ts";
 import { checkOutputPath, writeFileAtomically } from "./files.ts";
 
 /** The draft report's options, each overriding its REPORT_* variable. */
@@ -35,7 +35,7 @@ export const exportCommands: readonly CliCommand[] = [
   {
     name: "export",
     forms: [
-      "--format xlsx|csv|docx|png --out FILE [--agency CODE] [--since dd/mm/yyyy] [--json]",
+      "--format xlsx|csv|docx|png --out FILE [--plan CODE] [--agency CODE] [--since dd/mm/yyyy] [--json]",
       "--format docx --out FILE [--issuer NAME] [--issuer-parent NAME] [--symbol SNV] [--place NAME] [--signer 'KT. GIÁM ĐỐC/PHÓ GIÁM ĐỐC']",
     ],
     async run(ctx, _args, options) {
@@ -48,7 +48,7 @@ export const exportCommands: readonly CliCommand[] = [
       // Before reading anything: an unwritable path fails fast and leaves nothing behind.
       const target = checkOutputPath(options.out, "export");
       const { db } = await ctx.app();
-      const plan = await getActivePlan(db);
+      const plan = await choosePlan(db, planOption(options), { closedToo: true });
       const data = await loadExportData(
         db,
         plan,

@@ -1,6 +1,8 @@
 import { vi as m } from "../i18n/vi.ts";
 import { importPlan, type ImportSummary } from "../plan/import-plan.ts";
 import { parsePlan, PlanParseError, type ParsedPlan } from "../plan/parse-plan.ts";
+import { closePlan, missingCalendarYears, planSummaries } from "../services/plan-service.ts";
+import { formatDateVi, toIsoLocal } from "../lib/time.ts";
 import { CliError, print, type CliCommand } from "./command.ts";
 import { readInputFile } from "./files.ts";
 
@@ -59,10 +61,19 @@ function changeLines({ changes: c, activated, created }: ImportSummary): { count
   return lines;
 }
 
-function importedText(summary: ImportSummary): string {
+function importedText(summary: ImportSummary, missingYears: number[]): string {
   const lines = changeLines(summary);
   const count = lines.reduce((n, l) => n + l.count, 0);
-  return [m.cli.planImported(summary.created, count), ...lines.map((l) => l.line)].join("\n");
+  // A new plan lists how each of its agencies was matched; a revision only the ones it brings.
+  const listed = summary.created ? summary.directory : summary.directory.filter((d) => !d.matched);
+  return [
+    m.cli.planImported(summary.created, count),
+    ...(summary.created ? [m.cli.planCode(summary.code)] : []),
+    ...lines.map((l) => l.line),
+    ...(listed.length ? [m.cli.directoryHeader] : []),
+    ...listed.map((d) => m.cli.directoryLine(d.section, d.name, d.directoryCode, d.matched)),
+    ...(missingYears.length ? [m.cli.calendarMissing(missingYears.join(", "))] : []),
+  ].join("\n");
 }
 
 export const planCommands: readonly CliCommand[] = [
@@ -92,13 +103,68 @@ export const planCommands: readonly CliCommand[] = [
   },
   {
     name: "plan import",
-    forms: ["FILE [--json]"],
+    forms: ["FILE [--code CODE] [--create-agencies] [--json]"],
     summary: "planImport",
-    async run(ctx, [file]) {
+    async run(ctx, [file], options) {
       const plan = parsePlanFile(file);
       const { db } = await ctx.app();
-      const summary = await importPlan(db, plan);
-      print(ctx, { ...summary, warnings: plan.warnings }, importedText(summary) + warningLines(plan));
+      const summary = await importPlan(db, plan, {
+        ...(typeof options.code === "string" && { code: options.code }),
+        createAgencies: options["create-agencies"] === true,
+      });
+      const stored = await db.plan.findUniqueOrThrow({ where: { id: summary.planId } });
+      const missingYears = await missingCalendarYears(db, stored);
+      print(
+        ctx,
+        { ...summary, calendarMissing: missingYears, warnings: plan.warnings },
+        importedText(summary, missingYears) + warningLines(plan),
+      );
+    },
+  },
+  {
+    name: "plan list",
+    forms: ["[--json]"],
+    async run(ctx) {
+      const { db } = await ctx.app();
+      const rows = await planSummaries(db);
+      print(
+        ctx,
+        rows.map(({ plan, agencies, duties, submitted }) => ({
+          code: plan.code,
+          title: plan.title,
+          province: plan.province,
+          year: plan.year,
+          reportDeadline: plan.reportDeadline,
+          status: plan.active ? "active" : "closed",
+          closedAt: plan.closedAt ? toIsoLocal(plan.closedAt) : null,
+          agencies,
+          duties,
+          submitted,
+        })),
+        rows
+          .map(({ plan, agencies, duties, submitted }) =>
+            m.cli.planLine(
+              plan.code,
+              plan.title,
+              formatDateVi(plan.reportDeadline),
+              plan.active,
+              submitted,
+              agencies,
+              duties,
+            ),
+          )
+          .join("\n") || m.cli.noPlans,
+      );
+    },
+  },
+  {
+    name: "plan close",
+    forms: ["CODE [--json]"],
+    async run(ctx, [code]) {
+      if (!code) throw new CliError(m.cli.missingArgument("CODE"));
+      const { db } = await ctx.app();
+      const { plan, already } = await closePlan(db, code, ctx.clock.now());
+      print(ctx, { code: plan.code, status: "closed", already }, m.cli.planClosed(plan.code, already));
     },
   },
 ];

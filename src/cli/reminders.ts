@@ -1,9 +1,9 @@
 import { vi as m } from "../i18n/vi.ts";
 import type { ReminderEntry, TickResult } from "../reminders/engine.ts";
 import { parseReminderPolicy, policyOf, ReminderPolicyError } from "../schedule/policy.ts";
-import { getActivePlan } from "../services/plan-service.ts";
+import { choosePlan } from "../services/plan-service.ts";
 import { parseIsoInstant, toIsoLocal } from "../lib/time.ts";
-import { CliError, print, type CliCommand, type CliContext } from "./command.ts";
+import { CliError, planOption, print, type CliCommand, type CliContext } from "./command.ts";
 import { readInputFile } from "./files.ts";
 
 /** The instant a reminders command acts at: exactly --now when given (already validated). */
@@ -13,7 +13,7 @@ function instantOf(ctx: CliContext, value: string | boolean | undefined): Date {
 
 function summarizeTick(result: TickResult): string {
   const line = (e: ReminderEntry) =>
-    `  ${e.point}\t${e.agency ?? "-"}\t${e.contactName ?? "-"}${e.reason ? `\t${e.reason}` : ""}`;
+    `  ${e.plan ?? "-"}\t${e.point}\t${e.agency ?? "-"}\t${e.contactName ?? "-"}${e.reason ? `\t${e.reason}` : ""}`;
   return [
     m.cli.tickCounts(result.due.length, result.sent.length, result.skipped.length),
     ...result.sent.map(line),
@@ -62,10 +62,10 @@ export const reminderCommands: readonly CliCommand[] = [
   },
   {
     name: "reminders policy",
-    forms: ["[--set FILE.json | --reset] [--json]"],
+    forms: ["[--plan CODE] [--set FILE.json | --reset] [--json]"],
     async run(ctx, _args, options) {
       const { db } = await ctx.app();
-      const plan = await getActivePlan(db);
+      const plan = await choosePlan(db, planOption(options));
       let stored = plan.reminderPolicy;
       if (typeof options.set === "string") stored = readPolicyOverrides(options.set);
       else if (options.reset === true) stored = null;
@@ -74,7 +74,7 @@ export const reminderCommands: readonly CliCommand[] = [
       const effective = policyOf({ ...plan, reminderPolicy: stored });
       print(
         ctx,
-        { plan: plan.title, overrides: stored ? (JSON.parse(stored) as unknown) : null, effective },
+        { code: plan.code, plan: plan.title, overrides: stored ? (JSON.parse(stored) as unknown) : null, effective },
         JSON.stringify(effective, null, 2),
       );
     },

@@ -4,7 +4,7 @@ import { isAppError } from "../model/errors.ts";
 import { errorText } from "../i18n/error-text.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { findPersonByIdentity, markSeen, seenElsewhereSince } from "../services/invite-service.ts";
-import { findActivePlan } from "../services/plan-service.ts";
+import { planFor } from "../services/directory-service.ts";
 import { Ctx, type BotDeps, type Member } from "./context.ts";
 import { dispatch } from "./routes.ts";
 import { runUseCase } from "./use-cases/index.ts";
@@ -76,7 +76,8 @@ async function loadMember(deps: BotDeps, from: PlatformIdentity): Promise<Member
     }
   }
   const { person, ...rest } = current;
-  return { identity: rest, person, agency: person.agency };
+  // The agency in the plan the event is about is chosen with the plan (see contextFor).
+  return { identity: rest, person, agency: null };
 }
 
 /** What is refused before the sender is loaded or touched: a message too long, or one in a group. */
@@ -94,7 +95,8 @@ async function refusal(deps: BotDeps, event: IncomingEvent): Promise<Reply[] | n
 /** The sender's context: who they are to the bot (the account's row touched), and the plan in force. */
 async function contextFor(deps: BotDeps, from: PlatformIdentity): Promise<Ctx> {
   const member = await loadMember(deps, from);
-  return new Ctx(deps, from, member, await findActivePlan(deps.db));
+  const { plan, agency } = await planFor(deps.db, member?.person ?? null);
+  return new Ctx(deps, from, member && { ...member, agency }, plan);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Db, Tx } from "../db/db.ts";
 import { runningPlatforms } from "./presence.ts";
 import { isDeliveryFailureReason, type DeliveryFailureReason } from "../model/messages.ts";
-import type { Agency, Identity, Person } from "../generated/prisma/client.ts";
+import type { DirectoryAgency, Identity, Person } from "../generated/prisma/client.ts";
 import type { ReminderPolicy } from "../schedule/policy.ts";
 import { deferPastQuietHours, isQuietTime } from "../schedule/schedule.ts";
 
@@ -21,7 +21,7 @@ export type DeliveryOutcome =
   | { kind: "unreachable"; reason: DeliveryFailureReason; platforms: string[] };
 
 export interface RecipientOutlook {
-  person: Person & { agency: Agency | null };
+  person: Person & { directoryAgency: DirectoryAgency | null };
   outcome: DeliveryOutcome;
 }
 
@@ -67,7 +67,7 @@ export async function deliveryOutlook(
   if (personIds.length === 0) return [];
   const people = await db.person.findMany({
     where: { id: { in: [...personIds] } },
-    include: { agency: true, identities: true },
+    include: { directoryAgency: true, identities: true },
   });
   const running = options.platforms ? await runningPlatforms(db, options.now, options.platforms) : null;
   const byId = new Map(people.map((p) => [p.id, p]));

@@ -65,7 +65,7 @@ export function outlookProblems(t: Messages, outlook: readonly RecipientOutlook[
   const o = t.delivery.outlook;
   const { unreachable, held } = outlookCounts(outlook);
   const who = (r: RecipientOutlook) =>
-    r.person.agency ? `${r.person.displayName}, ${r.person.agency.code}` : r.person.displayName;
+    r.person.directoryAgency ? `${r.person.displayName}, ${r.person.directoryAgency.code}` : r.person.displayName;
   const lines: string[] = [];
   if (unreachable.length) {
     lines.push(o.unreachableHeader(unreachable.length));

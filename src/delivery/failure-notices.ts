@@ -1,3 +1,4 @@
+import { asShownAgency } from "../domain/directory-code.ts";
 import type { Db } from "../db/db.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { at } from "../i18n/views.ts";
@@ -26,7 +27,7 @@ export function failureNoticeKey(outboxId: number): string {
 export async function queueFailureNotices(db: Db, now: Date): Promise<number> {
   const rows = await db.outboxMessage.findMany({
     where: { requestedById: { not: null }, failureNoticeAt: null, status: { in: ["failed", "unreachable"] } },
-    include: { person: { include: { agency: true } } },
+    include: { person: { include: { directoryAgency: true } } },
     orderBy: { id: "asc" },
     take: BATCH,
   });
@@ -52,7 +53,7 @@ export async function queueFailureNotices(db: Db, now: Date): Promise<number> {
         message: {
           text: t.delivery.failureNotice(
             pushDescription(t, row.kind, row.point),
-            recipientLabel(t, row.person, row.person.agency),
+            recipientLabel(t, row.person, row.person.directoryAgency && asShownAgency(row.person.directoryAgency)),
             at(row.createdAt),
             failureOutcome(t, row),
             excerpt(messageOf(row).text),

@@ -11,3 +11,10 @@ export function foldVietnamese(s: string): string {
   const lower = s.normalize("NFC").toLowerCase().replace(/đ/g, "d");
   return normalizeSpaces(lower.normalize("NFD").replace(/\p{M}/gu, ""));
 }
+
+/** An agency's name compared forgiving of case, diacritics, spacing and punctuation. */
+export function foldName(name: string): string {
+  return foldVietnamese(name)
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
+}

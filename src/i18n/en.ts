@@ -344,7 +344,7 @@ export const en: Messages = {
     // Beside the first form of a command in the usage; the forms themselves are in src/cli/.
     summaries: {
       planParse: "read a plan document without saving anything",
-      planImport: "load a plan into the database and make it the active plan",
+      planImport: "load a plan into the register; other plans stay active",
     },
     unknownCommand: (cmd: string) =>
       `Unknown command: "${q(cmd)}". Run "npm run --silent cli -- help" to see the commands.`,
@@ -427,6 +427,32 @@ export const en: Messages = {
     inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
       `Invite code ${code} for ${agency ?? "a coordinator"}, expires ${expiresAt}.`,
     noContacts: "No one has joined yet.",
+    contactMoved: (name: string, code: string, agency: string) => `${name} is now a contact of ${code} ${agency}.`,
+    directoryLine: (section: string, name: string, code: string, matched: boolean) =>
+      `  ${section}\t${code}\t${name}${matched ? "" : " (new in the directory)"}`,
+    directoryHeader: "Agencies (section in the plan, directory code, name):",
+    planCode: (code: string) => `Plan code: ${code}.`,
+    planLine: (
+      code: string,
+      title: string,
+      deadline: string,
+      active: boolean,
+      submitted: number,
+      agencies: number,
+      duties: number,
+    ) =>
+      `${code}\t${active ? "active" : "closed"}\tbefore ${deadline}\t${agencies} agencies, ${duties} duties, ${submitted}/${agencies} submitted\t${title}`,
+    noPlans: "No plan yet. Import one: plan import FILE",
+    planClosed: (code: string, already: boolean) =>
+      already
+        ? `Plan ${code} was already closed.`
+        : `Plan ${code} closed: no more reminders or digests; its report history stays and can still be exported (export --plan ${code}).`,
+    aliasAdded: (code: string, name: string) => `Added the name "${name}" for ${code}.`,
+    agencyLine: (code: string, name: string, plans: string, contacts: number) =>
+      `${code}\t${name}\t${plans || "-"}\t${contacts} contacts`,
+    noAgencies: "The agency directory is empty.",
+    calendarMissing: (years: string) =>
+      `No holiday calendar for ${years}: reminders may fall on days off. Load one: calendar import FILE.csv`,
     badNow: "--now must be an ISO 8601 instant, e.g. 2026-12-14T08:00 (Vietnam time) or 2026-12-14T08:00+07:00.",
     tickCounts: (due: number, sent: number, skipped: number) => `Due: ${due}, sent: ${sent}, skipped: ${skipped}`,
     calendarBadCsv: (line: number | null) =>
@@ -450,6 +476,17 @@ export const en: Messages = {
     "agency.is_group": () =>
       "This agency is a group (for example the commune People's Committees): use --group CODE to create a code for each unit.",
     "agency.not_group": () => "This agency has no member units: use --agency CODE.",
+    "agency.not_in_plan": ({ agency, plan }) => `Agency ${agency} has no part in plan ${plan}.`,
+    "agency.alias_taken": ({ name, agency }) => `The name "${q(name)}" already belongs to agency ${agency}.`,
+    "plan.unknown": ({ code, codes }) =>
+      `No active plan has the code "${q(code)}".` + (codes ? ` Plans: ${codes}.` : ""),
+    "plan.choose": ({ codes }) =>
+      `Several plans are active (${codes}): give a plan code, e.g. --plan ${codes.split(", ")[0]}.`,
+    "plan.bad_code": ({ code }) =>
+      `Plan code "${q(code)}" is not valid: use letters and digits, starting with a letter, at most 16 characters, e.g. BHXH26.`,
+    "plan.code_taken": ({ code }) => `Plan code ${code} is already used by another plan.`,
+    "plan.new_agencies": ({ names }) =>
+      `The document names agencies the directory lacks: ${names}. Nothing was stored. Add --create-agencies to create them, or give an existing agency the other name: agencies alias CODE "OTHER NAME".`,
     "members.bad_csv": ({ line }) =>
       `Invalid CSV file at line ${line}: a header row is required with the columns "ma" (unit code, digits only) and "ten" (unit name), each code once.`,
     "invite.unknown": () => "The invite code is incorrect. Please check it, for example: /start ABCDE-FGHJK",

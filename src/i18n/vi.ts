@@ -376,7 +376,7 @@ export const vi = {
     // Beside the first form of a command in the usage; the forms themselves are in src/cli/.
     summaries: {
       planParse: "đọc một văn bản kế hoạch, không ghi gì",
-      planImport: "nạp kế hoạch vào cơ sở dữ liệu và đặt làm kế hoạch hiện hành",
+      planImport: "nạp kế hoạch vào sổ kế hoạch; các kế hoạch khác vẫn áp dụng",
     },
     unknownCommand: (cmd: string) =>
       `Lệnh không hợp lệ: "${q(cmd)}". Chạy "npm run --silent cli -- help" để xem các lệnh.`,
@@ -459,6 +459,32 @@ export const vi = {
     inviteCreated: (code: string, agency: string | null, expiresAt: string) =>
       `Mã mời ${code} cho ${agency ?? "điều phối viên"}, hết hạn ${expiresAt}.`,
     noContacts: "Chưa có ai tham gia.",
+    contactMoved: (name: string, code: string, agency: string) => `${name} nay là đầu mối của ${code} ${agency}.`,
+    directoryLine: (section: string, name: string, code: string, matched: boolean) =>
+      `  ${section}\t${code}\t${name}${matched ? "" : " (mới trong danh mục)"}`,
+    directoryHeader: "Cơ quan (số mục trong kế hoạch, mã danh mục, tên):",
+    planCode: (code: string) => `Mã kế hoạch: ${code}.`,
+    planLine: (
+      code: string,
+      title: string,
+      deadline: string,
+      active: boolean,
+      submitted: number,
+      agencies: number,
+      duties: number,
+    ) =>
+      `${code}\t${active ? "đang áp dụng" : "đã đóng"}\ttrước ngày ${deadline}\t${agencies} cơ quan, ${duties} nhiệm vụ, đã báo cáo ${submitted}/${agencies}\t${title}`,
+    noPlans: "Chưa có kế hoạch nào. Nạp kế hoạch: plan import FILE",
+    planClosed: (code: string, already: boolean) =>
+      already
+        ? `Kế hoạch ${code} đã đóng từ trước.`
+        : `Đã đóng kế hoạch ${code}: không còn nhắc việc và tổng hợp; lịch sử báo cáo vẫn giữ và vẫn xuất được (export --plan ${code}).`,
+    aliasAdded: (code: string, name: string) => `Đã thêm tên gọi "${name}" cho ${code}.`,
+    agencyLine: (code: string, name: string, plans: string, contacts: number) =>
+      `${code}\t${name}\t${plans || "-"}\t${contacts} đầu mối`,
+    noAgencies: "Danh mục cơ quan còn trống.",
+    calendarMissing: (years: string) =>
+      `Chưa có lịch nghỉ năm ${years}: ngày nhắc việc có thể rơi vào ngày nghỉ. Nạp lịch: calendar import FILE.csv`,
     badNow: "--now phải là thời điểm ISO 8601, ví dụ 2026-12-14T08:00 (giờ Việt Nam) hoặc 2026-12-14T08:00+07:00.",
     tickCounts: (due: number, sent: number, skipped: number) => `Đến hạn: ${due}, đã gửi: ${sent}, bỏ qua: ${skipped}`,
     calendarBadCsv: (line: number | null) =>
@@ -481,6 +507,17 @@ export const vi = {
     "agency.is_group": () =>
       "Cơ quan này là một nhóm (ví dụ UBND cấp xã): dùng --group CODE để tạo mã cho từng đơn vị.",
     "agency.not_group": () => "Cơ quan này không có đơn vị thành viên: dùng --agency CODE.",
+    "agency.not_in_plan": ({ agency, plan }) => `Cơ quan ${agency} không có trong kế hoạch ${plan}.`,
+    "agency.alias_taken": ({ name, agency }) => `Tên "${q(name)}" đã thuộc cơ quan ${agency}.`,
+    "plan.unknown": ({ code, codes }) =>
+      `Không có kế hoạch đang áp dụng mã "${q(code)}".` + (codes ? ` Các kế hoạch: ${codes}.` : ""),
+    "plan.choose": ({ codes }) =>
+      `Đang có nhiều kế hoạch (${codes}): vui lòng ghi mã kế hoạch, ví dụ --plan ${codes.split(", ")[0]}.`,
+    "plan.bad_code": ({ code }) =>
+      `Mã kế hoạch "${q(code)}" không hợp lệ: dùng chữ cái không dấu và chữ số, bắt đầu bằng chữ cái, tối đa 16 ký tự, ví dụ BHXH26.`,
+    "plan.code_taken": ({ code }) => `Mã kế hoạch ${code} đã được dùng cho một kế hoạch khác.`,
+    "plan.new_agencies": ({ names }) =>
+      `Văn bản có cơ quan chưa có trong danh mục: ${names}. Chưa lưu gì. Thêm --create-agencies để tạo các cơ quan này, hoặc gán tên khác cho cơ quan sẵn có: agencies alias MÃ "TÊN KHÁC".`,
     "members.bad_csv": ({ line }) =>
       `Tệp CSV không hợp lệ ở dòng ${line}: cần dòng tiêu đề có cột "ma" (mã đơn vị, chỉ gồm chữ số) và "ten" (tên đơn vị), mỗi mã một lần.`,
     "invite.unknown": () => "Mã mời không đúng. Vui lòng kiểm tra lại, ví dụ: /start ABCDE-FGHJK",

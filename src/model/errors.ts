@@ -18,6 +18,17 @@ export interface ErrorParams {
   "agency.ambiguous": { query: string; candidates: string };
   "agency.is_group": { agency: string };
   "agency.not_group": { agency: string };
+  /** A directory agency that has no place in the plan the command is about. */
+  "agency.not_in_plan": { agency: string; plan: string };
+  "agency.alias_taken": { name: string; agency: string };
+  /** No active plan has this code (`codes` lists the active ones). */
+  "plan.unknown": { code: string; codes: string };
+  /** Several plans are active and the command needs one (`codes` lists them). */
+  "plan.choose": { codes: string };
+  "plan.code_taken": { code: string };
+  "plan.bad_code": { code: string };
+  /** `plan import` without --create-agencies, of a document naming agencies the directory lacks. */
+  "plan.new_agencies": { names: string };
   "members.bad_csv": { line: number };
   "invite.unknown": None;
   "invite.used": None;

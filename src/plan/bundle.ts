@@ -39,7 +39,8 @@ export async function ensureBundledPlan(db: Db, logger: Logger, checkpoint = noC
   let planId: number;
   if ((await db.plan.count()) === 0) {
     const parsed = parsePlan(readBundleFile(manifest.plan));
-    planId = (await importPlan(db, parsed)).planId;
+    // A fresh install has an empty directory: the bundled plan brings its agencies, with their mnemonics.
+    planId = (await importPlan(db, parsed, { createAgencies: true })).planId;
     logger.info(
       { plan: parsed.title, agencies: parsed.agencies.length },
       "bundled plan imported into an empty database",

@@ -1,10 +1,35 @@
 import type { Db } from "../db/db.ts";
 import type { Agency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
 import type { LocalDate } from "../lib/time.ts";
+import { AppError } from "../model/errors.ts";
+import { foldName } from "../domain/text.ts";
+import { derivePlanCode, matchAgencies, readKnownCodes, type AgencyMatch, type KnownCode } from "./directory-match.ts";
 import type { ParsedPlan } from "./parse-plan.ts";
+
+/** A plan code people type: letters and digits, a dash allowed inside. */
+export const PLAN_CODE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)?$/;
+const PLAN_CODE_MAX = 16;
+
+export interface ImportOptions {
+  /** The plan's code; derived from its title and year when not given. */
+  code?: string;
+  /** Create the agencies the directory lacks; without it such a document is refused. */
+  createAgencies?: boolean;
+  /** The committed mnemonics (prisma/seed/agency-codes.csv) unless a test gives others. */
+  known?: readonly KnownCode[];
+}
+
+/** Each agency of the document as the directory knows it. */
+export interface DirectoryLine {
+  section: string;
+  name: string;
+  directoryCode: string;
+  matched: boolean;
+}
 
 export interface ImportSummary {
   planId: number;
+  code: string;
   created: boolean;
   activated: boolean;
   indicators: { added: number; updated: number; withdrawn: number };
@@ -12,6 +37,7 @@ export interface ImportSummary {
   duties: { added: number; updated: number; withdrawn: number };
   /** What a revised document changed, by code, old → new: what the CLI tells the coordinator. */
   changes: PlanChanges;
+  directory: DirectoryLine[];
 }
 
 /** The figures of an indicator that a revised document may change. */
@@ -61,46 +87,138 @@ export interface PlanChanges {
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 /**
- * Loads a parsed plan and makes it the active one. Rows are matched by code and only touched when
- * something differs, so importing the same document twice changes nothing. Rows missing from a
- * revised document are marked withdrawn, never deleted: reports and submissions hang off them.
+ * Loads a parsed plan into the register beside the others. Rows are matched (agencies by their
+ * directory agency, indicators and duties by code) and only touched when something differs, so
+ * importing the same document twice changes nothing. Rows missing from a revised document are
+ * marked withdrawn, never deleted: reports and submissions hang off them. No person, account or
+ * invite is touched: they belong to the directory.
  */
-export async function importPlan(db: Db, plan: ParsedPlan): Promise<ImportSummary> {
+export async function importPlan(db: Db, plan: ParsedPlan, options: ImportOptions = {}): Promise<ImportSummary> {
+  const wanted = options.code === undefined ? undefined : checkPlanCode(options.code);
   return db.$transaction(async (tx) => {
     const existing = await tx.plan.findUnique({
       where: { province_year_title: { province: plan.province, year: plan.year, title: plan.title } },
     });
-    const planRow =
-      existing ??
-      (await tx.plan.create({
-        data: {
-          title: plan.title,
-          province: plan.province,
-          year: plan.year,
-          documentNumber: plan.documentNumber,
-          reportDeadline: plan.reportDeadline,
-        },
-      }));
+    const matches = await keepRenamed(
+      tx,
+      existing,
+      plan,
+      await matchAgencies(
+        tx,
+        plan.agencies.map((a) => a.name),
+        options.known ?? readKnownCodes(),
+      ),
+    );
+    const fresh = matches.flatMap((m, i) =>
+      m.kind === "new" ? [`${plan.agencies[i]!.code} ${m.name} (${m.code})`] : [],
+    );
+    if (fresh.length > 0 && !options.createAgencies)
+      throw new AppError("plan.new_agencies", { names: fresh.join("; ") });
+    const directoryIds = await createDirectoryAgencies(tx, matches);
+    const planRow = existing ?? (await createPlanRow(tx, plan, matches, wanted));
+    if (existing && wanted && wanted !== existing.code) await renamePlan(tx, existing.id, wanted);
     const changes = noChanges();
     if (existing) await updateHead(tx, existing, plan, changes);
-    const activated = !planRow.active;
-    if (activated) {
-      await tx.plan.updateMany({ where: { active: true, id: { not: planRow.id } }, data: { active: false } });
-      await tx.plan.update({ where: { id: planRow.id }, data: { active: true } });
-    }
-
     const summary: ImportSummary = {
       planId: planRow.id,
+      code: wanted ?? planRow.code,
       created: !existing,
-      activated,
+      activated: !existing,
       indicators: await syncIndicators(tx, planRow.id, plan, changes),
       agencies: { added: 0, updated: 0, withdrawn: 0 },
       duties: { added: 0, updated: 0, withdrawn: 0 },
       changes,
+      directory: plan.agencies.map((a, i) => directoryLine(a.code, matches[i]!)),
     };
-    await syncAgencies(tx, planRow.id, plan, summary);
+    await syncAgencies(tx, planRow.id, plan, directoryIds, summary);
     return summary;
   });
+}
+
+/**
+ * A revision of a plan may rename an agency at the same section number (a correction, a merger's
+ * new name): that is the agency it was, not a new one. Its new name becomes one of its aliases.
+ */
+async function keepRenamed(
+  tx: Tx,
+  existing: Plan | null,
+  plan: ParsedPlan,
+  matches: AgencyMatch[],
+): Promise<AgencyMatch[]> {
+  if (!existing || matches.every((m) => m.kind === "matched")) return matches;
+  const before = await tx.agency.findMany({
+    where: { planId: existing.id, parentId: null, withdrawn: false },
+    include: { directory: true },
+  });
+  const taken = new Set(matches.flatMap((m) => (m.kind === "matched" ? [m.directory.id] : [])));
+  const kept: AgencyMatch[] = [];
+  for (const [i, m] of matches.entries()) {
+    const previous = before.find((a) => a.code === plan.agencies[i]!.code)?.directory;
+    if (m.kind === "matched" || !previous || taken.has(previous.id)) {
+      kept.push(m);
+      continue;
+    }
+    taken.add(previous.id);
+    const folded = foldName(m.name);
+    if (!(await tx.agencyAlias.findUnique({ where: { folded } })))
+      await tx.agencyAlias.create({ data: { directoryAgencyId: previous.id, name: m.name, folded } });
+    kept.push({ kind: "matched", name: m.name, directory: previous });
+  }
+  return kept;
+}
+
+function directoryLine(section: string, m: AgencyMatch): DirectoryLine {
+  return m.kind === "matched"
+    ? { section, name: m.name, directoryCode: m.directory.code, matched: true }
+    : { section, name: m.name, directoryCode: m.code, matched: false };
+}
+
+function checkPlanCode(code: string): string {
+  const upper = code.trim().toUpperCase();
+  if (!PLAN_CODE.test(upper) || upper.length > PLAN_CODE_MAX) throw new AppError("plan.bad_code", { code });
+  return upper;
+}
+
+async function renamePlan(tx: Tx, id: number, code: string): Promise<void> {
+  if (await tx.plan.findFirst({ where: { code, id: { not: id } } })) throw new AppError("plan.code_taken", { code });
+  await tx.plan.update({ where: { id }, data: { code } });
+}
+
+async function createPlanRow(tx: Tx, plan: ParsedPlan, matches: AgencyMatch[], wanted?: string): Promise<Plan> {
+  const taken = new Set((await tx.plan.findMany({ select: { code: true } })).map((p) => p.code));
+  if (wanted && taken.has(wanted)) throw new AppError("plan.code_taken", { code: wanted });
+  // The provincial social insurance agency reports the indicator figures, wherever the plan puts it.
+  const figures = matches.findIndex((m) => (m.kind === "matched" ? m.directory.code : m.code) === "BHXH");
+  return tx.plan.create({
+    data: {
+      code: wanted ?? derivePlanCode(plan.title, plan.year, taken),
+      title: plan.title,
+      province: plan.province,
+      year: plan.year,
+      documentNumber: plan.documentNumber,
+      reportDeadline: plan.reportDeadline,
+      figureReporters: figures >= 0 ? plan.agencies[figures]!.code : "",
+    },
+  });
+}
+
+/** The directory agency of each match, the new ones created with the committed table's other names. */
+async function createDirectoryAgencies(tx: Tx, matches: AgencyMatch[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const m of matches) {
+    if (m.kind === "matched") {
+      ids.push(m.directory.id);
+      continue;
+    }
+    const row = await tx.directoryAgency.create({ data: { code: m.code, name: m.name } });
+    for (const alias of m.aliases) {
+      const folded = foldName(alias);
+      if (folded === foldName(m.name) || (await tx.agencyAlias.findUnique({ where: { folded } }))) continue;
+      await tx.agencyAlias.create({ data: { directoryAgencyId: row.id, name: alias, folded } });
+    }
+    ids.push(row.id);
+  }
+  return ids;
 }
 
 function noChanges(): PlanChanges {
@@ -183,16 +301,30 @@ function fieldChanges(row: Indicator, data: IndicatorFigures): FieldChanges {
 
 type AgencyRow = Agency & { duties: Duty[] };
 
-async function syncAgencies(tx: Tx, planId: number, plan: ParsedPlan, summary: ImportSummary): Promise<void> {
+async function syncAgencies(
+  tx: Tx,
+  planId: number,
+  plan: ParsedPlan,
+  directoryIds: number[],
+  summary: ImportSummary,
+): Promise<void> {
   // Member agencies (communes) are not in the document; they come from `agencies add-members`.
   const rows = await tx.agency.findMany({ where: { planId, parentId: null }, include: { duties: true } });
-  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const byDirectory = new Map(rows.map((r) => [r.directoryId, r]));
   const found = summary.changes.agencies;
+  await clearSections(tx, rows, plan, directoryIds);
   for (const [index, agency] of plan.agencies.entries()) {
-    const data = { name: agency.name, requested: agency.requested, sortOrder: index, withdrawn: false };
-    let row = byCode.get(agency.code);
+    const directoryId = directoryIds[index]!;
+    const data = {
+      code: agency.code,
+      name: agency.name,
+      requested: agency.requested,
+      sortOrder: index,
+      withdrawn: false,
+    };
+    let row = byDirectory.get(directoryId);
     if (!row) {
-      row = { ...(await tx.agency.create({ data: { planId, code: agency.code, ...data } })), duties: [] };
+      row = { ...(await tx.agency.create({ data: { planId, directoryId, ...data } })), duties: [] };
       summary.agencies.added++;
       found.added.push({ code: agency.code, name: agency.name });
     } else if (differs(row, data)) {
@@ -207,9 +339,9 @@ async function syncAgencies(tx: Tx, planId: number, plan: ParsedPlan, summary: I
     }
     await syncDuties(tx, row, agency.duties, summary);
   }
-  const kept = new Set(plan.agencies.map((a) => a.code));
+  const kept = new Set(directoryIds);
   for (const row of rows) {
-    if (kept.has(row.code) || row.withdrawn) continue;
+    if (kept.has(row.directoryId) || row.withdrawn) continue;
     await tx.agency.update({ where: { id: row.id }, data: { withdrawn: true } });
     summary.agencies.withdrawn++;
     found.withdrawn.push({ code: row.code, name: row.name });
@@ -260,6 +392,22 @@ async function syncDuties(
       duties.map((d) => d.code),
     ),
   );
+}
+
+/**
+ * A revised document may renumber its agencies, or give a number to another agency: every row whose
+ * number changes or is wanted by another steps aside first, so no two rows hold one number on the way.
+ */
+async function clearSections(tx: Tx, rows: AgencyRow[], plan: ParsedPlan, directoryIds: number[]): Promise<void> {
+  const wanted = new Map(directoryIds.map((id, i) => [id, plan.agencies[i]!.code]));
+  const taken = new Set(plan.agencies.map((a) => a.code));
+  for (const row of rows) {
+    const next = wanted.get(row.directoryId);
+    if (next === undefined ? !taken.has(row.code) : next === row.code) continue;
+    const aside = `${row.code}~${row.id}`;
+    await tx.agency.update({ where: { id: row.id }, data: { code: aside } });
+    row.code = aside;
+  }
 }
 
 /**

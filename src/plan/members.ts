@@ -42,7 +42,10 @@ export interface AddMembersSummary {
   unchanged: number;
 }
 
-/** Members are agencies coded `<group>-<ma>` that report on the group's duties. */
+/**
+ * Members are agencies coded `<group>-<ma>` in the plan that report on the group's duties; in the
+ * directory each is the unit of its official code `ma`, shared by every plan it is in.
+ */
 export async function addMembers(
   db: Db,
   planId: number,
@@ -50,8 +53,16 @@ export async function addMembers(
   rows: MemberRow[],
 ): Promise<AddMembersSummary> {
   return db.$transaction(async (tx) => {
-    const group = await tx.agency.findUnique({ where: { planId_code: { planId, code: groupCode } } });
+    const group =
+      (await tx.agency.findUnique({ where: { planId_code: { planId, code: groupCode } } })) ??
+      (await tx.agency.findFirst({ where: { planId, directory: { code: groupCode.toUpperCase() } } }));
     if (!group || group.parentId !== null) throw new AppError("agency.unknown", { query: groupCode });
+    const units = new Map(
+      (await tx.directoryAgency.findMany({ where: { code: { in: rows.map((r) => r.ma) } } })).map((d) => [
+        d.code,
+        d.id,
+      ]),
+    );
     const existing = new Map(
       (await tx.agency.findMany({ where: { parentId: group.id } })).map((a) => [a.code, a] as const),
     );
@@ -60,8 +71,18 @@ export async function addMembers(
       const code = `${group.code}-${row.ma}`;
       const found = existing.get(code);
       if (!found) {
+        const directoryId =
+          units.get(row.ma) ?? (await tx.directoryAgency.create({ data: { code: row.ma, name: row.ten } })).id;
         await tx.agency.create({
-          data: { planId, code, name: row.ten, requested: group.requested, parentId: group.id, sortOrder: index },
+          data: {
+            planId,
+            directoryId,
+            code,
+            name: row.ten,
+            requested: group.requested,
+            parentId: group.id,
+            sortOrder: index,
+          },
         });
         summary.added++;
       } else if (found.name !== row.ten || found.withdrawn) {

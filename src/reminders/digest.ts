@@ -1,3 +1,4 @@
+import { asShownAgency } from "../domain/directory-code.ts";
 import type { OutgoingMessage } from "../model/messages.ts";
 import { agencyLabel, at } from "../i18n/views.ts";
 import { failureOutcome, platformNames, pushDescription } from "../delivery/delivery-views.ts";
@@ -73,7 +74,7 @@ async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {
         kind: { not: "digest" },
         nextAttemptAt: { gt: failuresSince, lte: now },
       },
-      include: { person: { include: { agency: true } } },
+      include: { person: { include: { directoryAgency: true } } },
       orderBy: { id: "asc" },
     }),
     // Wrong invite codes reaching the limit for all accounts look like someone guessing: coordinators
@@ -85,7 +86,7 @@ async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {
     // Not a failure and not since the previous digest: what waits right now for a platform to run.
     db.outboxMessage.findMany({
       where: { status: "pending", heldReason: { not: null }, kind: { not: "digest" } },
-      include: { person: { include: { agency: true, identities: true } } },
+      include: { person: { include: { directoryAgency: true, identities: true } } },
       orderBy: { id: "asc" },
     }),
   ]);
@@ -103,7 +104,8 @@ function wrongCodesLine(t: Messages, rows: DigestRows["wrongCodes"], since: Date
   return t.bot.digest.wrongCodes(recent.length, accounts, MAX_WRONG_PER_HOUR_ALL);
 }
 
-const withAgency = (t: Messages, agency: Agency | null) => (agency ? `${agency.code} ${agencyLabel(t, agency)}` : null);
+const withAgency = (t: Messages, agency: Pick<Agency, "code" | "name" | "parentId"> | null) =>
+  agency ? `${agency.code} ${agencyLabel(t, agency)}` : null;
 
 function submittedSection(t: Messages, status: PlanStatus): string {
   const top = status.agencies.filter((a) => a.agency.parentId === null);
@@ -152,7 +154,7 @@ function failuresSection(t: Messages, failures: DigestRows["failures"]): string 
     ...failures.map((f) =>
       d.failureLine(
         f.person.displayName,
-        withAgency(t, f.person.agency),
+        withAgency(t, f.person.directoryAgency && asShownAgency(f.person.directoryAgency)),
         pushDescription(t, f.kind, f.point),
         at(f.dueAt),
         failureOutcome(t, f),
@@ -171,7 +173,7 @@ function heldSection(t: Messages, held: DigestRows["held"]): string | null {
       const person = rows[0]!.person;
       return t.bot.digest.heldLine(
         person.displayName,
-        withAgency(t, person.agency),
+        withAgency(t, person.directoryAgency && asShownAgency(person.directoryAgency)),
         rows.length,
         platformNames(
           t,

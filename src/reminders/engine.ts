@@ -9,7 +9,7 @@ import type { Logger } from "../lib/logger.ts";
 import { toIsoLocal } from "../lib/time.ts";
 import { copyDigests, planDigests } from "./plan-digests.ts";
 import { planReminders } from "./plan-reminders.ts";
-import { readPlanning, type Planned, type ReminderEntry, type TickResult } from "./planning.ts";
+import { readPlannings, type Planned, type ReminderEntry, type TickResult } from "./planning.ts";
 
 export type { ReminderEntry, TickResult } from "./planning.ts";
 
@@ -22,13 +22,16 @@ export interface ReminderEngine {
   tick(now?: Date): Promise<TickResult>;
 }
 
-/** Reminders, then the coordinators' digests, from one reading of the plan. */
+/** For each active plan, reminders, then the coordinators' digests, from one reading of that plan. */
 export async function planDue(db: Db, now: Date, options: { dryRun?: boolean } = {}): Promise<Planned> {
-  const planning = await readPlanning(db, now, options.dryRun === true);
-  if (!planning) return { due: [], skipped: [] };
-  const reminders = await planReminders(db, planning);
-  const digests = await planDigests(db, planning);
-  return { due: [...reminders.due, ...digests.due], skipped: [...reminders.skipped, ...digests.skipped] };
+  const planned: Planned = { due: [], skipped: [] };
+  for await (const planning of readPlannings(db, now, options.dryRun === true)) {
+    const reminders = await planReminders(db, planning);
+    const digests = await planDigests(db, planning);
+    planned.due.push(...reminders.due, ...digests.due);
+    planned.skipped.push(...reminders.skipped, ...digests.skipped);
+  }
+  return planned;
 }
 
 /** The sent outbox rows as entries, with the names a person reads. */
@@ -41,10 +44,17 @@ export async function describeSent(db: Db, rows: readonly OutboxMessage[]): Prom
       (a) => [a.id, a],
     ),
   );
+  const plans = new Map(
+    (await db.plan.findMany({ where: { id: { in: rows.flatMap((r) => (r.planId ? [r.planId] : [])) } } })).map((p) => [
+      p.id,
+      p.code,
+    ]),
+  );
   return rows.map((r) => {
     const agency = r.agencyId ? agencies.get(r.agencyId) : undefined;
     return {
       kind: r.kind,
+      plan: r.planId ? (plans.get(r.planId) ?? null) : null,
       agency: agency?.code ?? null,
       agencyName: agency ? agencyLabel(messagesFor("vi"), agency) : null,
       contact: r.personId,

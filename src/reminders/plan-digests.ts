@@ -14,7 +14,7 @@ import { coordinators } from "../services/contact-service.ts";
 import { loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
 import { localDate, localDateTime, toIsoLocal, type LocalDate } from "../lib/time.ts";
 import { buildDigest } from "./digest.ts";
-import { activePlan, HOUR_MS, type Planned, type Planning, type ReminderEntry, type SkipReason } from "./planning.ts";
+import { activePlans, HOUR_MS, type Planned, type Planning, type ReminderEntry, type SkipReason } from "./planning.ts";
 
 /**
  * A channel's copy is claimed once per date in the adapters' store, whose claims are kept for a day:
@@ -51,6 +51,7 @@ export async function planDigests(db: Db, planning: Planning): Promise<Planned> 
   for (const { date, dueAt } of dates) {
     for (const person of recipients) {
       const entry = (reason?: SkipReason): ReminderEntry => ({
+        plan: planning.plan.code,
         kind: "digest",
         agency: null,
         agencyName: null,
@@ -96,16 +97,25 @@ export interface DigestCopyDeps {
  */
 export async function copyDigests(deps: DigestCopyDeps, now: Date): Promise<void> {
   const { db, serialize } = deps;
-  const live = await serialize(async () => {
-    const active = await activePlan(db);
-    if (!active) return null;
-    const policy = policyOf(active);
-    // Like every push, the copy waits out the night.
-    if (isQuietTime(now, policy)) return null;
-    const maxAge = Math.min(policy.expireAfterHours, DIGEST_COPY_MAX_AGE_HOURS);
-    return { plan: active, dates: liveDigestDates(active, policy, await loadWorkCalendar(db), now, maxAge) };
+  const lives = await serialize(async () => {
+    const calendar = await loadWorkCalendar(db);
+    return (await activePlans(db)).flatMap((active) => {
+      const policy = policyOf(active);
+      // Like every push, the copy waits out the night.
+      if (isQuietTime(now, policy)) return [];
+      const maxAge = Math.min(policy.expireAfterHours, DIGEST_COPY_MAX_AGE_HOURS);
+      return [{ plan: active, dates: liveDigestDates(active, policy, calendar, now, maxAge) }];
+    });
   });
-  if (!live) return;
+  for (const live of lives) await copyPlanDigests(deps, live, now);
+}
+
+async function copyPlanDigests(
+  deps: DigestCopyDeps,
+  live: { plan: Plan; dates: ReturnType<typeof liveDigestDates> },
+  now: Date,
+): Promise<void> {
+  const { db, serialize } = deps;
   for (const { date, dueAt } of live.dates) {
     for (const channel of deps.digestChannels) {
       if (!(await deps.claimOnce(`digest:${channel.name}:${live.plan.id}:${date}`))) continue;

@@ -48,9 +48,17 @@ export async function loadReminderFacts(
   { plan, policy, now }: Planning,
   points: readonly ReminderPoint[],
 ): Promise<ReminderFacts> {
-  const contacts = await db.person.findMany({ where: { role: "contact", active: true, agency: { planId: plan.id } } });
-  const contactsByAgency = new Map<number, Person[]>();
-  for (const c of contacts) contactsByAgency.set(c.agencyId!, [...(contactsByAgency.get(c.agencyId!) ?? []), c]);
+  // People belong to directory agencies: each agency of this plan reminds its directory agency's contacts.
+  const [contacts, agencies] = await Promise.all([
+    db.person.findMany({
+      where: { role: "contact", active: true, directoryAgency: { assignments: { some: { planId: plan.id } } } },
+    }),
+    db.agency.findMany({ where: { planId: plan.id }, select: { id: true, directoryId: true } }),
+  ]);
+  const byDirectory = new Map<number, Person[]>();
+  for (const c of contacts)
+    byDirectory.set(c.directoryAgencyId!, [...(byDirectory.get(c.directoryAgencyId!) ?? []), c]);
+  const contactsByAgency = new Map(agencies.map((a) => [a.id, byDirectory.get(a.directoryId) ?? []]));
   const rows = await db.outboxMessage.findMany({ where: { kind: "reminder", planId: plan.id }, select: { key: true } });
   // Only the window before each live point counts: a report sent after the point (say, in answer
   // to it) must not undo the decision, and the latest report alone cannot tell.
@@ -91,7 +99,7 @@ export function decideReminders(
     const stale = now.getTime() - point.dueAt.getTime() > policy.expireAfterHours * HOUR_MS;
     for (const unit of units) {
       const people = facts.contactsByAgency.get(unit.agency.id) ?? [];
-      const entry = entryFor(unit, point);
+      const entry = entryFor(planning.plan.code, unit, point);
       const reason = skipReason(unit, byId, point, people, facts, policy);
       if (reason) {
         // Reasons for old points would repeat on every tick forever; only the live window is reported.
@@ -157,8 +165,9 @@ function openDuties(unit: AgencyState): string[] {
   return unit.duties.filter((d) => d.status !== "done").map((d) => d.code);
 }
 
-function entryFor(unit: AgencyState, point: ReminderPoint) {
+function entryFor(plan: string, unit: AgencyState, point: ReminderPoint) {
   return (person: Person | null, reason?: SkipReason): ReminderEntry => ({
+    plan,
     kind: "reminder",
     agency: unit.agency.code,
     agencyName: agencyLabel(messagesFor("vi"), unit.agency),

@@ -10,6 +10,8 @@ export type SkipReason = "submitted" | "paused" | "no_contact" | "recent_report"
 /** One push planned, skipped or sent, as the CLI prints it and --json returns it. */
 export interface ReminderEntry {
   kind: string;
+  /** The code of the plan the push is about; null for a push of no plan (a nudge's own text). */
+  plan: string | null;
   agency: string | null;
   agencyName: string | null;
   contact: number | null;
@@ -43,20 +45,17 @@ export interface Planning {
 export const HOUR_MS = 60 * 60 * 1000;
 export const DAY_MS = 24 * HOUR_MS;
 
-export async function activePlan(db: Db): Promise<Plan | null> {
-  return db.plan.findFirst({ where: { active: true } });
+/** Active plans, nearest deadline first; a closed plan has no reminders and no digest. */
+export async function activePlans(db: Db): Promise<Plan[]> {
+  return db.plan.findMany({ where: { active: true }, orderBy: [{ reportDeadline: "asc" }, { id: "asc" }] });
 }
 
-/** Reads what a pass over the active plan needs at `now`; null without an active plan. */
-export async function readPlanning(db: Db, now: Date, dryRun: boolean): Promise<Planning | null> {
-  const plan = await activePlan(db);
-  if (!plan) return null;
-  return {
-    plan,
-    status: await loadPlanStatus(db, plan),
-    policy: policyOf(plan),
-    calendar: await loadWorkCalendar(db),
-    now,
-    dryRun,
-  };
+/** Reads what a pass over each active plan needs at `now`, one plan at a time. */
+export async function* readPlannings(db: Db, now: Date, dryRun: boolean): AsyncGenerator<Planning> {
+  const plans = await activePlans(db);
+  if (plans.length === 0) return;
+  const calendar = await loadWorkCalendar(db);
+  for (const plan of plans) {
+    yield { plan, status: await loadPlanStatus(db, plan), policy: policyOf(plan), calendar, now, dryRun };
+  }
 }

@@ -92,8 +92,11 @@ export function parseReminderPolicy(input: unknown): ReminderPolicy {
   return { ...DEFAULT_REMINDER_POLICY, beforeDays: [...DEFAULT_REMINDER_POLICY.beforeDays], ...defined };
 }
 
-/** The active plan's policy, or the defaults when no plan is active. */
+/** The policy of the active plan due first, or the defaults when no plan is active. */
 export async function activePolicy(db: Db): Promise<ReminderPolicy> {
-  const plan = await db.plan.findFirst({ where: { active: true } });
+  const plan = await db.plan.findFirst({
+    where: { active: true },
+    orderBy: [{ reportDeadline: "asc" }, { id: "asc" }],
+  });
   return plan ? policyOf(plan) : parseReminderPolicy(null);
 }

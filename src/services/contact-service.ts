@@ -1,17 +1,31 @@
 import type { Clock } from "../lib/clock.ts";
 import type { Db, Tx } from "../db/db.ts";
 import { AppError } from "../model/errors.ts";
-import type { Agency, Identity, Person } from "../generated/prisma/client.ts";
+import type { DirectoryAgency, Identity, Person } from "../generated/prisma/client.ts";
 
-export type PersonWithIdentities = Person & { identities: Identity[]; agency: Agency | null };
+export type PersonWithIdentities = Person & { identities: Identity[]; directoryAgency: DirectoryAgency | null };
 
-export async function listContacts(db: Db, planId: number, agency: Agency | null): Promise<PersonWithIdentities[]> {
+/**
+ * Everyone who uses the bot, or the contacts of one directory agency: people belong to the
+ * directory, so what a plan import does never changes this list.
+ */
+export async function listContacts(db: Db, directoryId: number | null): Promise<PersonWithIdentities[]> {
   return db.person.findMany({
-    where: agency ? { agencyId: agency.id } : { OR: [{ agency: { planId } }, { role: { not: "contact" } }] },
-    include: { identities: true, agency: true },
+    where: directoryId !== null ? { directoryAgencyId: directoryId } : {},
+    include: { identities: true, directoryAgency: true },
     // Coordinators (no agency) first on both databases: PostgreSQL would put NULLs last.
-    orderBy: [{ agencyId: { sort: "asc", nulls: "first" } }, { id: "asc" }],
+    orderBy: [{ directoryAgencyId: { sort: "asc", nulls: "first" } }, { id: "asc" }],
   });
+}
+
+/**
+ * Staff turnover: the person now speaks for another agency. Their reports stay with the agency
+ * they were about (reports name the agency, not only the person).
+ */
+export async function moveContact(db: Db, id: number, directoryId: number): Promise<Person> {
+  const person = await db.person.findUnique({ where: { id } });
+  if (!person || person.role !== "contact") throw new AppError("contact.unknown", { id });
+  return db.person.update({ where: { id }, data: { directoryAgencyId: directoryId } });
 }
 
 /**
@@ -37,8 +51,11 @@ export async function coordinators(db: Db | Tx): Promise<Person[]> {
   return db.person.findMany({ where: { role: { in: ["coordinator", "admin"] }, active: true } });
 }
 
+/** The contacts of an agency's place in a plan: the people of its directory agency. */
 export async function agencyContacts(db: Db | Tx, agencyId: number): Promise<Person[]> {
-  return db.person.findMany({ where: { agencyId, role: "contact", active: true } });
+  return db.person.findMany({
+    where: { directoryAgency: { assignments: { some: { id: agencyId } } }, role: "contact", active: true },
+  });
 }
 
 /** The built-in administrator of the local console: no invite, because whoever runs it owns the machine. */

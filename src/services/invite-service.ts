@@ -53,7 +53,7 @@ export interface InviteDeps {
 export async function createInvite(
   deps: InviteDeps,
   input: {
-    planId: number;
+    /** The agency's place in a plan, or the agency itself: the invite is to its directory agency. */
     agency: Agency | null;
     role: Role;
     createdById?: number | null;
@@ -71,8 +71,7 @@ export async function createInvite(
   await deps.db.invite.create({
     data: {
       codeHash: hashInviteCode(code),
-      planId: input.planId,
-      agencyId: input.agency?.id ?? null,
+      directoryAgencyId: input.agency?.directoryId ?? null,
       role: input.role,
       linkPersonId: input.linkPersonId ?? null,
       createdAt: now,
@@ -92,7 +91,7 @@ export async function createInvite(
  */
 export async function createGroupInvites(
   deps: InviteDeps,
-  input: { planId: number; group: Agency; createdById?: number | null },
+  input: { group: Agency; createdById?: number | null },
   handOver: (invites: CreatedInvite[]) => Promise<void> = async () => undefined,
 ): Promise<CreatedInvite[]> {
   const members = await deps.db.agency.findMany({
@@ -113,8 +112,7 @@ export async function createGroupInvites(
       await tx.invite.createMany({
         data: invites.map((invite) => ({
           codeHash: hashInviteCode(invite.code),
-          planId: input.planId,
-          agencyId: invite.agency!.id,
+          directoryAgencyId: invite.agency!.directoryId,
           role: "contact",
           createdAt: now,
           createdById: input.createdById ?? null,
@@ -141,7 +139,7 @@ export async function revokeInvite(deps: InviteDeps, code: string): Promise<void
 export async function findPersonByIdentity(db: Db, platform: string, userId: string) {
   const identity = await db.identity.findUnique({
     where: { platform_userId: { platform, userId } },
-    include: { person: { include: { agency: true } } },
+    include: { person: { include: { directoryAgency: true } } },
   });
   return identity;
 }
@@ -214,7 +212,7 @@ export async function redeemInvite(deps: InviteDeps, identity: PlatformIdentity,
         data: {
           displayName: identity.displayName,
           role: invite.role,
-          agencyId: invite.agencyId,
+          directoryAgencyId: invite.directoryAgencyId,
           locale: deps.defaultLocale ?? "vi",
           createdAt: now,
         },

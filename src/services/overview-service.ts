@@ -1,3 +1,4 @@
+import { planFor } from "./directory-service.ts";
 import type { Db } from "../db/db.ts";
 import { daysLeft } from "../domain/deadline.ts";
 import type { DutyStatus } from "../domain/status.ts";
@@ -48,7 +49,7 @@ export async function personOverview(
   const identity = await findPersonByIdentity(db, account.platform, account.userId);
   if (!identity) return null;
   const { person } = identity;
-  const plan = await db.plan.findFirst({ where: { active: true } });
+  const { plan, agency } = await planFor(db, person);
   const base: PersonOverview = {
     personId: person.id,
     displayName: person.displayName,
@@ -58,17 +59,17 @@ export async function personOverview(
     plan: plan ? { reportDeadline: plan.reportDeadline, daysLeft: daysLeft(plan.reportDeadline, now) } : null,
     agency: null,
   };
-  if (!plan || person.role !== "contact" || !person.agency) return base;
-  const status = await loadPlanStatus(db, plan, person.agency);
+  if (!plan || person.role !== "contact" || !agency) return base;
+  const status = await loadPlanStatus(db, plan, agency);
   const state = status.agencies[0];
   if (!state) return base;
-  const indicators = mayReportFigures(plan, person, person.agency)
+  const indicators = mayReportFigures(plan, person, agency)
     ? status.indicators.map(({ indicator }) => ({ code: indicator.code, name: indicator.name }))
     : [];
   return {
     ...base,
     agency: {
-      agency: { code: person.agency.code, name: person.agency.name, parentId: person.agency.parentId },
+      agency: { code: agency.code, name: agency.name, parentId: agency.parentId },
       submitted: state.submitted,
       duties: state.duties.map((d) => ({
         code: d.code,

@@ -1,19 +1,43 @@
 import type { Db } from "../db/db.ts";
 import { AppError } from "../model/errors.ts";
+import { addDays } from "../lib/time.ts";
+import { policyOf } from "../schedule/policy.ts";
+import { loadPlanStatus } from "./status-service.ts";
 import { foldVietnamese } from "../domain/text.ts";
-import type { Agency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
+import type { Agency, DirectoryAgency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
+import { activePlans, assignmentsOf, directoryByCode, directoryByName, SECTION_NUMBER } from "./directory-service.ts";
 
 export type { Agency, Duty, Plan };
 
-export async function getActivePlan(db: Db): Promise<Plan> {
-  const plan = await db.plan.findFirst({ where: { active: true } });
-  if (!plan) throw new AppError("plan.none_active");
-  return plan;
+/**
+ * The plan a command is about: the one whose code was given (a closed one too when `closedToo`,
+ * for its history and exports), else the only active plan. With several active and no code, the
+ * command must say which (`plan.choose`).
+ */
+export async function choosePlan(
+  db: Db,
+  code: string | undefined,
+  options: { closedToo?: boolean } = {},
+): Promise<Plan> {
+  const active = await activePlans(db);
+  const codes = active.map((p) => p.code).join(", ");
+  if (code !== undefined) {
+    const wanted = code.trim().toUpperCase();
+    const plan = await db.plan.findUnique({ where: { code: wanted } });
+    if (!plan || (!plan.active && !options.closedToo)) throw new AppError("plan.unknown", { code, codes });
+    return plan;
+  }
+  if (active.length === 0) throw new AppError("plan.none_active");
+  if (active.length > 1) throw new AppError("plan.choose", { codes });
+  return active[0]!;
 }
 
-/** The plan in force, or null when none is. */
-export async function findActivePlan(db: Db): Promise<Plan | null> {
-  return db.plan.findFirst({ where: { active: true } });
+/** The active plans, or the one of `code`: what status and exports cover. */
+export async function plansFor(db: Db, code: string | undefined): Promise<Plan[]> {
+  if (code !== undefined) return [await choosePlan(db, code, { closedToo: true })];
+  const active = await activePlans(db);
+  if (active.length === 0) throw new AppError("plan.none_active");
+  return active;
 }
 
 /** Duties an agency reports on: a member (commune) reports on its group's duties. */
@@ -32,37 +56,90 @@ export async function dutyOwnerCode(db: Db, agency: Agency): Promise<string> {
 }
 
 /**
- * Finds an agency from what a coordinator typed: `IV.4`, `iv.4`, `4`, `IV.9-25195`, a member's
- * unit code `25195`, or a unique part of a name with or without diacritics ("binh phuoc").
+ * Finds an agency's place in a plan from what a coordinator typed, in this order:
+ * 1. a directory code (`BHXH`, `bhxh`, a commune's `25195`);
+ * 2. a section number of the plan (`IV.4`, `iv.4`, `4`, `IV.9-25195`);
+ * 3. a unique name or alias, with or without diacritics ("binh phuoc");
+ * 4. otherwise it refuses, naming the candidates.
+ * A directory agency that has no place in this plan is found in the first other active plan that
+ * has it (an invite is to the agency, whatever the plan); in none, it is refused.
  */
 export async function findAgency(db: Db, planId: number, query: string): Promise<Agency> {
   const q = query.trim();
   if (!q) throw new AppError("agency.unknown", { query });
+  const byCode = SECTION_NUMBER.test(q) ? null : await directoryByCode(db, q);
+  if (byCode) return placeOf(db, planId, byCode);
   const agencies = await db.agency.findMany({ where: { planId, withdrawn: false } });
-  const upper = q.toUpperCase().replace(/\s+/g, "");
-  const exact = agencies.find((a) => a.code.toUpperCase() === upper);
-  if (exact) return exact;
-  if (/^\d+$/.test(q)) {
-    const byNumber = agencies.filter(
-      (a) => (a.parentId === null && a.code.replace(/^[IVXLC]+\./, "") === q) || a.code.endsWith(`-${q}`),
-    );
-    if (byNumber.length === 1) return byNumber[0]!;
-  }
+  const section = bySection(agencies, q);
+  if (section) return section;
+  const named = await directoryByName(db, q);
+  const inPlan = agencies.filter((a) => named.some((d) => d.id === a.directoryId));
+  if (named.length === 1) return placeOf(db, planId, named[0]!);
+  if (inPlan.length === 1) return inPlan[0]!;
   const folded = foldVietnamese(q);
-  const byName = agencies.filter((a) => foldVietnamese(a.name).includes(folded));
-  const exactName = byName.filter((a) => foldVietnamese(a.name) === folded);
-  if (exactName.length === 1) return exactName[0]!;
-  if (byName.length === 1) return byName[0]!;
-  if (byName.length > 1) {
+  const byPlanName = agencies.filter((a) => foldVietnamese(a.name).includes(folded));
+  if (named.length === 0 && byPlanName.length === 1) return byPlanName[0]!;
+  const candidates = inPlan.length > 1 ? inPlan.map((a) => a.code) : named.map((d) => d.code);
+  if (candidates.length > 1 || byPlanName.length > 1) {
     throw new AppError("agency.ambiguous", {
       query: q,
-      candidates: byName
-        .slice(0, 5)
-        .map((a) => a.code)
-        .join(", "),
+      candidates: (candidates.length > 1 ? candidates : byPlanName.map((a) => a.code)).slice(0, 5).join(", "),
     });
   }
   throw new AppError("agency.unknown", { query: q });
+}
+
+/**
+ * A directory agency from what was typed, in the order of findAgency: its code; a section number
+ * of the plan `planCode`, or of the only active plan; a unique name; else refused with candidates.
+ */
+export async function resolveDirectory(db: Db, query: string, planCode?: string): Promise<DirectoryAgency> {
+  const q = query.trim();
+  if (!q) throw new AppError("agency.unknown", { query });
+  const byCode = SECTION_NUMBER.test(q) ? null : await directoryByCode(db, q);
+  if (byCode) return byCode;
+  const active = await activePlans(db);
+  const plan =
+    planCode !== undefined
+      ? await choosePlan(db, planCode, { closedToo: true })
+      : active.length === 1
+        ? active[0]!
+        : null;
+  if (plan) {
+    const section = bySection(await db.agency.findMany({ where: { planId: plan.id, withdrawn: false } }), q);
+    if (section) return db.directoryAgency.findUniqueOrThrow({ where: { id: section.directoryId } });
+  }
+  const named = await directoryByName(db, q);
+  if (named.length === 1) return named[0]!;
+  if (named.length > 1)
+    throw new AppError("agency.ambiguous", {
+      query: q,
+      candidates: named
+        .slice(0, 5)
+        .map((d) => d.code)
+        .join(", "),
+    });
+  throw new AppError("agency.unknown", { query: q });
+}
+
+function bySection(agencies: readonly Agency[], q: string): Agency | null {
+  const upper = q.toUpperCase().replace(/\s+/g, "");
+  const exact = agencies.find((a) => a.code.toUpperCase() === upper);
+  if (exact) return exact;
+  if (!/^\d+$/.test(q)) return null;
+  const byNumber = agencies.filter(
+    (a) => (a.parentId === null && a.code.replace(/^[IVXLC]+\./, "") === q) || a.code.endsWith(`-${q}`),
+  );
+  return byNumber.length === 1 ? byNumber[0]! : null;
+}
+
+async function placeOf(db: Db, planId: number, directory: DirectoryAgency): Promise<Agency> {
+  const here = await db.agency.findFirst({ where: { planId, directoryId: directory.id, withdrawn: false } });
+  if (here) return here;
+  const elsewhere = (await assignmentsOf(db, directory.id))[0];
+  if (elsewhere) return elsewhere.agency;
+  const plan = await db.plan.findUnique({ where: { id: planId } });
+  throw new AppError("agency.not_in_plan", { agency: directory.code, plan: plan?.code ?? "" });
 }
 
 /** The plan's indicators in the plan's order. */
@@ -104,7 +181,70 @@ export async function planSize(
   return { agencies, duties, indicators };
 }
 
-/** No reminders for the agency (or a group's members) through `until`; null resumes them. */
+/**
+ * No reminders for the agency (or a group's members) through `until`, in every active plan the
+ * agency is in: a pause is about the agency (its staff away), not one plan; null resumes them.
+ */
 export async function setPausedUntil(db: Db, agencyId: number, until: string | null): Promise<void> {
-  await db.agency.update({ where: { id: agencyId }, data: { pausedUntil: until } });
+  const agency = await db.agency.findUniqueOrThrow({ where: { id: agencyId } });
+  await db.agency.updateMany({
+    where: { OR: [{ id: agencyId }, { directoryId: agency.directoryId, plan: { active: true } }] },
+    data: { pausedUntil: until },
+  });
+}
+
+/** Days past the deadline the overdue reminders may reach: working days, and weekends and holidays between. */
+const OVERDUE_SPAN_FACTOR = 2;
+
+/**
+ * Years in which the plan's deadline or one of its reminder points falls and no holiday calendar
+ * is loaded: a reminder would be placed without knowing the days off.
+ */
+export async function missingCalendarYears(db: Db, plan: Plan): Promise<number[]> {
+  const policy = policyOf(plan);
+  const first = addDays(plan.reportDeadline, -Math.max(0, ...policy.beforeDays));
+  const last = addDays(plan.reportDeadline, policy.overdueWorkingDays * OVERDUE_SPAN_FACTOR);
+  const years: number[] = [];
+  for (let y = Number(first.slice(0, 4)); y <= Number(last.slice(0, 4)); y++) years.push(y);
+  const missing: number[] = [];
+  for (const year of years) {
+    const loaded = await db.calendarDay.count({ where: { date: { gte: `${year}-01-01`, lte: `${year}-12-31` } } });
+    if (loaded === 0) missing.push(year);
+  }
+  return missing;
+}
+
+/** What `plan list` shows of each plan. */
+export async function planSummaries(db: Db) {
+  const plans = await db.plan.findMany({ orderBy: [{ active: "desc" }, { reportDeadline: "asc" }, { id: "asc" }] });
+  return Promise.all(
+    plans.map(async (plan) => {
+      const [duties, status] = await Promise.all([
+        db.duty.count({ where: { agency: { planId: plan.id }, withdrawn: false } }),
+        loadPlanStatus(db, plan),
+      ]);
+      // A group has submitted when all its members have: the status knows.
+      const top = status.agencies.filter((a) => a.agency.parentId === null);
+      return { plan, agencies: top.length, duties, submitted: top.filter((a) => a.submitted).length };
+    }),
+  );
+}
+
+/** Ends a plan: it leaves chat, reminders and digests; its rows stay for history and exports. */
+export async function closePlan(db: Db, code: string, now: Date): Promise<{ plan: Plan; already: boolean }> {
+  const plan = await db.plan.findUnique({ where: { code: code.trim().toUpperCase() } });
+  if (!plan) {
+    const codes = (await activePlans(db)).map((p) => p.code).join(", ");
+    throw new AppError("plan.unknown", { code, codes });
+  }
+  if (!plan.active) return { plan, already: true };
+  return {
+    plan: await db.plan.update({ where: { id: plan.id }, data: { active: false, closedAt: now } }),
+    already: false,
+  };
+}
+
+/** The only active plan; with several, the caller must name one (`plan.choose`). */
+export async function getActivePlan(db: Db): Promise<Plan> {
+  return choosePlan(db, undefined);
 }

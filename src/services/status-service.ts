@@ -89,8 +89,12 @@ function readStatusRows(db: Db | Tx, plan: Plan, onlyAgency: Agency | undefined)
       orderBy: { submittedAt: "asc" },
     }),
     db.person.groupBy({
-      by: ["agencyId"],
-      where: { role: "contact", active: true, agency: { planId: plan.id }, ...one },
+      by: ["directoryAgencyId"],
+      where: {
+        role: "contact",
+        active: true,
+        directoryAgency: { assignments: { some: { planId: plan.id, ...(onlyAgency && { id: onlyAgency.id }) } } },
+      },
       _count: { _all: true },
     }),
     db.indicator.findMany({ where: { planId: plan.id, withdrawn: false }, orderBy: { sortOrder: "asc" } }),
@@ -125,7 +129,8 @@ function ownStateOf(rows: StatusRows): (agency: Agency) => AgencyState {
   const dutiesByAgency = new Map<number, Duty[]>();
   for (const d of rows.duties) dutiesByAgency.set(d.agencyId, [...(dutiesByAgency.get(d.agencyId) ?? []), d]);
   const submissionByAgency = new Map(rows.submissions.map((s) => [s.agencyId, s]));
-  const contactsByAgency = new Map(rows.contacts.map((c) => [c.agencyId, c._count._all]));
+  // People belong to the directory agency: its contacts are this plan's agency's contacts.
+  const contactsByDirectory = new Map(rows.contacts.map((c) => [c.directoryAgencyId, c._count._all]));
   const byId = new Map(rows.agencies.map((a) => [a.id, a]));
   return (agency) => {
     const states = (dutiesByAgency.get(agency.parentId ?? agency.id) ?? []).map((d): DutyState => {
@@ -150,7 +155,7 @@ function ownStateOf(rows: StatusRows): (agency: Agency) => AgencyState {
       submission,
       submitted: submission !== null,
       done: states.length > 0 && states.every((s) => s.status === "done"),
-      contacts: contactsByAgency.get(agency.id) ?? 0,
+      contacts: contactsByDirectory.get(agency.directoryId) ?? 0,
       lastReportAt: lastReportAt.get(agency.id) ?? null,
     };
   };

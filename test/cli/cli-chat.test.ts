@@ -112,10 +112,19 @@ describe("scripted sessions piped into `cli chat`", () => {
 
       const status = await cli(t.url, ["status", "--json"]);
       expect(status.code).toBe(0);
-      const json = JSON.parse(status.stdout);
-      expect(json.reportDeadline).toBe("2026-12-15");
+      // Always one element per active plan, each with its code; each agency with its directory code.
+      const { plans } = JSON.parse(status.stdout);
+      expect(plans).toHaveLength(1);
+      const json = plans[0];
+      expect([json.code, json.reportDeadline]).toEqual(["BHXH26", "2026-12-15"]);
       const iv4 = json.agencies.find((a: { code: string }) => a.code === "IV.4");
-      expect(iv4).toMatchObject({ name: "Bảo hiểm xã hội tỉnh", parent: null, contacts: 1, submitted: true });
+      expect(iv4).toMatchObject({
+        name: "Bảo hiểm xã hội tỉnh",
+        directoryCode: "BHXH",
+        parent: null,
+        contacts: 1,
+        submitted: true,
+      });
       const duties = Object.fromEntries(iv4.duties.map((d: { code: string }) => [d.code, d]));
       expect(duties["IV.4.b"]).toMatchObject({
         status: "in_progress",
@@ -154,14 +163,17 @@ describe("scripted sessions piped into `cli chat`", () => {
   it("indicator figures reported in chat show up as the latest rate in `status --json`", async () => {
     const r = await cli(t.url, ["chat", "--user", "minh"], "/chitieu II.1 1.120.000\n");
     expect(r.stdout).toContain("95,38%");
-    const json = JSON.parse((await cli(t.url, ["status", "--json"])).stdout);
+    const json = JSON.parse((await cli(t.url, ["status", "--json"])).stdout).plans[0];
     expect(json.indicators[0]).toMatchObject({ latestParticipants: 1120000, latestRatePercent: 95.38 });
   });
 
   it("lists and deactivates contacts, keeping their history", async () => {
     const list = JSON.parse((await cli(t.url, ["contacts", "list", "--agency", "IV.4", "--json"])).stdout);
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ name: "Anh Minh", role: "contact", agency: "IV.4", active: true });
+    // People belong to the directory: listed by the agency's directory code, found by its section too.
+    expect(list[0]).toMatchObject({ name: "Anh Minh", role: "contact", agency: "BHXH", active: true });
+    const byCode = JSON.parse((await cli(t.url, ["contacts", "list", "--agency", "bhxh", "--json"])).stdout);
+    expect(byCode).toEqual(list);
     const reports = await t.db.dutyReport.count();
     const off = await cli(t.url, ["contacts", "deactivate", String(list[0].id), "--json"]);
     expect(JSON.parse(off.stdout)).toEqual({ id: list[0].id, active: false });
@@ -226,7 +238,7 @@ describe.skipIf(onPostgres)("settings from a .env file", () => {
       expect(refused.stderr).toContain("DEFAULT_LOCALE");
       const ok = await run({ DEFAULT_LOCALE: "en" });
       expect(ok.code).toBe(0);
-      expect(JSON.parse(ok.stdout).reportDeadline).toBe("2026-12-15");
+      expect(JSON.parse(ok.stdout).plans[0].reportDeadline).toBe("2026-12-15");
       expect(await fromDotenv.plan.count()).toBe(1);
     },
     PROCESS_TEST_TIMEOUT,

@@ -54,14 +54,10 @@ describe("group invites are all or nothing", () => {
     const clock = createManualClock(parseIsoInstant("2026-11-30T09:00")!);
     const plan = await getActivePlan(t.db);
     const group = await findAgency(t.db, plan.id, "IV.9");
-    const attempt = createGroupInvites(
-      { db: t.db, clock, inviteTtlDays: 14 },
-      { planId: plan.id, group },
-      async (invites) => {
-        expect(invites).toHaveLength(95);
-        throw new Error("disk full while writing the sheet");
-      },
-    );
+    const attempt = createGroupInvites({ db: t.db, clock, inviteTtlDays: 14 }, { group }, async (invites) => {
+      expect(invites).toHaveLength(95);
+      throw new Error("disk full while writing the sheet");
+    });
     await expect(attempt).rejects.toThrow("disk full");
     expect(await t.db.invite.count()).toBe(0);
   });

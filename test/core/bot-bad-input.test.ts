@@ -158,7 +158,7 @@ describe("a contact whose agency is missing from the data", () => {
   beforeAll(async () => {
     bot = await createTestBot({ members: false });
     await bot.join("orphan", "IV.4", "Đầu mối lạc");
-    await bot.db.person.updateMany({ where: { displayName: "Đầu mối lạc" }, data: { agencyId: null } });
+    await bot.db.person.updateMany({ where: { displayName: "Đầu mối lạc" }, data: { directoryAgencyId: null } });
   });
   afterAll(async () => bot.db.$disconnect());
 

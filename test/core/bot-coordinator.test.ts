@@ -5,6 +5,7 @@ import {
   agencyId,
   choiceValues,
   codeIn,
+  directoryId,
   dutyId,
   expectNothingStored,
   notificationsDuring,
@@ -210,11 +211,11 @@ describe("coordinator views and contacts", () => {
     const code = codeIn(reply);
     expect(reply).toContain(`gõ /start ${code}`);
     const invite = await bot.db.invite.findFirstOrThrow({ orderBy: { id: "desc" } });
-    expect(invite).toMatchObject({ role: "contact", agencyId: await agencyId(bot, "IV.2") });
+    expect(invite).toMatchObject({ role: "contact", directoryAgencyId: await directoryId(bot, "STC") });
     expect(invite.createdById).toBe((await personOf(bot, "coord")).id);
 
     expect(texts(await bot.send("new-stc", `/start ${code}`))).toContain("vai trò đầu mối của Sở Tài chính");
-    expect((await personOf(bot, "new-stc")).agencyId).toBe(await agencyId(bot, "IV.2"));
+    expect((await personOf(bot, "new-stc")).directoryAgencyId).toBe(await directoryId(bot, "STC"));
   });
 
   it("/moi for a commune works; /moi IV.9 explains that it is a group", async () => {
@@ -239,7 +240,7 @@ describe("coordinator views and contacts", () => {
     const code = codeIn(texts(await bot.send("coord", "/moi IV.5")));
     expect(texts(await bot.send("coord", `/thuhoi ${code}`))).toBe("Đã thu hồi mã mời.");
     expect(texts(await bot.send("late-thue", `/start ${code}`))).toContain("Mã mời này đã bị thu hồi");
-    expect(await bot.db.person.count({ where: { agency: { code: "IV.5" } } })).toBe(0);
+    expect(await bot.db.person.count({ where: { directoryAgency: { code: "THUE" } } })).toBe(0);
   });
 
   it("/thuhoi tells the coordinator, not a joiner, why a code cannot be revoked", async () => {

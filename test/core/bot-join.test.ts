@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PlatformIdentity } from "../../src/model/bot-core.ts";
 import { hashInviteCode, revokeInvite } from "../../src/services/invite-service.ts";
 import { createTestBot, texts, type TestBot } from "../helpers/bot.ts";
-import { agencyId, codeIn, DAY, expectNothingStored, personOf, rowChanges } from "../helpers/bot-steps.ts";
+import { agencyId, codeIn, DAY, directoryId, expectNothingStored, personOf, rowChanges } from "../helpers/bot-steps.ts";
 import { tableSnapshot } from "../helpers/db.ts";
 
 const START = new Date("2026-11-25T09:00:00+07:00");
@@ -46,7 +46,7 @@ describe("joining with an invite code", () => {
 
     const person = await personOf(bot, "lan");
     expect(person).toMatchObject({ role: "contact", displayName: "Nguyễn Thị Lan", active: true });
-    expect(person.agencyId).toBe(await agencyId(bot, "IV.4"));
+    expect(person.directoryAgencyId).toBe(await directoryId(bot, "BHXH"));
     expect(person.identities).toEqual([
       expect.objectContaining({ platform: "test", userId: "lan", chatId: "chat-lan" }),
     ]);
@@ -61,7 +61,7 @@ describe("joining with an invite code", () => {
     expect(reply).toContain("đầu mối của UBND Phường Bình Phước");
     expect(reply).toContain("4 nhiệm vụ");
     const person = await personOf(bot, "xa-binh-phuoc");
-    expect(person.agency?.code).toBe("IV.9-25195");
+    expect(person.directoryAgency?.code).toBe("25195");
   });
 
   it("joins a coordinator with a coordinator invite", async () => {
@@ -70,7 +70,7 @@ describe("joining with an invite code", () => {
     expect(reply).toContain("Chào Trần Văn Hùng!");
     expect(reply).toContain("vai trò điều phối viên");
     const person = await personOf(bot, "dieu-phoi");
-    expect(person).toMatchObject({ role: "coordinator", agencyId: null, active: true });
+    expect(person).toMatchObject({ role: "coordinator", directoryAgencyId: null, active: true });
   });
 
   it("explains how to get a code on a bare /start, storing nothing", async () => {
@@ -151,25 +151,25 @@ describe("joining with an invite code", () => {
 
     const reply = texts(await start("guesser", valid));
     expect(reply).toContain("vai trò đầu mối của Báo và Phát thanh, Truyền hình Đồng Nai");
-    expect((await personOf(bot, "guesser")).agency?.code).toBe("IV.7");
+    expect((await personOf(bot, "guesser")).directoryAgency?.code).toBe("BPTTH");
     expect((await inviteRow(valid)).usedAt).not.toBeNull();
   });
 
   it("accepts a code typed in lower case, or without its dash", async () => {
     const lower = await bot.inviteCode("IV.8");
     expect(texts(await start("lowercase", lower.toLowerCase()))).toContain("Chào");
-    expect((await personOf(bot, "lowercase")).agency?.code).toBe("IV.8");
+    expect((await personOf(bot, "lowercase")).directoryAgency?.code).toBe("LDLD");
 
     const undashed = await bot.inviteCode("IV.8");
     expect(texts(await start("undashed", ` ${undashed.replace("-", "")} `))).toContain("Chào");
-    expect((await personOf(bot, "undashed")).agency?.code).toBe("IV.8");
+    expect((await personOf(bot, "undashed")).directoryAgency?.code).toBe("LDLD");
   });
 
   it("joins when a stranger pastes only the code as a message", async () => {
     const code = await bot.inviteCode("IV.1");
     const reply = texts(await bot.send("paster", code));
     expect(reply).toContain("vai trò đầu mối của Sở Nội vụ");
-    expect((await personOf(bot, "paster")).agency?.code).toBe("IV.1");
+    expect((await personOf(bot, "paster")).directoryAgency?.code).toBe("SNV");
 
     const lower = await bot.inviteCode("IV.1");
     expect(texts(await bot.send("paster-lower", lower.toLowerCase()))).toContain("Chào");

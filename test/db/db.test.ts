@@ -13,7 +13,7 @@ describe("database set-up", () => {
     await tuneDb(db);
     const now = new Date("2026-11-25T02:00:00Z");
     const plan = await db.plan.create({
-      data: { title: "T", province: "P", year: 2026, reportDeadline: "2026-12-15", active: true },
+      data: { code: "T26", title: "T", province: "P", year: 2026, reportDeadline: "2026-12-15", active: true },
     });
     const indicator = await db.indicator.create({
       data: {
@@ -25,16 +25,19 @@ describe("database set-up", () => {
         eligiblePopulation: 100,
       },
     });
-    const agency = await db.agency.create({ data: { planId: plan.id, code: "IV.1", name: "A" } });
+    const directory = await db.directoryAgency.create({ data: { code: "A", name: "A" } });
+    const agency = await db.agency.create({
+      data: { planId: plan.id, directoryId: directory.id, code: "IV.1", name: "A" },
+    });
     const duty = await db.duty.create({ data: { agencyId: agency.id, code: "IV.1.đ", text: "x" } });
     const person = await db.person.create({
-      data: { displayName: "P", role: "contact", agencyId: agency.id, createdAt: now },
+      data: { displayName: "P", role: "contact", directoryAgencyId: directory.id, createdAt: now },
     });
     const identity = await db.identity.create({
       data: { personId: person.id, platform: "test", userId: "u", chatId: "c", displayName: "P", createdAt: now },
     });
     await db.invite.create({
-      data: { codeHash: "h", planId: plan.id, agencyId: agency.id, role: "contact", createdAt: now, expiresAt: now },
+      data: { codeHash: "h", directoryAgencyId: directory.id, role: "contact", createdAt: now, expiresAt: now },
     });
     await db.joinAttempt.create({ data: { platform: "test", userId: "x", at: now } });
     const report = await db.dutyReport.create({
@@ -71,7 +74,7 @@ describe("database set-up", () => {
       where: { id: agency.id },
       include: {
         duties: true,
-        people: true,
+        directory: { include: { people: true } },
         reports: true,
         submissions: { include: { items: true } },
         difficulties: true,
@@ -79,6 +82,7 @@ describe("database set-up", () => {
     });
     expect(loaded.duties[0]!.code).toBe("IV.1.đ");
     expect(loaded.submissions[0]!.items).toHaveLength(1);
+    expect(loaded.directory.people.map((p) => p.id)).toEqual([person.id]);
     expect(await db.outboxMessage.count()).toBe(1);
     const [mode] = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
     expect(mode!.journal_mode).toBe("wal");

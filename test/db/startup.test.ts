@@ -3,12 +3,11 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSy
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { createDb, migrateDatabase, MigrationError, pendingMigrations, temporaryBuildPath } from "../../src/db/db.ts";
-import { createLogger } from "../../src/lib/logger.ts";
+import { migrateDatabase, MigrationError, pendingMigrations, temporaryBuildPath } from "../../src/db/db.ts";
 import { applyPendingMigrations, committedMigrations, openSqlite, type Sqlite } from "../../src/db/migrations.ts";
-import { seedBundle } from "../../src/plan/bundle.ts";
 import { PROCESS_TEST_TIMEOUT, root } from "../helpers/processes.ts";
 import { onPostgres } from "../helpers/db.ts";
+import { writeLegacyPlan } from "../helpers/legacy-db.ts";
 import { counts, fullPlan, killedAt, start, startsCleanly } from "../helpers/starts.ts";
 
 // These are about the SQLite file itself (building it aside, publishing it, its journal); the
@@ -25,7 +24,6 @@ const migrations = committedMigrations();
 const redefining = migrations.findIndex((m) => m.name.endsWith("_delivery"));
 const redefiningMigration = migrations[redefining]!.name;
 const afterIt = migrations.slice(redefining).map((m) => m.name);
-const silent = createLogger("silent");
 
 function rowCount(conn: Sqlite, table: string): number {
   return Number((conn.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n);
@@ -72,9 +70,8 @@ async function databaseBeforeRedefiningMigration(): Promise<{ url: string; path:
   const url = `file:${path}`;
   writeFileSync(path, "");
   await applyPendingMigrations(path, { migrations: migrations.slice(0, redefining) });
-  const db = createDb(url);
-  await seedBundle(db, silent);
-  await db.$disconnect();
+  // Today's client no longer knows that schema: the plan is written as that release stored it.
+  await writeLegacyPlan(path);
   const conn = openSqlite(path);
   const { agencyId, dutyId } = conn.prepare("SELECT agencyId, id AS dutyId FROM Duty ORDER BY id LIMIT 1").get() as {
     agencyId: number;

@@ -89,7 +89,7 @@ async function telegramBot(): Promise<TelegramBot> {
     invite: async (agencyCode, role = agencyCode ? "contact" : "coordinator") => {
       const plan = await getActivePlan(app.db);
       const agency = agencyCode ? await findAgency(app.db, plan.id, agencyCode) : null;
-      return (await createInvite({ db: app.db, clock, inviteTtlDays: 14 }, { planId: plan.id, agency, role })).code;
+      return (await createInvite({ db: app.db, clock, inviteTtlDays: 14 }, { agency, role })).code;
     },
     personId: async (person) =>
       (
@@ -139,7 +139,7 @@ describe("a /molai to a contact who blocked the bot, on Telegram", () => {
       [
         "Đã mở lại báo cáo của Bảo hiểm xã hội tỉnh.",
         "Không gửi được tới 1 người:",
-        "• Chị Lan, IV.4 (Telegram): đã chặn bot. Hãy gọi điện báo nội dung cho người nhận và nhờ họ bỏ chặn bot, rồi nhắn cho bot một tin bất kỳ: từ đó bot gửi tin được cho họ.",
+        "• Chị Lan, BHXH (Telegram): đã chặn bot. Hãy gọi điện báo nội dung cho người nhận và nhờ họ bỏ chặn bot, rồi nhắn cho bot một tin bất kỳ: từ đó bot gửi tin được cho họ.",
       ].join("\n"),
     );
     // The 403's meaning is kept on her account, not Telegram's words.
@@ -177,7 +177,7 @@ describe("a /molai to a contact who blocked the bot, on Telegram", () => {
       [
         "Đã mở lại báo cáo của Bảo hiểm xã hội tỉnh.",
         "Đang chờ (1 người):",
-        "• Chị Lan, IV.4: Zalo hiện không chạy ở đâu; tin sẽ được gửi khi Zalo chạy lại. Hãy báo người quản trị.",
+        "• Chị Lan, BHXH: Zalo hiện không chạy ở đâu; tin sẽ được gửi khi Zalo chạy lại. Hãy báo người quản trị.",
       ].join("\n"),
     );
   });
@@ -207,7 +207,7 @@ describe("the digest in plain words, from a real 403", () => {
     };
     const vi = digestOf(minh);
     expect(vi).toContain(
-      "• Chị Lan (IV.4 Bảo hiểm xã hội tỉnh), thông báo lúc 01/12/2026 09:00: không liên lạc được, đã chặn bot",
+      "• Chị Lan (BHXH Bảo hiểm xã hội tỉnh), thông báo lúc 01/12/2026 09:00: không liên lạc được, đã chặn bot",
     );
     for (const english of ["Forbidden", "notification", "telegram sendMessage", "blocked", "nudge", "reminder"]) {
       expect(vi).not.toContain(english);
@@ -216,7 +216,7 @@ describe("the digest in plain words, from a real 403", () => {
 
     const en = digestOf(nam);
     expect(en).toContain(
-      "• Chị Lan (IV.4 Bảo hiểm xã hội tỉnh), notification at 01/12/2026 09:00: unreachable, has blocked the bot",
+      "• Chị Lan (BHXH Bảo hiểm xã hội tỉnh), notification at 01/12/2026 09:00: unreachable, has blocked the bot",
     );
     expect(en).not.toContain("Forbidden");
   });
@@ -307,7 +307,7 @@ describe("a push that fails for good later is told to the coordinator who caused
     expect(notice!.at.getTime() - failedAt.getTime()).toBeLessThanOrEqual(MINUTE);
     expect(notice!.message.text).toBe(
       [
-        "⚠️ Không gửi được thông báo tới Võ Thanh (IV.4 Bảo hiểm xã hội tỉnh) (xếp lúc 02/12/2026 09:00): không liên lạc được, đã chặn bot.",
+        "⚠️ Không gửi được thông báo tới Võ Thanh (BHXH Bảo hiểm xã hội tỉnh) (xếp lúc 02/12/2026 09:00): không liên lạc được, đã chặn bot.",
         `Nội dung: "Sở Nội vụ đã trả lời vướng mắc #${difficulty.id} ("Thiếu dữ liệu"):"`,
         "Hãy gọi điện báo nội dung cho người nhận và nhờ họ bỏ chặn bot, rồi nhắn cho bot một tin bất kỳ: từ đó bot gửi tin được cho họ.",
       ].join("\n"),
@@ -337,7 +337,7 @@ describe("a push that fails for good later is told to the coordinator who caused
     const [notice] = notices("coord-en");
     expect(notice!.at.getTime() - last.getTime()).toBeLessThanOrEqual(MINUTE);
     expect(notice!.message.text).toMatch(
-      /^⚠️ Could not deliver the coordinator's reminder to Trần Công Đoàn \(IV\.8 Liên đoàn Lao động tỉnh\) \(queued at 02\/12\/2026 10:00\): delivery failed \(network error\) after 5 attempts; it will not be tried again\.\nContent: "🔔/,
+      /^⚠️ Could not deliver the coordinator's reminder to Trần Công Đoàn \(LDLD Liên đoàn Lao động tỉnh\) \(queued at 02\/12\/2026 10:00\): delivery failed \(network error\) after 5 attempts; it will not be tried again\.\nContent: "🔔/,
     );
     expect(notice!.message.text).toContain("Please phone them with the content, or send it again later.");
     expect(notices("coord")).toHaveLength(1);

@@ -57,9 +57,13 @@ export async function notificationsDuring(bot: TestBot, action: () => Promise<un
 export async function personOf(bot: TestBot, user: string, platform = "test") {
   const identity = await bot.db.identity.findUniqueOrThrow({
     where: { platform_userId: { platform, userId: user } },
-    include: { person: { include: { agency: true, identities: true } } },
+    include: { person: { include: { directoryAgency: true, identities: true } } },
   });
   return identity.person;
+}
+
+export async function directoryId(bot: TestBot, code: string): Promise<number> {
+  return (await bot.db.directoryAgency.findUniqueOrThrow({ where: { code } })).id;
 }
 
 export async function agencyId(bot: TestBot, code: string): Promise<number> {

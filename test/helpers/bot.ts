@@ -12,7 +12,8 @@ import { parsePlan } from "../../src/plan/parse-plan.ts";
 import { ensureLocalAdmin } from "../../src/services/contact-service.ts";
 import { createInvite } from "../../src/services/invite-service.ts";
 import type { Role } from "../../src/model/roles.ts";
-import { findAgency, getActivePlan } from "../../src/services/plan-service.ts";
+import { findAgency } from "../../src/services/plan-service.ts";
+import { defaultPlan } from "../../src/services/directory-service.ts";
 import { parseIsoInstant } from "../../src/lib/time.ts";
 import { createTestDb, seedFile, type TestDb } from "./db.ts";
 
@@ -47,7 +48,9 @@ export async function createTestBot(
   } = {},
 ): Promise<TestBot> {
   const { db, url } = options.database ?? (await createTestDb());
-  const summary = await importPlan(db, parsePlan(seedFile("ke-hoach-bhxh-dong-nai-2026.txt")));
+  const summary = await importPlan(db, parsePlan(seedFile("ke-hoach-bhxh-dong-nai-2026.txt")), {
+    createAgencies: true,
+  });
   if (options.members !== false) {
     await addMembers(db, summary.planId, "IV.9", parseMembersCsv(seedFile("dong-nai-cap-xa.csv")));
   }
@@ -77,9 +80,10 @@ export async function createTestBot(
   });
   const send = (user: string, line: string) => core.handle(lineEvent(line, identity(user)));
   const inviteCode = async (agency: string | null, role: Role = agency ? "contact" : "coordinator") => {
-    const plan = await getActivePlan(db);
-    const found = agency ? await findAgency(db, plan.id, agency) : null;
-    return (await createInvite({ db, clock, inviteTtlDays: 14 }, { planId: plan.id, agency: found, role })).code;
+    // An invite is to the directory agency: with several plans, a section number is read in the first.
+    const plan = await defaultPlan(db);
+    const found = agency && plan ? await findAgency(db, plan.id, agency) : null;
+    return (await createInvite({ db, clock, inviteTtlDays: 14 }, { agency: found, role })).code;
   };
   return {
     db,

@@ -36,7 +36,8 @@ describe("plan import into the database", () => {
   afterAll(async () => t.db.$disconnect());
 
   it("stores the plan as the active one with its agencies, duties and targets", async () => {
-    const summary = await importPlan(t.db, parsePlan(planText));
+    // An empty directory: every agency of the document is new, so only --create-agencies imports it.
+    const summary = await importPlan(t.db, parsePlan(planText), { createAgencies: true });
     expect(summary.created).toBe(true);
     expect(summary.agencies.added).toBe(9);
     expect(summary.duties.added).toBe(29);
@@ -297,7 +298,7 @@ describe("seeding the bundled plan", () => {
   it("finishes a seed interrupted after the plan, and does nothing once complete", async () => {
     const t = await createTestDb();
     const logger = createLogger("silent");
-    await importPlan(t.db, parsePlan(planText)); // as if the process stopped before the communes
+    await importPlan(t.db, parsePlan(planText), { createAgencies: true }); // as if the process stopped before the communes
     expect(await ensureBundledPlan(t.db, logger)).toBe(true);
     expect(await t.db.agency.count({ where: { parent: { code: "IV.9" } } })).toBe(95);
     expect(await ensureBundledPlan(t.db, logger)).toBe(false);

@@ -152,10 +152,10 @@ describe("permanent failures and unreachable accounts, and the digest that repor
     const text = digest!.message.text;
     expect(text).toContain("Tin nhắn không gửi được (2):");
     expect(text).toContain(
-      "• Võ Thanh (IV.4 Bảo hiểm xã hội tỉnh), lời nhắc (còn 14 ngày) lúc 01/12/2026 08:00: gửi lỗi (lỗi mạng), đã thử 5 lần, hệ thống không gửi lại nữa",
+      "• Võ Thanh (BHXH Bảo hiểm xã hội tỉnh), lời nhắc (còn 14 ngày) lúc 01/12/2026 08:00: gửi lỗi (lỗi mạng), đã thử 5 lần, hệ thống không gửi lại nữa",
     );
     expect(text).toContain(
-      "• Trần Công Đoàn (IV.8 Liên đoàn Lao động tỉnh), lời nhắc (còn 14 ngày) lúc 01/12/2026 08:00: không liên lạc được, đã chặn bot",
+      "• Trần Công Đoàn (LDLD Liên đoàn Lao động tỉnh), lời nhắc (còn 14 ngày) lúc 01/12/2026 08:00: không liên lạc được, đã chặn bot",
     );
     expect((await outboxOf(rig.bot, "coord", "digest"))[0]).toMatchObject({ status: "sent", attempts: 1 });
   });
@@ -175,7 +175,7 @@ describe("permanent failures and unreachable accounts, and the digest that repor
     const digest = (await rig.tick("2026-12-08T16:30")).sent.filter((e) => e.kind === "digest");
     expect(digest).toHaveLength(1);
     expect(rig.deliverer.to("coord").at(-1)!.message.text).toContain(
-      "• Trần Công Đoàn (IV.8 Liên đoàn Lao động tỉnh), lời nhắc (còn 7 ngày) lúc 08/12/2026 08:00: không liên lạc được, đã chặn bot",
+      "• Trần Công Đoàn (LDLD Liên đoàn Lao động tỉnh), lời nhắc (còn 7 ngày) lúc 08/12/2026 08:00: không liên lạc được, đã chặn bot",
     );
   });
 });
@@ -296,7 +296,7 @@ describe("the first digest of the season", () => {
     const [digest] = rig.deliverer.to("coord");
     expect(toIsoLocal(digest!.at)).toBe(iso("2026-12-01T16:30"));
     expect(digest!.message.text).toContain(
-      "• Võ Thanh (IV.4 Bảo hiểm xã hội tỉnh), lời nhắc (còn 30 ngày) lúc 13/11/2026 08:00: không liên lạc được",
+      "• Võ Thanh (BHXH Bảo hiểm xã hội tỉnh), lời nhắc (còn 30 ngày) lúc 13/11/2026 08:00: không liên lạc được",
     );
   });
 });
@@ -340,7 +340,7 @@ describe("a push for a platform that is not running", () => {
     await rig.tick("2026-12-01T16:30");
     const digest = rig.deliverer.to("coord").at(-1)!.message.text;
     expect(digest).toContain("Tin nhắn đang chờ vì nền tảng của người nhận chưa chạy (1):");
-    expect(digest).toContain("• Trần Công Đoàn (IV.8 Liên đoàn Lao động tỉnh): 1 tin, chờ Zalo");
+    expect(digest).toContain("• Trần Công Đoàn (LDLD Liên đoàn Lao động tỉnh): 1 tin, chờ Zalo");
     expect(digest).not.toContain("Tin nhắn không gửi được");
   });
 });

@@ -5,7 +5,7 @@ import type { Person } from "../../src/generated/prisma/client.ts";
 import { ensureBundledCalendar } from "../../src/plan/bundle.ts";
 import { digestNotNeeded, liveDigestDates, planDigests } from "../../src/reminders/plan-digests.ts";
 import { decideReminders, planReminders, type ReminderFacts } from "../../src/reminders/plan-reminders.ts";
-import { readPlanning, type Planning, type ReminderEntry } from "../../src/reminders/planning.ts";
+import { readPlannings, type Planning, type ReminderEntry } from "../../src/reminders/planning.ts";
 import type { ReminderPoint } from "../../src/schedule/schedule.ts";
 import { createTestBot, type TestBot } from "../helpers/bot.ts";
 import { instant, personId, silent } from "../helpers/reminders-harness.ts";
@@ -13,9 +13,8 @@ import { instant, personId, silent } from "../helpers/reminders-harness.ts";
 const brief = (entries: ReminderEntry[]) => entries.map((e) => [e.agency, e.contactName, e.point, e.reason ?? null]);
 
 async function planningAt(bot: TestBot, local: string, dryRun = true): Promise<Planning> {
-  const planning = await readPlanning(bot.db, instant(local), dryRun);
-  if (!planning) throw new Error("no active plan");
-  return planning;
+  for await (const planning of readPlannings(bot.db, instant(local), dryRun)) return planning;
+  throw new Error("no active plan");
 }
 
 describe("planReminders", () => {

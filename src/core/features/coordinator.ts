@@ -222,7 +222,7 @@ function remindResult(ctx: Ctx, outlook: readonly RecipientOutlook[]): string {
   if (outlook.length === 0) return t.bot.coord.remindNoContacts(null, 0);
   const { now, quiet } = outlookCounts(outlook);
   const going = [...now, ...quiet];
-  const agencies = new Set(going.map((r) => r.person.agencyId)).size;
+  const agencies = new Set(going.map((r) => r.person.directoryAgencyId)).size;
   const policy = policyOf(planOf(ctx));
   const summary =
     going.length === 0
@@ -263,7 +263,6 @@ export async function invite(ctx: Ctx, args: string): Promise<void> {
   if (["dieuphoi", "dieu phoi", "coordinator"].includes(foldVietnamese(query))) {
     if (person.role !== "admin") throw new AppError("invite.admin_only");
     const created = await createInvite(ctx.deps, {
-      planId: plan.id,
       agency: null,
       role: "coordinator",
       createdById: person.id,
@@ -284,7 +283,7 @@ export async function invite(ctx: Ctx, args: string): Promise<void> {
     ctx.reply(t.bot.coord.inviteGroup(agency.code, members));
     return;
   }
-  const created = await createInvite(ctx.deps, { planId: plan.id, agency, role: "contact", createdById: person.id });
+  const created = await createInvite(ctx.deps, { agency, role: "contact", createdById: person.id });
   ctx.reply(
     t.bot.coord.inviteCreated(
       created.code,
@@ -312,7 +311,7 @@ export async function contacts(ctx: Ctx, args: string): Promise<void> {
     return;
   }
   const agency = await findAgency(ctx.deps.db, plan.id, args);
-  const people = await listContacts(ctx.deps.db, plan.id, agency);
+  const people = await listContacts(ctx.deps.db, agency.directoryId);
   const label = `${agency.code} ${agencyLabel(t, agency)}`;
   if (people.length === 0) {
     ctx.reply(t.bot.coord.noContacts(label));

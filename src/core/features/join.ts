@@ -1,8 +1,9 @@
 import { AppError } from "../../model/errors.ts";
 import { createInvite, identityCount, normalizeInviteCode, redeemInvite } from "../../services/invite-service.ts";
 import { messagesFor } from "../../i18n/index.ts";
-import { agencyById, dutiesOf } from "../../services/plan-service.ts";
-import { memberOf, planOf, type Ctx } from "../context.ts";
+import { dutiesOf } from "../../services/plan-service.ts";
+import { planFor } from "../../services/directory-service.ts";
+import { memberOf, type Ctx } from "../context.ts";
 import { agencyLabel } from "../../i18n/views.ts";
 import { daysLeft } from "../../domain/deadline.ts";
 
@@ -25,8 +26,9 @@ export async function join(ctx: Ctx, code: string): Promise<void> {
     ctx.reply(tt.bot.linked(person.displayName));
     return;
   }
-  if (person.role === "contact" && person.agencyId !== null) {
-    const agency = await agencyById(ctx.deps.db, person.agencyId);
+  const mine = person.role === "contact" ? await planFor(ctx.deps.db, person) : null;
+  if (mine?.agency && mine.plan) {
+    const { agency, plan } = mine;
     const duties = await dutiesOf(ctx.deps.db, agency);
     ctx.reply(
       tt.bot.welcomeContact(
@@ -34,8 +36,8 @@ export async function join(ctx: Ctx, code: string): Promise<void> {
         agencyLabel(tt, agency),
         agency.requested,
         duties.length,
-        ctx.plan.reportDeadline,
-        daysLeft(ctx.plan.reportDeadline, ctx.now) <= 0,
+        plan.reportDeadline,
+        daysLeft(plan.reportDeadline, ctx.now) <= 0,
       ),
     );
     return;
@@ -47,7 +49,6 @@ export async function join(ctx: Ctx, code: string): Promise<void> {
 export async function link(ctx: Ctx): Promise<void> {
   const { person, agency } = memberOf(ctx);
   const invite = await createInvite(ctx.deps, {
-    planId: planOf(ctx).id,
     agency: person.role === "contact" ? agency : null,
     role: person.role as "contact" | "coordinator" | "admin",
     createdById: person.id,

@@ -229,7 +229,7 @@ async function startWorld(): Promise<World> {
       const agency = code ? await findAgency(app.db, plan.id, code) : null;
       const invite = await createInvite(
         { db: app.db, clock, inviteTtlDays: 14 },
-        { planId: plan.id, agency, role: agency ? "contact" : "coordinator" },
+        { agency, role: agency ? "contact" : "coordinator" },
       );
       expect((await slack.command(user, `join ${invite.code}`)).status).toBe(200);
       await slackAdapter.settled();

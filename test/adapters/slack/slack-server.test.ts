@@ -31,7 +31,7 @@ describe("server mode with Slack", () => {
       data: {
         displayName: "Chị Lan",
         role: "contact",
-        agencyId: agency.id,
+        directoryAgencyId: agency.directoryId,
         createdAt: at,
         identities: {
           create: { platform: "slack", userId: "U7", chatId: dmOf("U7"), displayName: "Chị Lan", createdAt: at },

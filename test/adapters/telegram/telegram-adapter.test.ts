@@ -726,7 +726,7 @@ async function realBot(options: { timers?: ReturnType<typeof createVirtualTime>[
     invite: async (agencyCode, role = agencyCode ? "contact" : "coordinator") => {
       const plan = await getActivePlan(app.db);
       const agency = agencyCode ? await findAgency(app.db, plan.id, agencyCode) : null;
-      return (await createInvite({ db: app.db, clock, inviteTtlDays: 14 }, { planId: plan.id, agency, role })).code;
+      return (await createInvite({ db: app.db, clock, inviteTtlDays: 14 }, { agency, role })).code;
     },
     close: async () => {
       await adapter.stop();

@@ -170,7 +170,7 @@ describe("telegram end to end", () => {
 
     // 5. status --json shows the report and the submission.
     const status = await cli(t.url, "status", "--json");
-    const iv4 = status.agencies.find((a: { code: string }) => a.code === "IV.4");
+    const iv4 = status.plans[0].agencies.find((a: { code: string }) => a.code === "IV.4");
     expect(iv4).toMatchObject({ submitted: true, onTime: true, contacts: 1 });
     expect(iv4.duties.find((d: { code: string }) => d.code === "IV.4.a")).toMatchObject({
       status: "done",
@@ -208,7 +208,6 @@ describe("telegram end to end", () => {
     const { code } = await createInvite(
       { db: t.db, clock: systemClock, inviteTtlDays: 14 },
       {
-        planId: plan.id,
         agency,
         role: "contact",
       },

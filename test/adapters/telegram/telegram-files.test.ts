@@ -101,7 +101,7 @@ async function join(r: Rig, person: Person, agencyCode: string | null): Promise<
   const agency = agencyCode ? await findAgency(r.app.db, plan.id, agencyCode) : null;
   const { code } = await createInvite(
     { db: r.app.db, clock: createManualClock(MORNING), inviteTtlDays: 14 },
-    { planId: plan.id, agency, role: agencyCode ? "contact" : "coordinator" },
+    { agency, role: agencyCode ? "contact" : "coordinator" },
   );
   await r.send(person, `/start ${code}`);
 }

@@ -652,10 +652,7 @@ async function appRig(options: { now: string; webhook?: boolean; links?: boolean
     join: async (user, agencyCode) => {
       const plan = await getActivePlan(app.db);
       const agency = await findAgency(app.db, plan.id, agencyCode);
-      const { code } = await createInvite(
-        { db: app.db, clock, inviteTtlDays: 14 },
-        { planId: plan.id, agency, role: "contact" },
-      );
+      const { code } = await createInvite({ db: app.db, clock, inviteTtlDays: 14 }, { agency, role: "contact" });
       await say(user, `/start ${code}`);
     },
     close: async () => {
@@ -679,7 +676,7 @@ describe("zalo adapter in the app (long polling)", () => {
     const invite = async (agency: string) =>
       createInvite(
         { db: rig.db, clock: rig.clock, inviteTtlDays: 14 },
-        { planId: plan.id, agency: await findAgency(rig.db, plan.id, agency), role: "contact" },
+        { agency: await findAgency(rig.db, plan.id, agency), role: "contact" },
       );
     const first = await invite("IV.2");
     expect((await rig.say("lan", `/start ${first.code}`)).join("\n")).toContain("Anh/Chị đã tham gia Nhắc Việc");
@@ -687,10 +684,10 @@ describe("zalo adapter in the app (long polling)", () => {
     expect((await rig.say("minh", second.code)).join("\n")).toContain("Anh/Chị đã tham gia Nhắc Việc");
     const identity = await rig.db.identity.findUniqueOrThrow({
       where: { platform_userId: { platform: "zalo", userId: "user-minh" } },
-      include: { person: { include: { agency: true } } },
+      include: { person: { include: { directoryAgency: true } } },
     });
     expect(identity).toMatchObject({ chatId: "chat-minh", displayName: "minh" });
-    expect(identity.person.agency?.code).toBe("IV.9-25195");
+    expect(identity.person.directoryAgency?.code).toBe("25195");
   });
 
   it("shows the bot at work while a chart is made, and not for a plain answer", async () => {
@@ -934,7 +931,7 @@ describe("zalo adapter in webhook mode, with file links", () => {
     const plan = await getActivePlan(rig.db);
     const { code } = await createInvite(
       { db: rig.db, clock: rig.clock, inviteTtlDays: 14 },
-      { planId: plan.id, agency: await findAgency(rig.db, plan.id, "IV.1"), role: "contact" },
+      { agency: await findAgency(rig.db, plan.id, "IV.1"), role: "contact" },
     );
     const update = rig.zalo.text("webhook", `/start ${code}`);
     // Writing to the bot is what lets it answer.
@@ -1091,7 +1088,7 @@ describe("zalo in a real server process", () => {
     const plan = await getActivePlan(setup.db);
     const { code } = await createInvite(
       { db: setup.db, clock, inviteTtlDays: 14 },
-      { planId: plan.id, agency: await findAgency(setup.db, plan.id, "IV.4"), role: "contact" },
+      { agency: await findAgency(setup.db, plan.id, "IV.4"), role: "contact" },
     );
     const from = { platform: "zalo", userId: "user-hoa", chatId: "chat-hoa", displayName: "Hoa" };
     await setup.core.handle({ kind: "command", from, command: "batdau", args: code });

@@ -1,0 +1,165 @@
+// Plans come and go; agencies and people stay. With contacts joined and reports in, a second plan
+// of the province and then next year's version of the first are imported: after each, every
+// contact keeps working, the list of people is unchanged, and the earlier reports stay where they were.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { messagesFor } from "../../src/i18n/index.ts";
+import { importPlan } from "../../src/plan/import-plan.ts";
+import { parsePlan } from "../../src/plan/parse-plan.ts";
+import { listContacts } from "../../src/services/contact-service.ts";
+import { activePlans } from "../../src/services/directory-service.ts";
+import { findAgency, resolveDirectory } from "../../src/services/plan-service.ts";
+import { isAppError } from "../../src/model/errors.ts";
+import { seedFile, tableCounts } from "../helpers/db.ts";
+import { createTestBot, makeAdmin, texts, type TestBot } from "../helpers/bot.ts";
+
+const bundled = seedFile("ke-hoach-bhxh-dong-nai-2026.txt");
+const secondPlan = readFileSync(new URL("../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url), "utf8");
+/** Next year's version of the bundled plan: the same title but for its year, a deadline a year on. */
+const nextYear = bundled.replaceAll("năm 2026", "năm 2027").replaceAll("NĂM 2026", "NĂM 2027");
+const internalError = messagesFor("vi").bot.internalError;
+
+const CONTACTS = [
+  { user: "lan", agency: "IV.4", line: "4a 60% đang rà soát" },
+  { user: "tai-chinh", agency: "IV.2", line: "2b xong" },
+  { user: "xa-binh-phuoc", agency: "IV.9-25195", line: "9a 30%" },
+];
+
+async function errorOf(work: () => Promise<unknown>) {
+  const error = await work().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!isAppError(error)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+describe("importing more plans beside one in use", () => {
+  let bot: TestBot;
+  let people: unknown;
+  let reports: unknown;
+
+  const contactsList = async () =>
+    (await listContacts(bot.db, null)).map((p) => [p.id, p.displayName, p.role, p.directoryAgency?.code ?? null]);
+  const reportRows = () =>
+    bot.db.dutyReport.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, agencyId: true, dutyId: true, status: true, percent: true },
+    });
+
+  /** Every contact and the coordinator get real answers, never the internal-error apology. */
+  async function everyoneKeepsWorking(): Promise<void> {
+    for (const c of CONTACTS) {
+      for (const line of ["/nhiemvu", "/trogiup", "/tiendo"]) {
+        const reply = texts(await bot.send(c.user, line));
+        expect(reply, `${c.user} ${line}`).not.toContain(internalError);
+        expect(reply.length).toBeGreaterThan(0);
+      }
+    }
+    for (const line of ["/tongquan", "/quahan", "/daumoi IV.4"]) {
+      expect(texts(await bot.send("coord", line)), line).not.toContain(internalError);
+    }
+  }
+
+  beforeAll(async () => {
+    bot = await createTestBot({ now: "2026-12-07T09:00" });
+    await makeAdmin(bot, "coord");
+    for (const c of CONTACTS) {
+      await bot.join(c.user, c.agency);
+      expect(texts(await bot.send(c.user, c.line))).toContain("Đã ghi nhận");
+    }
+    people = await contactsList();
+    reports = await reportRows();
+  });
+  afterAll(async () => bot.db.$disconnect());
+
+  it("refuses a plan naming an agency the directory lacks, listing it, and stores nothing", async () => {
+    const before = await tableCounts(bot.db);
+    const error = await errorOf(() => importPlan(bot.db, parsePlan(secondPlan)));
+    expect(error.code).toBe("plan.new_agencies");
+    expect(JSON.stringify(error.params)).toContain("IV.1 Sở Y tế (SYT)");
+    expect(await tableCounts(bot.db)).toEqual(before);
+  });
+
+  it("imports a second plan of the province with --create-agencies: the same agencies under other numbers", async () => {
+    const summary = await importPlan(bot.db, parsePlan(secondPlan), { createAgencies: true });
+    expect([summary.created, summary.code]).toEqual([true, "BHYT26"]);
+    expect(summary.directory.map((d) => [d.section, d.directoryCode, d.matched])).toEqual([
+      ["IV.1", "SYT", false],
+      ["IV.2", "BHXH", true],
+      ["IV.3", "STC", true],
+      ["IV.4", "UBNDXA", true], // "UBND cấp xã": a known other name of Ủy ban nhân dân cấp xã
+    ]);
+    expect((await activePlans(bot.db)).map((p) => [p.code, p.reportDeadline])).toEqual([
+      ["BHXH26", "2026-12-15"],
+      ["BHYT26", "2026-12-20"],
+    ]);
+    // Re-importing the same document changes nothing.
+    const again = await importPlan(bot.db, parsePlan(secondPlan));
+    expect([again.created, again.agencies, again.duties]).toEqual([
+      false,
+      { added: 0, updated: 0, withdrawn: 0 },
+      { added: 0, updated: 0, withdrawn: 0 },
+    ]);
+  });
+
+  it("after the second plan, every contact keeps working, the people and the reports unchanged", async () => {
+    await everyoneKeepsWorking();
+    expect(await contactsList()).toEqual(people);
+    expect((await reportRows()).slice(0, CONTACTS.length)).toEqual(reports);
+  });
+
+  it("imports next year's plan as a new plan and keeps this year's in the register", async () => {
+    const summary = await importPlan(bot.db, parsePlan(nextYear));
+    expect([summary.created, summary.code]).toEqual([true, "BHXH27"]);
+    expect(summary.directory.every((d) => d.matched)).toBe(true);
+    const plans = await bot.db.plan.findMany({ orderBy: { id: "asc" } });
+    expect(plans.map((p) => [p.code, p.year, p.active])).toEqual([
+      ["BHXH26", 2026, true],
+      ["BHYT26", 2026, true],
+      ["BHXH27", 2027, true],
+    ]);
+    await everyoneKeepsWorking();
+    expect(await contactsList()).toEqual(people);
+    expect((await reportRows()).slice(0, CONTACTS.length)).toEqual(reports);
+    // A report today still goes to this year's plan, whose deadline comes first.
+    const reply = texts(await bot.send("lan", "4b 20%"));
+    expect(reply).toContain("Đã ghi nhận");
+    const latest = await bot.db.dutyReport.findFirstOrThrow({ orderBy: { id: "desc" }, include: { agency: true } });
+    expect(latest.agency.planId).toBe(plans[0]!.id);
+  });
+
+  describe("how --agency resolves", () => {
+    let planIds: Record<string, number>;
+    beforeAll(async () => {
+      planIds = Object.fromEntries((await bot.db.plan.findMany()).map((p) => [p.code, p.id]));
+    });
+
+    it("1. a directory code, in any case, to the agency's place in the plan", async () => {
+      expect((await findAgency(bot.db, planIds.BHYT26!, "bhxh")).code).toBe("IV.2");
+      expect((await findAgency(bot.db, planIds.BHXH26!, "BHXH")).code).toBe("IV.4");
+      expect((await resolveDirectory(bot.db, "stc")).code).toBe("STC");
+    });
+
+    it("2. a section number of the plan given, or of the only active plan", async () => {
+      expect((await findAgency(bot.db, planIds.BHYT26!, "IV.3")).code).toBe("IV.3");
+      expect((await resolveDirectory(bot.db, "IV.3", "BHYT26")).code).toBe("STC");
+      expect((await resolveDirectory(bot.db, "IV.3", "BHXH26")).code).toBe("TTR");
+      expect((await resolveDirectory(bot.db, "IV.9-25195", "BHXH26")).code).toBe("25195");
+    });
+
+    it("3. a unique name, with or without diacritics", async () => {
+      expect((await resolveDirectory(bot.db, "so y te")).code).toBe("SYT");
+      expect((await findAgency(bot.db, planIds.BHYT26!, "Sở Tài chính")).code).toBe("IV.3");
+    });
+
+    it("4. otherwise it refuses and lists the candidates", async () => {
+      const ambiguous = await errorOf(() => resolveDirectory(bot.db, "sở"));
+      expect(ambiguous.code).toBe("agency.ambiguous");
+      expect(JSON.stringify(ambiguous.params)).toContain("SNV");
+      // With several plans active, a section number alone names no plan.
+      expect((await errorOf(() => resolveDirectory(bot.db, "IV.3"))).code).toBe("agency.unknown");
+      expect((await errorOf(() => resolveDirectory(bot.db, "không có"))).code).toBe("agency.unknown");
+    });
+  });
+});
