@@ -4,7 +4,8 @@ import { vi as m } from "../i18n/vi.ts";
 import { loadExportData } from "../reports/export-data.ts";
 import { buildExportFile, EXPORT_FORMATS, isExportFormat, parseSince } from "../reports/export-file.ts";
 import type { ReportSettings } from "../reports/report-issuer.ts";
-import { choosePlan } from "../services/plan-service.ts";
+import { choosePlan, plansFor } from "../services/plan-service.ts";
+import { buildPlansXlsx } from "../reports/export-xlsx.ts";
 import { CliError, planOption, print, type CliCommand, type Options } from "./command.ts";
 import { checkOutputPath, writeFileAtomically } from "./files.ts";
 
@@ -48,23 +49,32 @@ export const exportCommands: readonly CliCommand[] = [
       // Before reading anything: an unwritable path fails fast and leaves nothing behind.
       const target = checkOutputPath(options.out, "export");
       const { db } = await ctx.app();
-      const plan = await choosePlan(db, planOption(options), { closedToo: true });
-      const data = await loadExportData(
-        db,
-        plan,
-        { ...(typeof options.agency === "string" && { agency: options.agency.trim() }), ...(since && { since }) },
-        ctx.clock.now(),
-      );
-      const file = await buildExportFile(m, format, data, report);
-      await writeFileAtomically(target, "export", async (tmp) => writeFileSync(tmp, file.content));
+      const filters = {
+        ...(typeof options.agency === "string" && { agency: options.agency.trim() }),
+        ...(since && { since }),
+      };
+      // Without --plan and with several plans active, a workbook covers them all; the other formats
+      // are about one plan and ask which.
+      const plans =
+        format === "xlsx" && planOption(options) === undefined
+          ? await plansFor(db, undefined)
+          : [await choosePlan(db, planOption(options), { closedToo: true })];
+      const datas = [];
+      for (const plan of plans) datas.push(await loadExportData(db, plan, filters, ctx.clock.now()));
+      const data = datas[0]!;
+      const content =
+        datas.length > 1 ? await buildPlansXlsx(m, datas) : (await buildExportFile(m, format, data, report)).content;
+      await writeFileAtomically(target, "export", async (tmp) => writeFileSync(tmp, content));
+      const file = { content };
       print(
         ctx,
         {
           file: target,
           format,
           bytes: file.content.byteLength,
-          rows: data.duties.length,
-          history: data.history.length,
+          plans: datas.map((d) => d.plan.code),
+          rows: datas.reduce((n, d) => n + d.duties.length, 0),
+          history: datas.reduce((n, d) => n + d.history.length, 0),
         },
         m.reports.cliDone(target, file.content.byteLength),
       );

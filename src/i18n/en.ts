@@ -53,6 +53,16 @@ export const en: Messages = {
     cliBadReportOption: (option: string, value: string) =>
       `${option} "${q(value)}" is not valid: one line of at most 120 characters; the symbol (--symbol) letters, digits, &, . or - without spaces, e.g. SNV. Nothing was exported.`,
     sheets: SHEET_NAMES,
+    planCols: [
+      "Plan code",
+      "Plan title",
+      "Report deadline (before)",
+      "Submitted",
+      "Agencies",
+      "Duties done",
+      "Duties",
+      "Open difficulties",
+    ],
     plan: "Plan",
     deadline: "Report deadline",
     generatedAt: "Generated at (Vietnam time)",
@@ -387,7 +397,7 @@ export const en: Messages = {
       `Plan: ${title}\n${plural(agencies, "agency", "agencies")}, ${plural(duties, "duty", "duties")}, ${plural(indicators, "target", "targets")}; reports due before ${date(deadline)}.`,
     planImported: (created: boolean, changed: number) =>
       created
-        ? "Loaded the new plan and made it the active plan."
+        ? "Loaded the new plan; other plans stay active."
         : changed === 0
           ? "The plan is already loaded; nothing changed."
           : `Updated the plan (${plural(changed, "change", "changes")}):`,
@@ -987,6 +997,8 @@ export const en: Messages = {
     },
 
     digest: {
+      calendarMissing: (years: string) =>
+        `⚠️ No holiday calendar for ${years}: reminders may fall on days off. Load it with: calendar import FILE.csv`,
       header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>
         `📊 Reporting status on ${date(day)} (due before ${date(deadline)}, ${daysLeft})`,
       agencies: (submitted: number, total: number) =>

@@ -18,6 +18,7 @@ export const STATUS_ICON = {
  * province's own tables call them so, and a coordinator's English setting must not rename them.
  */
 export const SHEET_NAMES = {
+  plans: "Các kế hoạch",
   summary: "Tổng hợp",
   duties: "Nhiệm vụ",
   submissions: "Nộp báo cáo",

@@ -58,6 +58,16 @@ export const vi = {
     cliBadReportOption: (option: string, value: string) =>
       `${option} "${q(value)}" không hợp lệ: ghi một dòng, tối đa 120 ký tự; ký hiệu (--symbol) gồm chữ, số, &, . hoặc -, không có khoảng trắng, ví dụ SNV. Chưa xuất gì.`,
     sheets: SHEET_NAMES,
+    planCols: [
+      "Mã kế hoạch",
+      "Tên kế hoạch",
+      "Hạn báo cáo (trước ngày)",
+      "Đã nộp báo cáo",
+      "Số cơ quan",
+      "Nhiệm vụ hoàn thành",
+      "Số nhiệm vụ",
+      "Vướng mắc chưa giải quyết",
+    ],
     plan: "Kế hoạch",
     deadline: "Hạn nộp báo cáo",
     generatedAt: "Thời điểm lập (giờ Việt Nam)",
@@ -418,7 +428,7 @@ export const vi = {
       `Kế hoạch: ${title}\n${agencies} cơ quan, ${duties} nhiệm vụ, ${indicators} chỉ tiêu; báo cáo trước ngày ${date(deadline)}.`,
     planImported: (created: boolean, changed: number) =>
       created
-        ? "Đã nạp kế hoạch mới và đặt làm kế hoạch hiện hành."
+        ? "Đã nạp kế hoạch mới; các kế hoạch khác vẫn áp dụng."
         : changed === 0
           ? "Kế hoạch đã có, không có gì thay đổi."
           : `Đã cập nhật kế hoạch (${changed} thay đổi):`,
@@ -991,6 +1001,8 @@ export const vi = {
     },
 
     digest: {
+      calendarMissing: (years: string) =>
+        `⚠️ Chưa có lịch nghỉ năm ${years}: ngày nhắc việc có thể rơi vào ngày nghỉ. Nạp lịch bằng lệnh: calendar import TỆP.csv`,
       header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>
         `📊 Tình hình báo cáo ngày ${date(day)} (hạn trước ngày ${date(deadline)}, ${daysLeft})`,
       agencies: (submitted: number, total: number) => `Cơ quan, đơn vị cấp tỉnh: ${submitted}/${total} đã nộp báo cáo`,

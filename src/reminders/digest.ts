@@ -1,3 +1,4 @@
+import { missingCalendarYears } from "../services/plan-service.ts";
 import { asShownAgency } from "../domain/directory-code.ts";
 import type { OutgoingMessage } from "../model/messages.ts";
 import { agencyLabel, at } from "../i18n/views.ts";
@@ -37,8 +38,14 @@ export async function buildDigest(
     failuresSection(t, rows.failures),
     wrongCodesLine(t, wrongCodes, rows.wrongSince),
     heldSection(t, rows.held),
+    calendarLine(t, await missingCalendarYears(db, plan)),
   ];
   return { text: sections.filter((s): s is string => s !== null).join("\n\n") };
+}
+
+/** Reminders placed without the year's days off may fall on a holiday: the coordinators can load it. */
+function calendarLine(t: Messages, years: number[]): string | null {
+  return years.length ? t.bot.digest.calendarMissing(years.join(", ")) : null;
 }
 
 async function readDigestRows(db: Db, plan: Plan, dueAt: Date, now: Date) {

@@ -105,14 +105,55 @@ function columnsOf(headers: readonly string[], specs: Record<number, Omit<Column
 }
 
 export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Uint8Array> {
+  const workbook = newWorkbook(data.generatedAt);
+  addPlanSheets(workbook, t, data, "");
+  return stampedAt(new Uint8Array(await workbook.xlsx.writeBuffer()), data.generatedAt);
+}
+
+/**
+ * Several plans in one workbook: a summary across plans first, then each plan's sheets, named
+ * with the plan's code in front ("BHYT26 Nhiệm vụ").
+ */
+export async function buildPlansXlsx(t: Messages, plans: readonly ExportData[]): Promise<Uint8Array> {
+  const generatedAt = plans[0]!.generatedAt;
+  const workbook = newWorkbook(generatedAt);
+  addPlansSummary(workbook, t, plans);
+  for (const data of plans) addPlanSheets(workbook, t, data, `${data.plan.code} `);
+  return stampedAt(new Uint8Array(await workbook.xlsx.writeBuffer()), generatedAt);
+}
+
+function newWorkbook(at: Date): ExcelJS.Workbook {
   const workbook = new ExcelJS.Workbook();
-  workbook.created = data.generatedAt;
-  workbook.modified = data.generatedAt;
+  workbook.created = at;
+  workbook.modified = at;
+  return workbook;
+}
+
+function addPlansSummary(workbook: ExcelJS.Workbook, t: Messages, plans: readonly ExportData[]): void {
   const r = t.reports;
-  addSummarySheet(workbook, t, data);
+  const rows = plans.map((data) => {
+    const units = reportingUnits(data);
+    return [
+      data.plan.code,
+      data.plan.title,
+      formatDateVi(data.plan.reportDeadline),
+      units.filter((s) => s.submitted).length,
+      units.length,
+      data.duties.filter((d) => d.status === "done").length,
+      data.duties.length,
+      data.difficulties.filter((d) => !d.resolvedAt).length,
+    ];
+  });
+  const sheet = addTable(workbook, r.sheets.plans, columnsOf(r.planCols, { 1: { wrap: 60 } }), rows);
+  printSetup(sheet, "1:1");
+}
+
+function addPlanSheets(workbook: ExcelJS.Workbook, t: Messages, data: ExportData, prefix: string): void {
+  const r = t.reports;
+  addSummarySheet(workbook, t, data, `${prefix}${r.sheets.summary}`);
   addTable(
     workbook,
-    r.sheets.duties,
+    `${prefix}${r.sheets.duties}`,
     columnsOf(r.dutyCols, {
       2: { wrap: 24 },
       4: { wrap: 55 },
@@ -124,30 +165,29 @@ export async function buildExportXlsx(t: Messages, data: ExportData): Promise<Ui
   );
   addTable(
     workbook,
-    r.sheets.submissions,
+    `${prefix}${r.sheets.submissions}`,
     columnsOf(r.submissionCols, { 2: { wrap: 30 }, 6: { format: DATE_TIME } }),
     submissionsRows(t, data),
   );
   addTable(
     workbook,
-    r.sheets.difficulties,
+    `${prefix}${r.sheets.difficulties}`,
     columnsOf(r.difficultyCols, { 2: { wrap: 24 }, 4: { wrap: 50 }, 6: { format: DATE_TIME }, 8: { wrap: 40 } }),
     difficultiesRows(t, data),
   );
   addTable(
     workbook,
-    r.sheets.history,
+    `${prefix}${r.sheets.history}`,
     columnsOf(r.historyCols, { 1: { format: DATE_TIME }, 3: { wrap: 24 }, 6: { format: "0%" }, 7: { wrap: 50 } }),
     historyRows(t, data),
   );
-  return stampedAt(new Uint8Array(await workbook.xlsx.writeBuffer()), data.generatedAt);
 }
 
 /** Tổng hợp: key-value lines, then the indicators table, then the counts. */
-function addSummarySheet(workbook: ExcelJS.Workbook, t: Messages, data: ExportData): void {
+function addSummarySheet(workbook: ExcelJS.Workbook, t: Messages, data: ExportData, name: string): void {
   const r = t.reports;
-  const summary = workbook.addWorksheet(r.sheets.summary, { views: [{ state: "frozen", ySplit: 1 }] });
-  summary.addRow([r.plan, data.plan.title]).font = { bold: true };
+  const summary = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
+  summary.addRow([r.plan, `${data.plan.code} ${data.plan.title}`]).font = { bold: true };
   summary.addRow([r.deadline, formatDateVi(data.plan.reportDeadline)]);
   const generated = summary.addRow([r.generatedAt, excelDate(data.generatedAt)]);
   generated.getCell(2).numFmt = DATE_TIME;

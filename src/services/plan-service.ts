@@ -1,6 +1,6 @@
 import type { Db } from "../db/db.ts";
 import { AppError } from "../model/errors.ts";
-import { addDays } from "../lib/time.ts";
+import { addDays, dayOfWeek } from "../lib/time.ts";
 import { policyOf } from "../schedule/policy.ts";
 import { loadPlanStatus } from "./status-service.ts";
 import { foldVietnamese } from "../domain/text.ts";
@@ -193,9 +193,6 @@ export async function setPausedUntil(db: Db, agencyId: number, until: string | n
   });
 }
 
-/** Days past the deadline the overdue reminders may reach: working days, and weekends and holidays between. */
-const OVERDUE_SPAN_FACTOR = 2;
-
 /**
  * Years in which the plan's deadline or one of its reminder points falls and no holiday calendar
  * is loaded: a reminder would be placed without knowing the days off.
@@ -203,12 +200,19 @@ const OVERDUE_SPAN_FACTOR = 2;
 export async function missingCalendarYears(db: Db, plan: Plan): Promise<number[]> {
   const policy = policyOf(plan);
   const first = addDays(plan.reportDeadline, -Math.max(0, ...policy.beforeDays));
-  const last = addDays(plan.reportDeadline, policy.overdueWorkingDays * OVERDUE_SPAN_FACTOR);
+  // The last overdue reminder: that many weekdays from the deadline (holidays are what is unknown).
+  let last = plan.reportDeadline;
+  for (let weekdays = 1; weekdays < policy.overdueWorkingDays;) {
+    last = addDays(last, 1);
+    if (dayOfWeek(last) !== 0 && dayOfWeek(last) !== 6) weekdays++;
+  }
   const years: number[] = [];
   for (let y = Number(first.slice(0, 4)); y <= Number(last.slice(0, 4)); y++) years.push(y);
   const missing: number[] = [];
   for (const year of years) {
-    const loaded = await db.calendarDay.count({ where: { date: { gte: `${year}-01-01`, lte: `${year}-12-31` } } });
+    // A year's file lists its national days (30/4, 2/9); 1 January alone is announced with the year
+    // before and does not make the year known.
+    const loaded = await db.calendarDay.count({ where: { date: { gte: `${year}-02-01`, lte: `${year}-12-31` } } });
     if (loaded === 0) missing.push(year);
   }
   return missing;
