@@ -4,7 +4,7 @@ import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { createDedup } from "../kit/dedup.ts";
 import { createHttpReceiver, type HttpReceiver } from "./receiver.ts";
-import { SLACK_PLATFORM } from "./surface.ts";
+import { SLACK_PLATFORM } from "./sending.ts";
 
 // Bolt's app and Web API client, set up the way this adapter needs them: Bolt's logs in the
 // process's logger, small retries, rate limits handed to the outbox, and the HTTP receiver on the

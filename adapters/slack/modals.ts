@@ -276,7 +276,3 @@ export function confirmModal(t: Messages, preview: string, confirm = t.bot.submi
 export function messageModal(t: Messages, text: string): types.ModalView {
   return modal(t, "message", t.slack.title, textBlocks(text), { close: t.slack.close });
 }
-
-export function processingModal(t: Messages): types.ModalView {
-  return messageModal(t, t.slack.processing);
-}

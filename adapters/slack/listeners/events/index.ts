@@ -3,7 +3,16 @@ import type { IncomingAttachment } from "../../../../src/model/bot-core.ts";
 import { createDedup, type Dedup } from "../../../kit/dedup.ts";
 import type { SlackFile } from "../../modals.ts";
 import { decodeSlackText } from "../../render.ts";
-import { SLACK_PLATFORM, type SlackSurface } from "../../surface.ts";
+import { post, SLACK_PLATFORM } from "../../sending.ts";
+import {
+  download,
+  groupIdentity,
+  handle,
+  identity,
+  postEphemeral,
+  publishHome,
+  type SlackSurface,
+} from "../../surface.ts";
 
 interface MessageFields {
   subtype?: string;
@@ -27,11 +36,11 @@ function firstDeliveryOnly(events: Dedup) {
   };
 }
 
-export function register(app: App, surface: SlackSurface): void {
-  const events = createDedup({ store: surface.host.store, platform: SLACK_PLATFORM, logger: surface.logger });
+export function register(app: App, s: SlackSurface): void {
+  const events = createDedup({ store: s.host.store, platform: SLACK_PLATFORM, logger: s.logger });
   app.event("app_home_opened", firstDeliveryOnly(events), async ({ event }) => {
     if (event.tab !== "home") return;
-    await surface.publishHome(event.user, event.channel);
+    await publishHome(s, event.user, event.channel);
   });
 
   // The Messages tab: what a person writes to the bot is chat, one-line reports and answers alike.
@@ -44,11 +53,11 @@ export function register(app: App, surface: SlackSurface): void {
     if (!text.trim() && !file) return;
     const direct = message.channel_type === "im";
     const from = direct
-      ? await surface.identity(message.user, { dm: message.channel })
-      : await surface.groupIdentity(message.user, message.channel);
-    const attachment: IncomingAttachment | undefined = file ? await surface.download(file) : undefined;
-    const replies = await surface.handle({ kind: "text", from, text, ...(attachment && { attachment }) });
-    if (direct) await surface.post(message.channel, replies);
-    else await surface.postEphemeral(message.channel, message.user, replies);
+      ? await identity(s, message.user, { dm: message.channel })
+      : await groupIdentity(s, message.user, message.channel);
+    const attachment: IncomingAttachment | undefined = file ? await download(s, file) : undefined;
+    const replies = await handle(s, { kind: "text", from, text, ...(attachment && { attachment }) });
+    if (direct) await post(s, message.channel, replies);
+    else await postEphemeral(s, message.channel, message.user, replies);
   });
 }
