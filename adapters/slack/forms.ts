@@ -1,21 +1,13 @@
 import type { types } from "@slack/bolt";
-import type { Reply, SubmissionPreview } from "../../src/model/bot-core.ts";
+import type { Reply } from "../../src/model/bot-core.ts";
 import { messagesFor, type Messages } from "../../src/i18n/index.ts";
-import {
-  confirmModal,
-  FIGURE_BLOCK,
-  fieldError,
-  messageModal,
-  reportModal,
-  submitModal,
-  type ReportValues,
-  type SubmitValues,
-} from "./modals.ts";
+import * as forms from "../../src/delivery/forms.ts";
+import { confirmModal, fieldError, formModal, messageModal, readForm, reportModal, SUBMIT_MODAL } from "./modals.ts";
 import { post } from "./sending.ts";
 import { contactAgency, dmChannel, download, identity, overviewOf, refreshHome, type SlackSurface } from "./surface.ts";
 
-// The report and submission forms: opened for a contact, their fields handed to the core's typed use
-// cases, and its answer shown where Slack wants it (next to a field, in the form, or in the DM).
+// The forms (delivery/forms.ts) in Slack: opened for a contact, and the core's answer shown where
+// Slack wants it: next to a field, in the form, or in the DM.
 
 type FormAck = (response?: Record<string, unknown>) => Promise<void>;
 
@@ -28,8 +20,6 @@ export type FormResult =
   /** The form becomes this view (the next step, or a closing word). */
   | { kind: "view"; view: types.ModalView };
 
-const textOf = (replies: readonly Reply[]) => replies.map((r) => r.text).join("\n\n");
-
 /** False when the person has no such form (not a contact, no duties) or Slack refused to open it. */
 export async function openForm(
   s: SlackSurface,
@@ -41,7 +31,7 @@ export async function openForm(
   const t = messagesFor(overview.locale);
   const view =
     form.kind === "submit"
-      ? submitModal(t, overview, agency)
+      ? formModal(t, SUBMIT_MODAL, forms.submitForm(t, overview, agency))
       : reportModal(t, agency, { ...(form.duty && { duty: form.duty }) });
   try {
     await s.client.views.open({ trigger_id: form.triggerId, view });
@@ -54,83 +44,53 @@ export async function openForm(
 }
 
 /**
- * A refusal shown next to its fields: the core's errors by field (`field` names the block), or,
- * when they concern none (not joined, no plan), its words on `fallback`. `saved` were recorded
- * before it; `later` shows it past the 3 seconds.
+ * The core's answer as the form's end. A refusal goes next to its fields, or, past the 3 seconds,
+ * into the view `refusedLater` makes of it.
  */
-function refusal(
-  result: { errors: Partial<Record<string, string>>; replies: Reply[] },
-  blocks: { field: (name: string) => string; fallback: string; saved: Reply[] },
-  later: (message: string) => Promise<types.ModalView>,
+function formResult(
+  t: Messages,
+  outcome: forms.FormOutcome,
+  refusedLater = async (message: string) => messageModal(t, message),
 ): FormResult {
-  const entries = Object.entries(result.errors).flatMap(([name, text]) =>
-    text ? [[blocks.field(name), fieldError(text)] as const] : [],
-  );
-  const errors = entries.length
-    ? Object.fromEntries(entries)
-    : { [blocks.fallback]: fieldError(textOf(result.replies)) };
-  const message = Object.values(errors).join(" ");
-  return { kind: "errors", errors, saved: blocks.saved, later: () => later(message) };
+  switch (outcome.kind) {
+    case "done":
+      return { kind: "close", replies: outcome.replies };
+    case "preview":
+      return { kind: "view", view: confirmModal(t, outcome.preview.text, outcome.preview.confirm) };
+    case "said":
+      return { kind: "view", view: messageModal(t, forms.textOf(outcome.replies)) };
+    case "refused": {
+      const errors = Object.fromEntries(Object.entries(outcome.errors).map(([id, text]) => [id, fieldError(text)]));
+      const later = () => refusedLater(Object.values(errors).join(" "));
+      return { kind: "errors", errors, saved: outcome.saved, later };
+    }
+  }
 }
 
-/** Each figure, then the progress; the first refusal stops there, with what was saved before it. */
-export async function submitReport(
-  s: SlackSurface,
-  userId: string,
-  values: ReportValues,
-  t: Messages,
-): Promise<FormResult> {
-  const from = await identity(s, userId);
-  const saved: Reply[] = [];
-  const later = async (message: string) => {
+type View = Parameters<typeof readForm>[0];
+
+export async function submitReport(s: SlackSurface, userId: string, view: View, t: Messages): Promise<FormResult> {
+  const values = forms.reportValues(readForm(view).entries);
+  const outcome = await forms.submitReport(s.host.core, await identity(s, userId), values);
+  return formResult(t, outcome, async (message) => {
     const agency = contactAgency(await overviewOf(s, userId));
     const notice = `${t.slack.reportModal.notice} ${message}`;
     return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
-  };
-  for (const figure of values.figures) {
-    const input = { indicator: figure.code, participants: figure.value };
-    const result = await s.host.core.run(from, "recordFigure", input);
-    const block = `${FIGURE_BLOCK}${figure.code}`;
-    if (!result.ok) return refusal(result, { field: () => block, fallback: block, saved }, later);
-    saved.push(...result.replies);
-  }
-  const { duty, status, percent, note } = values;
-  const input = { duty: duty ?? "", status, percent: percent || null, note: note || null };
-  const result = await s.host.core.run(from, "reportProgress", input);
-  if (result.ok) return { kind: "close", replies: [...saved, ...result.replies] };
-  return refusal(result, { field: (field) => field, fallback: "duty", saved }, later);
-}
-
-function confirmView(t: Messages, preview: SubmissionPreview): FormResult {
-  return { kind: "view", view: confirmModal(t, preview.text, preview.confirm) };
-}
-
-/** Step one of the submission: the core's preview, or its refusal next to the number or the date. */
-export async function submitDocument(
-  s: SlackSurface,
-  userId: string,
-  values: SubmitValues,
-  t: Messages,
-): Promise<FormResult> {
-  const from = await identity(s, userId);
-  const attachment = values.file ? await download(s, values.file) : undefined;
-  const result = await s.host.core.run(from, "previewSubmission", {
-    documentNumber: values.number || null,
-    documentDate: values.date,
-    ...(attachment && { attachment }),
   });
-  if (result.ok) return confirmView(t, result.value);
-  const later = async () => messageModal(t, textOf(result.replies));
-  return refusal(result, { field: (field) => field, fallback: "number", saved: [] }, later);
 }
 
-export async function confirmSubmission(s: SlackSurface, userId: string, t: Messages): Promise<FormResult> {
-  const result = await s.host.core.run(await identity(s, userId), "confirmSubmission", {});
-  const value = result.ok ? result.value : null;
-  if (value?.sent) return { kind: "close", replies: result.replies };
-  // Shown again: someone reported meanwhile, and the person confirms what they now see.
-  if (value?.sent === false && value.preview) return confirmView(t, value.preview);
-  return { kind: "view", view: messageModal(t, textOf(result.replies)) };
+export async function submitDocument(s: SlackSurface, userId: string, view: View, t: Messages): Promise<FormResult> {
+  const { entries, file } = readForm(view);
+  const from = await identity(s, userId);
+  const attachment = file ? await download(s, file) : undefined;
+  const number = (entries.number ?? "").trim();
+  const outcome = await forms.submitDocument(s.host.core, from, { number, date: entries.date ?? null, attachment });
+  const replies = outcome.kind === "refused" ? outcome.replies : [];
+  return formResult(t, outcome, async () => messageModal(t, forms.textOf(replies)));
+}
+
+export async function confirmSubmission(s: SlackSurface, userId: string, _view: View, t: Messages) {
+  return formResult(t, await forms.confirmSubmission(s.host.core, await identity(s, userId)));
 }
 
 async function afterForm(s: SlackSurface, userId: string, result: FormResult): Promise<void> {
@@ -170,7 +130,7 @@ export async function answerForm(
   const result = await work;
   const view =
     result.kind === "close"
-      ? messageModal(t, textOf(result.replies))
+      ? messageModal(t, forms.textOf(result.replies))
       : result.kind === "errors"
         ? await result.later()
         : result.view;

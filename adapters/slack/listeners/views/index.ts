@@ -1,29 +1,16 @@
 import type { App } from "@slack/bolt";
-import { messagesFor, type Messages } from "../../../../src/i18n/index.ts";
-import { answerForm, confirmSubmission, submitDocument, submitReport, type FormResult } from "../../forms.ts";
-import {
-  metadataOf,
-  readReportValues,
-  readSubmitValues,
-  REPORT_MODAL,
-  SUBMIT_CONFIRM_MODAL,
-  SUBMIT_MODAL,
-} from "../../modals.ts";
+import { messagesFor } from "../../../../src/i18n/index.ts";
+import { answerForm, confirmSubmission, submitDocument, submitReport } from "../../forms.ts";
+import { metadataOf, REPORT_MODAL, SUBMIT_CONFIRM_MODAL, SUBMIT_MODAL } from "../../modals.ts";
 import { identity, type SlackSurface } from "../../surface.ts";
 
 type FormAck = (response?: Record<string, unknown>) => Promise<void>;
-type Submit = (
-  s: SlackSurface,
-  userId: string,
-  view: Parameters<typeof readReportValues>[0],
-  t: Messages,
-) => Promise<FormResult>;
 
 /** What submitting each form does. */
-const SUBMISSIONS: Record<string, Submit> = {
-  [REPORT_MODAL]: (s, userId, view, t) => submitReport(s, userId, readReportValues(view), t),
-  [SUBMIT_MODAL]: (s, userId, view, t) => submitDocument(s, userId, readSubmitValues(view), t),
-  [SUBMIT_CONFIRM_MODAL]: (s, userId, _view, t) => confirmSubmission(s, userId, t),
+const SUBMISSIONS = {
+  [REPORT_MODAL]: submitReport,
+  [SUBMIT_MODAL]: submitDocument,
+  [SUBMIT_CONFIRM_MODAL]: confirmSubmission,
 };
 
 /**
