@@ -4,7 +4,7 @@ import { messagesFor, type Messages } from "../../src/i18n/index.ts";
 import * as forms from "../../src/delivery/forms.ts";
 import { confirmModal, fieldError, formModal, messageModal, readForm, reportModal, SUBMIT_MODAL } from "./modals.ts";
 import { post } from "./sending.ts";
-import { contactAgency, dmChannel, download, identity, overviewOf, refreshHome, type SlackSurface } from "./surface.ts";
+import { dmChannel, download, identity, overviewOf, refreshHome, type SlackSurface } from "./surface.ts";
 
 // The forms (delivery/forms.ts) in Slack: opened for a contact, and the core's answer shown where
 // Slack wants it: next to a field, in the form, or in the DM.
@@ -26,7 +26,7 @@ export async function openForm(
   form: { triggerId: string; userId: string; kind: "report" | "submit"; duty?: string | undefined },
 ): Promise<boolean> {
   const overview = await overviewOf(s, form.userId);
-  const agency = contactAgency(overview);
+  const agency = forms.reportingAgency(overview);
   if (!overview || !agency) return false;
   const t = messagesFor(overview.locale);
   const view =
@@ -73,7 +73,7 @@ export async function submitReport(s: SlackSurface, userId: string, view: View, 
   const values = forms.reportValues(readForm(view).entries);
   const outcome = await forms.submitReport(s.host.core, await identity(s, userId), values);
   return formResult(t, outcome, async (message) => {
-    const agency = contactAgency(await overviewOf(s, userId));
+    const agency = forms.reportingAgency(await overviewOf(s, userId));
     const notice = `${t.slack.reportModal.notice} ${message}`;
     return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
   });

@@ -3,6 +3,7 @@ import type { OutgoingMessage } from "../../src/model/messages.ts";
 import type { Messages } from "../../src/i18n/index.ts";
 import { agencyLabel, dutyLine } from "../../src/i18n/views.ts";
 import type { AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
+import { agencyHeader } from "../../src/delivery/forms.ts";
 import { escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
 // The App Home tab: a contact's duties with a "Báo cáo" button each, or, for everyone else, the
@@ -20,16 +21,7 @@ export function contactHome(t: Messages, person: PersonOverview, agency: AgencyO
   const label = agencyLabel(t, agency.agency);
   const head: Block[] = [
     { type: "header", text: plain(label, 150) },
-    ...(person.plan
-      ? textBlocks(
-          t.bot.duties.header(
-            label,
-            person.plan.reportDeadline,
-            t.bot.daysLeft(person.plan.daysLeft),
-            agency.submitted,
-          ),
-        )
-      : []),
+    ...textBlocks(agencyHeader(t, person, agency) ?? ""),
     {
       type: "actions",
       elements: [button(t.slack.home.report, HOME_REPORT_ACTION), button(t.slack.home.submit, HOME_SUBMIT_ACTION)],

@@ -9,7 +9,8 @@ import {
   type UseCaseName,
   type UseCaseResult,
 } from "../../src/model/bot-core.ts";
-import type { AdapterHost, AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
+import type { AdapterHost, PersonOverview } from "../../src/delivery/adapter-host.ts";
+import { reportingAgency } from "../../src/delivery/forms.ts";
 import { splitMessage } from "../../src/delivery/split-message.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor } from "../../src/i18n/index.ts";
@@ -188,17 +189,11 @@ export function overviewOf(s: SlackSurface, userId: string): Promise<PersonOverv
   return s.host.queries?.personOverview({ platform: SLACK_PLATFORM, userId }) ?? Promise.resolve(null);
 }
 
-/** The agency a person reports for: only an active contact's, and only when it has duties. */
-export function contactAgency(overview: PersonOverview | null): AgencyOverview | null {
-  if (!overview?.active || overview.role !== "contact") return null;
-  return overview.agency && overview.agency.duties.length > 0 ? overview.agency : null;
-}
-
 export async function publishHome(s: SlackSurface, userId: string, dm?: string): Promise<void> {
   if (dm) s.dms.set(userId, dm);
   const overview = await overviewOf(s, userId);
   const t = messagesFor(overview?.locale);
-  const agency = contactAgency(overview);
+  const agency = reportingAgency(overview);
   let view: types.HomeView;
   if (overview && agency) {
     view = contactHome(t, overview, agency);

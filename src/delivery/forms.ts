@@ -61,6 +61,19 @@ export interface ReportValues {
 
 export const FIGURE_FIELD = "figure:";
 
+/** The agency a person reports for in a form: only an active contact's, and only while it has duties. */
+export function reportingAgency(person: PersonOverview | null): AgencyOverview | null {
+  if (!person?.active || person.role !== "contact") return null;
+  return person.agency && person.agency.duties.length > 0 ? person.agency : null;
+}
+
+/** The agency's name with the plan's deadline, the days left and whether it submitted; null without a plan. */
+export function agencyHeader(t: Messages, person: PersonOverview, agency: AgencyOverview): string | null {
+  const plan = person.plan;
+  const label = agencyLabel(t, agency.agency);
+  return plan && t.bot.duties.header(label, plan.reportDeadline, t.bot.daysLeft(plan.daysLeft), agency.submitted);
+}
+
 /** The report form for a contact's agency; `values` and `notice` when it is shown again after a refusal. */
 export function reportForm(
   t: Messages,
@@ -111,11 +124,7 @@ export function reportForm(
 /** The agency's duties as they stand, the document's number and date and its file: step one of two. */
 export function submitForm(t: Messages, person: PersonOverview, agency: AgencyOverview): Form {
   const s = t.slack.submitModal;
-  const label = agencyLabel(t, agency.agency);
-  const plan = person.plan;
-  const header = plan
-    ? t.bot.duties.header(label, plan.reportDeadline, t.bot.daysLeft(plan.daysLeft), agency.submitted)
-    : label;
+  const header = agencyHeader(t, person, agency) ?? agencyLabel(t, agency.agency);
   return {
     title: s.title,
     submit: s.next,
