@@ -1,5 +1,4 @@
 import type { types } from "@slack/bolt";
-import type { Reply } from "../../src/model/bot-core.ts";
 import { messagesFor, type Messages } from "../../src/i18n/index.ts";
 import * as forms from "../../src/delivery/forms.ts";
 import { confirmModal, fieldError, formModal, messageModal, readForm, reportModal, SUBMIT_MODAL } from "./modals.ts";
@@ -11,14 +10,11 @@ import { dmChannel, download, identity, overviewOf, refreshHome, type SlackSurfa
 
 type FormAck = (response?: Record<string, unknown>) => Promise<void>;
 
-/** How a form submission ends. */
-export type FormResult =
-  /** Recorded: the form closes and the replies go to the DM. */
-  | { kind: "close"; replies: Reply[] }
-  /** Refused: the errors go next to their fields; `saved` were recorded before the refusal. */
-  | { kind: "errors"; errors: Record<string, string>; saved: Reply[]; later: () => Promise<types.ModalView> }
-  /** The form becomes this view (the next step, or a closing word). */
-  | { kind: "view"; view: types.ModalView };
+/** How the core took a submission; for a refusal known past the 3 seconds, the view that shows it. */
+interface Submitted {
+  outcome: forms.FormOutcome;
+  refusedView?: (message: string) => Promise<types.ModalView>;
+}
 
 /** False when the person has no such form (not a contact, no duties) or Slack refused to open it. */
 export async function openForm(
@@ -43,60 +39,43 @@ export async function openForm(
   }
 }
 
-/**
- * The core's answer as the form's end. A refusal goes next to its fields, or, past the 3 seconds,
- * into the view `refusedLater` makes of it.
- */
-function formResult(
-  t: Messages,
-  outcome: forms.FormOutcome,
-  refusedLater = async (message: string) => messageModal(t, message),
-): FormResult {
-  switch (outcome.kind) {
-    case "done":
-      return { kind: "close", replies: outcome.replies };
-    case "preview":
-      return { kind: "view", view: confirmModal(t, outcome.preview.text, outcome.preview.confirm) };
-    case "said":
-      return { kind: "view", view: messageModal(t, forms.textOf(outcome.replies)) };
-    case "refused": {
-      const errors = Object.fromEntries(Object.entries(outcome.errors).map(([id, text]) => [id, fieldError(text)]));
-      const later = () => refusedLater(Object.values(errors).join(" "));
-      return { kind: "errors", errors, saved: outcome.saved, later };
-    }
-  }
-}
-
 type View = Parameters<typeof readForm>[0];
 
-export async function submitReport(s: SlackSurface, userId: string, view: View, t: Messages): Promise<FormResult> {
+export async function submitReport(s: SlackSurface, userId: string, view: View, t: Messages): Promise<Submitted> {
   const values = forms.reportValues(readForm(view).entries);
   const outcome = await forms.submitReport(s.host.core, await identity(s, userId), values);
-  return formResult(t, outcome, async (message) => {
+  const refusedView = async (message: string) => {
     const agency = forms.reportingAgency(await overviewOf(s, userId));
     const notice = `${t.slack.reportModal.notice} ${message}`;
     return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
-  });
+  };
+  return { outcome, refusedView };
 }
 
-export async function submitDocument(s: SlackSurface, userId: string, view: View, t: Messages): Promise<FormResult> {
+export async function submitDocument(s: SlackSurface, userId: string, view: View, t: Messages): Promise<Submitted> {
   const { entries, file } = readForm(view);
   const from = await identity(s, userId);
   const attachment = file ? await download(s, file) : undefined;
   const number = (entries.number ?? "").trim();
   const outcome = await forms.submitDocument(s.host.core, from, { number, date: entries.date ?? null, attachment });
   const replies = outcome.kind === "refused" ? outcome.replies : [];
-  return formResult(t, outcome, async () => messageModal(t, forms.textOf(replies)));
+  return { outcome, refusedView: async () => messageModal(t, forms.textOf(replies)) };
 }
 
-export async function confirmSubmission(s: SlackSurface, userId: string, _view: View, t: Messages) {
-  return formResult(t, await forms.confirmSubmission(s.host.core, await identity(s, userId)));
+export async function confirmSubmission(s: SlackSurface, userId: string): Promise<Submitted> {
+  return { outcome: await forms.confirmSubmission(s.host.core, await identity(s, userId)) };
 }
 
-async function afterForm(s: SlackSurface, userId: string, result: FormResult): Promise<void> {
-  const replies = result.kind === "close" ? result.replies : result.kind === "errors" ? result.saved : [];
+/** The form's next view: the preview to confirm, or the core's words in place of the form. */
+function nextView(t: Messages, outcome: Exclude<forms.FormOutcome, { kind: "refused" }>): types.ModalView {
+  if (outcome.kind === "preview") return confirmModal(t, outcome.preview.text, outcome.preview.confirm);
+  return messageModal(t, forms.textOf(outcome.replies));
+}
+
+async function afterForm(s: SlackSurface, userId: string, outcome: forms.FormOutcome): Promise<void> {
+  const replies = outcome.kind === "done" ? outcome.replies : outcome.kind === "refused" ? outcome.saved : [];
   if (replies.length > 0) await post(s, await dmChannel(s, userId), replies);
-  if (result.kind !== "view") refreshHome(s, userId);
+  if (outcome.kind === "done" || outcome.kind === "refused") refreshHome(s, userId);
 }
 
 /**
@@ -106,12 +85,12 @@ async function afterForm(s: SlackSurface, userId: string, result: FormResult): P
 export async function answerForm(
   s: SlackSurface,
   form: { ack: FormAck; viewId: string; userId: string; t: Messages },
-  pending: Promise<FormResult>,
+  pending: Promise<Submitted>,
 ): Promise<void> {
   const { ack, viewId, userId, t } = form;
-  const work = pending.catch((error: unknown): FormResult => {
+  const work = pending.catch((error: unknown): Submitted => {
     s.logger.error({ err: error }, "slack: a form submission failed");
-    return { kind: "view", view: messageModal(t, t.slack.unavailable) };
+    return { outcome: { kind: "said", replies: [{ text: t.slack.unavailable }] } };
   });
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<null>((resolve) => {
@@ -119,25 +98,28 @@ export async function answerForm(
   });
   const early = await Promise.race([work, late]);
   clearTimeout(timer);
-  if (early) {
-    if (early.kind === "close") await ack({ response_action: "clear" });
-    else if (early.kind === "errors") await ack({ response_action: "errors", errors: early.errors });
-    else await ack({ response_action: "update", view: early.view });
-    await afterForm(s, userId, early);
-    return;
+  if (!early) await ack({ response_action: "update", view: messageModal(t, t.slack.processing) });
+  const { outcome, refusedView = async (message: string) => messageModal(t, message) } = early ?? (await work);
+  if (outcome.kind === "refused") {
+    const errors = Object.fromEntries(Object.entries(outcome.errors).map(([id, text]) => [id, fieldError(text)]));
+    if (early) await ack({ response_action: "errors", errors });
+    else await update(s, viewId, await refusedView(Object.values(errors).join(" ")));
+  } else if (early) {
+    await ack(
+      outcome.kind === "done"
+        ? { response_action: "clear" }
+        : { response_action: "update", view: nextView(t, outcome) },
+    );
+  } else {
+    await update(s, viewId, nextView(t, outcome));
   }
-  await ack({ response_action: "update", view: messageModal(t, t.slack.processing) });
-  const result = await work;
-  const view =
-    result.kind === "close"
-      ? messageModal(t, forms.textOf(result.replies))
-      : result.kind === "errors"
-        ? await result.later()
-        : result.view;
+  await afterForm(s, userId, outcome);
+}
+
+async function update(s: SlackSurface, viewId: string, view: types.ModalView): Promise<void> {
   try {
     await s.client.views.update({ view_id: viewId, view });
   } catch (error) {
     s.logger.warn({ err: error }, "slack: a form could not be updated");
   }
-  await afterForm(s, userId, result);
 }
