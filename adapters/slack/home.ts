@@ -4,18 +4,13 @@ import type { Messages } from "../../src/i18n/index.ts";
 import { agencyLabel, dutyLine } from "../../src/i18n/views.ts";
 import type { AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { agencyHeader } from "../../src/delivery/forms.ts";
-import { escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
+import { button, escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
 // The App Home tab: a contact's duties with a "Báo cáo" button each, or, for everyone else, the
 // core's own answer (a coordinator's /tongquan, the way in for someone not yet joined).
 
 export const HOME_REPORT_ACTION = "home_report";
 export const HOME_SUBMIT_ACTION = "home_submit";
-
-/** Slack refuses an empty value (invalid_blocks), so a button that carries nothing has none at all. */
-function button(text: string, actionId: string, value?: string): types.Button {
-  return { type: "button", text: plain(text, 75), action_id: actionId, ...(value && { value }) };
-}
 
 export function contactHome(t: Messages, person: PersonOverview, agency: AgencyOverview): types.HomeView {
   const label = agencyLabel(t, agency.agency);

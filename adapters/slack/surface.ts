@@ -1,6 +1,5 @@
 import type { RespondFn, types, webApi } from "@slack/bolt";
 import {
-  MAX_INCOMING_FILE_BYTES,
   type IncomingAttachment,
   type IncomingEvent,
   type PlatformIdentity,
@@ -15,7 +14,8 @@ import { splitMessage } from "../../src/delivery/split-message.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/lib/logger.ts";
-import { retryAfterSeconds } from "./errors.ts";
+import { fetchAttachment } from "../kit/attachment.ts";
+import { toDeliveryError } from "./errors.ts";
 import { contactHome, textHome } from "./home.ts";
 import type { SlackFile } from "./modals.ts";
 import { CHOICE_KEY_ACTION, renderMessage, valueEncoder, type ValueEncoder } from "./render.ts";
@@ -27,7 +27,7 @@ import { post, SLACK_MAX_MESSAGE_LENGTH, SLACK_PLATFORM } from "./sending.ts";
 /** A response URL takes at most five messages. */
 const RESPOND_MAX_MESSAGES = 5;
 /** Replies wait this long at most for a rate limit to pass; pushes leave it to the outbox. */
-const REPLY_MAX_WAIT_SECONDS = 30;
+const REPLY_MAX_WAIT_MS = 30_000;
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 interface SurfaceDeps {
@@ -67,9 +67,10 @@ async function patiently<T>(request: () => Promise<T>): Promise<T> {
     try {
       return await request();
     } catch (error) {
-      const wait = retryAfterSeconds(error);
-      if (wait === null || attempt >= 2 || wait > REPLY_MAX_WAIT_SECONDS) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+      const { code, retryAfterMs: wait } = toDeliveryError(error);
+      if (code !== "delivery.rate_limited" || wait === undefined || attempt >= 2 || wait > REPLY_MAX_WAIT_MS)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }
@@ -215,8 +216,8 @@ export function refreshHome(s: SlackSurface, userId: string): void {
   );
 }
 
-/** The file with its bytes, or with the reason they could not be had: the core tells the person. */
-export async function download(s: SlackSurface, file: SlackFile): Promise<IncomingAttachment> {
+/** The file with its bytes, or with the reason they could not be had. */
+export function download(s: SlackSurface, file: SlackFile): Promise<IncomingAttachment> {
   const attachment: IncomingAttachment = {
     name: file.name,
     ref: file.id,
@@ -224,20 +225,17 @@ export async function download(s: SlackSurface, file: SlackFile): Promise<Incomi
     ...(file.size !== undefined && { size: file.size }),
   };
   const url = file.url_private_download ?? file.url_private;
-  // Larger files are not fetched at all.
-  if ((file.size ?? 0) > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
-  if (!url) return { ...attachment, problem: "download_failed" };
-  try {
+  const read = async () => {
+    if (!url) return null;
     const response = await fetch(url, {
       headers: { authorization: `Bearer ${s.botToken}` },
       signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
     });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const content = new Uint8Array(await response.arrayBuffer());
-    if (content.length > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
-    return { ...attachment, content };
-  } catch (error) {
+    return new Uint8Array(await response.arrayBuffer());
+  };
+  return fetchAttachment(attachment, read, (error) => {
     s.logger.warn({ err: error, file: file.id }, "slack: file download failed");
-    return { ...attachment, problem: "download_failed" };
-  }
+    return "download_failed";
+  });
 }
