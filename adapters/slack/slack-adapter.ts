@@ -12,8 +12,6 @@ import * as views from "./listeners/views/index.ts";
 import { digestChannelOf, postPart, SLACK_LIMITS, SLACK_PLATFORM } from "./sending.ts";
 import { createSurface } from "./surface.ts";
 
-export { SLACK_PLATFORM };
-
 export { SLACK_RETRY_CONFIG } from "./bolt-app.ts";
 
 /** Slack waits 3 s for a form's answer; what the core decides within this goes in the answer itself. */
