@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { types } from "@slack/bolt";
 import { messagesFor, type Messages } from "../../src/i18n/index.ts";
 import * as forms from "../../src/delivery/forms.ts";
@@ -92,12 +93,10 @@ export async function answerForm(
     s.logger.error({ err: error }, "slack: a form submission failed");
     return { outcome: { kind: "said", replies: [{ text: t.slack.unavailable }] } };
   });
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), s.formBudgetMs);
-  });
+  const budget = new AbortController();
+  const late = sleep(s.formBudgetMs, null, { signal: budget.signal }).catch(() => null);
   const early = await Promise.race([work, late]);
-  clearTimeout(timer);
+  budget.abort();
   if (!early) await ack({ response_action: "update", view: messageModal(t, t.slack.processing) });
   const { outcome, refusedView = async (message: string) => messageModal(t, message) } = early ?? (await work);
   if (outcome.kind === "refused") {
