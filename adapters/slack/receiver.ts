@@ -33,8 +33,6 @@ interface ReceiverDeps {
   track: (work: Promise<unknown>) => void;
   /** True the first time a request signature is seen, in any process. */
   firstRequest: (signature: string) => Promise<boolean>;
-  /** Slack signs with real time, whatever the bot's clock says (NOW=…). */
-  nowMs?: () => number;
 }
 
 type Body = Record<string, unknown>;
@@ -90,13 +88,13 @@ export function createHttpReceiver(deps: ReceiverDeps): HttpReceiver {
 }
 
 function signedBySlack(deps: ReceiverDeps, request: IncomingMessage, body: string): boolean {
-  const nowMs = deps.nowMs?.() ?? Date.now();
   const signature = request.headers["x-slack-signature"];
   const timestamp = Number(request.headers["x-slack-request-timestamp"]);
   if (typeof signature !== "string" || !Number.isInteger(timestamp)) return false;
-  if (timestamp - nowMs / 1000 > MAX_CLOCK_SKEW_SECONDS) return false;
+  // Slack signs with real time, whatever the bot's clock says (NOW=…).
+  if (timestamp - Date.now() / 1000 > MAX_CLOCK_SKEW_SECONDS) return false;
   const headers = { "x-slack-signature": signature, "x-slack-request-timestamp": timestamp };
-  return isValidSlackRequest({ signingSecret: deps.signingSecret, body, headers, nowMilliseconds: nowMs });
+  return isValidSlackRequest({ signingSecret: deps.signingSecret, body, headers });
 }
 
 /** False (and answered) for a signature seen before, or when that cannot be known. */
