@@ -2,7 +2,7 @@ import type { webApi } from "@slack/bolt";
 import { splitMessage } from "../../src/delivery/split-message.ts";
 import type { DigestChannel, PlatformLimits } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
-import { renderMessage, type ValueEncoder } from "./render.ts";
+import { ACTIONS_MAX_ELEMENTS, BUTTON_VALUE_MAX_BYTES, renderMessage, type ValueEncoder } from "./render.ts";
 
 // The core's messages as Slack messages: pushes (one part of the outbox's split), the digest
 // channel's posts and the replies to events (whole messages, split here).
@@ -15,8 +15,8 @@ export const SLACK_LIMITS: PlatformLimits = {
   maxMessageLength: SLACK_MAX_MESSAGE_LENGTH,
   buttons: true,
   // A button's value; longer choice values travel as a short key from the adapters' store.
-  maxButtonPayloadBytes: 2000,
-  maxButtonsPerRow: 25,
+  maxButtonPayloadBytes: BUTTON_VALUE_MAX_BYTES,
+  maxButtonsPerRow: ACTIONS_MAX_ELEMENTS,
   maxButtons: 250,
   files: true,
   groupChats: true,

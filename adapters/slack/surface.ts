@@ -62,14 +62,15 @@ export function createSurface(deps: SurfaceDeps): SlackSurface {
   };
 }
 
+/** A reply waits out a short rate limit (twice at most) instead of being lost. */
 async function patiently<T>(request: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await request();
     } catch (error) {
       const { code, retryAfterMs: wait } = toDeliveryError(error);
-      if (code !== "delivery.rate_limited" || wait === undefined || attempt >= 2 || wait > REPLY_MAX_WAIT_MS)
-        throw error;
+      const shortLimit = code === "delivery.rate_limited" && wait !== undefined && wait <= REPLY_MAX_WAIT_MS;
+      if (!shortLimit || attempt >= 2) throw error;
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
