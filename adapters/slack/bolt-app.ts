@@ -4,7 +4,7 @@ import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { createDedup } from "../kit/dedup.ts";
 import { createHttpReceiver, type HttpReceiver } from "./receiver.ts";
-import { SLACK_PLATFORM } from "./surface.ts";
+import { SLACK_PLATFORM } from "./sending.ts";
 
 // Bolt's app and Web API client, set up the way this adapter needs them: Bolt's logs in the
 // process's logger, small retries, rate limits handed to the outbox, and the HTTP receiver on the
@@ -86,8 +86,12 @@ export function createBoltApp(
   app.error(async (error) => {
     logger.error({ err: error, platform: SLACK_PLATFORM }, "slack: listener failed");
   });
-  // Socket Mode calls processEvent itself; this counts its events as in flight too.
-  app.use(async ({ next }) => {
+  app.use(async ({ body, next }) => {
+    // Slack sends an event again (x-slack-retry-num) when its 200 came late or not at all; the event
+    // id is remembered in the database, so a retry, even to another process, is handled once.
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !(await requests.first(eventId, { eventId }))) return;
+    // Socket Mode calls processEvent itself; this counts its events as in flight too.
     const work = next();
     track(work);
     await work;

@@ -42,10 +42,3 @@ export function toDeliveryError(error: unknown): DeliveryError {
   }
   return new DeliveryError("delivery.failed", `slack: ${message}`);
 }
-
-/** Seconds Slack asked to wait, when the error is a rate limit. */
-export function retryAfterSeconds(error: unknown): number | null {
-  if (error instanceof webApi.WebAPIRateLimitedError) return Math.max(1, error.retryAfter);
-  if (error instanceof webApi.WebAPIPlatformError && error.data.error === "ratelimited") return 1;
-  return null;
-}

@@ -3,7 +3,8 @@ import type { OutgoingMessage } from "../../src/model/messages.ts";
 import type { Messages } from "../../src/i18n/index.ts";
 import { agencyLabel, dutyLine } from "../../src/i18n/views.ts";
 import type { AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
-import { escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
+import { agencyHeader } from "../../src/delivery/forms.ts";
+import { button, escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
 // The App Home tab: a contact's duties with a "Báo cáo" button each, or, for everyone else, the
 // core's own answer (a coordinator's /tongquan, the way in for someone not yet joined).
@@ -11,25 +12,11 @@ import { escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block }
 export const HOME_REPORT_ACTION = "home_report";
 export const HOME_SUBMIT_ACTION = "home_submit";
 
-/** Slack refuses an empty value (invalid_blocks), so a button that carries nothing has none at all. */
-function button(text: string, actionId: string, value?: string): types.Button {
-  return { type: "button", text: plain(text, 75), action_id: actionId, ...(value && { value }) };
-}
-
 export function contactHome(t: Messages, person: PersonOverview, agency: AgencyOverview): types.HomeView {
   const label = agencyLabel(t, agency.agency);
   const head: Block[] = [
     { type: "header", text: plain(label, 150) },
-    ...(person.plan
-      ? textBlocks(
-          t.bot.duties.header(
-            label,
-            person.plan.reportDeadline,
-            t.bot.daysLeft(person.plan.daysLeft),
-            agency.submitted,
-          ),
-        )
-      : []),
+    ...textBlocks(agencyHeader(t, person, agency) ?? ""),
     {
       type: "actions",
       elements: [button(t.slack.home.report, HOME_REPORT_ACTION), button(t.slack.home.submit, HOME_SUBMIT_ACTION)],

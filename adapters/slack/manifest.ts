@@ -25,26 +25,19 @@ export const BOT_EVENTS = ["app_home_opened", "message.im"] as const;
 
 export function slackManifest(baseUrl: string = PLACEHOLDER_BASE_URL) {
   const t = messagesFor("vi");
+  const m = t.slack.manifest;
   const requestUrl = `${baseUrl.replace(/\/+$/, "")}${SLACK_EVENTS_PATH}`;
   const listed = COMMANDS.filter((c) => c.menu !== false);
   const join = COMMANDS.find((c) => c.public);
-  const lines = listed.map((c) => `• ${c.name} (${c.aliases[0]}): ${t.bot.commands[c.name].description}`);
+  const usage = m.usage(SLASH_COMMAND) + (join ? m.join(SLASH_COMMAND, join.aliases[1] ?? join.aliases[0]) : "");
+  const lines = listed.map((c) => m.command(c.name, c.aliases[0], t.bot.commands[c.name].description));
   return {
     _metadata: { major_version: 1, minor_version: 1 },
     display_information: {
       name: "Nhắc Việc",
-      description: "Nhắc các cơ quan báo cáo nhiệm vụ kế hoạch đúng hạn; nhận báo cáo ngay trong Slack.",
+      description: m.description,
       background_color: "#1d4f91",
-      long_description: [
-        "Nhắc Việc theo dõi các nhiệm vụ mà kế hoạch của tỉnh giao cho từng cơ quan, nhắc đầu mối báo cáo đúng hạn",
-        "và giúp Sở Nội vụ tổng hợp tình hình, vướng mắc và số liệu.",
-        "",
-        `Dùng một lệnh: ${SLASH_COMMAND} LỆNH [tham số] (tên tiếng Anh trong ngoặc cũng được).` +
-          (join ? ` Tham gia: ${SLASH_COMMAND} ${join.aliases[1] ?? join.aliases[0]} MÃ_MỜI.` : ""),
-        ...lines,
-        "",
-        "Nhắn riêng cho Nhắc Việc để báo cáo bằng một dòng, ví dụ: IV.4.b 60% đang thực hiện: đã kết nối dữ liệu.",
-      ].join("\n"),
+      long_description: [m.about, "", usage, ...lines, "", m.example].join("\n"),
     },
     features: {
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
@@ -53,8 +46,8 @@ export function slackManifest(baseUrl: string = PLACEHOLDER_BASE_URL) {
         {
           command: SLASH_COMMAND,
           url: requestUrl,
-          description: "Báo cáo, nộp báo cáo, xem nhiệm vụ và tình hình (gõ trogiup để xem các lệnh)",
-          usage_hint: `[${listed.map((c) => c.name).join(" | ")}] [tham số]`,
+          description: m.slashDescription,
+          usage_hint: m.slashHint(listed.map((c) => c.name).join(" | ")),
           should_escape: false,
         },
       ],

@@ -1,14 +1,11 @@
 import type { types } from "@slack/bolt";
-import { shortTitle } from "../../src/domain/short-title.ts";
-import { DUTY_STATUSES, isDutyStatus, type DutyStatus } from "../../src/model/duty-status.ts";
 import type { Messages } from "../../src/i18n/index.ts";
-import { agencyLabel, dutyList } from "../../src/i18n/views.ts";
-import type { AgencyOverview, DutyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
+import type { AgencyOverview } from "../../src/delivery/adapter-host.ts";
+import { reportForm, type Form, type FormField, type FormOption } from "../../src/delivery/forms.ts";
 import { clip, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
-// The report and submission forms. They only collect the fields of the core's typed use cases
-// (model/bot-core.ts): on submission the adapter hands them over as they are, and shows the core's
-// answer, a refusal next to the field it concerns.
+// The forms (delivery/forms.ts) as Slack's modals, and what was entered in them read back by field:
+// each field is an input block named by the field's id, its element's action_id "value".
 
 export const REPORT_MODAL = "report_modal";
 export const SUBMIT_MODAL = "submit_modal";
@@ -20,7 +17,7 @@ const OPTION_TEXT_MAX = 75;
 const TITLE_MAX = 24;
 const FIELD_ERROR_MAX = 300;
 
-export interface ModalMetadata {
+interface ModalMetadata {
   locale: "vi" | "en";
 }
 
@@ -36,163 +33,88 @@ export function metadataOf(view: { private_metadata?: string }): ModalMetadata {
 function modal(
   t: Messages,
   callbackId: string,
-  title: string,
-  blocks: Block[],
-  buttons: { submit?: string; close: string },
+  view: { title: string; submit?: string; close: string; blocks: Block[] },
   extra: Partial<types.ModalView> = {},
 ): types.ModalView {
   return {
     type: "modal",
     callback_id: callbackId,
-    title: plain(title, TITLE_MAX),
-    ...(buttons.submit && { submit: plain(buttons.submit, TITLE_MAX) }),
-    close: plain(buttons.close, TITLE_MAX),
+    title: plain(view.title, TITLE_MAX),
+    ...(view.submit && { submit: plain(view.submit, TITLE_MAX) }),
+    close: plain(view.close, TITLE_MAX),
     private_metadata: JSON.stringify({ locale: t.locale } satisfies ModalMetadata),
-    blocks: blocks.slice(0, VIEW_MAX_BLOCKS),
+    blocks: view.blocks.slice(0, VIEW_MAX_BLOCKS),
     ...extra,
   };
 }
 
-function option(text: string, value: string): types.PlainTextOption {
-  return { text: plain(text, OPTION_TEXT_MAX), value };
+function option(o: FormOption): types.PlainTextOption {
+  return { text: plain(o.label, OPTION_TEXT_MAX), value: o.value };
 }
 
-function dutyOption(t: Messages, duty: DutyOverview): types.PlainTextOption {
-  return option(`${t.bot.statusIcon[duty.status]} ${duty.code} ${shortTitle(duty.text, 50)}`, duty.code);
-}
-
-/** A select of the agency's duties; past 100 they go in groups of 100. */
-function dutySelect(t: Messages, duties: readonly DutyOverview[], selected?: string): types.StaticSelect {
-  const initial = duties.find((d) => d.code === selected);
+/** A select; past 100 options they go in groups of 100. */
+function select(field: Extract<FormField, { kind: "select" }>): types.StaticSelect {
+  const initial = field.options.find((o) => o.value === field.initial);
   const base: types.StaticSelect = {
     type: "static_select",
     action_id: "value",
-    placeholder: plain(t.slack.reportModal.dutyPlaceholder, 150),
-    ...(initial && { initial_option: dutyOption(t, initial) }),
+    placeholder: plain(field.placeholder, 150),
+    ...(initial && { initial_option: option(initial) }),
   };
-  if (duties.length <= OPTIONS_MAX) return { ...base, options: duties.map((d) => dutyOption(t, d)) };
+  const { options, group } = field;
+  if (options.length <= OPTIONS_MAX || !group) return { ...base, options: options.slice(0, OPTIONS_MAX).map(option) };
   const groups = [];
-  for (let i = 0; i < duties.length && groups.length < OPTIONS_MAX; i += OPTIONS_MAX) {
-    const slice = duties.slice(i, i + OPTIONS_MAX);
-    groups.push({
-      label: plain(t.slack.reportModal.dutyGroup(i + 1, i + slice.length), OPTION_TEXT_MAX),
-      options: slice.map((d) => dutyOption(t, d)),
-    });
+  for (let i = 0; i < options.length && groups.length < OPTIONS_MAX; i += OPTIONS_MAX) {
+    const slice = options.slice(i, i + OPTIONS_MAX);
+    groups.push({ label: plain(group(i + 1, i + slice.length), OPTION_TEXT_MAX), options: slice.map(option) });
   }
   return { ...base, option_groups: groups };
 }
 
-function statusOption(t: Messages, status: DutyStatus): types.PlainTextOption {
-  return option(`${t.bot.statusIcon[status]} ${t.bot.statusLabel[status]}`, status);
-}
-
-function textInput(
-  blockId: string,
-  label: string,
-  options: { hint?: string; placeholder?: string; multiline?: boolean; initial?: string; optional?: boolean },
-): types.InputBlock {
-  return {
-    type: "input",
-    block_id: blockId,
-    optional: options.optional ?? true,
-    label: plain(label, 2000),
-    ...(options.hint && { hint: plain(options.hint, 2000) }),
-    element: {
-      type: "plain_text_input",
-      action_id: "value",
-      ...(options.multiline && { multiline: true }),
-      ...(options.placeholder && { placeholder: plain(options.placeholder, 150) }),
-      ...(options.initial && { initial_value: options.initial }),
-    },
-  };
-}
-
-export interface ReportValues {
-  duty: string | null;
-  status: DutyStatus | null;
-  percent: string;
-  note: string;
-  figures: { code: string; value: string }[];
-}
-
-export const FIGURE_BLOCK = "figure:";
-
-/** The report form for a contact's agency; `values` and `notice` when it is shown again after a refusal. */
-export function reportModal(
-  t: Messages,
-  agency: AgencyOverview,
-  options: { duty?: string; values?: ReportValues; notice?: string } = {},
-): types.ModalView {
-  const r = t.slack.reportModal;
-  const values = options.values;
-  const selectedStatus = values?.status ?? null;
-  const blocks: Block[] = [
-    ...(options.notice ? textBlocks(options.notice) : []),
-    section(r.intro(agencyLabel(t, agency.agency))),
-    {
-      type: "input",
-      block_id: "duty",
-      label: plain(r.duty),
-      element: dutySelect(t, agency.duties, values?.duty ?? options.duty),
-    },
-    {
-      type: "input",
-      block_id: "status",
-      label: plain(r.status),
-      element: {
-        type: "static_select",
+function element(field: Exclude<FormField, { kind: "heading" }>): types.InputBlockElement {
+  switch (field.kind) {
+    case "select":
+      return select(field);
+    case "date":
+      return { type: "datepicker", action_id: "value" };
+    case "file":
+      return { type: "file_input", action_id: "value", max_files: 1 };
+    case "text":
+      return {
+        type: "plain_text_input",
         action_id: "value",
-        placeholder: plain(r.statusPlaceholder, 150),
-        options: DUTY_STATUSES.map((s) => statusOption(t, s)),
-        ...(selectedStatus && { initial_option: statusOption(t, selectedStatus) }),
-      },
-    },
-    textInput("percent", r.percent, { hint: r.percentHint, placeholder: "60", initial: values?.percent }),
-    textInput("note", r.note, { hint: r.noteHint, multiline: true, initial: values?.note }),
-  ];
-  if (agency.indicators.length > 0) {
-    blocks.push({ type: "divider" }, section(r.figuresHeader));
-    for (const indicator of agency.indicators) {
-      const initial = values?.figures.find((f) => f.code === indicator.code)?.value;
-      blocks.push(
-        textInput(`${FIGURE_BLOCK}${indicator.code}`, r.figure(indicator.code, indicator.name), {
-          placeholder: "1.120.000",
-          initial,
-        }),
-      );
-    }
+        ...(field.multiline && { multiline: true }),
+        ...(field.placeholder && { placeholder: plain(field.placeholder, 150) }),
+        ...(field.initial && { initial_value: field.initial }),
+      };
   }
-  return modal(t, REPORT_MODAL, r.title, blocks, { submit: r.submit, close: r.cancel });
 }
 
-type StateValues = Record<
-  string,
-  Record<string, { value?: string | null; selected_option?: { value: string } | null }>
->;
-
-function stateValues(view: { state: { values: unknown } }): StateValues {
-  return view.state.values as StateValues;
+function fieldBlocks(field: FormField): Block[] {
+  if (field.kind === "heading") return [{ type: "divider" }, section(field.text)];
+  return [
+    {
+      type: "input",
+      block_id: field.id,
+      // A select must be answered; anything else may be left empty.
+      ...(field.kind !== "select" && { optional: true }),
+      label: plain(field.label, 2000),
+      ...(field.kind === "text" && field.hint && { hint: plain(field.hint, 2000) }),
+      element: element(field),
+    },
+  ];
 }
 
-export function readReportValues(view: { state: { values: unknown } }): ReportValues {
-  const values = stateValues(view);
-  const text = (block: string) => values[block]?.value?.value ?? "";
-  const status = values.status?.value?.selected_option?.value ?? null;
-  return {
-    duty: values.duty?.value?.selected_option?.value ?? null,
-    status: status !== null && isDutyStatus(status) ? status : null,
-    percent: text("percent").trim(),
-    note: text("note").trim(),
-    figures: Object.keys(values)
-      .filter((block) => block.startsWith(FIGURE_BLOCK))
-      .map((block) => ({ code: block.slice(FIGURE_BLOCK.length), value: text(block).trim() }))
-      .filter((f) => f.value !== ""),
-  };
+/** A form as a modal. The fields must stay when its text is long: the text is trimmed first. */
+export function formModal(t: Messages, callbackId: string, form: Form): types.ModalView {
+  const text = [...textBlocks(form.text), ...(form.intro ? [section(form.intro)] : [])];
+  const fields = form.fields.flatMap(fieldBlocks);
+  const blocks = [...text.slice(0, Math.max(0, VIEW_MAX_BLOCKS - fields.length)), ...fields];
+  return modal(t, callbackId, { ...form, blocks });
 }
 
-/** The core's reply as a field error: one paragraph, short enough for the space under a field. */
-export function fieldError(text: string): string {
-  return clip(text.replace(/\s*\n\s*/g, " ").trim(), FIELD_ERROR_MAX);
+export function reportModal(t: Messages, agency: AgencyOverview, options?: Parameters<typeof reportForm>[2]) {
+  return formModal(t, REPORT_MODAL, reportForm(t, agency, options));
 }
 
 export interface SlackFile {
@@ -204,79 +126,37 @@ export interface SlackFile {
   url_private?: string;
 }
 
-export interface SubmitValues {
-  number: string;
-  /** YYYY-MM-DD as Slack's date picker gives it. */
-  date: string | null;
+type StateValue = { value?: string | null; selected_option?: { value: string } | null; selected_date?: string | null };
+
+/** What was entered, by field id; a file input's files come apart. */
+export function readForm(view: { state: { values: unknown } }): {
+  entries: Record<string, string | null>;
   file: SlackFile | null;
+} {
+  const state = view.state.values as Record<string, { value?: StateValue & { files?: SlackFile[] } }>;
+  const entries = Object.fromEntries(
+    Object.entries(state).map(([id, { value }]) => [
+      id,
+      value?.value ?? value?.selected_option?.value ?? value?.selected_date ?? null,
+    ]),
+  );
+  return { entries, file: state.file?.value?.files?.[0] ?? null };
 }
 
-/** The agency's duties as they stand, the document's number and date and its file: step one of two. */
-export function submitModal(t: Messages, person: PersonOverview, agency: AgencyOverview): types.ModalView {
-  const s = t.slack.submitModal;
-  const header = person.plan
-    ? t.bot.duties.header(
-        agencyLabel(t, agency.agency),
-        person.plan.reportDeadline,
-        t.bot.daysLeft(person.plan.daysLeft),
-        agency.submitted,
-      )
-    : agencyLabel(t, agency.agency);
-  const blocks: Block[] = [
-    ...textBlocks(`${header}\n\n${dutyList(t, agency.duties)}`),
-    textInput("number", s.number, { placeholder: s.numberPlaceholder }),
-    {
-      type: "input",
-      block_id: "date",
-      optional: true,
-      label: plain(s.date),
-      element: { type: "datepicker", action_id: "value" },
-    },
-    {
-      type: "input",
-      block_id: "file",
-      optional: true,
-      label: plain(s.file),
-      element: { type: "file_input", action_id: "value", max_files: 1 },
-    },
-  ];
-  // The inputs must stay when the list is long: keep the last three blocks, trim the text before them.
-  const trimmed =
-    blocks.length > VIEW_MAX_BLOCKS ? [...blocks.slice(0, VIEW_MAX_BLOCKS - 3), ...blocks.slice(-3)] : blocks;
-  return modal(t, SUBMIT_MODAL, s.title, trimmed, { submit: s.next, close: s.cancel });
-}
-
-export function readSubmitValues(view: { state: { values: unknown } }): SubmitValues {
-  const values = view.state.values as Record<
-    string,
-    Record<string, { value?: string | null; selected_date?: string | null; files?: SlackFile[] }>
-  >;
-  return {
-    number: (values.number?.value?.value ?? "").trim(),
-    date: values.date?.value?.selected_date ?? null,
-    file: values.file?.value?.files?.[0] ?? null,
-  };
+/** The core's reply as a field error: one paragraph, short enough for the space under a field. */
+export function fieldError(text: string): string {
+  return clip(text.replace(/\s*\n\s*/g, " ").trim(), FIELD_ERROR_MAX);
 }
 
 /** Step two: the core's preview of what will be submitted, sent with "Gửi báo cáo". */
 /** `confirm` is the core's label for it: "Nộp không kèm tệp" when the file sent did not arrive. */
 export function confirmModal(t: Messages, preview: string, confirm = t.bot.submit.confirm): types.ModalView {
-  return modal(
-    t,
-    SUBMIT_CONFIRM_MODAL,
-    t.slack.submitModal.confirmTitle,
-    textBlocks(preview),
-    { submit: confirm, close: t.bot.submit.cancel },
-    // Closing it is the "Hủy" of the chat: the core's open submission is cancelled.
-    { notify_on_close: true },
-  );
+  const view = { title: t.slack.submitModal.confirmTitle, submit: confirm, close: t.bot.submit.cancel };
+  // Closing it is the "Hủy" of the chat: the core's open submission is cancelled.
+  return modal(t, SUBMIT_CONFIRM_MODAL, { ...view, blocks: textBlocks(preview) }, { notify_on_close: true });
 }
 
 /** A closing word in place of the form (the answer came after Slack's 3 seconds, or there is nothing to fix). */
 export function messageModal(t: Messages, text: string): types.ModalView {
-  return modal(t, "message", t.slack.title, textBlocks(text), { close: t.slack.close });
-}
-
-export function processingModal(t: Messages): types.ModalView {
-  return messageModal(t, t.slack.processing);
+  return modal(t, "message", { title: t.slack.title, close: t.slack.close, blocks: textBlocks(text) });
 }

@@ -1,15 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseForm } from "node:querystring";
-import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
+import { HTTPModuleFunctions, isValidSlackRequest, type App, type Receiver } from "@slack/bolt";
 import type { HttpRoute } from "../../src/delivery/types.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { bodyWithin } from "../kit/body.ts";
-import { hmacHex, secretMatches } from "../kit/secret.ts";
 
-// Bolt's HTTPReceiver wants its own server; this one is a route on the shared HTTP server instead.
-// Requests are checked the way Slack signs them (v0 HMAC of "v0:timestamp:body" with the signing
-// secret, timestamp within 5 minutes either way) before anything is parsed, and an event is
-// answered as soon as its listener acks, while the listener's slow work goes on.
+// Bolt's HTTPReceiver wants its own server; this one is a route on the shared HTTP server instead,
+// with the body cap every platform's webhook has. Bolt checks the signature (and that the timestamp
+// is under 5 minutes old); a timestamp as far in the future is refused here, as much a replay risk.
+// An event is answered as soon as its listener acks, while the listener's slow work goes on.
 //
 // A signature covers the timestamp and the body, so the same signature again is the same request
 // sent again: a replay within those 5 minutes. It is acknowledged and not processed twice, by any
@@ -27,13 +26,19 @@ export interface HttpReceiver extends Receiver {
   close(): void;
 }
 
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+interface ReceiverDeps {
+  signingSecret: string;
+  logger: Logger;
+  /** Keeps the event's processing in the adapter's count of work in flight. */
+  track: (work: Promise<unknown>) => void;
+  /** True the first time a request signature is seen, in any process. */
+  firstRequest: (signature: string) => Promise<boolean>;
 }
 
-function reply(response: ServerResponse, status: number, body?: unknown): void {
-  if (response.headersSent) return;
+type Body = Record<string, unknown>;
+
+function reply(response: ServerResponse, status: number, body?: unknown): null {
+  if (response.headersSent) return null;
   if (body === undefined || body === "") {
     response.writeHead(status);
     response.end();
@@ -44,44 +49,27 @@ function reply(response: ServerResponse, status: number, body?: unknown): void {
     response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
     response.end(JSON.stringify(body));
   }
+  return null;
 }
 
-type Body = Record<string, unknown>;
-
-function parseBody(contentType: string | undefined, text: string): Body {
-  if (contentType?.startsWith("application/x-www-form-urlencoded")) {
-    const form = parseForm(text);
-    // Interactivity posts one form field, `payload`, holding JSON; slash commands are plain form fields.
-    return typeof form.payload === "string" ? (JSON.parse(form.payload) as Body) : form;
-  }
-  return JSON.parse(text) as Body;
+function parseBody(form: boolean, text: string): Body {
+  if (!form) return JSON.parse(text) as Body;
+  const fields = parseForm(text);
+  // Interactivity posts one form field, `payload`, holding JSON; slash commands are plain form fields.
+  return typeof fields.payload === "string" ? (JSON.parse(fields.payload) as Body) : fields;
 }
 
-interface ReceiverDeps {
-  signingSecret: string;
-  logger: Logger;
-  /** Keeps the event's processing in the adapter's count of work in flight. */
-  track: (work: Promise<unknown>) => void;
-  /** True the first time a request signature is seen, in any process. */
-  firstRequest: (signature: string) => Promise<boolean>;
-  /** Slack signs with real time, whatever the bot's clock says (NOW=…). */
-  nowMs: () => number;
-}
-
-export function createHttpReceiver(deps: Omit<ReceiverDeps, "nowMs"> & { nowMs?: () => number }): HttpReceiver {
-  const checks: ReceiverDeps = { ...deps, nowMs: deps.nowMs ?? Date.now };
+export function createHttpReceiver(deps: ReceiverDeps): HttpReceiver {
   let app: App | null = null;
   let closed = true;
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (closed || !app) {
       reply(response, 503);
       return;
     }
-    const body = await acceptedBody(checks, request, response);
-    if (body) await dispatch(app, checks, { request, response, body });
+    const body = await acceptedBody(deps, request, response);
+    if (body) await dispatch(app, deps, { request, response, body });
   }
-
   return {
     init(bolt: App) {
       app = bolt;
@@ -100,12 +88,13 @@ export function createHttpReceiver(deps: Omit<ReceiverDeps, "nowMs"> & { nowMs?:
 }
 
 function signedBySlack(deps: ReceiverDeps, request: IncomingMessage, body: string): boolean {
-  const signature = header(request, "x-slack-signature");
-  const timestamp = Number(header(request, "x-slack-request-timestamp"));
-  if (!signature || !Number.isInteger(timestamp)) return false;
-  // Stale either way: a timestamp from the future is as much a replay risk as an old one.
-  if (Math.abs(deps.nowMs() / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS) return false;
-  return secretMatches(signature, `v0=${hmacHex(deps.signingSecret, `v0:${timestamp}:${body}`)}`);
+  const signature = request.headers["x-slack-signature"];
+  const timestamp = Number(request.headers["x-slack-request-timestamp"]);
+  if (typeof signature !== "string" || !Number.isInteger(timestamp)) return false;
+  // Slack signs with real time, whatever the bot's clock says (NOW=…).
+  if (timestamp - Date.now() / 1000 > MAX_CLOCK_SKEW_SECONDS) return false;
+  const headers = { "x-slack-signature": signature, "x-slack-request-timestamp": timestamp };
+  return isValidSlackRequest({ signingSecret: deps.signingSecret, body, headers });
 }
 
 /** False (and answered) for a signature seen before, or when that cannot be known. */
@@ -123,36 +112,24 @@ async function firstTime(deps: ReceiverDeps, signature: string, response: Server
 }
 
 /** The body of a signed request seen for the first time; null when the request is answered already. */
-async function acceptedBody(
-  deps: ReceiverDeps,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<Body | null> {
+async function acceptedBody(deps: ReceiverDeps, request: IncomingMessage, response: ServerResponse) {
   const text = await bodyWithin(request, response);
   if (text === null) return null;
-  const contentType = header(request, "content-type");
+  const form = request.headers["content-type"]?.startsWith("application/x-www-form-urlencoded") ?? false;
   // Slack's periodic certificate check is unsigned and carries nothing to process.
-  if (contentType?.startsWith("application/x-www-form-urlencoded") && parseForm(text).ssl_check === "1") {
-    reply(response, 200);
-    return null;
-  }
+  if (form && parseForm(text).ssl_check === "1") return reply(response, 200);
   if (!signedBySlack(deps, request, text)) {
     deps.logger.warn({ path: SLACK_EVENTS_PATH }, "slack request refused: bad or stale signature");
-    reply(response, 401);
-    return null;
+    return reply(response, 401);
   }
-  if (!(await firstTime(deps, header(request, "x-slack-signature")!, response))) return null;
+  if (!(await firstTime(deps, String(request.headers["x-slack-signature"]), response))) return null;
   let body: Body;
   try {
-    body = parseBody(contentType, text);
+    body = parseBody(form, text);
   } catch {
-    reply(response, 400);
-    return null;
+    return reply(response, 400);
   }
-  if (body.type === "url_verification") {
-    reply(response, 200, { challenge: body.challenge });
-    return null;
-  }
+  if (body.type === "url_verification") return reply(response, 200, { challenge: body.challenge });
   return body;
 }
 
@@ -163,8 +140,8 @@ async function dispatch(
   exchange: { request: IncomingMessage; response: ServerResponse; body: Body },
 ): Promise<void> {
   const { request, response, body } = exchange;
-  const retryNum = Number(header(request, "x-slack-retry-num"));
-  const retryReason = header(request, "x-slack-retry-reason");
+  const retryNum = HTTPModuleFunctions.extractRetryNumFromHTTPRequest(request);
+  const retryReason = HTTPModuleFunctions.extractRetryReasonFromHTTPRequest(request);
   await new Promise<void>((answered) => {
     let acked = false;
     const answer = (payload?: unknown) => {
@@ -172,17 +149,12 @@ async function dispatch(
       reply(response, 200, payload);
       answered();
     };
-    const event: ReceiverEvent = {
-      body,
-      ...(Number.isInteger(retryNum) && { retryNum }),
-      ...(retryReason && { retryReason }),
-      ack: async (payload?: unknown) => {
-        if (acked) throw new Error("slack: an event was acknowledged twice");
-        answer(payload);
-      },
+    const ack = async (payload?: unknown) => {
+      if (acked) throw new Error("slack: an event was acknowledged twice");
+      answer(payload);
     };
     const work = processor
-      .processEvent(event)
+      .processEvent({ body, ack, ...(Number.isInteger(retryNum) && { retryNum }), ...(retryReason && { retryReason }) })
       .catch((error: unknown) => deps.logger.error({ err: error }, "slack event failed"))
       .finally(() => {
         // Nothing listened (or a listener failed before acking): Slack still needs its 200.

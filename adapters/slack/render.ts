@@ -80,6 +80,11 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
+/** Slack refuses an empty value (invalid_blocks), so a button that carries nothing has none at all. */
+export function button(label: string, actionId: string, value?: string): types.Button {
+  return { type: "button", text: plain(label, BUTTON_LABEL_MAX), action_id: actionId, ...(value && { value }) };
+}
+
 /** Puts a value on a button: as it is when it fits Slack's 2,000 bytes, else a short key kept in the store. */
 export type ValueEncoder = (value: string) => Promise<{ kind: "value" | "key"; value: string }>;
 
@@ -106,13 +111,10 @@ async function actionBlocks(rows: readonly Choice[][], room: number, encode: Val
     const elements: types.Button[] = [];
     for (const choice of group) {
       const encoded = await encode(choice.value);
-      elements.push({
-        type: "button",
-        text: plain(choice.label, BUTTON_LABEL_MAX),
-        action_id: `${encoded.kind === "key" ? CHOICE_KEY_ACTION : CHOICE_ACTION}:${n++}`,
-        // Slack refuses an empty value; a press without one comes back as "" all the same.
-        ...(encoded.value && { value: encoded.value }),
-      });
+      // A press on a button without a value comes back as "" all the same.
+      elements.push(
+        button(choice.label, `${encoded.kind === "key" ? CHOICE_KEY_ACTION : CHOICE_ACTION}:${n++}`, encoded.value),
+      );
     }
     blocks.push({ type: "actions", elements });
   }

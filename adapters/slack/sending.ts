@@ -2,71 +2,67 @@ import type { webApi } from "@slack/bolt";
 import { splitMessage } from "../../src/delivery/split-message.ts";
 import type { DigestChannel, PlatformLimits } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
-import { renderMessage, type valueEncoder } from "./render.ts";
-import { SLACK_MAX_MESSAGE_LENGTH, SLACK_PLATFORM } from "./surface.ts";
+import { ACTIONS_MAX_ELEMENTS, BUTTON_VALUE_MAX_BYTES, renderMessage, type ValueEncoder } from "./render.ts";
 
-// Pushes and the digest channel's posts as Slack messages (the surface posts the replies to events).
+// The core's messages as Slack messages: pushes (one part of the outbox's split), the digest
+// channel's posts and the replies to events (whole messages, split here).
+
+export const SLACK_PLATFORM = "slack";
+/** Characters per message: Slack's limit for a section's text. */
+export const SLACK_MAX_MESSAGE_LENGTH = 3000;
 
 export const SLACK_LIMITS: PlatformLimits = {
   maxMessageLength: SLACK_MAX_MESSAGE_LENGTH,
   buttons: true,
   // A button's value; longer choice values travel as a short key from the adapters' store.
-  maxButtonPayloadBytes: 2000,
-  maxButtonsPerRow: 25,
+  maxButtonPayloadBytes: BUTTON_VALUE_MAX_BYTES,
+  maxButtonsPerRow: ACTIONS_MAX_ELEMENTS,
   maxButtons: 250,
   files: true,
   groupChats: true,
 };
 
+interface Poster {
+  client: webApi.WebClient;
+  encode: ValueEncoder;
+  /** How each call is made: a reply waits out a short rate limit, a push hands it to the outbox. */
+  call?: <T>(request: () => Promise<T>) => Promise<T>;
+}
+
 /** One part within Slack's limit as one message, its file uploaded after its text; returns the message's ts. */
-export async function postPart(
-  client: webApi.WebClient,
-  encode: ReturnType<typeof valueEncoder>,
-  channel: string,
-  part: OutgoingMessage,
-): Promise<string | null> {
-  const rendered = await renderMessage(part, encode);
-  const posted = await client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false });
-  if (part.file) {
-    await client.filesUploadV2({
-      channel_id: channel,
-      file: Buffer.from(part.file.content),
-      filename: part.file.name,
-      title: part.file.name,
-    });
+export async function postPart(p: Poster, channel: string, part: OutgoingMessage): Promise<string | null> {
+  const call = p.call ?? ((request) => request());
+  const rendered = await renderMessage(part, p.encode);
+  const posted = await call(() =>
+    p.client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false }),
+  );
+  const file = part.file;
+  if (file) {
+    await call(() =>
+      p.client.filesUploadV2({
+        channel_id: channel,
+        file: Buffer.from(file.content),
+        filename: file.name,
+        title: file.name,
+      }),
+    );
   }
   return posted.ts ?? null;
 }
 
-/**
- * A whole message, split at Slack's limit: the digest channel's posts, which no outbox splits
- * (a push comes as the part the outbox split, and goes through postPart).
- */
-export async function postParts(
-  client: webApi.WebClient,
-  encode: ReturnType<typeof valueEncoder>,
-  channel: string,
-  message: OutgoingMessage,
-): Promise<string | null> {
-  let messageId: string | null = null;
-  for (const part of splitMessage(message, SLACK_MAX_MESSAGE_LENGTH)) {
-    messageId = (await postPart(client, encode, channel, part)) ?? messageId;
+/** Whole messages, each split at Slack's limit: the replies to events, and the digest channel's posts. */
+export async function post(p: Poster, channel: string, messages: readonly OutgoingMessage[]): Promise<void> {
+  for (const message of messages) {
+    for (const part of splitMessage(message, SLACK_MAX_MESSAGE_LENGTH)) await postPart(p, channel, part);
   }
-  return messageId;
 }
 
 /** SLACK_DIGEST_CHANNEL as the coordinators' digest goes there. */
-export function digestChannelOf(
-  client: webApi.WebClient,
-  encode: ReturnType<typeof valueEncoder>,
-  channel: string,
-): DigestChannel {
+export function digestChannelOf(p: Poster, channel: string): DigestChannel {
   return {
     name: SLACK_PLATFORM,
     // The channel is shared by people of every language; the plan's own language it is.
     locale: "vi",
-    async post(message) {
-      await postParts(client, encode, channel, message);
-    },
+    post: (message) => post(p, channel, [message]),
   };
 }

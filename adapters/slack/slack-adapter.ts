@@ -9,11 +9,8 @@ import * as actions from "./listeners/actions/index.ts";
 import * as commands from "./listeners/commands/index.ts";
 import * as events from "./listeners/events/index.ts";
 import * as views from "./listeners/views/index.ts";
-import { valueEncoder } from "./render.ts";
-import { digestChannelOf, postPart, SLACK_LIMITS } from "./sending.ts";
-import { createSurface, SLACK_PLATFORM } from "./surface.ts";
-
-export { SLACK_PLATFORM };
+import { digestChannelOf, postPart, SLACK_LIMITS, SLACK_PLATFORM } from "./sending.ts";
+import { createSurface } from "./surface.ts";
 
 export { SLACK_RETRY_CONFIG } from "./bolt-app.ts";
 
@@ -61,8 +58,9 @@ export function createSlackAdapter(deps: {
   views.register(app, surface);
   events.register(app, surface);
 
-  const encode = valueEncoder((value) => host.store.keyForValue(value));
-  const digestChannel = config.digestChannel ? digestChannelOf(client, encode, config.digestChannel) : undefined;
+  // Pushes and the digest hand rate limits to the outbox instead of waiting them out.
+  const pusher = { client, encode: surface.encode };
+  const digestChannel = config.digestChannel ? digestChannelOf(pusher, config.digestChannel) : undefined;
 
   return {
     name: SLACK_PLATFORM,
@@ -94,7 +92,7 @@ export function createSlackAdapter(deps: {
     async deliver(target: DeliveryTarget, message: OutgoingMessage) {
       try {
         // One part of the outbox's split (delivery/send-job.ts), within SLACK_LIMITS already.
-        return { messageId: await postPart(client, encode, target.chatId, message) };
+        return { messageId: await postPart(pusher, target.chatId, message) };
       } catch (error) {
         throw toDeliveryError(error);
       }

@@ -4,7 +4,8 @@ import { autoRetry, type AutoRetryOptions } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import type { Context } from "grammy";
 import type { CallbackQuery, Chat, Message } from "grammy/types";
-import { MAX_INCOMING_FILE_BYTES, type IncomingAttachment, type IncomingEvent } from "../../src/model/bot-core.ts";
+import type { IncomingAttachment, IncomingEvent } from "../../src/model/bot-core.ts";
+import { fetchAttachment } from "../kit/attachment.ts";
 import { decodeChoice } from "./buttons.ts";
 import { API_TIMEOUT_SECONDS, quietly, textsFor, type Telegram } from "./context.ts";
 import { isGrammyError, loggable } from "./errors.ts";
@@ -41,25 +42,23 @@ async function download(t: Telegram, fileId: string): Promise<Uint8Array | undef
  * The file with its bytes when Telegram hands them over (bots get files up to 20 MB); otherwise
  * with the reason they could not be had, which the core tells the person.
  */
-async function attachmentOf(t: Telegram, file: SentFile): Promise<IncomingAttachment> {
+function attachmentOf(t: Telegram, file: SentFile): Promise<IncomingAttachment> {
   const attachment: IncomingAttachment = {
     name: file.name,
     ref: file.fileId,
     ...(file.mimeType && { mimeType: file.mimeType }),
     ...(file.size !== undefined && { size: file.size }),
   };
-  if (file.size !== undefined && file.size > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
-  try {
-    const content = await download(t, file.fileId);
-    if (!content) return { ...attachment, problem: "download_failed" };
-    if (content.byteLength > MAX_INCOMING_FILE_BYTES) return { ...attachment, problem: "too_large" };
-    return { ...attachment, content };
-  } catch (error) {
-    t.logger.warn({ err: loggable(error), fileId: file.fileId }, "telegram file not downloaded");
-    // A file whose size the message did not give is refused by getFile when over the limit.
-    const tooBig = isGrammyError(error, 400) && /file is too big/i.test(error.description);
-    return { ...attachment, problem: tooBig ? "too_large" : "download_failed" };
-  }
+  return fetchAttachment(
+    attachment,
+    () => download(t, file.fileId),
+    (error) => {
+      t.logger.warn({ err: loggable(error), fileId: file.fileId }, "telegram file not downloaded");
+      // A file whose size the message did not give is refused by getFile when over the limit.
+      const tooBig = isGrammyError(error, 400) && /file is too big/i.test(error.description);
+      return tooBig ? "too_large" : "download_failed";
+    },
+  );
 }
 
 async function onMessage(t: Telegram, ctx: Context, message: Message): Promise<void> {

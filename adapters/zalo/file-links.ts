@@ -19,6 +19,8 @@ const TOKEN = /^(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 export interface FileLinks {
   /** Keeps the file and returns a URL that serves it for 24 hours. */
   linkFor(file: OutgoingFile): Promise<string>;
+  /** The longest URL linkFor returns (twelve digits each for the id and the expiry). */
+  maxUrlLength: number;
   route(): HttpRoute;
 }
 
@@ -87,6 +89,7 @@ export function createFileLinks(deps: {
       const sig = signature(await signingKey(), id, expires).toString("base64url");
       return `${base}${FILE_ROUTE_PATH}?t=${id}.${expires}.${sig}`;
     },
+    maxUrlLength: `${base}${FILE_ROUTE_PATH}?t=`.length + 12 + 1 + 12 + 1 + 43,
     route: () => ({ method: "GET", path: FILE_ROUTE_PATH, handle: serve }),
   };
 }

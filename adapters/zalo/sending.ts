@@ -3,7 +3,6 @@ import type { DeliveryTarget, PlatformLimits } from "../../src/delivery/types.ts
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { ZALO_PLATFORM, type Zalo } from "./context.ts";
 import { toDeliveryError } from "./errors.ts";
-import type { FileLinks } from "./file-links.ts";
 
 // The core's messages as Zalo messages. Zalo has no buttons, so choices go out as numbered lines
 // (a reply that is just one of the numbers comes back as that choice, see inbound.ts); the offer is
@@ -14,7 +13,8 @@ export const ZALO_MAX_TEXT = 2000;
 /** What Zalo can show from a URL with sendPhoto; anything else goes as a link in the text. */
 const PHOTO_TYPES = new Set(["image/png", "image/jpeg"]);
 
-export function limitsOf(links: FileLinks | null): PlatformLimits {
+export function limitsOf(z: Pick<Zalo, "t" | "links">): PlatformLimits {
+  const { t, links } = z;
   return {
     maxMessageLength: ZALO_MAX_TEXT,
     buttons: false,
@@ -24,19 +24,33 @@ export function limitsOf(links: FileLinks | null): PlatformLimits {
     maxButtons: Number.POSITIVE_INFINITY,
     files: links !== null,
     groupChats: false,
+    // What send adds to the outbox's last part: the choices' lines, and a file's link at its longest.
+    lastPartRoom(message) {
+      const lines = choiceLines(message);
+      const file = message.file;
+      const link =
+        file && links && !PHOTO_TYPES.has(file.mimeType)
+          ? 2 + t.zalo.fileLink(file.name, "x".repeat(links.maxUrlLength)).length
+          : 0;
+      return lines.reduce((room, line) => room + 1 + line.length, link);
+    },
   };
 }
 
-/** "1) label" lines under the text, the way the console shows choices. */
+/** "1) label" lines, the way the console shows choices. */
+function choiceLines(message: Pick<OutgoingMessage, "choices">): string[] {
+  return (message.choices ?? []).flat().map((c, i) => `${i + 1}) ${c.label}`);
+}
+
+/** The choices' lines under the text. */
 function renderChoices(message: Pick<OutgoingMessage, "text" | "choices">): string {
-  const lines = (message.choices ?? []).flat().map((c, i) => `${i + 1}) ${c.label}`);
-  return [message.text, ...lines].filter((part) => part.length > 0).join("\n");
+  return [message.text, ...choiceLines(message)].filter((part) => part.length > 0).join("\n");
 }
 
 /**
- * Sends a message's text and its file; returns the last id. The choices' lines are added to the
- * text here, so they count toward the limit: the text with them is split at 2,000, and they end up
- * on the last part.
+ * Sends a message's text and its file; returns the last id. A push arrives as the outbox's part,
+ * which left room for the choices' lines and the link (lastPartRoom), so it goes as one message; a
+ * reply is the core's whole message, split here at 2,000 with its lines on the last part.
  */
 async function send(z: Zalo, chatId: string, message: OutgoingMessage): Promise<string | null> {
   const { t, links, client } = z;

@@ -53,7 +53,7 @@ export function createZaloAdapter(deps: ZaloAdapterDeps): ZaloAdapter {
 
   return {
     name: ZALO_PLATFORM,
-    limits: limitsOf(links),
+    limits: limitsOf(z),
     pace: deps.pace,
     state: () => z.state,
     failure: () => (z.state === "failed" ? z.reason : null),

@@ -2,14 +2,14 @@ import type { Clock } from "../lib/clock.ts";
 import type { BotCore } from "../model/bot-core.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Role } from "../model/roles.ts";
-import type { AgencyOverview, DutyOverview, PersonOverview } from "../services/overview-service.ts";
+import type { AgencyOverview, PersonOverview } from "../services/overview-service.ts";
 import type { AdapterStore } from "./adapter-store.ts";
 import type { PollLeadership } from "./poll-leader.ts";
 import type { OutgoingFile } from "../model/messages.ts";
 
 // What a platform's forms show is read by a service; adapters take its shape from here, never
 // from the services themselves.
-export type { AgencyOverview, DutyOverview, PersonOverview };
+export type { AgencyOverview, PersonOverview };
 
 /** Files kept in the database for a platform that can only send a link to them (Zalo). */
 export interface AdapterFiles {

@@ -95,7 +95,7 @@ function partsFor(channel: DeliveryChannel, message: OutgoingMessage, locale: st
     shaped = { ...rest, text: `${rest.text}\n\n${messagesFor(locale).delivery.fileUnavailable(file.name)}` };
   }
   // A platform without buttons shows them as numbered lines through its adapter; nothing to drop here.
-  return splitMessage(shaped, channel.limits.maxMessageLength);
+  return splitMessage(shaped, channel.limits.maxMessageLength, channel.limits.lastPartRoom?.(shaped));
 }
 
 export interface JobContext {

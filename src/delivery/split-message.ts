@@ -134,12 +134,20 @@ export function splitText(text: string, maxLength: number): SplitText {
 /**
  * Splits a message too long for a platform into several sent in a row. Buttons, the file and any other fields
  * ride on the last part only, so they arrive after all the text they refer to and are sent once. The earlier
- * parts carry nothing but `text`, so `M` must not have other required fields.
+ * parts carry nothing but `text`, so `M` must not have other required fields. `lastPartRoom` characters are kept
+ * free on the last part for what the platform's adapter adds there (see PlatformLimits.lastPartRoom).
  */
-export function splitMessage<M extends SplittableMessage>(message: M, maxLength: number): M[] {
+export function splitMessage<M extends SplittableMessage>(message: M, maxLength: number, lastPartRoom = 0): M[] {
   checkMaxLength(maxLength);
-  if (message.text.length <= maxLength) return [message];
+  if (message.text.length + lastPartRoom <= maxLength) return [message];
   const { parts } = splitText(message.text, maxLength);
-  const lastText = parts.pop() ?? "";
+  let lastText = parts.pop() ?? "";
+  // What the adapter adds to the last part must fit beside its text: the tail is cut finer, or, when
+  // the additions leave no room at all, they go in a part of their own.
+  if (lastText.length + lastPartRoom > maxLength) {
+    const tail = lastPartRoom < maxLength ? splitText(lastText, maxLength - lastPartRoom).parts : [lastText, ""];
+    lastText = tail.pop() ?? "";
+    parts.push(...tail);
+  }
   return [...parts.map((text) => ({ text }) as M), { ...message, text: lastText }];
 }

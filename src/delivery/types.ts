@@ -49,6 +49,11 @@ export interface PlatformLimits {
   files: boolean;
   /** Whether the platform has group chats (the contract suite checks they are marked not private). */
   groupChats: boolean;
+  /**
+   * Characters the adapter adds to the part that carries a message's choices and file (Zalo's
+   * numbered lines, a file's link): the outbox's split leaves that room, so a part is never split again.
+   */
+  lastPartRoom?: (message: OutgoingMessage) => number;
 }
 
 /** How fast a platform accepts pushes: at most `perSecond` overall, one per `perChatMs` to one chat. */

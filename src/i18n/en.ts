@@ -321,6 +321,20 @@ export const en: Messages = {
       submit: "Submit report",
       more: (n: number) => `… and ${n} more duties: type /nhacviec duties to see them all.`,
     },
+    manifest: {
+      description: "Reminds agencies to report on their plan duties on time; takes the reports right in Slack.",
+      about:
+        "Nhắc Việc tracks the duties the province's plan assigns to each agency, reminds their contacts to report on time\n" +
+        "and helps the Department of Home Affairs gather progress, difficulties and figures.",
+      usage: (slash: string) =>
+        `One command does it all: ${slash} COMMAND [arguments] (the English name in brackets works too).`,
+      join: (slash: string, word: string) => ` To join: ${slash} ${word} INVITE_CODE.`,
+      command: (name: string, alias: string, description: string) => `• ${name} (${alias}): ${description}`,
+      example:
+        "Write to Nhắc Việc privately to report in one line, for example: IV.4.b 60% in progress: data connected.",
+      slashDescription: "Report, submit the report, see duties and progress (type help for the commands)",
+      slashHint: (names: string) => `[${names}] [arguments]`,
+    },
   },
 
   planErrors: {

@@ -354,6 +354,20 @@ export const vi = {
       submit: "Nộp báo cáo",
       more: (n: number) => `… và ${n} nhiệm vụ khác: gõ /nhacviec nhiemvu để xem đủ.`,
     },
+    /** The app's description in Slack's directory (the manifest); `slash` is the one slash command. */
+    manifest: {
+      description: "Nhắc các cơ quan báo cáo nhiệm vụ kế hoạch đúng hạn; nhận báo cáo ngay trong Slack.",
+      about:
+        "Nhắc Việc theo dõi các nhiệm vụ mà kế hoạch của tỉnh giao cho từng cơ quan, nhắc đầu mối báo cáo đúng hạn\n" +
+        "và giúp Sở Nội vụ tổng hợp tình hình, vướng mắc và số liệu.",
+      usage: (slash: string) => `Dùng một lệnh: ${slash} LỆNH [tham số] (tên tiếng Anh trong ngoặc cũng được).`,
+      join: (slash: string, word: string) => ` Tham gia: ${slash} ${word} MÃ_MỜI.`,
+      command: (name: string, alias: string, description: string) => `• ${name} (${alias}): ${description}`,
+      example:
+        "Nhắn riêng cho Nhắc Việc để báo cáo bằng một dòng, ví dụ: IV.4.b 60% đang thực hiện: đã kết nối dữ liệu.",
+      slashDescription: "Báo cáo, nộp báo cáo, xem nhiệm vụ và tình hình (gõ trogiup để xem các lệnh)",
+      slashHint: (names: string) => `[${names}] [tham số]`,
+    },
   },
 
   planErrors: {

@@ -192,6 +192,23 @@ describe("split messages", () => {
       partsSent: 3,
     });
   });
+  it("leaves the room a platform adds to the last part, so the split is the only one", async () => {
+    const sent: Sent[] = [];
+    const choices = [[{ label: "Báo cáo ngay", value: "start:report" }]];
+    // Like Zalo: every choice becomes a numbered line under the last part's text.
+    const added = (m: OutgoingMessage) => (m.choices ?? []).flat().reduce((n, c) => n + 4 + c.label.length, 0);
+    const channel = recordingChannel("alpha", sent, { limits: { maxMessageLength: 100, lastPartRoom: added } });
+    const who = await person(db, "Năm", [{ platform: "alpha" }]);
+    const text = Array.from({ length: 2 }, (_, i) => `Dòng ${i + 1}: ${"nội dung ".repeat(4)}`.trim()).join("\n");
+    await enqueue(db, MORNING, [push(who.id, { text, choices }, "room")]);
+    await senderFor(db, [channel]).sendDue(MORNING);
+    // 87 characters fit in one part, but not with the 16 the platform adds.
+    expect(sent).toHaveLength(2);
+    const last = sent.at(-1)!.message;
+    expect(last.choices).toEqual(choices);
+    expect(last.text.length + added(last)).toBeLessThanOrEqual(100);
+    for (const part of sent) expect(part.message.text.length).toBeLessThanOrEqual(100);
+  });
 });
 
 describe("files", () => {

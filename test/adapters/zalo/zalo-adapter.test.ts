@@ -20,6 +20,7 @@ import type { OutgoingMessage } from "../../../src/model/messages.ts";
 import type { AdapterHost } from "../../../src/delivery/adapter-host.ts";
 import { createAdapterStore } from "../../../src/delivery/adapter-store.ts";
 import type { DeliveryError, DeliveryTarget } from "../../../src/delivery/types.ts";
+import { splitMessage } from "../../../src/delivery/split-message.ts";
 import { vi as viText } from "../../../src/i18n/vi.ts";
 import { createLogger, type Logger } from "../../../src/lib/logger.ts";
 import { writeInvitesXlsx } from "../../../src/reports/invites-xlsx.ts";
@@ -230,6 +231,26 @@ describe("zalo adapter with a fake core", () => {
     expect(parts).toHaveLength(2);
     for (const part of parts) expect(part.text.length).toBeLessThanOrEqual(2000);
     expect(parts.map((p) => p.text).join("\n")).toBe(text);
+  });
+
+  it("sends each part of a long push with choices as one message within 2,000 characters", async () => {
+    const chat = "chat-long-push";
+    rig.zalo.allowChat(chat);
+    const target: DeliveryTarget = { personId: 8, displayName: "Dài", platform: "zalo", userId: "u", chatId: chat };
+    const lines = Array.from({ length: 82 }, (_, i) => `${String(i + 1).padStart(2, "0")} ${"Xã Phú Lợi ".repeat(4)}`);
+    const choices = [Array.from({ length: 6 }, (_, i) => ({ label: `Lựa chọn số ${i + 1}`, value: `c${i}` }))];
+    const message: OutgoingMessage = { text: lines.join("\n"), choices };
+    // The outbox's split (delivery/send-job.ts), with the room Zalo declares for its numbered lines.
+    const { maxMessageLength, lastPartRoom } = rig.adapter.limits;
+    const parts = splitMessage(message, maxMessageLength, lastPartRoom?.(message));
+    // The text alone fits in two, but its second part has no room left for six lines.
+    expect(splitMessage(message, maxMessageLength)).toHaveLength(2);
+    expect(parts).toHaveLength(3);
+    for (const part of parts) await rig.adapter.deliver(target, part);
+    const sent = rig.zalo.sent(chat);
+    expect(sent).toHaveLength(parts.length);
+    for (const part of sent) expect(part.text.length).toBeLessThanOrEqual(2000);
+    expect(sent.at(-1)!.text).toMatch(/^6\) Lựa chọn số 6$/m);
   });
 
   it("handles an update delivered twice once", async () => {

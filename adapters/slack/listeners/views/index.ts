@@ -1,42 +1,35 @@
 import type { App } from "@slack/bolt";
-import {
-  metadataOf,
-  readReportValues,
-  readSubmitValues,
-  REPORT_MODAL,
-  SUBMIT_CONFIRM_MODAL,
-  SUBMIT_MODAL,
-} from "../../modals.ts";
-import type { SlackSurface } from "../../surface.ts";
+import { messagesFor } from "../../../../src/i18n/index.ts";
+import { answerForm, confirmSubmission, submitDocument, submitReport } from "../../forms.ts";
+import { metadataOf, REPORT_MODAL, SUBMIT_CONFIRM_MODAL, SUBMIT_MODAL } from "../../modals.ts";
+import { identity, type SlackSurface } from "../../surface.ts";
 
 type FormAck = (response?: Record<string, unknown>) => Promise<void>;
 
+/** What submitting each form does. */
+const SUBMISSIONS = {
+  [REPORT_MODAL]: submitReport,
+  [SUBMIT_MODAL]: submitDocument,
+  [SUBMIT_CONFIRM_MODAL]: confirmSubmission,
+};
+
 /**
  * Form submissions. A refusal has to travel in the acknowledgement itself, so these listeners give
- * the core up to the form budget before acking (see SlackSurface.answerForm); past it they ack with
+ * the core up to the form budget before acking (see answerForm); past it they ack with
  * "recording…" and show the result with views.update.
  */
-export function register(app: App, surface: SlackSurface): void {
-  app.view(REPORT_MODAL, async ({ ack, body, view }) => {
-    const t = surface.t(metadataOf(view).locale);
-    const work = surface.submitReport(body.user.id, readReportValues(view), t);
-    await surface.answerForm(ack as FormAck, view.id, body.user.id, t, work);
-  });
-
-  app.view(SUBMIT_MODAL, async ({ ack, body, view }) => {
-    const t = surface.t(metadataOf(view).locale);
-    const work = surface.submitDocument(body.user.id, readSubmitValues(view), t);
-    await surface.answerForm(ack as FormAck, view.id, body.user.id, t, work);
-  });
-
-  app.view(SUBMIT_CONFIRM_MODAL, async ({ ack, body, view }) => {
-    const t = surface.t(metadataOf(view).locale);
-    await surface.answerForm(ack as FormAck, view.id, body.user.id, t, surface.confirmSubmission(body.user.id, t));
-  });
+export function register(app: App, s: SlackSurface): void {
+  for (const [callbackId, submit] of Object.entries(SUBMISSIONS)) {
+    app.view(callbackId, async ({ ack, body, view }) => {
+      const t = messagesFor(metadataOf(view).locale);
+      const form = { ack: ack as FormAck, viewId: view.id, userId: body.user.id, t };
+      await answerForm(s, form, submit(s, body.user.id, view, t));
+    });
+  }
 
   // Closing the preview is the chat's "Hủy": the submission the core holds open is cancelled.
   app.view({ callback_id: SUBMIT_CONFIRM_MODAL, type: "view_closed" }, async ({ ack, body }) => {
     await ack();
-    await surface.cancelSubmission(body.user.id);
+    await s.host.core.run(await identity(s, body.user.id), "cancelSubmission", {});
   });
 }
