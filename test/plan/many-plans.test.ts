@@ -109,6 +109,26 @@ describe("importing more plans beside one in use", () => {
     expect((await reportRows()).slice(0, CONTACTS.length)).toEqual(reports);
   });
 
+  it("a plan code first decides which plan a report line is about", async () => {
+    const before = await bot.db.dutyReport.count();
+    expect(texts(await bot.send("lan", "BHYT26 2a xong"))).toContain("Đã ghi nhận");
+    const stored = await bot.db.dutyReport.findFirstOrThrow({
+      orderBy: { id: "desc" },
+      include: { duty: true, agency: { include: { plan: true } } },
+    });
+    expect([stored.agency.plan.code, stored.agency.code, stored.duty.code, stored.status]).toEqual([
+      "BHYT26",
+      "IV.2",
+      "IV.2.a",
+      "done",
+    ]);
+    // Without the code the line is about the plan due first, where 2a is not this agency's duty.
+    const reply = texts(await bot.send("lan", "2a xong"));
+    expect(reply).not.toContain("Đã ghi nhận");
+    expect(reply).toContain("không thuộc cơ quan");
+    expect(await bot.db.dutyReport.count()).toBe(before + 1);
+  });
+
   it("imports next year's plan as a new plan and keeps this year's in the register", async () => {
     const summary = await importPlan(bot.db, parsePlan(nextYear));
     expect([summary.created, summary.code]).toEqual([true, "BHXH27"]);
@@ -122,6 +142,7 @@ describe("importing more plans beside one in use", () => {
     await everyoneKeepsWorking();
     expect(await contactsList()).toEqual(people);
     expect((await reportRows()).slice(0, CONTACTS.length)).toEqual(reports);
+    expect(texts(await bot.send("lan", "bhxh27 4a 10%"))).toContain("Đã ghi nhận");
     // A report today still goes to this year's plan, whose deadline comes first.
     const reply = texts(await bot.send("lan", "4b 20%"));
     expect(reply).toContain("Đã ghi nhận");
