@@ -4,7 +4,7 @@ import { isAppError } from "../model/errors.ts";
 import { errorText } from "../i18n/error-text.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { findPersonByIdentity, markSeen, seenElsewhereSince } from "../services/invite-service.ts";
-import { assignmentsOf, planFor } from "../services/directory-service.ts";
+import { planFor } from "../services/directory-service.ts";
 import { Ctx, type BotDeps, type Member } from "./context.ts";
 import { dispatch } from "./routes.ts";
 import { runUseCase } from "./use-cases/index.ts";
@@ -119,32 +119,12 @@ async function answering<T>(ctx: Ctx, what: string, work: () => Promise<T>): Pro
 }
 
 async function handleEvent(deps: BotDeps, raw: IncomingEvent): Promise<Reply[]> {
-  const cleaned = cleanEvent(raw);
-  const refused = await refusal(deps, cleaned);
+  const event = cleanEvent(raw);
+  const refused = await refusal(deps, event);
   if (refused) return refused;
-  const first = await contextFor(deps, cleaned.from);
-  const { ctx, event } = await withPlanPrefix(first, cleaned);
+  const ctx = await contextFor(deps, event.from);
   await answering(ctx, event.kind, () => dispatch(ctx, event));
   return ctx.replies;
-}
-
-/** A plan's code as people write it before a report line: BHYT26, BHXH27-2. */
-const PLAN_PREFIX = /^([A-Za-z][A-Za-z0-9]*\d{2}(?:-\d+)?)[\s:,.-]+(.+)$/s;
-
-/**
- * `BHYT26 2a xong`: a contact's line that starts with the code of an active plan their agency is in
- * is about that plan, whatever plan chat is about otherwise; the rest is read as any report line.
- */
-async function withPlanPrefix(ctx: Ctx, event: IncomingEvent): Promise<{ ctx: Ctx; event: IncomingEvent }> {
-  const person = ctx.member?.person;
-  if (event.kind !== "text" || person?.role !== "contact" || person.directoryAgencyId === null) return { ctx, event };
-  const match = PLAN_PREFIX.exec(event.text.trim());
-  if (!match) return { ctx, event };
-  const code = match[1]!.toUpperCase();
-  const place = (await assignmentsOf(ctx.deps.db, person.directoryAgencyId)).find((a) => a.plan.code === code);
-  if (!place) return { ctx, event };
-  const member = { ...ctx.member!, agency: place.agency };
-  return { ctx: new Ctx(ctx.deps, ctx.from, member, place.plan), event: { ...event, text: match[2]! } };
 }
 
 async function runFor<N extends UseCaseName>(

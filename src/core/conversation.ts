@@ -58,7 +58,14 @@ const pauseFlow = z.object({
   }),
 });
 
-const flowSchema = z.union([reportFlow, submitFlow, remindAllFlow, pauseFlow]);
+/** A report line whose duty is in several of the agency's plans, kept until the person picks one. */
+const linePlanFlow = z.object({
+  flow: z.literal("line_plan"),
+  step: z.literal("choose"),
+  data: z.object({ text: z.string().min(1).max(4000) }),
+});
+
+const flowSchema = z.union([reportFlow, submitFlow, remindAllFlow, pauseFlow, linePlanFlow]);
 
 /** A flow as written: which flow, which step, and that step's data. */
 export type FlowStep = z.infer<typeof flowSchema>;

@@ -3,6 +3,7 @@ import type { Ctx } from "./context.ts";
 import type { FlowName, FlowState } from "./conversation.ts";
 import * as coord from "./features/coordinator.ts";
 import * as pauseFeature from "./features/pause.ts";
+import * as planLine from "./features/plan-line.ts";
 import * as report from "./features/report.ts";
 import * as submit from "./features/submit.ts";
 import type { IncomingAttachment } from "../model/bot-core.ts";
@@ -43,6 +44,11 @@ export const FLOWS: { [F in FlowName]: FlowRoute<F> } = {
     roles: ["coordinator", "admin"],
     takesText: false,
     continue: (ctx, state, input) => pauseFeature.continuePause(ctx, state, input.choice),
+  },
+  line_plan: {
+    roles: ["contact"],
+    takesText: false,
+    continue: (ctx, state, input) => planLine.continueLinePlan(ctx, state, input.choice),
   },
 };
 

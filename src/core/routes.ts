@@ -14,6 +14,7 @@ import * as exports from "./features/export.ts";
 import { join, link, looksLikeInviteCode } from "./features/join.ts";
 import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
+import * as planLine from "./features/plan-line.ts";
 import * as submit from "./features/submit.ts";
 import { continueFlow, flowServes, flowTakesText } from "./flows.ts";
 import type { IncomingAttachment, IncomingEvent } from "../model/bot-core.ts";
@@ -28,7 +29,9 @@ type Handler = (ctx: Ctx, args: string, event: CommandEvent) => Promise<void>;
 // Keyed by the registry's names, so a command in the registry without a handler does not compile.
 const HANDLERS: Record<CommandName, Handler> = {
   batdau: (ctx, args) => join(ctx, args),
-  nhiemvu: (ctx) => report.showDuties(ctx),
+  nhiemvu: async (ctx) => {
+    if (!(await planLine.dutiesAcrossPlans(ctx))) await report.showDuties(ctx);
+  },
   baocao: (ctx) => report.startReport(ctx),
   nopbaocao: (ctx, args, e) => submit.startSubmit(ctx, args, e.attachment),
   vuongmac: (ctx, args) => difficulty.raise(ctx, args),
@@ -174,6 +177,7 @@ async function readText(ctx: Ctx, text: string): Promise<void> {
     ctx.reply(t.bot.notUnderstoodCoordinator);
     return;
   }
+  if (await planLine.lineAcrossPlans(ctx, text)) return;
   if (await report.oneLineReport(ctx, text)) return;
   const example = t.bot.report.example((await firstDutyCode(ctx)) ?? "IV.1.a");
   ctx.reply(t.bot.notUnderstood(example), undefined, "report.not_a_report");

@@ -737,6 +737,9 @@ export const en: Messages = {
     },
 
     duties: {
+      planHeader: (code: string, title: string) => `📋 Plan ${code}: ${title}`,
+      footerPlans: (example: string) =>
+        `To report: type /report, or one line, with the plan's code first if you like, such as: ${example}\nWhen done, type /submit to submit your agency's report.`,
       header: (agency: string, deadline: LocalDate, daysLeft: string, submitted: boolean) =>
         `Duties of ${agency} (report due before ${date(deadline)}, ${daysLeft})` +
         (submitted ? "\nThe agency has submitted its report." : "\nThe agency has not submitted its report yet."),
@@ -748,6 +751,8 @@ export const en: Messages = {
     },
 
     report: {
+      whichPlan: (ref: string) =>
+        `Duty ${q(ref)} is in several of your agency's plans. Which plan is this report for? (Next time you can write the plan's code first, e.g. BHYT26 ${q(ref)} done.)`,
       pickDuty: (example: string) =>
         `Choose the duty to report on (or type its code, for example ${example}). Type /cancel to cancel.`,
       dutyChoice: (code: string, title: string, icon: string) => `${icon} ${code} ${title}`,

@@ -754,6 +754,9 @@ export const vi = {
     },
 
     duties: {
+      planHeader: (code: string, title: string) => `📋 Kế hoạch ${code}: ${title}`,
+      footerPlans: (example: string) =>
+        `Báo cáo: gõ /baocao, hoặc một dòng, có thể ghi mã kế hoạch trước, như: ${example}\nKhi xong, gõ /nopbaocao để nộp báo cáo của cơ quan.`,
       header: (agency: string, deadline: LocalDate, daysLeft: string, submitted: boolean) =>
         `Nhiệm vụ của ${agency} (báo cáo trước ngày ${date(deadline)}, ${daysLeft})` +
         (submitted ? "\nCơ quan đã nộp báo cáo." : "\nCơ quan chưa nộp báo cáo."),
@@ -765,6 +768,8 @@ export const vi = {
     },
 
     report: {
+      whichPlan: (ref: string) =>
+        `Nhiệm vụ ${q(ref)} có trong nhiều kế hoạch của cơ quan. Anh/Chị báo cáo cho kế hoạch nào? (Lần sau có thể ghi mã kế hoạch trước, ví dụ: BHYT26 ${q(ref)} xong.)`,
       pickDuty: (example: string) => `Chọn nhiệm vụ cần báo cáo (hoặc gõ mã, ví dụ ${example}). Gõ /huy để hủy.`,
       dutyChoice: (code: string, title: string, icon: string) => `${icon} ${code} ${title}`,
       pickStatus: (code: string, title: string) => `${code}: ${title}\nChọn trạng thái:`,

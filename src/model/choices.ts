@@ -14,6 +14,8 @@ export type ChoiceValue =
   | { kind: "report_duty"; duty: string }
   | { kind: "report_status"; status: DutyStatus }
   | { kind: "report_skip_note" }
+  /** Which plan a report line is about, when its duty is in several of the agency's plans. */
+  | { kind: "line_plan"; plan: string }
   /** The answers to a confirmation: a submission's preview, "/nhac all", a pause past the deadline. */
   | { kind: "confirm"; flow: ConfirmedFlow; answer: "confirm" | "cancel" };
 
@@ -23,6 +25,7 @@ export type ChoiceKind = ChoiceValue["kind"];
 
 const CONFIRMED: readonly ConfirmedFlow[] = ["submit", "remind_all", "pause"];
 /** A duty code as the plan writes it: "IV.4.b"; never empty, never spaced, never absurdly long. */
+const PLAN_CODE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)?$/;
 const DUTY_CODE = /^\S{1,100}$/;
 
 export function encodeChoice(choice: ChoiceValue): string {
@@ -35,6 +38,8 @@ export function encodeChoice(choice: ChoiceValue): string {
       return `report:status:${choice.status}`;
     case "report_skip_note":
       return "report:note:skip";
+    case "line_plan":
+      return `line:plan:${choice.plan}`;
     case "confirm":
       return `${choice.flow}:${choice.answer}`;
   }
@@ -53,6 +58,7 @@ export function decodeChoice(value: string): ChoiceValue | null {
     if (second === "note" && third === "skip" && rest.length === 1) return { kind: "report_skip_note" };
     return null;
   }
+  if (head === "line" && second === "plan" && PLAN_CODE.test(third)) return { kind: "line_plan", plan: third };
   const flow = CONFIRMED.find((f) => f === head);
   if (flow && (second === "confirm" || second === "cancel") && rest.length === 0) {
     return { kind: "confirm", flow, answer: second };

@@ -47,6 +47,21 @@ describe("the choice codec", () => {
       expect(decodeChoice(bad), bad).toBeNull();
   });
 
+  it("line_plan: the plan a report line is about, by its code", () => {
+    expect(encodeChoice({ kind: "line_plan", plan: "BHYT26" })).toBe("line:plan:BHYT26");
+    for (const plan of ["BHYT26", "BHXH27-2", "KH3"])
+      expect(roundTrip({ kind: "line_plan", plan })).toEqual({ kind: "line_plan", plan });
+    for (const bad of [
+      "line:plan",
+      "line:plan:",
+      "line:plan:bhyt26",
+      "line:plan:BH YT",
+      "line:plans:BHYT26",
+      "line:plan:-X",
+    ])
+      expect(decodeChoice(bad), bad).toBeNull();
+  });
+
   it("confirm: the answers to a submission's preview, /nhac all and a pause past the deadline", () => {
     for (const flow of ["submit", "remind_all", "pause"] as const) {
       for (const answer of ["confirm", "cancel"] as const) {

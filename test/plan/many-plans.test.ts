@@ -109,6 +109,19 @@ describe("importing more plans beside one in use", () => {
     expect((await reportRows()).slice(0, CONTACTS.length)).toEqual(reports);
   });
 
+  it("/nhiemvu groups an agency's duties by plan, the nearest deadline first", async () => {
+    const duties = texts(await bot.send("lan", "/nhiemvu"));
+    const first = duties.indexOf("📋 Kế hoạch BHXH26");
+    const second = duties.indexOf("📋 Kế hoạch BHYT26");
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(second).toBeGreaterThan(first);
+    expect(duties.slice(first, second)).toContain("IV.4.a");
+    expect(duties.slice(second)).toContain("IV.2.a");
+    expect(duties.slice(second)).toContain("20/12/2026");
+    // An agency in one plan sees its duties as before.
+    expect(texts(await bot.send("xa-binh-phuoc", "/nhiemvu"))).not.toContain("📋");
+  });
+
   it("a plan code first decides which plan a report line is about", async () => {
     const before = await bot.db.dutyReport.count();
     expect(texts(await bot.send("lan", "BHYT26 2a xong"))).toContain("Đã ghi nhận");
@@ -122,11 +135,16 @@ describe("importing more plans beside one in use", () => {
       "IV.2.a",
       "done",
     ]);
-    // Without the code the line is about the plan due first, where 2a is not this agency's duty.
-    const reply = texts(await bot.send("lan", "2a xong"));
-    expect(reply).not.toContain("Đã ghi nhận");
-    expect(reply).toContain("không thuộc cơ quan");
-    expect(await bot.db.dutyReport.count()).toBe(before + 1);
+    // Without the code, a duty only one of the agency's plans has goes to that plan.
+    expect(texts(await bot.send("lan", "2b 50%"))).toContain("Đã ghi nhận");
+    const plain = await bot.db.dutyReport.findFirstOrThrow({
+      orderBy: { id: "desc" },
+      include: { duty: true, agency: { include: { plan: true } } },
+    });
+    expect([plain.agency.plan.code, plain.duty.code]).toEqual(["BHYT26", "IV.2.b"]);
+    // A duty of another agency in every plan is refused, and nothing is stored.
+    expect(texts(await bot.send("lan", "3 xong"))).not.toContain("Đã ghi nhận");
+    expect(await bot.db.dutyReport.count()).toBe(before + 2);
   });
 
   it("imports next year's plan as a new plan and keeps this year's in the register", async () => {
@@ -143,11 +161,19 @@ describe("importing more plans beside one in use", () => {
     expect(await contactsList()).toEqual(people);
     expect((await reportRows()).slice(0, CONTACTS.length)).toEqual(reports);
     expect(texts(await bot.send("lan", "bhxh27 4a 10%"))).toContain("Đã ghi nhận");
-    // A report today still goes to this year's plan, whose deadline comes first.
-    const reply = texts(await bot.send("lan", "4b 20%"));
-    expect(reply).toContain("Đã ghi nhận");
+    // 4b is a duty of this agency in this year's plan and next year's: the bot asks, storing nothing yet.
+    const count = await bot.db.dutyReport.count();
+    const asked = await bot.send("lan", "4b 20%");
+    expect(texts(asked)).toContain("nhiều kế hoạch");
+    const options = asked.flatMap((r) => r.choices ?? []).flat();
+    expect(options.map((o) => o.label.split(":")[0])).toEqual(["BHXH26", "BHXH27"]);
+    expect(await bot.db.dutyReport.count()).toBe(count);
+    expect(texts(await bot.choose("lan", options[0]!.value))).toContain("Đã ghi nhận");
     const latest = await bot.db.dutyReport.findFirstOrThrow({ orderBy: { id: "desc" }, include: { agency: true } });
-    expect(latest.agency.planId).toBe(plans[0]!.id);
+    expect([latest.agency.planId, latest.percent]).toEqual([plans[0]!.id, 20]);
+    // The same answer twice stores nothing more.
+    expect(texts(await bot.choose("lan", options[0]!.value))).not.toContain("Đã ghi nhận");
+    expect(await bot.db.dutyReport.count()).toBe(count + 1);
   });
 
   describe("how --agency resolves", () => {
