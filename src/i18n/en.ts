@@ -993,6 +993,8 @@ export const en: Messages = {
     },
 
     reminder: {
+      mergedHeader: (plans: number) => `🔔 Reminder: your agency has ${plans} plans to report on.`,
+      planSection: (code: string) => `📋 Plan ${code}`,
       text: (
         agency: string,
         requested: boolean,

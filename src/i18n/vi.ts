@@ -999,6 +999,8 @@ export const vi = {
     },
 
     reminder: {
+      mergedHeader: (plans: number) => `🔔 Nhắc việc: cơ quan của Anh/Chị có ${plans} kế hoạch cần báo cáo.`,
+      planSection: (code: string) => `📋 Kế hoạch ${code}`,
       text: (
         agency: string,
         requested: boolean,

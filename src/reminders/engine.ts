@@ -8,8 +8,9 @@ import { agencyLabel } from "../i18n/views.ts";
 import type { Logger } from "../lib/logger.ts";
 import { toIsoLocal } from "../lib/time.ts";
 import { copyDigests, planDigests } from "./plan-digests.ts";
-import { planReminders } from "./plan-reminders.ts";
-import { readPlannings, type Planned, type ReminderEntry, type TickResult } from "./planning.ts";
+import { decidePlanReminders, writeReminders } from "./plan-reminders.ts";
+import { mergeAcrossPlans, writeMerged, type PlanDecision } from "./merge-reminders.ts";
+import { readPlannings, type Planned, type Planning, type ReminderEntry, type TickResult } from "./planning.ts";
 
 export type { ReminderEntry, TickResult } from "./planning.ts";
 
@@ -22,15 +23,26 @@ export interface ReminderEngine {
   tick(now?: Date): Promise<TickResult>;
 }
 
-/** For each active plan, reminders, then the coordinators' digests, from one reading of that plan. */
+/**
+ * For each active plan, reminders, then the coordinators' digests, from one reading of that plan.
+ * A person's reminders of several plans due at the same minute go out as one push.
+ */
 export async function planDue(db: Db, now: Date, options: { dryRun?: boolean } = {}): Promise<Planned> {
   const planned: Planned = { due: [], skipped: [] };
+  const add = (p: Planned) => {
+    planned.due.push(...p.due);
+    planned.skipped.push(...p.skipped);
+  };
+  const decided: (PlanDecision & { planning: Planning })[] = [];
   for await (const planning of readPlannings(db, now, options.dryRun === true)) {
-    const reminders = await planReminders(db, planning);
-    const digests = await planDigests(db, planning);
-    planned.due.push(...reminders.due, ...digests.due);
-    planned.skipped.push(...reminders.skipped, ...digests.skipped);
+    decided.push({ planning, plan: planning.plan, decision: await decidePlanReminders(db, planning) });
   }
+  const merged = mergeAcrossPlans(decided);
+  for (const { planning, decision } of decided) {
+    add(await writeReminders(db, planning, decision));
+    add(await planDigests(db, planning));
+  }
+  add(await writeMerged(db, now, options.dryRun === true, merged));
   return planned;
 }
 

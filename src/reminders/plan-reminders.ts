@@ -23,6 +23,8 @@ export interface ReminderFacts {
 export interface PlannedItem {
   item: OutboxItem;
   entry: ReminderEntry;
+  /** The recipient's language, in which `item.message` is written. */
+  locale: string;
 }
 
 export interface ReminderDecision {
@@ -35,12 +37,16 @@ export interface ReminderDecision {
 
 /** The reminder points whose time has come, with each point's agencies and contacts decided. */
 export async function planReminders(db: Db, planning: Planning): Promise<Planned> {
+  return writeReminders(db, planning, await decidePlanReminders(db, planning));
+}
+
+/** What `planReminders` would write for one plan, decided and not written yet. */
+export async function decidePlanReminders(db: Db, planning: Planning): Promise<ReminderDecision> {
   const { plan, policy, calendar, now } = planning;
   const points = reminderPoints(plan.reportDeadline, policy, calendar).filter((p) => p.dueAt <= now);
-  if (points.length === 0) return { due: [], skipped: [] };
+  if (points.length === 0) return { pending: [], expired: [], skipped: [] };
   const facts = await loadReminderFacts(db, planning, points);
-  const decision = decideReminders(planning, points, facts);
-  return writeReminders(db, planning, decision);
+  return decideReminders(planning, points, facts);
 }
 
 export async function loadReminderFacts(
@@ -124,8 +130,8 @@ export function decideReminders(
           dueAt: point.dueAt,
         };
         // A bot started on 24/11 must not greet everyone with the reminder of 13/11.
-        if (stale) decision.expired.push({ item, entry: entry(person, "expired") });
-        else decision.pending.push({ item, entry: entry(person) });
+        if (stale) decision.expired.push({ item, entry: entry(person, "expired"), locale: person.locale });
+        else decision.pending.push({ item, entry: entry(person), locale: person.locale });
       }
     }
   }
@@ -194,7 +200,7 @@ function reminderTexts({ plan }: Planning) {
   };
 }
 
-async function writeReminders(db: Db, { now, dryRun }: Planning, decision: ReminderDecision): Promise<Planned> {
+export async function writeReminders(db: Db, { now, dryRun }: Planning, decision: ReminderDecision): Promise<Planned> {
   const { pending, expired } = decision;
   const skipped = [...decision.skipped];
   const due: ReminderEntry[] = [];

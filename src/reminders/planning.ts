@@ -5,7 +5,15 @@ import { loadWorkCalendar } from "../schedule/calendar-store.ts";
 import { policyOf, type ReminderPolicy } from "../schedule/policy.ts";
 import { loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
 
-export type SkipReason = "submitted" | "paused" | "no_contact" | "recent_report" | "expired" | "all_submitted";
+export type SkipReason =
+  | "submitted"
+  | "paused"
+  | "no_contact"
+  | "recent_report"
+  | "expired"
+  | "all_submitted"
+  /** Carried by a push that covers the person's other plans due at the same minute. */
+  | "merged";
 
 /** One push planned, skipped or sent, as the CLI prints it and --json returns it. */
 export interface ReminderEntry {

@@ -1,0 +1,74 @@
+// A contact whose agency is in two plans due at the same reminder time gets one message covering
+// both, not one per plan; a contact in one plan gets the reminder as before; nothing is planned twice.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importPlan } from "../../src/plan/import-plan.ts";
+import { parsePlan } from "../../src/plan/parse-plan.ts";
+import { planDue } from "../../src/reminders/engine.ts";
+import { parseIsoInstant } from "../../src/lib/time.ts";
+import { createTestBot, type TestBot } from "../helpers/bot.ts";
+
+// The second plan of the province, with the same deadline as the first: their T-7 fall together.
+const secondPlan = readFileSync(
+  new URL("../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url),
+  "utf8",
+).replace("trước ngày 20/12.", "trước ngày 15/12.");
+const T7 = parseIsoInstant("2026-12-08T08:00")!;
+
+describe("one push per person per reminder time, across plans", () => {
+  let bot: TestBot;
+  let lan: number;
+
+  beforeAll(async () => {
+    bot = await createTestBot({ now: "2026-12-08T07:00" });
+    await bot.join("lan", "IV.4", "Chị Lan");
+    await bot.join("xa", "IV.9-25195", "Anh Xã");
+    await importPlan(bot.db, parsePlan(secondPlan), { createAgencies: true });
+    lan = (await bot.db.identity.findUniqueOrThrow({ where: { platform_userId: { platform: "test", userId: "lan" } } }))
+      .personId;
+  });
+  afterAll(async () => bot.db.$disconnect());
+
+  it("a dry run lists one merged push for the contact in both plans, and the plans' own as merged", async () => {
+    const planned = await planDue(bot.db, T7, { dryRun: true });
+    const lanDue = planned.due.filter((e) => e.contact === lan && e.kind === "reminder");
+    expect(lanDue.map((e) => [e.plan, e.point])).toEqual([["BHXH26,BHYT26", "T-7"]]);
+    // Earlier points (T-30, T-14) passed before the bot ran: expired, as with one plan.
+    const lanSkipped = planned.skipped.filter((e) => e.contact === lan && e.reason !== "expired");
+    expect(lanSkipped.map((e) => [e.plan, e.point, e.reason])).toEqual([
+      ["BHXH26", "T-7", "merged"],
+      ["BHYT26", "T-7", "merged"],
+    ]);
+    expect(await bot.db.outboxMessage.count()).toBe(0);
+  });
+
+  it("writes one message covering both plans, nearest first, and records each plan's reminder it carries", async () => {
+    await planDue(bot.db, T7);
+    const pending = await bot.db.outboxMessage.findMany({ where: { personId: lan, status: "pending" } });
+    expect(pending).toHaveLength(1);
+    const text = (JSON.parse(pending[0]!.payload) as { text: string }).text;
+    expect(text).toContain("2 kế hoạch");
+    expect(text.indexOf("📋 Kế hoạch BHXH26")).toBeGreaterThan(0);
+    expect(text.indexOf("📋 Kế hoạch BHYT26")).toBeGreaterThan(text.indexOf("📋 Kế hoạch BHXH26"));
+    expect(text).toContain("IV.4.a");
+    expect(text).toContain("IV.2.a");
+    const carried = await bot.db.outboxMessage.findMany({ where: { personId: lan, skipReason: "merged" } });
+    expect(carried.map((r) => [r.point, r.status])).toEqual([
+      ["T-7", "skipped"],
+      ["T-7", "skipped"],
+    ]);
+    // The commune's contact is in one plan: one reminder, as before.
+    const xa = await bot.db.outboxMessage.findMany({
+      where: { kind: "reminder", status: "pending", NOT: { personId: lan } },
+    });
+    expect(xa).toHaveLength(1);
+    expect(xa[0]!.key).toMatch(/^reminder:\d+:\d+:\d+:T-7$/);
+  });
+
+  it("a second tick at the same time plans nothing more", async () => {
+    const before = await bot.db.outboxMessage.count();
+    const again = await planDue(bot.db, T7);
+    expect(again.due.filter((e) => e.kind === "reminder")).toEqual([]);
+    expect(await bot.db.outboxMessage.count()).toBe(before);
+  });
+});
