@@ -1018,6 +1018,7 @@ export const en: Messages = {
     },
 
     digest: {
+      mergedHeader: (plans: number) => `📊 Reporting status of the ${plans} plans you follow.`,
       calendarMissing: (years: string) =>
         `⚠️ No holiday calendar for ${years}: reminders may fall on days off. Load it with: calendar import FILE.csv`,
       header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>

@@ -1022,6 +1022,7 @@ export const vi = {
     },
 
     digest: {
+      mergedHeader: (plans: number) => `📊 Tình hình báo cáo của ${plans} kế hoạch đang theo dõi.`,
       calendarMissing: (years: string) =>
         `⚠️ Chưa có lịch nghỉ năm ${years}: ngày nhắc việc có thể rơi vào ngày nghỉ. Nạp lịch bằng lệnh: calendar import TỆP.csv`,
       header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>

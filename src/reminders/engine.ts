@@ -7,7 +7,7 @@ import { messagesFor } from "../i18n/index.ts";
 import { agencyLabel } from "../i18n/views.ts";
 import type { Logger } from "../lib/logger.ts";
 import { toIsoLocal } from "../lib/time.ts";
-import { copyDigests, planDigests } from "./plan-digests.ts";
+import { copyDigests, decideDigests, writeDigests } from "./plan-digests.ts";
 import { decidePlanReminders, writeReminders } from "./plan-reminders.ts";
 import { mergeAcrossPlans, writeMerged, type PlanDecision } from "./merge-reminders.ts";
 import { readPlannings, type Planned, type Planning, type ReminderEntry, type TickResult } from "./planning.ts";
@@ -34,15 +34,19 @@ export async function planDue(db: Db, now: Date, options: { dryRun?: boolean } =
     planned.skipped.push(...p.skipped);
   };
   const decided: (PlanDecision & { planning: Planning })[] = [];
+  const digests: (PlanDecision & { planning: Planning })[] = [];
   for await (const planning of readPlannings(db, now, options.dryRun === true)) {
     decided.push({ planning, plan: planning.plan, decision: await decidePlanReminders(db, planning) });
+    digests.push({ planning, plan: planning.plan, decision: await decideDigests(db, planning) });
   }
   const merged = mergeAcrossPlans(decided);
-  for (const { planning, decision } of decided) {
+  const mergedDigests = mergeAcrossPlans(digests);
+  for (const [i, { planning, decision }] of decided.entries()) {
     add(await writeReminders(db, planning, decision));
-    add(await planDigests(db, planning));
+    add(await writeDigests(db, planning, digests[i]!.decision));
   }
   add(await writeMerged(db, now, options.dryRun === true, merged));
+  add(await writeMerged(db, now, options.dryRun === true, mergedDigests));
   return planned;
 }
 

@@ -6,10 +6,11 @@ import { toIsoLocal } from "../lib/time.ts";
 import type { PlannedItem, ReminderDecision } from "./plan-reminders.ts";
 import type { Planned } from "./planning.ts";
 
-// A contact of an agency in several plans would get one reminder per plan at 08:00. People read
-// one message per reminder time: the reminders due to one person in one local minute become one
-// push covering every plan, nearest deadline first. Each plan's own reminder is still recorded
-// (as skipped, "merged"), so no later tick plans it again and the record says what was covered.
+// A contact of an agency in several plans would get one reminder per plan at 08:00, a coordinator
+// one digest per plan at 16:30. People read one message per reminder time: the reminders (or the
+// digests) due to one person in one local minute become one push covering every plan, nearest
+// deadline first. Each plan's own push is still recorded (as skipped, "merged"), so no later tick
+// plans it again and the record says what was covered.
 
 /** A plan's decision, in the order plans are taken (nearest deadline first). */
 export interface PlanDecision {
@@ -31,7 +32,7 @@ export function mergeAcrossPlans(decisions: readonly PlanDecision[]): Merged {
   const groups = new Map<string, { plan: Plan; planned: PlannedItem }[]>();
   for (const { plan, decision } of decisions) {
     for (const planned of decision.pending) {
-      const key = `${planned.item.personId}:${toIsoLocal(planned.item.dueAt).slice(0, MINUTE)}`;
+      const key = `${planned.item.kind}:${planned.item.personId}:${toIsoLocal(planned.item.dueAt).slice(0, MINUTE)}`;
       groups.set(key, [...(groups.get(key) ?? []), { plan, planned }]);
     }
   }
@@ -53,11 +54,13 @@ function mergedItem(key: string, group: readonly { plan: Plan; planned: PlannedI
   const sections = group.map(
     ({ plan, planned }) => `${t.bot.reminder.planSection(plan.code)}\n${planned.item.message.text}`,
   );
+  const header =
+    item.kind === "digest" ? t.bot.digest.mergedHeader(group.length) : t.bot.reminder.mergedHeader(group.length);
   const merged: OutboxItem = {
     ...item,
-    key: `reminder:merged:${key}`,
+    key: `merged:${key}`,
     message: {
-      text: [t.bot.reminder.mergedHeader(group.length), ...sections].join("\n\n"),
+      text: [header, ...sections].join("\n\n"),
       // The first plan's buttons: the guided report and the submission act on the plan due first.
       ...(item.message.choices && { choices: item.message.choices }),
     },

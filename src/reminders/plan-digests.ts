@@ -14,6 +14,7 @@ import { coordinators } from "../services/contact-service.ts";
 import { loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
 import { localDate, localDateTime, toIsoLocal, type LocalDate } from "../lib/time.ts";
 import { buildDigest } from "./digest.ts";
+import type { ReminderDecision } from "./plan-reminders.ts";
 import { activePlans, HOUR_MS, type Planned, type Planning, type ReminderEntry, type SkipReason } from "./planning.ts";
 
 /**
@@ -42,11 +43,16 @@ export function digestNotNeeded(plan: Plan, status: PlanStatus, date: LocalDate)
 
 /** The coordinators' digest of each live date, one per coordinator, built in their language. */
 export async function planDigests(db: Db, planning: Planning): Promise<Planned> {
-  const { plan, status, policy, calendar, now, dryRun } = planning;
+  const decision = await decideDigests(db, planning);
+  return writeDigests(db, planning, decision);
+}
+
+/** What `planDigests` would write for one plan, decided and not written yet. */
+export async function decideDigests(db: Db, planning: Planning): Promise<ReminderDecision> {
+  const { plan, status, policy, calendar, now } = planning;
   const dates = liveDigestDates(plan, policy, calendar, now, policy.expireAfterHours);
-  const due: ReminderEntry[] = [];
-  const skipped: ReminderEntry[] = [];
-  if (dates.length === 0) return { due, skipped };
+  const decision: ReminderDecision = { pending: [], expired: [], skipped: [] };
+  if (dates.length === 0) return decision;
   const recipients = await coordinators(db);
   for (const { date, dueAt } of dates) {
     for (const person of recipients) {
@@ -63,23 +69,34 @@ export async function planDigests(db: Db, planning: Planning): Promise<Planned> 
         ...(reason && { reason }),
       });
       if (digestNotNeeded(plan, status, date)) {
-        skipped.push(entry("all_submitted"));
+        decision.skipped.push(entry("all_submitted"));
         continue;
       }
       const key = `digest:${plan.id}:${person.id}:${date}`;
       if (await db.outboxMessage.findUnique({ where: { key }, select: { id: true } })) continue;
       const message: OutgoingMessage = await buildDigest(db, messagesFor(person.locale), plan, status, dueAt, now);
-      const created = dryRun
-        ? true
-        : (
-            await enqueue(db, now, [
-              { key, kind: "digest", personId: person.id, planId: plan.id, point: `digest-${date}`, message, dueAt },
-            ])
-          ).has(key);
-      if (created) due.push(entry());
+      decision.pending.push({
+        item: { key, kind: "digest", personId: person.id, planId: plan.id, point: `digest-${date}`, message, dueAt },
+        entry: entry(),
+        locale: person.locale,
+      });
     }
   }
-  return { due, skipped };
+  return decision;
+}
+
+export async function writeDigests(db: Db, { now, dryRun }: Planning, decision: ReminderDecision): Promise<Planned> {
+  const created = dryRun
+    ? null
+    : await enqueue(
+        db,
+        now,
+        decision.pending.map((p) => p.item),
+      );
+  return {
+    due: decision.pending.filter((p) => !created || created.has(p.item.key)).map((p) => p.entry),
+    skipped: decision.skipped,
+  };
 }
 
 export interface DigestCopyDeps {

@@ -23,6 +23,7 @@ describe("one push per person per reminder time, across plans", () => {
     bot = await createTestBot({ now: "2026-12-08T07:00" });
     await bot.join("lan", "IV.4", "Chị Lan");
     await bot.join("xa", "IV.9-25195", "Anh Xã");
+    await bot.join("coord", null, "Điều phối");
     await importPlan(bot.db, parsePlan(secondPlan), { createAgencies: true });
     lan = (await bot.db.identity.findUniqueOrThrow({ where: { platform_userId: { platform: "test", userId: "lan" } } }))
       .personId;
@@ -70,5 +71,22 @@ describe("one push per person per reminder time, across plans", () => {
     const again = await planDue(bot.db, T7);
     expect(again.due.filter((e) => e.kind === "reminder")).toEqual([]);
     expect(await bot.db.outboxMessage.count()).toBe(before);
+  });
+
+  it("coordinators get one digest covering both plans", async () => {
+    const coord = (
+      await bot.db.identity.findUniqueOrThrow({ where: { platform_userId: { platform: "test", userId: "coord" } } })
+    ).personId;
+    await planDue(bot.db, parseIsoInstant("2026-12-08T16:30")!);
+    const digests = await bot.db.outboxMessage.findMany({
+      where: { personId: coord, kind: "digest", status: "pending" },
+    });
+    expect(digests).toHaveLength(1);
+    const text = (JSON.parse(digests[0]!.payload) as { text: string }).text;
+    expect(text).toContain("2 kế hoạch");
+    expect(text.indexOf("📋 Kế hoạch BHYT26")).toBeGreaterThan(text.indexOf("📋 Kế hoạch BHXH26"));
+    expect(text.match(/📊 Tình hình báo cáo ngày 08\/12\/2026/g)).toHaveLength(2);
+    const carried = await bot.db.outboxMessage.findMany({ where: { personId: coord, skipReason: "merged" } });
+    expect(carried).toHaveLength(2);
   });
 });
