@@ -145,7 +145,11 @@ describe("plans and the directory on the command line", () => {
 
   it("/tamdung without a plan pauses the agency in every active plan", async () => {
     expect(texts(await bot.send("coord", "/tamdung BHXH 10/12"))).toContain("10/12/2026");
-    const paused = await bot.db.agency.findMany({ where: { directory: { code: "BHXH" } }, include: { plan: true } });
+    const paused = await bot.db.agency.findMany({
+      where: { directory: { code: "BHXH" } },
+      include: { plan: true },
+      orderBy: { planId: "asc" },
+    });
     expect(paused.map((a) => [a.plan.code, a.pausedUntil])).toEqual([
       ["BHXH26", "2026-12-10"],
       ["YTE26", "2026-12-10"],
