@@ -655,7 +655,7 @@ export const en: Messages = {
       },
       kehoach: {
         description: "Summary of the plan and its targets",
-        usage: "/plan (/kehoach): summary of the plan and its targets",
+        usage: "/plan (/kehoach) [PLAN_CODE]: the active plans, or one plan's summary and targets",
       },
       tongquan: {
         description: "Overall situation or one agency's",
@@ -978,6 +978,18 @@ export const en: Messages = {
         `#${id} is a coordinator; only an administrator can deactivate a coordinator.`,
       deactivateUsage: "Usage: /deactivate CONTACT_NO (see the numbers with /contacts AGENCY)",
       deactivated: (name: string) => `Contact ${name} has been deactivated. Their earlier reports are kept.`,
+      planCodeLine: (code: string, active: boolean) => `Plan code: ${code}${active ? "" : " (closed)"}`,
+      plansHeader: (n: number) => `${n} plans are active (nearest deadline first):`,
+      planListLine: (
+        code: string,
+        title: string,
+        deadline: LocalDate,
+        daysLeft: string,
+        submitted: number,
+        agencies: number,
+      ) =>
+        `• ${code}: ${title}\n   before ${date(deadline)} (${daysLeft}); ${submitted}/${agencies} agencies submitted`,
+      plansFooter: "One plan: /kehoach CODE, e.g. /kehoach BHXH26.",
       planSummary: (
         title: string,
         province: string,

@@ -680,7 +680,10 @@ export const vi = {
         description: "Cập nhật số người tham gia theo chỉ tiêu",
         usage: "/chitieu MÃ SỐ_NGƯỜI: cập nhật số người tham gia, ví dụ /chitieu II.1 1.120.000",
       },
-      kehoach: { description: "Tóm tắt kế hoạch và các chỉ tiêu", usage: "/kehoach: tóm tắt kế hoạch và các chỉ tiêu" },
+      kehoach: {
+        description: "Tóm tắt kế hoạch và các chỉ tiêu",
+        usage: "/kehoach [MÃ_KẾ_HOẠCH]: các kế hoạch đang áp dụng, hoặc tóm tắt một kế hoạch và các chỉ tiêu",
+      },
       tongquan: {
         description: "Tình hình chung hoặc của một cơ quan",
         usage: "/tongquan [CƠ_QUAN]: tình hình chung hoặc của một cơ quan, ví dụ /tongquan IV.9",
@@ -984,6 +987,18 @@ export const vi = {
         `#${id} là điều phối viên; chỉ quản trị viên mới khóa được điều phối viên.`,
       deactivateUsage: "Cách dùng: /khoa SỐ_ĐẦU_MỐI (xem số bằng /daumoi CƠ_QUAN)",
       deactivated: (name: string) => `Đã ngừng đầu mối ${name}. Các báo cáo trước đây vẫn được giữ.`,
+      planCodeLine: (code: string, active: boolean) => `Mã kế hoạch: ${code}${active ? "" : " (đã đóng)"}`,
+      plansHeader: (n: number) => `Đang áp dụng ${n} kế hoạch (hạn gần nhất trước):`,
+      planListLine: (
+        code: string,
+        title: string,
+        deadline: LocalDate,
+        daysLeft: string,
+        submitted: number,
+        agencies: number,
+      ) =>
+        `• ${code}: ${title}\n   trước ngày ${date(deadline)} (${daysLeft}); đã nộp báo cáo ${submitted}/${agencies} cơ quan`,
+      plansFooter: "Xem một kế hoạch: /kehoach MÃ, ví dụ /kehoach BHXH26.",
       planSummary: (
         title: string,
         province: string,

@@ -109,6 +109,17 @@ describe("importing more plans beside one in use", () => {
     expect((await reportRows()).slice(0, CONTACTS.length)).toEqual(reports);
   });
 
+  it("/kehoach lists the active plans for a coordinator, and /kehoach CODE shows one", async () => {
+    const list = texts(await bot.send("coord", "/kehoach"));
+    expect(list).toContain("Đang áp dụng 2 kế hoạch");
+    expect(list.indexOf("• BHYT26")).toBeGreaterThan(list.indexOf("• BHXH26"));
+    expect(list).toContain("trước ngày 20/12/2026");
+    const one = texts(await bot.send("coord", "/kehoach bhyt26"));
+    expect(one).toContain("Mã kế hoạch: BHYT26");
+    expect(one).toContain("Tỷ lệ dân số tham gia bảo hiểm y tế");
+    expect(texts(await bot.send("coord", "/kehoach XX99"))).toContain("BHXH26, BHYT26");
+  });
+
   it("/nhiemvu groups an agency's duties by plan, the nearest deadline first", async () => {
     const duties = texts(await bot.send("lan", "/nhiemvu"));
     const first = duties.indexOf("📋 Kế hoạch BHXH26");

@@ -7,7 +7,8 @@ import { choiceOf, encodeChoice } from "../../model/choices.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { agencyContacts, deactivateContact, findPerson, listContacts } from "../../services/contact-service.ts";
 import { createInvite, revokeInvite } from "../../services/invite-service.ts";
-import { findAgency, memberCount, planSize } from "../../services/plan-service.ts";
+import { choosePlan, findAgency, memberCount, planSize, planSummaries } from "../../services/plan-service.ts";
+import { activePlans } from "../../services/directory-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
 import { formatDateVi, localDate } from "../../lib/time.ts";
 import { policyOf } from "../../schedule/policy.ts";
@@ -347,12 +348,19 @@ export async function deactivate(ctx: Ctx, args: string): Promise<void> {
   ctx.reply(ctx.t.bot.coord.deactivated(person.displayName));
 }
 
-export async function planSummary(ctx: Ctx): Promise<void> {
+export async function planSummary(ctx: Ctx, args = ""): Promise<void> {
   const { t } = ctx;
-  const plan = planOf(ctx);
+  const code = args.trim();
+  const active = await activePlans(ctx.deps.db);
+  if (!code && active.length > 1 && ctx.member?.person.role !== "contact") {
+    await listPlans(ctx);
+    return;
+  }
+  const plan = code ? await choosePlan(ctx.deps.db, code, { closedToo: true }) : planOf(ctx);
   const { agencies, duties, indicators } = await planSize(ctx.deps.db, plan.id);
   ctx.reply(
     [
+      ...(active.length > 1 || code ? [t.bot.coord.planCodeLine(plan.code, plan.active)] : []),
       t.bot.coord.planSummary(
         plan.title,
         plan.province,
@@ -365,6 +373,28 @@ export async function planSummary(ctx: Ctx): Promise<void> {
       ...indicators.map((i) =>
         t.bot.coord.targetLine(i.code, i.name, i.targetRatePercent, i.targetParticipants, i.eligiblePopulation),
       ),
+    ].join("\n"),
+  );
+}
+
+/** `/kehoach` with several plans active: each with its code, deadline and how many have submitted. */
+async function listPlans(ctx: Ctx): Promise<void> {
+  const { t } = ctx;
+  const rows = (await planSummaries(ctx.deps.db)).filter((r) => r.plan.active);
+  ctx.reply(
+    [
+      t.bot.coord.plansHeader(rows.length),
+      ...rows.map(({ plan, agencies, submitted }) =>
+        t.bot.coord.planListLine(
+          plan.code,
+          shortTitle(plan.title, 70),
+          plan.reportDeadline,
+          t.bot.daysLeft(daysLeft(plan.reportDeadline, ctx.now)),
+          submitted,
+          agencies,
+        ),
+      ),
+      t.bot.coord.plansFooter,
     ].join("\n"),
   );
 }
