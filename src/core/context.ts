@@ -152,8 +152,9 @@ export class Ctx {
     return flow;
   }
 
+  /** Keeps the flow's next step, with the plan it is about, so the answer is read in that plan. */
   async setFlow(state: FlowStep): Promise<void> {
-    if (this.member) await saveFlow(this.deps.db, this.member.identity.id, state, this.now);
+    if (this.member) await saveFlow(this.deps.db, this.member.identity.id, state, this.now, this.plan?.code);
   }
 
   /** Ends `state` for this event only if no other event has acted on it first. */

@@ -65,17 +65,31 @@ const linePlanFlow = z.object({
   data: z.object({ text: z.string().min(1).max(4000) }),
 });
 
-const flowSchema = z.union([reportFlow, submitFlow, remindAllFlow, pauseFlow, linePlanFlow]);
+/** A guided command of an agency in several plans, kept until the person picks the plan. */
+const commandPlanFlow = z.object({
+  flow: z.literal("command_plan"),
+  step: z.literal("choose"),
+  data: z.object({ command: z.enum(["baocao", "nopbaocao", "vuongmac", "chitieu"]), args: z.string().max(4000) }),
+});
+
+const flowSchema = z.union([reportFlow, submitFlow, remindAllFlow, pauseFlow, linePlanFlow, commandPlanFlow]);
 
 /** A flow as written: which flow, which step, and that step's data. */
 export type FlowStep = z.infer<typeof flowSchema>;
 
 export type FlowName = FlowStep["flow"];
 
-/** A flow as read back: the row as read, so that only one of two simultaneous answers can consume it. */
+/**
+ * A flow as read back: the row as read, so that only one of two simultaneous answers can consume it,
+ * and the code of the plan the flow is about (an agency in several plans answers in the one it began).
+ */
 export type FlowState<F extends FlowName = FlowName> = Extract<FlowStep, { flow: F }> & {
   loaded?: { data: string; updatedAt: Date };
+  plan?: string;
 };
+
+/** Where the plan's code sits in the stored data, beside the step's own fields. */
+const PLAN_KEY = "$plan";
 
 /** A stored state that does not parse: outdated or damaged, to be ended, never used. */
 export const INVALID_FLOW = "invalid";
@@ -95,18 +109,15 @@ export async function loadFlow(db: Db, identityId: number, now: Date): Promise<F
   } catch {
     return INVALID_FLOW;
   }
-  const parsed = flowSchema.safeParse({ flow: row.flow, step: row.step, data });
-  if (!parsed.success) return INVALID_FLOW;
-  return { ...parsed.data, loaded: { data: row.data, updatedAt: row.updatedAt } };
+  const { [PLAN_KEY]: plan, ...own } = (data ?? {}) as Record<string, unknown>;
+  const parsed = flowSchema.safeParse({ flow: row.flow, step: row.step, data: own });
+  if (!parsed.success || (plan !== undefined && typeof plan !== "string")) return INVALID_FLOW;
+  return { ...parsed.data, loaded: { data: row.data, updatedAt: row.updatedAt }, ...(plan && { plan }) };
 }
 
-export async function saveFlow(db: Db, identityId: number, state: FlowStep, now: Date): Promise<void> {
-  await writeConversation(
-    db,
-    identityId,
-    { flow: state.flow, step: state.step, data: JSON.stringify(state.data) },
-    now,
-  );
+export async function saveFlow(db: Db, identityId: number, state: FlowStep, now: Date, plan?: string): Promise<void> {
+  const data = plan ? { ...state.data, [PLAN_KEY]: plan } : state.data;
+  await writeConversation(db, identityId, { flow: state.flow, step: state.step, data: JSON.stringify(data) }, now);
 }
 
 export async function clearFlow(db: Db, identityId: number): Promise<void> {

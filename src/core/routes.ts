@@ -81,6 +81,7 @@ async function routeCommand(ctx: Ctx, event: CommandEvent): Promise<void> {
   if (!mayRun(ctx, command.name)) return;
   // Another command abandons a half-finished flow, so later text is not misread as its answer.
   if (!KEEPS_FLOW.has(command.name)) await ctx.endFlow();
+  if (await planLine.commandAcrossPlans(ctx, command.name, event.args.trim(), event.attachment)) return;
   await HANDLERS[command.name](ctx, event.args.trim(), event);
   if (command.name !== "nopbaocao") fileNotKept(ctx, event.attachment);
 }
@@ -148,7 +149,8 @@ export async function routeChoice(ctx: Ctx, value: string): Promise<void> {
   }
   const flow = await ctx.flow();
   if (flow === INVALID_FLOW) return endInvalidFlow(ctx);
-  if (flow && flowServes(flow, roleOf(ctx))) return continueFlow(ctx, flow, { choice: value });
+  if (flow && flowServes(flow, roleOf(ctx)))
+    return planLine.inFlowPlan(ctx, flow, (inPlan) => continueFlow(inPlan, flow, { choice: value }));
   ctx.reply(ctx.t.bot.staleChoice, undefined, "flow.stale");
 }
 
@@ -160,7 +162,8 @@ async function routeText(ctx: Ctx, event: TextEvent): Promise<void> {
   }
   if (flow && !flowTakesText(flow)) await ctx.endFlow();
   else if (flow && flowServes(flow, roleOf(ctx))) {
-    await continueFlow(ctx, flow, { text: event.text, ...(event.attachment && { attachment: event.attachment }) });
+    const input = { text: event.text, ...(event.attachment && { attachment: event.attachment }) };
+    await planLine.inFlowPlan(ctx, flow, (inPlan) => continueFlow(inPlan, flow, input));
     // Only a submission takes a file.
     if (flow.flow !== "submit") fileNotKept(ctx, event.attachment);
     return;

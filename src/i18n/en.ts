@@ -609,6 +609,8 @@ export const en: Messages = {
       "Sorry, I did not understand this message. Type /help to see the commands, for example /status.",
     privateOnly: "To keep your agency's information private, please message Nhắc Việc directly (not in a group).",
     alreadyHandled: "This request has already been handled.",
+    whichPlan: (command: string) =>
+      `Your agency is in several active plans. Which plan is ${command} for? (Next time you can put the plan's code after the command, e.g. ${command} BHYT26.)`,
     staleChoice: "This choice is no longer valid. Type /help to see the commands.",
     /** A form's field the core cannot read at all (a value no form of ours sends). */
     fieldInvalid: "This value is not valid.",

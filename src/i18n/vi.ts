@@ -637,6 +637,8 @@ export const vi = {
     notUnderstoodCoordinator: "Tôi chưa hiểu tin nhắn này. Gõ /trogiup để xem các lệnh, ví dụ /tongquan.",
     privateOnly: "Để giữ kín thông tin của cơ quan, vui lòng nhắn riêng cho Nhắc Việc (không dùng trong nhóm).",
     alreadyHandled: "Yêu cầu này đã được xử lý rồi.",
+    whichPlan: (command: string) =>
+      `Cơ quan của Anh/Chị có nhiều kế hoạch đang áp dụng. ${command} cho kế hoạch nào? (Lần sau có thể ghi mã kế hoạch ngay sau lệnh, ví dụ: ${command} BHYT26.)`,
     staleChoice: "Lựa chọn này không còn hiệu lực. Gõ /trogiup để xem các lệnh.",
     /** A form's field the core cannot read at all (a value no form of ours sends). */
     fieldInvalid: "Giá trị này không hợp lệ.",

@@ -14,8 +14,8 @@ export type ChoiceValue =
   | { kind: "report_duty"; duty: string }
   | { kind: "report_status"; status: DutyStatus }
   | { kind: "report_skip_note" }
-  /** Which plan a report line is about, when its duty is in several of the agency's plans. */
-  | { kind: "line_plan"; plan: string }
+  /** Which plan a report line or a guided command is about, when the agency is in several. */
+  | { kind: "plan"; plan: string }
   /** The answers to a confirmation: a submission's preview, "/nhac all", a pause past the deadline. */
   | { kind: "confirm"; flow: ConfirmedFlow; answer: "confirm" | "cancel" };
 
@@ -38,8 +38,8 @@ export function encodeChoice(choice: ChoiceValue): string {
       return `report:status:${choice.status}`;
     case "report_skip_note":
       return "report:note:skip";
-    case "line_plan":
-      return `line:plan:${choice.plan}`;
+    case "plan":
+      return `plan:${choice.plan}`;
     case "confirm":
       return `${choice.flow}:${choice.answer}`;
   }
@@ -58,7 +58,7 @@ export function decodeChoice(value: string): ChoiceValue | null {
     if (second === "note" && third === "skip" && rest.length === 1) return { kind: "report_skip_note" };
     return null;
   }
-  if (head === "line" && second === "plan" && PLAN_CODE.test(third)) return { kind: "line_plan", plan: third };
+  if (head === "plan" && PLAN_CODE.test(second) && rest.length === 0) return { kind: "plan", plan: second };
   const flow = CONFIRMED.find((f) => f === head);
   if (flow && (second === "confirm" || second === "cancel") && rest.length === 0) {
     return { kind: "confirm", flow, answer: second };

@@ -47,18 +47,11 @@ describe("the choice codec", () => {
       expect(decodeChoice(bad), bad).toBeNull();
   });
 
-  it("line_plan: the plan a report line is about, by its code", () => {
-    expect(encodeChoice({ kind: "line_plan", plan: "BHYT26" })).toBe("line:plan:BHYT26");
+  it("plan: the plan a report line or a guided command is about, by its code", () => {
+    expect(encodeChoice({ kind: "plan", plan: "BHYT26" })).toBe("plan:BHYT26");
     for (const plan of ["BHYT26", "BHXH27-2", "KH3"])
-      expect(roundTrip({ kind: "line_plan", plan })).toEqual({ kind: "line_plan", plan });
-    for (const bad of [
-      "line:plan",
-      "line:plan:",
-      "line:plan:bhyt26",
-      "line:plan:BH YT",
-      "line:plans:BHYT26",
-      "line:plan:-X",
-    ])
+      expect(roundTrip({ kind: "plan", plan })).toEqual({ kind: "plan", plan });
+    for (const bad of ["plan", "plan:", "plan:bhyt26", "plan:BH YT", "plan:BHYT26:x", "plans:BHYT26", "plan:-X"])
       expect(decodeChoice(bad), bad).toBeNull();
   });
 

@@ -158,6 +158,53 @@ describe("importing more plans beside one in use", () => {
     expect(await bot.db.dutyReport.count()).toBe(before + 2);
   });
 
+  it("/nopbaocao asks which plan; each plan has its own submission, and its steps stay in that plan", async () => {
+    const asked = await bot.send("lan", "/nopbaocao");
+    expect(texts(asked)).toContain("nhiều kế hoạch");
+    const buttons = asked.flatMap((r) => r.choices ?? []).flat();
+    expect(buttons.map((b) => b.label.split(":")[0])).toEqual(["BHXH26", "BHYT26"]);
+    const preview = await bot.choose("lan", buttons[1]!.value);
+    const confirm = preview
+      .flatMap((r) => r.choices ?? [])
+      .flat()
+      .find((b) => b.value === "submit:confirm");
+    expect(confirm, texts(preview)).toBeDefined();
+    expect(texts(preview)).toContain("IV.2.a");
+    // The confirmation arrives where chat is about the plan due first, and is kept in the plan it began in.
+    expect(texts(await bot.choose("lan", "submit:confirm"))).toContain("Đã nộp báo cáo");
+    const submissions = await bot.db.submission.findMany({ include: { agency: { include: { plan: true } } } });
+    expect(submissions.map((x) => [x.agency.plan.code, x.agency.code])).toEqual([["BHYT26", "IV.2"]]);
+    // A plan code after the command decides at once.
+    const direct = await bot.send("lan", "/nopbaocao BHXH26");
+    expect(texts(direct)).toContain("IV.4.a");
+    expect(
+      direct
+        .flatMap((r) => r.choices ?? [])
+        .flat()
+        .map((b) => b.value),
+    ).toContain("submit:confirm");
+    await bot.send("lan", "/huy");
+    // The guided report's steps too: a duty only the second plan has is taken at the next step.
+    const duties = await bot.send("lan", "/baocao BHYT26");
+    expect(
+      duties
+        .flatMap((r) => r.choices ?? [])
+        .flat()
+        .map((b) => b.value),
+    ).toContain("report:duty:IV.2.b");
+    const status = await bot.choose("lan", "report:duty:IV.2.b");
+    expect(
+      status
+        .flatMap((r) => r.choices ?? [])
+        .flat()
+        .map((b) => b.value),
+    ).toContain("report:status:done");
+    await bot.send("lan", "/huy");
+    // An agency in one plan is not asked.
+    expect(texts(await bot.send("xa-binh-phuoc", "/nopbaocao"))).not.toContain("nhiều kế hoạch");
+    await bot.send("xa-binh-phuoc", "/huy");
+  });
+
   it("imports next year's plan as a new plan and keeps this year's in the register", async () => {
     const summary = await importPlan(bot.db, parsePlan(nextYear));
     expect([summary.created, summary.code]).toEqual([true, "BHXH27"]);

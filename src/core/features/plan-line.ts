@@ -2,11 +2,16 @@ import { resolveDutyRef } from "../../domain/duty-ref.ts";
 import { readReportLine } from "../../domain/report-line.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { choiceOf, encodeChoice } from "../../model/choices.ts";
-import { assignmentsOf, type Assignment } from "../../services/directory-service.ts";
+import { activePlans, assignmentsOf, type Assignment } from "../../services/directory-service.ts";
+import type { Agency, Plan } from "../../generated/prisma/client.ts";
 import { dutiesOf, dutyOwnerCode } from "../../services/plan-service.ts";
 import { Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
-import { oneLineReport } from "./report.ts";
+import { figures, oneLineReport, startReport } from "./report.ts";
+import { startSubmit } from "./submit.ts";
+import { raise } from "./difficulty.ts";
+import type { IncomingAttachment } from "../../model/bot-core.ts";
+import type { CommandName } from "../../model/commands.ts";
 import { agencyState } from "./shared.ts";
 import { daysLeft } from "../../domain/deadline.ts";
 import { agencyLabel, dutyList, reportExample } from "../../i18n/views.ts";
@@ -17,6 +22,80 @@ import { agencyLabel, dutyList, reportExample } from "../../i18n/views.ts";
 
 /** A plan's code as people write it before a report line: BHYT26, BHXH27-2. */
 const PLAN_PREFIX = /^([A-Za-z][A-Za-z0-9]*\d{2}(?:-\d+)?)[\s:,.-]+(.+)$/s;
+
+/** The guided commands that act on one plan: with several, the person says which. */
+const PER_PLAN = {
+  baocao: (ctx: Ctx) => startReport(ctx),
+  nopbaocao: (ctx: Ctx, args: string, attachment?: IncomingAttachment) => startSubmit(ctx, args, attachment),
+  vuongmac: (ctx: Ctx, args: string) => raise(ctx, args),
+  chitieu: (ctx: Ctx, args: string) => figures(ctx, args),
+} as const;
+type PerPlanCommand = keyof typeof PER_PLAN;
+
+function isPerPlan(name: CommandName): name is PerPlanCommand {
+  return Object.hasOwn(PER_PLAN, name);
+}
+
+/**
+ * `/nopbaocao` and the other guided commands of an agency in several active plans: a plan code as
+ * the first argument decides (`/nopbaocao BHYT26`); without one the person is asked, with a button
+ * per plan. True when handled here; false for an agency in one plan, which goes on as always.
+ */
+export async function commandAcrossPlans(
+  ctx: Ctx,
+  name: CommandName,
+  args: string,
+  attachment?: IncomingAttachment,
+): Promise<boolean> {
+  const directoryId = ctx.member?.person.directoryAgencyId;
+  if (!isPerPlan(name) || ctx.member?.person.role !== "contact" || directoryId === null || directoryId === undefined)
+    return false;
+  const places = await assignmentsOf(ctx.deps.db, directoryId);
+  const [first = "", ...rest] = args.split(/\s+/);
+  const named = places.find((p) => p.plan.code === first.toUpperCase());
+  if (named) {
+    await runIn(ctx, named, (inPlan) => PER_PLAN[name](inPlan, rest.join(" "), attachment));
+    return true;
+  }
+  if (places.length < 2) return false;
+  await ctx.setFlow({ flow: "command_plan", step: "choose", data: { command: name, args } });
+  ctx.reply(ctx.t.bot.whichPlan(`/${name}`), planButtons(places));
+  return true;
+}
+
+/** The plan picked for a guided command: the command runs there, with what was typed after it. */
+export async function continueCommandPlan(
+  ctx: Ctx,
+  state: FlowState<"command_plan">,
+  choice: string | undefined,
+): Promise<void> {
+  if (!(await ctx.consumeFlow(state))) {
+    ctx.reply(ctx.t.bot.alreadyHandled);
+    return;
+  }
+  const picked = choiceOf(choice, "plan");
+  const place = picked ? await placeFor(ctx, picked.plan) : null;
+  if (!place?.agency) {
+    ctx.reply(ctx.t.bot.staleChoice);
+    return;
+  }
+  await runIn(ctx, place, (inPlan) => PER_PLAN[state.data.command](inPlan, state.data.args));
+}
+
+function planButtons(places: readonly Assignment[]) {
+  return places.map((h) => [
+    {
+      label: `${h.plan.code}: ${shortTitle(h.plan.title, 40)}`,
+      value: encodeChoice({ kind: "plan", plan: h.plan.code }),
+    },
+  ]);
+}
+
+async function runIn(ctx: Ctx, place: { plan: Plan; agency: Agency | null }, work: (c: Ctx) => Promise<void>) {
+  const inPlan = inPlanOf(ctx, place);
+  await work(inPlan);
+  ctx.replies.push(...inPlan.replies);
+}
 
 /** True when the line was handled here (stored, refused, or asked about in another plan). */
 export async function lineAcrossPlans(ctx: Ctx, text: string): Promise<boolean> {
@@ -34,15 +113,7 @@ export async function lineAcrossPlans(ctx: Ctx, text: string): Promise<boolean> 
   if (hits.length === 1) return hits[0]!.plan.id === ctx.plan?.id ? false : reportIn(ctx, hits[0]!, text);
   if (hits.length < 2) return false;
   await ctx.setFlow({ flow: "line_plan", step: "choose", data: { text } });
-  ctx.reply(
-    ctx.t.bot.report.whichPlan(draft.value.ref),
-    hits.map((h) => [
-      {
-        label: `${h.plan.code}: ${shortTitle(h.plan.title, 40)}`,
-        value: encodeChoice({ kind: "line_plan", plan: h.plan.code }),
-      },
-    ]),
-  );
+  ctx.reply(ctx.t.bot.report.whichPlan(draft.value.ref), planButtons(hits));
   return true;
 }
 
@@ -88,7 +159,7 @@ export async function continueLinePlan(
     ctx.reply(ctx.t.bot.alreadyHandled);
     return;
   }
-  const picked = choiceOf(choice, "line_plan");
+  const picked = choiceOf(choice, "plan");
   const directoryId = ctx.member?.person.directoryAgencyId;
   const place =
     picked && directoryId !== null && directoryId !== undefined
@@ -109,8 +180,37 @@ async function hasDuty(ctx: Ctx, place: Assignment, ref: string): Promise<boolea
   return resolveDutyRef(ref, { agencyCode, duties }).ok;
 }
 
+/**
+ * Runs a flow's next step in the plan the flow began in, when that is not the plan chat is about
+ * now (an agency in several plans, a plan imported since). A plan closed since ends the flow.
+ */
+export async function inFlowPlan(ctx: Ctx, flow: FlowState, work: (inPlan: Ctx) => Promise<void>): Promise<void> {
+  if (!flow.plan || flow.plan === ctx.plan?.code) return work(ctx);
+  const place = await placeFor(ctx, flow.plan);
+  if (!place) {
+    await ctx.endFlow();
+    ctx.reply(ctx.t.bot.staleChoice, undefined, "flow.stale");
+    return;
+  }
+  const inPlan = inPlanOf(ctx, place);
+  await work(inPlan);
+  ctx.replies.push(...inPlan.replies);
+}
+
+/** The person's place in the active plan of that code: their agency's, or no agency for a coordinator. */
+async function placeFor(ctx: Ctx, code: string): Promise<{ plan: Plan; agency: Agency | null } | null> {
+  const person = ctx.member?.person;
+  if (!person) return null;
+  if (person.role === "contact") {
+    if (person.directoryAgencyId === null) return null;
+    return (await assignmentsOf(ctx.deps.db, person.directoryAgencyId)).find((p) => p.plan.code === code) ?? null;
+  }
+  const plan = (await activePlans(ctx.deps.db)).find((p) => p.code === code);
+  return plan ? { plan, agency: null } : null;
+}
+
 /** The same person's context, about another of their agency's plans. */
-function inPlanOf(ctx: Ctx, place: Assignment): Ctx {
+function inPlanOf(ctx: Ctx, place: { plan: Plan; agency: Agency | null }): Ctx {
   return new Ctx(ctx.deps, ctx.from, { ...ctx.member!, agency: place.agency }, place.plan);
 }
 
