@@ -82,6 +82,12 @@ async function routeCommand(ctx: Ctx, event: CommandEvent): Promise<void> {
   // Another command abandons a half-finished flow, so later text is not misread as its answer.
   if (!KEEPS_FLOW.has(command.name)) await ctx.endFlow();
   if (await planLine.commandAcrossPlans(ctx, command.name, event.args.trim(), event.attachment)) return;
+  const inPlan = await planLine.coordinatorPlan(ctx, command.name, event.args.trim());
+  if (inPlan) {
+    await HANDLERS[command.name](inPlan.ctx, inPlan.args, event);
+    ctx.replies.push(...inPlan.ctx.replies);
+    return;
+  }
   await HANDLERS[command.name](ctx, event.args.trim(), event);
   if (command.name !== "nopbaocao") fileNotKept(ctx, event.attachment);
 }

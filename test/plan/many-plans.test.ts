@@ -120,6 +120,16 @@ describe("importing more plans beside one in use", () => {
     expect(texts(await bot.send("coord", "/kehoach XX99"))).toContain("BHXH26, BHYT26");
   });
 
+  it("a coordinator's view with a plan code first is about that plan", async () => {
+    const overview = texts(await bot.send("coord", "/tongquan BHYT26"));
+    expect(overview).toContain("Sở Y tế");
+    expect(texts(await bot.send("coord", "/tongquan"))).not.toContain("Sở Y tế");
+    const overdue = texts(await bot.send("coord", "/quahan bhyt26"));
+    expect(overdue).toContain("Sở Y tế");
+    expect(overdue).not.toContain("Thanh tra tỉnh");
+    expect(texts(await bot.send("coord", "/tongquan BHYT26 IV.2"))).toContain("Bảo hiểm xã hội tỉnh");
+  });
+
   it("/nhiemvu groups an agency's duties by plan, the nearest deadline first", async () => {
     const duties = texts(await bot.send("lan", "/nhiemvu"));
     const first = duties.indexOf("📋 Kế hoạch BHXH26");

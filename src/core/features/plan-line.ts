@@ -82,6 +82,36 @@ export async function continueCommandPlan(
   await runIn(ctx, place, (inPlan) => PER_PLAN[state.data.command](inPlan, state.data.args));
 }
 
+/** Coordinators' commands about one plan: a plan code as the first argument picks it. */
+const COORDINATOR_PER_PLAN: ReadonlySet<CommandName> = new Set<CommandName>([
+  "tongquan",
+  "quahan",
+  "nhac",
+  "xuat",
+  "bieudo",
+  "baocaotonghop",
+  "tamdung",
+  "tieptuc",
+  "molai",
+  "tailieu",
+]);
+
+/**
+ * `/tongquan BHYT26`, `/quahan BHYT26`, `/xuat BHYT26 csv`: a coordinator's command with an active
+ * plan's code first runs in that plan, with the rest as its arguments. Null when no code is given.
+ */
+export async function coordinatorPlan(
+  ctx: Ctx,
+  name: CommandName,
+  args: string,
+): Promise<{ ctx: Ctx; args: string } | null> {
+  const role = ctx.member?.person.role;
+  if (!COORDINATOR_PER_PLAN.has(name) || (role !== "coordinator" && role !== "admin")) return null;
+  const [first = "", ...rest] = args.split(/\s+/);
+  const plan = first ? (await activePlans(ctx.deps.db)).find((p) => p.code === first.toUpperCase()) : undefined;
+  return plan ? { ctx: inPlanOf(ctx, { plan, agency: null }), args: rest.join(" ") } : null;
+}
+
 function planButtons(places: readonly Assignment[]) {
   return places.map((h) => [
     {
