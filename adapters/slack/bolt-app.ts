@@ -38,6 +38,7 @@ export function createBoltApp(
   config: NonNullable<Config["slack"]>,
   host: AdapterHost,
   track: (work: Promise<unknown>) => void,
+  formBudgetMs: number,
 ): { app: App; client: webApi.WebClient; receiver: HttpReceiver | null } {
   const logger = host.logger;
   const slackLogger = boltLogger(logger);
@@ -72,7 +73,8 @@ export function createBoltApp(
     : createHttpReceiver({
         signingSecret: config.signingSecret!,
         logger,
-        track,
+        boltLogger: slackLogger,
+        ackTimeoutMs: formBudgetMs + 1000,
         firstRequest: (signature) => requests.first(`request:${signature}`),
       });
   const app = new App({
@@ -90,9 +92,10 @@ export function createBoltApp(
     // Slack sends an event again (x-slack-retry-num) when its 200 came late or not at all; the event
     // id is remembered in the database, so a retry, even to another process, is handled once.
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await requests.first(eventId, { eventId }))) return;
-    // Socket Mode calls processEvent itself; this counts its events as in flight too.
-    const work = next();
+    // Bolt's receivers call processEvent themselves; this counts their events as in flight.
+    const work = (async () => {
+      if (!eventId || (await requests.first(eventId, { eventId }))) await next();
+    })();
     track(work);
     await work;
   });

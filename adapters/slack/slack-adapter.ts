@@ -43,7 +43,8 @@ export function createSlackAdapter(deps: {
       work.catch((error: unknown) => logger.error({ err: error, platform: SLACK_PLATFORM }, "slack: work failed")),
     );
   const settled = () => inFlight.drained();
-  const { app, client, receiver } = createBoltApp(config, host, track);
+  const formBudgetMs = deps.formBudgetMs ?? FORM_BUDGET_MS;
+  const { app, client, receiver } = createBoltApp(config, host, track, formBudgetMs);
 
   const surface = createSurface({
     host,
@@ -51,7 +52,7 @@ export function createSlackAdapter(deps: {
     botToken: config.botToken,
     logger,
     track,
-    formBudgetMs: deps.formBudgetMs ?? FORM_BUDGET_MS,
+    formBudgetMs,
   });
   commands.register(app, surface);
   actions.register(app, surface);
