@@ -12,8 +12,8 @@ import { SLACK_PLATFORM } from "./sending.ts";
 
 /**
  * Small retries: a push that fails goes back to the outbox, which has its own backoff, and a
- * rate limit is never slept on in here (rejectRateLimitedCalls) but handed to the outbox as
- * delivery.rate_limited with Slack's Retry-After.
+ * rate limit is not slept on by the pushes' client (rejectRateLimitedCalls) but handed to the
+ * outbox as delivery.rate_limited with Slack's Retry-After.
  */
 export const SLACK_RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000, randomize: false };
 const SLACK_TIMEOUT_MS = 10_000;
@@ -39,7 +39,7 @@ export function createBoltApp(
   host: AdapterHost,
   track: (work: Promise<unknown>) => void,
   formBudgetMs: number,
-): { app: App; client: webApi.WebClient; receiver: HttpReceiver | null } {
+): { app: App; client: webApi.WebClient; pushClient: webApi.WebClient; receiver: HttpReceiver | null } {
   const logger = host.logger;
   const slackLogger = boltLogger(logger);
   const clientOptions: webApi.WebClientOptions = {
@@ -49,7 +49,9 @@ export function createBoltApp(
     timeout: SLACK_TIMEOUT_MS,
     logger: slackLogger,
   };
-  const client = new webApi.WebClient(config.botToken, clientOptions);
+  const pushClient = new webApi.WebClient(config.botToken, clientOptions);
+  // A reply has no outbox to wait in: its client waits out Slack's Retry-After itself.
+  const client = new webApi.WebClient(config.botToken, { ...clientOptions, rejectRateLimitedCalls: false });
 
   // One auth.test for the bot's own ids (so its own messages are ignored), retried on the next
   // event if Slack could not be reached.
@@ -99,5 +101,5 @@ export function createBoltApp(
     track(work);
     await work;
   });
-  return { app, client, receiver };
+  return { app, client, pushClient, receiver };
 }

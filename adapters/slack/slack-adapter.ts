@@ -44,7 +44,7 @@ export function createSlackAdapter(deps: {
     );
   const settled = () => inFlight.drained();
   const formBudgetMs = deps.formBudgetMs ?? FORM_BUDGET_MS;
-  const { app, client, receiver } = createBoltApp(config, host, track, formBudgetMs);
+  const { app, client, pushClient, receiver } = createBoltApp(config, host, track, formBudgetMs);
 
   const surface = createSurface({
     host,
@@ -60,7 +60,7 @@ export function createSlackAdapter(deps: {
   events.register(app, surface);
 
   // Pushes and the digest hand rate limits to the outbox instead of waiting them out.
-  const pusher = { client, encode: surface.encode };
+  const pusher = { client: pushClient, encode: surface.encode };
   const digestChannel = config.digestChannel ? digestChannelOf(pusher, config.digestChannel) : undefined;
 
   return {

@@ -15,7 +15,6 @@ import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { fetchAttachment } from "../kit/attachment.ts";
-import { toDeliveryError } from "./errors.ts";
 import { contactHome, textHome } from "./home.ts";
 import type { SlackFile } from "./modals.ts";
 import { CHOICE_KEY_ACTION, renderMessage, valueEncoder, type ValueEncoder } from "./render.ts";
@@ -26,12 +25,11 @@ import { post, SLACK_MAX_MESSAGE_LENGTH, SLACK_PLATFORM } from "./sending.ts";
 
 /** A response URL takes at most five messages. */
 const RESPOND_MAX_MESSAGES = 5;
-/** Replies wait this long at most for a rate limit to pass; pushes leave it to the outbox. */
-const REPLY_MAX_WAIT_MS = 30_000;
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 interface SurfaceDeps {
   host: AdapterHost;
+  /** The replies' client, which waits out a rate limit instead of losing the reply. */
   client: webApi.WebClient;
   botToken: string;
   logger: Logger;
@@ -43,8 +41,6 @@ interface SurfaceDeps {
 /** The listeners' dependencies and what they remember in this process. */
 export interface SlackSurface extends SurfaceDeps {
   encode: ValueEncoder;
-  /** A reply waits out a short rate limit instead of being lost. */
-  call: <T>(request: () => Promise<T>) => Promise<T>;
   dms: Map<string, string>;
   names: Map<string, string>;
   /** What each person's App Home shows, once they have opened it in this process. */
@@ -55,31 +51,16 @@ export function createSurface(deps: SurfaceDeps): SlackSurface {
   return {
     ...deps,
     encode: valueEncoder((value) => deps.host.store.keyForValue(value)),
-    call: patiently,
     dms: new Map(),
     names: new Map(),
     homes: new Map(),
   };
 }
 
-/** A reply waits out a short rate limit (twice at most) instead of being lost. */
-async function patiently<T>(request: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await request();
-    } catch (error) {
-      const { code, retryAfterMs: wait } = toDeliveryError(error);
-      const shortLimit = code === "delivery.rate_limited" && wait !== undefined && wait <= REPLY_MAX_WAIT_MS;
-      if (!shortLimit || attempt >= 2) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-}
-
 export async function dmChannel(s: SlackSurface, userId: string): Promise<string> {
   const known = s.dms.get(userId);
   if (known) return known;
-  const opened = await patiently(() => s.client.conversations.open({ users: userId }));
+  const opened = await s.client.conversations.open({ users: userId });
   const id = opened.channel?.id;
   if (!id) throw new Error("slack: conversations.open returned no channel");
   s.dms.set(userId, id);
@@ -152,7 +133,7 @@ export async function postEphemeral(
 ): Promise<void> {
   for (const part of replies.flatMap((r) => splitMessage(r, SLACK_MAX_MESSAGE_LENGTH))) {
     const rendered = await renderMessage(part, s.encode);
-    await patiently(() => s.client.chat.postEphemeral({ channel, user, ...rendered }));
+    await s.client.chat.postEphemeral({ channel, user, ...rendered });
   }
 }
 
@@ -206,7 +187,7 @@ export async function publishHome(s: SlackSurface, userId: string, dm?: string):
     view = textHome(t, replies);
     s.homes.set(userId, "text");
   }
-  await patiently(() => s.client.views.publish({ user_id: userId, view }));
+  await s.client.views.publish({ user_id: userId, view });
 }
 
 export function refreshHome(s: SlackSurface, userId: string): void {
