@@ -1,4 +1,4 @@
-import type { types } from "@slack/bolt";
+import type { types, ViewOutput } from "@slack/bolt";
 import type { Messages } from "../../src/i18n/index.ts";
 import type { AgencyOverview } from "../../src/delivery/adapter-host.ts";
 import { reportForm, type Form, type FormField, type FormOption } from "../../src/delivery/forms.ts";
@@ -119,21 +119,17 @@ export function reportModal(t: Messages, agency: AgencyOverview, options?: Param
 
 export interface SlackFile {
   id: string;
-  name: string;
+  /** A message's file may have none. */
+  name: string | null;
   mimetype?: string;
   size?: number;
   url_private_download?: string;
   url_private?: string;
 }
 
-type StateValue = { value?: string | null; selected_option?: { value: string } | null; selected_date?: string | null };
-
 /** What was entered, by field id; a file input's files come apart. */
-export function readForm(view: { state: { values: unknown } }): {
-  entries: Record<string, string | null>;
-  file: SlackFile | null;
-} {
-  const state = view.state.values as Record<string, { value?: StateValue & { files?: SlackFile[] } }>;
+export function readForm(view: ViewOutput): { entries: Record<string, string | null>; file: SlackFile | null } {
+  const state = view.state.values;
   const entries = Object.fromEntries(
     Object.entries(state).map(([id, { value }]) => [
       id,

@@ -201,7 +201,7 @@ export function refreshHome(s: SlackSurface, userId: string): void {
 /** The file with its bytes, or with the reason they could not be had. */
 export function download(s: SlackSurface, file: SlackFile): Promise<IncomingAttachment> {
   const attachment: IncomingAttachment = {
-    name: file.name,
+    name: file.name ?? file.id,
     ref: file.id,
     ...(file.mimetype && { mimeType: file.mimetype }),
     ...(file.size !== undefined && { size: file.size }),
