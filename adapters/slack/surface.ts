@@ -14,7 +14,7 @@ import { splitMessage } from "../../src/delivery/split-message.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/lib/logger.ts";
-import { fetchAttachment } from "../kit/attachment.ts";
+import { fetchAttachment, fetchBytes } from "../kit/attachment.ts";
 import { contactHome, textHome } from "./home.ts";
 import type { SlackFile } from "./modals.ts";
 import { CHOICE_KEY_ACTION, renderMessage, valueEncoder, type ValueEncoder } from "./render.ts";
@@ -200,23 +200,11 @@ export function refreshHome(s: SlackSurface, userId: string): void {
 
 /** The file with its bytes, or with the reason they could not be had. */
 export function download(s: SlackSurface, file: SlackFile): Promise<IncomingAttachment> {
-  const attachment: IncomingAttachment = {
-    name: file.name ?? file.id,
-    ref: file.id,
-    ...(file.mimetype && { mimeType: file.mimetype }),
-    ...(file.size !== undefined && { size: file.size }),
-  };
+  const sent = { name: file.name ?? file.id, ref: file.id, mimeType: file.mimetype, size: file.size };
   const url = file.url_private_download ?? file.url_private;
-  const read = async () => {
-    if (!url) return null;
-    const response = await fetch(url, {
-      headers: { authorization: `Bearer ${s.botToken}` },
-      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  };
-  return fetchAttachment(attachment, read, (error) => {
+  const headers = { authorization: `Bearer ${s.botToken}` };
+  const read = async () => (url ? fetchBytes(url, DOWNLOAD_TIMEOUT_MS, headers) : null);
+  return fetchAttachment(sent, read, (error) => {
     s.logger.warn({ err: error, file: file.id }, "slack: file download failed");
     return "download_failed";
   });
