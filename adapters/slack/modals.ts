@@ -2,7 +2,8 @@ import type { types, ViewOutput } from "@slack/bolt";
 import type { Messages } from "../../src/i18n/index.ts";
 import type { AgencyOverview } from "../../src/delivery/adapter-host.ts";
 import { reportForm, type Form, type FormField, type FormOption } from "../../src/delivery/forms.ts";
-import { clip, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
+import { clip } from "../../src/domain/clean-text.ts";
+import { plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
 // The forms (delivery/forms.ts) as Slack's modals, and what was entered in them read back by field:
 // each field is an input block named by the field's id, its element's action_id "value".

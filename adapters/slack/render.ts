@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import { findCommand } from "../../src/core/commands.ts";
 import { choiceRows } from "../../src/delivery/choice-rows.ts";
+import { clip } from "../../src/domain/clean-text.ts";
 import { splitText } from "../../src/delivery/split-message.ts";
 import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
 
@@ -74,11 +75,6 @@ export function textBlocks(text: string): Block[] {
 
 export function plain(text: string, max = 3000): types.PlainTextElement {
   return { type: "plain_text", text: clip(text, max), emoji: true };
-}
-
-/** At most `max` characters, with an ellipsis when cut. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Slack refuses an empty value (invalid_blocks), so a button that carries nothing has none at all. */
