@@ -3,7 +3,8 @@ import type { Config } from "../../src/config.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { createDedup } from "../kit/dedup.ts";
-import { createHttpReceiver, type HttpReceiver } from "./receiver.ts";
+import type { HttpRoute } from "../../src/delivery/types.ts";
+import { createHttpReceiver } from "./receiver.ts";
 import { SLACK_PLATFORM } from "./sending.ts";
 
 // Bolt's app and Web API client, set up the way this adapter needs them: Bolt's logs in the
@@ -37,9 +38,9 @@ function boltLogger(logger: Logger): BoltLogger {
 export function createBoltApp(
   config: NonNullable<Config["slack"]>,
   host: AdapterHost,
-  track: (work: Promise<unknown>) => void,
-  formBudgetMs: number,
-): { app: App; client: webApi.WebClient; pushClient: webApi.WebClient; receiver: HttpReceiver | null } {
+  runtime: { track: (work: Promise<unknown>) => void; formBudgetMs: number; accepting: () => boolean },
+): { app: App; client: webApi.WebClient; pushClient: webApi.WebClient; route: HttpRoute | null } {
+  const { track, formBudgetMs } = runtime;
   const logger = host.logger;
   const slackLogger = boltLogger(logger);
   const clientOptions: webApi.WebClientOptions = {
@@ -70,7 +71,7 @@ export function createBoltApp(
   const socketMode = Boolean(config.appToken);
   const requests = createDedup({ store: host.store, platform: SLACK_PLATFORM, logger });
   if (!socketMode && !config.signingSecret) throw new Error("slack: SLACK_SIGNING_SECRET is required in HTTP mode");
-  const receiver: HttpReceiver | null = socketMode
+  const http = socketMode
     ? null
     : createHttpReceiver({
         signingSecret: config.signingSecret!,
@@ -78,6 +79,7 @@ export function createBoltApp(
         boltLogger: slackLogger,
         ackTimeoutMs: formBudgetMs + 1000,
         firstRequest: (signature) => requests.first(`request:${signature}`),
+        accepting: runtime.accepting,
       });
   const app = new App({
     authorize,
@@ -85,7 +87,7 @@ export function createBoltApp(
     clientOptions,
     // Conversations live in the core's database; Bolt's in-memory store would only grow.
     convoStore: false,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken! }),
+    ...(http ? { receiver: http.receiver } : { socketMode: true, appToken: config.appToken! }),
   });
   app.error(async (error) => {
     logger.error({ err: error, platform: SLACK_PLATFORM }, "slack: listener failed");
@@ -101,5 +103,5 @@ export function createBoltApp(
     track(work);
     await work;
   });
-  return { app, client, pushClient, receiver };
+  return { app, client, pushClient, route: http?.route ?? null };
 }

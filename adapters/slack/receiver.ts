@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseForm } from "node:querystring";
-import { HTTPReceiver, isValidSlackRequest, type App, type Logger as BoltLogger, type Receiver } from "@slack/bolt";
+import { HTTPReceiver, isValidSlackRequest, type Logger as BoltLogger } from "@slack/bolt";
 import type { HttpRoute } from "../../src/delivery/types.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { sendJson } from "../../src/server/http-server.ts";
@@ -19,14 +19,6 @@ import { webhookRoute } from "../kit/webhook.ts";
 export const SLACK_EVENTS_PATH = "/slack/events";
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
-export interface HttpReceiver extends Receiver {
-  route(): HttpRoute;
-  /** Takes requests from now on; before, they get 503 and Slack sends them again. */
-  open(): void;
-  /** Refuses new requests (503) from now on; the events in flight go on. */
-  close(): void;
-}
-
 interface ReceiverDeps {
   signingSecret: string;
   logger: Logger;
@@ -35,10 +27,13 @@ interface ReceiverDeps {
   ackTimeoutMs: number;
   /** True the first time a request signature is seen, in any process. */
   firstRequest: (signature: string) => Promise<boolean>;
+  /** False before the adapter runs and once it stops: 503, and Slack sends the request again. */
+  accepting: () => boolean;
 }
 
-export function createHttpReceiver(deps: ReceiverDeps): HttpReceiver {
-  const bolt = new HTTPReceiver({
+/** Bolt's receiver, for the app, and the route on the shared server that feeds it; it is never started. */
+export function createHttpReceiver(deps: ReceiverDeps): { receiver: HTTPReceiver; route: HttpRoute } {
+  const receiver = new HTTPReceiver({
     signingSecret: deps.signingSecret,
     endpoints: SLACK_EVENTS_PATH,
     logger: deps.boltLogger,
@@ -46,29 +41,16 @@ export function createHttpReceiver(deps: ReceiverDeps): HttpReceiver {
     signatureVerification: false,
     unhandledRequestTimeoutMillis: deps.ackTimeoutMs,
   });
-  let closed = true;
   const route = webhookRoute({
     path: SLACK_EVENTS_PATH,
-    accepting: () => !closed,
+    accepting: deps.accepting,
     async take(body, request, response) {
       if (await accepted(deps, request, response, body)) {
-        bolt.requestListener(Object.assign(request, { rawBody: Buffer.from(body) }), response);
+        receiver.requestListener(Object.assign(request, { rawBody: Buffer.from(body) }), response);
       }
     },
   });
-  return {
-    init: (app: App) => bolt.init(app),
-    // The shared HTTP server listens; the adapter's start and stop open and close this route.
-    start: async () => undefined,
-    stop: async () => undefined,
-    open() {
-      closed = false;
-    },
-    close() {
-      closed = true;
-    },
-    route: () => route,
-  };
+  return { receiver, route };
 }
 
 function signedBySlack(deps: ReceiverDeps, request: IncomingMessage, body: string): boolean {

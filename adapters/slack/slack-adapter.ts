@@ -44,7 +44,8 @@ export function createSlackAdapter(deps: {
     );
   const settled = () => inFlight.drained();
   const formBudgetMs = deps.formBudgetMs ?? FORM_BUDGET_MS;
-  const { app, client, pushClient, receiver } = createBoltApp(config, host, track, formBudgetMs);
+  const accepting = () => state === "running";
+  const { app, client, pushClient, route } = createBoltApp(config, host, { track, formBudgetMs, accepting });
 
   const surface = createSurface({
     host,
@@ -69,13 +70,13 @@ export function createSlackAdapter(deps: {
     pace: deps.pace,
     state: () => state,
     ...(digestChannel && { digestChannel }),
-    routes: (): HttpRoute[] => (receiver ? [receiver.route()] : []),
+    routes: (): HttpRoute[] => (route ? [route] : []),
     settled,
     async start() {
       state = "starting";
       try {
-        if (!receiver) await app.start();
-        else receiver.open();
+        // Over HTTP the shared server listens, and the route takes requests once the adapter runs.
+        if (!route) await app.start();
         state = "running";
       } catch (error) {
         state = "failed";
@@ -84,9 +85,8 @@ export function createSlackAdapter(deps: {
     },
     async stop() {
       state = "stopping";
-      // Refuses new events (503: Slack sends them again), or closes the socket; then drains.
-      if (receiver) receiver.close();
-      else await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack: socket close failed"));
+      // New requests get 503 from now on (Slack sends them again), or the socket closes; then drains.
+      if (!route) await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack: socket close failed"));
       await settled();
       state = "stopped";
     },
