@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import { splitMessage } from "../../src/delivery/split-message.ts";
+import { splitMessages } from "../../src/delivery/split-message.ts";
 import type { DigestChannel, PlatformLimits } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { ACTIONS_MAX_ELEMENTS, BUTTON_VALUE_MAX_BYTES, renderMessage, type ValueEncoder } from "./render.ts";
@@ -42,9 +42,7 @@ export async function postPart(p: Poster, channel: string, part: OutgoingMessage
 
 /** Whole messages, each split at Slack's limit: the replies to events, and the digest channel's posts. */
 export async function post(p: Poster, channel: string, messages: readonly OutgoingMessage[]): Promise<void> {
-  for (const message of messages) {
-    for (const part of splitMessage(message, SLACK_MAX_MESSAGE_LENGTH)) await postPart(p, channel, part);
-  }
+  for (const part of splitMessages(messages, SLACK_MAX_MESSAGE_LENGTH)) await postPart(p, channel, part);
 }
 
 /** SLACK_DIGEST_CHANNEL as the coordinators' digest goes there. */

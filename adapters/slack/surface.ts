@@ -10,7 +10,7 @@ import {
 } from "../../src/model/bot-core.ts";
 import type { AdapterHost, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { reportingAgency } from "../../src/delivery/forms.ts";
-import { splitMessage } from "../../src/delivery/split-message.ts";
+import { splitMessages } from "../../src/delivery/split-message.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/lib/logger.ts";
@@ -131,7 +131,7 @@ export async function postEphemeral(
   user: string,
   replies: readonly OutgoingMessage[],
 ): Promise<void> {
-  for (const part of replies.flatMap((r) => splitMessage(r, SLACK_MAX_MESSAGE_LENGTH))) {
+  for (const part of splitMessages(replies, SLACK_MAX_MESSAGE_LENGTH)) {
     const rendered = await renderMessage(part, s.encode);
     await s.client.chat.postEphemeral({ channel, user, ...rendered });
   }
@@ -144,7 +144,7 @@ export async function answer(
   from: PlatformIdentity,
   replies: readonly OutgoingMessage[],
 ): Promise<void> {
-  const parts = replies.flatMap((r) => splitMessage(r, SLACK_MAX_MESSAGE_LENGTH));
+  const parts = splitMessages(replies, SLACK_MAX_MESSAGE_LENGTH);
   if (!respond || parts.length > RESPOND_MAX_MESSAGES || parts.some((p) => p.file)) {
     await post(s, from.chatId, replies);
     return;
