@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { BotCore, IncomingEvent, PlatformIdentity } from "../../src/model/bot-core.ts";
 import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
-import { splitMessage } from "../../src/delivery/split-message.ts";
+import { splitMessages } from "../../src/delivery/split-message.ts";
 import { commandEvent } from "../../src/core/commands.ts";
 import { UNLIMITED } from "../../src/delivery/types.ts";
 
@@ -47,7 +47,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
     if (!event) continue;
     const replies = await deps.core.handle(event);
     offered = [];
-    for (const reply of replies.flatMap((r) => splitMessage(r, UNLIMITED.maxMessageLength))) {
+    for (const reply of splitMessages(replies, UNLIMITED.maxMessageLength)) {
       const rendered = renderMessage(reply);
       deps.write(`${rendered.text}\n`);
       if (rendered.choices.length) offered = rendered.choices;

@@ -3,7 +3,8 @@ import type { Config } from "../../src/config.ts";
 import type { AdapterHost } from "../../src/delivery/adapter-host.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { createDedup } from "../kit/dedup.ts";
-import { createHttpReceiver, type HttpReceiver } from "./receiver.ts";
+import type { HttpRoute } from "../../src/delivery/types.ts";
+import { createHttpReceiver } from "./receiver.ts";
 import { SLACK_PLATFORM } from "./sending.ts";
 
 // Bolt's app and Web API client, set up the way this adapter needs them: Bolt's logs in the
@@ -12,8 +13,8 @@ import { SLACK_PLATFORM } from "./sending.ts";
 
 /**
  * Small retries: a push that fails goes back to the outbox, which has its own backoff, and a
- * rate limit is never slept on in here (rejectRateLimitedCalls) but handed to the outbox as
- * delivery.rate_limited with Slack's Retry-After.
+ * rate limit is not slept on by the pushes' client (rejectRateLimitedCalls) but handed to the
+ * outbox as delivery.rate_limited with Slack's Retry-After.
  */
 export const SLACK_RETRY_CONFIG = { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1000, randomize: false };
 const SLACK_TIMEOUT_MS = 10_000;
@@ -37,8 +38,9 @@ function boltLogger(logger: Logger): BoltLogger {
 export function createBoltApp(
   config: NonNullable<Config["slack"]>,
   host: AdapterHost,
-  track: (work: Promise<unknown>) => void,
-): { app: App; client: webApi.WebClient; receiver: HttpReceiver | null } {
+  runtime: { track: (work: Promise<unknown>) => void; formBudgetMs: number; accepting: () => boolean },
+): { app: App; client: webApi.WebClient; pushClient: webApi.WebClient; route: HttpRoute | null } {
+  const { track, formBudgetMs } = runtime;
   const logger = host.logger;
   const slackLogger = boltLogger(logger);
   const clientOptions: webApi.WebClientOptions = {
@@ -48,7 +50,9 @@ export function createBoltApp(
     timeout: SLACK_TIMEOUT_MS,
     logger: slackLogger,
   };
-  const client = new webApi.WebClient(config.botToken, clientOptions);
+  const pushClient = new webApi.WebClient(config.botToken, clientOptions);
+  // A reply has no outbox to wait in: its client waits out Slack's Retry-After itself.
+  const client = new webApi.WebClient(config.botToken, { ...clientOptions, rejectRateLimitedCalls: false });
 
   // One auth.test for the bot's own ids (so its own messages are ignored), retried on the next
   // event if Slack could not be reached.
@@ -67,13 +71,15 @@ export function createBoltApp(
   const socketMode = Boolean(config.appToken);
   const requests = createDedup({ store: host.store, platform: SLACK_PLATFORM, logger });
   if (!socketMode && !config.signingSecret) throw new Error("slack: SLACK_SIGNING_SECRET is required in HTTP mode");
-  const receiver: HttpReceiver | null = socketMode
+  const http = socketMode
     ? null
     : createHttpReceiver({
         signingSecret: config.signingSecret!,
         logger,
-        track,
+        boltLogger: slackLogger,
+        ackTimeoutMs: formBudgetMs + 1000,
         firstRequest: (signature) => requests.first(`request:${signature}`),
+        accepting: runtime.accepting,
       });
   const app = new App({
     authorize,
@@ -81,7 +87,7 @@ export function createBoltApp(
     clientOptions,
     // Conversations live in the core's database; Bolt's in-memory store would only grow.
     convoStore: false,
-    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken! }),
+    ...(http ? { receiver: http.receiver } : { socketMode: true, appToken: config.appToken! }),
   });
   app.error(async (error) => {
     logger.error({ err: error, platform: SLACK_PLATFORM }, "slack: listener failed");
@@ -90,11 +96,12 @@ export function createBoltApp(
     // Slack sends an event again (x-slack-retry-num) when its 200 came late or not at all; the event
     // id is remembered in the database, so a retry, even to another process, is handled once.
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await requests.first(eventId, { eventId }))) return;
-    // Socket Mode calls processEvent itself; this counts its events as in flight too.
-    const work = next();
+    // Bolt's receivers call processEvent themselves; this counts their events as in flight.
+    const work = (async () => {
+      if (!eventId || (await requests.first(eventId, { eventId }))) await next();
+    })();
     track(work);
     await work;
   });
-  return { app, client, receiver };
+  return { app, client, pushClient, route: http?.route ?? null };
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { types } from "@slack/bolt";
+import type { AckFn, types, ViewOutput, ViewResponseAction } from "@slack/bolt";
 import { messagesFor, type Messages } from "../../src/i18n/index.ts";
 import * as forms from "../../src/delivery/forms.ts";
 import { confirmModal, fieldError, formModal, messageModal, readForm, reportModal, SUBMIT_MODAL } from "./modals.ts";
@@ -8,8 +8,6 @@ import { dmChannel, download, identity, overviewOf, refreshHome, type SlackSurfa
 
 // The forms (delivery/forms.ts) in Slack: opened for a contact, and the core's answer shown where
 // Slack wants it: next to a field, in the form, or in the DM.
-
-type FormAck = (response?: Record<string, unknown>) => Promise<void>;
 
 /** How the core took a submission; for a refusal known past the 3 seconds, the view that shows it. */
 interface Submitted {
@@ -40,9 +38,10 @@ export async function openForm(
   }
 }
 
-type View = Parameters<typeof readForm>[0];
+/** A form's submission handed to the core. */
+type Submit = (s: SlackSurface, userId: string, view: ViewOutput, t: Messages) => Promise<Submitted>;
 
-export async function submitReport(s: SlackSurface, userId: string, view: View, t: Messages): Promise<Submitted> {
+export const submitReport: Submit = async (s, userId, view, t) => {
   const values = forms.reportValues(readForm(view).entries);
   const outcome = await forms.submitReport(s.host.core, await identity(s, userId), values);
   const refusedView = async (message: string) => {
@@ -51,9 +50,9 @@ export async function submitReport(s: SlackSurface, userId: string, view: View, 
     return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
   };
   return { outcome, refusedView };
-}
+};
 
-export async function submitDocument(s: SlackSurface, userId: string, view: View, t: Messages): Promise<Submitted> {
+export const submitDocument: Submit = async (s, userId, view, t) => {
   const { entries, file } = readForm(view);
   const from = await identity(s, userId);
   const attachment = file ? await download(s, file) : undefined;
@@ -61,7 +60,7 @@ export async function submitDocument(s: SlackSurface, userId: string, view: View
   const outcome = await forms.submitDocument(s.host.core, from, { number, date: entries.date ?? null, attachment });
   const replies = outcome.kind === "refused" ? outcome.replies : [];
   return { outcome, refusedView: async () => messageModal(t, forms.textOf(replies)) };
-}
+};
 
 export async function confirmSubmission(s: SlackSurface, userId: string): Promise<Submitted> {
   return { outcome: await forms.confirmSubmission(s.host.core, await identity(s, userId)) };
@@ -85,7 +84,7 @@ async function afterForm(s: SlackSurface, userId: string, outcome: forms.FormOut
  */
 export async function answerForm(
   s: SlackSurface,
-  form: { ack: FormAck; viewId: string; userId: string; t: Messages },
+  form: { ack: AckFn<ViewResponseAction>; viewId: string; userId: string; t: Messages },
   pending: Promise<Submitted>,
 ): Promise<void> {
   const { ack, viewId, userId, t } = form;

@@ -1,8 +1,9 @@
-import type { types } from "@slack/bolt";
+import type { types, ViewOutput } from "@slack/bolt";
 import type { Messages } from "../../src/i18n/index.ts";
 import type { AgencyOverview } from "../../src/delivery/adapter-host.ts";
 import { reportForm, type Form, type FormField, type FormOption } from "../../src/delivery/forms.ts";
-import { clip, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
+import { clip } from "../../src/domain/clean-text.ts";
+import { plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
 // The forms (delivery/forms.ts) as Slack's modals, and what was entered in them read back by field:
 // each field is an input block named by the field's id, its element's action_id "value".
@@ -119,21 +120,17 @@ export function reportModal(t: Messages, agency: AgencyOverview, options?: Param
 
 export interface SlackFile {
   id: string;
-  name: string;
+  /** A message's file may have none. */
+  name: string | null;
   mimetype?: string;
   size?: number;
   url_private_download?: string;
   url_private?: string;
 }
 
-type StateValue = { value?: string | null; selected_option?: { value: string } | null; selected_date?: string | null };
-
 /** What was entered, by field id; a file input's files come apart. */
-export function readForm(view: { state: { values: unknown } }): {
-  entries: Record<string, string | null>;
-  file: SlackFile | null;
-} {
-  const state = view.state.values as Record<string, { value?: StateValue & { files?: SlackFile[] } }>;
+export function readForm(view: ViewOutput): { entries: Record<string, string | null>; file: SlackFile | null } {
+  const state = view.state.values;
   const entries = Object.fromEntries(
     Object.entries(state).map(([id, { value }]) => [
       id,

@@ -1,5 +1,7 @@
 import type { types } from "@slack/bolt";
 import { findCommand } from "../../src/core/commands.ts";
+import { choiceRows } from "../../src/delivery/choice-rows.ts";
+import { clip } from "../../src/domain/clean-text.ts";
 import { splitText } from "../../src/delivery/split-message.ts";
 import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
 
@@ -75,11 +77,6 @@ export function plain(text: string, max = 3000): types.PlainTextElement {
   return { type: "plain_text", text: clip(text, max), emoji: true };
 }
 
-/** At most `max` characters, with an ellipsis when cut. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 /** Slack refuses an empty value (invalid_blocks), so a button that carries nothing has none at all. */
 export function button(label: string, actionId: string, value?: string): types.Button {
   return { type: "button", text: plain(label, BUTTON_LABEL_MAX), action_id: actionId, ...(value && { value }) };
@@ -97,17 +94,9 @@ export function valueEncoder(keyForValue: (value: string) => Promise<string>): V
 
 /** Rows of choices as actions blocks: one per row while there is room, packed 25 to a block when not. */
 async function actionBlocks(rows: readonly Choice[][], room: number, encode: ValueEncoder): Promise<Block[]> {
-  const nonEmpty = rows.filter((row) => row.length > 0);
-  if (nonEmpty.length === 0 || room <= 0) return [];
-  const chunk = <T>(items: readonly T[]): T[][] =>
-    Array.from({ length: Math.ceil(items.length / ACTIONS_MAX_ELEMENTS) }, (_, i) =>
-      items.slice(i * ACTIONS_MAX_ELEMENTS, (i + 1) * ACTIONS_MAX_ELEMENTS),
-    );
-  const perRow = nonEmpty.flatMap((row) => chunk(row));
-  const groups = (perRow.length <= room ? perRow : chunk(nonEmpty.flat())).slice(0, room);
   let n = 0;
   const blocks: Block[] = [];
-  for (const group of groups) {
+  for (const group of choiceRows(rows, { perRow: ACTIONS_MAX_ELEMENTS, maxRows: room })) {
     const elements: types.Button[] = [];
     for (const choice of group) {
       const encoded = await encode(choice.value);

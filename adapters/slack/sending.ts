@@ -1,5 +1,5 @@
 import type { webApi } from "@slack/bolt";
-import { splitMessage } from "../../src/delivery/split-message.ts";
+import { splitMessages } from "../../src/delivery/split-message.ts";
 import type { DigestChannel, PlatformLimits } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { ACTIONS_MAX_ELEMENTS, BUTTON_VALUE_MAX_BYTES, renderMessage, type ValueEncoder } from "./render.ts";
@@ -23,38 +23,26 @@ export const SLACK_LIMITS: PlatformLimits = {
 };
 
 interface Poster {
+  /** A reply's client waits out a rate limit; a push's hands it to the outbox. */
   client: webApi.WebClient;
   encode: ValueEncoder;
-  /** How each call is made: a reply waits out a short rate limit, a push hands it to the outbox. */
-  call?: <T>(request: () => Promise<T>) => Promise<T>;
 }
 
 /** One part within Slack's limit as one message, its file uploaded after its text; returns the message's ts. */
 export async function postPart(p: Poster, channel: string, part: OutgoingMessage): Promise<string | null> {
-  const call = p.call ?? ((request) => request());
   const rendered = await renderMessage(part, p.encode);
-  const posted = await call(() =>
-    p.client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false }),
-  );
+  const posted = await p.client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false });
   const file = part.file;
   if (file) {
-    await call(() =>
-      p.client.filesUploadV2({
-        channel_id: channel,
-        file: Buffer.from(file.content),
-        filename: file.name,
-        title: file.name,
-      }),
-    );
+    const upload = { channel_id: channel, file: Buffer.from(file.content), filename: file.name, title: file.name };
+    await p.client.filesUploadV2(upload);
   }
   return posted.ts ?? null;
 }
 
 /** Whole messages, each split at Slack's limit: the replies to events, and the digest channel's posts. */
 export async function post(p: Poster, channel: string, messages: readonly OutgoingMessage[]): Promise<void> {
-  for (const message of messages) {
-    for (const part of splitMessage(message, SLACK_MAX_MESSAGE_LENGTH)) await postPart(p, channel, part);
-  }
+  for (const part of splitMessages(messages, SLACK_MAX_MESSAGE_LENGTH)) await postPart(p, channel, part);
 }
 
 /** SLACK_DIGEST_CHANNEL as the coordinators' digest goes there. */

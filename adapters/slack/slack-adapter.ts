@@ -43,7 +43,9 @@ export function createSlackAdapter(deps: {
       work.catch((error: unknown) => logger.error({ err: error, platform: SLACK_PLATFORM }, "slack: work failed")),
     );
   const settled = () => inFlight.drained();
-  const { app, client, receiver } = createBoltApp(config, host, track);
+  const formBudgetMs = deps.formBudgetMs ?? FORM_BUDGET_MS;
+  const accepting = () => state === "running";
+  const { app, client, pushClient, route } = createBoltApp(config, host, { track, formBudgetMs, accepting });
 
   const surface = createSurface({
     host,
@@ -51,7 +53,7 @@ export function createSlackAdapter(deps: {
     botToken: config.botToken,
     logger,
     track,
-    formBudgetMs: deps.formBudgetMs ?? FORM_BUDGET_MS,
+    formBudgetMs,
   });
   commands.register(app, surface);
   actions.register(app, surface);
@@ -59,7 +61,7 @@ export function createSlackAdapter(deps: {
   events.register(app, surface);
 
   // Pushes and the digest hand rate limits to the outbox instead of waiting them out.
-  const pusher = { client, encode: surface.encode };
+  const pusher = { client: pushClient, encode: surface.encode };
   const digestChannel = config.digestChannel ? digestChannelOf(pusher, config.digestChannel) : undefined;
 
   return {
@@ -68,13 +70,13 @@ export function createSlackAdapter(deps: {
     pace: deps.pace,
     state: () => state,
     ...(digestChannel && { digestChannel }),
-    routes: (): HttpRoute[] => (receiver ? [receiver.route()] : []),
+    routes: (): HttpRoute[] => (route ? [route] : []),
     settled,
     async start() {
       state = "starting";
       try {
-        if (!receiver) await app.start();
-        else receiver.open();
+        // Over HTTP the shared server listens, and the route takes requests once the adapter runs.
+        if (!route) await app.start();
         state = "running";
       } catch (error) {
         state = "failed";
@@ -83,9 +85,8 @@ export function createSlackAdapter(deps: {
     },
     async stop() {
       state = "stopping";
-      // Refuses new events (503: Slack sends them again), or closes the socket; then drains.
-      if (receiver) receiver.close();
-      else await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack: socket close failed"));
+      // New requests get 503 from now on (Slack sends them again), or the socket closes; then drains.
+      if (!route) await app.stop().catch((error: unknown) => logger.warn({ err: error }, "slack: socket close failed"));
       await settled();
       state = "stopped";
     },

@@ -10,12 +10,11 @@ import {
 } from "../../src/model/bot-core.ts";
 import type { AdapterHost, PersonOverview } from "../../src/delivery/adapter-host.ts";
 import { reportingAgency } from "../../src/delivery/forms.ts";
-import { splitMessage } from "../../src/delivery/split-message.ts";
+import { splitMessages } from "../../src/delivery/split-message.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { messagesFor } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/lib/logger.ts";
-import { fetchAttachment } from "../kit/attachment.ts";
-import { toDeliveryError } from "./errors.ts";
+import { fetchAttachment, fetchBytes } from "../kit/attachment.ts";
 import { contactHome, textHome } from "./home.ts";
 import type { SlackFile } from "./modals.ts";
 import { CHOICE_KEY_ACTION, renderMessage, valueEncoder, type ValueEncoder } from "./render.ts";
@@ -26,12 +25,11 @@ import { post, SLACK_MAX_MESSAGE_LENGTH, SLACK_PLATFORM } from "./sending.ts";
 
 /** A response URL takes at most five messages. */
 const RESPOND_MAX_MESSAGES = 5;
-/** Replies wait this long at most for a rate limit to pass; pushes leave it to the outbox. */
-const REPLY_MAX_WAIT_MS = 30_000;
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 interface SurfaceDeps {
   host: AdapterHost;
+  /** The replies' client, which waits out a rate limit instead of losing the reply. */
   client: webApi.WebClient;
   botToken: string;
   logger: Logger;
@@ -43,8 +41,6 @@ interface SurfaceDeps {
 /** The listeners' dependencies and what they remember in this process. */
 export interface SlackSurface extends SurfaceDeps {
   encode: ValueEncoder;
-  /** A reply waits out a short rate limit instead of being lost. */
-  call: <T>(request: () => Promise<T>) => Promise<T>;
   dms: Map<string, string>;
   names: Map<string, string>;
   /** What each person's App Home shows, once they have opened it in this process. */
@@ -55,31 +51,16 @@ export function createSurface(deps: SurfaceDeps): SlackSurface {
   return {
     ...deps,
     encode: valueEncoder((value) => deps.host.store.keyForValue(value)),
-    call: patiently,
     dms: new Map(),
     names: new Map(),
     homes: new Map(),
   };
 }
 
-/** A reply waits out a short rate limit (twice at most) instead of being lost. */
-async function patiently<T>(request: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await request();
-    } catch (error) {
-      const { code, retryAfterMs: wait } = toDeliveryError(error);
-      const shortLimit = code === "delivery.rate_limited" && wait !== undefined && wait <= REPLY_MAX_WAIT_MS;
-      if (!shortLimit || attempt >= 2) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-}
-
 export async function dmChannel(s: SlackSurface, userId: string): Promise<string> {
   const known = s.dms.get(userId);
   if (known) return known;
-  const opened = await patiently(() => s.client.conversations.open({ users: userId }));
+  const opened = await s.client.conversations.open({ users: userId });
   const id = opened.channel?.id;
   if (!id) throw new Error("slack: conversations.open returned no channel");
   s.dms.set(userId, id);
@@ -150,9 +131,9 @@ export async function postEphemeral(
   user: string,
   replies: readonly OutgoingMessage[],
 ): Promise<void> {
-  for (const part of replies.flatMap((r) => splitMessage(r, SLACK_MAX_MESSAGE_LENGTH))) {
+  for (const part of splitMessages(replies, SLACK_MAX_MESSAGE_LENGTH)) {
     const rendered = await renderMessage(part, s.encode);
-    await patiently(() => s.client.chat.postEphemeral({ channel, user, ...rendered }));
+    await s.client.chat.postEphemeral({ channel, user, ...rendered });
   }
 }
 
@@ -163,7 +144,7 @@ export async function answer(
   from: PlatformIdentity,
   replies: readonly OutgoingMessage[],
 ): Promise<void> {
-  const parts = replies.flatMap((r) => splitMessage(r, SLACK_MAX_MESSAGE_LENGTH));
+  const parts = splitMessages(replies, SLACK_MAX_MESSAGE_LENGTH);
   if (!respond || parts.length > RESPOND_MAX_MESSAGES || parts.some((p) => p.file)) {
     await post(s, from.chatId, replies);
     return;
@@ -206,7 +187,7 @@ export async function publishHome(s: SlackSurface, userId: string, dm?: string):
     view = textHome(t, replies);
     s.homes.set(userId, "text");
   }
-  await patiently(() => s.client.views.publish({ user_id: userId, view }));
+  await s.client.views.publish({ user_id: userId, view });
 }
 
 export function refreshHome(s: SlackSurface, userId: string): void {
@@ -219,23 +200,11 @@ export function refreshHome(s: SlackSurface, userId: string): void {
 
 /** The file with its bytes, or with the reason they could not be had. */
 export function download(s: SlackSurface, file: SlackFile): Promise<IncomingAttachment> {
-  const attachment: IncomingAttachment = {
-    name: file.name,
-    ref: file.id,
-    ...(file.mimetype && { mimeType: file.mimetype }),
-    ...(file.size !== undefined && { size: file.size }),
-  };
+  const sent = { name: file.name ?? file.id, ref: file.id, mimeType: file.mimetype, size: file.size };
   const url = file.url_private_download ?? file.url_private;
-  const read = async () => {
-    if (!url) return null;
-    const response = await fetch(url, {
-      headers: { authorization: `Bearer ${s.botToken}` },
-      signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS),
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
-  };
-  return fetchAttachment(attachment, read, (error) => {
+  const headers = { authorization: `Bearer ${s.botToken}` };
+  const read = async () => (url ? fetchBytes(url, DOWNLOAD_TIMEOUT_MS, headers) : null);
+  return fetchAttachment(sent, read, (error) => {
     s.logger.warn({ err: error, file: file.id }, "slack: file download failed");
     return "download_failed";
   });

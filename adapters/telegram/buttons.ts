@@ -1,6 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import type { AdapterStore } from "../../src/delivery/adapter-store.ts";
 import type { PlatformLimits } from "../../src/delivery/types.ts";
+import { choiceRows } from "../../src/delivery/choice-rows.ts";
 import type { Choice } from "../../src/model/messages.ts";
 
 // A button's callback_data is at most 64 bytes. A choice value that fits travels as it is; a longer
@@ -36,17 +37,12 @@ export async function inlineKeyboard(
   limits: Pick<PlatformLimits, "maxButtonsPerRow" | "maxButtons">,
 ): Promise<InlineKeyboardMarkup | undefined> {
   const rows: InlineKeyboardButton.CallbackButton[][] = [];
-  let count = 0;
-  for (const row of choices ?? []) {
-    for (let start = 0; start < row.length; start += limits.maxButtonsPerRow) {
-      const buttons: InlineKeyboardButton.CallbackButton[] = [];
-      for (const choice of row.slice(start, start + limits.maxButtonsPerRow)) {
-        if (count === limits.maxButtons) break;
-        buttons.push({ text: choice.label, callback_data: await encodeChoice(store, choice.value) });
-        count++;
-      }
-      if (buttons.length) rows.push(buttons);
+  for (const row of choiceRows(choices ?? [], { perRow: limits.maxButtonsPerRow, maxButtons: limits.maxButtons })) {
+    const buttons: InlineKeyboardButton.CallbackButton[] = [];
+    for (const choice of row) {
+      buttons.push({ text: choice.label, callback_data: await encodeChoice(store, choice.value) });
     }
+    rows.push(buttons);
   }
   return rows.length ? { inline_keyboard: rows } : undefined;
 }

@@ -5,13 +5,13 @@ import { sequentialize } from "@grammyjs/runner";
 import type { Context } from "grammy";
 import type { CallbackQuery, Chat, Message } from "grammy/types";
 import type { IncomingAttachment, IncomingEvent } from "../../src/model/bot-core.ts";
-import { fetchAttachment } from "../kit/attachment.ts";
+import { fetchAttachment, fetchBytes, type SentFile } from "../kit/attachment.ts";
 import { decodeChoice } from "./buttons.ts";
 import { API_TIMEOUT_SECONDS, quietly, textsFor, type Telegram } from "./context.ts";
 import { isGrammyError, loggable } from "./errors.ts";
 import { requestMenuSync } from "./menus.ts";
 import { answer } from "./sending.ts";
-import { identityOf, parseCommand, sentFileOf, type SentFile } from "./updates.ts";
+import { identityOf, parseCommand, sentFileOf } from "./updates.ts";
 
 // Updates in: a message or a button press becomes an event for the core, handled once, in its
 // chat's order, with the core's replies sent back.
@@ -31,11 +31,7 @@ async function download(t: Telegram, fileId: string): Promise<Uint8Array | undef
   if (!path) return undefined;
   // A self-hosted Bot API server started with --local hands out a path on its own disk.
   if (t.settings.apiRoot && path.startsWith("/")) return new Uint8Array(await readFile(path));
-  const response = await fetch(`${t.apiRoot}/file/bot${t.settings.token}/${path}`, {
-    signal: AbortSignal.timeout(API_TIMEOUT_SECONDS * 1000),
-  });
-  if (!response.ok) throw new Error(`file download answered HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return fetchBytes(`${t.apiRoot}/file/bot${t.settings.token}/${path}`, API_TIMEOUT_SECONDS * 1000);
 }
 
 /**
@@ -43,17 +39,11 @@ async function download(t: Telegram, fileId: string): Promise<Uint8Array | undef
  * with the reason they could not be had, which the core tells the person.
  */
 function attachmentOf(t: Telegram, file: SentFile): Promise<IncomingAttachment> {
-  const attachment: IncomingAttachment = {
-    name: file.name,
-    ref: file.fileId,
-    ...(file.mimeType && { mimeType: file.mimeType }),
-    ...(file.size !== undefined && { size: file.size }),
-  };
   return fetchAttachment(
-    attachment,
-    () => download(t, file.fileId),
+    file,
+    () => download(t, file.ref),
     (error) => {
-      t.logger.warn({ err: loggable(error), fileId: file.fileId }, "telegram file not downloaded");
+      t.logger.warn({ err: loggable(error), fileId: file.ref }, "telegram file not downloaded");
       // A file whose size the message did not give is refused by getFile when over the limit.
       const tooBig = isGrammyError(error, 400) && /file is too big/i.test(error.description);
       return tooBig ? "too_large" : "download_failed";

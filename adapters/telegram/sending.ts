@@ -1,6 +1,6 @@
 import { InputFile, type Api, type Context } from "grammy";
 import type { AdapterStore } from "../../src/delivery/adapter-store.ts";
-import { splitMessage } from "../../src/delivery/split-message.ts";
+import { splitMessages } from "../../src/delivery/split-message.ts";
 import type { PlatformLimits } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { inlineKeyboard } from "./buttons.ts";
@@ -61,9 +61,8 @@ export async function sendPart(
  */
 export async function answer(t: Telegram, ctx: Context, chatId: number, replies: OutgoingMessage[]): Promise<void> {
   try {
-    for (const reply of replies) {
-      for (const part of splitMessage(reply, TELEGRAM_MAX_MESSAGE_LENGTH))
-        await sendPart(t.store, ctx.api, chatId, part);
+    for (const part of splitMessages(replies, TELEGRAM_MAX_MESSAGE_LENGTH)) {
+      await sendPart(t.store, ctx.api, chatId, part);
     }
   } catch (error) {
     t.logger.error({ err: loggable(error), updateId: ctx.update.update_id, chatId }, "telegram reply not sent");

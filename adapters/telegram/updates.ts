@@ -1,5 +1,6 @@
 import type { Chat, Message, User } from "grammy/types";
 import type { PlatformIdentity } from "../../src/model/bot-core.ts";
+import type { SentFile } from "../kit/attachment.ts";
 
 // Reading Telegram's updates: who wrote, where, and whether it is a command for this bot.
 
@@ -52,32 +53,13 @@ export function identityOf(user: User | undefined, chat: Chat, senderChat?: Chat
   };
 }
 
-/** A file the person sent: a document as it is, a photo in its largest size. */
-export interface SentFile {
-  fileId: string;
-  name: string;
-  mimeType?: string;
-  size?: number;
-}
-
+/** A file the person sent: a document as it is, a photo in its largest size; its ref is the file_id. */
 export function sentFileOf(message: Message): SentFile | null {
-  if (message.document) {
-    const d = message.document;
-    return {
-      fileId: d.file_id,
-      name: d.file_name || `tep-${d.file_unique_id}`,
-      ...(d.mime_type && { mimeType: d.mime_type }),
-      ...(d.file_size !== undefined && { size: d.file_size }),
-    };
+  const d = message.document;
+  if (d) {
+    return { ref: d.file_id, name: d.file_name || `tep-${d.file_unique_id}`, mimeType: d.mime_type, size: d.file_size };
   }
   const photo = message.photo?.at(-1);
-  if (photo) {
-    return {
-      fileId: photo.file_id,
-      name: `anh-${photo.file_unique_id}.jpg`,
-      mimeType: "image/jpeg",
-      ...(photo.file_size !== undefined && { size: photo.file_size }),
-    };
-  }
-  return null;
+  if (!photo) return null;
+  return { ref: photo.file_id, name: `anh-${photo.file_unique_id}.jpg`, mimeType: "image/jpeg", size: photo.file_size };
 }

@@ -1,8 +1,7 @@
 import type { Update } from "grammy/types";
 import type { HttpRoute } from "../../src/delivery/types.ts";
 import { sendJson } from "../../src/server/http-server.ts";
-import { bodyWithin } from "../kit/body.ts";
-import { secretMatches } from "../kit/secret.ts";
+import { jsonOf, webhookRoute as route } from "../kit/webhook.ts";
 import type { Telegram } from "./context.ts";
 import { loggable } from "./errors.ts";
 
@@ -18,42 +17,19 @@ function isUpdate(value: unknown): value is Update {
   );
 }
 
-function parsed(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
 export function webhookRoute(t: Telegram, webhook: { url: string; secret: string }): HttpRoute {
-  // Not while starting or stopping, nor while the database is out: Telegram tries again later.
-  const accepting = () => t.state === "running" && (t.host.databaseReachable?.() ?? true);
-  return {
-    method: "POST",
+  return route({
     path: new URL(webhook.url).pathname,
-    async handle(request, response) {
-      if (!secretMatches(request.headers[SECRET_HEADER], webhook.secret)) {
-        request.resume();
-        sendJson(response, 401, { ok: false, error: "unauthorized" });
-        return;
-      }
-      if (!accepting()) {
-        request.resume();
-        sendJson(response, 503, { ok: false, error: "not_running" });
-        return;
-      }
-      const text = await bodyWithin(request, response);
-      if (text === null) return;
-      const update = parsed(text);
-      if (!isUpdate(update)) {
-        sendJson(response, 400, { ok: false, error: "not_an_update" });
-        return;
-      }
+    secret: { header: SECRET_HEADER, value: webhook.secret },
+    // Not while starting or stopping, nor while the database is out: Telegram tries again later.
+    accepting: () => t.state === "running" && (t.host.databaseReachable?.() ?? true),
+    take(text, _request, response) {
+      const update = jsonOf(text);
+      if (!isUpdate(update)) return sendJson(response, 400, { ok: false, error: "not_an_update" });
       sendJson(response, 200, { ok: true });
       t.bot
         .handleUpdate(update)
         .catch((error: unknown) => t.logger.error({ err: loggable(error) }, "telegram update failed"));
     },
-  };
+  });
 }

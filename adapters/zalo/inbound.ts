@@ -1,4 +1,5 @@
 import { commandEvent, commandNamed } from "../../src/core/commands.ts";
+import { splitFirst } from "../../src/domain/text.ts";
 import {
   MAX_INCOMING_FILE_BYTES,
   type IncomingAttachment,
@@ -20,9 +21,8 @@ function textEvent(text: string, from: PlatformIdentity, offered: readonly strin
     if (value !== undefined) return { kind: "choice", from, value };
   }
   if (trimmed.startsWith("/")) {
-    const space = trimmed.search(/\s/);
-    const command = (space === -1 ? trimmed : trimmed.slice(0, space)).slice(1);
-    return commandEvent(from, command, space === -1 ? "" : trimmed.slice(space + 1).trim());
+    const [command, args] = splitFirst(trimmed);
+    return commandEvent(from, command.slice(1), args);
   }
   return { kind: "text", from, text };
 }

@@ -151,3 +151,8 @@ export function splitMessage<M extends SplittableMessage>(message: M, maxLength:
   }
   return [...parts.map((text) => ({ text }) as M), { ...message, text: lastText }];
 }
+
+/** Each message split at `maxLength`, in order: the replies to an event, which have no outbox to split them. */
+export function splitMessages<M extends SplittableMessage>(messages: readonly M[], maxLength: number): M[] {
+  return messages.flatMap((message) => splitMessage(message, maxLength));
+}

@@ -73,6 +73,10 @@ export function isBlank(text: string): boolean {
 
 /** What someone typed, quoted back safely: one line, at most a short prefix. */
 export function quoteInput(text: string, max = QUOTE_MAX_LENGTH): string {
-  const line = cleanInput(text).replace(/\s+/g, " ").trim();
-  return line.length <= max ? line : `${cap(line, max - 1)}…`;
+  return clip(cleanInput(text).replace(/\s+/g, " ").trim(), max);
+}
+
+/** At most `max` characters, with an ellipsis when cut. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${cap(text, max - 1)}…`;
 }

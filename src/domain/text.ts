@@ -18,3 +18,10 @@ export function foldName(name: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }
+
+/** First word and the rest, as commands take them ("/giaiquyet 3 Đã xử lý"). */
+export function splitFirst(args: string): [string, string] {
+  const trimmed = args.trim();
+  const space = trimmed.search(/\s/);
+  return space === -1 ? [trimmed, ""] : [trimmed.slice(0, space), trimmed.slice(space + 1).trim()];
+}

@@ -7,7 +7,7 @@ import { memberOf, planOf, type Ctx } from "../context.ts";
 import { agencyLabel, at } from "../../i18n/views.ts";
 import { allSentNow, outlookLines } from "../../delivery/delivery-views.ts";
 import { raiseDifficulty } from "../use-cases/raise-difficulty.ts";
-import { splitFirst } from "./shared.ts";
+import { splitFirst } from "../../domain/text.ts";
 
 /** `/vuongmac [DUTY] TEXT`: a leading duty code ("4b ...") ties the difficulty to that duty. */
 export async function raise(ctx: Ctx, args: string): Promise<void> {

@@ -4,7 +4,7 @@ import { planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel } from "../../i18n/views.ts";
 import { choiceOf, encodeChoice } from "../../model/choices.ts";
-import { splitFirst } from "./shared.ts";
+import { splitFirst } from "../../domain/text.ts";
 
 /** `/tamdung IV.2 10/12`: no reminders for that agency (or a group's members) through that day. */
 export async function pause(ctx: Ctx, args: string): Promise<void> {

@@ -17,7 +17,8 @@ import type { FlowState } from "../conversation.ts";
 import { agencyLabel, dutyList, reportErrorText, reportExample } from "../../i18n/views.ts";
 import { recordFigure } from "../use-cases/record-figure.ts";
 import { reportProgress, reportRefusal, saveReport, storedPercent } from "../use-cases/report-progress.ts";
-import { agencyState, contactDuties, splitFirst } from "./shared.ts";
+import { splitFirst } from "../../domain/text.ts";
+import { agencyState, contactDuties } from "./shared.ts";
 
 export async function showDuties(ctx: Ctx): Promise<void> {
   const { t } = ctx;

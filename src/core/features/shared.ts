@@ -38,10 +38,3 @@ export async function agencyState(ctx: Ctx, agency: Agency): Promise<AgencyState
   if (!state) throw new Error(`agency ${agency.code} not in the active plan`);
   return state;
 }
-
-/** First word and the rest, as commands take them ("/giaiquyet 3 Đã xử lý"). */
-export function splitFirst(args: string): [string, string] {
-  const trimmed = args.trim();
-  const space = trimmed.search(/\s/);
-  return space === -1 ? [trimmed, ""] : [trimmed.slice(0, space), trimmed.slice(space + 1).trim()];
-}

@@ -18,7 +18,7 @@ import {
   takeAttachment,
   type DocumentError,
 } from "../use-cases/submission.ts";
-import { splitFirst } from "./shared.ts";
+import { splitFirst } from "../../domain/text.ts";
 
 /** Anything made of digits and date separators is read as a date, never stored as a number. */
 const DATE_LIKE = /^\d{1,4}[/.-]\d{1,4}(?:[/.-]\d{1,4})?$/;

@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
 import { findCommand } from "../../../../src/core/commands.ts";
+import { splitFirst } from "../../../../src/domain/text.ts";
 import { messagesFor } from "../../../../src/i18n/index.ts";
 import type { IncomingEvent } from "../../../../src/model/bot-core.ts";
 import { openForm } from "../../forms.ts";
@@ -15,9 +16,7 @@ export function register(app: App, s: SlackSurface): void {
   app.command(SLASH_COMMAND, async ({ ack, command, respond }) => {
     await ack();
     const text = decodeSlackText(command.text ?? "").trim();
-    const space = text.search(/\s/);
-    const word = space === -1 ? text : text.slice(0, space);
-    const args = space === -1 ? "" : text.slice(space + 1).trim();
+    const [word, args] = splitFirst(text);
     const spec = findCommand(word || "trogiup");
     let from;
     try {

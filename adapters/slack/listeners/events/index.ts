@@ -1,6 +1,5 @@
 import type { App } from "@slack/bolt";
 import type { IncomingAttachment } from "../../../../src/model/bot-core.ts";
-import type { SlackFile } from "../../modals.ts";
 import { decodeSlackText } from "../../render.ts";
 import { post } from "../../sending.ts";
 import {
@@ -13,16 +12,6 @@ import {
   type SlackSurface,
 } from "../../surface.ts";
 
-interface MessageFields {
-  subtype?: string;
-  bot_id?: string;
-  user?: string;
-  text?: string;
-  channel: string;
-  channel_type?: string;
-  files?: SlackFile[];
-}
-
 export function register(app: App, s: SlackSurface): void {
   app.event("app_home_opened", async ({ event }) => {
     if (event.tab !== "home") return;
@@ -30,10 +19,9 @@ export function register(app: App, s: SlackSurface): void {
   });
 
   // The Messages tab: what a person writes to the bot is chat, one-line reports and answers alike.
-  app.event("message", async ({ event }) => {
-    const message = event as unknown as MessageFields;
-    if (message.bot_id || !message.user) return;
-    if (message.subtype && message.subtype !== "file_share") return;
+  app.event("message", async ({ event: message }) => {
+    if (message.subtype !== undefined && message.subtype !== "file_share") return;
+    if (("bot_id" in message && message.bot_id) || !message.user) return;
     const text = decodeSlackText(message.text ?? "");
     const file = message.files?.[0];
     if (!text.trim() && !file) return;

@@ -1,10 +1,8 @@
-import type { App } from "@slack/bolt";
+import type { App, ViewSubmitAction } from "@slack/bolt";
 import { messagesFor } from "../../../../src/i18n/index.ts";
 import { answerForm, confirmSubmission, submitDocument, submitReport } from "../../forms.ts";
 import { metadataOf, REPORT_MODAL, SUBMIT_CONFIRM_MODAL, SUBMIT_MODAL } from "../../modals.ts";
 import { identity, type SlackSurface } from "../../surface.ts";
-
-type FormAck = (response?: Record<string, unknown>) => Promise<void>;
 
 /** What submitting each form does. */
 const SUBMISSIONS = {
@@ -20,9 +18,9 @@ const SUBMISSIONS = {
  */
 export function register(app: App, s: SlackSurface): void {
   for (const [callbackId, submit] of Object.entries(SUBMISSIONS)) {
-    app.view(callbackId, async ({ ack, body, view }) => {
+    app.view<ViewSubmitAction>(callbackId, async ({ ack, body, view }) => {
       const t = messagesFor(metadataOf(view).locale);
-      const form = { ack: ack as FormAck, viewId: view.id, userId: body.user.id, t };
+      const form = { ack, viewId: view.id, userId: body.user.id, t };
       await answerForm(s, form, submit(s, body.user.id, view, t));
     });
   }
