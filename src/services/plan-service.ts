@@ -109,6 +109,10 @@ export async function resolveDirectory(db: Db, query: string, planCode?: string)
     const section = bySection(await db.agency.findMany({ where: { planId: plan.id, withdrawn: false } }), q);
     if (section) return db.directoryAgency.findUniqueOrThrow({ where: { id: section.directoryId } });
   }
+  // A commune's old code (IV.9-25195) stays an alias of its official code in every plan.
+  const commune = /^[IVXLC]+\.\d+-(\d{5})$/i.exec(q);
+  const byOldCode = commune ? await directoryByCode(db, commune[1]!) : null;
+  if (byOldCode) return byOldCode;
   const named = await directoryByName(db, q);
   if (named.length === 1) return named[0]!;
   if (named.length > 1)

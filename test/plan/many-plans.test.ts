@@ -261,6 +261,8 @@ describe("importing more plans beside one in use", () => {
       expect((await resolveDirectory(bot.db, "IV.3", "BHYT26")).code).toBe("STC");
       expect((await resolveDirectory(bot.db, "IV.3", "BHXH26")).code).toBe("TTR");
       expect((await resolveDirectory(bot.db, "IV.9-25195", "BHXH26")).code).toBe("25195");
+      // A commune's old code is its alias whatever the plans.
+      expect((await resolveDirectory(bot.db, "IV.9-25195")).code).toBe("25195");
     });
 
     it("3. a unique name, with or without diacritics", async () => {
