@@ -72,7 +72,22 @@ const commandPlanFlow = z.object({
   data: z.object({ command: z.enum(["baocao", "nopbaocao", "vuongmac", "chitieu"]), args: z.string().max(4000) }),
 });
 
-const flowSchema = z.union([reportFlow, submitFlow, remindAllFlow, pauseFlow, linePlanFlow, commandPlanFlow]);
+/** `/kehoach dong CODE`: an administrator closes a plan after confirming. */
+const closePlanFlow = z.object({
+  flow: z.literal("close_plan"),
+  step: z.literal("confirm"),
+  data: z.object({ code: z.string().min(1).max(20) }),
+});
+
+const flowSchema = z.union([
+  reportFlow,
+  submitFlow,
+  remindAllFlow,
+  pauseFlow,
+  linePlanFlow,
+  commandPlanFlow,
+  closePlanFlow,
+]);
 
 /** A flow as written: which flow, which step, and that step's data. */
 export type FlowStep = z.infer<typeof flowSchema>;

@@ -50,6 +50,11 @@ export const FLOWS: { [F in FlowName]: FlowRoute<F> } = {
     takesText: false,
     continue: (ctx, state, input) => planLine.continueLinePlan(ctx, state, input.choice),
   },
+  close_plan: {
+    roles: ["admin"],
+    takesText: false,
+    continue: (ctx, state, input) => coord.continueClosePlan(ctx, state, input.choice),
+  },
   command_plan: {
     roles: ["contact"],
     takesText: false,

@@ -980,6 +980,12 @@ export const en: Messages = {
         `#${id} is a coordinator; only an administrator can deactivate a coordinator.`,
       deactivateUsage: "Usage: /deactivate CONTACT_NO (see the numbers with /contacts AGENCY)",
       deactivated: (name: string) => `Contact ${name} has been deactivated. Their earlier reports are kept.`,
+      closeAdminOnly: "Only an administrator can close a plan.",
+      closeConfirm: (code: string, title: string) =>
+        `Close plan ${code} (${title})? It will leave reminders, digests and the views; its report history stays and can still be exported.`,
+      closeYes: "Close the plan",
+      planClosed: (code: string, already: boolean) =>
+        already ? `Plan ${code} was already closed.` : `Plan ${code} closed. Its report history stays.`,
       planCodeLine: (code: string, active: boolean) => `Plan code: ${code}${active ? "" : " (closed)"}`,
       plansHeader: (n: number) => `${n} plans are active (nearest deadline first):`,
       planListLine: (

@@ -989,6 +989,12 @@ export const vi = {
         `#${id} là điều phối viên; chỉ quản trị viên mới khóa được điều phối viên.`,
       deactivateUsage: "Cách dùng: /khoa SỐ_ĐẦU_MỐI (xem số bằng /daumoi CƠ_QUAN)",
       deactivated: (name: string) => `Đã ngừng đầu mối ${name}. Các báo cáo trước đây vẫn được giữ.`,
+      closeAdminOnly: "Chỉ quản trị viên mới đóng được kế hoạch.",
+      closeConfirm: (code: string, title: string) =>
+        `Đóng kế hoạch ${code} (${title})? Kế hoạch sẽ không còn nhắc việc, tổng hợp và trong các lệnh xem; lịch sử báo cáo vẫn được giữ và vẫn xuất được.`,
+      closeYes: "Đóng kế hoạch",
+      planClosed: (code: string, already: boolean) =>
+        already ? `Kế hoạch ${code} đã đóng từ trước.` : `Đã đóng kế hoạch ${code}. Lịch sử báo cáo vẫn được giữ.`,
       planCodeLine: (code: string, active: boolean) => `Mã kế hoạch: ${code}${active ? "" : " (đã đóng)"}`,
       plansHeader: (n: number) => `Đang áp dụng ${n} kế hoạch (hạn gần nhất trước):`,
       planListLine: (

@@ -16,14 +16,14 @@ export type ChoiceValue =
   | { kind: "report_skip_note" }
   /** Which plan a report line or a guided command is about, when the agency is in several. */
   | { kind: "plan"; plan: string }
-  /** The answers to a confirmation: a submission's preview, "/nhac all", a pause past the deadline. */
+  /** The answers to a confirmation: a submission's preview, "/nhac all", a pause past the deadline, closing a plan. */
   | { kind: "confirm"; flow: ConfirmedFlow; answer: "confirm" | "cancel" };
 
-export type ConfirmedFlow = "submit" | "remind_all" | "pause";
+export type ConfirmedFlow = "submit" | "remind_all" | "pause" | "close_plan";
 
 export type ChoiceKind = ChoiceValue["kind"];
 
-const CONFIRMED: readonly ConfirmedFlow[] = ["submit", "remind_all", "pause"];
+const CONFIRMED: readonly ConfirmedFlow[] = ["submit", "remind_all", "pause", "close_plan"];
 /** A duty code as the plan writes it: "IV.4.b"; never empty, never spaced, never absurdly long. */
 const PLAN_CODE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)?$/;
 const DUTY_CODE = /^\S{1,100}$/;

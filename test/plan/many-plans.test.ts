@@ -64,6 +64,7 @@ describe("importing more plans beside one in use", () => {
   beforeAll(async () => {
     bot = await createTestBot({ now: "2026-12-07T09:00" });
     await makeAdmin(bot, "coord");
+    await bot.join("coord2", null, "Điều phối 2");
     for (const c of CONTACTS) {
       await bot.join(c.user, c.agency);
       expect(texts(await bot.send(c.user, c.line))).toContain("Đã ghi nhận");
@@ -118,6 +119,23 @@ describe("importing more plans beside one in use", () => {
     expect(one).toContain("Mã kế hoạch: BHYT26");
     expect(one).toContain("Tỷ lệ dân số tham gia bảo hiểm y tế");
     expect(texts(await bot.send("coord", "/kehoach XX99"))).toContain("BHXH26, BHYT26");
+  });
+
+  it("/kehoach dong CODE: only an administrator closes a plan, after confirming", async () => {
+    expect(texts(await bot.send("coord2", "/kehoach dong BHYT26"))).toContain("Chỉ quản trị viên");
+    const asked = await bot.send("coord", "/kehoach đóng bhyt26");
+    const values = asked
+      .flatMap((r) => r.choices ?? [])
+      .flat()
+      .map((b) => b.value);
+    expect(values).toEqual(["close_plan:confirm", "close_plan:cancel"]);
+    expect(texts(await bot.choose("coord", "close_plan:cancel"))).not.toContain("Đã đóng");
+    expect((await bot.db.plan.findUniqueOrThrow({ where: { code: "BHYT26" } })).active).toBe(true);
+    // Confirmed on a real closing, a plan leaves the views; here it is reopened for the steps that follow.
+    await bot.send("coord", "/kehoach dong BHYT26");
+    expect(texts(await bot.choose("coord", "close_plan:confirm"))).toContain("Đã đóng kế hoạch BHYT26");
+    expect((await activePlans(bot.db)).map((p) => p.code)).toEqual(["BHXH26"]);
+    await bot.db.plan.update({ where: { code: "BHYT26" }, data: { active: true, closedAt: null } });
   });
 
   it("a coordinator's view with a plan code first is about that plan", async () => {

@@ -1,13 +1,20 @@
 import { daysLeft } from "../../domain/deadline.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES } from "../../domain/status.ts";
-import { foldVietnamese } from "../../domain/text.ts";
+import { foldVietnamese, splitFirst } from "../../domain/text.ts";
 import { AppError } from "../../model/errors.ts";
 import { choiceOf, encodeChoice } from "../../model/choices.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { agencyContacts, deactivateContact, findPerson, listContacts } from "../../services/contact-service.ts";
 import { createInvite, revokeInvite } from "../../services/invite-service.ts";
-import { choosePlan, findAgency, memberCount, planSize, planSummaries } from "../../services/plan-service.ts";
+import {
+  choosePlan,
+  closePlan,
+  findAgency,
+  memberCount,
+  planSize,
+  planSummaries,
+} from "../../services/plan-service.ts";
 import { activePlans } from "../../services/directory-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
 import { formatDateVi, localDate } from "../../lib/time.ts";
@@ -351,6 +358,11 @@ export async function deactivate(ctx: Ctx, args: string): Promise<void> {
 export async function planSummary(ctx: Ctx, args = ""): Promise<void> {
   const { t } = ctx;
   const code = args.trim();
+  const [verb, target] = splitFirst(code);
+  if (foldVietnamese(verb) === "dong" && target) {
+    await askClosePlan(ctx, target);
+    return;
+  }
   const active = await activePlans(ctx.deps.db);
   if (!code && active.length > 1 && ctx.member?.person.role !== "contact") {
     await listPlans(ctx);
@@ -397,4 +409,41 @@ async function listPlans(ctx: Ctx): Promise<void> {
       t.bot.coord.plansFooter,
     ].join("\n"),
   );
+}
+
+const CLOSE_CONFIRM = encodeChoice({ kind: "confirm", flow: "close_plan", answer: "confirm" });
+const CLOSE_CANCEL = encodeChoice({ kind: "confirm", flow: "close_plan", answer: "cancel" });
+
+/** `/kehoach dong CODE`: only an administrator closes a plan, and only after confirming. */
+async function askClosePlan(ctx: Ctx, code: string): Promise<void> {
+  const { t } = ctx;
+  if (ctx.member?.person.role !== "admin") {
+    ctx.reply(t.bot.coord.closeAdminOnly);
+    return;
+  }
+  const plan = await choosePlan(ctx.deps.db, code);
+  await ctx.setFlow({ flow: "close_plan", step: "confirm", data: { code: plan.code } });
+  ctx.reply(t.bot.coord.closeConfirm(plan.code, shortTitle(plan.title, 80)), [
+    [{ label: t.bot.coord.closeYes, value: CLOSE_CONFIRM }],
+    [{ label: t.bot.submit.cancel, value: CLOSE_CANCEL }],
+  ]);
+}
+
+export async function continueClosePlan(
+  ctx: Ctx,
+  state: FlowState<"close_plan">,
+  choice: string | undefined,
+): Promise<void> {
+  const { t } = ctx;
+  if (!(await ctx.consumeFlow(state))) {
+    ctx.reply(t.bot.alreadyHandled);
+    return;
+  }
+  const answer = choiceOf(choice, "confirm");
+  if (answer?.flow !== "close_plan" || answer.answer !== "confirm") {
+    ctx.reply(answer?.flow === "close_plan" ? t.bot.cancelled : t.bot.staleChoice);
+    return;
+  }
+  const { plan, already } = await closePlan(ctx.deps.db, state.data.code, ctx.now);
+  ctx.reply(t.bot.coord.planClosed(plan.code, already));
 }
