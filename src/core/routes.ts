@@ -37,6 +37,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   vuongmac: (ctx, args) => difficulty.raise(ctx, args),
   chitieu: (ctx, args) => report.figures(ctx, args),
   kehoach: (ctx, args) => coord.planSummary(ctx, args),
+  theodoi: (ctx, args) => coord.follow(ctx, args),
   tongquan: (ctx, args) => coord.overview(ctx, args),
   quahan: (ctx) => coord.overdue(ctx),
   nhac: (ctx, args) => coord.remind(ctx, args),

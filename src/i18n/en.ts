@@ -659,6 +659,10 @@ export const en: Messages = {
         description: "Summary of the plan and its targets",
         usage: "/plan (/kehoach) [PLAN_CODE]: the active plans, or one plan's summary and targets",
       },
+      theodoi: {
+        description: "Choose the plans you follow",
+        usage: "/follow (/theodoi) [PLAN_CODE…|all]: the plans your views and daily digest cover",
+      },
       tongquan: {
         description: "Overall situation or one agency's",
         usage: "/status (/tongquan) [AGENCY]: overall situation or one agency's, for example /status IV.9",
@@ -986,6 +990,13 @@ export const en: Messages = {
       closeYes: "Close the plan",
       planClosed: (code: string, already: boolean) =>
         already ? `Plan ${code} was already closed.` : `Plan ${code} closed. Its report history stays.`,
+      following: (followed: string | null, all: string) =>
+        followed === null
+          ? `You follow every plan (${all}). To follow only some: /follow PLAN_CODE…`
+          : `You follow: ${followed || "no active plan"}. Follow all again: /follow all`,
+      followingAll: "You now follow every active plan.",
+      followingNow: (codes: string) =>
+        `Your views and daily digest now cover only: ${codes}. Follow all again: /follow all`,
       planCodeLine: (code: string, active: boolean) => `Plan code: ${code}${active ? "" : " (closed)"}`,
       plansHeader: (n: number) => `${n} plans are active (nearest deadline first):`,
       planListLine: (

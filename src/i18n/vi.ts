@@ -686,6 +686,10 @@ export const vi = {
         description: "Tóm tắt kế hoạch và các chỉ tiêu",
         usage: "/kehoach [MÃ_KẾ_HOẠCH]: các kế hoạch đang áp dụng, hoặc tóm tắt một kế hoạch và các chỉ tiêu",
       },
+      theodoi: {
+        description: "Chọn các kế hoạch theo dõi",
+        usage: "/theodoi [MÃ_KẾ_HOẠCH…|tatca]: các kế hoạch mà tổng quan và bản tổng hợp hằng ngày bao gồm",
+      },
       tongquan: {
         description: "Tình hình chung hoặc của một cơ quan",
         usage: "/tongquan [CƠ_QUAN]: tình hình chung hoặc của một cơ quan, ví dụ /tongquan IV.9",
@@ -995,6 +999,13 @@ export const vi = {
       closeYes: "Đóng kế hoạch",
       planClosed: (code: string, already: boolean) =>
         already ? `Kế hoạch ${code} đã đóng từ trước.` : `Đã đóng kế hoạch ${code}. Lịch sử báo cáo vẫn được giữ.`,
+      following: (followed: string | null, all: string) =>
+        followed === null
+          ? `Anh/Chị đang theo dõi mọi kế hoạch (${all}). Chỉ theo dõi một số: /theodoi MÃ_KẾ_HOẠCH…`
+          : `Anh/Chị đang theo dõi: ${followed || "không kế hoạch nào đang áp dụng"}. Theo dõi lại tất cả: /theodoi tatca`,
+      followingAll: "Từ nay Anh/Chị theo dõi mọi kế hoạch đang áp dụng.",
+      followingNow: (codes: string) =>
+        `Từ nay tổng quan và bản tổng hợp hằng ngày của Anh/Chị chỉ gồm: ${codes}. Theo dõi lại tất cả: /theodoi tatca`,
       planCodeLine: (code: string, active: boolean) => `Mã kế hoạch: ${code}${active ? "" : " (đã đóng)"}`,
       plansHeader: (n: number) => `Đang áp dụng ${n} kế hoạch (hạn gần nhất trước):`,
       planListLine: (

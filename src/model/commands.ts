@@ -34,6 +34,7 @@ const REGISTRY = [
   { name: "vuongmac", aliases: ["issue"], roles: CONTACT },
   { name: "chitieu", aliases: ["figures"], roles: EVERYONE },
   { name: "kehoach", aliases: ["plan"], roles: EVERYONE },
+  { name: "theodoi", aliases: ["follow"], roles: COORDINATOR },
   { name: "tongquan", aliases: ["status"], roles: COORDINATOR },
   { name: "quahan", aliases: ["overdue"], roles: COORDINATOR },
   { name: "nhac", aliases: ["remind"], roles: COORDINATOR },

@@ -11,6 +11,7 @@ import { loadWorkCalendar } from "../schedule/calendar-store.ts";
 import { policyOf, type ReminderPolicy } from "../schedule/policy.ts";
 import { digestDates, isQuietTime } from "../schedule/schedule.ts";
 import { coordinators } from "../services/contact-service.ts";
+import { follows } from "../services/directory-service.ts";
 import { loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
 import { localDate, localDateTime, toIsoLocal, type LocalDate } from "../lib/time.ts";
 import { buildDigest } from "./digest.ts";
@@ -53,7 +54,8 @@ export async function decideDigests(db: Db, planning: Planning): Promise<Reminde
   const dates = liveDigestDates(plan, policy, calendar, now, policy.expireAfterHours);
   const decision: ReminderDecision = { pending: [], expired: [], skipped: [] };
   if (dates.length === 0) return decision;
-  const recipients = await coordinators(db);
+  // A coordinator who follows only some plans (/theodoi) gets the digest of those.
+  const recipients = (await coordinators(db)).filter((p) => follows(p, plan.id));
   for (const { date, dueAt } of dates) {
     for (const person of recipients) {
       const entry = (reason?: SkipReason): ReminderEntry => ({

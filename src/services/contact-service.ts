@@ -91,3 +91,11 @@ export async function setLocale(db: Db, personId: number, locale: "vi" | "en"): 
 export async function findPerson(db: Db, id: number): Promise<Person | null> {
   return db.person.findUnique({ where: { id } });
 }
+
+/** The plans a coordinator follows; null follows every plan. */
+export async function setFollows(db: Db, personId: number, planIds: readonly number[] | null): Promise<void> {
+  await db.person.update({
+    where: { id: personId },
+    data: { follows: planIds ? [...new Set(planIds)].join(",") : null },
+  });
+}

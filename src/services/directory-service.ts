@@ -82,13 +82,20 @@ export async function addAlias(db: Db, code: string, name: string): Promise<Dire
  */
 export async function planFor(
   db: Db | Tx,
-  person: { role: string; directoryAgencyId: number | null } | null,
+  person: { role: string; directoryAgencyId: number | null; follows?: string | null } | null,
 ): Promise<{ plan: Plan | null; agency: Agency | null }> {
   if (person?.role === "contact" && person.directoryAgencyId !== null) {
     const mine = (await assignmentsOf(db, person.directoryAgencyId))[0];
     if (mine) return mine;
   }
-  return { plan: await defaultPlan(db), agency: null };
+  const active = await activePlans(db);
+  const followed = person ? active.filter((p) => follows(person, p.id)) : active;
+  return { plan: followed[0] ?? active[0] ?? null, agency: null };
+}
+
+/** Whether a coordinator follows the plan in views and the digest (everyone follows all by default). */
+export function follows(person: { follows?: string | null }, planId: number): boolean {
+  return !person.follows || person.follows.split(",").includes(String(planId));
 }
 
 /** The directory as `agencies list` shows it: each agency with its places in plans and its contacts. */

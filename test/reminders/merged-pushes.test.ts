@@ -6,7 +6,7 @@ import { importPlan } from "../../src/plan/import-plan.ts";
 import { parsePlan } from "../../src/plan/parse-plan.ts";
 import { planDue } from "../../src/reminders/engine.ts";
 import { parseIsoInstant } from "../../src/lib/time.ts";
-import { createTestBot, type TestBot } from "../helpers/bot.ts";
+import { createTestBot, texts, type TestBot } from "../helpers/bot.ts";
 
 // The second plan of the province, with the same deadline as the first: their T-7 fall together.
 const secondPlan = readFileSync(
@@ -88,5 +88,24 @@ describe("one push per person per reminder time, across plans", () => {
     expect(text.match(/📊 Tình hình báo cáo ngày 08\/12\/2026/g)).toHaveLength(2);
     const carried = await bot.db.outboxMessage.findMany({ where: { personId: coord, skipReason: "merged" } });
     expect(carried).toHaveLength(2);
+  });
+
+  it("/theodoi narrows a coordinator's digest and views to the plans followed; /theodoi tatca widens them again", async () => {
+    const coord = (
+      await bot.db.identity.findUniqueOrThrow({ where: { platform_userId: { platform: "test", userId: "coord" } } })
+    ).personId;
+    expect(texts(await bot.send("coord", "/theodoi"))).toContain("mọi kế hoạch");
+    expect(texts(await bot.send("coord", "/theodoi bhyt26"))).toContain("chỉ gồm: BHYT26");
+    expect(texts(await bot.send("coord", "/tongquan"))).toContain("Sở Y tế");
+    await planDue(bot.db, parseIsoInstant("2026-12-09T16:30")!);
+    const digests = await bot.db.outboxMessage.findMany({
+      where: { personId: coord, kind: "digest", point: "digest-2026-12-09" },
+    });
+    expect(digests.map((d) => [d.status, d.planId])).toEqual([
+      ["pending", (await bot.db.plan.findUniqueOrThrow({ where: { code: "BHYT26" } })).id],
+    ]);
+    expect(texts(await bot.send("coord", "/theodoi XX99"))).toContain("BHXH26, BHYT26");
+    expect(texts(await bot.send("coord", "/theodoi tatca"))).toContain("mọi kế hoạch");
+    expect(texts(await bot.send("coord", "/tongquan"))).not.toContain("Sở Y tế");
   });
 });

@@ -15,7 +15,8 @@ import {
   planSize,
   planSummaries,
 } from "../../services/plan-service.ts";
-import { activePlans } from "../../services/directory-service.ts";
+import { activePlans, follows as followsPlan } from "../../services/directory-service.ts";
+import { setFollows } from "../../services/contact-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
 import { formatDateVi, localDate } from "../../lib/time.ts";
 import { policyOf } from "../../schedule/policy.ts";
@@ -446,4 +447,36 @@ export async function continueClosePlan(
   }
   const { plan, already } = await closePlan(ctx.deps.db, state.data.code, ctx.now);
   ctx.reply(t.bot.coord.planClosed(plan.code, already));
+}
+
+/**
+ * `/theodoi BHXH26 BHYT26`: the plans a coordinator's views and digest cover; `/theodoi tatca`
+ * follows every plan again (the default); `/theodoi` alone says which.
+ */
+export async function follow(ctx: Ctx, args: string): Promise<void> {
+  const { t } = ctx;
+  const { person } = memberOf(ctx);
+  const active = await activePlans(ctx.deps.db);
+  const words = args
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  if (words.length === 0) {
+    const followed = active.filter((p) => followsPlan(person, p.id)).map((p) => p.code);
+    ctx.reply(t.bot.coord.following(person.follows ? followed.join(", ") : null, active.map((p) => p.code).join(", ")));
+    return;
+  }
+  if (words.length === 1 && ["tatca", "tat ca", "all"].includes(foldVietnamese(words[0]!))) {
+    await setFollows(ctx.deps.db, person.id, null);
+    ctx.reply(t.bot.coord.followingAll);
+    return;
+  }
+  const plans = [];
+  for (const word of words) plans.push(await choosePlan(ctx.deps.db, word));
+  await setFollows(
+    ctx.deps.db,
+    person.id,
+    plans.map((p) => p.id),
+  );
+  ctx.reply(t.bot.coord.followingNow(plans.map((p) => p.code).join(", ")));
 }
