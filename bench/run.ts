@@ -3,7 +3,7 @@
 // exits non-zero when a target is missed. `npm run bench`, or `npm run bench -- --quick` for a
 // small version that CI runs (it fails on any duplicate or lost message).
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createApp } from "../src/app.ts";
@@ -12,6 +12,7 @@ import { loadConfig } from "../src/config.ts";
 import { parseIsoInstant } from "../src/lib/time.ts";
 import {
   buildDatabase,
+  fanOutMisses,
   inboundThroughCore,
   inboundThroughTelegram,
   logger,
@@ -22,7 +23,7 @@ import {
   timed,
 } from "./common.ts";
 import { measureXlsxExport } from "./export.ts";
-import { runFanOut, type FanOutFigures } from "./fan-out.ts";
+import { EUROPE, LOOPBACK, runFanOut } from "./fan-out.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
@@ -91,7 +92,16 @@ async function main(): Promise<void> {
     };
     await app2.close();
 
-    const fanOut: FanOutFigures = await runFanOut({ url, at: t14, logger, quick });
+    // The same planned reminders sent twice: to a stand-in on this machine, and to one over a network.
+    const plannedDb = join(dir, "planned.db");
+    // A -wal file, should closing have left one, holds part of the database too.
+    for (const suffix of ["", "-wal"]) {
+      if (existsSync(url.slice("file:".length) + suffix))
+        copyFileSync(url.slice("file:".length) + suffix, plannedDb + suffix);
+    }
+    const fanOut = await runFanOut({ url, at: t14, logger, quick, network: LOOPBACK });
+    sample();
+    const fanOutOverNetwork = await runFanOut({ url: `file:${plannedDb}`, at: t14, logger, quick, network: EUROPE });
     sample();
 
     const idle = round((await idleRss(`file:${pristine}`)) / 2 ** 20, 0);
@@ -111,6 +121,7 @@ async function main(): Promise<void> {
       inboundTelegram,
       planning,
       fanOut,
+      fanOutOverNetwork,
       idleRssMb: idle,
       exports,
       peakRssMb: round(peakRss / 2 ** 20, 0),
@@ -121,15 +132,11 @@ async function main(): Promise<void> {
       planning.reminders !== members.length * SIZE.contactsPerCommune && `planned ${planning.reminders} reminders`,
       inboundTelegram.stored !== reportsBefore + SIZE.reports &&
         `${reportsBefore + SIZE.reports - inboundTelegram.stored} reports through Telegram not stored`,
-      fanOut.duplicates > 0 && `${fanOut.duplicates} duplicates`,
-      fanOut.lost > 0 && `${fanOut.lost} lost`,
+      ...fanOutMisses("loopback", fanOut),
+      ...fanOutMisses("120 ms ± 60 ms", fanOutOverNetwork),
       !quick && inbound.p99Ms >= TARGETS.inboundP99Ms && `inbound p99 ${inbound.p99Ms} ms`,
       !quick && planning.ms >= TARGETS.planningMs && `planning ${planning.ms} ms`,
       !quick && idle >= TARGETS.idleRssMb && `idle RSS ${idle} MB`,
-      !quick &&
-        fanOut.ceilingFraction < TARGETS.fanOutCeilingFraction &&
-        `fan-out at ${fanOut.ceilingFraction} of the ceiling`,
-      !quick && fanOut.chatP99Ms >= TARGETS.chatDuringFanOutP99Ms && `chat p99 ${fanOut.chatP99Ms} ms during fan-out`,
       !quick && exports.ms >= TARGETS.xlsxExportMs && `xlsx export ${exports.ms} ms`,
     ].filter((m): m is string => typeof m === "string");
     process.stdout.write(`${JSON.stringify({ ...result, missed }, null, 2)}\n`);

@@ -42,7 +42,7 @@ export interface Answer {
 
 const WINDOW_MS = 1000;
 /** The least margin a send's second gets: a busy event loop alone moves a request by this much. */
-const MIN_MARGIN_MS = 15;
+const MIN_MARGIN_MS = 20;
 /** A round trip's deviation counted at most: a stalled request must not stop the queue for long. */
 const MAX_MARGIN_MS = 1000;
 /** One chat's sends are a pair, not a crowd: their spacing covers all but the rarest jitter. */
@@ -52,6 +52,10 @@ const SLOW_DOWN = 0.97;
 /** ...and climbs back by this share of the full pace each second (additive increase). */
 const RECOVER_PER_SECOND = 0.1;
 const SLOWEST = 0.2;
+/** An answer later than the mean round trip by this many deviations shows a send that left late. */
+const LATE_DEVIATIONS = 2;
+/** Answers needed before the mean round trip is trusted: the first ones, on cold connections, vary most. */
+const WARM_UP_SAMPLES = 30;
 
 export interface SendQueue {
   push(job: SendJob): void;
@@ -95,9 +99,9 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
     // The chat's next send must not arrive within perChatMs of this one, whatever either's jitter.
     l.nextAt = at + options.pace.perChatMs + (options.pace.perChatMs > 0 ? window.jitterMargin() : 0);
     inFlight++;
-    window.started(at);
+    const send = window.started(at);
     const answer = once(({ rateLimited }: Answer) => {
-      window.answered(at, timers.now(), rateLimited);
+      window.answered(send, timers.now(), rateLimited);
       wakeup.signal();
     });
     void (async () => {
@@ -178,11 +182,19 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
  * as the refusal: the one or two sends that jitter pushed over the pace cost a few percent for a
  * moment, a whole bunch refused (the platform throttled the bot) halves the pace.
  */
+interface WindowSend {
+  startedAt: number;
+  /** From when the send counts, once answered; while it is in flight it counts as starting now. */
+  countsFrom: number | null;
+  /** Answered while warming up: counts from the last answer of that time. */
+  warmingUp: boolean;
+}
+
 function createRateWindow(perSecond: number) {
   const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond)) : 0;
-  /** When the sends of the last windows started, oldest first. */
-  const starts: number[] = [];
-  const rtt = { mean: null as number | null, deviation: 0 };
+  /** The sends of the last windows, oldest first. */
+  const sends: WindowSend[] = [];
+  const rtt = { mean: 0, deviation: 0, samples: 0, lastWarmUpAnswer: Number.NEGATIVE_INFINITY };
   const pace = { share: 1, grownAt: Number.NEGATIVE_INFINITY };
 
   function grow(now: number): void {
@@ -198,26 +210,38 @@ function createRateWindow(perSecond: number) {
       if (perWindow === 0) return now;
       grow(now);
       const span = (WINDOW_MS + Math.max(MIN_MARGIN_MS, rtt.deviation)) / pace.share;
-      while (starts.length > 0 && starts[0]! <= now - (WINDOW_MS + MAX_MARGIN_MS) / SLOWEST) starts.shift();
-      let counted = starts.length;
-      while (counted > 0 && starts[starts.length - counted]! <= now - span) counted--;
-      if (counted < perWindow) return now;
+      while (sends.length > 0 && sends[0]!.startedAt <= now - (WINDOW_MS + MAX_MARGIN_MS) / SLOWEST) sends.shift();
+      const counted = sends
+        .map((s) => (s.countsFrom === null ? now : s.warmingUp ? rtt.lastWarmUpAnswer : s.countsFrom))
+        .filter((from) => from > now - span)
+        .sort((a, b) => a - b);
+      if (counted.length < perWindow) return now;
       // The oldest send that must leave the window before one more may start.
-      return starts[starts.length - perWindow]! + span;
+      return counted[counted.length - perWindow]! + span;
     },
-    started(at: number): void {
-      if (perWindow > 0) starts.push(at);
+    started(at: number): WindowSend {
+      const send = { startedAt: at, countsFrom: null, warmingUp: false };
+      if (perWindow > 0) sends.push(send);
+      return send;
     },
-    answered(startedAt: number, at: number, rateLimited: boolean): void {
-      const sample = at - startedAt;
-      // The first sample sets a wide deviation, which narrows as more come.
-      if (rtt.mean === null) {
+    answered(send: WindowSend, at: number, rateLimited: boolean): void {
+      const sample = at - send.startedAt;
+      // A send that left late (the event loop held it back, or a new connection did) is answered
+      // late: it counts from when it must have left. The first answers, on cold connections, say
+      // little of what a trip takes: those sends count together, from the last of them, so they
+      // leave the window together and the sends after them go out together too.
+      send.warmingUp = rtt.samples < WARM_UP_SAMPLES;
+      if (send.warmingUp) rtt.lastWarmUpAnswer = at;
+      send.countsFrom = Math.max(send.startedAt, at - rtt.mean - LATE_DEVIATIONS * rtt.deviation);
+      // Smoothed as TCP does (RFC 6298); the first sample sets a wide deviation, which narrows.
+      if (rtt.samples === 0) {
         rtt.mean = sample;
         rtt.deviation = Math.min(MAX_MARGIN_MS, sample / 2);
       } else {
         rtt.deviation = Math.min(MAX_MARGIN_MS, rtt.deviation + (Math.abs(sample - rtt.mean) - rtt.deviation) / 4);
         rtt.mean += (sample - rtt.mean) / 8;
       }
+      rtt.samples++;
       if (rateLimited) {
         grow(at);
         pace.share = Math.max(SLOWEST, pace.share * SLOW_DOWN);
