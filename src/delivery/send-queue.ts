@@ -165,12 +165,21 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
   };
 }
 
+interface WindowSend {
+  startedAt: number;
+  /** From when the send counts, once answered; while it is in flight it counts as starting now. */
+  countsFrom: number | null;
+  /** Answered while warming up: counts from the last answer of that time. */
+  warmingUp: boolean;
+}
+
 /**
  * The platform's rate, counted by arrival. A send arrives a one-way trip after it starts, and with a
  * steady network the trips are alike, so arrivals keep the spacing of the starts: counting starts
  * in a sliding window is counting arrivals, and the round trip itself costs no rate. Only jitter
  * bunches arrivals, so the window is one second plus a margin of one mean deviation of the recent
- * round trips (smoothed as TCP does, RFC 6298), and at least MIN_MARGIN_MS.
+ * round trips (smoothed as TCP does, RFC 6298), and at least MIN_MARGIN_MS. A send whose answer
+ * shows it left late counts from when it left (see `answered`).
  *
  * The sends the window lets through go out together rather than evenly spaced: bunched starts
  * leave the rest of the second clear, and two bunches a second and a margin apart overlap at the
@@ -182,14 +191,6 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
  * as the refusal: the one or two sends that jitter pushed over the pace cost a few percent for a
  * moment, a whole bunch refused (the platform throttled the bot) halves the pace.
  */
-interface WindowSend {
-  startedAt: number;
-  /** From when the send counts, once answered; while it is in flight it counts as starting now. */
-  countsFrom: number | null;
-  /** Answered while warming up: counts from the last answer of that time. */
-  warmingUp: boolean;
-}
-
 function createRateWindow(perSecond: number) {
   const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond)) : 0;
   /** The sends of the last windows, oldest first. */
