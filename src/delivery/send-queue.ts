@@ -189,7 +189,7 @@ interface WindowSend {
  * A 429 means the margin fell short: the window stretches (each 429 takes the pace to SLOW_DOWN of
  * what it was) and shrinks back by RECOVER_PER_SECOND of the pace each second. So the cut is as deep
  * as the refusal: the one or two sends that jitter pushed over the pace cost a few percent for a
- * moment, a whole bunch refused (the platform throttled the bot) halves the pace.
+ * moment, a whole bunch refused (the platform throttled the bot) takes the pace to 0.4.
  */
 function createRateWindow(perSecond: number) {
   const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond)) : 0;
