@@ -54,6 +54,8 @@ const RECOVER_PER_SECOND = 0.1;
 const SLOWEST = 0.2;
 /** An answer later than the mean round trip by this many deviations shows a send that left late. */
 const LATE_DEVIATIONS = 2;
+/** Below this mean round trip a send counts from its answer (the platform is on this machine or close). */
+const NEAR_MS = 100;
 /** Answers needed before the mean round trip is trusted: the first ones, on cold connections, vary most. */
 const WARM_UP_SAMPLES = 30;
 
@@ -233,7 +235,10 @@ function createRateWindow(perSecond: number) {
       // leave the window together and the sends after them go out together too.
       send.warmingUp = rtt.samples < WARM_UP_SAMPLES;
       if (send.warmingUp) rtt.lastWarmUpAnswer = at;
-      send.countsFrom = Math.max(send.startedAt, at - rtt.mean - LATE_DEVIATIONS * rtt.deviation);
+      // A platform this near is answered within the margin anyway: the answer bounds the arrival,
+      // whatever the event loop did, and the platform's count holds exactly.
+      send.countsFrom =
+        rtt.mean < NEAR_MS ? at : Math.max(send.startedAt, at - rtt.mean - LATE_DEVIATIONS * rtt.deviation);
       // Smoothed as TCP does (RFC 6298); the first sample sets a wide deviation, which narrows.
       if (rtt.samples === 0) {
         rtt.mean = sample;
