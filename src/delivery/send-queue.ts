@@ -54,8 +54,13 @@ const RECOVER_PER_SECOND = 0.1;
 const SLOWEST = 0.2;
 /** An answer later than the mean round trip by this many deviations shows a send that left late. */
 const LATE_DEVIATIONS = 2;
-/** Below this mean round trip a send counts from its answer (the platform is on this machine or close). */
+/**
+ * Below this least recent round trip a send counts from its answer: the platform is on this machine
+ * or close, and a slower trip is the load of the machines, not the network.
+ */
 const NEAR_MS = 100;
+/** Round trips the least one is taken from: enough to see a quiet moment, few enough to follow a new route. */
+const LEAST_OF = 64;
 /** Answers needed before the mean round trip is trusted: the first ones, on cold connections, vary most. */
 const WARM_UP_SAMPLES = 30;
 
@@ -171,7 +176,7 @@ interface WindowSend {
   startedAt: number;
   /** From when the send counts, once answered; while it is in flight it counts as starting now. */
   countsFrom: number | null;
-  /** Answered while warming up: counts from the last answer of that time. */
+  /** Started before the round trip was known: counts from its answer, and no sooner than the last such answer. */
   warmingUp: boolean;
 }
 
@@ -197,7 +202,7 @@ function createRateWindow(perSecond: number) {
   const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond)) : 0;
   /** The sends of the last windows, oldest first. */
   const sends: WindowSend[] = [];
-  const rtt = { mean: 0, deviation: 0, samples: 0, lastWarmUpAnswer: Number.NEGATIVE_INFINITY };
+  const rtt = { mean: 0, deviation: 0, samples: 0, lastWarmUpAnswer: Number.NEGATIVE_INFINITY, recent: [] as number[] };
   const pace = { share: 1, grownAt: Number.NEGATIVE_INFINITY };
 
   function grow(now: number): void {
@@ -215,7 +220,9 @@ function createRateWindow(perSecond: number) {
       const span = (WINDOW_MS + Math.max(MIN_MARGIN_MS, rtt.deviation)) / pace.share;
       while (sends.length > 0 && sends[0]!.startedAt <= now - (WINDOW_MS + MAX_MARGIN_MS) / SLOWEST) sends.shift();
       const counted = sends
-        .map((s) => (s.countsFrom === null ? now : s.warmingUp ? rtt.lastWarmUpAnswer : s.countsFrom))
+        .map((s) =>
+          s.countsFrom === null ? now : s.warmingUp ? Math.max(s.countsFrom, rtt.lastWarmUpAnswer) : s.countsFrom,
+        )
         .filter((from) => from > now - span)
         .sort((a, b) => a - b);
       if (counted.length < perWindow) return now;
@@ -223,22 +230,25 @@ function createRateWindow(perSecond: number) {
       return counted[counted.length - perWindow]! + span;
     },
     started(at: number): WindowSend {
-      const send = { startedAt: at, countsFrom: null, warmingUp: false };
+      const send = { startedAt: at, countsFrom: null, warmingUp: rtt.samples < WARM_UP_SAMPLES };
       if (perWindow > 0) sends.push(send);
       return send;
     },
     answered(send: WindowSend, at: number, rateLimited: boolean): void {
       const sample = at - send.startedAt;
+      rtt.recent.push(sample);
+      if (rtt.recent.length > LEAST_OF) rtt.recent.shift();
       // A send that left late (the event loop held it back, or a new connection did) is answered
-      // late: it counts from when it must have left. The first answers, on cold connections, say
-      // little of what a trip takes: those sends count together, from the last of them, so they
+      // late: it counts from when it must have left. A send started before the round trip was known
+      // (the first answers, on cold connections, say little of what a trip takes) counts from its
+      // answer, which bounds its arrival; those sends count together, from the last of them, so they
       // leave the window together and the sends after them go out together too.
-      send.warmingUp = rtt.samples < WARM_UP_SAMPLES;
-      if (send.warmingUp) rtt.lastWarmUpAnswer = at;
+      if (send.warmingUp) rtt.lastWarmUpAnswer = Math.max(rtt.lastWarmUpAnswer, at);
       // A platform this near is answered within the margin anyway: the answer bounds the arrival,
       // whatever the event loop did, and the platform's count holds exactly.
+      const near = Math.min(...rtt.recent) < NEAR_MS;
       send.countsFrom =
-        rtt.mean < NEAR_MS ? at : Math.max(send.startedAt, at - rtt.mean - LATE_DEVIATIONS * rtt.deviation);
+        send.warmingUp || near ? at : Math.max(send.startedAt, at - rtt.mean - LATE_DEVIATIONS * rtt.deviation);
       // Smoothed as TCP does (RFC 6298); the first sample sets a wide deviation, which narrows.
       if (rtt.samples === 0) {
         rtt.mean = sample;
