@@ -13,6 +13,8 @@ import { BOT_INFO } from "./fan-out.ts";
 import { createTelegramAdapter, type TelegramAdapter } from "../adapters/telegram/telegram-adapter.ts";
 
 export const quick = process.argv.includes("--quick");
+/** `--fan-out`: only the fan-out cases (and chat during them), for a pacing change measured again. */
+export const fanOutOnly = process.argv.includes("--fan-out");
 
 export const SIZE = quick
   ? {

@@ -1,7 +1,8 @@
 // Speed and memory at national scale: the bundled plan with all 3,321 commune-level units of
 // Vietnam as members of IV.9. Prints one JSON object whose figures all come from this run, and
 // exits non-zero when a target is missed. `npm run bench`, or `npm run bench -- --quick` for a
-// small version that CI runs (it fails on any duplicate or lost message).
+// small version that CI runs (it fails on any duplicate or lost message); `-- --fan-out` runs only
+// the two fan-out cases (with `--pg`, the three).
 import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { parseIsoInstant } from "../src/lib/time.ts";
 import {
   buildDatabase,
   fanOutMisses,
+  fanOutOnly,
   inboundThroughCore,
   inboundThroughTelegram,
   logger,
@@ -54,9 +56,42 @@ async function idleRss(url: string): Promise<number> {
   }
 }
 
+/** A copy of the SQLite database with its reminders planned, so each fan-out sends them all. */
+function copyPlanned(url: string, dir: string): string {
+  const plannedDb = join(dir, "planned.db");
+  // A -wal file, should closing have left one, holds part of the database too.
+  for (const suffix of ["", "-wal"]) {
+    if (existsSync(url.slice("file:".length) + suffix))
+      copyFileSync(url.slice("file:".length) + suffix, plannedDb + suffix);
+  }
+  return `file:${plannedDb}`;
+}
+
+/** Both fan-out cases on the planned national reminders, and nothing else. */
+async function fanOutCases(dir: string): Promise<void> {
+  const { url } = await buildDatabase(`file:${join(dir, "bench.db")}`);
+  const t14 = parseIsoInstant("2026-12-01T08:00")!;
+  const clock = createManualClock(t14);
+  const app = await createApp({ config: loadConfig({ DATABASE_URL: url }), logger, clock, channels: [] });
+  await app.reminders.plan(t14);
+  await app.close();
+  const planned = copyPlanned(url, dir);
+  const fanOut = await runFanOut({ url, at: t14, logger, quick, network: LOOPBACK });
+  const fanOutOverNetwork = await runFanOut({ url: planned, at: t14, logger, quick, network: EUROPE });
+  const missed = [...fanOutMisses("loopback", fanOut), ...fanOutMisses("120 ms ± 60 ms", fanOutOverNetwork)];
+  const result = { mode: quick ? "quick, fan-out only" : "full, fan-out only", fanOut, fanOutOverNetwork, missed };
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  if (missed.length) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes("--pg")) {
     await (await import("./pg.ts")).runPostgresBench();
+    return;
+  }
+  if (fanOutOnly) {
+    const dir = mkdtempSync(join(tmpdir(), "nhacviec-bench-"));
+    await fanOutCases(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), "nhacviec-bench-"));
@@ -93,15 +128,10 @@ async function main(): Promise<void> {
     await app2.close();
 
     // The same planned reminders sent twice: to a stand-in on this machine, and to one over a network.
-    const plannedDb = join(dir, "planned.db");
-    // A -wal file, should closing have left one, holds part of the database too.
-    for (const suffix of ["", "-wal"]) {
-      if (existsSync(url.slice("file:".length) + suffix))
-        copyFileSync(url.slice("file:".length) + suffix, plannedDb + suffix);
-    }
+    const plannedCopy = copyPlanned(url, dir);
     const fanOut = await runFanOut({ url, at: t14, logger, quick, network: LOOPBACK });
     sample();
-    const fanOutOverNetwork = await runFanOut({ url: `file:${plannedDb}`, at: t14, logger, quick, network: EUROPE });
+    const fanOutOverNetwork = await runFanOut({ url: plannedCopy, at: t14, logger, quick, network: EUROPE });
     sample();
 
     const idle = round((await idleRss(`file:${pristine}`)) / 2 ** 20, 0);

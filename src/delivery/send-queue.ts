@@ -41,6 +41,8 @@ export interface Answer {
 }
 
 const WINDOW_MS = 1000;
+/** Sends in flight at once, at most: more than a second's bunch at every default pace (30/s at most). */
+const CONCURRENCY = 64;
 /** The least margin a send's second gets: a busy event loop alone moves a request by this much. */
 const MIN_MARGIN_MS = 20;
 /** A round trip's deviation counted at most: a stalled request must not stop the queue for long. */
@@ -72,6 +74,11 @@ export interface SendQueue {
   drain(): Promise<void>;
   /** Drops the jobs not started yet and resolves when the ones in flight have finished. */
   abort(): Promise<void>;
+  /**
+   * When none of the sends so far counts in the platform's second any more: a process handing its
+   * lease over waits for it, so the next sender's first second does not meet its last.
+   */
+  settledAt(): number;
   readonly inFlight: number;
 }
 
@@ -93,7 +100,6 @@ interface ChatLane {
  */
 export function createSendQueue(options: { pace: Pace; timers?: Timers; concurrency?: number }): SendQueue {
   const timers = options.timers ?? realTimers;
-  const concurrency = options.concurrency ?? 64;
   const window = createRateWindow(options.pace.perSecond);
   const wakeup = createWakeup(timers);
   const lanes = createLanes();
@@ -129,7 +135,7 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
   async function pump(): Promise<void> {
     while (!aborted && lanes.hasWork()) {
       const now = timers.now();
-      const l = inFlight < concurrency ? lanes.next(now) : null;
+      const l = inFlight < (options.concurrency ?? CONCURRENCY) ? lanes.next(now) : null;
       if (!l) {
         await wakeup.wait(null);
         continue;
@@ -148,6 +154,7 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
     get inFlight() {
       return inFlight;
     },
+    settledAt: () => window.settledAt(timers.now()),
     push(job) {
       aborted = false;
       lanes.lane(job.chatKey).jobs.push(job);
@@ -205,6 +212,11 @@ function createRateWindow(perSecond: number) {
   const rtt = { mean: 0, deviation: 0, samples: 0, lastWarmUpAnswer: Number.NEGATIVE_INFINITY, recent: [] as number[] };
   const pace = { share: 1, grownAt: Number.NEGATIVE_INFINITY };
 
+  function countedFrom(s: WindowSend, now: number): number {
+    if (s.countsFrom === null) return now;
+    return s.warmingUp ? Math.max(s.countsFrom, rtt.lastWarmUpAnswer) : s.countsFrom;
+  }
+
   function grow(now: number): void {
     if (pace.share < 1) pace.share = Math.min(1, pace.share + ((now - pace.grownAt) / 1000) * RECOVER_PER_SECOND);
     pace.grownAt = now;
@@ -220,14 +232,17 @@ function createRateWindow(perSecond: number) {
       const span = (WINDOW_MS + Math.max(MIN_MARGIN_MS, rtt.deviation)) / pace.share;
       while (sends.length > 0 && sends[0]!.startedAt <= now - (WINDOW_MS + MAX_MARGIN_MS) / SLOWEST) sends.shift();
       const counted = sends
-        .map((s) =>
-          s.countsFrom === null ? now : s.warmingUp ? Math.max(s.countsFrom, rtt.lastWarmUpAnswer) : s.countsFrom,
-        )
+        .map((s) => countedFrom(s, now))
         .filter((from) => from > now - span)
         .sort((a, b) => a - b);
       if (counted.length < perWindow) return now;
       // The oldest send that must leave the window before one more may start.
       return counted[counted.length - perWindow]! + span;
+    },
+    /** When the last send leaves a window of the platform's own length (the pace's slowing aside). */
+    settledAt(now: number): number {
+      const last = Math.max(Number.NEGATIVE_INFINITY, ...sends.map((s) => countedFrom(s, now)));
+      return last + WINDOW_MS + Math.max(MIN_MARGIN_MS, rtt.deviation);
     },
     started(at: number): WindowSend {
       const send = { startedAt: at, countsFrom: null, warmingUp: rtt.samples < WARM_UP_SAMPLES };
