@@ -8,7 +8,15 @@ import { createOffsetClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
 import { toIsoLocal } from "../src/lib/time.ts";
 import { percentile, round } from "./common.ts";
-import { BOT_INFO, chatWhile, countDeliveries, startStandIn, type FanOutFigures } from "./fan-out.ts";
+import {
+  BOT_INFO,
+  chatWhile,
+  countDeliveries,
+  rateLimitedShare,
+  startStandIn,
+  type FanOutFigures,
+  type Network,
+} from "./fan-out.ts";
 import type { Logger } from "../src/lib/logger.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -27,9 +35,10 @@ export async function runFanOutProcesses(options: {
   at: Date;
   processes: number;
   logger: Logger;
+  network: Network;
 }): Promise<FanOutFigures & { processes: number }> {
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root });
-  const standIn = await startStandIn();
+  const standIn = await startStandIn(options.network);
   // The chatting contact's own process: no platform, the same database.
   const clock = createOffsetClock(options.at);
   const app = await createApp({
@@ -72,11 +81,13 @@ export async function runFanOutProcesses(options: {
     chat.sort((a, b) => a - b);
     return {
       processes: options.processes,
+      network: options.network,
       reminders: due,
       seconds: round(seconds),
       perSecond: round(perSecond),
       ceilingFraction: Math.round((perSecond / CEILING_PER_SECOND) * 1000) / 1000,
       rateLimited: standIn.rateLimited,
+      rateLimitedShare: rateLimitedShare(standIn),
       duplicates,
       lost,
       chatMessages: chat.length,

@@ -1,6 +1,8 @@
 // The 08:00 fan-out against the platform's real ceiling: every planned reminder goes out through
 // the real Telegram adapter to a local Bot API stand-in that enforces 30 messages/s overall and 1/s per
-// chat (429 with retry_after above them), while a contact keeps chatting.
+// chat (429 with retry_after above them), while a contact keeps chatting. The stand-in can sit behind
+// a network: each request and each answer is held a one-way delay with jitter, and the limits count
+// a message when it arrives, as the real platform does.
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -12,13 +14,26 @@ import { createTelegramAdapter } from "../adapters/telegram/telegram-adapter.ts"
 import type { Logger } from "../src/lib/logger.ts";
 import type { Db } from "../src/db/db.ts";
 
+/** A one-way delay and its jitter: each trip, up and down, takes oneWayMs ± jitterMs, evenly spread. */
+export interface Network {
+  oneWayMs: number;
+  jitterMs: number;
+}
+
+export const LOOPBACK: Network = { oneWayMs: 0, jitterMs: 0 };
+/** Vietnam to Telegram's Bot API servers in Europe. */
+export const EUROPE: Network = { oneWayMs: 120, jitterMs: 60 };
+
 export interface FanOutFigures {
+  network: Network;
   reminders: number;
   seconds: number;
   perSecond: number;
   /** Messages per second achieved, as a fraction of the enforced 30/s. */
   ceilingFraction: number;
   rateLimited: number;
+  /** Answers 429 as a share of every sendMessage the stand-in received. */
+  rateLimitedShare: number;
   duplicates: number;
   lost: number;
   chatMessages: number;
@@ -46,7 +61,7 @@ export const BOT_INFO: UserFromGetMe = {
 const PER_CHAT_MS = 1000;
 
 /** A Bot API stand-in that only knows sendMessage, and refuses what the real one would refuse. */
-export async function startStandIn() {
+export async function startStandIn(network: Network = LOOPBACK) {
   const accepted: { chatId: string; at: number }[] = [];
   const recent: number[] = [];
   const lastByChat = new Map<string, number>();
@@ -58,66 +73,86 @@ export async function startStandIn() {
       request.on("end", () => resolve(text));
     });
   const held = new Set<ReturnType<typeof setTimeout>>();
+  const trip = () => network.oneWayMs + network.jitterMs * (2 * Math.random() - 1);
+  /** Runs `then` a one-way trip later (at once on loopback), unless the stand-in closes first. */
+  const after = (then: () => void) => {
+    const ms = trip();
+    if (ms <= 0) return then();
+    const timer = setTimeout(() => {
+      held.delete(timer);
+      then();
+    }, ms);
+    held.add(timer);
+  };
   const server = createServer((request, response) => {
-    void body(request).then((text) => {
-      const method = (request.url ?? "").split("/").pop() ?? "";
-      const payload = (text ? JSON.parse(text) : {}) as { chat_id?: string; timeout?: number };
-      // What a bot process asks besides sending: who it is, its menus, and a long poll that
-      // finds nothing (bench/fan-out-processes.ts runs real processes against this stand-in).
-      if (method !== "sendMessage") {
-        const answer = (result: unknown) => {
-          response.writeHead(200, { "content-type": "application/json" });
-          response.end(JSON.stringify({ ok: true, result }));
-        };
-        if (method === "getMe") return answer(BOT_INFO);
-        if (method !== "getUpdates") return answer(true);
-        const timer = setTimeout(
-          () => {
-            held.delete(timer);
-            answer([]);
-          },
-          Math.min(payload.timeout ?? 0, 25) * 1000,
-        );
-        held.add(timer);
-        return;
-      }
-      const now = performance.now();
-      const chatId = String(payload.chat_id);
-      while (recent.length && recent[0]! <= now - 1000) recent.shift();
-      const chatWait = (lastByChat.get(chatId) ?? -Infinity) + PER_CHAT_MS - now;
-      if (recent.length >= CEILING_PER_SECOND || chatWait > 0) {
-        rateLimited++;
-        response.writeHead(429, { "content-type": "application/json" });
+    // The request arrives a trip after it was sent; its answer takes another trip back.
+    const send = response.end.bind(response);
+    response.end = ((...args: Parameters<typeof send>) => {
+      after(() => send(...args));
+      return response;
+    }) as typeof response.end;
+    void body(request).then((text) =>
+      after(() => {
+        const method = (request.url ?? "").split("/").pop() ?? "";
+        const payload = (text ? JSON.parse(text) : {}) as { chat_id?: string; timeout?: number };
+        // What a bot process asks besides sending: who it is, its menus, and a long poll that
+        // finds nothing (bench/fan-out-processes.ts runs real processes against this stand-in).
+        if (method !== "sendMessage") {
+          const answer = (result: unknown) => {
+            response.writeHead(200, { "content-type": "application/json" });
+            response.end(JSON.stringify({ ok: true, result }));
+          };
+          if (method === "getMe") return answer(BOT_INFO);
+          if (method !== "getUpdates") return answer(true);
+          const timer = setTimeout(
+            () => {
+              held.delete(timer);
+              answer([]);
+            },
+            Math.min(payload.timeout ?? 0, 25) * 1000,
+          );
+          held.add(timer);
+          return;
+        }
+        const now = performance.now();
+        const chatId = String(payload.chat_id);
+        while (recent.length && recent[0]! <= now - 1000) recent.shift();
+        const chatWait = (lastByChat.get(chatId) ?? -Infinity) + PER_CHAT_MS - now;
+        if (recent.length >= CEILING_PER_SECOND || chatWait > 0) {
+          rateLimited++;
+          response.writeHead(429, { "content-type": "application/json" });
+          response.end(
+            JSON.stringify({
+              ok: false,
+              error_code: 429,
+              description: "Too Many Requests",
+              parameters: { retry_after: 1 },
+            }),
+          );
+          return;
+        }
+        recent.push(now);
+        lastByChat.set(chatId, now);
+        accepted.push({ chatId, at: now });
+        response.writeHead(200, { "content-type": "application/json" });
         response.end(
           JSON.stringify({
-            ok: false,
-            error_code: 429,
-            description: "Too Many Requests",
-            parameters: { retry_after: 1 },
+            ok: true,
+            result: {
+              message_id: accepted.length,
+              date: Math.floor(Date.now() / 1000),
+              chat: { id: Number(chatId), type: "private" },
+            },
           }),
         );
-        return;
-      }
-      recent.push(now);
-      lastByChat.set(chatId, now);
-      accepted.push({ chatId, at: now });
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(
-        JSON.stringify({
-          ok: true,
-          result: {
-            message_id: accepted.length,
-            date: Math.floor(Date.now() / 1000),
-            chat: { id: Number(chatId), type: "private" },
-          },
-        }),
-      );
-    });
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     root: `http://127.0.0.1:${port}`,
+    network,
     accepted,
     get rateLimited() {
       return rateLimited;
@@ -136,8 +171,9 @@ export async function runFanOut(options: {
   at: Date;
   logger: Logger;
   quick: boolean;
+  network: Network;
 }): Promise<FanOutFigures> {
-  const standIn = await startStandIn();
+  const standIn = await startStandIn(options.network);
   // The bench's clock starts at the reminder point and runs at real speed, like NOW= in a real process.
   const clock = createOffsetClock(options.at);
   const config = loadConfig({
@@ -186,11 +222,13 @@ export async function runFanOut(options: {
     const pick = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
     const perSecond = standIn.accepted.length / seconds;
     return {
+      network: options.network,
       reminders: due,
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(perSecond * 10) / 10,
       ceilingFraction: Math.round((perSecond / CEILING_PER_SECOND) * 1000) / 1000,
       rateLimited: standIn.rateLimited,
+      rateLimitedShare: rateLimitedShare(standIn),
       duplicates,
       lost,
       chatMessages: chat.length,
@@ -201,6 +239,11 @@ export async function runFanOut(options: {
     await app.close();
     await standIn.close();
   }
+}
+
+export function rateLimitedShare(standIn: { accepted: readonly unknown[]; rateLimited: number }): number {
+  const sends = standIn.accepted.length + standIn.rateLimited;
+  return sends === 0 ? 0 : Math.round((standIn.rateLimited / sends) * 10_000) / 10_000;
 }
 
 /** The stand-in's count against the outbox: a reminder chat that got two is a duplicate, none is lost. */

@@ -147,10 +147,12 @@ export function createSendJob(
 
   const partJob = (index: number): SendJob => ({
     chatKey: identity.chatId,
-    run: async () => {
+    run: async (answered) => {
       if (ctx.stopping()) return null;
       try {
         const { messageId } = await channel.deliver(target, parts[index]!);
+        // Told before the result is committed: the queue paces by the platform's answer, not the database.
+        answered({ rateLimited: false });
         const last = index === parts.length - 1;
         const data = {
           partsSent: index + 1,
@@ -171,6 +173,8 @@ export function createSendJob(
         result.sent.push({ ...row, ...data, status: "sent" });
         return null;
       } catch (error) {
+        // Only the first answer counts: a failure to commit after a delivery is not the platform's.
+        answered({ rateLimited: error instanceof DeliveryError && error.code === "delivery.rate_limited" });
         await recordFailure(send, error, index);
         return null;
       }

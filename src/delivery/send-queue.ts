@@ -27,10 +27,44 @@ export const realTimers: Timers = {
 /** One send to one chat. Returning another job queues it next for the same chat (the next part). */
 export interface SendJob {
   chatKey: string;
-  run(): Promise<SendJob | null | void>;
+  /**
+   * `answered` is called once the platform has answered (accepted, refused for rate, or failed):
+   * the queue learns the round trip from it. A job that never calls it is taken as answered when
+   * it ends.
+   */
+  run(answered: (answer: Answer) => void): Promise<SendJob | null | void>;
+}
+
+/** What the platform said: a 429 (`rateLimited`) slows the whole queue, not only that chat. */
+export interface Answer {
+  rateLimited: boolean;
 }
 
 const WINDOW_MS = 1000;
+/** Sends in flight at once, at most: more than a second's bunch at every default pace (30/s at most). */
+const CONCURRENCY = 64;
+/** The least margin a send's second gets: a busy event loop alone moves a request by this much. */
+const MIN_MARGIN_MS = 20;
+/** A round trip's deviation counted at most: a stalled request must not stop the queue for long. */
+const MAX_MARGIN_MS = 1000;
+/** One chat's sends are a pair, not a crowd: their spacing covers all but the rarest jitter. */
+const CHAT_MARGIN_DEVIATIONS = 4;
+/** Each 429 takes the pace down to this share of what it was (multiplicative decrease)... */
+const SLOW_DOWN = 0.97;
+/** ...and climbs back by this share of the full pace each second (additive increase). */
+const RECOVER_PER_SECOND = 0.1;
+const SLOWEST = 0.2;
+/** An answer later than the mean round trip by this many deviations shows a send that left late. */
+const LATE_DEVIATIONS = 2;
+/**
+ * Below this least recent round trip a send counts from its answer: the platform is on this machine
+ * or close, and a slower trip is the load of the machines, not the network.
+ */
+const NEAR_MS = 100;
+/** Round trips the least one is taken from: enough to see a quiet moment, few enough to follow a new route. */
+const LEAST_OF = 64;
+/** Answers needed before the mean round trip is trusted: the first ones, on cold connections, vary most. */
+const WARM_UP_SAMPLES = 30;
 
 export interface SendQueue {
   push(job: SendJob): void;
@@ -40,6 +74,11 @@ export interface SendQueue {
   drain(): Promise<void>;
   /** Drops the jobs not started yet and resolves when the ones in flight have finished. */
   abort(): Promise<void>;
+  /**
+   * When none of the sends so far counts in the platform's second any more: a process handing its
+   * lease over waits for it, so the next sender's first second does not meet its last.
+   */
+  settledAt(): number;
   readonly inFlight: number;
 }
 
@@ -51,20 +90,16 @@ interface ChatLane {
 }
 
 /**
- * Sends concurrently within a platform's pace: the platform sees no more than perSecond sends in
- * any second (one less, as a margin, from 10/s up), never closer than half the even spacing so
- * they do not go out in one burst, one chat receives at most one send per perChatMs, and a chat's
- * next job starts only after its previous one finished, so that job can commit its result first
- * (after a crash, at most the sends in flight repeat, and never more than one per chat).
+ * Sends concurrently within a platform's pace: the platform sees no more than perSecond sends
+ * arrive in any second, one chat receives at most one send per perChatMs, and a chat's next job
+ * starts only after its previous one finished, so that job can commit its result first (after a
+ * crash, at most the sends in flight repeat, and never more than one per chat).
  *
- * The platform counts a send when it arrives, somewhere between the job's start and its end: a
- * busy event loop or a new connection can hold a request back for a tenth of a second and more,
- * and then it arrives together with later ones. So a send takes its place in the second from its
- * start until a second after its job ended, and the platform's count holds whatever the delay.
+ * The platform counts a send when it arrives, a one-way trip after it starts; the queue counts it
+ * the same way (see createRateWindow), so a distant platform costs jitter, not the round trip.
  */
 export function createSendQueue(options: { pace: Pace; timers?: Timers; concurrency?: number }): SendQueue {
   const timers = options.timers ?? realTimers;
-  const concurrency = options.concurrency ?? 64;
   const window = createRateWindow(options.pace.perSecond);
   const wakeup = createWakeup(timers);
   const lanes = createLanes();
@@ -74,19 +109,24 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
 
   function start(l: ChatLane, job: SendJob, at: number): void {
     l.busy = true;
-    l.nextAt = at + options.pace.perChatMs;
+    // The chat's next send must not arrive within perChatMs of this one, whatever either's jitter.
+    l.nextAt = at + options.pace.perChatMs + (options.pace.perChatMs > 0 ? window.jitterMargin() : 0);
     inFlight++;
-    window.started(at);
+    const send = window.started(at);
+    const answer = once(({ rateLimited }: Answer) => {
+      window.answered(send, timers.now(), rateLimited);
+      wakeup.signal();
+    });
     void (async () => {
       try {
-        const next = await job.run();
+        const next = await job.run(answer);
         if (next && !aborted) l.jobs.unshift(next);
       } catch {
         // A job records its own failure; one that throws still frees its chat.
       } finally {
+        answer({ rateLimited: false });
         l.busy = false;
         inFlight--;
-        window.ended(timers.now());
         wakeup.signal();
       }
     })();
@@ -95,13 +135,12 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
   async function pump(): Promise<void> {
     while (!aborted && lanes.hasWork()) {
       const now = timers.now();
-      const l = inFlight < concurrency ? lanes.next(now) : null;
-      const opensAt = l ? window.opensAt(now, inFlight) : null;
-      if (!l || opensAt === null) {
+      const l = inFlight < (options.concurrency ?? CONCURRENCY) ? lanes.next(now) : null;
+      if (!l) {
         await wakeup.wait(null);
         continue;
       }
-      const at = Math.max(now, l.nextAt, opensAt);
+      const at = Math.max(now, l.nextAt, window.opensAt(now));
       if (at > now) {
         await wakeup.wait(at - now);
         continue;
@@ -115,6 +154,7 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
     get inFlight() {
       return inFlight;
     },
+    settledAt: () => window.settledAt(timers.now()),
     push(job) {
       aborted = false;
       lanes.lane(job.chatKey).jobs.push(job);
@@ -139,35 +179,114 @@ export function createSendQueue(options: { pace: Pace; timers?: Timers; concurre
   };
 }
 
+interface WindowSend {
+  startedAt: number;
+  /** From when the send counts, once answered; while it is in flight it counts as starting now. */
+  countsFrom: number | null;
+  /** Started before the round trip was known: counts from its answer, and no sooner than the last such answer. */
+  warmingUp: boolean;
+}
+
 /**
- * The platform's rate. A sliding window rather than an even spacing: a send that starts late (the
- * event loop was busy) is made up for within the second, so the platform's ceiling is approached,
- * not drifted under.
+ * The platform's rate, counted by arrival. A send arrives a one-way trip after it starts, and with a
+ * steady network the trips are alike, so arrivals keep the spacing of the starts: counting starts
+ * in a sliding window is counting arrivals, and the round trip itself costs no rate. Only jitter
+ * bunches arrivals, so the window is one second plus a margin of one mean deviation of the recent
+ * round trips (smoothed as TCP does, RFC 6298), and at least MIN_MARGIN_MS. A send whose answer
+ * shows it left late counts from when it left (see `answered`).
+ *
+ * The sends the window lets through go out together rather than evenly spaced: bunched starts
+ * leave the rest of the second clear, and two bunches a second and a margin apart overlap at the
+ * platform only at their jittered edges, where an even spacing is over the pace wherever two trips
+ * differ by the margin.
+ *
+ * A 429 means the margin fell short: the window stretches (each 429 takes the pace to SLOW_DOWN of
+ * what it was) and shrinks back by RECOVER_PER_SECOND of the pace each second. So the cut is as deep
+ * as the refusal: the one or two sends that jitter pushed over the pace cost a few percent for a
+ * moment, a whole bunch refused (the platform throttled the bot) takes the pace to 0.4.
  */
 function createRateWindow(perSecond: number) {
-  const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond) - (perSecond >= 10 ? 1 : 0)) : 0;
-  const minGapMs = Number.isFinite(perSecond) ? Math.floor(500 / perSecond) : 0;
-  /** When the jobs that ended in the last second ended, oldest first; with those in flight, the window's count. */
-  const recentEnds: number[] = [];
-  let lastStartAt = Number.NEGATIVE_INFINITY;
+  const perWindow = Number.isFinite(perSecond) ? Math.max(1, Math.floor(perSecond)) : 0;
+  /** The sends of the last windows, oldest first. */
+  const sends: WindowSend[] = [];
+  const rtt = { mean: 0, deviation: 0, samples: 0, lastWarmUpAnswer: Number.NEGATIVE_INFINITY, recent: [] as number[] };
+  const pace = { share: 1, grownAt: Number.NEGATIVE_INFINITY };
+
+  function countedFrom(s: WindowSend, now: number): number {
+    if (s.countsFrom === null) return now;
+    return s.warmingUp ? Math.max(s.countsFrom, rtt.lastWarmUpAnswer) : s.countsFrom;
+  }
+
+  function grow(now: number): void {
+    if (pace.share < 1) pace.share = Math.min(1, pace.share + ((now - pace.grownAt) / 1000) * RECOVER_PER_SECOND);
+    pace.grownAt = now;
+  }
+
   return {
-    /** When the window next lets a send start: `now` when it already does, null once a send in flight ends. */
-    opensAt(now: number, inFlight: number): number | null {
-      const byGap = Math.max(now, lastStartAt + minGapMs);
-      if (perWindow === 0) return byGap;
-      while (recentEnds.length > 0 && recentEnds[0]! <= now - WINDOW_MS) recentEnds.shift();
-      // How many of the ended sends must leave the window before one more may start.
-      const excess = inFlight + recentEnds.length - perWindow;
-      if (excess < 0) return byGap;
-      if (excess >= recentEnds.length) return null;
-      return Math.max(recentEnds[excess]! + WINDOW_MS, byGap);
+    /** How far one trip may differ from another: what a chat's spacing must add to hold by arrival. */
+    jitterMargin: () => CHAT_MARGIN_DEVIATIONS * rtt.deviation,
+    /** When the window next lets a send start: `now` when it already does. */
+    opensAt(now: number): number {
+      if (perWindow === 0) return now;
+      grow(now);
+      const span = (WINDOW_MS + Math.max(MIN_MARGIN_MS, rtt.deviation)) / pace.share;
+      while (sends.length > 0 && sends[0]!.startedAt <= now - (WINDOW_MS + MAX_MARGIN_MS) / SLOWEST) sends.shift();
+      const counted = sends
+        .map((s) => countedFrom(s, now))
+        .filter((from) => from > now - span)
+        .sort((a, b) => a - b);
+      if (counted.length < perWindow) return now;
+      // The oldest send that must leave the window before one more may start.
+      return counted[counted.length - perWindow]! + span;
     },
-    started(at: number) {
-      lastStartAt = at;
+    /** When the last send leaves a window of the platform's own length (the pace's slowing aside). */
+    settledAt(now: number): number {
+      const last = Math.max(Number.NEGATIVE_INFINITY, ...sends.map((s) => countedFrom(s, now)));
+      return last + WINDOW_MS + Math.max(MIN_MARGIN_MS, rtt.deviation);
     },
-    ended(at: number) {
-      if (perWindow > 0) recentEnds.push(at);
+    started(at: number): WindowSend {
+      const send = { startedAt: at, countsFrom: null, warmingUp: rtt.samples < WARM_UP_SAMPLES };
+      if (perWindow > 0) sends.push(send);
+      return send;
     },
+    answered(send: WindowSend, at: number, rateLimited: boolean): void {
+      const sample = at - send.startedAt;
+      rtt.recent.push(sample);
+      if (rtt.recent.length > LEAST_OF) rtt.recent.shift();
+      // A send that left late (the event loop held it back, or a new connection did) is answered
+      // late: it counts from when it must have left. A send started before the round trip was known
+      // (the first answers, on cold connections, say little of what a trip takes) counts from its
+      // answer, which bounds its arrival; those sends count together, from the last of them, so they
+      // leave the window together and the sends after them go out together too.
+      if (send.warmingUp) rtt.lastWarmUpAnswer = Math.max(rtt.lastWarmUpAnswer, at);
+      // A platform this near is answered within the margin anyway: the answer bounds the arrival,
+      // whatever the event loop did, and the platform's count holds exactly.
+      const near = Math.min(...rtt.recent) < NEAR_MS;
+      send.countsFrom =
+        send.warmingUp || near ? at : Math.max(send.startedAt, at - rtt.mean - LATE_DEVIATIONS * rtt.deviation);
+      // Smoothed as TCP does (RFC 6298); the first sample sets a wide deviation, which narrows.
+      if (rtt.samples === 0) {
+        rtt.mean = sample;
+        rtt.deviation = Math.min(MAX_MARGIN_MS, sample / 2);
+      } else {
+        rtt.deviation = Math.min(MAX_MARGIN_MS, rtt.deviation + (Math.abs(sample - rtt.mean) - rtt.deviation) / 4);
+        rtt.mean += (sample - rtt.mean) / 8;
+      }
+      rtt.samples++;
+      if (rateLimited) {
+        grow(at);
+        pace.share = Math.max(SLOWEST, pace.share * SLOW_DOWN);
+      }
+    },
+  };
+}
+
+function once<A>(fn: (arg: A) => void): (arg: A) => void {
+  let called = false;
+  return (arg) => {
+    if (called) return;
+    called = true;
+    fn(arg);
   };
 }
 

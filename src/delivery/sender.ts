@@ -89,6 +89,11 @@ export function createOutboxSender(deps: {
       await Promise.race([aborted, timers.sleep(graceMs, done.signal)]);
       const current = passes.current();
       if (current) await Promise.race([current.catch(() => undefined), timers.sleep(1000, done.signal)]);
+      // The lease goes to another process at once: it waits until this one's sends no longer count
+      // in the platform's second, so the two never share one (within the grace).
+      const settled = Math.max(...[...queues.values()].map((q) => q.settledAt()));
+      const quiet = Math.min(settled - timers.now(), graceMs);
+      if (quiet > 0) await timers.sleep(quiet);
       done.abort();
       await releaseUnfinished();
       await serialize(() => presence.leave());

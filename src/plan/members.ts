@@ -52,46 +52,50 @@ export async function addMembers(
   groupCode: string,
   rows: MemberRow[],
 ): Promise<AddMembersSummary> {
-  return db.$transaction(async (tx) => {
-    const group =
-      (await tx.agency.findUnique({ where: { planId_code: { planId, code: groupCode } } })) ??
-      (await tx.agency.findFirst({ where: { planId, directory: { code: groupCode.toUpperCase() } } }));
-    if (!group || group.parentId !== null) throw new AppError("agency.unknown", { query: groupCode });
-    const units = new Map(
-      (await tx.directoryAgency.findMany({ where: { code: { in: rows.map((r) => r.ma) } } })).map((d) => [
-        d.code,
-        d.id,
-      ]),
-    );
-    const existing = new Map(
-      (await tx.agency.findMany({ where: { parentId: group.id } })).map((a) => [a.code, a] as const),
-    );
-    const summary: AddMembersSummary = { group: group.code, added: 0, updated: 0, unchanged: 0 };
-    for (const [index, row] of rows.entries()) {
-      const code = `${group.code}-${row.ma}`;
-      const found = existing.get(code);
-      if (!found) {
-        const directoryId =
-          units.get(row.ma) ?? (await tx.directoryAgency.create({ data: { code: row.ma, name: row.ten } })).id;
-        await tx.agency.create({
-          data: {
-            planId,
-            directoryId,
-            code,
-            name: row.ten,
-            requested: group.requested,
-            parentId: group.id,
-            sortOrder: index,
-          },
-        });
-        summary.added++;
-      } else if (found.name !== row.ten || found.withdrawn) {
-        await tx.agency.update({ where: { id: found.id }, data: { name: row.ten, withdrawn: false } });
-        summary.updated++;
-      } else {
-        summary.unchanged++;
+  return db.$transaction(
+    async (tx) => {
+      const group =
+        (await tx.agency.findUnique({ where: { planId_code: { planId, code: groupCode } } })) ??
+        (await tx.agency.findFirst({ where: { planId, directory: { code: groupCode.toUpperCase() } } }));
+      if (!group || group.parentId !== null) throw new AppError("agency.unknown", { query: groupCode });
+      const units = new Map(
+        (await tx.directoryAgency.findMany({ where: { code: { in: rows.map((r) => r.ma) } } })).map((d) => [
+          d.code,
+          d.id,
+        ]),
+      );
+      const existing = new Map(
+        (await tx.agency.findMany({ where: { parentId: group.id } })).map((a) => [a.code, a] as const),
+      );
+      const summary: AddMembersSummary = { group: group.code, added: 0, updated: 0, unchanged: 0 };
+      for (const [index, row] of rows.entries()) {
+        const code = `${group.code}-${row.ma}`;
+        const found = existing.get(code);
+        if (!found) {
+          const directoryId =
+            units.get(row.ma) ?? (await tx.directoryAgency.create({ data: { code: row.ma, name: row.ten } })).id;
+          await tx.agency.create({
+            data: {
+              planId,
+              directoryId,
+              code,
+              name: row.ten,
+              requested: group.requested,
+              parentId: group.id,
+              sortOrder: index,
+            },
+          });
+          summary.added++;
+        } else if (found.name !== row.ten || found.withdrawn) {
+          await tx.agency.update({ where: { id: found.id }, data: { name: row.ten, withdrawn: false } });
+          summary.updated++;
+        } else {
+          summary.unchanged++;
+        }
       }
-    }
-    return summary;
-  });
+      return summary;
+    },
+    // The national list (3,321 communes, two writes each) takes longer than the default 5 s on PostgreSQL.
+    { timeout: 120_000, maxWait: 30_000 },
+  );
 }
