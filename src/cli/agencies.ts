@@ -1,3 +1,4 @@
+import { foldName } from "../domain/text.ts";
 import { vi as m } from "../i18n/vi.ts";
 import { addMembers, parseMembersCsv } from "../plan/members.ts";
 import { addAlias, listDirectory } from "../services/directory-service.ts";
@@ -29,7 +30,8 @@ export const agencyCommands: readonly CliCommand[] = [
     async run(ctx, [code, ...name]) {
       const alias = name.join(" ").trim();
       if (!code) throw new CliError(m.cli.missingArgument("CODE"));
-      if (!alias) throw new CliError(m.cli.missingArgument('"TÊN KHÁC"'));
+      // A name of punctuation alone matches nothing: it is no name.
+      if (!foldName(alias)) throw new CliError(m.cli.missingArgument('"TÊN KHÁC"'));
       const { db } = await ctx.app();
       const agency = await addAlias(db, code, alias);
       print(ctx, { code: agency.code, alias }, m.cli.aliasAdded(agency.code, alias));

@@ -3,7 +3,8 @@ import { shortTitle } from "../../domain/short-title.ts";
 import { DUTY_STATUSES } from "../../domain/status.ts";
 import { foldVietnamese, splitFirst } from "../../domain/text.ts";
 import { AppError } from "../../model/errors.ts";
-import { choiceOf, encodeChoice } from "../../model/choices.ts";
+import { encodeChoice } from "../../model/choices.ts";
+import { confirmed } from "./shared.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { agencyContacts, deactivateContact, findPerson, listContacts } from "../../services/contact-service.ts";
 import { createInvite, revokeInvite } from "../../services/invite-service.ts";
@@ -247,16 +248,7 @@ export async function continueRemindAll(
   state: FlowState<"remind_all">,
   choice: string | undefined,
 ): Promise<void> {
-  const { t } = ctx;
-  if (!(await ctx.consumeFlow(state))) {
-    ctx.reply(t.bot.alreadyHandled);
-    return;
-  }
-  const answer = choiceOf(choice, "confirm");
-  if (answer?.flow !== "remind_all" || answer.answer !== "confirm") {
-    ctx.reply(answer?.flow === "remind_all" ? t.bot.cancelled : t.bot.staleChoice);
-    return;
-  }
+  if (!(await confirmed(ctx, state, choice, "remind_all"))) return;
   ctx.reply(remindResult(ctx, await nudge(ctx, await nudgeTargets(ctx, null))));
 }
 
@@ -436,15 +428,7 @@ export async function continueClosePlan(
   choice: string | undefined,
 ): Promise<void> {
   const { t } = ctx;
-  if (!(await ctx.consumeFlow(state))) {
-    ctx.reply(t.bot.alreadyHandled);
-    return;
-  }
-  const answer = choiceOf(choice, "confirm");
-  if (answer?.flow !== "close_plan" || answer.answer !== "confirm") {
-    ctx.reply(answer?.flow === "close_plan" ? t.bot.cancelled : t.bot.staleChoice);
-    return;
-  }
+  if (!(await confirmed(ctx, state, choice, "close_plan"))) return;
   const { plan, already } = await closePlan(ctx.deps.db, state.data.code, ctx.now);
   ctx.reply(t.bot.coord.planClosed(plan.code, already));
 }

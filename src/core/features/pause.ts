@@ -3,7 +3,8 @@ import { localDate, parseDayMonth } from "../../lib/time.ts";
 import { planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel } from "../../i18n/views.ts";
-import { choiceOf, encodeChoice } from "../../model/choices.ts";
+import { encodeChoice } from "../../model/choices.ts";
+import { confirmed } from "./shared.ts";
 import { splitFirst } from "../../domain/text.ts";
 
 /** `/tamdung IV.2 10/12`: no reminders for that agency (or a group's members) through that day. */
@@ -42,15 +43,7 @@ const PAUSE_CANCEL = encodeChoice({ kind: "confirm", flow: "pause", answer: "can
 /** The answer to a pause past the deadline: only "Tạm dừng" pauses. */
 export async function continuePause(ctx: Ctx, state: FlowState<"pause">, choice: string | undefined): Promise<void> {
   const { t } = ctx;
-  if (!(await ctx.consumeFlow(state))) {
-    ctx.reply(t.bot.alreadyHandled);
-    return;
-  }
-  const answer = choiceOf(choice, "confirm");
-  if (answer?.flow !== "pause" || answer.answer !== "confirm") {
-    ctx.reply(answer?.flow === "pause" ? t.bot.cancelled : t.bot.staleChoice);
-    return;
-  }
+  if (!(await confirmed(ctx, state, choice, "pause"))) return;
   const { agencyId, until } = state.data;
   const agency = await agencyInPlan(ctx.deps.db, planOf(ctx).id, agencyId);
   if (!agency) {

@@ -69,17 +69,26 @@ export async function continueCommandPlan(
   state: FlowState<"command_plan">,
   choice: string | undefined,
 ): Promise<void> {
+  const place = await pickedPlace(ctx, state, choice);
+  if (place) await runIn(ctx, place, (inPlan) => PER_PLAN[state.data.command](inPlan, state.data.args));
+}
+
+/**
+ * The agency's place in the plan whose button was pressed, once per question: null (and the person
+ * told why) when answered already, for a stale button, or for a plan the agency has left.
+ */
+async function pickedPlace(ctx: Ctx, state: FlowState, choice: string | undefined): Promise<Assignment | null> {
   if (!(await ctx.consumeFlow(state))) {
     ctx.reply(ctx.t.bot.alreadyHandled);
-    return;
+    return null;
   }
   const picked = choiceOf(choice, "plan");
   const place = picked ? await placeFor(ctx, picked.plan) : null;
   if (!place?.agency) {
     ctx.reply(ctx.t.bot.staleChoice);
-    return;
+    return null;
   }
-  await runIn(ctx, place, (inPlan) => PER_PLAN[state.data.command](inPlan, state.data.args));
+  return { plan: place.plan, agency: place.agency };
 }
 
 /** Coordinators' commands about one plan: a plan code as the first argument picks it. */
@@ -185,21 +194,8 @@ export async function continueLinePlan(
   state: FlowState<"line_plan">,
   choice: string | undefined,
 ): Promise<void> {
-  if (!(await ctx.consumeFlow(state))) {
-    ctx.reply(ctx.t.bot.alreadyHandled);
-    return;
-  }
-  const picked = choiceOf(choice, "plan");
-  const directoryId = ctx.member?.person.directoryAgencyId;
-  const place =
-    picked && directoryId !== null && directoryId !== undefined
-      ? (await assignmentsOf(ctx.deps.db, directoryId)).find((p) => p.plan.code === picked.plan)
-      : undefined;
-  if (!place) {
-    ctx.reply(ctx.t.bot.staleChoice);
-    return;
-  }
-  await reportIn(ctx, place, state.data.text);
+  const place = await pickedPlace(ctx, state, choice);
+  if (place) await reportIn(ctx, place, state.data.text);
 }
 
 async function hasDuty(ctx: Ctx, place: Assignment, ref: string): Promise<boolean> {

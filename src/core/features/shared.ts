@@ -4,6 +4,8 @@ import type { Agency, Duty } from "../../generated/prisma/client.ts";
 import { dutiesOf, dutyOwnerCode, planDutyCodes } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState } from "../../services/status-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
+import type { FlowState } from "../conversation.ts";
+import { choiceOf, type ConfirmedFlow } from "../../model/choices.ts";
 
 export interface AgencyDuties {
   agency: Agency;
@@ -37,4 +39,27 @@ export async function agencyState(ctx: Ctx, agency: Agency): Promise<AgencyState
   const state = status.agencies[0];
   if (!state) throw new Error(`agency ${agency.code} not in the active plan`);
   return state;
+}
+
+/**
+ * Ends a confirmation flow for this answer and says why nothing happens unless it is that flow's
+ * "confirm": answered already, cancelled, or a button of something else. True to go ahead.
+ */
+export async function confirmed(
+  ctx: Ctx,
+  state: FlowState,
+  choice: string | undefined,
+  flow: ConfirmedFlow,
+): Promise<boolean> {
+  const { t } = ctx;
+  if (!(await ctx.consumeFlow(state))) {
+    ctx.reply(t.bot.alreadyHandled);
+    return false;
+  }
+  const answer = choiceOf(choice, "confirm");
+  if (answer?.flow !== flow || answer.answer !== "confirm") {
+    ctx.reply(answer?.flow === flow ? t.bot.cancelled : t.bot.staleChoice);
+    return false;
+  }
+  return true;
 }
