@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
-import { slackManifest } from "../adapters/slack/manifest.ts";
+import { slackManifest } from "./slack-app-manifest.ts";
 
 // npm run slack:manifest
 //   rewrites adapters/slack/manifest.json from the command registry (placeholder address)

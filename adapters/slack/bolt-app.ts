@@ -21,17 +21,13 @@ const SLACK_TIMEOUT_MS = 10_000;
 
 function boltLogger(logger: Logger): BoltLogger {
   const log = logger.child({ platform: SLACK_PLATFORM });
-  const line = (parts: unknown[]) => parts.map((p) => (p instanceof Error ? p.message : String(p))).join(" ");
-  return {
-    debug: (...parts) => log.debug(line(parts)),
-    info: (...parts) => log.info(line(parts)),
-    warn: (...parts) => log.warn(line(parts)),
-    error: (...parts) => log.error(line(parts)),
-    // The process's logger has its level already.
-    setLevel: () => undefined,
-    getLevel: () => LogLevel.INFO,
-    setName: () => undefined,
-  };
+  const at =
+    (level: "debug" | "info" | "warn" | "error") =>
+    (...parts: unknown[]) =>
+      log[level](parts.map((p) => (p instanceof Error ? p.message : String(p))).join(" "));
+  // The process's logger has its level already.
+  const fixed = { setLevel: () => undefined, getLevel: () => LogLevel.INFO, setName: () => undefined };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), ...fixed };
 }
 
 /** Bolt's app and Web API client, receiving over the shared HTTP server or, with an app token, Socket Mode. */

@@ -1,18 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { AckFn, types, ViewOutput, ViewResponseAction } from "@slack/bolt";
-import { messagesFor, type Messages } from "../../src/i18n/index.ts";
+import type { Messages } from "../../src/i18n/index.ts";
 import * as forms from "../../src/delivery/forms.ts";
-import { confirmModal, fieldError, formModal, messageModal, readForm, reportModal, SUBMIT_MODAL } from "./modals.ts";
+import { confirmModal, fieldError, formModal, messageModal, readForm, REPORT_MODAL, SUBMIT_MODAL } from "./modals.ts";
 import { post } from "./sending.ts";
 import { dmChannel, download, identity, overviewOf, refreshHome, type SlackSurface } from "./surface.ts";
 
 // The forms (delivery/forms.ts) in Slack: opened for a contact, and the core's answer shown where
 // Slack wants it: next to a field, in the form, or in the DM.
 
-/** How the core took a submission; for a refusal known past the 3 seconds, the view that shows it. */
+/** How the core took a submission; a report's values, to show its form again after a late refusal. */
 interface Submitted {
   outcome: forms.FormOutcome;
-  refusedView?: (message: string) => Promise<types.ModalView>;
+  values?: forms.ReportValues;
 }
 
 /** False when the person has no such form (not a contact, no duties) or Slack refused to open it. */
@@ -20,15 +20,10 @@ export async function openForm(
   s: SlackSurface,
   form: { triggerId: string; userId: string; kind: "report" | "submit"; duty?: string | undefined },
 ): Promise<boolean> {
-  const overview = await overviewOf(s, form.userId);
-  const agency = forms.reportingAgency(overview);
-  if (!overview || !agency) return false;
-  const t = messagesFor(overview.locale);
-  const view =
-    form.kind === "submit"
-      ? formModal(t, SUBMIT_MODAL, forms.submitForm(t, overview, agency))
-      : reportModal(t, agency, { ...(form.duty && { duty: form.duty }) });
+  const shown = forms.formFor(await overviewOf(s, form.userId), form.kind, form.duty);
+  if (!shown) return false;
   try {
+    const view = formModal(form.kind === "submit" ? SUBMIT_MODAL : REPORT_MODAL, shown);
     await s.client.views.open({ trigger_id: form.triggerId, view });
     return true;
   } catch (error) {
@@ -39,27 +34,19 @@ export async function openForm(
 }
 
 /** A form's submission handed to the core. */
-type Submit = (s: SlackSurface, userId: string, view: ViewOutput, t: Messages) => Promise<Submitted>;
+type Submit = (s: SlackSurface, userId: string, view: ViewOutput) => Promise<Submitted>;
 
-export const submitReport: Submit = async (s, userId, view, t) => {
+export const submitReport: Submit = async (s, userId, view) => {
   const values = forms.reportValues(readForm(view).entries);
-  const outcome = await forms.submitReport(s.host.core, await identity(s, userId), values);
-  const refusedView = async (message: string) => {
-    const agency = forms.reportingAgency(await overviewOf(s, userId));
-    const notice = `${t.slack.reportModal.notice} ${message}`;
-    return agency ? reportModal(t, agency, { values, notice }) : messageModal(t, notice);
-  };
-  return { outcome, refusedView };
+  return { outcome: await forms.submitReport(s.host.core, await identity(s, userId), values), values };
 };
 
-export const submitDocument: Submit = async (s, userId, view, t) => {
+export const submitDocument: Submit = async (s, userId, view) => {
   const { entries, file } = readForm(view);
-  const from = await identity(s, userId);
+  const values = { number: (entries.number ?? "").trim(), date: entries.date ?? null };
   const attachment = file ? await download(s, file) : undefined;
-  const number = (entries.number ?? "").trim();
-  const outcome = await forms.submitDocument(s.host.core, from, { number, date: entries.date ?? null, attachment });
-  const replies = outcome.kind === "refused" ? outcome.replies : [];
-  return { outcome, refusedView: async () => messageModal(t, forms.textOf(replies)) };
+  const from = await identity(s, userId);
+  return { outcome: await forms.submitDocument(s.host.core, from, { ...values, attachment }) };
 };
 
 export async function confirmSubmission(s: SlackSurface, userId: string): Promise<Submitted> {
@@ -97,21 +84,28 @@ export async function answerForm(
   const early = await Promise.race([work, late]);
   budget.abort();
   if (!early) await ack({ response_action: "update", view: messageModal(t, t.slack.processing) });
-  const { outcome, refusedView = async (message: string) => messageModal(t, message) } = early ?? (await work);
-  if (outcome.kind === "refused") {
-    const errors = Object.fromEntries(Object.entries(outcome.errors).map(([id, text]) => [id, fieldError(text)]));
-    if (early) await ack({ response_action: "errors", errors });
-    else await update(s, viewId, await refusedView(Object.values(errors).join(" ")));
-  } else if (early) {
-    await ack(
-      outcome.kind === "done"
-        ? { response_action: "clear" }
-        : { response_action: "update", view: nextView(t, outcome) },
-    );
-  } else {
-    await update(s, viewId, nextView(t, outcome));
-  }
+  const { outcome, values } = early ?? (await work);
+  await (early ? ack(earlyAnswer(t, outcome)) : update(s, viewId, await lateView(s, userId, t, { outcome, values })));
   await afterForm(s, userId, outcome);
+}
+
+const fieldErrors = (outcome: Extract<forms.FormOutcome, { kind: "refused" }>) =>
+  Object.fromEntries(Object.entries(outcome.errors).map(([id, text]) => [id, fieldError(text)]));
+
+/** Within the 3 seconds: the errors by field, the next view, or the form closed. */
+function earlyAnswer(t: Messages, outcome: forms.FormOutcome): ViewResponseAction {
+  if (outcome.kind === "refused") return { response_action: "errors", errors: fieldErrors(outcome) };
+  return outcome.kind === "done"
+    ? { response_action: "clear" }
+    : { response_action: "update", view: nextView(t, outcome) };
+}
+
+/** Past them, in place of "recording…": a refused report's form again, with the refusal above it. */
+async function lateView(s: SlackSurface, userId: string, t: Messages, { outcome, values }: Submitted) {
+  if (outcome.kind !== "refused") return nextView(t, outcome);
+  const refusal = Object.values(fieldErrors(outcome)).join(" ");
+  const again = values && forms.reportFormAgain(await overviewOf(s, userId), values, refusal);
+  return again ? formModal(REPORT_MODAL, again) : messageModal(t, forms.textOf(outcome.replies));
 }
 
 async function update(s: SlackSurface, viewId: string, view: types.ModalView): Promise<void> {

@@ -1,45 +1,25 @@
 import type { types } from "@slack/bolt";
-import type { OutgoingMessage } from "../../src/model/messages.ts";
-import type { Messages } from "../../src/i18n/index.ts";
-import { agencyLabel, dutyLine } from "../../src/i18n/views.ts";
-import type { AgencyOverview, PersonOverview } from "../../src/delivery/adapter-host.ts";
-import { agencyHeader } from "../../src/delivery/forms.ts";
+import type { Page, PageButton } from "../../src/delivery/forms.ts";
 import { button, escapeMrkdwn, plain, section, textBlocks, VIEW_MAX_BLOCKS, type Block } from "./render.ts";
 
-// The App Home tab: a contact's duties with a "Báo cáo" button each, or, for everyone else, the
-// core's own answer (a coordinator's /tongquan, the way in for someone not yet joined).
+// The App Home tab: the core's page (delivery/forms.ts homePage) as Block Kit.
 
 export const HOME_REPORT_ACTION = "home_report";
 export const HOME_SUBMIT_ACTION = "home_submit";
 
-export function contactHome(t: Messages, person: PersonOverview, agency: AgencyOverview): types.HomeView {
-  const label = agencyLabel(t, agency.agency);
-  const head: Block[] = [
-    { type: "header", text: plain(label, 150) },
-    ...textBlocks(agencyHeader(t, person, agency) ?? ""),
-    {
-      type: "actions",
-      elements: [button(t.slack.home.report, HOME_REPORT_ACTION), button(t.slack.home.submit, HOME_SUBMIT_ACTION)],
-    },
-    { type: "divider" },
-  ];
-  const room = VIEW_MAX_BLOCKS - head.length;
-  const shown = agency.duties.length <= room ? agency.duties : agency.duties.slice(0, room - 1);
-  const duties: Block[] = shown.map((d) => ({
-    ...section(escapeMrkdwn(dutyLine(t, d))),
-    accessory: button(t.slack.home.report, HOME_REPORT_ACTION, d.code),
-  }));
-  if (shown.length < agency.duties.length)
-    duties.push(...textBlocks(t.slack.home.more(agency.duties.length - shown.length)));
-  return { type: "home", blocks: [...head, ...duties] };
-}
+const homeButton = (b: PageButton) =>
+  button(b.label, b.opens === "submit" ? HOME_SUBMIT_ACTION : HOME_REPORT_ACTION, b.duty);
 
-/** The core's replies as the whole tab. */
-export function textHome(t: Messages, replies: readonly OutgoingMessage[]): types.HomeView {
-  const blocks: Block[] = [{ type: "header", text: plain(t.slack.title, 150) }];
-  for (const reply of replies) {
-    if (blocks.length > 1) blocks.push({ type: "divider" });
-    blocks.push(...textBlocks(reply.text));
-  }
-  return { type: "home", blocks: blocks.slice(0, VIEW_MAX_BLOCKS) };
+/** The page within Slack's 100 blocks: items past the room are counted instead of shown. */
+export function homeView(page: Page): types.HomeView {
+  const head: Block[] = [{ type: "header", text: plain(page.header, 150) }];
+  for (const [i, text] of page.texts.entries())
+    head.push(...(i > 0 ? [{ type: "divider" } as const] : []), ...textBlocks(text));
+  if (page.buttons.length) head.push({ type: "actions", elements: page.buttons.map(homeButton) }, { type: "divider" });
+  const room = VIEW_MAX_BLOCKS - head.length;
+  const shown = page.items.length <= room ? page.items : page.items.slice(0, Math.max(0, room - 1));
+  const items = shown.map((item) => ({ ...section(escapeMrkdwn(item.text)), accessory: homeButton(item.button) }));
+  const left = page.items.length - shown.length;
+  const more = left > 0 ? textBlocks(page.more(left)) : [];
+  return { type: "home", blocks: [...head, ...items, ...more].slice(0, VIEW_MAX_BLOCKS) };
 }

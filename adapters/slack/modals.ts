@@ -1,5 +1,5 @@
 import type { types, ViewOutput } from "@slack/bolt";
-import type { Messages } from "../../src/i18n/index.ts";
+import type { Locale, Messages } from "../../src/i18n/index.ts";
 import type { AgencyOverview } from "../../src/delivery/adapter-host.ts";
 import { reportForm, type Form, type FormField, type FormOption } from "../../src/delivery/forms.ts";
 import { clip } from "../../src/domain/clean-text.ts";
@@ -18,21 +18,13 @@ const OPTION_TEXT_MAX = 75;
 const TITLE_MAX = 24;
 const FIELD_ERROR_MAX = 300;
 
-interface ModalMetadata {
-  locale: "vi" | "en";
-}
-
-export function metadataOf(view: { private_metadata?: string }): ModalMetadata {
-  try {
-    const parsed = JSON.parse(view.private_metadata ?? "{}") as Partial<ModalMetadata>;
-    return { locale: parsed.locale === "en" ? "en" : "vi" };
-  } catch {
-    return { locale: "vi" };
-  }
+/** The person's language, kept in the modal for its answers (an older modal kept it as JSON, which this reads too). */
+export function localeOf(view: { private_metadata?: string }): Locale {
+  return /\ben\b/.test(view.private_metadata ?? "") ? "en" : "vi";
 }
 
 function modal(
-  t: Messages,
+  locale: Locale,
   callbackId: string,
   view: { title: string; submit?: string; close: string; blocks: Block[] },
   extra: Partial<types.ModalView> = {},
@@ -43,7 +35,7 @@ function modal(
     title: plain(view.title, TITLE_MAX),
     ...(view.submit && { submit: plain(view.submit, TITLE_MAX) }),
     close: plain(view.close, TITLE_MAX),
-    private_metadata: JSON.stringify({ locale: t.locale } satisfies ModalMetadata),
+    private_metadata: locale,
     blocks: view.blocks.slice(0, VIEW_MAX_BLOCKS),
     ...extra,
   };
@@ -107,15 +99,15 @@ function fieldBlocks(field: FormField): Block[] {
 }
 
 /** A form as a modal. The fields must stay when its text is long: the text is trimmed first. */
-export function formModal(t: Messages, callbackId: string, form: Form): types.ModalView {
+export function formModal(callbackId: string, form: Form): types.ModalView {
   const text = [...textBlocks(form.text), ...(form.intro ? [section(form.intro)] : [])];
   const fields = form.fields.flatMap(fieldBlocks);
   const blocks = [...text.slice(0, Math.max(0, VIEW_MAX_BLOCKS - fields.length)), ...fields];
-  return modal(t, callbackId, { ...form, blocks });
+  return modal(form.locale, callbackId, { ...form, blocks });
 }
 
 export function reportModal(t: Messages, agency: AgencyOverview, options?: Parameters<typeof reportForm>[2]) {
-  return formModal(t, REPORT_MODAL, reportForm(t, agency, options));
+  return formModal(REPORT_MODAL, reportForm(t, agency, options));
 }
 
 export interface SlackFile {
@@ -150,10 +142,10 @@ export function fieldError(text: string): string {
 export function confirmModal(t: Messages, preview: string, confirm = t.bot.submit.confirm): types.ModalView {
   const view = { title: t.slack.submitModal.confirmTitle, submit: confirm, close: t.bot.submit.cancel };
   // Closing it is the "Hủy" of the chat: the core's open submission is cancelled.
-  return modal(t, SUBMIT_CONFIRM_MODAL, { ...view, blocks: textBlocks(preview) }, { notify_on_close: true });
+  return modal(t.locale, SUBMIT_CONFIRM_MODAL, { ...view, blocks: textBlocks(preview) }, { notify_on_close: true });
 }
 
 /** A closing word in place of the form (the answer came after Slack's 3 seconds, or there is nothing to fix). */
 export function messageModal(t: Messages, text: string): types.ModalView {
-  return modal(t, "message", { title: t.slack.title, close: t.slack.close, blocks: textBlocks(text) });
+  return modal(t.locale, "message", { title: t.slack.title, close: t.slack.close, blocks: textBlocks(text) });
 }

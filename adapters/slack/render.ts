@@ -1,9 +1,11 @@
 import type { types } from "@slack/bolt";
-import { findCommand } from "../../src/core/commands.ts";
+import { respellCommands } from "../../src/core/commands.ts";
 import { choiceRows } from "../../src/delivery/choice-rows.ts";
 import { clip } from "../../src/domain/clean-text.ts";
-import { splitText } from "../../src/delivery/split-message.ts";
+import { splitEscaped } from "../../src/delivery/split-message.ts";
 import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
+import type { AdapterStore } from "../../src/delivery/adapter-store.ts";
+import { createChoiceKeys, type ChoiceKeys } from "../kit/choice-keys.ts";
 
 // From the core's messages to Block Kit and back. Slack parses message text as mrkdwn, where "<!channel>"
 // pings everyone and "<https://x|y>" hides a link, so everything the bot posts is escaped; and it hands
@@ -44,24 +46,11 @@ export function decodeSlackText(text: string): string {
     .replace(/&amp;/g, "&");
 }
 
-// "/baocao" in the core's texts: a command as typed elsewhere. Dates (10/12/2026), document numbers
-// (123/BC) and links never match, since the slash must start a word.
-const COMMAND_MENTION = /(^|[\s("'“‘])\/([A-Za-z]+)(?=$|[\s.,;:!?)"'”’])/g;
-
 /** In Slack every command goes through the one slash command: "/baocao" becomes "/nhacviec baocao". */
-export function slackCommands(text: string): string {
-  return text.replace(COMMAND_MENTION, (whole, before: string, name: string) =>
-    findCommand(name) ? `${before}${SLASH_COMMAND} ${name}` : whole,
-  );
-}
+export const slackCommands = (text: string) => respellCommands(text, (name) => `${SLASH_COMMAND} ${name}`);
 
-/** Escaped mrkdwn chunks of at most SECTION_MAX characters; escaping can lengthen a chunk, so it is cut finer. */
-export function sectionTexts(raw: string): string[] {
-  const escaped = escapeMrkdwn(raw);
-  if (escaped.length <= SECTION_MAX) return escaped.trim() ? [escaped] : [];
-  const max = Math.max(1, Math.min(raw.length - 1, Math.floor((raw.length * SECTION_MAX) / escaped.length)));
-  return splitText(raw, max).parts.flatMap((part) => sectionTexts(part));
-}
+/** Escaped mrkdwn chunks of at most SECTION_MAX characters. */
+const sectionTexts = (raw: string) => splitEscaped(raw, SECTION_MAX, escapeMrkdwn);
 
 export function section(text: string): Block {
   // verbatim: Slack must not turn words into links or mentions on its own either.
@@ -82,28 +71,20 @@ export function button(label: string, actionId: string, value?: string): types.B
   return { type: "button", text: plain(label, BUTTON_LABEL_MAX), action_id: actionId, ...(value && { value }) };
 }
 
-/** Puts a value on a button: as it is when it fits Slack's 2,000 bytes, else a short key kept in the store. */
-export type ValueEncoder = (value: string) => Promise<{ kind: "value" | "key"; value: string }>;
-
-export function valueEncoder(keyForValue: (value: string) => Promise<string>): ValueEncoder {
-  return async (value) =>
-    Buffer.byteLength(value, "utf8") <= BUTTON_VALUE_MAX_BYTES
-      ? { kind: "value", value }
-      : { kind: "key", value: await keyForValue(value) };
-}
+/** A value past Slack's 2,000 bytes goes on its button as a key; an action_id prefix tells the two apart. */
+export const slackChoiceKeys = (store: Pick<AdapterStore, "keyForValue" | "valueForKey">) =>
+  createChoiceKeys(store, (value) => Buffer.byteLength(value, "utf8") <= BUTTON_VALUE_MAX_BYTES);
 
 /** Rows of choices as actions blocks: one per row while there is room, packed 25 to a block when not. */
-async function actionBlocks(rows: readonly Choice[][], room: number, encode: ValueEncoder): Promise<Block[]> {
+async function actionBlocks(rows: readonly Choice[][], room: number, keys: ChoiceKeys): Promise<Block[]> {
   let n = 0;
   const blocks: Block[] = [];
   for (const group of choiceRows(rows, { perRow: ACTIONS_MAX_ELEMENTS, maxRows: room })) {
     const elements: types.Button[] = [];
     for (const choice of group) {
-      const encoded = await encode(choice.value);
+      const { keyed, payload } = await keys.encode(choice.value);
       // A press on a button without a value comes back as "" all the same.
-      elements.push(
-        button(choice.label, `${encoded.kind === "key" ? CHOICE_KEY_ACTION : CHOICE_ACTION}:${n++}`, encoded.value),
-      );
+      elements.push(button(choice.label, `${keyed ? CHOICE_KEY_ACTION : CHOICE_ACTION}:${n++}`, payload));
     }
     blocks.push({ type: "actions", elements });
   }
@@ -117,11 +98,11 @@ export interface SlackMessage {
 }
 
 /** One part of a message (already within maxMessageLength) as Block Kit, within 50 blocks. */
-export async function renderMessage(message: OutgoingMessage, encode: ValueEncoder): Promise<SlackMessage> {
+export async function renderMessage(message: OutgoingMessage, keys: ChoiceKeys): Promise<SlackMessage> {
   const raw = slackCommands(message.text);
   const sections = sectionTexts(raw)
     .slice(0, MESSAGE_MAX_BLOCKS - 1)
     .map(section);
-  const actions = await actionBlocks(message.choices ?? [], MESSAGE_MAX_BLOCKS - sections.length, encode);
+  const actions = await actionBlocks(message.choices ?? [], MESSAGE_MAX_BLOCKS - sections.length, keys);
   return { text: escapeMrkdwn(raw), blocks: [...sections, ...actions] };
 }

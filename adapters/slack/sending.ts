@@ -2,7 +2,8 @@ import type { webApi } from "@slack/bolt";
 import { splitMessages } from "../../src/delivery/split-message.ts";
 import type { DigestChannel, PlatformLimits } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
-import { ACTIONS_MAX_ELEMENTS, BUTTON_VALUE_MAX_BYTES, renderMessage, type ValueEncoder } from "./render.ts";
+import { ACTIONS_MAX_ELEMENTS, BUTTON_VALUE_MAX_BYTES, renderMessage } from "./render.ts";
+import type { ChoiceKeys } from "../kit/choice-keys.ts";
 
 // The core's messages as Slack messages: pushes (one part of the outbox's split), the digest
 // channel's posts and the replies to events (whole messages, split here).
@@ -25,12 +26,12 @@ export const SLACK_LIMITS: PlatformLimits = {
 interface Poster {
   /** A reply's client waits out a rate limit; a push's hands it to the outbox. */
   client: webApi.WebClient;
-  encode: ValueEncoder;
+  keys: ChoiceKeys;
 }
 
 /** One part within Slack's limit as one message, its file uploaded after its text; returns the message's ts. */
 export async function postPart(p: Poster, channel: string, part: OutgoingMessage): Promise<string | null> {
-  const rendered = await renderMessage(part, p.encode);
+  const rendered = await renderMessage(part, p.keys);
   const posted = await p.client.chat.postMessage({ channel, ...rendered, unfurl_links: false, unfurl_media: false });
   const file = part.file;
   if (file) {

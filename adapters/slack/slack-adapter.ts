@@ -47,21 +47,11 @@ export function createSlackAdapter(deps: {
   const accepting = () => state === "running";
   const { app, client, pushClient, route } = createBoltApp(config, host, { track, formBudgetMs, accepting });
 
-  const surface = createSurface({
-    host,
-    client,
-    botToken: config.botToken,
-    logger,
-    track,
-    formBudgetMs,
-  });
-  commands.register(app, surface);
-  actions.register(app, surface);
-  views.register(app, surface);
-  events.register(app, surface);
+  const surface = createSurface({ host, client, botToken: config.botToken, logger, track, formBudgetMs });
+  for (const listeners of [commands, actions, views, events]) listeners.register(app, surface);
 
   // Pushes and the digest hand rate limits to the outbox instead of waiting them out.
-  const pusher = { client: pushClient, encode: surface.encode };
+  const pusher = { client: pushClient, keys: surface.keys };
   const digestChannel = config.digestChannel ? digestChannelOf(pusher, config.digestChannel) : undefined;
 
   return {

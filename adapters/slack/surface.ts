@@ -1,23 +1,15 @@
-import type { RespondFn, types, webApi } from "@slack/bolt";
-import {
-  type IncomingAttachment,
-  type IncomingEvent,
-  type PlatformIdentity,
-  type Reply,
-  type UseCaseInput,
-  type UseCaseName,
-  type UseCaseResult,
-} from "../../src/model/bot-core.ts";
+import type { RespondFn, webApi } from "@slack/bolt";
+import type { IncomingAttachment, IncomingEvent, PlatformIdentity, Reply } from "../../src/model/bot-core.ts";
 import type { AdapterHost, PersonOverview } from "../../src/delivery/adapter-host.ts";
-import { reportingAgency } from "../../src/delivery/forms.ts";
+import { homePage } from "../../src/delivery/forms.ts";
 import { splitMessages } from "../../src/delivery/split-message.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
-import { messagesFor } from "../../src/i18n/index.ts";
 import type { Logger } from "../../src/lib/logger.ts";
 import { fetchAttachment, fetchBytes } from "../kit/attachment.ts";
-import { contactHome, textHome } from "./home.ts";
+import { homeView } from "./home.ts";
 import type { SlackFile } from "./modals.ts";
-import { CHOICE_KEY_ACTION, renderMessage, valueEncoder, type ValueEncoder } from "./render.ts";
+import { CHOICE_KEY_ACTION, renderMessage, slackChoiceKeys } from "./render.ts";
+import type { ChoiceKeys } from "../kit/choice-keys.ts";
 import { post, SLACK_MAX_MESSAGE_LENGTH, SLACK_PLATFORM } from "./sending.ts";
 
 // What the listeners share: who a Slack user is to the core, where answers go (the response URL, the
@@ -40,7 +32,7 @@ interface SurfaceDeps {
 
 /** The listeners' dependencies and what they remember in this process. */
 export interface SlackSurface extends SurfaceDeps {
-  encode: ValueEncoder;
+  keys: ChoiceKeys;
   dms: Map<string, string>;
   names: Map<string, string>;
   /** What each person's App Home shows, once they have opened it in this process. */
@@ -50,7 +42,7 @@ export interface SlackSurface extends SurfaceDeps {
 export function createSurface(deps: SurfaceDeps): SlackSurface {
   return {
     ...deps,
-    encode: valueEncoder((value) => deps.host.store.keyForValue(value)),
+    keys: slackChoiceKeys(deps.host.store),
     dms: new Map(),
     names: new Map(),
     homes: new Map(),
@@ -73,37 +65,27 @@ async function nameOf(s: SlackSurface, userId: string, fallback?: string): Promi
   try {
     const { user } = await s.client.users.info({ user: userId });
     const name = user?.profile?.display_name || user?.profile?.real_name || user?.real_name || user?.name;
-    if (name) {
-      s.names.set(userId, name);
-      return name;
-    }
+    if (name) s.names.set(userId, name);
+    return name || fallback || userId;
   } catch (error) {
     s.logger.warn({ err: error, userId }, "slack: users.info failed");
+    return fallback || userId;
   }
-  return fallback || userId;
 }
 
-/** The person's account as the core knows it: their user id, and their DM with the bot as the chat. */
+/**
+ * The person's account as the core knows it: their user id, and their DM with the bot as the chat;
+ * writing in a channel, that channel (the core only asks them to write privately).
+ */
 export async function identity(
   s: SlackSurface,
   userId: string,
-  known: { dm?: string | undefined; name?: string | undefined } = {},
+  known: { dm?: string | undefined; name?: string | undefined; channel?: string } = {},
 ): Promise<PlatformIdentity> {
   if (known.dm) s.dms.set(userId, known.dm);
-  const chatId = await dmChannel(s, userId);
+  const chatId = known.channel ?? (await dmChannel(s, userId));
   const displayName = await nameOf(s, userId, known.name);
-  return { platform: SLACK_PLATFORM, userId, chatId, displayName, privateChat: true };
-}
-
-/** Someone writing in a channel: the core only asks them to write privately. */
-export async function groupIdentity(s: SlackSurface, userId: string, channel: string): Promise<PlatformIdentity> {
-  return {
-    platform: SLACK_PLATFORM,
-    userId,
-    chatId: channel,
-    displayName: await nameOf(s, userId),
-    privateChat: false,
-  };
+  return { platform: SLACK_PLATFORM, userId, chatId, displayName, privateChat: !known.channel };
 }
 
 /** The core's answer to an event; a contact's App Home is refreshed after it. */
@@ -113,18 +95,6 @@ export async function handle(s: SlackSurface, event: IncomingEvent): Promise<Rep
   return replies;
 }
 
-/** A typed use case for the person behind `from`; a contact's App Home is refreshed after it. */
-export async function run<N extends UseCaseName>(
-  s: SlackSurface,
-  from: PlatformIdentity,
-  name: N,
-  input: UseCaseInput<N>,
-): Promise<UseCaseResult<N>> {
-  const result = await s.host.core.run(from, name, input);
-  refreshHome(s, from.userId);
-  return result;
-}
-
 export async function postEphemeral(
   s: SlackSurface,
   channel: string,
@@ -132,7 +102,7 @@ export async function postEphemeral(
   replies: readonly OutgoingMessage[],
 ): Promise<void> {
   for (const part of splitMessages(replies, SLACK_MAX_MESSAGE_LENGTH)) {
-    const rendered = await renderMessage(part, s.encode);
+    const rendered = await renderMessage(part, s.keys);
     await s.client.chat.postEphemeral({ channel, user, ...rendered });
   }
 }
@@ -151,7 +121,7 @@ export async function answer(
   }
   for (const [index, part] of parts.entries()) {
     try {
-      await respond({ response_type: "ephemeral", replace_original: false, ...(await renderMessage(part, s.encode)) });
+      await respond({ response_type: "ephemeral", replace_original: false, ...(await renderMessage(part, s.keys)) });
     } catch (error) {
       // An expired response URL (30 minutes, five messages): the rest goes to the DM.
       s.logger.warn({ err: error }, "slack: response URL refused, answering in the DM");
@@ -162,10 +132,9 @@ export async function answer(
 }
 
 /** The value a choice button carries, or the one its key stands for. */
-export async function choiceValue(s: SlackSurface, actionId: string, value: string): Promise<string> {
-  if (!actionId.startsWith(`${CHOICE_KEY_ACTION}:`)) return value;
+export async function choiceValue(s: SlackSurface, actionId: string, payload: string): Promise<string> {
   // A pruned key (a month-old button) becomes a value the core answers as stale.
-  return (await s.host.store.valueForKey(value)) ?? "";
+  return (await s.keys.decode({ keyed: actionId.startsWith(`${CHOICE_KEY_ACTION}:`), payload })) ?? "";
 }
 
 export function overviewOf(s: SlackSurface, userId: string): Promise<PersonOverview | null> {
@@ -174,20 +143,9 @@ export function overviewOf(s: SlackSurface, userId: string): Promise<PersonOverv
 
 export async function publishHome(s: SlackSurface, userId: string, dm?: string): Promise<void> {
   if (dm) s.dms.set(userId, dm);
-  const overview = await overviewOf(s, userId);
-  const t = messagesFor(overview?.locale);
-  const agency = reportingAgency(overview);
-  let view: types.HomeView;
-  if (overview && agency) {
-    view = contactHome(t, overview, agency);
-    s.homes.set(userId, "contact");
-  } else {
-    // Coordinators see their overview; anyone else what the help tells them (how to join, or that they left).
-    const { replies } = await s.host.core.run(await identity(s, userId), "home", {});
-    view = textHome(t, replies);
-    s.homes.set(userId, "text");
-  }
-  await s.client.views.publish({ user_id: userId, view });
+  const page = await homePage(s.host.core, await overviewOf(s, userId), () => identity(s, userId));
+  s.homes.set(userId, page.kind);
+  await s.client.views.publish({ user_id: userId, view: homeView(page) });
 }
 
 export function refreshHome(s: SlackSurface, userId: string): void {

@@ -3,28 +3,32 @@ import type { AdapterStore } from "../../src/delivery/adapter-store.ts";
 import type { PlatformLimits } from "../../src/delivery/types.ts";
 import { choiceRows } from "../../src/delivery/choice-rows.ts";
 import type { Choice } from "../../src/model/messages.ts";
+import { createChoiceKeys } from "../kit/choice-keys.ts";
 
-// A button's callback_data is at most 64 bytes. A choice value that fits travels as it is; a longer
-// one (Vietnamese text is two or three bytes a letter) travels as a short key kept in the database,
-// so it is never cut and still means the same after a restart. The marker tells the two apart.
+// A button's callback_data is at most 64 bytes: a longer value travels as a key (kit/choice-keys.ts),
+// which the marker tells apart.
 
 /** Starts every keyed payload; a value that itself starts with it is keyed too, so nothing is ambiguous. */
 export const KEY_MARKER = "~";
 
 export const MAX_CALLBACK_DATA_BYTES = 64;
 
-function fitsAsIs(value: string): boolean {
-  const bytes = Buffer.byteLength(value, "utf8");
-  return bytes >= 1 && bytes <= MAX_CALLBACK_DATA_BYTES && !value.startsWith(KEY_MARKER);
+function keysOf(store: AdapterStore) {
+  return createChoiceKeys(store, (value) => {
+    const bytes = Buffer.byteLength(value, "utf8");
+    return bytes >= 1 && bytes <= MAX_CALLBACK_DATA_BYTES && !value.startsWith(KEY_MARKER);
+  });
 }
 
 export async function encodeChoice(store: AdapterStore, value: string): Promise<string> {
-  return fitsAsIs(value) ? value : KEY_MARKER + (await store.keyForValue(value));
+  const { keyed, payload } = await keysOf(store).encode(value);
+  return keyed ? KEY_MARKER + payload : payload;
 }
 
 /** The choice's value, or null when the key is unknown (pruned, or from another database). */
-export async function decodeChoice(store: AdapterStore, data: string): Promise<string | null> {
-  return data.startsWith(KEY_MARKER) ? store.valueForKey(data.slice(KEY_MARKER.length)) : data;
+export function decodeChoice(store: AdapterStore, data: string): Promise<string | null> {
+  const keyed = data.startsWith(KEY_MARKER);
+  return keysOf(store).decode({ keyed, payload: keyed ? data.slice(KEY_MARKER.length) : data });
 }
 
 /**

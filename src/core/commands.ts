@@ -39,6 +39,17 @@ export function commandEvent(
     : { kind: "unknown_command", from, typed };
 }
 
+// "/baocao" in the core's texts: a command as typed. Dates (10/12/2026), document numbers (123/BC)
+// and links never match, since the slash must start a word.
+const COMMAND_MENTION = /(^|[\s("'“‘])\/([A-Za-z]+)(?=$|[\s.,;:!?)"'”’])/g;
+
+/** The commands the core's text mentions, spelt as a platform has them typed; other slashes stay. */
+export function respellCommands(text: string, spell: (name: string) => string): string {
+  return text.replace(COMMAND_MENTION, (whole, before: string, name: string) =>
+    findCommand(name) ? `${before}${spell(name)}` : whole,
+  );
+}
+
 /** The commands a role is shown, in registry order. */
 export function commandsForRole(role: Role): Command[] {
   return COMMANDS.filter((c) => c.menu !== false && c.roles.includes(role));

@@ -1,6 +1,6 @@
 import { shortTitle } from "../domain/short-title.ts";
-import type { Messages } from "../i18n/index.ts";
-import { agencyLabel, dutyList } from "../i18n/views.ts";
+import { messagesFor, type Locale, type Messages } from "../i18n/index.ts";
+import { agencyLabel, dutyLine, dutyList } from "../i18n/views.ts";
 import type { BotCore, IncomingAttachment, PlatformIdentity, Reply, SubmissionPreview } from "../model/bot-core.ts";
 import { DUTY_STATUSES, isDutyStatus, type DutyStatus } from "../model/duty-status.ts";
 import type { AgencyOverview, PersonOverview } from "./adapter-host.ts";
@@ -40,6 +40,7 @@ export type FormField =
 
 /** Selects must be answered; every other field may be left empty. */
 export interface Form {
+  locale: Locale;
   title: string;
   submit: string;
   close: string;
@@ -72,6 +73,21 @@ export function agencyHeader(t: Messages, person: PersonOverview, agency: Agency
   const plan = person.plan;
   const label = agencyLabel(t, agency.agency);
   return plan && t.bot.duties.header(label, plan.reportDeadline, t.bot.daysLeft(plan.daysLeft), agency.submitted);
+}
+
+/** The form a person opens, or null when they have none (not a contact, no duties). */
+export function formFor(person: PersonOverview | null, kind: "report" | "submit", duty?: string): Form | null {
+  const agency = reportingAgency(person);
+  if (!person || !agency) return null;
+  const t = messagesFor(person.locale);
+  return kind === "submit" ? submitForm(t, person, agency) : reportForm(t, agency, duty ? { duty } : {});
+}
+
+/** The report form shown again after a refusal known too late to show by the field, or null (no longer a contact). */
+export function reportFormAgain(person: PersonOverview | null, values: ReportValues, refusal: string): Form | null {
+  const agency = reportingAgency(person);
+  const t = messagesFor(person?.locale);
+  return agency && reportForm(t, agency, { values, notice: `${t.slack.reportModal.notice} ${refusal}` });
 }
 
 /** The report form for a contact's agency; `values` and `notice` when it is shown again after a refusal. */
@@ -118,7 +134,15 @@ export function reportForm(
     });
   }
   const intro = r.intro(agencyLabel(t, agency.agency));
-  return { title: r.title, submit: r.submit, close: r.cancel, text: options.notice ?? "", intro, fields };
+  return {
+    locale: t.locale,
+    title: r.title,
+    submit: r.submit,
+    close: r.cancel,
+    text: options.notice ?? "",
+    intro,
+    fields,
+  };
 }
 
 /** The agency's duties as they stand, the document's number and date and its file: step one of two. */
@@ -126,6 +150,7 @@ export function submitForm(t: Messages, person: PersonOverview, agency: AgencyOv
   const s = t.slack.submitModal;
   const header = agencyHeader(t, person, agency) ?? agencyLabel(t, agency.agency);
   return {
+    locale: t.locale,
     title: s.title,
     submit: s.next,
     close: s.cancel,
@@ -218,4 +243,51 @@ export async function confirmSubmission(core: BotCore, from: PlatformIdentity): 
   if (value?.sent) return { kind: "done", replies: result.replies };
   if (value?.sent === false && value.preview) return { kind: "preview", preview: value.preview };
   return { kind: "said", replies: result.replies };
+}
+
+export interface PageButton {
+  label: string;
+  /** What it opens: a form, or the chat's way in where no form opens. */
+  opens: "report" | "submit";
+  duty?: string;
+}
+
+/** A screen of the person's own (Slack's App Home), drawn by the platform. */
+export interface Page {
+  /** A contact's page follows their reports; anyone else's is the core's answer when opened. */
+  kind: "contact" | "text";
+  header: string;
+  /** The core's words, each shown as the chat shows text. */
+  texts: string[];
+  buttons: PageButton[];
+  /** A line each with its button; a platform that cannot show them all says how many are left. */
+  items: { text: string; button: PageButton }[];
+  more: (left: number) => string;
+}
+
+/**
+ * A contact's duties with a "Báo cáo" button each; for everyone else, the core's own answer (a
+ * coordinator's /tongquan, the way in for someone not yet joined).
+ */
+export async function homePage(
+  core: BotCore,
+  person: PersonOverview | null,
+  from: () => Promise<PlatformIdentity>,
+): Promise<Page> {
+  const t = messagesFor(person?.locale);
+  const agency = reportingAgency(person);
+  const page = { header: t.slack.title, texts: [], buttons: [], items: [], more: t.slack.home.more };
+  if (!person || !agency) {
+    const { replies } = await core.run(await from(), "home", {});
+    return { ...page, kind: "text", texts: replies.map((r) => r.text) };
+  }
+  const report = { label: t.slack.home.report, opens: "report" } as const;
+  return {
+    ...page,
+    kind: "contact",
+    header: agencyLabel(t, agency.agency),
+    texts: [agencyHeader(t, person, agency) ?? ""],
+    buttons: [report, { label: t.slack.home.submit, opens: "submit" }],
+    items: agency.duties.map((d) => ({ text: dutyLine(t, d), button: { ...report, duty: d.code } })),
+  };
 }

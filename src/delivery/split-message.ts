@@ -156,3 +156,11 @@ export function splitMessage<M extends SplittableMessage>(message: M, maxLength:
 export function splitMessages<M extends SplittableMessage>(messages: readonly M[], maxLength: number): M[] {
   return messages.flatMap((message) => splitMessage(message, maxLength));
 }
+
+/** `text` escaped, in parts of at most `maxLength` once escaped; escaping can lengthen a part, so it is cut finer. */
+export function splitEscaped(text: string, maxLength: number, escape: (text: string) => string): string[] {
+  const escaped = escape(text);
+  if (escaped.length <= maxLength) return escaped.trim() ? [escaped] : [];
+  const max = Math.max(1, Math.min(text.length - 1, Math.floor((text.length * maxLength) / escaped.length)));
+  return splitText(text, max).parts.flatMap((part) => splitEscaped(part, maxLength, escape));
+}

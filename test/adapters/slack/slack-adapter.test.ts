@@ -20,7 +20,7 @@ import {
   escapeMrkdwn,
   renderMessage,
   slackCommands,
-  valueEncoder,
+  slackChoiceKeys,
 } from "../../../adapters/slack/render.ts";
 import { reportModal } from "../../../adapters/slack/modals.ts";
 import { messagesFor } from "../../../src/i18n/index.ts";
@@ -861,7 +861,10 @@ describe("Slack with the real core", () => {
 });
 
 describe("Block Kit", () => {
-  const encode = valueEncoder(async (value) => `key-of-${value.length}`);
+  const encode = slackChoiceKeys({
+    keyForValue: async (value) => `key-of-${value.length}`,
+    valueForKey: async () => null,
+  });
 
   it("escapes what Slack would read as markup, and decodes what it sends as the person typed it", () => {
     expect(escapeMrkdwn("a & b <!channel> <@U1>")).toBe("a &amp; b &lt;!channel&gt; &lt;@U1&gt;");

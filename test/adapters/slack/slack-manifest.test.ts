@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BOT_EVENTS, BOT_SCOPES, slackManifest } from "../../../adapters/slack/manifest.ts";
+import { BOT_EVENTS, BOT_SCOPES, slackManifest } from "../../../scripts/slack-app-manifest.ts";
 import { COMMANDS } from "../../../src/model/commands.ts";
 import { root } from "../../helpers/processes.ts";
 

@@ -3,7 +3,7 @@ import { choiceOf } from "../../../../src/model/choices.ts";
 import { openForm } from "../../forms.ts";
 import { HOME_REPORT_ACTION, HOME_SUBMIT_ACTION } from "../../home.ts";
 import { CHOICE_ACTION, CHOICE_KEY_ACTION } from "../../render.ts";
-import { answer, choiceValue, handle, identity, run, type SlackSurface } from "../../surface.ts";
+import { answer, choiceValue, handle, identity, type SlackSurface } from "../../surface.ts";
 
 const CHOICE_BUTTON = new RegExp(`^(${CHOICE_ACTION}|${CHOICE_KEY_ACTION}):`);
 
@@ -29,18 +29,15 @@ export function register(app: App, s: SlackSurface): void {
 
   // App Home: "Báo cáo" beside a duty opens the form on that duty; the general buttons open it blank,
   // or, where no form opens, start the chat's way.
-  const homeButtons = [
-    { action: HOME_REPORT_ACTION, kind: "report", fallback: "startReport" },
-    { action: HOME_SUBMIT_ACTION, kind: "submit", fallback: "startSubmit" },
-  ] as const;
-  for (const { action: actionId, kind, fallback } of homeButtons) {
-    app.action<BlockAction<ButtonAction>>({ type: "block_actions", action_id: actionId }, async (args) => {
-      const { ack, body, action } = args;
-      await ack();
-      const form = { triggerId: body.trigger_id, userId: body.user.id, kind, duty: action.value || undefined };
-      if (await openForm(s, form)) return;
-      const from = await identity(s, body.user.id);
-      await answer(s, null, from, (await run(s, from, fallback, {})).replies);
-    });
-  }
+  const homeButton = new RegExp(`^(${HOME_REPORT_ACTION}|${HOME_SUBMIT_ACTION})$`);
+  app.action<BlockAction<ButtonAction>>({ type: "block_actions", action_id: homeButton }, async (args) => {
+    const { ack, body, action } = args;
+    await ack();
+    const kind = action.action_id === HOME_SUBMIT_ACTION ? "submit" : "report";
+    const form = { triggerId: body.trigger_id, userId: body.user.id, kind, duty: action.value || undefined } as const;
+    if (await openForm(s, form)) return;
+    const from = await identity(s, body.user.id);
+    const start = await s.host.core.run(from, kind === "submit" ? "startSubmit" : "startReport", {});
+    await answer(s, null, from, start.replies);
+  });
 }

@@ -29,12 +29,10 @@ export function register(app: App, s: SlackSurface): void {
     const form = { triggerId: command.trigger_id, userId: from.userId };
     if (spec?.name === "baocao" && (await openForm(s, { ...form, kind: "report" }))) return;
     if (spec?.name === "nopbaocao" && !args && (await openForm(s, { ...form, kind: "submit" }))) return;
-    // `/nhacviec` alone is the help; anything else not a command is what the person typed, as typed.
+    // `/nhacviec` alone is the help (above); anything else not a command is what the person typed, as typed.
     const event: IncomingEvent = spec
       ? { kind: "command", from, command: spec.name, args }
-      : text
-        ? { kind: "text", from, text }
-        : { kind: "command", from, command: "trogiup", args: "" };
+      : { kind: "text", from, text };
     // A file takes a moment to make: say so at once, only to the person, then send it.
     if (spec?.produces) {
       await respond({ response_type: "ephemeral", text: messagesFor("vi").slack.working }).catch(() => undefined);

@@ -2,15 +2,7 @@ import type { App } from "@slack/bolt";
 import type { IncomingAttachment } from "../../../../src/model/bot-core.ts";
 import { decodeSlackText } from "../../render.ts";
 import { post } from "../../sending.ts";
-import {
-  download,
-  groupIdentity,
-  handle,
-  identity,
-  postEphemeral,
-  publishHome,
-  type SlackSurface,
-} from "../../surface.ts";
+import { download, handle, identity, postEphemeral, publishHome, type SlackSurface } from "../../surface.ts";
 
 export function register(app: App, s: SlackSurface): void {
   app.event("app_home_opened", async ({ event }) => {
@@ -26,9 +18,7 @@ export function register(app: App, s: SlackSurface): void {
     const file = message.files?.[0];
     if (!text.trim() && !file) return;
     const direct = message.channel_type === "im";
-    const from = direct
-      ? await identity(s, message.user, { dm: message.channel })
-      : await groupIdentity(s, message.user, message.channel);
+    const from = await identity(s, message.user, direct ? { dm: message.channel } : { channel: message.channel });
     const attachment: IncomingAttachment | undefined = file ? await download(s, file) : undefined;
     const replies = await handle(s, { kind: "text", from, text, ...(attachment && { attachment }) });
     if (direct) await post(s, message.channel, replies);

@@ -1,7 +1,7 @@
 import type { App, ViewSubmitAction } from "@slack/bolt";
 import { messagesFor } from "../../../../src/i18n/index.ts";
 import { answerForm, confirmSubmission, submitDocument, submitReport } from "../../forms.ts";
-import { metadataOf, REPORT_MODAL, SUBMIT_CONFIRM_MODAL, SUBMIT_MODAL } from "../../modals.ts";
+import { localeOf, REPORT_MODAL, SUBMIT_CONFIRM_MODAL, SUBMIT_MODAL } from "../../modals.ts";
 import { identity, type SlackSurface } from "../../surface.ts";
 
 /** What submitting each form does. */
@@ -19,9 +19,9 @@ const SUBMISSIONS = {
 export function register(app: App, s: SlackSurface): void {
   for (const [callbackId, submit] of Object.entries(SUBMISSIONS)) {
     app.view<ViewSubmitAction>(callbackId, async ({ ack, body, view }) => {
-      const t = messagesFor(metadataOf(view).locale);
+      const t = messagesFor(localeOf(view));
       const form = { ack, viewId: view.id, userId: body.user.id, t };
-      await answerForm(s, form, submit(s, body.user.id, view, t));
+      await answerForm(s, form, submit(s, body.user.id, view));
     });
   }
 

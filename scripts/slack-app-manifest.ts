@@ -1,7 +1,7 @@
-import { COMMANDS } from "../../src/model/commands.ts";
-import { messagesFor } from "../../src/i18n/index.ts";
-import { SLACK_EVENTS_PATH } from "./receiver.ts";
-import { SLASH_COMMAND } from "./render.ts";
+import { COMMANDS } from "../src/model/commands.ts";
+import { messagesFor } from "../src/i18n/index.ts";
+import { SLACK_EVENTS_PATH } from "../adapters/slack/receiver.ts";
+import { SLASH_COMMAND } from "../adapters/slack/render.ts";
 
 // The Slack app's manifest, built from the command registry so that a workspace admin creates the
 // app in one step and a command added to the core is described here too. `npm run slack:manifest`
