@@ -3,8 +3,8 @@ import { cleanInput, cleanName, INPUT_MAX_LENGTH } from "../domain/clean-text.ts
 import { isAppError } from "../model/errors.ts";
 import { errorText } from "../i18n/error-text.ts";
 import { messagesFor } from "../i18n/index.ts";
-import { findPersonByIdentity, markSeen, seenElsewhereSince } from "../services/invite-service.ts";
-import { planFor } from "../services/directory-service.ts";
+import { findPersonByIdentity, markSeen } from "../services/invite-service.ts";
+import { assignmentsOf, planFor } from "../services/directory-service.ts";
 import { Ctx, type BotDeps, type Member } from "./context.ts";
 import { dispatch } from "./routes.ts";
 import { runUseCase } from "./use-cases/index.ts";
@@ -42,14 +42,14 @@ type Identity = NonNullable<Awaited<ReturnType<typeof findPersonByIdentity>>>;
 type Seen = Pick<Identity, "chatId" | "displayName" | "lastSeenAt" | "unreachableAt" | "unreachableReason">;
 
 /** Whether the account's row must change: something in it did, or pushes would go to another account. */
-async function mustTouch(deps: BotDeps, identity: Identity, seen: Seen): Promise<boolean> {
+function mustTouch(identity: Identity, seen: Seen): boolean {
   const last = identity.lastSeenAt;
   if (identity.chatId !== seen.chatId || identity.displayName !== seen.displayName) return true;
   if (identity.unreachableAt !== null || !last || seen.lastSeenAt!.getTime() - last.getTime() >= LAST_SEEN_EVERY_MS) {
     return true;
   }
   // Pushes go to the account seen last: one of the person's other accounts seen since must not win.
-  return seenElsewhereSince(deps.db, identity, last);
+  return identity.person.identities.some((other) => other.id !== identity.id && (other.lastSeenAt ?? last) > last);
 }
 
 async function loadMember(deps: BotDeps, from: PlatformIdentity): Promise<Member | null> {
@@ -65,7 +65,7 @@ async function loadMember(deps: BotDeps, from: PlatformIdentity): Promise<Member
     unreachableReason: null,
   };
   let current: Identity = identity;
-  if (await mustTouch(deps, identity, seen)) {
+  if (mustTouch(identity, seen)) {
     try {
       await markSeen(deps.db, identity.id, seen);
       current = { ...identity, ...seen };
@@ -75,9 +75,12 @@ async function loadMember(deps: BotDeps, from: PlatformIdentity): Promise<Member
       deps.logger.debug({ identity: identity.id }, "last seen not recorded: database busy");
     }
   }
-  const { person, ...rest } = current;
-  // The agency in the plan the event is about is chosen with the plan (see contextFor).
-  return { identity: rest, person, agency: null };
+  const { person: withAccounts, ...rest } = current;
+  const { identities: _accounts, ...person } = withAccounts;
+  // The agency's places in the active plans are read once for the whole event; the agency in the
+  // plan the event is about is chosen with the plan (see contextFor).
+  const places = person.directoryAgencyId === null ? [] : await assignmentsOf(deps.db, person.directoryAgencyId);
+  return { identity: rest, person, agency: null, places };
 }
 
 /** What is refused before the sender is loaded or touched: a message too long, or one in a group. */
@@ -95,7 +98,7 @@ async function refusal(deps: BotDeps, event: IncomingEvent): Promise<Reply[] | n
 /** The sender's context: who they are to the bot (the account's row touched), and the plan in force. */
 async function contextFor(deps: BotDeps, from: PlatformIdentity): Promise<Ctx> {
   const member = await loadMember(deps, from);
-  const { plan, agency } = await planFor(deps.db, member?.person ?? null);
+  const { plan, agency } = await planFor(deps.db, member?.person ?? null, member?.places);
   return new Ctx(deps, from, member && { ...member, agency }, plan);
 }
 

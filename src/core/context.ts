@@ -5,6 +5,7 @@ import { messagesFor, type Messages } from "../i18n/index.ts";
 import type { ReportSettings } from "../reports/report-issuer.ts";
 import type { Logger } from "../lib/logger.ts";
 import { coordinators } from "../services/contact-service.ts";
+import type { Assignment } from "../services/directory-service.ts";
 import { oneTransaction } from "../services/transaction.ts";
 import { deliveryOutlook, type RecipientOutlook } from "../delivery/delivery-outlook.ts";
 import { parseReminderPolicy, policyOf } from "../schedule/policy.ts";
@@ -44,6 +45,8 @@ export interface Member {
   identity: Identity;
   person: Person;
   agency: Agency | null;
+  /** The person's directory agency in each active plan, nearest deadline first; read once per event. */
+  places: readonly Assignment[];
 }
 
 export class Ctx {

@@ -83,9 +83,11 @@ export async function addAlias(db: Db, code: string, name: string): Promise<Dire
 export async function planFor(
   db: Db | Tx,
   person: { role: string; directoryAgencyId: number | null; follows?: string | null } | null,
+  /** The agency's assignments, when already read. */
+  places?: readonly Assignment[],
 ): Promise<{ plan: Plan | null; agency: Agency | null }> {
   if (person?.role === "contact" && person.directoryAgencyId !== null) {
-    const mine = (await assignmentsOf(db, person.directoryAgencyId))[0];
+    const mine = (places ?? (await assignmentsOf(db, person.directoryAgencyId)))[0];
     if (mine) return mine;
   }
   const active = await activePlans(db);

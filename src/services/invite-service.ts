@@ -139,7 +139,8 @@ export async function revokeInvite(deps: InviteDeps, code: string): Promise<void
 export async function findPersonByIdentity(db: Db, platform: string, userId: string) {
   const identity = await db.identity.findUnique({
     where: { platform_userId: { platform, userId } },
-    include: { person: { include: { directoryAgency: true } } },
+    // The person's other accounts come along: whether one was seen later decides where pushes go.
+    include: { person: { include: { directoryAgency: true, identities: { select: { id: true, lastSeenAt: true } } } } },
   });
   return identity;
 }
@@ -151,18 +152,6 @@ export async function markSeen(
   seen: Pick<Identity, "chatId" | "displayName" | "lastSeenAt" | "unreachableAt" | "unreachableReason">,
 ): Promise<void> {
   await db.identity.update({ where: { id: identityId }, data: seen });
-}
-
-/** Whether another account of the same person was seen after `since`. */
-export async function seenElsewhereSince(
-  db: Db,
-  identity: Pick<Identity, "id" | "personId">,
-  since: Date,
-): Promise<boolean> {
-  const count = await db.identity.count({
-    where: { personId: identity.personId, id: { not: identity.id }, lastSeenAt: { gt: since } },
-  });
-  return count > 0;
 }
 
 /** How many platform accounts a person has. */

@@ -48,6 +48,26 @@ export async function dutiesOf(db: Db, agency: Agency): Promise<Duty[]> {
   });
 }
 
+/**
+ * An agency's duties (its group's, for a member), the code they are filed under and every duty
+ * code of its plan, read together: a one-line report needs all three.
+ */
+export async function agencyDuties(
+  db: Db,
+  agency: Agency,
+): Promise<{ duties: Duty[]; ownerCode: string; planCodes: string[] }> {
+  const rows = await db.duty.findMany({
+    where: { agency: { planId: agency.planId }, withdrawn: false },
+    include: { agency: { select: { code: true } } },
+    orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
+  });
+  const ownerId = agency.parentId ?? agency.id;
+  const owned = rows.filter((r) => r.agencyId === ownerId);
+  const duties = owned.map(({ agency: _owner, ...duty }) => duty);
+  const ownerCode = owned[0]?.agency.code ?? (await dutyOwnerCode(db, agency));
+  return { duties, ownerCode, planCodes: rows.map((r) => r.code) };
+}
+
 /** The code whose duties an agency reports on (its group's for a member). */
 export async function dutyOwnerCode(db: Db, agency: Agency): Promise<string> {
   if (agency.parentId === null) return agency.code;

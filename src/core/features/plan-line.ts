@@ -2,9 +2,9 @@ import { resolveDutyRef } from "../../domain/duty-ref.ts";
 import { readReportLine } from "../../domain/report-line.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { choiceOf, encodeChoice } from "../../model/choices.ts";
-import { activePlans, assignmentsOf, type Assignment } from "../../services/directory-service.ts";
+import { activePlans, type Assignment } from "../../services/directory-service.ts";
 import type { Agency, Plan } from "../../generated/prisma/client.ts";
-import { dutiesOf, dutyOwnerCode } from "../../services/plan-service.ts";
+import { agencyDuties } from "../../services/plan-service.ts";
 import { Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { figures, oneLineReport, startReport } from "./report.ts";
@@ -50,7 +50,7 @@ export async function commandAcrossPlans(
   const directoryId = ctx.member?.person.directoryAgencyId;
   if (!isPerPlan(name) || ctx.member?.person.role !== "contact" || directoryId === null || directoryId === undefined)
     return false;
-  const places = await assignmentsOf(ctx.deps.db, directoryId);
+  const places = ctx.member!.places;
   const [first = "", ...rest] = args.split(/\s+/);
   const named = places.find((p) => p.plan.code === first.toUpperCase());
   if (named) {
@@ -140,7 +140,7 @@ async function runIn(ctx: Ctx, place: { plan: Plan; agency: Agency | null }, wor
 export async function lineAcrossPlans(ctx: Ctx, text: string): Promise<boolean> {
   const directoryId = ctx.member?.person.directoryAgencyId;
   if (directoryId === null || directoryId === undefined) return false;
-  const places = await assignmentsOf(ctx.deps.db, directoryId);
+  const places = ctx.member!.places;
   const prefixed = PLAN_PREFIX.exec(text.trim());
   const named = prefixed && places.find((p) => p.plan.code === prefixed[1]!.toUpperCase());
   if (named) return reportIn(ctx, named, prefixed[2]!);
@@ -163,7 +163,7 @@ export async function lineAcrossPlans(ctx: Ctx, text: string): Promise<boolean> 
 export async function dutiesAcrossPlans(ctx: Ctx): Promise<boolean> {
   const directoryId = ctx.member?.person.directoryAgencyId;
   if (ctx.member?.person.role !== "contact" || directoryId === null || directoryId === undefined) return false;
-  const places = await assignmentsOf(ctx.deps.db, directoryId);
+  const places = ctx.member!.places;
   if (places.length < 2) return false;
   const { t } = ctx;
   const blocks: string[] = [];
@@ -199,11 +199,8 @@ export async function continueLinePlan(
 }
 
 async function hasDuty(ctx: Ctx, place: Assignment, ref: string): Promise<boolean> {
-  const [duties, agencyCode] = await Promise.all([
-    dutiesOf(ctx.deps.db, place.agency),
-    dutyOwnerCode(ctx.deps.db, place.agency),
-  ]);
-  return resolveDutyRef(ref, { agencyCode, duties }).ok;
+  const { duties, ownerCode } = await agencyDuties(ctx.deps.db, place.agency);
+  return resolveDutyRef(ref, { agencyCode: ownerCode, duties }).ok;
 }
 
 /**
@@ -229,7 +226,7 @@ async function placeFor(ctx: Ctx, code: string): Promise<{ plan: Plan; agency: A
   if (!person) return null;
   if (person.role === "contact") {
     if (person.directoryAgencyId === null) return null;
-    return (await assignmentsOf(ctx.deps.db, person.directoryAgencyId)).find((p) => p.plan.code === code) ?? null;
+    return ctx.member!.places.find((p) => p.plan.code === code) ?? null;
   }
   const plan = (await activePlans(ctx.deps.db)).find((p) => p.code === code);
   return plan ? { plan, agency: null } : null;

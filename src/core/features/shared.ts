@@ -1,7 +1,7 @@
 import { AppError } from "../../model/errors.ts";
 import type { DutyRefTarget } from "../../domain/duty-ref.ts";
 import type { Agency, Duty } from "../../generated/prisma/client.ts";
-import { dutiesOf, dutyOwnerCode, planDutyCodes } from "../../services/plan-service.ts";
+import { agencyDuties } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState } from "../../services/status-service.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
@@ -24,13 +24,9 @@ export function contactAgency(ctx: Ctx): Agency {
 /** The contact's agency and the duties it reports on (its group's, for a commune). */
 export async function contactDuties(ctx: Ctx): Promise<AgencyDuties> {
   const agency = contactAgency(ctx);
-  const plan = planOf(ctx);
-  const [duties, ownerCode, allDutyCodes] = await Promise.all([
-    dutiesOf(ctx.deps.db, agency),
-    dutyOwnerCode(ctx.deps.db, agency),
-    planDutyCodes(ctx.deps.db, plan.id),
-  ]);
-  return { agency, duties, target: { agencyCode: ownerCode, duties }, allDutyCodes };
+  planOf(ctx);
+  const { duties, ownerCode, planCodes } = await agencyDuties(ctx.deps.db, agency);
+  return { agency, duties, target: { agencyCode: ownerCode, duties }, allDutyCodes: planCodes };
 }
 
 /** One reporting agency's duties and submission, read on their own. */
