@@ -150,6 +150,8 @@ export async function routeChoice(ctx: Ctx, value: string): Promise<void> {
   const start = choiceOf(value, "start");
   if (roleOf(ctx) === "contact" && start) {
     await ctx.endFlow();
+    // Under a reminder that covers several plans, as the command would: which plan first.
+    if (await planLine.commandAcrossPlans(ctx, start.what === "report" ? "baocao" : "nopbaocao", "")) return;
     if (start.what === "report") await report.startReport(ctx);
     else await submit.startSubmit(ctx, "");
     return;

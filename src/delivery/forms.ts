@@ -78,7 +78,8 @@ export function agencyHeader(t: Messages, person: PersonOverview, agency: Agency
 /** The form a person opens, or null when they have none (not a contact, no duties). */
 export function formFor(person: PersonOverview | null, kind: "report" | "submit", duty?: string): Form | null {
   const agency = reportingAgency(person);
-  if (!person || !agency) return null;
+  // An agency in several plans is first asked which plan, as the chat asks (a button per plan).
+  if (!person || !agency || person.plans > 1) return null;
   const t = messagesFor(person.locale);
   return kind === "submit" ? submitForm(t, person, agency) : reportForm(t, agency, duty ? { duty } : {});
 }

@@ -1,4 +1,4 @@
-import { planFor } from "./directory-service.ts";
+import { assignmentsOf, planFor } from "./directory-service.ts";
 import type { Db } from "../db/db.ts";
 import { daysLeft } from "../domain/deadline.ts";
 import type { DutyStatus } from "../domain/status.ts";
@@ -38,6 +38,8 @@ export interface PersonOverview {
   plan: { reportDeadline: LocalDate; daysLeft: number } | null;
   /** A contact's agency, when there is an active plan; null for coordinators. */
   agency: AgencyOverview | null;
+  /** How many active plans the person's agency is in; `agency` is its place in the first. */
+  plans: number;
 }
 
 /** The person behind a platform account and, for a contact, their agency's duties; null when unknown. */
@@ -49,7 +51,8 @@ export async function personOverview(
   const identity = await findPersonByIdentity(db, account.platform, account.userId);
   if (!identity) return null;
   const { person } = identity;
-  const { plan, agency } = await planFor(db, person);
+  const places = person.directoryAgencyId === null ? [] : await assignmentsOf(db, person.directoryAgencyId);
+  const { plan, agency } = await planFor(db, person, places);
   const base: PersonOverview = {
     personId: person.id,
     displayName: person.displayName,
@@ -58,6 +61,7 @@ export async function personOverview(
     locale: person.locale === "en" ? "en" : "vi",
     plan: plan ? { reportDeadline: plan.reportDeadline, daysLeft: daysLeft(plan.reportDeadline, now) } : null,
     agency: null,
+    plans: places.length,
   };
   if (!plan || person.role !== "contact" || !agency) return base;
   const status = await loadPlanStatus(db, plan, agency);

@@ -245,6 +245,29 @@ describe.skipIf(onPostgres)("settings from a .env file", () => {
   );
 });
 
+describe("`cli chat` with two plans", () => {
+  it("asks which plan with numbered choices, and the number decides", async () => {
+    const t = await createTestDb();
+    try {
+      const now = ["--now", "2026-11-25T09:00"];
+      const invite = JSON.parse((await cli(t.url, ["invite", "create", "--agency", "IV.4", "--json", ...now])).stdout);
+      const fixture = join(root, "test/fixtures/ke-hoach-bhyt-dong-nai-2026.txt");
+      expect((await cli(t.url, ["plan", "import", fixture, "--create-agencies"])).code).toBe(0);
+      const script = [`/start ${invite.code}`, "/baocao", "2"].join("\n");
+      const r = await cli(t.url, ["chat", "--user", "hai", "--name", "Anh Hải", ...now], `${script}\n`);
+      expect(r.code).toBe(0);
+      const asked = r.stdout.slice(r.stdout.indexOf("/baocao cho kế hoạch nào?"));
+      expect(asked).toMatch(/^ {2}1\) BHXH26: /m);
+      expect(asked).toMatch(/^ {2}2\) BHYT26: /m);
+      const duties = asked.slice(asked.indexOf("Chọn nhiệm vụ cần báo cáo"));
+      expect(duties).toMatch(/^ {2}\d\) .*IV\.2\.a/m);
+      expect(duties).not.toContain("IV.4.b");
+    } finally {
+      await t.db.$disconnect();
+    }
+  });
+});
+
 describe("console adapter line reading", () => {
   const me = { platform: "console", userId: "u", chatId: "u", displayName: "U" };
   const offered = [

@@ -4,6 +4,7 @@
 // over real HTTP and a transformer-fed getUpdates.
 import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -31,6 +32,8 @@ import { deactivateContact } from "../../../src/services/contact-service.ts";
 import { createInvite } from "../../../src/services/invite-service.ts";
 import type { Role } from "../../../src/model/roles.ts";
 import { findAgency, getActivePlan } from "../../../src/services/plan-service.ts";
+import { importPlan } from "../../../src/plan/import-plan.ts";
+import { parsePlan } from "../../../src/plan/parse-plan.ts";
 import { parseIsoInstant } from "../../../src/lib/time.ts";
 import { runAdapterContract, type ContractHarness } from "../../contract/adapter-contract.ts";
 import { createTestDb, type TestDb } from "../../helpers/db.ts";
@@ -54,6 +57,8 @@ import {
 import { createVirtualTime } from "../../helpers/virtual-time.ts";
 import type { Json } from "../../helpers/json.ts";
 import { recordingLogger } from "../../helpers/logger.ts";
+
+const SECOND_PLAN = new URL("../../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url);
 
 const silent = createLogger("silent");
 const MORNING = parseIsoInstant("2026-12-01T09:00")!;
@@ -819,6 +824,42 @@ describe("telegram adapter with the real core", () => {
     await bot.adapter.bot.handleUpdate(pressUpdate(lan, old, old.data));
     expect(bot.lastText(lan)).toBe("Lựa chọn này không còn hiệu lực. Gõ /trogiup để xem các lệnh.");
     expect(await bot.app.db.dutyReport.count()).toBe(1);
+  });
+
+  it("asks which plan with a button per plan when the agency is in two plans, and the button decides", async () => {
+    bot = await realBot();
+    await bot.send(lan, `/start ${await bot.invite("IV.4")}`);
+    await importPlan(bot.app.db, parsePlan(readFileSync(SECOND_PLAN, "utf8")), { createAgencies: true });
+    await bot.send(lan, "/baocao");
+    expect(bot.lastText(lan)).toContain("/baocao cho kế hoạch nào?");
+    expect(findButton(bot.recorder, /^BHXH26: /, lan.id).data).toBe("plan:BHXH26");
+    expect(findButton(bot.recorder, /^BHYT26: /, lan.id).data).toBe("plan:BHYT26");
+    await bot.press(lan, /^BHYT26: /);
+    expect(bot.lastText(lan)).toContain("Chọn nhiệm vụ cần báo cáo");
+    expect(findButton(bot.recorder, / IV\.2\.a /, lan.id).data).toBe("report:duty:IV.2.a");
+    await bot.press(lan, / IV\.2\.a /);
+    await bot.press(lan, /Hoàn thành/);
+    await bot.press(lan, "Bỏ qua");
+    expect(bot.lastText(lan)).toMatch(/^Đã ghi nhận báo cáo:\nIV\.2\.a: /);
+    const report = await bot.app.db.dutyReport.findFirstOrThrow({ include: { duty: { include: { agency: true } } } });
+    expect(report.duty.agency.planId).not.toBe(
+      (await bot.app.db.plan.findUniqueOrThrow({ where: { code: "BHXH26" } })).id,
+    );
+    // A reminder's "Báo cáo ngay" asks the same question.
+    const target = {
+      personId: 0,
+      displayName: lan.name,
+      platform: "telegram",
+      userId: String(lan.id),
+      chatId: String(lan.id),
+    };
+    await bot.adapter.deliver(target, {
+      text: "🔔 Nhắc việc",
+      choices: [[{ label: "Báo cáo ngay", value: "start:report" }]],
+    });
+    await bot.press(lan, "Báo cáo ngay");
+    expect(bot.lastText(lan)).toContain("/baocao cho kế hoạch nào?");
+    expect(findButton(bot.recorder, /^BHYT26: /, lan.id).data).toBe("plan:BHYT26");
   });
 
   it("answers in a group only to ask for a private message", async () => {
