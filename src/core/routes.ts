@@ -84,6 +84,8 @@ async function routeCommand(ctx: Ctx, event: CommandEvent): Promise<void> {
   if (!KEEPS_FLOW.has(command.name)) await ctx.endFlow();
   if (await planLine.commandAcrossPlans(ctx, command.name, event.args.trim(), event.attachment)) return;
   const inPlan = await planLine.coordinatorPlan(ctx, command.name, event.args.trim());
+  const combined = command.name === "tongquan" || command.name === "quahan" ? command.name : null;
+  if (!inPlan && combined && (await coord.combinedView(ctx, combined, event.args.trim()))) return;
   if (inPlan) {
     await HANDLERS[command.name](inPlan.ctx, inPlan.args, event);
     ctx.replies.push(...inPlan.ctx.replies);

@@ -1009,6 +1009,21 @@ export const en: Messages = {
       ) =>
         `• ${code}: ${title}\n   before ${date(deadline)} (${daysLeft}); ${submitted}/${agencies} agencies submitted`,
       plansFooter: "One plan: /kehoach CODE, e.g. /kehoach BHXH26.",
+      combinedHeader: (command: "tongquan" | "quahan", n: number) =>
+        command === "quahan"
+          ? `Agencies that have not submitted, in the ${n} plans you follow (nearest deadline first):`
+          : `The ${n} plans you follow (nearest deadline first):`,
+      planBehindLine: (
+        code: string,
+        title: string,
+        deadline: LocalDate,
+        daysLeft: string,
+        behind: number,
+        agencies: number,
+      ) =>
+        `• ${code}: ${title}\n   before ${date(deadline)} (${daysLeft}); ${behind}/${agencies} agencies not submitted`,
+      combinedFooter: (command: "tongquan" | "quahan") =>
+        `One plan in detail: /${command} PLAN_CODE, e.g. /${command} BHXH26.`,
       planSummary: (
         title: string,
         province: string,

@@ -1018,6 +1018,21 @@ export const vi = {
       ) =>
         `• ${code}: ${title}\n   trước ngày ${date(deadline)} (${daysLeft}); đã nộp báo cáo ${submitted}/${agencies} cơ quan`,
       plansFooter: "Xem một kế hoạch: /kehoach MÃ, ví dụ /kehoach BHXH26.",
+      combinedHeader: (command: "tongquan" | "quahan", n: number) =>
+        command === "quahan"
+          ? `Cơ quan chưa nộp báo cáo, theo ${n} kế hoạch Anh/Chị theo dõi (hạn gần nhất trước):`
+          : `Tình hình ${n} kế hoạch Anh/Chị theo dõi (hạn gần nhất trước):`,
+      planBehindLine: (
+        code: string,
+        title: string,
+        deadline: LocalDate,
+        daysLeft: string,
+        behind: number,
+        agencies: number,
+      ) =>
+        `• ${code}: ${title}\n   trước ngày ${date(deadline)} (${daysLeft}); chưa nộp báo cáo ${behind}/${agencies} cơ quan`,
+      combinedFooter: (command: "tongquan" | "quahan") =>
+        `Xem chi tiết một kế hoạch: /${command} MÃ_KẾ_HOẠCH, ví dụ /${command} BHXH26.`,
       planSummary: (
         title: string,
         province: string,

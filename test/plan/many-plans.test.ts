@@ -148,6 +148,24 @@ describe("importing more plans beside one in use", () => {
     expect(texts(await bot.send("coord", "/tongquan BHYT26 IV.2"))).toContain("Bảo hiểm xã hội tỉnh");
   });
 
+  it("without a plan code, /tongquan and /quahan give one short line per followed plan, nearest deadline first", async () => {
+    const overview = texts(await bot.send("coord", "/tongquan"));
+    expect(overview).toContain("Tình hình 2 kế hoạch Anh/Chị theo dõi");
+    expect(overview.indexOf("• BHXH26: ")).toBeGreaterThan(0);
+    expect(overview.indexOf("• BHYT26: ")).toBeGreaterThan(overview.indexOf("• BHXH26: "));
+    expect(overview).toMatch(/trước ngày 15\/12\/2026 \(còn 8 ngày\); đã nộp báo cáo \d+\/9 cơ quan/);
+    expect(overview).toContain("/tongquan MÃ_KẾ_HOẠCH");
+    const behind = texts(await bot.send("coord", "/quahan"));
+    expect(behind).toMatch(/• BHYT26: .*\n.*trước ngày 20\/12\/2026 .*; chưa nộp báo cáo \d+\/\d+ cơ quan/);
+    // An agency named, or one plan followed, gives the full view of one plan.
+    expect(texts(await bot.send("coord", "/tongquan IV.4"))).not.toContain("Tình hình 2 kế hoạch");
+    await bot.send("coord", "/theodoi BHYT26");
+    const one = texts(await bot.send("coord", "/tongquan"));
+    expect(one).not.toContain("Tình hình 2 kế hoạch");
+    expect(one).toContain("Sở Y tế");
+    await bot.send("coord", "/theodoi tatca");
+  });
+
   it("/nhiemvu groups an agency's duties by plan, the nearest deadline first", async () => {
     const duties = texts(await bot.send("lan", "/nhiemvu"));
     const first = duties.indexOf("📋 Kế hoạch BHXH26");

@@ -382,6 +382,28 @@ export async function planSummary(ctx: Ctx, args = ""): Promise<void> {
   );
 }
 
+/**
+ * `/tongquan` and `/quahan` without a plan code or an agency, for a coordinator who follows several
+ * active plans: one short line per plan (deadline, days left, how many agencies have submitted or
+ * not), then how to see one plan. True when answered here; with one plan followed, the view is that plan's.
+ */
+export async function combinedView(ctx: Ctx, name: "tongquan" | "quahan", args: string): Promise<boolean> {
+  const person = ctx.member?.person;
+  if (args || !person || person.role === "contact") return false;
+  const rows = (await planSummaries(ctx.deps.db)).filter((r) => r.plan.active && followsPlan(person, r.plan.id));
+  if (rows.length < 2) return false;
+  const { t } = ctx;
+  const lines = rows.map(({ plan, agencies, submitted }) => {
+    const left = t.bot.daysLeft(daysLeft(plan.reportDeadline, ctx.now));
+    const title = shortTitle(plan.title, 70);
+    return name === "quahan"
+      ? t.bot.coord.planBehindLine(plan.code, title, plan.reportDeadline, left, agencies - submitted, agencies)
+      : t.bot.coord.planListLine(plan.code, title, plan.reportDeadline, left, submitted, agencies);
+  });
+  ctx.reply([t.bot.coord.combinedHeader(name, rows.length), ...lines, t.bot.coord.combinedFooter(name)].join("\n"));
+  return true;
+}
+
 /** `/kehoach` with several plans active: each with its code, deadline and how many have submitted. */
 async function listPlans(ctx: Ctx): Promise<void> {
   const { t } = ctx;
