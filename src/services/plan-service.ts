@@ -171,12 +171,6 @@ export async function listIndicators(db: Db, planId: number): Promise<Indicator[
   return db.indicator.findMany({ where: { planId, withdrawn: false }, orderBy: { sortOrder: "asc" } });
 }
 
-/** Every duty code of the plan, for telling a duty of another agency from one that does not exist. */
-export async function planDutyCodes(db: Db, planId: number): Promise<string[]> {
-  const duties = await db.duty.findMany({ where: { agency: { planId }, withdrawn: false }, select: { code: true } });
-  return duties.map((d) => d.code);
-}
-
 /** How many members (communes) a group has; 0 for an ordinary agency. */
 export async function memberCount(db: Db, agencyId: number): Promise<number> {
   return db.agency.count({ where: { parentId: agencyId, withdrawn: false } });

@@ -50,7 +50,7 @@ export async function commandAcrossPlans(
   const directoryId = ctx.member?.person.directoryAgencyId;
   if (!isPerPlan(name) || ctx.member?.person.role !== "contact" || directoryId === null || directoryId === undefined)
     return false;
-  const places = ctx.member!.places;
+  const places = ctx.member.places;
   const [first = "", ...rest] = args.split(/\s+/);
   const named = places.find((p) => p.plan.code === first.toUpperCase());
   if (named) {
@@ -163,7 +163,7 @@ export async function lineAcrossPlans(ctx: Ctx, text: string): Promise<boolean> 
 export async function dutiesAcrossPlans(ctx: Ctx): Promise<boolean> {
   const directoryId = ctx.member?.person.directoryAgencyId;
   if (ctx.member?.person.role !== "contact" || directoryId === null || directoryId === undefined) return false;
-  const places = ctx.member!.places;
+  const places = ctx.member.places;
   if (places.length < 2) return false;
   const { t } = ctx;
   const blocks: string[] = [];
@@ -226,7 +226,7 @@ async function placeFor(ctx: Ctx, code: string): Promise<{ plan: Plan; agency: A
   if (!person) return null;
   if (person.role === "contact") {
     if (person.directoryAgencyId === null) return null;
-    return ctx.member!.places.find((p) => p.plan.code === code) ?? null;
+    return ctx.member.places.find((p) => p.plan.code === code) ?? null;
   }
   const plan = (await activePlans(ctx.deps.db)).find((p) => p.code === code);
   return plan ? { plan, agency: null } : null;
