@@ -13,6 +13,7 @@ import { runCli } from "../../src/cli/index.ts";
 import { createDb } from "../../src/db/db.ts";
 import { createTestDb, onPostgres, tableSnapshot, type TestDb } from "../helpers/db.ts";
 import { PROCESS_TEST_TIMEOUT, root, tsx } from "../helpers/processes.ts";
+import { SECOND_PLAN_PATH } from "../helpers/second-plan.ts";
 
 interface CliResult {
   code: number | null;
@@ -251,8 +252,7 @@ describe("`cli chat` with two plans", () => {
     try {
       const now = ["--now", "2026-11-25T09:00"];
       const invite = JSON.parse((await cli(t.url, ["invite", "create", "--agency", "IV.4", "--json", ...now])).stdout);
-      const fixture = join(root, "test/fixtures/ke-hoach-bhyt-dong-nai-2026.txt");
-      expect((await cli(t.url, ["plan", "import", fixture, "--create-agencies"])).code).toBe(0);
+      expect((await cli(t.url, ["plan", "import", SECOND_PLAN_PATH, "--create-agencies"])).code).toBe(0);
       const script = [`/start ${invite.code}`, "/baocao", "2"].join("\n");
       const r = await cli(t.url, ["chat", "--user", "hai", "--name", "Anh Hải", ...now], `${script}\n`);
       expect(r.code).toBe(0);

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createTestBot, makeAdmin, texts, type TestBot } from "../helpers/bot.ts";
 import { runCliOn } from "../helpers/cli.ts";
 import { tableCounts } from "../helpers/db.ts";
+import { SECOND_PLAN_PATH } from "../helpers/second-plan.ts";
 
-const secondPlan = new URL("../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url).pathname;
+const secondPlan = SECOND_PLAN_PATH;
 
 describe("plans and the directory on the command line", () => {
   let bot: TestBot;

@@ -1,7 +1,6 @@
 // Plans come and go; agencies and people stay. With contacts joined and reports in, a second plan
 // of the province and then next year's version of the first are imported: after each, every
 // contact keeps working, the list of people is unchanged, and the earlier reports stay where they were.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { messagesFor } from "../../src/i18n/index.ts";
 import { importPlan } from "../../src/plan/import-plan.ts";
@@ -12,9 +11,10 @@ import { findAgency, resolveDirectory } from "../../src/services/plan-service.ts
 import { isAppError } from "../../src/model/errors.ts";
 import { seedFile, tableCounts } from "../helpers/db.ts";
 import { createTestBot, makeAdmin, texts, type TestBot } from "../helpers/bot.ts";
+import { secondPlanText } from "../helpers/second-plan.ts";
 
 const bundled = seedFile("ke-hoach-bhxh-dong-nai-2026.txt");
-const secondPlan = readFileSync(new URL("../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url), "utf8");
+const secondPlan = secondPlanText();
 /** Next year's version of the bundled plan: the same title but for its year, a deadline a year on. */
 const nextYear = bundled.replaceAll("năm 2026", "năm 2027").replaceAll("NĂM 2026", "NĂM 2027");
 const internalError = messagesFor("vi").bot.internalError;

@@ -1,18 +1,15 @@
 // A contact whose agency is in two plans due at the same reminder time gets one message covering
 // both, not one per plan; a contact in one plan gets the reminder as before; nothing is planned twice.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importPlan } from "../../src/plan/import-plan.ts";
 import { parsePlan } from "../../src/plan/parse-plan.ts";
 import { planDue } from "../../src/reminders/engine.ts";
 import { parseIsoInstant } from "../../src/lib/time.ts";
 import { createTestBot, texts, type TestBot } from "../helpers/bot.ts";
+import { secondPlanText } from "../helpers/second-plan.ts";
 
 // The second plan of the province, with the same deadline as the first: their T-7 fall together.
-const secondPlan = readFileSync(
-  new URL("../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url),
-  "utf8",
-).replace("trước ngày 20/12.", "trước ngày 15/12.");
+const secondPlan = secondPlanText().replace("trước ngày 20/12.", "trước ngày 15/12.");
 const T7 = parseIsoInstant("2026-12-08T08:00")!;
 
 describe("one push per person per reminder time, across plans", () => {

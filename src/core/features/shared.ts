@@ -24,7 +24,6 @@ export function contactAgency(ctx: Ctx): Agency {
 /** The contact's agency and the duties it reports on (its group's, for a commune). */
 export async function contactDuties(ctx: Ctx): Promise<AgencyDuties> {
   const agency = contactAgency(ctx);
-  planOf(ctx);
   const { duties, ownerCode, planCodes } = await agencyDuties(ctx.deps.db, agency);
   return { agency, duties, target: { agencyCode: ownerCode, duties }, allDutyCodes: planCodes };
 }

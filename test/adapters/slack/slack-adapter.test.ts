@@ -1,7 +1,6 @@
 // The Slack adapter over its real HTTP route, with the Web API pointed (SLACK_API_URL) at a
 // stand-in: the adapter contract, then the real core behind signed slash commands, buttons, forms
 // and events.
-import { readFileSync } from "node:fs";
 import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackAdapter, SLACK_RETRY_CONFIG, type SlackAdapter } from "../../../adapters/slack/slack-adapter.ts";
@@ -11,8 +10,7 @@ import { loadConfig, type Config } from "../../../src/config.ts";
 import type { BotCore, IncomingEvent } from "../../../src/model/bot-core.ts";
 import { createInvite } from "../../../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../../../src/services/plan-service.ts";
-import { importPlan } from "../../../src/plan/import-plan.ts";
-import { parsePlan } from "../../../src/plan/parse-plan.ts";
+import { importSecondPlan } from "../../helpers/second-plan.ts";
 import { createAdapterStore } from "../../../src/delivery/adapter-store.ts";
 import type { OutgoingMessage } from "../../../src/model/messages.ts";
 import { createLogger } from "../../../src/lib/logger.ts";
@@ -29,8 +27,6 @@ import { reportModal } from "../../../adapters/slack/modals.ts";
 import { messagesFor } from "../../../src/i18n/index.ts";
 import { runAdapterContract, type ContractHarness } from "../../contract/adapter-contract.ts";
 import { messageProblems, viewProblems } from "../../helpers/block-kit.ts";
-
-const SECOND_PLAN = new URL("../../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url);
 import { createTestDb, tableSnapshot } from "../../helpers/db.ts";
 import {
   choicesOf,
@@ -867,7 +863,7 @@ describe("Slack with the real core", () => {
   // Last in this world: from here on the agency of IV.4 (BHXH) is in two active plans.
   it("asks which plan with a button per plan instead of opening a form, and the button decides", async () => {
     await world.join("U7", "IV.4");
-    await importPlan(world.app.db, parsePlan(readFileSync(SECOND_PLAN, "utf8")), { createAgencies: true });
+    await importSecondPlan(world.app.db);
     const opened = world.standin.callsOf("views.open").length;
     expect((await world.slack.command("U7", "baocao")).status).toBe(200);
     await world.adapter.settled();

@@ -4,7 +4,6 @@
 // over real HTTP and a transformer-fed getUpdates.
 import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -32,8 +31,7 @@ import { deactivateContact } from "../../../src/services/contact-service.ts";
 import { createInvite } from "../../../src/services/invite-service.ts";
 import type { Role } from "../../../src/model/roles.ts";
 import { findAgency, getActivePlan } from "../../../src/services/plan-service.ts";
-import { importPlan } from "../../../src/plan/import-plan.ts";
-import { parsePlan } from "../../../src/plan/parse-plan.ts";
+import { importSecondPlan } from "../../helpers/second-plan.ts";
 import { parseIsoInstant } from "../../../src/lib/time.ts";
 import { runAdapterContract, type ContractHarness } from "../../contract/adapter-contract.ts";
 import { createTestDb, type TestDb } from "../../helpers/db.ts";
@@ -57,8 +55,6 @@ import {
 import { createVirtualTime } from "../../helpers/virtual-time.ts";
 import type { Json } from "../../helpers/json.ts";
 import { recordingLogger } from "../../helpers/logger.ts";
-
-const SECOND_PLAN = new URL("../../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url);
 
 const silent = createLogger("silent");
 const MORNING = parseIsoInstant("2026-12-01T09:00")!;
@@ -829,7 +825,7 @@ describe("telegram adapter with the real core", () => {
   it("asks which plan with a button per plan when the agency is in two plans, and the button decides", async () => {
     bot = await realBot();
     await bot.send(lan, `/start ${await bot.invite("IV.4")}`);
-    await importPlan(bot.app.db, parsePlan(readFileSync(SECOND_PLAN, "utf8")), { createAgencies: true });
+    await importSecondPlan(bot.app.db);
     await bot.send(lan, "/baocao");
     expect(bot.lastText(lan)).toContain("/baocao cho kế hoạch nào?");
     expect(findButton(bot.recorder, /^BHXH26: /, lan.id).data).toBe("plan:BHXH26");

@@ -28,8 +28,7 @@ import { healthReport, healthRoute } from "../../../src/server/health.ts";
 import { createHttpServer, type HttpServer } from "../../../src/server/http-server.ts";
 import { createInvite } from "../../../src/services/invite-service.ts";
 import { findAgency, getActivePlan } from "../../../src/services/plan-service.ts";
-import { importPlan } from "../../../src/plan/import-plan.ts";
-import { parsePlan } from "../../../src/plan/parse-plan.ts";
+import { importSecondPlan } from "../../helpers/second-plan.ts";
 import { parseIsoInstant } from "../../../src/lib/time.ts";
 import { runAdapterContract, type ContractHarness, type SentPart } from "../../contract/adapter-contract.ts";
 import { createTestDb, tableSnapshot } from "../../helpers/db.ts";
@@ -37,8 +36,6 @@ import { startZaloStandIn, type SentToChat, type ZaloStandIn } from "../../stand
 import type { Json } from "../../helpers/json.ts";
 import { root } from "../../helpers/processes.ts";
 import { recordingLogger } from "../../helpers/logger.ts";
-
-const SECOND_PLAN = new URL("../../fixtures/ke-hoach-bhyt-dong-nai-2026.txt", import.meta.url);
 
 const silent = createLogger("silent");
 
@@ -931,7 +928,7 @@ describe("zalo adapter in the app (long polling)", () => {
   // Last in this rig: from here on the agency of IV.4 (BHXH) is in two active plans.
   it("asks which plan with numbered choices when the agency is in two plans, and '2' goes on in the second", async () => {
     await rig.join("hai", "IV.4");
-    await importPlan(rig.db, parsePlan(readFileSync(SECOND_PLAN, "utf8")), { createAgencies: true });
+    await importSecondPlan(rig.db);
     const asked = (await rig.say("hai", "/baocao")).join("\n");
     expect(asked).toContain("/baocao cho kế hoạch nào?");
     expect(asked).toMatch(/^1\) BHXH26: /m);
