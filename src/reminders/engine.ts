@@ -10,6 +10,7 @@ import { toIsoLocal } from "../lib/time.ts";
 import { copyDigests, decideDigests, writeDigests } from "./plan-digests.ts";
 import { decidePlanReminders, writeReminders } from "./plan-reminders.ts";
 import { mergeAcrossPlans, writeMerged, type PlanDecision } from "./merge-reminders.ts";
+import { planningKey } from "./planning-key.ts";
 import { readPlannings, type Planned, type Planning, type ReminderEntry, type TickResult } from "./planning.ts";
 
 export type { ReminderEntry, TickResult } from "./planning.ts";
@@ -97,12 +98,27 @@ export function createReminderEngine(deps: {
   const { db, sender, logger, claimOnce } = deps;
   const serialize: Serialize = deps.serialize ?? ((work) => work());
   const digestChannels = deps.digestChannels ?? [];
+  // The last pass, under the key of what it decided from, as a pass repeated with that key reports
+  // it: what it wrote is planned then, so nothing is due, and nothing is recorded again.
+  let last: { key: string; repeated: Planned } | null = null;
+  async function planTick(now: Date): Promise<Planned> {
+    // Read before the pass: a change made while it runs shows in the next tick's key.
+    const key = await planningKey(db, now);
+    if (last?.key === key) return last.repeated;
+    const planned = await planDue(db, now);
+    const repeated = {
+      due: [],
+      skipped: planned.skipped.filter((s) => s.reason !== "expired" && s.reason !== "merged"),
+    };
+    last = { key, repeated };
+    return planned;
+  }
   return {
     plan: (now, options) => planDue(db, now, options),
     send: (now) => sender.sendDue(now),
     async tick(at) {
       const now = at ?? deps.clock.now();
-      const planned = await serialize(() => planDue(db, now));
+      const planned = await serialize(() => planTick(now));
       const result = await sender.sendDue(now);
       if (digestChannels.length > 0 && claimOnce) {
         await copyDigests({ db, logger, serialize, digestChannels, claimOnce }, now);
