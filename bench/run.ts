@@ -114,7 +114,10 @@ async function main(): Promise<void> {
     sample();
     const app2 = await createApp({ config: loadConfig({ DATABASE_URL: url }), logger, clock, channels: [] });
 
-    // Planning one reminder point (T-14) for every commune's two contacts.
+    // Planning one reminder point (T-14) for every commune's two contacts. The bot has run since the
+    // reports above (25/11), when it recorded T-30 as too old to send: T-14's pass plans T-14 alone,
+    // as a running bot's does, rather than a first start's catching up on two points.
+    await app2.reminders.plan(clock.now());
     const t14 = parseIsoInstant("2026-12-01T08:00")!;
     clock.set(t14);
     const rssBeforePlanning = process.memoryUsage.rss();
