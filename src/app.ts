@@ -5,7 +5,16 @@ import type { Config } from "./config.ts";
 import { createBotCore } from "./core/bot.ts";
 import type { BotCore, Reply } from "./model/bot-core.ts";
 import { isDatabaseBusy, retryWhileBusy } from "./db/db-errors.ts";
-import { createDb, loadDatabaseDriver, migrateDatabase, postgres, providerOf, tuneDb, type Db } from "./db/db.ts";
+import {
+  createDb,
+  loadDatabaseDriver,
+  migrateDatabase,
+  optimizeDb,
+  postgres,
+  providerOf,
+  tuneDb,
+  type Db,
+} from "./db/db.ts";
 import { isPostgresUrl } from "./db/database-url.ts";
 import { createPgLeadership } from "./delivery/poll-leader.ts";
 import { createOutboxNotifier, type Notifier } from "./delivery/outbox.ts";
@@ -118,6 +127,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     );
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
   core = createCore({ config, logger, clock, db, notifier, platforms: channels.map((c) => c.name) });
+  // Opening the database gathered statistics (tuneDb); they are refreshed hourly, with the tick.
+  let optimizedAt = clock.now().getTime();
   return {
     db,
     core: served,
@@ -127,7 +138,15 @@ export async function createApp(deps: AppDeps): Promise<App> {
     reminders,
     sender,
     serialize,
-    tick: (now) => reminders.tick(now),
+    async tick(now) {
+      const result = await reminders.tick(now);
+      const at = (now ?? clock.now()).getTime();
+      if (at - optimizedAt >= OPTIMIZE_EVERY_MS || at < optimizedAt) {
+        optimizedAt = at;
+        await serialize(() => optimizeDb(db));
+      }
+      return result;
+    },
     flush,
     heartbeat: () => serialize(() => presence.beat(clock.now())),
     close: async (graceMs) => {
@@ -283,6 +302,9 @@ function createCore(deps: {
     inviteLink: async (code) => inviteLinkFor(await telegramUsername(config, db), config.zalo?.botLink ?? null)(code),
   });
 }
+
+/** How often SQLite's planner statistics are refreshed (SQLite suggests hourly or daily for a long-lived connection). */
+const OPTIMIZE_EVERY_MS = 60 * 60_000;
 
 /** How often a PostgreSQL process checks that its database answers. */
 const REACHABILITY_EVERY_MS = 2_000;

@@ -95,6 +95,18 @@ export async function tuneDb(db: PrismaClient): Promise<void> {
   if (providerOf(db) !== "sqlite") return;
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  // SQLite's advice for a connection that lives long: gather statistics at open (0x10002 looks at
+  // every table, not only those queried so far), then now and then (optimizeDb). Without them the
+  // planner guessed a report's 29 duties by way of the plan's 3,330 agencies, 0.5 ms a report.
+  await db.$queryRawUnsafe("PRAGMA optimize = 0x10002");
+}
+
+/**
+ * Refreshes the planner's statistics where tables have grown or shrunk a lot since (SQLite; on
+ * PostgreSQL the server's autovacuum does it). Cheap when nothing changed.
+ */
+export async function optimizeDb(db: PrismaClient): Promise<void> {
+  if (providerOf(db) === "sqlite") await db.$queryRawUnsafe("PRAGMA optimize");
 }
 
 function databasePath(databaseUrl: string): string {

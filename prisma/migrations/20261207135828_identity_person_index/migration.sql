@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Identity_personId_idx" ON "Identity"("personId");
+
