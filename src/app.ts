@@ -81,6 +81,7 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger, clock } = deps;
   const db = await openDatabase(deps);
+  const optimizedAtOpen = await optimizeDb(db, { everyTable: true });
   const pooled = providerOf(db) === "postgresql";
   const reachability = createReachability({ db, logger, watch: pooled });
   const turns = createTurns(pooled, deps.sleep);
@@ -127,8 +128,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     );
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
   core = createCore({ config, logger, clock, db, notifier, platforms: channels.map((c) => c.name) });
-  // Opening the database gathered statistics (tuneDb); they are refreshed hourly, with the tick.
-  let optimizedAt = clock.now().getTime();
+  // Statistics gathered as the database opened are refreshed hourly, with the tick; at the first
+  // tick when another process's write lock kept them from being gathered then.
+  let optimizedAt = optimizedAtOpen ? clock.now().getTime() : Number.NEGATIVE_INFINITY;
   return {
     db,
     core: served,
@@ -142,8 +144,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       const result = await reminders.tick(now);
       const at = (now ?? clock.now()).getTime();
       if (at - optimizedAt >= OPTIMIZE_EVERY_MS || at < optimizedAt) {
-        optimizedAt = at;
-        await serialize(() => optimizeDb(db));
+        if (await serialize(() => optimizeDb(db))) optimizedAt = at;
       }
       return result;
     },

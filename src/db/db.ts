@@ -17,7 +17,7 @@ import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { databaseKind, type DatabaseKind } from "./database-url.ts";
-import { SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
+import { isDatabaseBusy, SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import type * as PostgresModule from "./db-postgres.ts";
 import { noCheckpoint, type Checkpoint } from "../lib/checkpoint.ts";
@@ -95,18 +95,24 @@ export async function tuneDb(db: PrismaClient): Promise<void> {
   if (providerOf(db) !== "sqlite") return;
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  // SQLite's advice for a connection that lives long: gather statistics at open (0x10002 looks at
-  // every table, not only those queried so far), then now and then (optimizeDb). Without them the
-  // planner guessed a report's 29 duties by way of the plan's 3,330 agencies, 0.5 ms a report.
-  await db.$queryRawUnsafe("PRAGMA optimize = 0x10002");
 }
 
 /**
- * Refreshes the planner's statistics where tables have grown or shrunk a lot since (SQLite; on
- * PostgreSQL the server's autovacuum does it). Cheap when nothing changed.
+ * Gathers the planner's statistics (SQLite; on PostgreSQL the server's autovacuum does it), as
+ * SQLite advises for a connection that lives long: every table when it opens, then now and then
+ * only the tables that grew or shrank a lot. Without them the planner read a report's 29 duties by
+ * way of the plan's 3,330 agencies, 0.5 ms a report. It writes, so another process's write lock
+ * leaves it for a later turn: false then.
  */
-export async function optimizeDb(db: PrismaClient): Promise<void> {
-  if (providerOf(db) === "sqlite") await db.$queryRawUnsafe("PRAGMA optimize");
+export async function optimizeDb(db: PrismaClient, options: { everyTable?: boolean } = {}): Promise<boolean> {
+  if (providerOf(db) !== "sqlite") return true;
+  try {
+    await db.$queryRawUnsafe(options.everyTable ? "PRAGMA optimize = 0x10002" : "PRAGMA optimize");
+    return true;
+  } catch (error) {
+    if (isDatabaseBusy(error)) return false;
+    throw error;
+  }
 }
 
 function databasePath(databaseUrl: string): string {
