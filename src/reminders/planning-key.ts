@@ -52,7 +52,8 @@ function timesOf(plan: Plan, calendar: WorkCalendar, now: Date): string[] {
 }
 
 // Weights keep two changes from cancelling out: moving row 7 from agency 3 to 4 and row 9 from 4 to
-// 3 changes a plain sum by nothing, a weighted one by (9 − 7)·(4 − 3)-ish multiples.
+// 3 leaves a plain sum of the column as it was; weighted by a number drawn from each row's id, it
+// changes by the difference of the two rows' weights.
 const W = (column: string, prime: number) => `SUM(COALESCE(${column}, 0) * ("id" % ${prime} + 1))`;
 
 const SUMS = `
