@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { pgConnectionFields } from "./database-url.ts";
+import { capturingAdapter, registerDriver } from "./driver-access.ts";
 import { PrismaClient as PgPrismaClient } from "../generated/prisma-pg/client.ts";
 
 // Everything PostgreSQL needs in a running process, loaded by db.ts only when the URL asks for
@@ -13,11 +14,11 @@ export const PG_POOL_SIZE = 10;
 const PG_CONNECT_TIMEOUT_MS = 5_000;
 
 export function createPgClient(url: string, poolSize = PG_POOL_SIZE): PgPrismaClient {
-  const adapter = new PrismaPg({
-    ...pgConnectionFields(url),
-    max: poolSize,
-    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
-  });
+  const { factory, adapter } = capturingAdapter(
+    new PrismaPg({ ...pgConnectionFields(url), max: poolSize, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS }),
+  );
   // Without Prisma's frame of our source lines in every error message, as createDb in db.ts.
-  return new PgPrismaClient({ adapter, errorFormat: "minimal" });
+  const client = new PgPrismaClient({ adapter: factory, errorFormat: "minimal" });
+  registerDriver(client, adapter);
+  return client;
 }

@@ -17,6 +17,7 @@ import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { databaseKind, type DatabaseKind } from "./database-url.ts";
+import { capturingAdapter, registerDriver } from "./driver-access.ts";
 import { isDatabaseBusy, SQLITE_BUSY_TIMEOUT_MS } from "./db-errors.ts";
 import { PrismaClient, type Prisma } from "../generated/prisma/client.ts";
 import type * as PostgresModule from "./db-postgres.ts";
@@ -71,10 +72,12 @@ export function createDb(databaseUrl: string, options: { poolSize?: number } = {
   if (databaseKind(databaseUrl) === "postgresql") {
     return postgres().createPgClient(databaseUrl, options.poolSize) as unknown as PrismaClient;
   }
-  return new PrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }),
-    errorFormat: ERROR_FORMAT,
-  });
+  const { factory, adapter } = capturingAdapter(
+    new PrismaBetterSQLite3({ url: databaseUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+  );
+  const client = new PrismaClient({ adapter: factory, errorFormat: ERROR_FORMAT });
+  registerDriver(client, adapter);
+  return client;
 }
 
 /**
