@@ -131,6 +131,13 @@ export async function importPlan(db: Db, plan: ParsedPlan, options: ImportOption
       directory: plan.agencies.map((a, i) => directoryLine(a.code, matches[i]!)),
     };
     await syncAgencies(tx, planRow.id, plan, directoryIds, summary);
+    // Chat keeps a plan's duties while its row stays as it was (agencyDuties): any change to an
+    // agency or a duty is a change to the row.
+    const touched = [summary.agencies, summary.duties].some((c) => c.added + c.updated + c.withdrawn > 0);
+    if (existing && touched) {
+      const updatedAt = new Date(Math.max(Date.now(), existing.updatedAt.getTime() + 1));
+      await tx.plan.update({ where: { id: planRow.id }, data: { updatedAt } });
+    }
     return summary;
   });
 }

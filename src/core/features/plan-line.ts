@@ -199,7 +199,7 @@ export async function continueLinePlan(
 }
 
 async function hasDuty(ctx: Ctx, place: Assignment, ref: string): Promise<boolean> {
-  const { duties, ownerCode } = await agencyDuties(ctx.deps.db, place.agency);
+  const { duties, ownerCode } = await agencyDuties(ctx.deps.db, place.agency, place.plan);
   return resolveDutyRef(ref, { agencyCode: ownerCode, duties }).ok;
 }
 

@@ -24,7 +24,7 @@ export function contactAgency(ctx: Ctx): Agency {
 /** The contact's agency and the duties it reports on (its group's, for a commune). */
 export async function contactDuties(ctx: Ctx): Promise<AgencyDuties> {
   const agency = contactAgency(ctx);
-  const { duties, ownerCode, planCodes } = await agencyDuties(ctx.deps.db, agency);
+  const { duties, ownerCode, planCodes } = await agencyDuties(ctx.deps.db, agency, ctx.plan ?? undefined);
   return { agency, duties, target: { agencyCode: ownerCode, duties }, allDutyCodes: planCodes };
 }
 
