@@ -1,4 +1,5 @@
 import { checkReport, readPercent, type ReportDraft, type ReportLine } from "../../domain/report-line.ts";
+import type { Db, Tx } from "../../db/db.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import type { DutyStatus } from "../../domain/status.ts";
 import type { Duty } from "../../generated/prisma/client.ts";
@@ -96,29 +97,33 @@ export async function saveReport(
   const { t } = ctx;
   const { person } = memberOf(ctx);
   const agency = contactAgency(ctx);
-  const saved = await ctx.transaction(async (within) => {
-    if (flow && !(await ctx.consumeFlow(flow, within))) return null;
-    const recorded = await recordReport(
-      { db: within.tx, clock: ctx.deps.clock },
-      { person, agency, duty, status, percent, note },
-    );
-    const { difficulty } = recorded;
-    if (difficulty) {
-      await ctx.notifyCoordinators(
-        (tc) => ({
-          text: tc.bot.difficulty.raised(
-            difficulty.id,
-            `${agency.code} ${agencyLabel(tc, agency)}`,
-            duty.code,
-            difficulty.text,
-            person.displayName,
-          ),
-        }),
-        within,
-      );
-    }
-    return recorded;
-  });
+  const record = (db: Db | Tx) =>
+    recordReport({ db, clock: ctx.deps.clock }, { person, agency, duty, status, percent, note });
+  // A one-line report with its percent is a single row, nothing to consume or announce: that
+  // statement is a transaction of its own, and an interactive one around it cost a report 1 ms.
+  const alone = !flow && status !== "blocked" && percent !== null;
+  const saved = alone
+    ? await record(ctx.deps.db)
+    : await ctx.transaction(async (within) => {
+        if (flow && !(await ctx.consumeFlow(flow, within))) return null;
+        const recorded = await record(within.tx);
+        const { difficulty } = recorded;
+        if (difficulty) {
+          await ctx.notifyCoordinators(
+            (tc) => ({
+              text: tc.bot.difficulty.raised(
+                difficulty.id,
+                `${agency.code} ${agencyLabel(tc, agency)}`,
+                duty.code,
+                difficulty.text,
+                person.displayName,
+              ),
+            }),
+            within,
+          );
+        }
+        return recorded;
+      });
   if (!saved) {
     ctx.reply(t.bot.alreadyHandled, undefined, "flow.already_handled");
     return;
