@@ -65,11 +65,28 @@ const linePlanFlow = z.object({
   data: z.object({ text: z.string().min(1).max(4000) }),
 });
 
-/** A guided command of an agency in several plans, kept until the person picks the plan. */
+/**
+ * A guided command of an agency in several plans, or a coordinator's one-plan command with several
+ * plans followed, kept until the person picks the plan.
+ */
 const commandPlanFlow = z.object({
   flow: z.literal("command_plan"),
   step: z.literal("choose"),
-  data: z.object({ command: z.enum(["baocao", "nopbaocao", "vuongmac", "chitieu"]), args: z.string().max(4000) }),
+  data: z.object({
+    command: z.enum([
+      "baocao",
+      "nopbaocao",
+      "vuongmac",
+      "chitieu",
+      "xuat",
+      "bieudo",
+      "baocaotonghop",
+      "nhac",
+      "molai",
+      "tailieu",
+    ]),
+    args: z.string().max(4000),
+  }),
 });
 
 /** `/kehoach dong CODE`: an administrator closes a plan after confirming. */

@@ -56,7 +56,7 @@ export const FLOWS: { [F in FlowName]: FlowRoute<F> } = {
     continue: (ctx, state, input) => coord.continueClosePlan(ctx, state, input.choice),
   },
   command_plan: {
-    roles: ["contact"],
+    roles: ["contact", "coordinator", "admin"],
     takesText: false,
     continue: (ctx, state, input) => planLine.continueCommandPlan(ctx, state, input.choice),
   },

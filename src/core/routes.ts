@@ -91,6 +91,7 @@ async function routeCommand(ctx: Ctx, event: CommandEvent): Promise<void> {
     ctx.replies.push(...inPlan.ctx.replies);
     return;
   }
+  if (await planLine.coordinatorPlanQuestion(ctx, command.name, event.args.trim())) return;
   await HANDLERS[command.name](ctx, event.args.trim(), event);
   if (command.name !== "nopbaocao") fileNotKept(ctx, event.attachment);
 }

@@ -611,6 +611,8 @@ export const en: Messages = {
     alreadyHandled: "This request has already been handled.",
     whichPlan: (command: string) =>
       `Your agency is in several active plans. Which plan is ${command} for? (Next time you can put the plan's code after the command, e.g. ${command} BHYT26.)`,
+    whichPlanOfAll: (command: string, example: string) =>
+      `Several plans are active. Which plan is ${command} for? (Next time you can put the plan's code after the command, e.g. ${command} ${example}.)`,
     staleChoice: "This choice is no longer valid. Type /help to see the commands.",
     /** A form's field the core cannot read at all (a value no form of ours sends). */
     fieldInvalid: "This value is not valid.",

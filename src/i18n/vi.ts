@@ -639,6 +639,8 @@ export const vi = {
     alreadyHandled: "Yêu cầu này đã được xử lý rồi.",
     whichPlan: (command: string) =>
       `Cơ quan của Anh/Chị có nhiều kế hoạch đang áp dụng. ${command} cho kế hoạch nào? (Lần sau có thể ghi mã kế hoạch ngay sau lệnh, ví dụ: ${command} BHYT26.)`,
+    whichPlanOfAll: (command: string, example: string) =>
+      `Đang có nhiều kế hoạch áp dụng. ${command} cho kế hoạch nào? (Lần sau có thể ghi mã kế hoạch ngay sau lệnh, ví dụ: ${command} ${example}.)`,
     staleChoice: "Lựa chọn này không còn hiệu lực. Gõ /trogiup để xem các lệnh.",
     /** A form's field the core cannot read at all (a value no form of ours sends). */
     fieldInvalid: "Giá trị này không hợp lệ.",

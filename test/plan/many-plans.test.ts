@@ -251,6 +251,34 @@ describe("importing more plans beside one in use", () => {
     await bot.send("xa-binh-phuoc", "/huy");
   });
 
+  it("a coordinator's one-plan command without a code asks which plan, and runs in the one picked", async () => {
+    const asked = await bot.send("coord", "/xuat csv");
+    expect(texts(asked)).toContain("Đang có nhiều kế hoạch áp dụng. /xuat cho kế hoạch nào?");
+    expect(asked.some((r) => r.file)).toBe(false);
+    const buttons = asked.flatMap((r) => r.choices ?? []).flat();
+    expect(buttons.map((b) => b.label.split(":")[0])).toEqual(["BHXH26", "BHYT26"]);
+    const [sent] = (await bot.choose("coord", buttons[1]!.value)).filter((r) => r.file);
+    // What was typed after the command holds in the plan picked: a CSV of BHYT26, with its Sở Y tế.
+    const csv = (reply: { file?: { content: Uint8Array } } | undefined) =>
+      Buffer.from(reply?.file?.content ?? []).toString("utf8");
+    expect(sent?.file?.name).toMatch(/\.csv$/);
+    expect(csv(sent)).toContain("Sở Y tế");
+    // The question is answered once.
+    const again = await bot.choose("coord", buttons[0]!.value);
+    expect(texts(again)).toContain("không còn hiệu lực");
+    expect(again.some((r) => r.file)).toBe(false);
+    // A code decides at once; a bare command that needs an agency says how to use it first.
+    expect(csv((await bot.send("coord", "/xuat BHXH26 csv")).find((r) => r.file))).not.toContain("Sở Y tế");
+    expect(texts(await bot.send("coord", "/nhac"))).toContain("Cách dùng: /nhac CƠ_QUAN");
+    const nudge = texts(await bot.send("coord", "/nhac IV.4"));
+    expect(nudge).toContain("/nhac cho kế hoạch nào?");
+    await bot.send("coord", "/huy");
+    // One plan followed: no question, that plan.
+    await bot.send("coord", "/theodoi BHYT26");
+    expect(csv((await bot.send("coord", "/xuat csv")).find((r) => r.file))).toContain("Sở Y tế");
+    await bot.send("coord", "/theodoi tatca");
+  });
+
   it("imports next year's plan as a new plan and keeps this year's in the register", async () => {
     const summary = await importPlan(bot.db, parsePlan(nextYear));
     expect([summary.created, summary.code]).toEqual([true, "BHXH27"]);

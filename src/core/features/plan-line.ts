@@ -2,13 +2,15 @@ import { resolveDutyRef } from "../../domain/duty-ref.ts";
 import { readReportLine } from "../../domain/report-line.ts";
 import { shortTitle } from "../../domain/short-title.ts";
 import { choiceOf, encodeChoice } from "../../model/choices.ts";
-import { activePlans, type Assignment } from "../../services/directory-service.ts";
+import { activePlans, follows, type Assignment } from "../../services/directory-service.ts";
 import type { Agency, Plan } from "../../generated/prisma/client.ts";
 import { agencyDuties } from "../../services/plan-service.ts";
 import { Ctx } from "../context.ts";
 import type { FlowState } from "../conversation.ts";
 import { figures, oneLineReport, startReport } from "./report.ts";
-import { startSubmit } from "./submit.ts";
+import { reopen, startSubmit } from "./submit.ts";
+import { remind } from "./coordinator.ts";
+import { chart, document, exportTables, summaryReport } from "./export.ts";
 import { raise } from "./difficulty.ts";
 import type { IncomingAttachment } from "../../model/bot-core.ts";
 import type { CommandName } from "../../model/commands.ts";
@@ -63,32 +65,80 @@ export async function commandAcrossPlans(
   return true;
 }
 
+/**
+ * Coordinators' commands that act on one plan and have no combined form (/tamdung and /tieptuc
+ * act on an agency in every plan; /tongquan and /quahan combine). Typed without a plan
+ * code by a coordinator who follows several active plans, they ask which plan first: an export or
+ * a nudge of the wrong plan is worse than a question. `needsArgs`: typed bare, the command's own
+ * usage comes first, whatever the plans.
+ */
+const COORDINATOR_ASKED = {
+  xuat: { run: exportTables, needsArgs: false },
+  bieudo: { run: chart, needsArgs: false },
+  baocaotonghop: { run: summaryReport, needsArgs: false },
+  nhac: { run: remind, needsArgs: true },
+  molai: { run: reopen, needsArgs: true },
+  tailieu: { run: document, needsArgs: true },
+} satisfies Record<string, { run: (ctx: Ctx, args: string) => Promise<void>; needsArgs: boolean }>;
+type CoordinatorAsked = keyof typeof COORDINATOR_ASKED;
+
+function isCoordinatorAsked(name: CommandName): name is CoordinatorAsked {
+  return Object.hasOwn(COORDINATOR_ASKED, name);
+}
+
+/**
+ * A coordinator's one-plan command typed without a plan code: with several active plans followed,
+ * asks which, a button per plan (numbers where there are no buttons). True when it asked.
+ */
+export async function coordinatorPlanQuestion(ctx: Ctx, name: CommandName, args: string): Promise<boolean> {
+  const person = ctx.member?.person;
+  if (!isCoordinatorAsked(name) || !person || (person.role !== "coordinator" && person.role !== "admin")) return false;
+  if (COORDINATOR_ASKED[name].needsArgs && !args) return false;
+  const plans = (await activePlans(ctx.deps.db)).filter((p) => follows(person, p.id));
+  if (plans.length < 2) return false;
+  await ctx.setFlow({ flow: "command_plan", step: "choose", data: { command: name, args } });
+  ctx.reply(ctx.t.bot.whichPlanOfAll(`/${name}`, plans[1]!.code), planButtons(plans.map((plan) => ({ plan }))));
+  return true;
+}
+
 /** The plan picked for a guided command: the command runs there, with what was typed after it. */
 export async function continueCommandPlan(
   ctx: Ctx,
   state: FlowState<"command_plan">,
   choice: string | undefined,
 ): Promise<void> {
+  const { command, args } = state.data;
+  if (isCoordinatorAsked(command)) {
+    const place = await pickedPlace(ctx, state, choice, { agency: false });
+    if (place) await runIn(ctx, place, (inPlan) => COORDINATOR_ASKED[command].run(inPlan, args));
+    return;
+  }
   const place = await pickedPlace(ctx, state, choice);
-  if (place) await runIn(ctx, place, (inPlan) => PER_PLAN[state.data.command](inPlan, state.data.args));
+  if (place?.agency) await runIn(ctx, place, (inPlan) => PER_PLAN[command](inPlan, args));
 }
 
 /**
- * The agency's place in the plan whose button was pressed, once per question: null (and the person
- * told why) when answered already, for a stale button, or for a plan the agency has left.
+ * The person's place in the plan whose button was pressed, once per question: null (and the person
+ * told why) when answered already, for a stale button, for a plan closed since, or (with `agency`)
+ * for a plan the agency has left.
  */
-async function pickedPlace(ctx: Ctx, state: FlowState, choice: string | undefined): Promise<Assignment | null> {
+async function pickedPlace(
+  ctx: Ctx,
+  state: FlowState,
+  choice: string | undefined,
+  needs: { agency: boolean } = { agency: true },
+): Promise<{ plan: Plan; agency: Agency | null } | null> {
   if (!(await ctx.consumeFlow(state))) {
     ctx.reply(ctx.t.bot.alreadyHandled);
     return null;
   }
   const picked = choiceOf(choice, "plan");
   const place = picked ? await placeFor(ctx, picked.plan) : null;
-  if (!place?.agency) {
+  if (!place || (needs.agency && !place.agency)) {
     ctx.reply(ctx.t.bot.staleChoice);
     return null;
   }
-  return { plan: place.plan, agency: place.agency };
+  return place;
 }
 
 /** Coordinators' commands about one plan: a plan code as the first argument picks it. */
@@ -121,7 +171,7 @@ export async function coordinatorPlan(
   return plan ? { ctx: inPlanOf(ctx, { plan, agency: null }), args: rest.join(" ") } : null;
 }
 
-function planButtons(places: readonly Assignment[]) {
+function planButtons(places: readonly { plan: Plan }[]) {
   return places.map((h) => [
     {
       label: `${h.plan.code}: ${shortTitle(h.plan.title, 40)}`,
@@ -195,7 +245,7 @@ export async function continueLinePlan(
   choice: string | undefined,
 ): Promise<void> {
   const place = await pickedPlace(ctx, state, choice);
-  if (place) await reportIn(ctx, place, state.data.text);
+  if (place?.agency) await reportIn(ctx, { plan: place.plan, agency: place.agency }, state.data.text);
 }
 
 async function hasDuty(ctx: Ctx, place: Assignment, ref: string): Promise<boolean> {
