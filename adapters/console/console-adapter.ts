@@ -6,7 +6,7 @@ import {
   type PlatformAdapter,
 } from "../../src/delivery/types.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
-import { renderMessage } from "./console-chat.ts";
+import { renderWithFile } from "./console-chat.ts";
 
 export const CONSOLE_PLATFORM = "console";
 
@@ -15,7 +15,7 @@ export const CONSOLE_PLATFORM = "console";
  * console mode, `cli chat`); as a delivery channel it prints pushes for other people on stderr,
  * prefixed with the recipient, so a second terminal's contact sees what they would receive.
  */
-export function createConsoleAdapter(deps: { write: (text: string) => void }): PlatformAdapter {
+export function createConsoleAdapter(deps: { write: (text: string) => void; filesDir?: string }): PlatformAdapter {
   let sequence = 0;
   let state: AdapterState = "idle";
   return {
@@ -32,7 +32,7 @@ export function createConsoleAdapter(deps: { write: (text: string) => void }): P
     async deliver(target: DeliveryTarget, message: OutgoingMessage) {
       // One part of the outbox's split, which an unlimited length leaves whole.
       const prefix = `[→ ${target.displayName} #${target.personId} ${target.platform}:${target.userId}] `;
-      deps.write(prefix + renderMessage(message).text.replace(/\n(?=.)/g, `\n${" ".repeat(4)}`));
+      deps.write(prefix + renderWithFile(message, deps.filesDir).text.replace(/\n(?=.)/g, `\n${" ".repeat(4)}`));
       sequence++;
       return { messageId: `console-${sequence}` };
     },

@@ -1,7 +1,9 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, extname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { BotCore, IncomingEvent, PlatformIdentity } from "../../src/model/bot-core.ts";
-import type { Choice, OutgoingMessage } from "../../src/model/messages.ts";
+import type { Choice, OutgoingFile, OutgoingMessage } from "../../src/model/messages.ts";
 import { splitMessages } from "../../src/delivery/split-message.ts";
 import { commandEvent } from "../../src/core/commands.ts";
 import { UNLIMITED } from "../../src/delivery/types.ts";
@@ -13,6 +15,44 @@ export interface ConsoleChatDeps {
   write: (text: string) => void;
   /** Runs after each message, e.g. to deliver what the message queued for other people. */
   afterEach?: () => Promise<void>;
+  /** Where files the bot sends are written; CONSOLE_FILES_DIR unless a test says otherwise. */
+  filesDir?: string;
+}
+
+/** A terminal cannot show a spreadsheet or a chart: files are written here, beside the database's default folder. */
+export const CONSOLE_FILES_DIR = join("data", "xuat");
+
+/**
+ * Writes a file the bot sent and returns its path. An earlier file of the same name (today's
+ * export, made twice) is kept: the new one gets "-2", "-3"… before its extension.
+ */
+export function saveConsoleFile(file: OutgoingFile, dir = CONSOLE_FILES_DIR): string {
+  mkdirSync(dir, { recursive: true });
+  // The name is the bot's own, but a path inside it must not lead out of the folder.
+  const name = basename(file.name);
+  const stem = name.slice(0, name.length - extname(name).length);
+  for (let n = 1; ; n++) {
+    const path = join(dir, n === 1 ? name : `${stem}-${n}${extname(name)}`);
+    try {
+      writeFileSync(path, file.content, { flag: "wx" });
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+}
+
+/** The message as printed, with the path its file was written to (or why it could not be). */
+export function renderWithFile(message: OutgoingMessage, dir?: string): { text: string; choices: Choice[] } {
+  const rendered = renderMessage(message);
+  if (!message.file) return rendered;
+  let where: string;
+  try {
+    where = `→ ${saveConsoleFile(message.file, dir)}`;
+  } catch (error) {
+    where = `→ ✗ ${message.file.name}: ${(error as Error).message}`;
+  }
+  return { ...rendered, text: `${rendered.text}${where}\n` };
 }
 
 export function renderMessage(message: OutgoingMessage): { text: string; choices: Choice[] } {
@@ -48,7 +88,7 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
     const replies = await deps.core.handle(event);
     offered = [];
     for (const reply of splitMessages(replies, UNLIMITED.maxMessageLength)) {
-      const rendered = renderMessage(reply);
+      const rendered = renderWithFile(reply, deps.filesDir);
       deps.write(`${rendered.text}\n`);
       if (rendered.choices.length) offered = rendered.choices;
     }

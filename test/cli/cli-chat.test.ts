@@ -3,7 +3,7 @@
 // a real process, since only a process shows what piping a script in and reading a working
 // directory's .env really do. Starting tsx costs seconds on a loaded machine, so they start few.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
@@ -157,6 +157,23 @@ describe("scripted sessions piped into `cli chat`", () => {
       const submission = await t.db.submission.findFirstOrThrow({ include: { items: true } });
       expect(submission).toMatchObject({ documentNumber: "123/BC-BHXH", documentDate: "2026-11-20" });
       expect(submission.items).toHaveLength(7);
+    },
+    PROCESS_TEST_TIMEOUT,
+  );
+
+  it(
+    "a coordinator's /xuat writes the file under data/xuat/ where the chat runs, and says where",
+    async () => {
+      const cwd = mkdtempSync(join(inject("testTmpDir"), "chat-cwd-"));
+      const session = await cliProcess(["chat", "--user", "lan", "--now", "2026-11-25T10:00"], {
+        cwd,
+        env: { ...process.env, DATABASE_URL: t.url, LOG_LEVEL: "silent" },
+        input: "/xuat csv\n",
+      });
+      expect(session.code).toBe(0);
+      const where = /→ (data\/xuat\/[^\n]+\.csv)\n/.exec(session.stdout);
+      expect(where, session.stdout).not.toBeNull();
+      expect(readFileSync(join(cwd, where![1]!), "utf8")).toContain("Bảo hiểm xã hội tỉnh");
     },
     PROCESS_TEST_TIMEOUT,
   );
