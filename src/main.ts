@@ -1,7 +1,7 @@
 import { setFlagsFromString } from "node:v8";
 import cron from "node-cron";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
-import { runConsoleChat } from "../adapters/console/console-chat.ts";
+import { promptFor, runConsoleChat } from "../adapters/console/console-chat.ts";
 import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./lib/clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
@@ -216,6 +216,7 @@ async function runConsole(config: Config, logger: Logger, clock: Clock, stop: St
       identity,
       input: process.stdin,
       write: (t) => process.stdout.write(t),
+      prompt: promptFor(process.stdin),
       afterEach: () => app.flush(),
     }),
     stop.requested,

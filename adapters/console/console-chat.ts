@@ -17,6 +17,16 @@ export interface ConsoleChatDeps {
   afterEach?: () => Promise<void>;
   /** Where files the bot sends are written; CONSOLE_FILES_DIR unless a test says otherwise. */
   filesDir?: string;
+  /** Written whenever the chat waits for a line: for a person at a terminal, not for piped input. */
+  prompt?: string;
+}
+
+/** What a terminal shows while the chat waits for the person. */
+export const CONSOLE_PROMPT = "› ";
+
+/** The prompt for this input: only a terminal gets one, so piped sessions' output stays replies alone. */
+export function promptFor(input: Readable): string | undefined {
+  return (input as Readable & { isTTY?: boolean }).isTTY ? CONSOLE_PROMPT : undefined;
 }
 
 /** A terminal cannot show a spreadsheet or a chart: files are written here, beside the database's default folder. */
@@ -82,6 +92,7 @@ export function toEvent(line: string, identity: PlatformIdentity, offered: reado
 export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
   const rl = createInterface({ input: deps.input, crlfDelay: Infinity, terminal: false });
   let offered: Choice[] = [];
+  if (deps.prompt) deps.write(deps.prompt);
   for await (const line of rl) {
     const event = toEvent(line, deps.identity, offered);
     if (!event) continue;
@@ -93,5 +104,6 @@ export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
       if (rendered.choices.length) offered = rendered.choices;
     }
     await deps.afterEach?.();
+    if (deps.prompt) deps.write(deps.prompt);
   }
 }

@@ -9,6 +9,8 @@ export const chatCommands: readonly CliCommand[] = [
       const user = typeof options.user === "string" ? options.user.trim() : "";
       if (!user) throw new CliError(m.cli.missingArgument("--user ID"));
       const name = typeof options.name === "string" && options.name.trim() ? options.name.trim() : user;
+      // Not a blank screen: who the terminal speaks as, and how to begin.
+      ctx.io.stderr(`${m.cli.chatGreeting(name)}\n`);
       await ctx.chat({ platform: "console", userId: user, chatId: user, displayName: name });
     },
   },

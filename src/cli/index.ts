@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { runConsoleChat } from "../../adapters/console/console-chat.ts";
+import { promptFor, runConsoleChat } from "../../adapters/console/console-chat.ts";
 import { createConsoleAdapter } from "../../adapters/console/console-adapter.ts";
 import { createApp, type App } from "../app.ts";
 import { createOffsetClock, systemClock, type Clock } from "../lib/clock.ts";
@@ -119,11 +119,13 @@ function contextFor(
     app: open,
     async chat(identity) {
       const chatApp = await open();
+      const input = io.stdin ?? process.stdin;
       await runConsoleChat({
         core: chatApp.core,
         identity,
-        input: io.stdin ?? process.stdin,
+        input,
         write: (t) => io.stdout(t),
+        prompt: promptFor(input),
         // Each line's notifications go out before the next line is read, and before the chat ends:
         // the kick the core gives the sender runs beside the chat and would be cut short by the exit.
         afterEach: () => chatApp.flush(),

@@ -488,6 +488,8 @@ export const en: Messages = {
     serverListening: (host: string, port: number) =>
       `Nhắc Việc is running in server mode on http://${host}:${port} (health: /healthz). Stop with Ctrl+C.`,
     chatBanner: "Nhắc Việc: local chat as administrator. Type /help to see the commands, Ctrl+D to exit.",
+    chatGreeting: (name: string) =>
+      `Nhắc Việc: local chat as ${name}. Type /start CODE to join, /help to see the commands, Ctrl+D to exit.`,
   },
 
   // One text per error code, for the chat and the CLI alike; where the two need other words (a

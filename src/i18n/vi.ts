@@ -520,6 +520,8 @@ export const vi = {
     serverListening: (host: string, port: number) =>
       `Nhắc Việc đang chạy ở chế độ máy chủ, nghe tại http://${host}:${port} (kiểm tra: /healthz). Dừng bằng Ctrl+C.`,
     chatBanner: "Nhắc Việc: trò chuyện tại máy này với vai trò quản trị. Gõ /trogiup để xem các lệnh, Ctrl+D để thoát.",
+    chatGreeting: (name: string) =>
+      `Nhắc Việc: trò chuyện tại máy này với tư cách ${name}. Gõ /start MÃ_MỜI để tham gia, /trogiup để xem các lệnh, Ctrl+D để thoát.`,
   },
 
   // One text per error code, for the chat and the CLI alike; where the two need other words (a

@@ -60,6 +60,9 @@ describe("scripted sessions piped into `cli chat`", () => {
     const before = await tableSnapshot(t.db);
     const r = await cli(t.url, ["chat", "--user", "stranger"], "/nhiemvu\nIV.4.b 60%\n/nopbaocao\n1\n");
     expect(r.code).toBe(0);
+    // Greeted first, on stderr; piped input gets no prompt, so stdout is the replies alone.
+    expect(r.stderr).toContain("trò chuyện tại máy này với tư cách stranger. Gõ /start MÃ_MỜI để tham gia");
+    expect(r.stdout).not.toContain("›");
     expect(r.stdout).toContain("/start");
     expect(r.stdout).toContain("mã mời");
     expect(await tableSnapshot(t.db)).toEqual(before);
