@@ -15,6 +15,7 @@ import { join, link, looksLikeInviteCode } from "./features/join.ts";
 import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as planLine from "./features/plan-line.ts";
+import * as overdueView from "./features/overdue-view.ts";
 import * as submit from "./features/submit.ts";
 import { continueFlow, flowServes, flowTakesText } from "./flows.ts";
 import type { IncomingAttachment, IncomingEvent } from "../model/bot-core.ts";
@@ -39,7 +40,7 @@ const HANDLERS: Record<CommandName, Handler> = {
   kehoach: (ctx, args) => coord.planSummary(ctx, args),
   theodoi: (ctx, args) => coord.follow(ctx, args),
   tongquan: (ctx, args) => coord.overview(ctx, args),
-  quahan: (ctx) => coord.overdue(ctx),
+  quahan: (ctx) => overdueView.overdue(ctx),
   nhac: (ctx, args) => coord.remind(ctx, args),
   moi: (ctx, args) => coord.invite(ctx, args),
   daumoi: (ctx, args) => coord.contacts(ctx, args),
@@ -159,6 +160,8 @@ export async function routeChoice(ctx: Ctx, value: string): Promise<void> {
     else await submit.startSubmit(ctx, "");
     return;
   }
+  // A view's buttons (pages, a group's members, a nudge) need no flow: they say what they are about.
+  if (await overdueView.viewChoice(ctx, value)) return;
   const flow = await ctx.flow();
   if (flow === INVALID_FLOW) return endInvalidFlow(ctx);
   if (flow && flowServes(flow, roleOf(ctx)))

@@ -947,9 +947,21 @@ export const en: Messages = {
       overdueHeader: (n: number, deadline: LocalDate, daysLeft: string) =>
         `${plural(n, "agency has", "agencies have")} not submitted their report (due before ${date(deadline)}, ${daysLeft}):`,
       overdueLine: (code: string, name: string, open: string) => `• ${code} ${name}: ${open}`,
-      overdueGroupLine: (code: string, name: string, missing: number, total: number) =>
-        `• ${code} ${name}: ${missing}/${total} units have not submitted their report`,
-      overdueMemberLine: (code: string, name: string, open: string) => `   – ${code} ${name}: ${open}`,
+      overdueGroupLine: (code: string, name: string, missing: number, total: number, noContact: number) =>
+        `• ${code} ${name}: ${missing}/${total} units have not submitted their report` +
+        (noContact > 0 ? `; ${plural(noContact, "unit has", "units have")} no contact` : ""),
+      membersButton: (code: string, n: number) => `List ${code} (${n})`,
+      nudgeMembersButton: (n: number) => `Remind ${plural(n, "unit", "units")} with contacts`,
+      membersHeader: (code: string, name: string, missing: number, noContact: number) =>
+        `${code} ${name}: ${plural(missing, "unit has", "units have")} not submitted their report` +
+        (noContact > 0 ? `, ${plural(noContact, "has", "have")} no contact` : "") +
+        ":",
+      memberLine: (code: string, name: string, contacts: number) =>
+        `– ${code} ${name}: ${contacts > 0 ? plural(contacts, "contact", "contacts") : "no contact yet"}`,
+      membersNone: (code: string) => `${code}: every unit has submitted its report.`,
+      pageFooter: (page: number, pages: number) => `Page ${page}/${pages}`,
+      pagePrevious: "‹ Previous page",
+      pageNext: "Next page ›",
       openDuties: (codes: string) => (codes ? `open: ${codes}` : "all duties done, report not submitted"),
       noneOverdue: "All agencies have submitted their report.",
       remindSent: (agencies: number, people: number) =>

@@ -958,9 +958,21 @@ export const vi = {
       overdueHeader: (n: number, deadline: LocalDate, daysLeft: string) =>
         `${n} cơ quan chưa nộp báo cáo (hạn trước ngày ${date(deadline)}, ${daysLeft}):`,
       overdueLine: (code: string, name: string, open: string) => `• ${code} ${name}: ${open}`,
-      overdueGroupLine: (code: string, name: string, missing: number, total: number) =>
-        `• ${code} ${name}: ${missing}/${total} đơn vị chưa nộp báo cáo`,
-      overdueMemberLine: (code: string, name: string, open: string) => `   – ${code} ${name}: ${open}`,
+      overdueGroupLine: (code: string, name: string, missing: number, total: number, noContact: number) =>
+        `• ${code} ${name}: ${missing}/${total} đơn vị chưa nộp báo cáo` +
+        (noContact > 0 ? `; ${noContact} đơn vị chưa có đầu mối` : ""),
+      membersButton: (code: string, n: number) => `Danh sách ${code} (${n})`,
+      nudgeMembersButton: (n: number) => `Nhắc ${n} đơn vị có đầu mối`,
+      membersHeader: (code: string, name: string, missing: number, noContact: number) =>
+        `${code} ${name}: ${missing} đơn vị chưa nộp báo cáo` +
+        (noContact > 0 ? `, ${noContact} đơn vị chưa có đầu mối` : "") +
+        ":",
+      memberLine: (code: string, name: string, contacts: number) =>
+        `– ${code} ${name}: ${contacts > 0 ? `${contacts} đầu mối` : "chưa có đầu mối"}`,
+      membersNone: (code: string) => `${code}: tất cả đơn vị đã nộp báo cáo.`,
+      pageFooter: (page: number, pages: number) => `Trang ${page}/${pages}`,
+      pagePrevious: "‹ Trang trước",
+      pageNext: "Trang sau ›",
       openDuties: (codes: string) => (codes ? `còn ${codes}` : "đã xong các nhiệm vụ, chưa nộp báo cáo"),
       noneOverdue: "Tất cả cơ quan đã nộp báo cáo.",
       remindSent: (agencies: number, people: number) => `Đã gửi nhắc tới ${people} đầu mối của ${agencies} cơ quan.`,

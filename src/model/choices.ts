@@ -17,7 +17,13 @@ export type ChoiceValue =
   /** Which plan a report line or a guided command is about, when the agency is in several. */
   | { kind: "plan"; plan: string }
   /** The answers to a confirmation: a submission's preview, "/nhac all", a pause past the deadline, closing a plan. */
-  | { kind: "confirm"; flow: ConfirmedFlow; answer: "confirm" | "cancel" };
+  | { kind: "confirm"; flow: ConfirmedFlow; answer: "confirm" | "cancel" }
+  /** A page of a plan's /quahan (1 is the first). */
+  | { kind: "overdue_page"; plan: string; page: number }
+  /** A page of a group's members that have not submitted (the communes under IV.9). */
+  | { kind: "members"; plan: string; group: string; page: number }
+  /** Nudge now every contact of an agency (a group: of its members) that has not submitted. */
+  | { kind: "nudge"; plan: string; agency: string };
 
 export type ConfirmedFlow = "submit" | "remind_all" | "pause" | "close_plan";
 
@@ -27,6 +33,10 @@ const CONFIRMED: readonly ConfirmedFlow[] = ["submit", "remind_all", "pause", "c
 /** A duty code as the plan writes it: "IV.4.b"; never empty, never spaced, never absurdly long. */
 const PLAN_CODE = /^[A-Z][A-Z0-9]*(-[A-Z0-9]+)?$/;
 const DUTY_CODE = /^\S{1,100}$/;
+/** An agency's section number as the plan writes it: "IV.9", "IV.9-25195". */
+const AGENCY_CODE = /^[A-Z0-9][\w.-]{0,39}$/;
+/** A page number: 1 to 9999, without a leading zero. */
+const PAGE = /^[1-9]\d{0,3}$/;
 
 export function encodeChoice(choice: ChoiceValue): string {
   switch (choice.kind) {
@@ -42,6 +52,12 @@ export function encodeChoice(choice: ChoiceValue): string {
       return `plan:${choice.plan}`;
     case "confirm":
       return `${choice.flow}:${choice.answer}`;
+    case "overdue_page":
+      return `overdue:${choice.plan}:${choice.page}`;
+    case "members":
+      return `members:${choice.plan}:${choice.group}:${choice.page}`;
+    case "nudge":
+      return `nudge:${choice.plan}:${choice.agency}`;
   }
 }
 
@@ -59,6 +75,15 @@ export function decodeChoice(value: string): ChoiceValue | null {
     return null;
   }
   if (head === "plan" && PLAN_CODE.test(second) && rest.length === 0) return { kind: "plan", plan: second };
+  if (head === "overdue" && PLAN_CODE.test(second) && rest.length === 1 && PAGE.test(third))
+    return { kind: "overdue_page", plan: second, page: Number(third) };
+  if (head === "members" && PLAN_CODE.test(second) && rest.length === 2) {
+    const [group = "", page = ""] = rest;
+    if (AGENCY_CODE.test(group) && PAGE.test(page)) return { kind: "members", plan: second, group, page: Number(page) };
+    return null;
+  }
+  if (head === "nudge" && PLAN_CODE.test(second) && rest.length === 1 && AGENCY_CODE.test(third))
+    return { kind: "nudge", plan: second, agency: third };
   const flow = CONFIRMED.find((f) => f === head);
   if (flow && (second === "confirm" || second === "cancel") && rest.length === 0) {
     return { kind: "confirm", flow, answer: second };

@@ -55,6 +55,46 @@ describe("the choice codec", () => {
       expect(decodeChoice(bad), bad).toBeNull();
   });
 
+  it("overdue_page: a page of a plan's /quahan", () => {
+    expect(encodeChoice({ kind: "overdue_page", plan: "BHXH26", page: 2 })).toBe("overdue:BHXH26:2");
+    expect(roundTrip({ kind: "overdue_page", plan: "BHYT26", page: 12 })).toEqual({
+      kind: "overdue_page",
+      plan: "BHYT26",
+      page: 12,
+    });
+    for (const bad of [
+      "overdue:BHXH26",
+      "overdue:BHXH26:0",
+      "overdue:BHXH26:02",
+      "overdue:bhxh26:1",
+      "overdue:BHXH26:1:2",
+    ])
+      expect(decodeChoice(bad), bad).toBeNull();
+  });
+
+  it("members: a page of a group's members that have not submitted", () => {
+    expect(encodeChoice({ kind: "members", plan: "BHXH26", group: "IV.9", page: 3 })).toBe("members:BHXH26:IV.9:3");
+    expect(roundTrip({ kind: "members", plan: "BHXH26", group: "IV.9", page: 1 })).toEqual({
+      kind: "members",
+      plan: "BHXH26",
+      group: "IV.9",
+      page: 1,
+    });
+    for (const bad of ["members:BHXH26:IV.9", "members:BHXH26:IV 9:1", "members:BHXH26::1", "members:BHXH26:IV.9:x"])
+      expect(decodeChoice(bad), bad).toBeNull();
+  });
+
+  it("nudge: every contact of an agency, or of a group's members, that has not submitted", () => {
+    expect(encodeChoice({ kind: "nudge", plan: "BHXH26", agency: "IV.9" })).toBe("nudge:BHXH26:IV.9");
+    expect(roundTrip({ kind: "nudge", plan: "BHXH26", agency: "IV.9-25195" })).toEqual({
+      kind: "nudge",
+      plan: "BHXH26",
+      agency: "IV.9-25195",
+    });
+    for (const bad of ["nudge:BHXH26", "nudge:BHXH26:", "nudge:BHXH26:IV.9:1", "nudge::IV.9", "nudge:BHXH26:IV 9"])
+      expect(decodeChoice(bad), bad).toBeNull();
+  });
+
   it("confirm: the answers to a submission's preview, /nhac all and a pause past the deadline", () => {
     for (const flow of ["submit", "remind_all", "pause"] as const) {
       for (const answer of ["confirm", "cancel"] as const) {

@@ -132,36 +132,6 @@ function groupDetail(ctx: Ctx, status: PlanStatus, group: AgencyState): string {
     .join("\n\n");
 }
 
-export async function overdue(ctx: Ctx): Promise<void> {
-  const { t } = ctx;
-  const plan = planOf(ctx);
-  const status = await loadPlanStatus(ctx.deps.db, plan);
-  const late = status.agencies.filter((a) => a.agency.parentId === null && !a.submitted);
-  if (late.length === 0) {
-    ctx.reply(t.bot.coord.noneOverdue);
-    return;
-  }
-  const open = (a: AgencyState) =>
-    t.bot.coord.openDuties(
-      a.duties
-        .filter((d) => d.status !== "done")
-        .map((d) => d.code)
-        .join(", "),
-    );
-  // Communes are listed under their group, so the header counts the plan's agencies, not 103 lines.
-  const lines = late.flatMap((a) => {
-    if (a.memberCount === 0) return [t.bot.coord.overdueLine(a.agency.code, agencyLabel(t, a.agency), open(a))];
-    const members = status.agencies.filter((m) => m.agency.parentId === a.agency.id && !m.submitted);
-    return [
-      t.bot.coord.overdueGroupLine(a.agency.code, a.agency.name, members.length, a.memberCount),
-      ...members.map((m) => t.bot.coord.overdueMemberLine(m.agency.code, agencyLabel(t, m.agency), open(m))),
-    ];
-  });
-  ctx.reply(
-    [t.bot.coord.overdueHeader(late.length, plan.reportDeadline, daysLeftText(t, plan, ctx.now)), ...lines].join("\n"),
-  );
-}
-
 /** Sends the reminder message to every active contact of the given agencies, now. */
 export async function nudge(ctx: Ctx, targets: readonly AgencyState[]): Promise<RecipientOutlook[]> {
   const plan = planOf(ctx);
