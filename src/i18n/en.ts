@@ -1089,7 +1089,7 @@ export const en: Messages = {
         `Provincial agencies: ${submitted}/${total} have submitted their report`,
       group: (code: string, name: string, submitted: number, total: number) =>
         `${code} ${name}: ${submitted}/${total} have submitted their report`,
-      missingHeader: (n: number) => `Not yet submitted (${n}):`,
+      missingHeader: (n: number) => `Not yet submitted (${plural(n, "agency", "agencies")}):`,
       noneMissing: "Everyone has submitted their report.",
       difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>
         `• #${id} ${agency}${duty ? ` (${duty})` : ""}: ${text}`,

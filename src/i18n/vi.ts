@@ -1095,7 +1095,7 @@ export const vi = {
       agencies: (submitted: number, total: number) => `Cơ quan, đơn vị cấp tỉnh: ${submitted}/${total} đã nộp báo cáo`,
       group: (code: string, name: string, submitted: number, total: number) =>
         `${code} ${name}: ${submitted}/${total} đã nộp báo cáo`,
-      missingHeader: (n: number) => `Chưa nộp báo cáo (${n}):`,
+      missingHeader: (n: number) => `Chưa nộp báo cáo (${n} cơ quan):`,
       noneMissing: "Tất cả đã nộp báo cáo.",
       difficultiesHeader: (n: number) => `Vướng mắc mới (${n}):`,
       difficultyLine: (id: number, agency: string, duty: string | null, text: string) =>

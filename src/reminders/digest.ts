@@ -124,12 +124,22 @@ function submittedSection(t: Messages, status: PlanStatus): string {
   ].join("\n");
 }
 
+/**
+ * The agencies that have not submitted, a group's members summed on its line (how many have not,
+ * how many have nobody to remind): one bullet per commune made the digest several screens long.
+ * `/quahan` lists the members on demand, and the exports in full.
+ */
 function missingSection(t: Messages, status: PlanStatus): string {
-  const missing = status.agencies.filter((a) => a.memberCount === 0 && !a.submitted);
+  const missing = status.agencies.filter((a) => a.agency.parentId === null && !a.submitted);
   if (!missing.length) return t.bot.digest.noneMissing;
   return [
     t.bot.digest.missingHeader(missing.length),
-    ...missing.map((a) => t.bot.agencyItem(a.agency.code, agencyLabel(t, a.agency))),
+    ...missing.map((a) => {
+      if (a.memberCount === 0) return t.bot.agencyItem(a.agency.code, agencyLabel(t, a.agency));
+      const members = status.agencies.filter((m) => m.agency.parentId === a.agency.id && !m.submitted);
+      const noContact = members.filter((m) => m.contacts === 0).length;
+      return t.bot.coord.overdueGroupLine(a.agency.code, a.agency.name, members.length, a.memberCount, noContact);
+    }),
   ].join("\n");
 }
 
