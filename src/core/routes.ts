@@ -16,6 +16,7 @@ import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as planLine from "./features/plan-line.ts";
 import * as overdueView from "./features/overdue-view.ts";
+import { viewChoice } from "./features/view-buttons.ts";
 import * as submit from "./features/submit.ts";
 import { continueFlow, flowServes, flowTakesText } from "./flows.ts";
 import type { IncomingAttachment, IncomingEvent } from "../model/bot-core.ts";
@@ -161,7 +162,7 @@ export async function routeChoice(ctx: Ctx, value: string): Promise<void> {
     return;
   }
   // A view's buttons (pages, a group's members, a nudge) need no flow: they say what they are about.
-  if (await overdueView.viewChoice(ctx, value)) return;
+  if (await viewChoice(ctx, value)) return;
   const flow = await ctx.flow();
   if (flow === INVALID_FLOW) return endInvalidFlow(ctx);
   if (flow && flowServes(flow, roleOf(ctx)))

@@ -920,7 +920,8 @@ export const en: Messages = {
         extra: string,
       ) => `${icon} ${code} ${name}: ${submitted ? "submitted" : "not submitted"} · done ${done}/${total}${extra}`,
       groupExtra: (submitted: number, total: number) => ` · ${submitted}/${total} units have submitted their report`,
-      dutyTotals: (counts: string) => `Duties by status: ${counts}`,
+      dutyTotals: (counts: string, units: number, entries: number) =>
+        `Duties by status, counted for each agency and unit (${plural(units, "agency or unit", "agencies and units")}; ${plural(entries, "duty entry", "duty entries")}): ${counts}`,
       indicatorsHeader: "Targets:",
       indicatorLine: (
         code: string,
@@ -943,7 +944,9 @@ export const en: Messages = {
       groupHeader: (name: string, code: string, submitted: number, total: number) =>
         `${code} ${name}\n${submitted}/${total} have submitted their report`,
       groupDutyLine: (code: string, title: string, counts: string) => `${code}: ${title}\n   ${counts}`,
-      membersNotSubmitted: (n: number) => `${plural(n, "unit has", "units have")} not submitted their report:`,
+      membersNotSubmitted: (n: number, noContact: number) =>
+        `${plural(n, "unit has", "units have")} not submitted their report` +
+        (noContact > 0 ? `; ${plural(noContact, "has", "have")} no contact.` : "."),
       overdueHeader: (n: number, deadline: LocalDate, daysLeft: string) =>
         `${plural(n, "agency has", "agencies have")} not submitted their report (due before ${date(deadline)}, ${daysLeft}):`,
       overdueLine: (code: string, name: string, open: string) => `• ${code} ${name}: ${open}`,

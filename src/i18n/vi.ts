@@ -931,7 +931,8 @@ export const vi = {
       ) =>
         `${icon} ${code} ${name}: ${submitted ? "đã nộp" : "chưa nộp"} · hoàn thành ${done}/${total} nhiệm vụ${extra}`,
       groupExtra: (submitted: number, total: number) => ` · ${submitted}/${total} đơn vị đã nộp báo cáo`,
-      dutyTotals: (counts: string) => `Nhiệm vụ theo trạng thái: ${counts}`,
+      dutyTotals: (counts: string, units: number, entries: number) =>
+        `Nhiệm vụ theo trạng thái, đếm riêng từng cơ quan, đơn vị (${units} cơ quan, đơn vị; ${entries} lượt nhiệm vụ): ${counts}`,
       indicatorsHeader: "Chỉ tiêu:",
       indicatorLine: (
         code: string,
@@ -954,7 +955,8 @@ export const vi = {
       groupHeader: (name: string, code: string, submitted: number, total: number) =>
         `${code} ${name}\n${submitted}/${total} đã nộp báo cáo`,
       groupDutyLine: (code: string, title: string, counts: string) => `${code}: ${title}\n   ${counts}`,
-      membersNotSubmitted: (n: number) => `${n} đơn vị chưa nộp báo cáo:`,
+      membersNotSubmitted: (n: number, noContact: number) =>
+        `${n} đơn vị chưa nộp báo cáo` + (noContact > 0 ? `; ${noContact} đơn vị chưa có đầu mối.` : "."),
       overdueHeader: (n: number, deadline: LocalDate, daysLeft: string) =>
         `${n} cơ quan chưa nộp báo cáo (hạn trước ngày ${date(deadline)}, ${daysLeft}):`,
       overdueLine: (code: string, name: string, open: string) => `• ${code} ${name}: ${open}`,

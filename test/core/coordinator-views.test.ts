@@ -77,6 +77,17 @@ describe("the overdue view with 95 communes", () => {
     expect(new Set(people.map((p) => p.directoryAgency?.code)).size).toBe(10);
   });
 
+  it("/tongquan and /tongquan IV.9 fit one message too, the members behind the same buttons", async () => {
+    for (const view of ["/tongquan", "/tongquan IV.9"]) {
+      const replies = await bot.send("coord", view);
+      expect(replies, view).toHaveLength(1);
+      expect(replies[0]!.text.length, view).toBeLessThanOrEqual(VIEW_MAX_CHARS);
+    }
+    const group = await bot.send("coord", "/tongquan IV.9");
+    expect(texts(group)).toContain("95 đơn vị chưa nộp báo cáo; 85 đơn vị chưa có đầu mối.");
+    expect(buttons(group).map((b) => b.value)).toEqual(["members:BHXH26:IV.9:1", "nudge:BHXH26:IV.9"]);
+  });
+
   it("a contact cannot use a coordinator's buttons, and a forged page is refused", async () => {
     const contact = `${withContacts[0]}-a`;
     expect(texts(await bot.choose(contact, "members:BHXH26:IV.9:1"))).not.toContain("đơn vị chưa nộp");

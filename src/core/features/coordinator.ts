@@ -23,6 +23,7 @@ import { formatDateVi, localDate } from "../../lib/time.ts";
 import { policyOf } from "../../schedule/policy.ts";
 import { deferPastQuietHours, isQuietTime } from "../../schedule/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
+import { groupButtons } from "./overdue-view.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../../i18n/views.ts";
 import { outlookProblems } from "../../delivery/delivery-views.ts";
@@ -47,7 +48,8 @@ export async function overview(ctx: Ctx, args: string): Promise<void> {
   if (args.trim()) {
     const agency = await findAgency(ctx.deps.db, plan.id, args);
     const state = status.agencies.find((a) => a.agency.id === agency.id)!;
-    ctx.reply(state.memberCount > 0 ? groupDetail(ctx, status, state) : agencyDetail(ctx, state));
+    if (state.memberCount === 0) ctx.reply(agencyDetail(ctx, state));
+    else ctx.reply(groupDetail(ctx, status, state), groupButtons(t, plan.code, status, state));
     return;
   }
   const top = status.agencies.filter((a) => a.agency.parentId === null);
@@ -63,6 +65,7 @@ export async function overview(ctx: Ctx, args: string): Promise<void> {
     ),
   );
   const units = reportingUnits(status);
+  const entries = units.flatMap((u) => u.duties.map((d) => d.status));
   const indicators = status.indicators.map((i) =>
     t.bot.coord.indicatorLine(
       i.indicator.code,
@@ -78,12 +81,8 @@ export async function overview(ctx: Ctx, args: string): Promise<void> {
       t.bot.coord.overviewHeader(plan.title, plan.reportDeadline, daysLeftText(t, plan, ctx.now)),
       t.bot.coord.submittedCount(top.filter((a) => a.submitted).length, top.length),
       rows.join("\n"),
-      t.bot.coord.dutyTotals(
-        statusCounts(
-          t,
-          units.flatMap((u) => u.duties.map((d) => d.status)),
-        ),
-      ),
+      // Each commune holds its own copy of its group's duties: the count says so, or 405 reads as 405 duties.
+      t.bot.coord.dutyTotals(statusCounts(t, entries), units.length, entries.length),
       [t.bot.coord.indicatorsHeader, ...indicators].join("\n"),
     ].join("\n\n"),
   );
@@ -118,14 +117,12 @@ function groupDetail(ctx: Ctx, status: PlanStatus, group: AgencyState): string {
     ),
   );
   const missing = members.filter((m) => !m.submitted);
+  // The members themselves are a button away (groupButtons): 95 lines would be six phone screens.
   return [
     t.bot.coord.groupHeader(group.agency.name, group.agency.code, group.membersSubmitted, group.memberCount),
     perDuty.join("\n"),
     missing.length
-      ? [
-          t.bot.coord.membersNotSubmitted(missing.length),
-          ...missing.map((m) => t.bot.agencyItem(m.agency.code, agencyLabel(t, m.agency))),
-        ].join("\n")
+      ? t.bot.coord.membersNotSubmitted(missing.length, missing.filter((m) => m.contacts === 0).length)
       : "",
   ]
     .filter(Boolean)

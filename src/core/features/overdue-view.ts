@@ -5,10 +5,7 @@ import { encodeChoice } from "../../model/choices.ts";
 import type { Choice } from "../../model/messages.ts";
 import { findAgency } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
-import { activePlans } from "../../services/directory-service.ts";
-import { choiceOf } from "../../model/choices.ts";
-import { Ctx, planOf } from "../context.ts";
-import { remind } from "./coordinator.ts";
+import { planOf, type Ctx } from "../context.ts";
 
 // /quahan on a phone: the totals first, one line per agency, a group (the 95 communes of IV.9)
 // summed on one line with a button to list its members and one to nudge those who have a contact.
@@ -89,7 +86,7 @@ function groupLine(t: Messages, status: PlanStatus, group: AgencyState): string 
 }
 
 /** Under a group's line: list its members, and nudge those that have a contact. */
-function groupButtons(t: Messages, plan: string, status: PlanStatus, group: AgencyState): Choice[][] {
+export function groupButtons(t: Messages, plan: string, status: PlanStatus, group: AgencyState): Choice[][] {
   const missing = pendingMembers(status, group.agency.id);
   const reachable = missing.filter((m) => m.contacts > 0).length;
   const list = {
@@ -114,26 +111,4 @@ function pager(t: Messages, page: number, pages: number, value: (page: number) =
     ...(page < pages ? [{ label: t.bot.coord.pageNext, value: value(page + 1) }] : []),
   ];
   return row.length ? [row] : [];
-}
-
-/**
- * A button of these views: a page, a group's members, a nudge. Each carries its plan's code, so it
- * acts in that plan whatever chat is about now; a plan closed since makes it stale. True when the
- * value was one of these.
- */
-export async function viewChoice(ctx: Ctx, value: string): Promise<boolean> {
-  const choice = choiceOf(value, "overdue_page") ?? choiceOf(value, "members") ?? choiceOf(value, "nudge");
-  const role = ctx.member?.person.role;
-  if (!choice || (role !== "coordinator" && role !== "admin")) return false;
-  const plan = (await activePlans(ctx.deps.db)).find((p) => p.code === choice.plan);
-  if (!plan) {
-    ctx.reply(ctx.t.bot.staleChoice, undefined, "flow.stale");
-    return true;
-  }
-  const inPlan = new Ctx(ctx.deps, ctx.from, { ...ctx.member!, agency: null }, plan);
-  if (choice.kind === "overdue_page") await overdue(inPlan, choice.page);
-  else if (choice.kind === "members") await groupMembers(inPlan, choice.group, choice.page);
-  else await remind(inPlan, choice.agency);
-  ctx.replies.push(...inPlan.replies);
-  return true;
 }
