@@ -115,7 +115,9 @@ export async function recordSkipped(
 ): Promise<Set<string>> {
   return insertRows(
     db,
-    items.map((item) => ({ ...toRow(item, now), status: "skipped", skipReason: reason })),
+    // A skipped row is never sent: its text would only be weight (a merged push's plans' own
+    // reminders, 67,000 of them at national scale, each repeating what the merged row holds).
+    items.map((item) => ({ ...toRow({ ...item, message: { text: "" } }, now), status: "skipped", skipReason: reason })),
   );
 }
 

@@ -1025,9 +1025,19 @@ export const en: Messages = {
         daysLeft: string,
         submitted: number,
         agencies: number,
+        membersSubmitted = 0,
+        members = 0,
       ) =>
-        `• ${code}: ${title}\n   before ${date(deadline)} (${daysLeft}); ${submitted}/${agencies} agencies submitted`,
-      plansFooter: "One plan: /kehoach CODE, e.g. /kehoach BHXH26.",
+        `• ${code}: ${title}\n   before ${date(deadline)} (${daysLeft}); ${submitted}/${agencies} agencies submitted` +
+        (members ? `, ${num(membersSubmitted)}/${num(members)} member units` : ""),
+      plansFooter: (code: string) => `One plan: /kehoach CODE, e.g. /kehoach ${code}.`,
+      plansTotals: (submitted: number, agencies: number, membersSubmitted: number, members: number) =>
+        `Submitted: ${num(submitted)}/${num(agencies)} agency places` +
+        (members ? `; ${num(membersSubmitted)}/${num(members)} member unit places` : ""),
+      behindTotals: (behind: number, agencies: number, membersBehind: number, members: number) =>
+        `Not submitted: ${num(behind)}/${num(agencies)} agency places` +
+        (members ? `; ${num(membersBehind)}/${num(members)} member unit places` : ""),
+      allPlansSubmitted: (n: number) => `Every agency has submitted in all ${n} plans you follow.`,
       combinedHeader: (command: "tongquan" | "quahan", n: number) =>
         command === "quahan"
           ? `Agencies that have not submitted, in the ${n} plans you follow (nearest deadline first):`
@@ -1039,10 +1049,13 @@ export const en: Messages = {
         daysLeft: string,
         behind: number,
         agencies: number,
+        membersBehind = 0,
+        members = 0,
       ) =>
-        `• ${code}: ${title}\n   before ${date(deadline)} (${daysLeft}); ${behind}/${agencies} agencies not submitted`,
-      combinedFooter: (command: "tongquan" | "quahan") =>
-        `One plan in detail: /${command} PLAN_CODE, e.g. /${command} BHXH26.`,
+        `• ${code}: ${title}\n   before ${date(deadline)} (${daysLeft}); ${behind}/${agencies} agencies not submitted` +
+        (members ? `, ${num(membersBehind)}/${num(members)} member units` : ""),
+      combinedFooter: (command: "tongquan" | "quahan", code: string) =>
+        `One plan in detail: /${command} PLAN_CODE, e.g. /${command} ${code}.`,
       planSummary: (
         title: string,
         province: string,
@@ -1058,7 +1071,13 @@ export const en: Messages = {
     },
 
     reminder: {
-      mergedHeader: (plans: number) => `🔔 Reminder: your agency has ${plans} plans to report on.`,
+      mergedHeader: (plans: number) =>
+        `🔔 Reminder: your agency has ${plans} plans to report on (nearest deadline first):`,
+      mergedLine: (code: string, deadline: LocalDate, daysLeft: string, open: readonly string[]) =>
+        `• ${code}, before ${date(deadline)} (${daysLeft}): ${open.length ? `open ${open.join(", ")}` : "only the submission is left"}`,
+      mergedMore: (plans: number) => `… and ${plans} more plans: type /nhiemvu to see them all.`,
+      mergedFooter: (example: string) =>
+        `Quick report (plan code first): ${example}\nOr type /baocao to report step by step, /nopbaocao to submit.`,
       planSection: (code: string) => `📋 Plan ${code}`,
       text: (
         agency: string,

@@ -1033,9 +1033,19 @@ export const vi = {
         daysLeft: string,
         submitted: number,
         agencies: number,
+        membersSubmitted = 0,
+        members = 0,
       ) =>
-        `• ${code}: ${title}\n   trước ngày ${date(deadline)} (${daysLeft}); đã nộp báo cáo ${submitted}/${agencies} cơ quan`,
-      plansFooter: "Xem một kế hoạch: /kehoach MÃ, ví dụ /kehoach BHXH26.",
+        `• ${code}: ${title}\n   trước ngày ${date(deadline)} (${daysLeft}); đã nộp báo cáo ${submitted}/${agencies} cơ quan` +
+        (members ? `, ${num(membersSubmitted)}/${num(members)} đơn vị thành viên` : ""),
+      plansFooter: (code: string) => `Xem một kế hoạch: /kehoach MÃ, ví dụ /kehoach ${code}.`,
+      plansTotals: (submitted: number, agencies: number, membersSubmitted: number, members: number) =>
+        `Đã nộp báo cáo: ${num(submitted)}/${num(agencies)} lượt cơ quan` +
+        (members ? `; ${num(membersSubmitted)}/${num(members)} lượt đơn vị thành viên` : ""),
+      behindTotals: (behind: number, agencies: number, membersBehind: number, members: number) =>
+        `Chưa nộp báo cáo: ${num(behind)}/${num(agencies)} lượt cơ quan` +
+        (members ? `; ${num(membersBehind)}/${num(members)} lượt đơn vị thành viên` : ""),
+      allPlansSubmitted: (n: number) => `Cả ${n} kế hoạch Anh/Chị theo dõi đều đã đủ báo cáo.`,
       combinedHeader: (command: "tongquan" | "quahan", n: number) =>
         command === "quahan"
           ? `Cơ quan chưa nộp báo cáo, theo ${n} kế hoạch Anh/Chị theo dõi (hạn gần nhất trước):`
@@ -1047,10 +1057,13 @@ export const vi = {
         daysLeft: string,
         behind: number,
         agencies: number,
+        membersBehind = 0,
+        members = 0,
       ) =>
-        `• ${code}: ${title}\n   trước ngày ${date(deadline)} (${daysLeft}); chưa nộp báo cáo ${behind}/${agencies} cơ quan`,
-      combinedFooter: (command: "tongquan" | "quahan") =>
-        `Xem chi tiết một kế hoạch: /${command} MÃ_KẾ_HOẠCH, ví dụ /${command} BHXH26.`,
+        `• ${code}: ${title}\n   trước ngày ${date(deadline)} (${daysLeft}); chưa nộp báo cáo ${behind}/${agencies} cơ quan` +
+        (members ? `, ${num(membersBehind)}/${num(members)} đơn vị thành viên` : ""),
+      combinedFooter: (command: "tongquan" | "quahan", code: string) =>
+        `Xem chi tiết một kế hoạch: /${command} MÃ_KẾ_HOẠCH, ví dụ /${command} ${code}.`,
       planSummary: (
         title: string,
         province: string,
@@ -1066,7 +1079,13 @@ export const vi = {
     },
 
     reminder: {
-      mergedHeader: (plans: number) => `🔔 Nhắc việc: cơ quan của Anh/Chị có ${plans} kế hoạch cần báo cáo.`,
+      mergedHeader: (plans: number) =>
+        `🔔 Nhắc việc: cơ quan của Anh/Chị có ${plans} kế hoạch cần báo cáo (hạn gần nhất trước):`,
+      mergedLine: (code: string, deadline: LocalDate, daysLeft: string, open: readonly string[]) =>
+        `• ${code}, trước ngày ${date(deadline)} (${daysLeft}): ${open.length ? `còn ${open.join(", ")}` : "chỉ còn nộp báo cáo"}`,
+      mergedMore: (plans: number) => `… và ${plans} kế hoạch khác: gõ /nhiemvu để xem tất cả.`,
+      mergedFooter: (example: string) =>
+        `Báo cáo nhanh (mã kế hoạch trước): ${example}\nHoặc gõ /baocao để báo cáo từng bước, /nopbaocao để nộp báo cáo.`,
       planSection: (code: string) => `📋 Kế hoạch ${code}`,
       text: (
         agency: string,

@@ -8,8 +8,8 @@ import { agencyLabel } from "../i18n/views.ts";
 import type { Logger } from "../lib/logger.ts";
 import { toIsoLocal } from "../lib/time.ts";
 import { copyDigests, decideDigests, writeDigests } from "./plan-digests.ts";
-import { decidePlanReminders, writeReminders } from "./plan-reminders.ts";
-import { mergeAcrossPlans, writeMerged, type PlanDecision } from "./merge-reminders.ts";
+import { decidePlanReminders, loadPassFacts, writeReminders } from "./plan-reminders.ts";
+import { mergeAcrossPlans, mergedAlready, writeMerged, type PlanDecision } from "./merge-reminders.ts";
 import { planningKey } from "./planning-key.ts";
 import { readPlannings, type Planned, type Planning, type ReminderEntry, type TickResult } from "./planning.ts";
 
@@ -36,12 +36,15 @@ export async function planDue(db: Db, now: Date, options: { dryRun?: boolean } =
   };
   const decided: (PlanDecision & { planning: Planning })[] = [];
   const digests: (PlanDecision & { planning: Planning })[] = [];
-  for await (const planning of readPlannings(db, now, options.dryRun === true)) {
-    decided.push({ planning, plan: planning.plan, decision: await decidePlanReminders(db, planning) });
+  const plannings: Planning[] = [];
+  for await (const planning of readPlannings(db, now, options.dryRun === true)) plannings.push(planning);
+  const pass = await loadPassFacts(db, plannings);
+  for (const planning of plannings) {
+    decided.push({ planning, plan: planning.plan, decision: await decidePlanReminders(db, planning, pass) });
     digests.push({ planning, plan: planning.plan, decision: await decideDigests(db, planning) });
   }
-  const merged = mergeAcrossPlans(decided);
-  const mergedDigests = mergeAcrossPlans(digests);
+  const merged = mergeAcrossPlans(decided, await mergedAlready(db, decided));
+  const mergedDigests = mergeAcrossPlans(digests, await mergedAlready(db, digests));
   for (const [i, { planning, decision }] of decided.entries()) {
     add(await writeReminders(db, planning, decision));
     add(await writeDigests(db, planning, digests[i]!.decision));

@@ -1,16 +1,20 @@
 import type { Db } from "../db/db.ts";
-import { enqueue, recordSkipped, type OutboxItem } from "../delivery/outbox.ts";
+import { enqueue, type OutboxItem } from "../delivery/outbox.ts";
 import type { Plan } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { toIsoLocal } from "../lib/time.ts";
+import { daysLeft } from "../domain/deadline.ts";
+import { pageLines, VIEW_MAX_CHARS } from "../domain/pages.ts";
 import type { PlannedItem, ReminderDecision } from "./plan-reminders.ts";
 import type { Planned } from "./planning.ts";
 
 // A contact of an agency in several plans would get one reminder per plan at 08:00, a coordinator
 // one digest per plan at 16:30. People read one message per reminder time: the reminders (or the
 // digests) due to one person in one local minute become one push covering every plan, nearest
-// deadline first. Each plan's own push is still recorded (as skipped, "merged"), so no later tick
-// plans it again and the record says what was covered.
+// deadline first. The merged push's own row is the record: its key names the person and the
+// minute, so a later pass that finds it leaves every plan's push of that minute to that person
+// alone, even one that now would be the only one due. (A row per plan carried, as skipped, cost
+// 67,000 rows at one national 08:00 and a second of the two the whole pass may take.)
 
 /** A plan's decision, in the order plans are taken (nearest deadline first). */
 export interface PlanDecision {
@@ -27,19 +31,68 @@ export interface Merged {
 
 const MINUTE = 16; // "2026-12-07T08:00" of an ISO local time
 
-/** Takes the reminders due together out of each plan's decision and returns them merged. */
-export function mergeAcrossPlans(decisions: readonly PlanDecision[]): Merged {
+/** A person-minute's key; each instant formatted once (a pass has a few points and 70,000 pushes). */
+function groupKeys(): (item: OutboxItem) => string {
+  const minutes = new Map<number, string>();
+  return (item) => {
+    let minute = minutes.get(item.dueAt.getTime());
+    if (minute === undefined) {
+      minute = toIsoLocal(item.dueAt).slice(0, MINUTE);
+      minutes.set(item.dueAt.getTime(), minute);
+    }
+    return `${item.kind}:${item.personId}:${minute}`;
+  };
+}
+const mergedKey = (group: string) => `merged:${group}`;
+/**
+ * The person-minutes among the decisions' pushes that a merged push already covers: the merged
+ * rows of those minutes, read through the outbox's index by plan, kind and time. (Looking up each
+ * push's merged key instead sent Prisma 7,000 keys to compile, half a second at national scale.)
+ * A merged row keeps the id of the first plan it carried, which may have closed since: every
+ * plan's id is asked for.
+ */
+export async function mergedAlready(db: Db, decisions: readonly PlanDecision[]): Promise<Set<string>> {
+  const pending = decisions.flatMap((d) => d.decision.pending);
+  if (pending.length === 0) return new Set();
+  const times = new Map(pending.map((p) => [p.item.dueAt.getTime(), p.item.dueAt]));
+  const [plans, kinds] = [
+    await db.plan.findMany({ select: { id: true } }),
+    [...new Set(pending.map((p) => p.item.kind))],
+  ];
+  const rows = await db.outboxMessage.findMany({
+    where: {
+      planId: { in: plans.map((p) => p.id) },
+      kind: { in: kinds },
+      dueAt: { in: [...times.values()] },
+      key: { startsWith: "merged:" },
+    },
+    select: { key: true },
+  });
+  return new Set(rows.map((r) => r.key.slice("merged:".length)));
+}
+
+/**
+ * Takes the reminders due together out of each plan's decision and returns them merged; those of
+ * a person-minute in `covered` (a merged push already planned) are dropped.
+ */
+export function mergeAcrossPlans(decisions: readonly PlanDecision[], covered: ReadonlySet<string>): Merged {
+  const groupKey = groupKeys();
   const groups = new Map<string, { plan: Plan; planned: PlannedItem }[]>();
   for (const { plan, decision } of decisions) {
+    decision.pending = decision.pending.filter((p) => !covered.has(groupKey(p.item)));
     for (const planned of decision.pending) {
-      const key = `${planned.item.kind}:${planned.item.personId}:${toIsoLocal(planned.item.dueAt).slice(0, MINUTE)}`;
-      groups.set(key, [...(groups.get(key) ?? []), { plan, planned }]);
+      const key = groupKey(planned.item);
+      const group = groups.get(key);
+      if (group) group.push({ plan, planned });
+      else groups.set(key, [{ plan, planned }]);
     }
   }
   const result: Merged = { merged: [], absorbed: [] };
+  // An agency's line is the same for each of its contacts: made once.
+  const lines = new Map<string, string>();
   for (const [key, group] of groups) {
     if (new Set(group.map((g) => g.plan.id)).size < 2) continue;
-    result.merged.push(mergedItem(key, group));
+    result.merged.push(mergedItem(key, group, lines));
     result.absorbed.push(...group.map((g) => g.planned));
   }
   const absorbed = new Set(result.absorbed.map((p) => p.item.key));
@@ -47,21 +100,24 @@ export function mergeAcrossPlans(decisions: readonly PlanDecision[]): Merged {
   return result;
 }
 
-function mergedItem(key: string, group: readonly { plan: Plan; planned: PlannedItem }[]): PlannedItem {
+function mergedItem(
+  key: string,
+  group: readonly { plan: Plan; planned: PlannedItem }[],
+  lines: Map<string, string>,
+): PlannedItem {
   const [first] = group;
   const { item, entry, locale } = first!.planned;
-  const t = messagesFor(locale);
-  const sections = group.map(
-    ({ plan, planned }) => `${t.bot.reminder.planSection(plan.code)}\n${planned.item.message.text}`,
-  );
-  const header =
-    item.kind === "digest" ? t.bot.digest.mergedHeader(group.length) : t.bot.reminder.mergedHeader(group.length);
   const merged: OutboxItem = {
-    ...item,
-    key: `merged:${key}`,
+    kind: item.kind,
+    personId: item.personId,
+    planId: item.planId ?? null,
+    agencyId: item.agencyId ?? null,
+    point: item.point ?? null,
+    dueAt: item.dueAt,
+    key: mergedKey(key),
     message: {
-      text: [header, ...sections].join("\n\n"),
-      // The first plan's buttons: the guided report and the submission act on the plan due first.
+      text: item.kind === "digest" ? digestText(locale, group) : reminderText(locale, group, item.dueAt, lines),
+      // The first plan's buttons: the guided report and the submission ask which plan.
       ...(item.message.choices && { choices: item.message.choices }),
     },
     duties: group.flatMap((g) => g.planned.item.duties ?? []),
@@ -69,7 +125,56 @@ function mergedItem(key: string, group: readonly { plan: Plan; planned: PlannedI
   return { item: merged, entry: { ...entry, plan: group.map((g) => g.plan.code).join(",") }, locale };
 }
 
-/** Writes the merged pushes and records what each carries; in a dry run, only lists them. */
+/** Room for the header and the footer of a merged reminder, within one screen. */
+const REMINDER_ROOM = 400;
+
+/**
+ * A line per plan (deadline, days left, open duties), as many as fit one screen, nearest deadline
+ * first: a department in 39 plans read 17,000 characters when each plan's reminder came whole.
+ * `/nhiemvu` lists every duty of every plan.
+ */
+function reminderText(
+  locale: string,
+  group: readonly { plan: Plan; planned: PlannedItem }[],
+  dueAt: Date,
+  cache: Map<string, string>,
+): string {
+  const t = messagesFor(locale);
+  const r = t.bot.reminder;
+  const lines = group.map(({ plan, planned }) => {
+    const key = `${plan.id}:${planned.item.agencyId}:${locale}:${dueAt.getTime()}`;
+    let line = cache.get(key);
+    if (line === undefined) {
+      line = r.mergedLine(
+        plan.code,
+        plan.reportDeadline,
+        t.bot.daysLeft(daysLeft(plan.reportDeadline, dueAt)),
+        planned.item.duties ?? [],
+      );
+      cache.set(key, line);
+    }
+    return line;
+  });
+  const [shown] = pageLines(lines, VIEW_MAX_CHARS - REMINDER_ROOM);
+  const withDuty = group.find((g) => g.planned.item.duties?.length) ?? group[0]!;
+  const duty = withDuty.planned.item.duties?.[0] ?? "IV.1.a";
+  return [
+    r.mergedHeader(group.length),
+    ...shown!,
+    ...(shown!.length < lines.length ? [r.mergedMore(lines.length - shown!.length)] : []),
+    r.mergedFooter(t.bot.report.example(`${withDuty.plan.code} ${duty}`)),
+  ].join("\n");
+}
+
+function digestText(locale: string, group: readonly { plan: Plan; planned: PlannedItem }[]): string {
+  const t = messagesFor(locale);
+  const sections = group.map(
+    ({ plan, planned }) => `${t.bot.reminder.planSection(plan.code)}\n${planned.item.message.text}`,
+  );
+  return [t.bot.digest.mergedHeader(group.length), ...sections].join("\n\n");
+}
+
+/** Writes the merged pushes; in a dry run, only lists them. What each carries is listed, not stored. */
 export async function writeMerged(db: Db, now: Date, dryRun: boolean, { merged, absorbed }: Merged): Promise<Planned> {
   if (merged.length === 0) return { due: [], skipped: [] };
   const created = dryRun
@@ -79,13 +184,6 @@ export async function writeMerged(db: Db, now: Date, dryRun: boolean, { merged, 
         now,
         merged.map((m) => m.item),
       );
-  if (!dryRun)
-    await recordSkipped(
-      db,
-      now,
-      absorbed.map((a) => a.item),
-      "merged",
-    );
   return {
     due: merged.filter((m) => !created || created.has(m.item.key)).map((m) => m.entry),
     skipped: absorbed.map((a) => ({ ...a.entry, reason: "merged" as const })),

@@ -35,37 +35,86 @@ export interface ReminderDecision {
   skipped: ReminderEntry[];
 }
 
+/**
+ * What a pass reads once for every plan rather than once per plan: the contacts (a commune's are
+ * in every plan that has the communes), and the minutes a pass has already gone through.
+ */
+export interface PassFacts {
+  contactsByDirectory: ReadonlyMap<number, readonly Person[]>;
+  /**
+   * Points too old to send whose minute has reminder rows in some active plan: a pass went through
+   * that minute and decided every plan's reminders there, so nothing is left to record. Only a
+   * minute no pass saw (a first start) is decided, to record its reminders as expired.
+   */
+  settledMinutes: ReadonlySet<number>;
+}
+
+const isStale = ({ policy, now }: Pick<Planning, "policy" | "now">, point: ReminderPoint) =>
+  now.getTime() - point.dueAt.getTime() > policy.expireAfterHours * HOUR_MS;
+
+/** The points of a plan whose time has come and that are still to decide. */
+function pointsToDecide(planning: Planning, settled: ReadonlySet<number>): ReminderPoint[] {
+  const { plan, policy, calendar, now } = planning;
+  return reminderPoints(plan.reportDeadline, policy, calendar).filter(
+    (p) => p.dueAt <= now && !(isStale(planning, p) && settled.has(p.dueAt.getTime())),
+  );
+}
+
+export async function loadPassFacts(db: Db, plannings: readonly Planning[]): Promise<PassFacts> {
+  const stale = new Set<number>();
+  for (const planning of plannings)
+    for (const p of pointsToDecide(planning, new Set())) if (isStale(planning, p)) stale.add(p.dueAt.getTime());
+  const [contacts, minutes] = await Promise.all([
+    db.person.findMany({ where: { role: "contact", active: true, directoryAgencyId: { not: null } } }),
+    stale.size === 0
+      ? []
+      : db.outboxMessage.groupBy({
+          by: ["dueAt"],
+          where: {
+            kind: "reminder",
+            planId: { in: plannings.map((p) => p.plan.id) },
+            dueAt: { in: [...stale].map((ms) => new Date(ms)) },
+          },
+        }),
+  ]);
+  const contactsByDirectory = new Map<number, Person[]>();
+  for (const c of contacts) {
+    const list = contactsByDirectory.get(c.directoryAgencyId!);
+    if (list) list.push(c);
+    else contactsByDirectory.set(c.directoryAgencyId!, [c]);
+  }
+  return { contactsByDirectory, settledMinutes: new Set(minutes.map((m) => m.dueAt.getTime())) };
+}
+
 /** The reminder points whose time has come, with each point's agencies and contacts decided. */
 export async function planReminders(db: Db, planning: Planning): Promise<Planned> {
   return writeReminders(db, planning, await decidePlanReminders(db, planning));
 }
 
 /** What `planReminders` would write for one plan, decided and not written yet. */
-export async function decidePlanReminders(db: Db, planning: Planning): Promise<ReminderDecision> {
-  const { plan, policy, calendar, now } = planning;
-  const points = reminderPoints(plan.reportDeadline, policy, calendar).filter((p) => p.dueAt <= now);
+export async function decidePlanReminders(db: Db, planning: Planning, pass?: PassFacts): Promise<ReminderDecision> {
+  const facts = pass ?? (await loadPassFacts(db, [planning]));
+  const points = pointsToDecide(planning, facts.settledMinutes);
   if (points.length === 0) return { pending: [], expired: [], skipped: [] };
-  const facts = await loadReminderFacts(db, planning, points);
-  return decideReminders(planning, points, facts);
+  return decideReminders(planning, points, await loadReminderFacts(db, planning, points, facts));
 }
 
 export async function loadReminderFacts(
   db: Db,
-  { plan, policy, now }: Planning,
+  { plan, policy, now, status }: Planning,
   points: readonly ReminderPoint[],
+  pass: PassFacts,
 ): Promise<ReminderFacts> {
   // People belong to directory agencies: each agency of this plan reminds its directory agency's contacts.
-  const [contacts, agencies] = await Promise.all([
-    db.person.findMany({
-      where: { role: "contact", active: true, directoryAgency: { assignments: { some: { planId: plan.id } } } },
-    }),
-    db.agency.findMany({ where: { planId: plan.id }, select: { id: true, directoryId: true } }),
-  ]);
-  const byDirectory = new Map<number, Person[]>();
-  for (const c of contacts)
-    byDirectory.set(c.directoryAgencyId!, [...(byDirectory.get(c.directoryAgencyId!) ?? []), c]);
-  const contactsByAgency = new Map(agencies.map((a) => [a.id, byDirectory.get(a.directoryId) ?? []]));
-  const rows = await db.outboxMessage.findMany({ where: { kind: "reminder", planId: plan.id }, select: { key: true } });
+  const contactsByAgency = new Map(
+    status.agencies.map((a) => [a.agency.id, pass.contactsByDirectory.get(a.agency.directoryId) ?? []]),
+  );
+  // Only the rows of the points decided now: a plan's whole history of reminders is tens of
+  // thousands of keys per commune plan, read for nothing on every pass.
+  const rows = await db.outboxMessage.findMany({
+    where: { kind: "reminder", planId: plan.id, dueAt: { in: points.map((p) => p.dueAt) } },
+    select: { key: true },
+  });
   // Only the window before each live point counts: a report sent after the point (say, in answer
   // to it) must not undo the decision, and the latest report alone cannot tell.
   const live = points.filter((p) => now.getTime() - p.dueAt.getTime() <= policy.expireAfterHours * HOUR_MS);
@@ -96,13 +145,13 @@ export function decideReminders(
   points: readonly ReminderPoint[],
   facts: ReminderFacts,
 ): ReminderDecision {
-  const { status, policy, now } = planning;
+  const { status, policy } = planning;
   const decision: ReminderDecision = { pending: [], expired: [], skipped: [] };
   const units = status.agencies.filter((a) => a.memberCount === 0);
   const byId = new Map(status.agencies.map((a) => [a.agency.id, a]));
   const messageFor = reminderTexts(planning);
   for (const point of points) {
-    const stale = now.getTime() - point.dueAt.getTime() > policy.expireAfterHours * HOUR_MS;
+    const stale = isStale(planning, point);
     for (const unit of units) {
       const people = facts.contactsByAgency.get(unit.agency.id) ?? [];
       const entry = entryFor(planning.plan.code, unit, point);
@@ -112,23 +161,23 @@ export function decideReminders(
         if (!stale) (people.length ? people : [null]).forEach((p) => decision.skipped.push(entry(p, reason)));
         continue;
       }
+      const duties = openDuties(unit);
       for (const person of people) {
         const key = `reminder:${planning.plan.id}:${unit.agency.id}:${person.id}:${point.label}`;
         if (facts.planned.has(key)) continue;
-        const item: OutboxItem = {
+        // Its text is built when read: a push merged with the person's other plans never sends its
+        // own (at national scale 67,000 texts built for nothing). An expired point is only recorded.
+        const item = new PlannedReminder(
           key,
-          kind: "reminder",
-          personId: person.id,
-          planId: planning.plan.id,
-          agencyId: unit.agency.id,
-          point: point.label,
-          // An expired point is only recorded, never sent: it needs no text.
-          message: stale
-            ? { text: "" }
-            : messageFor(unit, point, person.locale, facts.reportedBefore(unit.agency.id, point.dueAt)),
-          duties: openDuties(unit),
-          dueAt: point.dueAt,
-        };
+          person.id,
+          planning.plan.id,
+          unit.agency.id,
+          point,
+          duties,
+          stale
+            ? () => ({ text: "" })
+            : () => messageFor(unit, point, person.locale, facts.reportedBefore(unit.agency.id, point.dueAt)),
+        );
         // A bot started on 24/11 must not greet everyone with the reminder of 13/11.
         if (stale) decision.expired.push({ item, entry: entry(person, "expired"), locale: person.locale });
         else decision.pending.push({ item, entry: entry(person), locale: person.locale });
@@ -136,6 +185,31 @@ export function decideReminders(
     }
   }
   return decision;
+}
+
+/** A reminder to write: its text is built on first read and kept. */
+class PlannedReminder implements OutboxItem {
+  readonly kind = "reminder" as const;
+  readonly point: string;
+  readonly dueAt: Date;
+  #message: OutgoingMessage | undefined;
+
+  constructor(
+    readonly key: string,
+    readonly personId: number,
+    readonly planId: number,
+    readonly agencyId: number,
+    at: ReminderPoint,
+    readonly duties: string[],
+    private readonly build: () => OutgoingMessage,
+  ) {
+    this.point = at.label;
+    this.dueAt = at.dueAt;
+  }
+
+  get message(): OutgoingMessage {
+    return (this.#message ??= this.build());
+  }
 }
 
 function skipReason(
@@ -172,18 +246,25 @@ function openDuties(unit: AgencyState): string[] {
 }
 
 function entryFor(plan: string, unit: AgencyState, point: ReminderPoint) {
-  return (person: Person | null, reason?: SkipReason): ReminderEntry => ({
-    plan,
-    kind: "reminder",
-    agency: unit.agency.code,
-    agencyName: agencyLabel(messagesFor("vi"), unit.agency),
-    contact: person?.id ?? null,
-    contactName: person?.displayName ?? null,
-    point: point.label,
-    dueAt: toIsoLocal(point.dueAt),
-    duties: openDuties(unit),
-    ...(reason && { reason }),
-  });
+  // Built once per agency and point, shared by its contacts' entries (the national 08:00 has 70,000).
+  let shared: Omit<ReminderEntry, "contact" | "contactName"> | undefined;
+  return (person: Person | null, reason?: SkipReason): ReminderEntry => {
+    shared ??= {
+      plan,
+      kind: "reminder",
+      agency: unit.agency.code,
+      agencyName: agencyLabel(messagesFor("vi"), unit.agency),
+      point: point.label,
+      dueAt: toIsoLocal(point.dueAt),
+      duties: openDuties(unit),
+    };
+    return {
+      ...shared,
+      contact: person?.id ?? null,
+      contactName: person?.displayName ?? null,
+      ...(reason && { reason }),
+    };
+  };
 }
 
 /** The contacts of one agency get the same text in the same language: built once, not per person. */

@@ -3,7 +3,7 @@ import type { Plan } from "../generated/prisma/client.ts";
 import type { WorkCalendar } from "../schedule/calendar.ts";
 import { loadWorkCalendar } from "../schedule/calendar-store.ts";
 import { policyOf, type ReminderPolicy } from "../schedule/policy.ts";
-import { loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
+import { loadPlanStatuses, type PlanStatus } from "../services/status-service.ts";
 
 export type SkipReason =
   | "submitted"
@@ -58,12 +58,12 @@ export async function activePlans(db: Db): Promise<Plan[]> {
   return db.plan.findMany({ where: { active: true }, orderBy: [{ reportDeadline: "asc" }, { id: "asc" }] });
 }
 
-/** Reads what a pass over each active plan needs at `now`, one plan at a time. */
+/** Reads what a pass over each active plan needs at `now`: every plan's status in one round of queries. */
 export async function* readPlannings(db: Db, now: Date, dryRun: boolean): AsyncGenerator<Planning> {
   const plans = await activePlans(db);
   if (plans.length === 0) return;
-  const calendar = await loadWorkCalendar(db);
+  const [calendar, statuses] = await Promise.all([loadWorkCalendar(db), loadPlanStatuses(db, plans)]);
   for (const plan of plans) {
-    yield { plan, status: await loadPlanStatus(db, plan), policy: policyOf(plan), calendar, now, dryRun };
+    yield { plan, status: statuses.get(plan.id)!, policy: policyOf(plan), calendar, now, dryRun };
   }
 }

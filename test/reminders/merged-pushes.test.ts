@@ -40,21 +40,19 @@ describe("one push per person per reminder time, across plans", () => {
     expect(await bot.db.outboxMessage.count()).toBe(0);
   });
 
-  it("writes one message covering both plans, nearest first, and records each plan's reminder it carries", async () => {
+  it("writes one message covering both plans, a line each, nearest first, and no row per plan carried", async () => {
     await planDue(bot.db, T7);
     const pending = await bot.db.outboxMessage.findMany({ where: { personId: lan, status: "pending" } });
     expect(pending).toHaveLength(1);
     const text = (JSON.parse(pending[0]!.payload) as { text: string }).text;
     expect(text).toContain("2 kế hoạch");
-    expect(text.indexOf("📋 Kế hoạch BHXH26")).toBeGreaterThan(0);
-    expect(text.indexOf("📋 Kế hoạch BHYT26")).toBeGreaterThan(text.indexOf("📋 Kế hoạch BHXH26"));
-    expect(text).toContain("IV.4.a");
-    expect(text).toContain("IV.2.a");
-    const carried = await bot.db.outboxMessage.findMany({ where: { personId: lan, skipReason: "merged" } });
-    expect(carried.map((r) => [r.point, r.status])).toEqual([
-      ["T-7", "skipped"],
-      ["T-7", "skipped"],
-    ]);
+    const bhxh = text.indexOf("• BHXH26, trước ngày 15/12/2026 (còn 7 ngày): còn IV.4.a");
+    expect(bhxh).toBeGreaterThan(0);
+    expect(text.indexOf("• BHYT26, trước ngày 15/12/2026 (còn 7 ngày): còn IV.2.a")).toBeGreaterThan(bhxh);
+    // The example names a plan, so the line it suggests is read in that plan.
+    expect(text).toContain("Báo cáo nhanh (mã kế hoạch trước): BHXH26 IV.4.a 60% đang thực hiện");
+    // The merged row is the record of what it carries: the plans' own pushes get no rows.
+    expect(await bot.db.outboxMessage.count({ where: { personId: lan, point: "T-7" } })).toBe(1);
     // The commune's contact is in one plan: one reminder, as before.
     const xa = await bot.db.outboxMessage.findMany({
       where: { kind: "reminder", status: "pending", NOT: { personId: lan } },
@@ -63,11 +61,33 @@ describe("one push per person per reminder time, across plans", () => {
     expect(xa[0]!.key).toMatch(/^reminder:\d+:\d+:\d+:T-7$/);
   });
 
+  it("the example in a merged reminder is a line the bot reads in that plan", async () => {
+    const replies = await bot.send("lan", "BHXH26 IV.4.a 60% đang thực hiện: đã hoàn thành rà soát 80 doanh nghiệp");
+    expect(texts(replies)).toContain("Đã ghi nhận");
+    const latest = await bot.db.dutyReport.findFirstOrThrow({
+      where: { personId: lan },
+      orderBy: { id: "desc" },
+      include: { agency: { include: { plan: true } }, duty: true },
+    });
+    expect([latest.agency.plan.code, latest.duty.code, latest.percent]).toEqual(["BHXH26", "IV.4.a", 60]);
+  });
+
   it("a second tick at the same time plans nothing more", async () => {
     const before = await bot.db.outboxMessage.count();
     const again = await planDue(bot.db, T7);
     expect(again.due.filter((e) => e.kind === "reminder")).toEqual([]);
     expect(await bot.db.outboxMessage.count()).toBe(before);
+  });
+
+  it("once one plan's submission leaves the other due alone, the merged push still covers it", async () => {
+    const plan = await bot.db.plan.findUniqueOrThrow({ where: { code: "BHXH26" } });
+    const agency = await bot.db.agency.findFirstOrThrow({ where: { planId: plan.id, code: "IV.4" } });
+    await bot.db.submission.create({
+      data: { agencyId: agency.id, personId: lan, submittedAt: T7, onTime: true },
+    });
+    const again = await planDue(bot.db, new Date(T7.getTime() + 30 * 60_000));
+    expect(again.due.filter((e) => e.contact === lan)).toEqual([]);
+    expect(await bot.db.outboxMessage.count({ where: { personId: lan, kind: "reminder", status: "pending" } })).toBe(1);
   });
 
   it("coordinators get one digest covering both plans", async () => {
@@ -83,8 +103,7 @@ describe("one push per person per reminder time, across plans", () => {
     expect(text).toContain("2 kế hoạch");
     expect(text.indexOf("📋 Kế hoạch BHYT26")).toBeGreaterThan(text.indexOf("📋 Kế hoạch BHXH26"));
     expect(text.match(/📊 Tình hình báo cáo ngày 08\/12\/2026/g)).toHaveLength(2);
-    const carried = await bot.db.outboxMessage.findMany({ where: { personId: coord, skipReason: "merged" } });
-    expect(carried).toHaveLength(2);
+    expect(await bot.db.outboxMessage.count({ where: { personId: coord, kind: "digest" } })).toBe(1);
   });
 
   it("/theodoi narrows a coordinator's digest and views to the plans followed; /theodoi tatca widens them again", async () => {

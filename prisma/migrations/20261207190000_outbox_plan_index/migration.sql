@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "OutboxMessage_planId_kind_dueAt_idx" ON "OutboxMessage"("planId", "kind", "dueAt");
