@@ -16,6 +16,7 @@ import { pause, resume } from "./features/pause.ts";
 import * as report from "./features/report.ts";
 import * as planLine from "./features/plan-line.ts";
 import * as overdueView from "./features/overdue-view.ts";
+import { combinedView } from "./features/plans-view.ts";
 import { viewChoice } from "./features/view-buttons.ts";
 import * as submit from "./features/submit.ts";
 import { continueFlow, flowServes, flowTakesText } from "./flows.ts";
@@ -87,7 +88,7 @@ async function routeCommand(ctx: Ctx, event: CommandEvent): Promise<void> {
   if (await planLine.commandAcrossPlans(ctx, command.name, event.args.trim(), event.attachment)) return;
   const inPlan = await planLine.coordinatorPlan(ctx, command.name, event.args.trim());
   const combined = command.name === "tongquan" || command.name === "quahan" ? command.name : null;
-  if (!inPlan && combined && (await coord.combinedView(ctx, combined, event.args.trim()))) return;
+  if (!inPlan && combined && (await combinedView(ctx, combined, event.args.trim()))) return;
   if (inPlan) {
     await HANDLERS[command.name](inPlan.ctx, inPlan.args, event);
     ctx.replies.push(...inPlan.ctx.replies);

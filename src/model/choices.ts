@@ -23,7 +23,12 @@ export type ChoiceValue =
   /** A page of a group's members that have not submitted (the communes under IV.9). */
   | { kind: "members"; plan: string; group: string; page: number }
   /** Nudge now every contact of an agency (a group: of its members) that has not submitted. */
-  | { kind: "nudge"; plan: string; agency: string };
+  | { kind: "nudge"; plan: string; agency: string }
+  /** A page of a view over every plan followed: /quahan, /tongquan or /kehoach without a code. */
+  | { kind: "plans_page"; view: PlansView; page: number };
+
+export type PlansView = "quahan" | "tongquan" | "kehoach";
+const PLANS_VIEWS: readonly PlansView[] = ["quahan", "tongquan", "kehoach"];
 
 export type ConfirmedFlow = "submit" | "remind_all" | "pause" | "close_plan";
 
@@ -58,6 +63,8 @@ export function encodeChoice(choice: ChoiceValue): string {
       return `members:${choice.plan}:${choice.group}:${choice.page}`;
     case "nudge":
       return `nudge:${choice.plan}:${choice.agency}`;
+    case "plans_page":
+      return `plans:${choice.view}:${choice.page}`;
   }
 }
 
@@ -84,6 +91,9 @@ export function decodeChoice(value: string): ChoiceValue | null {
   }
   if (head === "nudge" && PLAN_CODE.test(second) && rest.length === 1 && AGENCY_CODE.test(third))
     return { kind: "nudge", plan: second, agency: third };
+  const view = PLANS_VIEWS.find((v) => v === second);
+  if (head === "plans" && view && rest.length === 1 && PAGE.test(third))
+    return { kind: "plans_page", view, page: Number(third) };
   const flow = CONFIRMED.find((f) => f === head);
   if (flow && (second === "confirm" || second === "cancel") && rest.length === 0) {
     return { kind: "confirm", flow, answer: second };

@@ -2,7 +2,6 @@ import type { Db } from "../db/db.ts";
 import { AppError } from "../model/errors.ts";
 import { addDays, dayOfWeek } from "../lib/time.ts";
 import { policyOf } from "../schedule/policy.ts";
-import { loadPlanStatus } from "./status-service.ts";
 import { foldVietnamese } from "../domain/text.ts";
 import type { Agency, DirectoryAgency, Duty, Indicator, Plan } from "../generated/prisma/client.ts";
 import { activePlans, assignmentsOf, directoryByCode, directoryByName, SECTION_NUMBER } from "./directory-service.ts";
@@ -262,20 +261,69 @@ export async function missingCalendarYears(db: Db, plan: Plan): Promise<number[]
   return missing;
 }
 
-/** What `plan list` shows of each plan. */
-export async function planSummaries(db: Db) {
-  const plans = await db.plan.findMany({ orderBy: [{ active: "desc" }, { reportDeadline: "asc" }, { id: "asc" }] });
-  return Promise.all(
-    plans.map(async (plan) => {
-      const [duties, status] = await Promise.all([
-        db.duty.count({ where: { agency: { planId: plan.id }, withdrawn: false } }),
-        loadPlanStatus(db, plan),
-      ]);
-      // A group has submitted when all its members have: the status knows.
-      const top = status.agencies.filter((a) => a.agency.parentId === null);
-      return { plan, agencies: top.length, duties, submitted: top.filter((a) => a.submitted).length };
-    }),
-  );
+// Each plan's agencies and submissions, counted by the database: reading every plan's status to
+// count it cost a second for 60 plans with the communes in ten (34,000 agencies). A group counts
+// as one agency, submitted when all its members have (as the status rolls it up); its members are
+// counted apart.
+const SUMMARY_SQL = `
+WITH current_sub AS (
+  SELECT DISTINCT "agencyId" AS id FROM "Submission" WHERE "supersededAt" IS NULL AND "reopenedAt" IS NULL
+),
+grp AS (
+  SELECT m."parentId" AS id, COUNT(*) AS members, COUNT(s.id) AS done
+  FROM "Agency" m LEFT JOIN current_sub s ON s.id = m."id"
+  WHERE m."parentId" IS NOT NULL AND NOT m."withdrawn"
+  GROUP BY m."parentId"
+)
+SELECT a."planId" AS "planId", COUNT(*) AS agencies,
+  SUM(CASE WHEN g.id IS NOT NULL THEN (CASE WHEN g.members = g.done THEN 1 ELSE 0 END)
+           WHEN s.id IS NOT NULL THEN 1 ELSE 0 END) AS submitted,
+  SUM(COALESCE(g.members, 0)) AS members,
+  SUM(COALESCE(g.done, 0)) AS "membersSubmitted"
+FROM "Agency" a
+LEFT JOIN grp g ON g.id = a."id"
+LEFT JOIN current_sub s ON s.id = a."id"
+WHERE a."parentId" IS NULL AND NOT a."withdrawn"
+GROUP BY a."planId"`;
+
+const DUTIES_SQL = `
+SELECT a."planId" AS "planId", COUNT(*) AS duties
+FROM "Duty" d JOIN "Agency" a ON a."id" = d."agencyId"
+WHERE NOT d."withdrawn"
+GROUP BY a."planId"`;
+
+export interface PlanSummary {
+  plan: Plan;
+  /** Agencies of the plan, a group counted once. */
+  agencies: number;
+  duties: number;
+  submitted: number;
+  /** The groups' member units (communes), and how many of them have submitted. */
+  members: number;
+  membersSubmitted: number;
+}
+
+/** What `plan list`, `/kehoach` and the combined views show of each plan. */
+export async function planSummaries(db: Db): Promise<PlanSummary[]> {
+  const [plans, counts, duties] = await Promise.all([
+    db.plan.findMany({ orderBy: [{ active: "desc" }, { reportDeadline: "asc" }, { id: "asc" }] }),
+    db.$queryRawUnsafe<Record<string, unknown>[]>(SUMMARY_SQL),
+    db.$queryRawUnsafe<Record<string, unknown>[]>(DUTIES_SQL),
+  ]);
+  // PostgreSQL counts in big integers, SQLite in numbers.
+  const byPlan = new Map(counts.map((r) => [Number(r.planId), r]));
+  const dutiesByPlan = new Map(duties.map((r) => [Number(r.planId), Number(r.duties)]));
+  return plans.map((plan) => {
+    const row = byPlan.get(plan.id);
+    return {
+      plan,
+      agencies: Number(row?.agencies ?? 0),
+      duties: dutiesByPlan.get(plan.id) ?? 0,
+      submitted: Number(row?.submitted ?? 0),
+      members: Number(row?.members ?? 0),
+      membersSubmitted: Number(row?.membersSubmitted ?? 0),
+    };
+  });
 }
 
 /** Ends a plan: it leaves chat, reminders and digests; its rows stay for history and exports. */

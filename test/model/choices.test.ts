@@ -95,6 +95,14 @@ describe("the choice codec", () => {
       expect(decodeChoice(bad), bad).toBeNull();
   });
 
+  it("plans_page: a page of a view over every plan followed", () => {
+    expect(encodeChoice({ kind: "plans_page", view: "quahan", page: 3 })).toBe("plans:quahan:3");
+    for (const view of ["quahan", "tongquan", "kehoach"] as const)
+      expect(roundTrip({ kind: "plans_page", view, page: 12 })).toEqual({ kind: "plans_page", view, page: 12 });
+    for (const bad of ["plans:quahan", "plans:quahan:0", "plans:nhac:1", "plans:quahan:1:2", "plans::1"])
+      expect(decodeChoice(bad), bad).toBeNull();
+  });
+
   it("confirm: the answers to a submission's preview, /nhac all and a pause past the deadline", () => {
     for (const flow of ["submit", "remind_all", "pause"] as const) {
       for (const answer of ["confirm", "cancel"] as const) {

@@ -8,14 +8,7 @@ import { confirmed } from "./shared.ts";
 import type { Messages } from "../../i18n/index.ts";
 import { agencyContacts, deactivateContact, findPerson, listContacts } from "../../services/contact-service.ts";
 import { createInvite, revokeInvite } from "../../services/invite-service.ts";
-import {
-  choosePlan,
-  closePlan,
-  findAgency,
-  memberCount,
-  planSize,
-  planSummaries,
-} from "../../services/plan-service.ts";
+import { choosePlan, closePlan, findAgency, memberCount, planSize } from "../../services/plan-service.ts";
 import { activePlans, follows as followsPlan } from "../../services/directory-service.ts";
 import { setFollows } from "../../services/contact-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
@@ -24,6 +17,7 @@ import { policyOf } from "../../schedule/policy.ts";
 import { deferPastQuietHours, isQuietTime } from "../../schedule/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
 import { groupButtons } from "./overdue-view.ts";
+import { listPlans } from "./plans-view.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../../i18n/views.ts";
 import { outlookProblems } from "../../delivery/delivery-views.ts";
@@ -345,50 +339,6 @@ export async function planSummary(ctx: Ctx, args = ""): Promise<void> {
       ...indicators.map((i) =>
         t.bot.coord.targetLine(i.code, i.name, i.targetRatePercent, i.targetParticipants, i.eligiblePopulation),
       ),
-    ].join("\n"),
-  );
-}
-
-/**
- * `/tongquan` and `/quahan` without a plan code or an agency, for a coordinator who follows several
- * active plans: one short line per plan (deadline, days left, how many agencies have submitted or
- * not), then how to see one plan. True when answered here; with one plan followed, the view is that plan's.
- */
-export async function combinedView(ctx: Ctx, name: "tongquan" | "quahan", args: string): Promise<boolean> {
-  const person = ctx.member?.person;
-  if (args || !person || person.role === "contact") return false;
-  const rows = (await planSummaries(ctx.deps.db)).filter((r) => r.plan.active && followsPlan(person, r.plan.id));
-  if (rows.length < 2) return false;
-  const { t } = ctx;
-  const lines = rows.map(({ plan, agencies, submitted }) => {
-    const left = t.bot.daysLeft(daysLeft(plan.reportDeadline, ctx.now));
-    const title = shortTitle(plan.title, 70);
-    return name === "quahan"
-      ? t.bot.coord.planBehindLine(plan.code, title, plan.reportDeadline, left, agencies - submitted, agencies)
-      : t.bot.coord.planListLine(plan.code, title, plan.reportDeadline, left, submitted, agencies);
-  });
-  ctx.reply([t.bot.coord.combinedHeader(name, rows.length), ...lines, t.bot.coord.combinedFooter(name)].join("\n"));
-  return true;
-}
-
-/** `/kehoach` with several plans active: each with its code, deadline and how many have submitted. */
-async function listPlans(ctx: Ctx): Promise<void> {
-  const { t } = ctx;
-  const rows = (await planSummaries(ctx.deps.db)).filter((r) => r.plan.active);
-  ctx.reply(
-    [
-      t.bot.coord.plansHeader(rows.length),
-      ...rows.map(({ plan, agencies, submitted }) =>
-        t.bot.coord.planListLine(
-          plan.code,
-          shortTitle(plan.title, 70),
-          plan.reportDeadline,
-          t.bot.daysLeft(daysLeft(plan.reportDeadline, ctx.now)),
-          submitted,
-          agencies,
-        ),
-      ),
-      t.bot.coord.plansFooter,
     ].join("\n"),
   );
 }

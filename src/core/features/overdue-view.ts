@@ -100,12 +100,12 @@ function nudgeButton(t: Messages, plan: string, agency: string, reachable: numbe
   return { label: t.bot.coord.nudgeMembersButton(reachable), value: encodeChoice({ kind: "nudge", plan, agency }) };
 }
 
-function withFooter(t: Messages, text: string, page: number, pages: number): string {
+export function withFooter(t: Messages, text: string, page: number, pages: number): string {
   return pages > 1 ? `${text}\n${t.bot.coord.pageFooter(page, pages)}` : text;
 }
 
 /** The previous and next page buttons, those that lead somewhere. */
-function pager(t: Messages, page: number, pages: number, value: (page: number) => string): Choice[][] {
+export function pager(t: Messages, page: number, pages: number, value: (page: number) => string): Choice[][] {
   const row = [
     ...(page > 1 ? [{ label: t.bot.coord.pagePrevious, value: value(page - 1) }] : []),
     ...(page < pages ? [{ label: t.bot.coord.pageNext, value: value(page + 1) }] : []),

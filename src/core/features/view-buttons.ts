@@ -3,6 +3,7 @@ import { activePlans } from "../../services/directory-service.ts";
 import { Ctx } from "../context.ts";
 import { remind } from "./coordinator.ts";
 import { groupMembers, overdue } from "./overdue-view.ts";
+import { combinedView, listPlans } from "./plans-view.ts";
 
 /**
  * A button of these views: a page, a group's members, a nudge. Each carries its plan's code, so it
@@ -10,9 +11,18 @@ import { groupMembers, overdue } from "./overdue-view.ts";
  * value was one of these.
  */
 export async function viewChoice(ctx: Ctx, value: string): Promise<boolean> {
-  const choice = choiceOf(value, "overdue_page") ?? choiceOf(value, "members") ?? choiceOf(value, "nudge");
   const role = ctx.member?.person.role;
-  if (!choice || (role !== "coordinator" && role !== "admin")) return false;
+  const coordinating = role === "coordinator" || role === "admin";
+  const plansPage = choiceOf(value, "plans_page");
+  if (plansPage && coordinating) {
+    if (plansPage.view === "kehoach") await listPlans(ctx, plansPage.page);
+    // Followed plans down to one since: the list it paged is gone.
+    else if (!(await combinedView(ctx, plansPage.view, "", plansPage.page)))
+      ctx.reply(ctx.t.bot.staleChoice, undefined, "flow.stale");
+    return true;
+  }
+  const choice = choiceOf(value, "overdue_page") ?? choiceOf(value, "members") ?? choiceOf(value, "nudge");
+  if (!choice || !coordinating) return false;
   const plan = (await activePlans(ctx.deps.db)).find((p) => p.code === choice.plan);
   if (!plan) {
     ctx.reply(ctx.t.bot.staleChoice, undefined, "flow.stale");
