@@ -48,6 +48,8 @@ export const TARGETS = {
   rateLimitedShare: 0.005,
   chatDuringFanOutP99Ms: 100,
   xlsxExportMs: 5_000,
+  /** A coordinator's /quahan over every plan followed, 60 of them (national.ts). */
+  overdueViewP95Ms: 200,
 };
 
 export const logger = createLogger("silent");

@@ -22,6 +22,7 @@ import {
 } from "./common.ts";
 import { EUROPE, LOOPBACK, runFanOut } from "./fan-out.ts";
 import { runFanOutProcesses } from "./fan-out-processes.ts";
+import { nationalMisses, runNational } from "./national.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const PROCESSES = 3;
@@ -140,7 +141,10 @@ export async function runPostgresBench(): Promise<void> {
       network: EUROPE,
     });
 
+    // The province at national scale on PostgreSQL (bench/national.ts); the idle memory is the SQLite run's.
+    const national = fanOutOnly ? undefined : await runNational(await createEmptyPgDatabase(server, runId, "national"));
     const missed = [
+      ...(national ? nationalMisses(national) : []),
       ...fanOutMisses("1 process, loopback", fanOut),
       ...fanOutMisses("1 process, 120 ms ± 60 ms", fanOutOverNetwork),
       ...fanOutMisses(`${PROCESSES} processes, 120 ms ± 60 ms`, fanOutShared),
@@ -157,6 +161,7 @@ export async function runPostgresBench(): Promise<void> {
       communes: members.length,
       oneProcess: { inbound, inboundTelegram, fanOut, fanOutOverNetwork },
       threeProcesses: { inbound: inboundShared, fanOut: fanOutShared },
+      national: national && { ...national, url: undefined },
       targets: TARGETS,
       missed,
     };

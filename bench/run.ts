@@ -1,8 +1,9 @@
 // Speed and memory at national scale: the bundled plan with all 3,321 commune-level units of
-// Vietnam as members of IV.9. Prints one JSON object whose figures all come from this run, and
-// exits non-zero when a target is missed. `npm run bench`, or `npm run bench -- --quick` for a
-// small version that CI runs (it fails on any duplicate or lost message); `-- --fan-out` runs only
-// the two fan-out cases (with `--pg`, the three).
+// Vietnam as members of IV.9, then 60 plans at once with the communes in ten of them (national.ts).
+// Prints one JSON object whose figures all come from this run, and exits non-zero when a target is
+// missed. `npm run bench`, or `npm run bench -- --quick` for a small version that CI runs (it fails
+// on any duplicate or lost message); `-- --fan-out` runs only the two fan-out cases (with `--pg`,
+// the three).
 import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +11,7 @@ import { join } from "node:path";
 import { createApp } from "../src/app.ts";
 import { createManualClock } from "../src/lib/clock.ts";
 import { loadConfig } from "../src/config.ts";
-import { parseIsoInstant } from "../src/lib/time.ts";
+import { parseIsoInstant, toIsoLocal } from "../src/lib/time.ts";
 import {
   buildDatabase,
   fanOutMisses,
@@ -25,17 +26,18 @@ import {
   timed,
 } from "./common.ts";
 import { measureXlsxExport } from "./export.ts";
+import { NATIONAL_AT, nationalMisses, runNational } from "./national.ts";
 import { EUROPE, LOOPBACK, runFanOut } from "./fan-out.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 
 /** The resident memory of a real bot process in server mode, run as `npm start` runs it, per its /healthz. */
-async function idleRss(url: string): Promise<number> {
+async function idleRss(url: string, env: Record<string, string> = {}): Promise<number> {
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root });
   const child = spawn(process.execPath, ["dist/main.mjs", "--server"], {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, DATABASE_URL: url, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn" },
+    env: { ...process.env, DATABASE_URL: url, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn", ...env },
   });
   try {
     let stderr = "";
@@ -82,6 +84,13 @@ async function fanOutCases(dir: string): Promise<void> {
   const result = { mode: quick ? "quick, fan-out only" : "full, fan-out only", fanOut, fanOutOverNetwork, missed };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   if (missed.length) process.exitCode = 1;
+}
+
+/** The national case (bench/national.ts), and the idle bot on its database an hour after its 08:00. */
+async function nationalCase(dir: string) {
+  const national = await runNational(`file:${join(dir, "national.db")}`);
+  const now = toIsoLocal(new Date(NATIONAL_AT.getTime() + 3_600_000));
+  return { ...national, idleRssMb: round((await idleRss(national.url, { NOW: now })) / 2 ** 20, 0) };
 }
 
 async function main(): Promise<void> {
@@ -138,6 +147,8 @@ async function main(): Promise<void> {
     sample();
 
     const idle = round((await idleRss(`file:${pristine}`)) / 2 ** 20, 0);
+    const national = await nationalCase(dir);
+    sample();
     const exports = await measureXlsxExport({
       dir,
       logger,
@@ -157,6 +168,7 @@ async function main(): Promise<void> {
       fanOutOverNetwork,
       idleRssMb: idle,
       exports,
+      national: { ...national, url: undefined },
       peakRssMb: round(peakRss / 2 ** 20, 0),
       targets: TARGETS,
     };
@@ -171,6 +183,7 @@ async function main(): Promise<void> {
       !quick && planning.ms >= TARGETS.planningMs && `planning ${planning.ms} ms`,
       !quick && idle >= TARGETS.idleRssMb && `idle RSS ${idle} MB`,
       !quick && exports.ms >= TARGETS.xlsxExportMs && `xlsx export ${exports.ms} ms`,
+      ...nationalMisses(national),
     ].filter((m): m is string => typeof m === "string");
     process.stdout.write(`${JSON.stringify({ ...result, missed }, null, 2)}\n`);
     if (missed.length) process.exitCode = 1;
