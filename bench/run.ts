@@ -37,7 +37,16 @@ async function idleRss(url: string, env: Record<string, string> = {}): Promise<n
   const child = spawn(process.execPath, ["dist/main.mjs", "--server"], {
     cwd: root,
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, DATABASE_URL: url, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "warn", ...env },
+    // MALLOC_ARENA_MAX as `npm start` sets it (README, "Performance").
+    env: {
+      MALLOC_ARENA_MAX: "2",
+      ...process.env,
+      DATABASE_URL: url,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      LOG_LEVEL: "warn",
+      ...env,
+    },
   });
   try {
     let stderr = "";

@@ -1,4 +1,4 @@
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import QRCode from "qrcode";
 import type { Messages } from "../i18n/index.ts";
 
@@ -24,7 +24,8 @@ export async function writeInvitesXlsx(
   rows: readonly InviteRow[],
   options: { qrLink?: string | null } = {},
 ): Promise<void> {
-  const workbook = new ExcelJS.Workbook();
+  // Loaded here, not with the module: see export-xlsx.ts.
+  const workbook = new (await import("exceljs")).default.Workbook();
   const sheet = workbook.addWorksheet(t.sheet.invites);
   sheet.columns = [
     { header: t.sheet.agency, key: "agency", width: 16 },
