@@ -50,7 +50,7 @@ describe("the planning key", () => {
     await changes("to another date", () => setPausedUntil(db, iv4.id, "2026-12-06"));
     await changes("and resumes", () => setPausedUntil(db, iv4.id, null));
     const duty = await db.duty.findFirstOrThrow({ where: { agencyId: iv4.id } });
-    await changes("a progress report", () =>
+    const report = (at: string) =>
       db.dutyReport.create({
         data: {
           agencyId: iv4.id,
@@ -58,10 +58,19 @@ describe("the planning key", () => {
           personId: bhxh,
           status: "in_progress",
           percent: 50,
-          createdAt: rig.bot.clock.now(),
+          createdAt: instant(at),
         },
-      }),
-    );
+      });
+    // The latest point at 09:00 is T-14, 08:00 (reports before 15/12): a report before it may skip
+    // an agency's reminder there; one after it decides nothing until the next point.
+    await changes("a progress report before the latest point", () => report("2026-12-01T07:30"));
+    const before = await planningKey(db, instant("2026-12-01T09:00"));
+    await report("2026-12-01T08:30");
+    expect(await planningKey(db, instant("2026-12-01T09:00")), "a report after the latest point").toBe(before);
+    // At the next point it counts.
+    const withLate = await planningKey(db, instant("2026-12-08T08:00"));
+    await db.dutyReport.deleteMany({ where: { createdAt: instant("2026-12-01T08:30") } });
+    expect(await planningKey(db, instant("2026-12-08T08:00")), "counted at the next point").not.toBe(withLate);
     await changes("a formal submission", () =>
       submitReport(
         { db, clock: rig.bot.clock },
