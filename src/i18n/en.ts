@@ -1102,7 +1102,21 @@ export const en: Messages = {
     },
 
     digest: {
-      mergedHeader: (plans: number) => `📊 Reporting status of the ${plans} plans you follow.`,
+      mergedHeader: (day: LocalDate, plans: number) =>
+        `📊 Reporting status on ${date(day)} of the ${plans} plans you follow (nearest deadline first):`,
+      mergedLine: (
+        code: string,
+        deadline: LocalDate,
+        daysLeft: string,
+        counts: { submitted: number; agencies: number; membersSubmitted: number; members: number },
+        difficulties: number,
+      ) =>
+        `• ${code}, before ${date(deadline)} (${daysLeft}): ${counts.submitted}/${counts.agencies} agencies submitted` +
+        (counts.members ? `, ${num(counts.membersSubmitted)}/${num(counts.members)} member units` : "") +
+        (difficulties ? `; ${difficulties} new difficulties` : ""),
+      mergedMore: (plans: number) => `… and ${plans} more plans: type /tongquan to see them all.`,
+      moreDifficulties: (n: number) => `… and ${n} more difficulties: type /dsvuongmac to see them.`,
+      sectionCut: "…",
       calendarMissing: (years: string) =>
         `⚠️ No holiday calendar for ${years}: reminders may fall on days off. Load it with: calendar import FILE.csv`,
       header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>

@@ -1108,7 +1108,21 @@ export const vi = {
     },
 
     digest: {
-      mergedHeader: (plans: number) => `📊 Tình hình báo cáo của ${plans} kế hoạch đang theo dõi.`,
+      mergedHeader: (day: LocalDate, plans: number) =>
+        `📊 Tình hình báo cáo ngày ${date(day)} của ${plans} kế hoạch Anh/Chị theo dõi (hạn gần nhất trước):`,
+      mergedLine: (
+        code: string,
+        deadline: LocalDate,
+        daysLeft: string,
+        counts: { submitted: number; agencies: number; membersSubmitted: number; members: number },
+        difficulties: number,
+      ) =>
+        `• ${code}, trước ngày ${date(deadline)} (${daysLeft}): đã nộp ${counts.submitted}/${counts.agencies} cơ quan` +
+        (counts.members ? `, ${num(counts.membersSubmitted)}/${num(counts.members)} đơn vị thành viên` : "") +
+        (difficulties ? `; ${difficulties} vướng mắc mới` : ""),
+      mergedMore: (plans: number) => `… và ${plans} kế hoạch khác: gõ /tongquan để xem tất cả.`,
+      moreDifficulties: (n: number) => `… và ${n} vướng mắc khác: gõ /dsvuongmac để xem.`,
+      sectionCut: "…",
       calendarMissing: (years: string) =>
         `⚠️ Chưa có lịch nghỉ năm ${years}: ngày nhắc việc có thể rơi vào ngày nghỉ. Nạp lịch bằng lệnh: calendar import TỆP.csv`,
       header: (day: LocalDate, deadline: LocalDate, daysLeft: string) =>

@@ -14,6 +14,18 @@ import { localDate } from "../lib/time.ts";
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
 
+/** A digest's parts: what a merged digest over several plans takes from each. */
+export interface DigestParts {
+  /** The plan's own sections, each a block of lines; the whole digest when it goes alone. */
+  own: (string | null)[];
+  /** This plan's new difficulties, one line each (the header left out). */
+  difficulties: string[];
+  /** Sections about every plan (failed deliveries, wrong codes, pushes waiting): once in a merged digest. */
+  shared: (string | null)[];
+  /** Agencies (a group as one) and the groups' members, and how many of each have submitted. */
+  counts: { agencies: number; submitted: number; members: number; membersSubmitted: number };
+}
+
 /**
  * The coordinators' afternoon picture: who has submitted (communes rolled up per group), who has
  * not, what difficulties arrived and which deliveries failed since the previous digest.
@@ -25,22 +37,30 @@ export async function buildDigest(
   status: PlanStatus,
   dueAt: Date,
   now: Date,
-): Promise<OutgoingMessage> {
+): Promise<OutgoingMessage & { digest: DigestParts }> {
   const rows = await readDigestRows(db, plan, dueAt, now);
   const d = t.bot.digest;
   const { wrongCodes } = rows;
-  const sections = [
+  const own = [
     d.header(localDate(dueAt), plan.reportDeadline, t.bot.daysLeft(daysLeft(plan.reportDeadline, dueAt))),
     submittedSection(t, status),
     missingSection(t, status),
     difficultiesSection(t, rows.difficulties),
     resolvedSection(t, rows.resolved),
+  ];
+  const shared = [
     failuresSection(t, rows.failures),
     wrongCodesLine(t, wrongCodes, rows.wrongSince),
     heldSection(t, rows.held),
     calendarLine(t, await missingCalendarYears(db, plan)),
   ];
-  return { text: sections.filter((s): s is string => s !== null).join("\n\n") };
+  const difficulties = rows.difficulties.map((x) =>
+    d.difficultyLine(x.id, withAgency(t, x.agency)!, x.duty?.code ?? null, x.text),
+  );
+  return {
+    text: [...own, ...shared].filter((s): s is string => s !== null).join("\n\n"),
+    digest: { own, difficulties, shared, counts: submittedCounts(status) },
+  };
 }
 
 /** Reminders placed without the year's days off may fall on a holiday: the coordinators can load it. */
@@ -113,6 +133,16 @@ function wrongCodesLine(t: Messages, rows: DigestRows["wrongCodes"], since: Date
 
 const withAgency = (t: Messages, agency: Pick<Agency, "code" | "name" | "parentId"> | null) =>
   agency ? `${agency.code} ${agencyLabel(t, agency)}` : null;
+
+function submittedCounts(status: PlanStatus): DigestParts["counts"] {
+  const top = status.agencies.filter((a) => a.agency.parentId === null);
+  return {
+    agencies: top.length,
+    submitted: top.filter((a) => a.submitted).length,
+    members: top.reduce((n, a) => n + a.memberCount, 0),
+    membersSubmitted: top.reduce((n, a) => n + a.membersSubmitted, 0),
+  };
+}
 
 function submittedSection(t: Messages, status: PlanStatus): string {
   const top = status.agencies.filter((a) => a.agency.parentId === null);

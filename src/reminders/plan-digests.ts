@@ -1,4 +1,3 @@
-import type { OutgoingMessage } from "../model/messages.ts";
 import type { Db } from "../db/db.ts";
 import { enqueue } from "../delivery/outbox.ts";
 import type { Serialize } from "../delivery/sender.ts";
@@ -76,11 +75,12 @@ export async function decideDigests(db: Db, planning: Planning): Promise<Reminde
       }
       const key = `digest:${plan.id}:${person.id}:${date}`;
       if (await db.outboxMessage.findUnique({ where: { key }, select: { id: true } })) continue;
-      const message: OutgoingMessage = await buildDigest(db, messagesFor(person.locale), plan, status, dueAt, now);
+      const { digest, ...message } = await buildDigest(db, messagesFor(person.locale), plan, status, dueAt, now);
       decision.pending.push({
         item: { key, kind: "digest", personId: person.id, planId: plan.id, point: `digest-${date}`, message, dueAt },
         entry: entry(),
         locale: person.locale,
+        digest,
       });
     }
   }
@@ -141,7 +141,15 @@ async function copyPlanDigests(
       const message = await serialize(async () => {
         const status = await loadPlanStatus(db, live.plan);
         if (digestNotNeeded(live.plan, status, date)) return null;
-        return buildDigest(db, messagesFor(channel.locale), live.plan, status, dueAt, now);
+        const { digest: _, ...message } = await buildDigest(
+          db,
+          messagesFor(channel.locale),
+          live.plan,
+          status,
+          dueAt,
+          now,
+        );
+        return message;
       });
       if (!message) continue;
       try {

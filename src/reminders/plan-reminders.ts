@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from "../model/messages.ts";
+import type { DigestParts } from "./digest.ts";
 import type { Db } from "../db/db.ts";
 import { enqueue, recordSkipped, type OutboxItem } from "../delivery/outbox.ts";
 import type { Person } from "../generated/prisma/client.ts";
@@ -25,6 +26,8 @@ export interface PlannedItem {
   entry: ReminderEntry;
   /** The recipient's language, in which `item.message` is written. */
   locale: string;
+  /** A digest's parts, for a digest merged with the person's other plans'. */
+  digest?: DigestParts;
 }
 
 export interface ReminderDecision {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importPlan } from "../../src/plan/import-plan.ts";
 import { parsePlan } from "../../src/plan/parse-plan.ts";
 import { planDue } from "../../src/reminders/engine.ts";
+import { VIEW_MAX_CHARS } from "../../src/domain/pages.ts";
 import { parseIsoInstant } from "../../src/lib/time.ts";
 import { createTestBot, texts, type TestBot } from "../helpers/bot.ts";
 import { secondPlanText } from "../helpers/second-plan.ts";
@@ -100,10 +101,39 @@ describe("one push per person per reminder time, across plans", () => {
     });
     expect(digests).toHaveLength(1);
     const text = (JSON.parse(digests[0]!.payload) as { text: string }).text;
-    expect(text).toContain("2 kế hoạch");
-    expect(text.indexOf("📋 Kế hoạch BHYT26")).toBeGreaterThan(text.indexOf("📋 Kế hoạch BHXH26"));
-    expect(text.match(/📊 Tình hình báo cáo ngày 08\/12\/2026/g)).toHaveLength(2);
+    expect(text.split("\n")[0]).toBe(
+      "📊 Tình hình báo cáo ngày 08/12/2026 của 2 kế hoạch Anh/Chị theo dõi (hạn gần nhất trước):",
+    );
+    const bhxh = text.indexOf(
+      "• BHXH26, trước ngày 15/12/2026 (còn 7 ngày): đã nộp 1/9 cơ quan, 0/95 đơn vị thành viên",
+    );
+    expect(bhxh).toBeGreaterThan(0);
+    expect(text.indexOf("• BHYT26, trước ngày 15/12/2026 (còn 7 ngày): đã nộp 0/")).toBeGreaterThan(bhxh);
+    expect(text.length).toBeLessThanOrEqual(VIEW_MAX_CHARS);
     expect(await bot.db.outboxMessage.count({ where: { personId: coord, kind: "digest" } })).toBe(1);
+  });
+
+  it("a merged digest with many new difficulties still fits one screen and says how many it leaves out", async () => {
+    const plan = await bot.db.plan.findUniqueOrThrow({ where: { code: "BHYT26" } });
+    const agency = await bot.db.agency.findFirstOrThrow({ where: { planId: plan.id, code: "IV.2" } });
+    await bot.db.difficulty.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({
+        agencyId: agency.id,
+        text: `Vướng mắc số ${i + 1}: chưa có hướng dẫn chi tiết về việc đối chiếu dữ liệu người tham gia bảo hiểm`,
+        createdAt: parseIsoInstant("2026-12-10T10:00")!,
+      })),
+    });
+    await planDue(bot.db, parseIsoInstant("2026-12-10T16:30")!);
+    const digest = await bot.db.outboxMessage.findFirstOrThrow({
+      where: { kind: "digest", point: "digest-2026-12-10", key: { startsWith: "merged:" } },
+    });
+    const text = (JSON.parse(digest.payload) as { text: string }).text;
+    expect(text.length).toBeLessThanOrEqual(VIEW_MAX_CHARS);
+    expect(text).toContain("; 30 vướng mắc mới");
+    expect(text).toContain("Vướng mắc mới (30):");
+    const shown = text.match(/^BHYT26 • #\d+ /gm)?.length ?? 0;
+    expect(shown).toBeGreaterThan(0);
+    expect(text).toContain(`… và ${30 - shown} vướng mắc khác: gõ /dsvuongmac để xem.`);
   });
 
   it("/theodoi narrows a coordinator's digest and views to the plans followed; /theodoi tatca widens them again", async () => {
