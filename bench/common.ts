@@ -15,6 +15,8 @@ import { createTelegramAdapter, type TelegramAdapter } from "../adapters/telegra
 export const quick = process.argv.includes("--quick");
 /** `--fan-out`: only the fan-out cases (and chat during them), for a pacing change measured again. */
 export const fanOutOnly = process.argv.includes("--fan-out");
+/** `--national`: only the 60-plan case (bench/national.ts). */
+export const nationalOnly = process.argv.includes("--national");
 
 export const SIZE = quick
   ? {

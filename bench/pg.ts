@@ -15,6 +15,7 @@ import {
   inboundThroughCore,
   inboundThroughTelegram,
   logger,
+  nationalOnly,
   percentile,
   quick,
   round,
@@ -109,6 +110,16 @@ export async function runPostgresBench(): Promise<void> {
   }, TIME_LIMIT_MS);
   limit.unref();
   try {
+    if (nationalOnly) {
+      const national = await runNational(await createEmptyPgDatabase(server, runId, "national"));
+      const missed = nationalMisses(national);
+      const result = { mode: quick ? "quick, national only" : "full, national only", database: "postgresql" };
+      process.stdout.write(
+        `${JSON.stringify({ ...result, national: { ...national, url: undefined }, missed }, null, 2)}\n`,
+      );
+      if (missed.length) process.exitCode = 1;
+      return;
+    }
     const template = await createEmptyPgDatabase(server, runId, "data");
     const { members } = await buildDatabase(template);
 

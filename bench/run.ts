@@ -3,7 +3,7 @@
 // Prints one JSON object whose figures all come from this run, and exits non-zero when a target is
 // missed. `npm run bench`, or `npm run bench -- --quick` for a small version that CI runs (it fails
 // on any duplicate or lost message); `-- --fan-out` runs only the two fan-out cases (with `--pg`,
-// the three).
+// the three), `-- --national` only the 60-plan case.
 import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ import {
   inboundThroughCore,
   inboundThroughTelegram,
   logger,
+  nationalOnly,
   quick,
   round,
   SIZE,
@@ -105,6 +106,19 @@ async function nationalCase(dir: string) {
 async function main(): Promise<void> {
   if (process.argv.includes("--pg")) {
     await (await import("./pg.ts")).runPostgresBench();
+    return;
+  }
+  if (nationalOnly) {
+    const dir = mkdtempSync(join(tmpdir(), "nhacviec-bench-"));
+    try {
+      const national = await nationalCase(dir);
+      const missed = nationalMisses(national);
+      const mode = quick ? "quick, national only" : "full, national only";
+      process.stdout.write(`${JSON.stringify({ mode, national: { ...national, url: undefined }, missed }, null, 2)}\n`);
+      if (missed.length) process.exitCode = 1;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     return;
   }
   if (fanOutOnly) {
