@@ -860,6 +860,40 @@ describe("Slack with the real core", () => {
     }
   });
 
+  it("/quahan's buttons on Slack: list a group's members page by page, and nudge the one with a contact", async () => {
+    const commune = await world.app.db.agency.findFirstOrThrow({
+      where: { parent: { code: "IV.9" } },
+      orderBy: { id: "asc" },
+    });
+    await world.join("U20", null);
+    await world.join("U21", commune.code);
+    const last = () => world.standin.posted.at(-1)!;
+    const press = async (label: string) => {
+      expect((await world.slack.press("U20", findButton([last()], label))).status).toBe(200);
+      await world.adapter.settled();
+    };
+    expect((await world.slack.command("U20", "quahan")).status).toBe(200);
+    await world.adapter.settled();
+    const members = findButton([last()], "Danh sách IV.9 (95)");
+    expect(members.value).toBe("members:BHXH26:IV.9:1");
+    await press("Danh sách IV.9 (95)");
+    expect(unescapeMrkdwn(last().text)).toContain(`– ${commune.code} `);
+    await press("Trang sau ›");
+    expect(unescapeMrkdwn(last().text)).toMatch(/Trang 2\/\d+/);
+    await press("‹ Trang trước");
+    expect(unescapeMrkdwn(last().text)).toContain(`– ${commune.code} `);
+    await world.slack.command("U20", "quahan");
+    await world.adapter.settled();
+    const before = world.standin.posted.length;
+    await press("Nhắc 1 đơn vị có đầu mối");
+    const after = world.standin.posted.slice(before).map((p) => unescapeMrkdwn(p.text));
+    expect(after.join("\n")).toContain("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");
+    await until(
+      () => postsTo(world.standin, dmOf("U21")).some((p) => unescapeMrkdwn(p.text).includes("Nhắc việc")),
+      "the commune's contact is nudged",
+    );
+  });
+
   // Last in this world: from here on the agency of IV.4 (BHXH) is in two active plans.
   it("asks which plan with a button per plan instead of opening a form, and the button decides", async () => {
     await world.join("U7", "IV.4");

@@ -858,6 +858,37 @@ describe("telegram adapter with the real core", () => {
     expect(findButton(bot.recorder, /^BHYT26: /, lan.id).data).toBe("plan:BHYT26");
   });
 
+  it("/quahan's buttons on Telegram: list a group's members page by page, and nudge the one with a contact", async () => {
+    bot = await realBot();
+    const commune = await bot.app.db.agency.findFirstOrThrow({
+      where: { parent: { code: "IV.9" } },
+      orderBy: { id: "asc" },
+    });
+    await bot.send(minh, `/start ${await bot.invite(null)}`);
+    await bot.send(lan, `/start ${await bot.invite(commune.code)}`);
+    await bot.send(minh, "/quahan");
+    expect(findButton(bot.recorder, "Danh sách IV.9 (95)", minh.id).data).toBe("members:BHXH26:IV.9:1");
+    await bot.press(minh, "Danh sách IV.9 (95)");
+    expect(bot.lastText(minh)).toContain(`– ${commune.code} `);
+    expect(bot.lastText(minh)).toMatch(/Trang 1\/\d+$/);
+    await bot.press(minh, "Trang sau ›");
+    expect(bot.lastText(minh)).toMatch(/Trang 2\/\d+$/);
+    expect(bot.lastText(minh)).not.toContain(`– ${commune.code} `);
+    await bot.press(minh, "‹ Trang trước");
+    expect(bot.lastText(minh)).toContain(`– ${commune.code} `);
+    const before = bot.recorder.sent(lan.id).length;
+    await bot.press(minh, "Nhắc 1 đơn vị có đầu mối");
+    expect(bot.lastText(minh)).toContain("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");
+    await bot.app.flush();
+    expect(
+      bot.recorder
+        .sent(lan.id)
+        .slice(before)
+        .map((m) => m.text)
+        .join("\n"),
+    ).toContain("Nhắc việc");
+  });
+
   it("answers in a group only to ask for a private message", async () => {
     bot = await realBot();
     await bot.adapter.bot.handleUpdate(textUpdate(lan, "/nhiemvu", GROUP));

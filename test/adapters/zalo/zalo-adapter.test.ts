@@ -925,6 +925,37 @@ describe("zalo adapter in the app (long polling)", () => {
     expect(readFileSync(path).length).toBeGreaterThan(1000);
   });
 
+  it("/quahan's buttons as numbers on Zalo: list a group's members page by page, and nudge the one with a contact", async () => {
+    const commune = await rig.db.agency.findFirstOrThrow({
+      where: { parent: { code: "IV.9" } },
+      orderBy: { id: "asc" },
+    });
+    const { code } = await createInvite(
+      { db: rig.db, clock: rig.clock, inviteTtlDays: 14 },
+      { agency: null, role: "coordinator" },
+    );
+    await rig.say("dieuphoi", `/start ${code}`);
+    await rig.join("xa", commune.code);
+    const number = (reply: string[], label: string) => numberOf(reply.join("\n"), label);
+    const view = await rig.say("dieuphoi", "/quahan");
+    const first = await rig.say("dieuphoi", number(view, "Danh sách IV.9 (95)"));
+    expect(first.join("\n")).toContain(`– ${commune.code} `);
+    const second = await rig.say("dieuphoi", number(first, "Trang sau ›"));
+    expect(second.join("\n")).toMatch(/Trang 2\/\d+/);
+    const back = await rig.say("dieuphoi", number(second, "‹ Trang trước"));
+    expect(back.join("\n")).toContain(`– ${commune.code} `);
+    const before = rig.zalo.sent("chat-xa").length;
+    const nudged = await rig.say("dieuphoi", number(await rig.say("dieuphoi", "/quahan"), "Nhắc 1 đơn vị có đầu mối"));
+    // Every contact of that commune, the one who joined here and any before.
+    const contacts = await rig.db.person.count({ where: { role: "contact", directoryAgencyId: commune.directoryId } });
+    expect(nudged.join("\n")).toContain(`Đã gửi nhắc tới ${contacts} đầu mối của 1 cơ quan.`);
+    const pushed = rig.zalo
+      .sent("chat-xa")
+      .slice(before)
+      .map((m) => m.text);
+    expect(pushed.join("\n")).toContain("Nhắc việc");
+  });
+
   // Last in this rig: from here on the agency of IV.4 (BHXH) is in two active plans.
   it("asks which plan with numbered choices when the agency is in two plans, and '2' goes on in the second", async () => {
     await rig.join("hai", "IV.4");
@@ -1169,3 +1200,10 @@ describe("zalo in a real server process", () => {
     expect(await exited).toBe(0);
   }, 120_000);
 });
+
+/** The number a Zalo reply gives the choice labelled `label` ("2) Trang sau ›" gives "2"). */
+function numberOf(text: string, label: string): string {
+  const line = text.split("\n").find((l) => l.replace(/^\d+\) /, "") === label);
+  if (!line) throw new Error(`no choice "${label}" in: ${text}`);
+  return line.slice(0, line.indexOf(")"));
+}
