@@ -20,6 +20,8 @@ export type ChoiceValue =
   | { kind: "confirm"; flow: ConfirmedFlow; answer: "confirm" | "cancel" }
   /** A page of a plan's /quahan (1 is the first). */
   | { kind: "overdue_page"; plan: string; page: number }
+  /** A page of a plan's /tongquan. */
+  | { kind: "overview_page"; plan: string; page: number }
   /** A page of a group's members that have not submitted (the communes under IV.9). */
   | { kind: "members"; plan: string; group: string; page: number }
   /** Nudge now every contact of an agency (a group: of its members) that has not submitted. */
@@ -59,6 +61,8 @@ export function encodeChoice(choice: ChoiceValue): string {
       return `${choice.flow}:${choice.answer}`;
     case "overdue_page":
       return `overdue:${choice.plan}:${choice.page}`;
+    case "overview_page":
+      return `overview:${choice.plan}:${choice.page}`;
     case "members":
       return `members:${choice.plan}:${choice.group}:${choice.page}`;
     case "nudge":
@@ -84,6 +88,8 @@ export function decodeChoice(value: string): ChoiceValue | null {
   if (head === "plan" && PLAN_CODE.test(second) && rest.length === 0) return { kind: "plan", plan: second };
   if (head === "overdue" && PLAN_CODE.test(second) && rest.length === 1 && PAGE.test(third))
     return { kind: "overdue_page", plan: second, page: Number(third) };
+  if (head === "overview" && PLAN_CODE.test(second) && rest.length === 1 && PAGE.test(third))
+    return { kind: "overview_page", plan: second, page: Number(third) };
   if (head === "members" && PLAN_CODE.test(second) && rest.length === 2) {
     const [group = "", page = ""] = rest;
     if (AGENCY_CODE.test(group) && PAGE.test(page)) return { kind: "members", plan: second, group, page: Number(page) };

@@ -83,3 +83,41 @@ describe("the views over every plan followed, with 15 plans", () => {
     expect(reply).not.toContain("lượt cơ quan");
   });
 });
+
+describe("/tongquan of one plan with 30 agencies", () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await createTestBot({ now: "2026-12-10T09:00" });
+    await makeAdmin(bot, "coord");
+    const plan = smallPlan(5);
+    plan.agencies = Array.from({ length: 30 }, (_, i) => ({
+      code: `IV.${i + 1}`,
+      name: `Ban chỉ đạo thực hiện chính sách bảo hiểm xã hội khu vực số ${i + 1}`,
+      requested: false,
+      duties: [{ code: `IV.${i + 1}.a`, text: "Tổ chức thực hiện." }],
+    }));
+    await importPlan(bot.db, plan, { code: "KT30", createAgencies: true });
+  });
+  afterAll(() => bot.db.$disconnect());
+
+  it("pages its agencies within 1,500 characters, the totals on every page, each agency once", async () => {
+    const pages: string[] = [];
+    for (let page = await bot.send("coord", "/tongquan KT30"); ;) {
+      expect(page).toHaveLength(1);
+      const text = texts(page);
+      expect(text.length).toBeLessThanOrEqual(VIEW_MAX_CHARS);
+      expect(text).toContain("0/30 cơ quan đã nộp báo cáo");
+      pages.push(text);
+      const button = next(page);
+      if (!button) break;
+      expect(button.value).toMatch(/^overview:KT30:\d+$/);
+      page = await bot.choose("coord", button.value);
+    }
+    expect(pages.length).toBeGreaterThan(1);
+    const codes = pages.flatMap((p) => [...p.matchAll(/^⏳ (IV\.\d+) /gm)].map((m) => m[1]!));
+    expect(codes).toEqual(Array.from({ length: 30 }, (_, i) => `IV.${i + 1}`));
+    expect(pages.at(-1)).toContain(`Trang ${pages.length}/${pages.length}`);
+    // A plan without indicators shows no empty heading for them.
+    expect(pages[0]).not.toContain("Chỉ tiêu:");
+  });
+});

@@ -95,6 +95,17 @@ describe("the choice codec", () => {
       expect(decodeChoice(bad), bad).toBeNull();
   });
 
+  it("overview_page: a page of one plan's /tongquan", () => {
+    expect(encodeChoice({ kind: "overview_page", plan: "BHXH26", page: 2 })).toBe("overview:BHXH26:2");
+    expect(roundTrip({ kind: "overview_page", plan: "KT30", page: 3 })).toEqual({
+      kind: "overview_page",
+      plan: "KT30",
+      page: 3,
+    });
+    for (const bad of ["overview:BHXH26", "overview:BHXH26:0", "overview::1", "overview:BHXH26:1:2"])
+      expect(decodeChoice(bad), bad).toBeNull();
+  });
+
   it("plans_page: a page of a view over every plan followed", () => {
     expect(encodeChoice({ kind: "plans_page", view: "quahan", page: 3 })).toBe("plans:quahan:3");
     for (const view of ["quahan", "tongquan", "kehoach"] as const)

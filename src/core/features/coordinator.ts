@@ -16,7 +16,8 @@ import { formatDateVi, localDate } from "../../lib/time.ts";
 import { policyOf } from "../../schedule/policy.ts";
 import { deferPastQuietHours, isQuietTime } from "../../schedule/schedule.ts";
 import { memberOf, planOf, type Ctx } from "../context.ts";
-import { groupButtons } from "./overdue-view.ts";
+import { groupButtons, pager, withFooter } from "./overdue-view.ts";
+import { clampPage, pageLines, VIEW_MAX_CHARS } from "../../domain/pages.ts";
 import { listPlans } from "./plans-view.ts";
 import type { FlowState } from "../conversation.ts";
 import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../../i18n/views.ts";
@@ -35,7 +36,8 @@ export function reportingUnits(status: PlanStatus): AgencyState[] {
   return status.agencies.filter((a) => a.memberCount === 0);
 }
 
-export async function overview(ctx: Ctx, args: string): Promise<void> {
+/** `/tongquan` of one plan, one page of its agencies (a plan may have dozens): totals first. */
+export async function overview(ctx: Ctx, args: string, page = 1): Promise<void> {
   const { t } = ctx;
   const plan = planOf(ctx);
   const status = await loadPlanStatus(ctx.deps.db, plan);
@@ -70,17 +72,25 @@ export async function overview(ctx: Ctx, args: string): Promise<void> {
       i.indicator.targetRatePercent,
     ),
   );
+  const head = [
+    t.bot.coord.overviewHeader(plan.title, plan.reportDeadline, daysLeftText(t, plan, ctx.now)),
+    t.bot.coord.submittedCount(top.filter((a) => a.submitted).length, top.length),
+  ].join("\n\n");
+  const tail = [
+    // Each commune holds its own copy of its group's duties: the count says so, or 405 reads as 405 duties.
+    t.bot.coord.dutyTotals(statusCounts(t, entries), units.length, entries.length),
+    ...(indicators.length ? [[t.bot.coord.indicatorsHeader, ...indicators].join("\n")] : []),
+  ].join("\n\n");
+  const pages = pageLines(rows, VIEW_MAX_CHARS - head.length - tail.length - PAGE_ROOM);
+  const shown = clampPage(page, pages.length);
   ctx.reply(
-    [
-      t.bot.coord.overviewHeader(plan.title, plan.reportDeadline, daysLeftText(t, plan, ctx.now)),
-      t.bot.coord.submittedCount(top.filter((a) => a.submitted).length, top.length),
-      rows.join("\n"),
-      // Each commune holds its own copy of its group's duties: the count says so, or 405 reads as 405 duties.
-      t.bot.coord.dutyTotals(statusCounts(t, entries), units.length, entries.length),
-      [t.bot.coord.indicatorsHeader, ...indicators].join("\n"),
-    ].join("\n\n"),
+    withFooter(t, [head, pages[shown - 1]!.join("\n"), tail].join("\n\n"), shown, pages.length),
+    pager(t, shown, pages.length, (p) => encodeChoice({ kind: "overview_page", plan: plan.code, page: p })),
   );
 }
+
+/** The blank lines between a view's parts and its "Trang 2/3". */
+const PAGE_ROOM = 30;
 
 function agencyDetail(ctx: Ctx, state: AgencyState): string {
   const { t } = ctx;

@@ -1,7 +1,7 @@
 import { choiceOf } from "../../model/choices.ts";
 import { activePlans } from "../../services/directory-service.ts";
 import { Ctx } from "../context.ts";
-import { remind } from "./coordinator.ts";
+import { overview, remind } from "./coordinator.ts";
 import { groupMembers, overdue } from "./overdue-view.ts";
 import { combinedView, listPlans } from "./plans-view.ts";
 
@@ -21,7 +21,11 @@ export async function viewChoice(ctx: Ctx, value: string): Promise<boolean> {
       ctx.reply(ctx.t.bot.staleChoice, undefined, "flow.stale");
     return true;
   }
-  const choice = choiceOf(value, "overdue_page") ?? choiceOf(value, "members") ?? choiceOf(value, "nudge");
+  const choice =
+    choiceOf(value, "overdue_page") ??
+    choiceOf(value, "overview_page") ??
+    choiceOf(value, "members") ??
+    choiceOf(value, "nudge");
   if (!choice || !coordinating) return false;
   const plan = (await activePlans(ctx.deps.db)).find((p) => p.code === choice.plan);
   if (!plan) {
@@ -30,6 +34,7 @@ export async function viewChoice(ctx: Ctx, value: string): Promise<boolean> {
   }
   const inPlan = new Ctx(ctx.deps, ctx.from, { ...ctx.member!, agency: null }, plan);
   if (choice.kind === "overdue_page") await overdue(inPlan, choice.page);
+  else if (choice.kind === "overview_page") await overview(inPlan, "", choice.page);
   else if (choice.kind === "members") await groupMembers(inPlan, choice.group, choice.page);
   else await remind(inPlan, choice.agency);
   ctx.replies.push(...inPlan.replies);
