@@ -120,7 +120,7 @@ export async function loadReminderFacts(
   });
   // Only the window before each live point counts: a report sent after the point (say, in answer
   // to it) must not undo the decision, and the latest report alone cannot tell.
-  const live = points.filter((p) => now.getTime() - p.dueAt.getTime() <= policy.expireAfterHours * HOUR_MS);
+  const live = points.filter((p) => !isStale({ policy, now }, p));
   const windowMs = policy.recentReportDays * DAY_MS;
   const recentReports = live.length
     ? await db.dutyReport.findMany({

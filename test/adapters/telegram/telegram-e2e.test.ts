@@ -142,7 +142,8 @@ describe("telegram end to end", () => {
     const rows = await t.db.outboxMessage.count({
       where: { kind: "reminder", point: "T-14", person: { displayName: "Chị Lan" }, NOT: { status: "skipped" } },
     });
-    expect([byRun.length, rows]).toEqual([byRun.length === 1 ? 1 : 0, 1]);
+    expect(byRun.length).toBeLessThanOrEqual(1);
+    expect(rows).toBe(1);
     const reminder = await reminderSent(() => undefined);
     expect(labels(reminder)).toEqual([["Báo cáo ngay", "Nộp báo cáo"]]);
 
