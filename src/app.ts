@@ -18,7 +18,7 @@ import {
 import { isPostgresUrl } from "./db/database-url.ts";
 import { createPgLeadership } from "./delivery/poll-leader.ts";
 import { createOutboxNotifier, type Notifier } from "./delivery/outbox.ts";
-import { createPresence } from "./delivery/presence.ts";
+import { createPresence, HEARTBEAT_EVERY_MS, reachOf } from "./delivery/presence.ts";
 import { createOutboxSender, type OutboxSender, type Serialize } from "./delivery/sender.ts";
 import type { Timers } from "./delivery/send-queue.ts";
 import type { DeliveryChannel, PlatformAdapter } from "./delivery/types.ts";
@@ -50,6 +50,13 @@ export interface App {
   flush(): Promise<void>;
   /** Tells other processes this one is alive and which platforms it runs (see presence.ts). */
   heartbeat(): Promise<void>;
+  /** For a process that stays open: beats on a timer until the returned function is called. */
+  keepBeating(): () => void;
+  /**
+   * For a process that stays open: looks at the outbox between the core's own kicks, so pushes
+   * queued by other processes go out too, until the returned function is called.
+   */
+  keepSending(): () => void;
   /** Stops sending (sends in flight get `graceMs`), frees this process's claims and closes the database. */
   close(graceMs?: number): Promise<void>;
 }
@@ -98,7 +105,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const adapters = deps.adapters?.(host) ?? [];
   const channels = [...(deps.channels ?? []), ...adapters];
 
-  const presence = createPresence({ db, processId: randomUUID(), platforms: channels.map((c) => c.name) });
+  const reaches = channels.map(reachOf);
+  const presence = createPresence({ db, processId: randomUUID(), platforms: reaches });
   const sender = createOutboxSender({
     db,
     channels,
@@ -117,17 +125,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     digestChannels: adapters.flatMap((a) => (a.digestChannel ? [a.digestChannel] : [])),
     claimOnce: (key) => host.store.claimOnce("digest-channel", key),
   });
-  const flush = () =>
-    sender.sendDue(clock.now()).then(
-      () => undefined,
-      // A held write lock only delays the sends (the next flush or tick takes them); anything else is a fault.
-      (error: unknown) =>
-        isDatabaseBusy(error)
-          ? logger.warn("outbox flush postponed: database busy")
-          : logger.error({ err: error }, "outbox flush failed"),
-    );
+  const flush = () => flushOutbox(sender, clock, logger);
+  const heartbeat = () => serialize(() => presence.beat(clock.now()));
   const notifier = createOutboxNotifier({ db, clock, onQueued: () => void flush() });
-  core = createCore({ config, logger, clock, db, notifier, platforms: channels.map((c) => c.name) });
+  core = createCore({ config, logger, clock, db, notifier, platforms: reaches });
   // Statistics gathered as the database opened are refreshed hourly, with the tick; at the first
   // tick when another process's write lock kept them from being gathered then.
   let optimizedAt = optimizedAtOpen ? clock.now().getTime() : Number.NEGATIVE_INFINITY;
@@ -149,7 +150,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       return result;
     },
     flush,
-    heartbeat: () => serialize(() => presence.beat(clock.now())),
+    heartbeat,
+    ...keepingAlive(heartbeat, flush, logger),
     close: async (graceMs) => {
       reachability.stop();
       await sender.stop(graceMs);
@@ -302,6 +304,40 @@ function createCore(deps: {
     report: config.report,
     inviteLink: async (code) => inviteLinkFor(await telegramUsername(config, db), config.zalo?.botLink ?? null)(code),
   });
+}
+
+/** How often the outbox is looked at between the core's own kicks: pushes queued by another process. */
+const OUTBOX_POLL_MS = 1000;
+
+function flushOutbox(sender: OutboxSender, clock: Clock, logger: Logger): Promise<void> {
+  return sender.sendDue(clock.now()).then(
+    () => undefined,
+    // A held write lock only delays the sends (the next flush or tick takes them); anything else is a fault.
+    (error: unknown) =>
+      isDatabaseBusy(error)
+        ? logger.warn("outbox flush postponed: database busy")
+        : logger.error({ err: error }, "outbox flush failed"),
+  );
+}
+
+function keepingAlive(
+  heartbeat: () => Promise<void>,
+  flush: () => Promise<void>,
+  logger: Logger,
+): Pick<App, "keepBeating" | "keepSending"> {
+  return {
+    keepBeating() {
+      const beating = setInterval(
+        () => void heartbeat().catch((error: unknown) => logger.warn({ err: error }, "heartbeat failed")),
+        HEARTBEAT_EVERY_MS,
+      );
+      return () => clearInterval(beating);
+    },
+    keepSending() {
+      const polling = setInterval(() => void flush(), OUTBOX_POLL_MS);
+      return () => clearInterval(polling);
+    },
+  };
 }
 
 /** How often SQLite's planner statistics are refreshed (SQLite suggests hourly or daily for a long-lived connection). */

@@ -1,11 +1,10 @@
 import { setFlagsFromString } from "node:v8";
 import cron from "node-cron";
-import { createConsoleAdapter } from "../adapters/console/console-adapter.ts";
-import { promptFor, runConsoleChat } from "../adapters/console/console-chat.ts";
+import { CONSOLE_PLATFORM, createConsoleSession } from "../adapters/console/console-adapter.ts";
+import { promptFor } from "../adapters/console/console-chat.ts";
 import { createApp, type App } from "./app.ts";
 import { createOffsetClock, systemClock, type Clock } from "./lib/clock.ts";
 import { ConfigError, loadConfig, type Config } from "./config.ts";
-import { HEARTBEAT_EVERY_MS } from "./delivery/presence.ts";
 import type { AdapterHost } from "./delivery/adapter-host.ts";
 import type { PlatformAdapter } from "./delivery/types.ts";
 import { databaseKind } from "./db/database-url.ts";
@@ -27,8 +26,6 @@ import { TIME_ZONE } from "./lib/time.ts";
 // "Performance") and costs no measurable latency. Set before the first query compiles it.
 setFlagsFromString("--wasm-lazy-compilation");
 
-/** How often the outbox is looked at between the core's own kicks: pushes queued by another process. */
-const OUTBOX_POLL_MS = 1000;
 /** Sends in flight get this long to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -167,15 +164,12 @@ async function runServer(config: Config, logger: Logger, clock: Clock, stop: Sto
  */
 async function serve(app: App, logger: Logger, stop: StopRequests, announce: () => void): Promise<void> {
   const { adapters } = app;
-  let beating: NodeJS.Timeout | undefined;
-  let poll: NodeJS.Timeout | undefined;
+  let stopBeating = () => {};
+  let stopSending = () => {};
   let task: ReturnType<typeof startTicking> | undefined;
   try {
     await app.heartbeat();
-    beating = setInterval(
-      () => void app.heartbeat().catch((error: unknown) => logger.warn({ err: error }, "heartbeat failed")),
-      HEARTBEAT_EVERY_MS,
-    );
+    stopBeating = app.keepBeating();
     announce();
     for (const adapter of adapters) {
       if (stop.signal.aborted) break;
@@ -186,43 +180,43 @@ async function serve(app: App, logger: Logger, stop: StopRequests, announce: () 
     }
     if (!stop.signal.aborted) {
       task = startTicking(app, logger);
-      poll = setInterval(() => void app.flush(), OUTBOX_POLL_MS);
+      stopSending = app.keepSending();
       void app.tick().catch((error: unknown) => logger.error({ err: error }, "reminder tick failed"));
     }
     logger.info({ signal: await stop.requested }, "stopping");
   } finally {
     for (const adapter of adapters) await adapter.stop();
-    clearInterval(poll);
-    clearInterval(beating);
+    stopSending();
+    stopBeating();
     await task?.stop();
     await app.close(SHUTDOWN_GRACE_MS);
   }
 }
 
 async function runConsole(config: Config, logger: Logger, clock: Clock, stop: StopRequests): Promise<void> {
-  const console = createConsoleAdapter({ write: (text) => process.stderr.write(text) });
-  const app = await createApp({ config, logger, clock, channels: [console] });
-  await console.start();
+  const identity = { platform: CONSOLE_PLATFORM, userId: "admin", chatId: "admin", displayName: vi.cli.localAdminName };
+  const session = createConsoleSession({
+    identity,
+    write: (t) => process.stdout.write(t),
+    prompt: promptFor(process.stdin),
+  });
+  const app = await createApp({ config, logger, clock, channels: [session.adapter] });
+  await session.adapter.start();
   const task = startTicking(app, logger);
   await app.tick();
-
-  const identity = { platform: console.name, userId: "admin", chatId: "admin", displayName: vi.cli.localAdminName };
   await ensureLocalAdmin({ db: app.db, clock }, identity);
+  const stopBeating = app.keepBeating();
+  const stopSending = app.keepSending();
   process.stderr.write(`${vi.cli.chatBanner}\n`);
   // Ctrl+C (or a signal) ends the chat as the end of the input does.
   await Promise.race([
-    runConsoleChat({
-      core: app.core,
-      identity,
-      input: process.stdin,
-      write: (t) => process.stdout.write(t),
-      prompt: promptFor(process.stdin),
-      afterEach: () => app.flush(),
-    }),
+    session.run({ core: app.core, input: process.stdin, afterEach: () => app.flush() }),
     stop.requested,
   ]);
+  stopSending();
+  stopBeating();
   await task.stop();
-  await console.stop();
+  await session.adapter.stop();
   await app.close();
 }
 

@@ -1,25 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import type { BotCore, IncomingEvent, PlatformIdentity } from "../../src/model/bot-core.ts";
+import type { IncomingEvent, PlatformIdentity } from "../../src/model/bot-core.ts";
 import type { Choice, OutgoingFile, OutgoingMessage } from "../../src/model/messages.ts";
-import { splitMessages } from "../../src/delivery/split-message.ts";
 import { commandEvent } from "../../src/core/commands.ts";
-import { UNLIMITED } from "../../src/delivery/types.ts";
-
-export interface ConsoleChatDeps {
-  core: BotCore;
-  identity: PlatformIdentity;
-  input: Readable;
-  write: (text: string) => void;
-  /** Runs after each message, e.g. to deliver what the message queued for other people. */
-  afterEach?: () => Promise<void>;
-  /** Where files the bot sends are written; CONSOLE_FILES_DIR unless a test says otherwise. */
-  filesDir?: string;
-  /** Written whenever the chat waits for a line: for a person at a terminal, not for piped input. */
-  prompt?: string;
-}
 
 /** What a terminal shows while the chat waits for the person. */
 export const CONSOLE_PROMPT = "› ";
@@ -86,24 +70,4 @@ export function toEvent(line: string, identity: PlatformIdentity, offered: reado
     return commandEvent(identity, command, args);
   }
   return { kind: "text", from: identity, text };
-}
-
-/** One message per input line, replies on stdout; works interactively and piped, ends with the input. */
-export async function runConsoleChat(deps: ConsoleChatDeps): Promise<void> {
-  const rl = createInterface({ input: deps.input, crlfDelay: Infinity, terminal: false });
-  let offered: Choice[] = [];
-  if (deps.prompt) deps.write(deps.prompt);
-  for await (const line of rl) {
-    const event = toEvent(line, deps.identity, offered);
-    if (!event) continue;
-    const replies = await deps.core.handle(event);
-    offered = [];
-    for (const reply of splitMessages(replies, UNLIMITED.maxMessageLength)) {
-      const rendered = renderWithFile(reply, deps.filesDir);
-      deps.write(`${rendered.text}\n`);
-      if (rendered.choices.length) offered = rendered.choices;
-    }
-    await deps.afterEach?.();
-    if (deps.prompt) deps.write(deps.prompt);
-  }
 }

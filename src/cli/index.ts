@@ -1,7 +1,8 @@
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { promptFor, runConsoleChat } from "../../adapters/console/console-chat.ts";
-import { createConsoleAdapter } from "../../adapters/console/console-adapter.ts";
+import { promptFor } from "../../adapters/console/console-chat.ts";
+import { createConsoleSession } from "../../adapters/console/console-adapter.ts";
+import type { DeliveryChannel } from "../delivery/types.ts";
 import { createApp, type App } from "../app.ts";
 import { createOffsetClock, systemClock, type Clock } from "../lib/clock.ts";
 import { ConfigError, loadConfig, type Config } from "../config.ts";
@@ -99,15 +100,10 @@ function contextFor(
   json: boolean,
 ): CliContext & { close(): Promise<void> } {
   let app: App | undefined;
-  const open = async () => {
-    app ??= await createApp({
-      config,
-      logger,
-      clock,
-      // The CLI runs no platform: it prints pushes for console accounts, and others wait for
-      // the bot process that runs their platform.
-      channels: [createConsoleAdapter({ write: (t) => io.stderr(t) })],
-    });
+  // The CLI runs no platform: pushes wait for the bot process that runs theirs, and a console
+  // account's for that person's own `cli chat`, which is the one channel a CLI process opens.
+  const open = async (channels: readonly DeliveryChannel[] = []) => {
+    app ??= await createApp({ config, logger, clock, channels });
     return app;
   };
   return {
@@ -118,18 +114,24 @@ function contextFor(
     json,
     app: open,
     async chat(identity) {
-      const chatApp = await open();
       const input = io.stdin ?? process.stdin;
-      await runConsoleChat({
-        core: chatApp.core,
-        identity,
-        input,
-        write: (t) => io.stdout(t),
-        prompt: promptFor(input),
+      const session = createConsoleSession({ identity, write: (t) => io.stdout(t), prompt: promptFor(input) });
+      const chatApp = await open([session.adapter]);
+      await session.adapter.start();
+      // While the chat is open, pushes queued by other processes reach it, and they see it alive. A
+      // database busy now only delays the first beat: the chat itself says what it could not record.
+      await chatApp.heartbeat().catch((error: unknown) => logger.warn({ err: error }, "heartbeat failed"));
+      const stopBeating = chatApp.keepBeating();
+      const stopSending = chatApp.keepSending();
+      try {
         // Each line's notifications go out before the next line is read, and before the chat ends:
         // the kick the core gives the sender runs beside the chat and would be cut short by the exit.
-        afterEach: () => chatApp.flush(),
-      });
+        await session.run({ core: chatApp.core, input, afterEach: () => chatApp.flush() });
+      } finally {
+        stopSending();
+        stopBeating();
+        await session.adapter.stop();
+      }
     },
     close: async () => app?.close(),
   };

@@ -1,6 +1,6 @@
 import type { Db } from "../db/db.ts";
 import type { Identity } from "../generated/prisma/client.ts";
-import type { Presence } from "./presence.ts";
+import { canReach, ownSession, type Presence } from "./presence.ts";
 import type { Claimed, Route, SendResult } from "./send-job.ts";
 
 // Which due rows this process sends now. A push goes to the person's most recently used account on
@@ -20,8 +20,10 @@ const CLAIM_CHUNK = 900;
 export interface ClaimContext {
   db: Db;
   presence: Presence;
-  /** The platforms this process sends for. */
+  /** The platforms this process sends for, one lease each. */
   platforms: readonly string[];
+  /** The people's own sessions this process runs (reachOf): no lease, as nobody else sends to them. */
+  sessions: ReadonlySet<string>;
 }
 
 function byRecentUse(a: Identity, b: Identity): number {
@@ -99,9 +101,9 @@ export async function claimDue(ctx: ClaimContext, now: Date, result: SendResult,
       result.unreachable.push(updated);
       continue;
     }
-    const identity = route.identities.find((i) => running.has(i.platform));
+    const identity = route.identities.find((i) => canReach(running, i));
     if (!identity) held.push(row.id);
-    else if (leased.has(identity.platform)) mine.push({ id: row.id, identity });
+    else if (leased.has(identity.platform) || ownSession(ctx.sessions, identity)) mine.push({ id: row.id, identity });
     // Otherwise another live process runs that platform and sends it.
   }
   if (held.length > 0) {

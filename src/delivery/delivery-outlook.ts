@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../db/db.ts";
-import { runningPlatforms } from "./presence.ts";
+import { canReach, runningPlatforms } from "./presence.ts";
 import { isDeliveryFailureReason, type DeliveryFailureReason } from "../model/messages.ts";
 import type { DirectoryAgency, Identity, Person } from "../generated/prisma/client.ts";
 import type { ReminderPolicy } from "../schedule/policy.ts";
@@ -49,7 +49,7 @@ function outcomeOf(
     const platforms = [...new Set(identities.map((i) => i.platform))];
     return { kind: "unreachable", reason: lastRefusal(identities), platforms };
   }
-  if (running && !reachable.some((i) => running.has(i.platform))) {
+  if (running && !reachable.some((i) => canReach(running, i))) {
     return { kind: "held", platforms: [...new Set(reachable.map((i) => i.platform))] };
   }
   if (isQuietTime(options.now, options.policy)) {

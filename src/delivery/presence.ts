@@ -36,6 +36,29 @@ export async function runningPlatforms(db: Db | Tx, now: Date, own: readonly str
   return platformSet(rows, own);
 }
 
+/**
+ * What a channel advertises in its process's heartbeat: a platform's name, or for one person's
+ * session that person's account ("console:admin"), so other accounts of the platform are not
+ * taken for reachable by it.
+ */
+export function reachOf(channel: { name: string; session?: { userId: string } | undefined }): string {
+  return channel.session ? sessionReach(channel.name, channel.session.userId) : channel.name;
+}
+
+function sessionReach(platform: string, userId: string): string {
+  return `${platform}:${userId}`;
+}
+
+/** Whether some running channel reaches this account: its whole platform, or its own session. */
+export function canReach(running: ReadonlySet<string>, identity: { platform: string; userId: string }): boolean {
+  return running.has(identity.platform) || running.has(sessionReach(identity.platform, identity.userId));
+}
+
+/** Whether one of these session channels (this process's) is the account's own. */
+export function ownSession(sessions: ReadonlySet<string>, identity: { platform: string; userId: string }): boolean {
+  return sessions.has(sessionReach(identity.platform, identity.userId));
+}
+
 function platformSet(rows: readonly { platforms: string }[], own: readonly string[]): Set<string> {
   const running = new Set([...rows.flatMap((r) => r.platforms.split(",")), ...own]);
   running.delete("");

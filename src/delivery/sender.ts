@@ -4,7 +4,7 @@ import type { ReminderPolicy } from "../schedule/policy.ts";
 import { isQuietTime } from "../schedule/schedule.ts";
 import { claimDue, type ClaimContext } from "./claim.ts";
 import { queueFailureNotices } from "./failure-notices.ts";
-import { HEARTBEAT_EVERY_MS, type Presence } from "./presence.ts";
+import { HEARTBEAT_EVERY_MS, reachOf, type Presence } from "./presence.ts";
 import { createResultWriter, createSendJob, type JobContext, type SendResult, type Serialize } from "./send-job.ts";
 import { createSendQueue, realTimers, type SendQueue, type Timers } from "./send-queue.ts";
 import type { DeliveryChannel } from "./types.ts";
@@ -24,6 +24,28 @@ export interface OutboxSender {
  * person's most recently used account on a platform that runs somewhere; only the process holding
  * a platform's lease sends for it, so the platform's rate holds across processes.
  */
+/** Sessions need no lease: only their own process sends to their one account. */
+function claimContext(db: Db, presence: Presence, channels: readonly DeliveryChannel[]): ClaimContext {
+  return {
+    db,
+    presence,
+    platforms: channels.filter((c) => !c.session).map((c) => c.name),
+    sessions: new Set(channels.filter((c) => c.session).map(reachOf)),
+  };
+}
+
+/**
+ * Pushes held because no process ran their platform are looked at again in a minute; a process
+ * that has just started may be the one they wait for (a contact opening their terminal), so its
+ * first pass takes them at once.
+ */
+function retryHeld(db: Db, now: Date) {
+  return db.outboxMessage.updateMany({
+    where: { status: "pending", heldReason: "no_platform", nextAttemptAt: { gt: now } },
+    data: { nextAttemptAt: now },
+  });
+}
+
 export function createOutboxSender(deps: {
   db: Db;
   channels: readonly DeliveryChannel[];
@@ -42,8 +64,9 @@ export function createOutboxSender(deps: {
   );
   const writer = createResultWriter(db, serialize);
   let stopping = false;
+  let heldRetried = false;
   const jobs = { channels, queues, writer, logger, stopping: () => stopping };
-  const claims = { db, presence, platforms: [...channels.keys()] };
+  const claims = claimContext(db, presence, deps.channels);
 
   /** Frees this process's claims on rows it did not finish, so any process can send them. */
   async function releaseUnfinished(): Promise<void> {
@@ -61,6 +84,7 @@ export function createOutboxSender(deps: {
     // Night is for sleeping: what falls due between quietStart and quietEnd waits for the morning.
     if (isQuietTime(now, policy) || stopping) return result;
     await serialize(() => presence.beat(now));
+    heldRetried ||= await serialize(() => retryHeld(db, now)).then(() => true);
     const started = timers.now();
     // Leases need the time as the pass runs: renewed at the pass's first instant, a lease lapsed for
     // the others half way through a long fan-out, and a second process sent beside this one.

@@ -105,10 +105,15 @@ export interface PlatformAdapter extends Deliverer {
   routes?(): HttpRoute[];
   /** Set when the platform is configured to get a copy of the coordinators' digest. */
   readonly digestChannel?: DigestChannel;
+  /**
+   * Set when the channel is one person's own session (a terminal): it reaches that account alone,
+   * so it needs no platform lease, and the platform's other accounts wait for their own sessions.
+   */
+  readonly session?: { readonly userId: string };
 }
 
 /** A channel the outbox can send through: a running adapter, or a test's stand-in. */
-export type DeliveryChannel = Pick<PlatformAdapter, "name" | "limits" | "pace" | "deliver">;
+export type DeliveryChannel = Pick<PlatformAdapter, "name" | "limits" | "pace" | "deliver" | "session">;
 
 /** No limit at all: the terminal. */
 export const UNLIMITED: PlatformLimits = {

@@ -89,7 +89,7 @@ describe("scripted sessions piped into `cli chat`", () => {
       ).toContain("điều phối viên");
 
       // The whole session is one real process with the script on its standard input, as an admin
-      // would pipe it: replies on stdout, other people's notifications on stderr, exit 0 at the end.
+      // would pipe it: replies on stdout, exit 0 at the end.
       const script = [
         `/start ${created.code.toLowerCase()}`,
         "IV.4.b 60% đang thực hiện: đã kết nối dữ liệu với 95 xã",
@@ -111,8 +111,11 @@ describe("scripted sessions piped into `cli chat`", () => {
       expect(session.stdout).toContain("đầu mối của Bảo hiểm xã hội tỉnh");
       expect(session.stdout).toContain("  1) Gửi báo cáo\n  2) Hủy");
       expect(session.stdout).toContain("Đã nộp báo cáo của Bảo hiểm xã hội tỉnh");
-      // The coordinator's notification goes to stderr, prefixed with the recipient.
-      expect(session.stderr).toMatch(/\[→ Chị Lan #\d+ console:lan\] 📥 IV\.4 Bảo hiểm xã hội tỉnh đã nộp báo cáo/);
+      // The coordinator's notification is hers alone: it waits for her own session, and is shown
+      // there as it opens.
+      expect(session.stdout + session.stderr).not.toContain("📥");
+      const lan = await cli(t.url, ["chat", "--user", "lan", "--name", "Chị Lan", ...now]);
+      expect(lan.stdout).toMatch(/^📥 IV\.4 Bảo hiểm xã hội tỉnh đã nộp báo cáo/);
 
       const status = await cli(t.url, ["status", "--json"]);
       expect(status.code).toBe(0);

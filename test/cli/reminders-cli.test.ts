@@ -78,27 +78,34 @@ describe("reminders in the CLI", () => {
     expect(await rig.db.outboxMessage.count()).toBe(0);
   });
 
-  it("reminders run sends console accounts' reminders on stderr and keeps the others for their platform", async () => {
+  it("reminders run queues the reminders; each waits for its platform, a console account's for its own chat", async () => {
     const r = await cli(["reminders", "run", "--now", "2026-12-01T08:00", "--json"], rig);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { sent: { agency: string; point: string; contact: number; dueAt: string }[] };
-    expect(out.sent.map((e) => [e.agency, e.contact, e.point, e.dueAt])).toEqual([
-      ["IV.4", ids.bhxh, "T-14", "2026-12-01T08:00:00+07:00"],
+    const out = JSON.parse(r.stdout) as { due: { agency: string; contact: number; point: string }[]; sent: unknown[] };
+    expect(out.due.map((e) => [e.agency, e.contact, e.point])).toEqual([
+      ["IV.4", ids.bhxh, "T-14"],
+      ["IV.8", ids.ldld, "T-14"],
     ]);
-    expect(r.stderr.match(/\[→ /g)).toHaveLength(1);
-    expect(r.stderr).toContain(
-      `[→ Võ Thanh #${ids.bhxh} console:bhxh] 🔔 Nhắc việc: kế hoạch yêu cầu Bảo hiểm xã hội tỉnh`,
-    );
-    // Nobody runs the test platform: the reminder waits for it, neither sent nor failed.
-    expect(await reminderRow(rig.bot, "ldld", "T-14")).toMatchObject({
-      status: "pending",
-      attempts: 0,
-      heldReason: "no_platform",
-    });
+    // The CLI runs no platform and prints nobody's pushes.
+    expect(out.sent).toEqual([]);
+    expect(r.stderr).toBe("");
+    // Nobody runs the test platform, nor Võ Thanh's terminal: each reminder waits, neither sent nor failed.
+    for (const who of ["ldld", "bhxh"]) {
+      expect(await reminderRow(rig.bot, who, "T-14")).toMatchObject({
+        status: "pending",
+        attempts: 0,
+        heldReason: "no_platform",
+      });
+    }
 
+    // His chat opens at 08:05: the reminder is the first thing it shows, with its choices.
+    const chat = await cli(["chat", "--user", "bhxh", "--now", "2026-12-01T08:05"], rig);
+    expect(chat.code).toBe(0);
+    expect(chat.stdout).toMatch(/^🔔 Nhắc việc: kế hoạch yêu cầu Bảo hiểm xã hội tỉnh/);
+    expect(chat.stdout).toMatch(/^ {2}1\) /m);
     const t14 = await reminderRow(rig.bot, "bhxh", "T-14");
     expect(t14).toMatchObject({ status: "sent", attempts: 1, platformMessageId: expect.stringMatching(/^console-/) });
-    expect(t14!.sentAt).toEqual(t14!.dueAt);
+    expect(await reminderRow(rig.bot, "ldld", "T-14")).toMatchObject({ status: "pending", attempts: 0 });
     expect(await reminderRow(rig.bot, "bhxh", "T-30")).toMatchObject({ status: "skipped", skipReason: "expired" });
     expect(await rig.db.outboxMessage.count()).toBe(4);
   });

@@ -297,7 +297,12 @@ describe("a platform's retry-after and dead processes", () => {
     await holder.beat(MORNING);
     // A claim round 40 s into a pass that began at MORNING (the pass's first rounds took that long).
     const later = new Date(MORNING.getTime() + 40_000);
-    const claimed = await claimDue({ db, presence: holder, platforms: ["lease"] }, MORNING, result, later);
+    const claimed = await claimDue(
+      { db, presence: holder, platforms: ["lease"], sessions: new Set() },
+      MORNING,
+      result,
+      later,
+    );
     expect(claimed.map((c) => c.row.key)).toEqual(["late-round"]);
     const lease = await db.platformLease.findUniqueOrThrow({ where: { platform: "lease" } });
     expect(lease).toMatchObject({ holder: "holder", expiresAt: new Date(later.getTime() + LEASE_MS) });

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
 import { NO_USE_CASES } from "../../helpers/core-standin.ts";
-import { createConsoleAdapter } from "../../../adapters/console/console-adapter.ts";
-import { runConsoleChat } from "../../../adapters/console/console-chat.ts";
+import { createConsoleSession } from "../../../adapters/console/console-adapter.ts";
 import type { IncomingEvent } from "../../../src/model/bot-core.ts";
 import type { OutgoingMessage } from "../../../src/model/messages.ts";
 import { runAdapterContract, type ContractHarness, type SentPart } from "../../contract/adapter-contract.ts";
@@ -23,8 +23,16 @@ runAdapterContract("console", async (): Promise<ContractHarness> => {
   const input = new PassThrough();
   const identity = { platform: "console", userId: "admin", chatId: "admin", displayName: "Quản trị" };
   let handled: (() => void) | null = null;
-  const adapter = createConsoleAdapter({ write: (text) => sent.push(parsePart(text.replace(/^\[→ [^\]]*\] /, ""))) });
-  const chat = runConsoleChat({
+  const session = createConsoleSession({
+    identity,
+    write: (text) => {
+      const part = parsePart(text);
+      sent.push(part);
+      if (part.choices.length) offered = part.choices.flat().map((c) => c.label);
+    },
+  });
+  const { adapter } = session;
+  const chat = session.run({
     core: {
       handle: async (event) => {
         received.push(event);
@@ -32,13 +40,7 @@ runAdapterContract("console", async (): Promise<ContractHarness> => {
       },
       ...NO_USE_CASES,
     },
-    identity,
     input,
-    write: (text) => {
-      const part = parsePart(text);
-      sent.push(part);
-      if (part.choices.length) offered = part.choices.flat().map((c) => c.label);
-    },
     afterEach: async () => handled?.(),
   });
   const type = (line: string) =>
@@ -65,4 +67,45 @@ runAdapterContract("console", async (): Promise<ContractHarness> => {
       await adapter.stop();
     },
   };
+});
+
+describe("a console session", () => {
+  const lan = { platform: "console", userId: "lan", chatId: "lan", displayName: "Chị Lan" };
+  const target = { personId: 7, ...lan };
+
+  it("shows a push between two prompts, and a number then picks the push's choice", async () => {
+    const input = new PassThrough();
+    let written = "";
+    const received: IncomingEvent[] = [];
+    const session = createConsoleSession({ identity: lan, write: (t) => (written += t), prompt: "› " });
+    let started: () => void = () => {};
+    const ready = new Promise<void>((resolve) => (started = resolve));
+    const chat = session.run({
+      core: { handle: async (event) => (received.push(event), [{ text: "đã nhận" }]), ...NO_USE_CASES },
+      input,
+      afterEach: async () => started(),
+    });
+    await ready;
+    await session.adapter.deliver(target, {
+      text: "🔔 Nhắc việc",
+      choices: [
+        [
+          { label: "Báo cáo ngay", value: "start:report" },
+          { label: "Nộp báo cáo", value: "start:submit" },
+        ],
+      ],
+    });
+    input.end("2\n");
+    await chat;
+    expect(written).toBe("› \n🔔 Nhắc việc\n  1) Báo cáo ngay\n  2) Nộp báo cáo\n\n› đã nhận\n\n› ");
+    expect(received).toEqual([{ kind: "choice", from: lan, value: "start:submit" }]);
+  });
+
+  it("is a channel for its own person only: no lease, and another account's push is refused", async () => {
+    const { adapter } = createConsoleSession({ identity: lan, write: () => {} });
+    expect(adapter.session).toEqual({ userId: "lan" });
+    await expect(adapter.deliver({ ...target, userId: "hai", chatId: "hai" }, { text: "x" })).rejects.toThrow(
+      "not this session's account",
+    );
+  });
 });

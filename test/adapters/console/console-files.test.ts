@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { CONSOLE_FILES_DIR, runConsoleChat, saveConsoleFile } from "../../../adapters/console/console-chat.ts";
-import { createConsoleAdapter } from "../../../adapters/console/console-adapter.ts";
+import { CONSOLE_FILES_DIR, saveConsoleFile } from "../../../adapters/console/console-chat.ts";
+import { createConsoleSession } from "../../../adapters/console/console-adapter.ts";
 import type { OutgoingMessage } from "../../../src/model/messages.ts";
 import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 
@@ -38,13 +38,11 @@ describe("files in the console", () => {
     const input = new PassThrough();
     let written = "";
     const reply: OutgoingMessage = { text: "Tệp tong-hop-2026-12-07.csv đã được lập.", file: csv("Mã,Cơ quan\n") };
-    const chat = runConsoleChat({
-      core: { handle: async () => [reply], ...NO_USE_CASES },
+    const chat = createConsoleSession({
       identity: { platform: "console", userId: "admin", chatId: "admin", displayName: "Quản trị" },
-      input,
       write: (text) => (written += text),
       filesDir: out,
-    });
+    }).run({ core: { handle: async () => [reply], ...NO_USE_CASES }, input });
     input.end("/xuat csv\n");
     await chat;
     const path = join(out, "tong-hop-2026-12-07.csv");
@@ -55,13 +53,15 @@ describe("files in the console", () => {
   it("a push with a file is saved too, and a file that cannot be written is said, not lost silently", async () => {
     const out = join(folder(), "xuat");
     const lines: string[] = [];
-    const adapter = createConsoleAdapter({ write: (t) => lines.push(t), filesDir: out });
     const target = { personId: 7, platform: "console", userId: "lan", chatId: "lan", displayName: "Chị Lan" };
+    const at = (filesDir: string) =>
+      createConsoleSession({ identity: target, write: (t) => lines.push(t), filesDir }).adapter;
+    const adapter = at(out);
     await adapter.deliver(target, { text: "Tài liệu của IV.4", file: csv("a") });
     expect(lines[0]).toContain(`→ ${join(out, "tong-hop-2026-12-07.csv")}`);
     // A plain file where the folder should be: the path cannot be made.
     writeFileSync(join(dir, "chan"), "");
-    const blocked = createConsoleAdapter({ write: (t) => lines.push(t), filesDir: join(dir, "chan", "xuat") });
+    const blocked = at(join(dir, "chan", "xuat"));
     await blocked.deliver(target, { text: "Tài liệu", file: csv("b") });
     expect(lines[1]).toMatch(/→ ✗ tong-hop-2026-12-07\.csv: /);
   });

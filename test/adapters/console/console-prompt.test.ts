@@ -2,19 +2,18 @@
 // scripted session's output is the replies alone.
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { CONSOLE_PROMPT, promptFor, runConsoleChat } from "../../../adapters/console/console-chat.ts";
+import { CONSOLE_PROMPT, promptFor } from "../../../adapters/console/console-chat.ts";
+import { createConsoleSession } from "../../../adapters/console/console-adapter.ts";
 import { NO_USE_CASES } from "../../helpers/core-standin.ts";
 
 async function session(prompt: string | undefined, lines: string): Promise<string> {
   const input = new PassThrough();
   let written = "";
-  const chat = runConsoleChat({
-    core: { handle: async (event) => [{ text: `đáp: ${event.kind}` }], ...NO_USE_CASES },
+  const chat = createConsoleSession({
     identity: { platform: "console", userId: "lan", chatId: "lan", displayName: "Chị Lan" },
-    input,
     write: (text) => (written += text),
     ...(prompt !== undefined && { prompt }),
-  });
+  }).run({ core: { handle: async (event) => [{ text: `đáp: ${event.kind}` }], ...NO_USE_CASES }, input });
   input.end(lines);
   await chat;
   return written;
