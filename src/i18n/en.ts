@@ -1102,6 +1102,8 @@ export const en: Messages = {
     },
 
     digest: {
+      missingButton: (n: number) => `Not submitted (${n})`,
+      mergedMissingButton: "Not submitted, by plan",
       mergedHeader: (day: LocalDate, plans: number) =>
         `📊 Reporting status on ${date(day)} of the ${plans} plans you follow (nearest deadline first):`,
       mergedLine: (

@@ -1108,6 +1108,8 @@ export const vi = {
     },
 
     digest: {
+      missingButton: (n: number) => `Danh sách chưa nộp (${n})`,
+      mergedMissingButton: "Chưa nộp, theo kế hoạch",
       mergedHeader: (day: LocalDate, plans: number) =>
         `📊 Tình hình báo cáo ngày ${date(day)} của ${plans} kế hoạch Anh/Chị theo dõi (hạn gần nhất trước):`,
       mergedLine: (

@@ -1,6 +1,8 @@
 import { missingCalendarYears } from "../services/plan-service.ts";
 import { asShownAgency } from "../domain/directory-code.ts";
-import type { OutgoingMessage } from "../model/messages.ts";
+import type { Choice, OutgoingMessage } from "../model/messages.ts";
+import { encodeChoice } from "../model/choices.ts";
+import { groupButtons, pendingMembers } from "../i18n/group-buttons.ts";
 import { agencyLabel, at } from "../i18n/views.ts";
 import { failureOutcome, platformNames, pushDescription } from "../delivery/delivery-views.ts";
 import type { Db } from "../db/db.ts";
@@ -57,10 +59,31 @@ export async function buildDigest(
   const difficulties = rows.difficulties.map((x) =>
     d.difficultyLine(x.id, withAgency(t, x.agency)!, x.duty?.code ?? null, x.text),
   );
+  const choices = digestButtons(t, plan, status);
   return {
     text: [...own, ...shared].filter((s): s is string => s !== null).join("\n\n"),
+    ...(choices.length && { choices }),
     digest: { own, difficulties, shared, counts: submittedCounts(status) },
   };
+}
+
+/**
+ * What the coordinator reading the digest does next, as /quahan offers it: the full list of who
+ * has not submitted, and under each group its members' list and a nudge for those with a contact.
+ */
+function digestButtons(t: Messages, plan: Plan, status: PlanStatus): Choice[][] {
+  const missing = status.agencies.filter((a) => a.agency.parentId === null && !a.submitted);
+  if (!missing.length) return [];
+  const groups = missing.filter((a) => a.memberCount > 0 && pendingMembers(status, a.agency.id).length > 0);
+  return [
+    [
+      {
+        label: t.bot.digest.missingButton(missing.length),
+        value: encodeChoice({ kind: "overdue_page", plan: plan.code, page: 1 }),
+      },
+    ],
+    ...groups.flatMap((g) => groupButtons(t, plan.code, status, g)),
+  ];
 }
 
 /** Reminders placed without the year's days off may fall on a holiday: the coordinators can load it. */

@@ -4,6 +4,8 @@ import type { Plan } from "../generated/prisma/client.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { localDate, toIsoLocal } from "../lib/time.ts";
 import type { DigestParts } from "./digest.ts";
+import { encodeChoice } from "../model/choices.ts";
+import type { Choice } from "../model/messages.ts";
 import { daysLeft } from "../domain/deadline.ts";
 import { pageLines, VIEW_MAX_CHARS } from "../domain/pages.ts";
 import type { PlannedItem, ReminderDecision } from "./plan-reminders.ts";
@@ -118,12 +120,20 @@ function mergedItem(
     key: mergedKey(key),
     message: {
       text: item.kind === "digest" ? digestText(locale, group) : reminderText(locale, group, item.dueAt, lines),
-      // The first plan's buttons: the guided report and the submission ask which plan.
-      ...(item.message.choices && { choices: item.message.choices }),
+      // A reminder keeps the first plan's buttons: the guided report and the submission ask which
+      // plan. A digest's would act in its first plan only: it gets the list over every plan.
+      ...(item.kind === "digest"
+        ? { choices: mergedDigestButtons(locale) }
+        : item.message.choices && { choices: item.message.choices }),
     },
     duties: group.flatMap((g) => g.planned.item.duties ?? []),
   };
   return { item: merged, entry: { ...entry, plan: group.map((g) => g.plan.code).join(",") }, locale };
+}
+
+function mergedDigestButtons(locale: string): Choice[][] {
+  const label = messagesFor(locale).bot.digest.mergedMissingButton;
+  return [[{ label, value: encodeChoice({ kind: "plans_page", view: "quahan", page: 1 }) }]];
 }
 
 /** Room for the header and the footer of a merged reminder, within one screen. */

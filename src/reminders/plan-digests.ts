@@ -141,15 +141,9 @@ async function copyPlanDigests(
       const message = await serialize(async () => {
         const status = await loadPlanStatus(db, live.plan);
         if (digestNotNeeded(live.plan, status, date)) return null;
-        const { digest: _, ...message } = await buildDigest(
-          db,
-          messagesFor(channel.locale),
-          live.plan,
-          status,
-          dueAt,
-          now,
-        );
-        return message;
+        const built = await buildDigest(db, messagesFor(channel.locale), live.plan, status, dueAt, now);
+        // Without its buttons: in a shared channel they would answer whoever pressed, coordinator or not.
+        return { text: built.text };
       });
       if (!message) continue;
       try {

@@ -8,6 +8,7 @@ import { VIEW_MAX_CHARS } from "../../src/domain/pages.ts";
 import { parseIsoInstant } from "../../src/lib/time.ts";
 import { createTestBot, texts, type TestBot } from "../helpers/bot.ts";
 import { secondPlanText } from "../helpers/second-plan.ts";
+import type { OutgoingMessage } from "../../src/model/messages.ts";
 
 // The second plan of the province, with the same deadline as the first: their T-7 fall together.
 const secondPlan = secondPlanText().replace("trước ngày 20/12.", "trước ngày 15/12.");
@@ -100,10 +101,15 @@ describe("one push per person per reminder time, across plans", () => {
       where: { personId: coord, kind: "digest", status: "pending" },
     });
     expect(digests).toHaveLength(1);
-    const text = (JSON.parse(digests[0]!.payload) as { text: string }).text;
+    const { text, choices } = JSON.parse(digests[0]!.payload) as OutgoingMessage;
     expect(text.split("\n")[0]).toBe(
       "📊 Tình hình báo cáo ngày 08/12/2026 của 2 kế hoạch Anh/Chị theo dõi (hạn gần nhất trước):",
     );
+    // One plan's buttons would act in that plan alone: the merged digest opens /quahan over all of them.
+    expect(choices).toEqual([[{ label: "Chưa nộp, theo kế hoạch", value: "plans:quahan:1" }]]);
+    const opened = texts(await bot.choose("coord", choices![0]![0]!.value));
+    expect(opened).toContain("BHXH26");
+    expect(opened).toContain("BHYT26");
     const bhxh = text.indexOf(
       "• BHXH26, trước ngày 15/12/2026 (còn 7 ngày): đã nộp 1/9 cơ quan, 0/95 đơn vị thành viên",
     );

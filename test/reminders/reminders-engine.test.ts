@@ -365,6 +365,14 @@ describe("the coordinators' digest", () => {
     expect(digestsTo("coord2")[0]!.message.text).toBe(text);
     expect(digestsTo("bhxh")).toEqual([]);
 
+    // What to do next is a button away, as in /quahan: the full list, and the communes' own.
+    const choices = (digest!.message.choices ?? []).flat();
+    expect(choices.map((c) => c.label)).toEqual(["Danh sách chưa nộp (8)", "Danh sách IV.9 (95)"]);
+    const overdue = texts(await rig.bot.choose("coord", choices[0]!.value));
+    expect(overdue).toMatch(/^8 cơ quan chưa nộp báo cáo \(hạn trước ngày 15\/12\/2026/);
+    const members = texts(await rig.bot.choose("coord", choices[1]!.value));
+    expect(members).toContain("IV.9 Ủy ban nhân dân cấp xã: 95 đơn vị chưa nộp báo cáo, 95 đơn vị chưa có đầu mối:");
+
     const rows = await outboxOf(rig.bot, "coord", "digest");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({

@@ -3,6 +3,7 @@ import type { Messages } from "../../i18n/index.ts";
 import { agencyLabel, daysLeftText } from "../../i18n/views.ts";
 import { encodeChoice } from "../../model/choices.ts";
 import type { Choice } from "../../model/messages.ts";
+import { groupButtons, nudgeButton, pendingMembers } from "../../i18n/group-buttons.ts";
 import { findAgency } from "../../services/plan-service.ts";
 import { loadPlanStatus, type AgencyState, type PlanStatus } from "../../services/status-service.ts";
 import { planOf, type Ctx } from "../context.ts";
@@ -61,10 +62,6 @@ export async function groupMembers(ctx: Ctx, groupCode: string, page = 1): Promi
   ]);
 }
 
-function pendingMembers(status: PlanStatus, groupId: number): AgencyState[] {
-  return status.agencies.filter((m) => m.agency.parentId === groupId && !m.submitted);
-}
-
 function agencyLine(t: Messages, a: AgencyState): string {
   const open = a.duties
     .filter((d) => d.status !== "done")
@@ -83,21 +80,6 @@ function groupLine(t: Messages, status: PlanStatus, group: AgencyState): string 
     group.memberCount,
     noContact,
   );
-}
-
-/** Under a group's line: list its members, and nudge those that have a contact. */
-export function groupButtons(t: Messages, plan: string, status: PlanStatus, group: AgencyState): Choice[][] {
-  const missing = pendingMembers(status, group.agency.id);
-  const reachable = missing.filter((m) => m.contacts > 0).length;
-  const list = {
-    label: t.bot.coord.membersButton(group.agency.code, missing.length),
-    value: encodeChoice({ kind: "members", plan, group: group.agency.code, page: 1 }),
-  };
-  return [[list, ...(reachable > 0 ? [nudgeButton(t, plan, group.agency.code, reachable)] : [])]];
-}
-
-function nudgeButton(t: Messages, plan: string, agency: string, reachable: number): Choice {
-  return { label: t.bot.coord.nudgeMembersButton(reachable), value: encodeChoice({ kind: "nudge", plan, agency }) };
 }
 
 export function withFooter(t: Messages, text: string, page: number, pages: number): string {

@@ -25,6 +25,7 @@ import {
 } from "../../../adapters/slack/render.ts";
 import { reportModal } from "../../../adapters/slack/modals.ts";
 import { messagesFor } from "../../../src/i18n/index.ts";
+import { VIEW_MAX_CHARS } from "../../../src/domain/pages.ts";
 import { runAdapterContract, type ContractHarness } from "../../contract/adapter-contract.ts";
 import { messageProblems, viewProblems } from "../../helpers/block-kit.ts";
 import { createTestDb, tableSnapshot } from "../../helpers/db.ts";
@@ -757,10 +758,25 @@ describe("Slack with the real core", () => {
     expect(copy.every((p) => p.text.length <= 3000 * 1.1)).toBe(true);
     await world.app.tick(parseIsoInstant("2026-12-01T16:31")!);
     expect(postsTo(world.standin, DIGEST_CHANNEL)).toHaveLength(copy.length);
-    // The coordinator got theirs too, as a DM.
-    expect(postsTo(world.standin, dmOf("U9")).some((p) => p.text.includes("Tình hình báo cáo ngày 01/12/2026"))).toBe(
-      true,
+    // The copy has no buttons: in a shared channel they would answer whoever pressed them.
+    expect(copy.flatMap((p) => choicesOf(p).flat())).toEqual([]);
+    // The coordinator got theirs too, as a DM, with /quahan's buttons, which page through the communes.
+    const digest = postsTo(world.standin, dmOf("U9")).find((p) => p.text.includes("Tình hình báo cáo ngày 01/12/2026"));
+    expect(unescapeMrkdwn(digest!.text).length).toBeLessThanOrEqual(VIEW_MAX_CHARS);
+    const labels = choicesOf(digest!)
+      .flat()
+      .map((c) => c.label);
+    expect(labels[0]).toMatch(/^Danh sách chưa nộp \(\d+\)$/);
+    expect(labels).toContain("Danh sách IV.9 (95)");
+    expect((await world.slack.press("U9", findButton([digest!], "Danh sách IV.9 (95)"))).status).toBe(200);
+    await world.adapter.settled();
+    const members = world.standin.posted.at(-1)!;
+    expect(unescapeMrkdwn(members.text)).toMatch(
+      /IV\.9 Ủy ban nhân dân cấp xã: 95 đơn vị chưa nộp báo cáo[\s\S]*Trang 1\//,
     );
+    expect((await world.slack.press("U9", findButton([members], "Trang sau ›"))).status).toBe(200);
+    await world.adapter.settled();
+    expect(unescapeMrkdwn(world.standin.posted.at(-1)!.text)).toMatch(/Trang 2\/\d+/);
   });
 
   it("takes a file sent in the DM during a chat submission, then submits it from the ephemeral preview", async () => {

@@ -32,6 +32,7 @@ import { createInvite } from "../../../src/services/invite-service.ts";
 import type { Role } from "../../../src/model/roles.ts";
 import { findAgency, getActivePlan } from "../../../src/services/plan-service.ts";
 import { importSecondPlan } from "../../helpers/second-plan.ts";
+import { VIEW_MAX_CHARS } from "../../../src/domain/pages.ts";
 import { parseIsoInstant } from "../../../src/lib/time.ts";
 import { runAdapterContract, type ContractHarness } from "../../contract/adapter-contract.ts";
 import { createTestDb, type TestDb } from "../../helpers/db.ts";
@@ -876,6 +877,42 @@ describe("telegram adapter with the real core", () => {
     expect(bot.lastText(minh)).not.toContain(`– ${commune.code} `);
     await bot.press(minh, "‹ Trang trước");
     expect(bot.lastText(minh)).toContain(`– ${commune.code} `);
+    const before = bot.recorder.sent(lan.id).length;
+    await bot.press(minh, "Nhắc 1 đơn vị có đầu mối");
+    expect(bot.lastText(minh)).toContain("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");
+    await bot.app.flush();
+    expect(
+      bot.recorder
+        .sent(lan.id)
+        .slice(before)
+        .map((m) => m.text)
+        .join("\n"),
+    ).toContain("Nhắc việc");
+  });
+
+  it("the 16:30 digest on Telegram carries /quahan's buttons: the communes page by page, and a nudge", async () => {
+    bot = await realBot();
+    const commune = await bot.app.db.agency.findFirstOrThrow({
+      where: { parent: { code: "IV.9" } },
+      orderBy: { id: "asc" },
+    });
+    await bot.send(minh, `/start ${await bot.invite(null)}`);
+    await bot.send(lan, `/start ${await bot.invite(commune.code)}`);
+    const evening = parseIsoInstant("2026-12-01T16:30")!;
+    bot.clock.set(evening);
+    await bot.app.tick(evening);
+    await bot.app.flush();
+    const digest = bot.recorder.sent(minh.id).find((m) => m.text.startsWith("📊"));
+    expect(digest!.text.length).toBeLessThanOrEqual(VIEW_MAX_CHARS);
+    expect(digest!.keyboard!.inline_keyboard.flat().map((b) => b.text)).toEqual([
+      "Danh sách chưa nộp (9)",
+      "Danh sách IV.9 (95)",
+      "Nhắc 1 đơn vị có đầu mối",
+    ]);
+    await bot.press(minh, "Danh sách IV.9 (95)");
+    expect(bot.lastText(minh)).toContain(`– ${commune.code} `);
+    await bot.press(minh, "Trang sau ›");
+    expect(bot.lastText(minh)).toMatch(/Trang 2\/\d+$/);
     const before = bot.recorder.sent(lan.id).length;
     await bot.press(minh, "Nhắc 1 đơn vị có đầu mối");
     expect(bot.lastText(minh)).toContain("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");

@@ -956,6 +956,35 @@ describe("zalo adapter in the app (long polling)", () => {
     expect(pushed.join("\n")).toContain("Nhắc việc");
   });
 
+  it("the 16:30 digest on Zalo numbers /quahan's buttons: the communes page by page, and a nudge", async () => {
+    const evening = parseIsoInstant("2026-12-01T16:30+07:00")!;
+    rig.clock.set(evening);
+    const before = rig.zalo.sent("chat-dieuphoi").length;
+    await rig.app.tick(evening);
+    await rig.app.flush();
+    const digest = rig.zalo
+      .sent("chat-dieuphoi")
+      .slice(before)
+      .map((m) => m.text)
+      .join("\n");
+    expect(digest).toContain("📊 Tình hình báo cáo ngày 01/12/2026");
+    expect(digest).toMatch(/^1\) Danh sách chưa nộp \(\d+\)$/m);
+    const members = await rig.say("dieuphoi", numberOf(digest, "Danh sách IV.9 (95)"));
+    expect(members.join("\n")).toMatch(/95 đơn vị chưa nộp báo cáo[\s\S]*Trang 1\/\d+/);
+    const second = await rig.say("dieuphoi", numberOf(members.join("\n"), "Trang sau ›"));
+    expect(second.join("\n")).toMatch(/Trang 2\/\d+/);
+    const pushedBefore = rig.zalo.sent("chat-xa").length;
+    const nudged = await rig.say("dieuphoi", numberOf(second.join("\n"), "Nhắc 1 đơn vị có đầu mối"));
+    expect(nudged.join("\n")).toMatch(/Đã gửi nhắc tới \d+ đầu mối của 1 cơ quan\./);
+    expect(
+      rig.zalo
+        .sent("chat-xa")
+        .slice(pushedBefore)
+        .map((m) => m.text)
+        .join("\n"),
+    ).toContain("Nhắc việc");
+  });
+
   // Last in this rig: from here on the agency of IV.4 (BHXH) is in two active plans.
   it("asks which plan with numbered choices when the agency is in two plans, and '2' goes on in the second", async () => {
     await rig.join("hai", "IV.4");
