@@ -3,6 +3,7 @@ import type { Db } from "../db/db.ts";
 import { plansFor } from "../services/plan-service.ts";
 import { indicatorFigures, loadPlanStatus, type PlanStatus } from "../services/status-service.ts";
 import { toIsoLocal } from "../lib/time.ts";
+import { dutyState } from "../domain/status.ts";
 import { planOption, print, type CliCommand } from "./command.ts";
 
 /** Every agency (members included) with its duties, and the indicators: what `status --json` returns. */
@@ -25,6 +26,7 @@ function statusJson(plan: Plan, status: PlanStatus, directoryCodes: ReadonlyMap<
       duties: a.duties.map((d) => ({
         code: d.code,
         status: d.status,
+        state: dutyState(d),
         percent: d.percent,
         note: d.note,
         updatedAt: d.updatedAt ? toIsoLocal(d.updatedAt) : null,

@@ -2,7 +2,14 @@ import { foldVietnamese } from "./text.ts";
 
 import type { DutyStatus } from "../model/duty-status.ts";
 
-export { DUTY_STATUSES, isDutyStatus, type DutyStatus } from "../model/duty-status.ts";
+export {
+  DUTY_STATES,
+  DUTY_STATUSES,
+  dutyState,
+  isDutyStatus,
+  type DutyState,
+  type DutyStatus,
+} from "../model/duty-status.ts";
 
 // Keys are folded, so each entry also covers its accented, upper-case and extra-space spellings.
 const STATUS_WORDS: ReadonlyMap<string, DutyStatus> = new Map(

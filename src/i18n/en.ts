@@ -3,7 +3,7 @@ import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../lib/format.ts";
 import { formatDateTimeVi, formatDateVi, type LocalDate } from "../lib/time.ts";
 import type { ErrorAgency } from "../model/errors.ts";
-import type { DutyStatus } from "../domain/status.ts";
+import type { DutyState } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../model/roles.ts";
 import type { AttachmentProblem } from "../model/bot-core.ts";
@@ -202,7 +202,6 @@ export const en: Messages = {
     chartFigure: (latest: number | null, target: number) =>
       latest === null ? `no figure yet / ${num(target)} people` : `${num(latest)} / ${num(target)} people`,
     chartDuties: "Duties by status, per agency (% of duties)",
-    chartNotReported: "Not reported",
     chartMembers: (group: string, noun: string) => `${group}: ${noun} that sent their report`,
     chartSubmitted: "Sent",
     chartNotSubmitted: "Not sent",
@@ -568,7 +567,8 @@ export const en: Messages = {
       in_progress: "In progress",
       blocked: "Blocked",
       done: "Done",
-    } satisfies Record<DutyStatus, string>,
+      not_reported: "Not reported",
+    } satisfies Record<DutyState, string>,
     statusIcon: STATUS_ICON,
     daysLeft: (n: number) =>
       n > 1 ? `${n} days left` : n === 1 ? "today is the last day" : `${plural(1 - n, "day", "days")} overdue`,
@@ -754,7 +754,7 @@ export const en: Messages = {
         `Duties of ${agency} (report due before ${date(deadline)}, ${daysLeft})` +
         (submitted ? "\nThe agency has submitted its report." : "\nThe agency has not submitted its report yet."),
       line: (icon: string, code: string, title: string, status: string, percent: number, updated: string | null) =>
-        `${icon} ${code}: ${title}\n   ${status} ${percent}%${updated ? ` · updated ${updated}` : " · not reported yet"}`,
+        `${icon} ${code}: ${title}\n   ${status}${updated ? ` ${percent}% · updated ${updated}` : ""}`,
       footer: (example: string) =>
         `To report: type /report, or one line such as: ${example}\nWhen finished, type /submit to submit your agency's report.`,
       none: "Your agency has no duties in the active plan.",

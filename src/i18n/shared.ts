@@ -1,4 +1,4 @@
-import type { DutyStatus } from "../domain/status.ts";
+import type { DutyState } from "../domain/status.ts";
 import type { ReportLineError } from "../model/report-line-error.ts";
 import type { ErrorCode, ErrorParams } from "../model/errors.ts";
 
@@ -11,7 +11,8 @@ export const STATUS_ICON = {
   in_progress: "🔄",
   blocked: "⚠️",
   done: "✅",
-} as const satisfies Record<DutyStatus, string>;
+  not_reported: "▫️",
+} as const satisfies Record<DutyState, string>;
 
 /**
  * The workbook's sheets keep their Vietnamese names in every language: the README and the

@@ -3,7 +3,7 @@ import { quoteInput } from "../domain/clean-text.ts";
 import { formatInteger, formatPercent } from "../lib/format.ts";
 import { formatDateTimeVi, formatDateVi, type LocalDate } from "../lib/time.ts";
 import type { ErrorAgency } from "../model/errors.ts";
-import type { DutyStatus } from "../domain/status.ts";
+import type { DutyState } from "../domain/status.ts";
 import type { PlanErrorCode, PlanWarningReason } from "../plan/parse-plan.ts";
 import type { Role } from "../model/roles.ts";
 import type { AttachmentProblem } from "../model/bot-core.ts";
@@ -227,7 +227,6 @@ export const vi = {
     chartFigure: (latest: number | null, target: number) =>
       latest === null ? `chưa có số liệu / ${num(target)} người` : `${num(latest)} / ${num(target)} người`,
     chartDuties: "Nhiệm vụ theo tình trạng, từng cơ quan (% số nhiệm vụ)",
-    chartNotReported: "Chưa báo cáo",
     chartMembers: (group: string, noun: string) => `${group}: ${noun} đã gửi báo cáo`,
     chartSubmitted: "Đã gửi",
     chartNotSubmitted: "Chưa gửi",
@@ -598,7 +597,8 @@ export const vi = {
       in_progress: "Đang thực hiện",
       blocked: "Vướng mắc",
       done: "Hoàn thành",
-    } satisfies Record<DutyStatus, string>,
+      not_reported: "Chưa báo cáo",
+    } satisfies Record<DutyState, string>,
     statusIcon: STATUS_ICON,
     daysLeft: (n: number) => (n > 1 ? `còn ${n} ngày` : n === 1 ? "hôm nay là ngày cuối" : `đã quá hạn ${1 - n} ngày`),
     agencyItem: (code: string, name: string) => `• ${code} ${name}`,
@@ -774,7 +774,8 @@ export const vi = {
         `Nhiệm vụ của ${agency} (báo cáo trước ngày ${date(deadline)}, ${daysLeft})` +
         (submitted ? "\nCơ quan đã nộp báo cáo." : "\nCơ quan chưa nộp báo cáo."),
       line: (icon: string, code: string, title: string, status: string, percent: number, updated: string | null) =>
-        `${icon} ${code}: ${title}\n   ${status} ${percent}%${updated ? ` · cập nhật ${updated}` : " · chưa báo cáo"}`,
+        // Without an update the status already says "Chưa báo cáo": no 0% and no second "chưa báo cáo".
+        `${icon} ${code}: ${title}\n   ${status}${updated ? ` ${percent}% · cập nhật ${updated}` : ""}`,
       footer: (example: string) =>
         `Báo cáo: gõ /baocao, hoặc một dòng như: ${example}\nKhi xong, gõ /nopbaocao để nộp báo cáo của cơ quan.`,
       none: "Cơ quan chưa có nhiệm vụ nào trong kế hoạch hiện hành.",

@@ -2,7 +2,7 @@ import { daysLeft } from "../domain/deadline.ts";
 import { shortTitle } from "../domain/short-title.ts";
 import type { Agency, Plan } from "../generated/prisma/client.ts";
 import type { Messages } from "./index.ts";
-import { isDutyStatus, type DutyStatus } from "../domain/status.ts";
+import { dutyState, isDutyStatus, type DutyStatus } from "../domain/status.ts";
 import type { ReportErrorCode, ReportErrorOf, ReportErrorTexts } from "./shared.ts";
 import { formatDateTimeVi } from "../lib/time.ts";
 import { encodeChoice } from "../model/choices.ts";
@@ -65,11 +65,12 @@ export function reportExample(t: Messages, duties: readonly Pick<ShownDuty, "cod
 
 /** One duty as every surface shows it: icon, code, short title, status, percent, last update. */
 export function dutyLine(t: Messages, d: ShownDuty): string {
+  const state = dutyState(d);
   return t.bot.duties.line(
-    t.bot.statusIcon[d.status],
+    t.bot.statusIcon[state],
     d.code,
     shortTitle(d.text),
-    t.bot.statusLabel[d.status],
+    t.bot.statusLabel[state],
     d.percent,
     d.updatedAt ? at(d.updatedAt) : null,
   );
@@ -90,7 +91,7 @@ export function reminderMessage(
 ): OutgoingMessage {
   const open = state.duties.filter((d) => d.status !== "done");
   const lines = open
-    .map((d) => t.bot.reminder.line(d.code, shortTitle(d.text), t.bot.statusLabel[d.status]))
+    .map((d) => t.bot.reminder.line(d.code, shortTitle(d.text), t.bot.statusLabel[dutyState(d)]))
     .join("\n");
   return {
     text: t.bot.reminder.text(

@@ -7,3 +7,17 @@ export type DutyStatus = (typeof DUTY_STATUSES)[number];
 export function isDutyStatus(value: string): value is DutyStatus {
   return (DUTY_STATUSES as readonly string[]).includes(value);
 }
+
+/**
+ * What a duty shows: its status, or not_reported while nobody has reported on it. Its status is
+ * then not_started, as the shared meaning has it; the views, the exports and `status --json`'s
+ * `state` tell the two apart, since "reported as not started" and "never reported" call for
+ * different follow-ups.
+ */
+export type DutyState = DutyStatus | "not_reported";
+export const DUTY_STATES: readonly DutyState[] = ["done", "in_progress", "blocked", "not_started", "not_reported"];
+
+export function dutyState(duty: { status: string; updatedAt: Date | null }): DutyState {
+  if (duty.updatedAt === null) return "not_reported";
+  return isDutyStatus(duty.status) ? duty.status : "not_started";
+}

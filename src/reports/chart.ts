@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import * as echarts from "echarts";
-import type { DutyStatus } from "../domain/status.ts";
+import { DUTY_STATES, dutyState, type DutyState } from "../domain/status.ts";
 import type { Messages } from "../i18n/index.ts";
 import type { ExportData } from "./export-data.ts";
 import { memberNoun } from "./report-outline.ts";
@@ -19,9 +19,6 @@ const PIE_CENTER = [CHART_VIEW.width - 215, 255];
 const INK = "#1f2937";
 const MUTED = "#6b7280";
 
-/** A duty's place in the chart: its reported status, or no report at all (not the same as "not started"). */
-type DutyState = DutyStatus | "not_reported";
-const STATES: readonly DutyState[] = ["done", "in_progress", "blocked", "not_started", "not_reported"];
 const STATE_COLORS: Record<DutyState, string> = {
   done: "#16a34a",
   in_progress: "#3b82f6",
@@ -36,9 +33,6 @@ function fontFiles(): string[] {
   return [join(dir, "DejaVuSans.ttf"), join(dir, "DejaVuSans-Bold.ttf")];
 }
 
-const stateOf = (d: ExportData["duties"][number]): DutyState =>
-  d.updatedAt === null ? "not_reported" : (d.status as DutyStatus);
-
 /**
  * Duties by state per top-level agency, as shares of its duties. Members count towards their
  * group's bar, so 95 communes do not crowd out the other agencies; shares, not counts, or 95
@@ -52,7 +46,7 @@ function dutySharesByTop(data: ExportData) {
   const shares = (state: DutyState) =>
     codes.map((code) => {
       const all = data.duties.filter((d) => top(d.agencyCode) === code);
-      return all.length ? Math.round((all.filter((d) => stateOf(d) === state).length / all.length) * 1000) / 10 : 0;
+      return all.length ? Math.round((all.filter((d) => dutyState(d) === state).length / all.length) * 1000) / 10 : 0;
     });
   return { tops: codes.map((code) => ({ code, name: names.get(code) ?? code })), shares };
 }
@@ -182,7 +176,7 @@ function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
   const title = r.chartTitle(data.plan.title);
   // One line when it can be: DejaVu Sans averages about 0.63 em a character in bold.
   const titleSize = Math.max(13, Math.min(19, Math.floor(1120 / (0.63 * title.length))));
-  const stateName = (s: DutyState) => (s === "not_reported" ? r.chartNotReported : t.bot.statusLabel[s]);
+  const stateName = (s: DutyState) => t.bot.statusLabel[s];
   const members = group ? data.agencies.filter((a) => a.parentCode === group.agency.code && a.memberCount === 0) : [];
   return {
     animation: false,
@@ -221,7 +215,7 @@ function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
     legend: [
       // Wide gaps: without a canvas ECharts guesses text widths, and DejaVu Sans is wider than its guess.
       { data: [r.chartLatest, r.chartTarget], left: 40, top: 114, itemGap: 24, textStyle: text(13) },
-      { data: STATES.map(stateName), left: 40, top: 472, itemGap: 24, textStyle: text(13) },
+      { data: DUTY_STATES.map(stateName), left: 40, top: 472, itemGap: 24, textStyle: text(13) },
     ],
     grid: [
       { left: 70, right: group ? 450 : 40, top: 150, height: 200 },
@@ -230,7 +224,7 @@ function chartOption(t: Messages, data: ExportData): echarts.EChartsCoreOption {
     ...axes(t, data, tops),
     series: [
       ...indicatorSeries(t, data),
-      ...STATES.map((s) => ({
+      ...DUTY_STATES.map((s) => ({
         name: stateName(s),
         type: "bar",
         stack: "duties",

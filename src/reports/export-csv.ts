@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import type { Messages } from "../i18n/index.ts";
-import { statusLabel } from "../i18n/views.ts";
+import { dutyState } from "../domain/status.ts";
 import { toIsoLocal } from "../lib/time.ts";
 import type { ExportData } from "./export-data.ts";
 
@@ -24,7 +24,7 @@ export function buildExportCsv(t: Messages, data: ExportData): Uint8Array {
     guardFormula(d.agencyName),
     d.dutyCode,
     guardFormula(d.dutyText),
-    statusLabel(t, d.status),
+    t.bot.statusLabel[dutyState(d)],
     String(d.percent),
     guardFormula(d.note),
     d.updatedAt ? toIsoLocal(d.updatedAt) : "",

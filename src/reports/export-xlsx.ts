@@ -3,7 +3,7 @@ import type ExcelJS from "exceljs";
 // exceljs is loaded when a workbook is first made: it costs the idle bot about 25 MB of resident
 // memory, and most days nobody exports.
 const loadExcel = async () => (await import("exceljs")).default;
-import { DUTY_STATUSES } from "../domain/status.ts";
+import { DUTY_STATES, dutyState } from "../domain/status.ts";
 import type { Messages } from "../i18n/index.ts";
 import { statusLabel } from "../i18n/views.ts";
 import { formatDateVi } from "../lib/time.ts";
@@ -224,8 +224,8 @@ function addSummarySheet(workbook: ExcelJS.Workbook, t: Messages, data: ExportDa
   summary.addRow([r.notSubmittedCount, units.filter((s) => !s.submitted).length]);
   summary.addRow([]);
   summary.addRow([r.byStatus, r.count]).font = { bold: true };
-  for (const s of DUTY_STATUSES)
-    summary.addRow([t.bot.statusLabel[s], data.duties.filter((d) => d.status === s).length]);
+  for (const s of DUTY_STATES)
+    summary.addRow([t.bot.statusLabel[s], data.duties.filter((d) => dutyState(d) === s).length]);
   summary.getColumn(1).width = 30;
   summary.getColumn(2).width = 40;
   summary.getColumn(2).alignment = { vertical: "top", wrapText: true };
@@ -252,7 +252,7 @@ function dutiesRows(t: Messages, data: ExportData): CellValue[][] {
     d.agencyName,
     d.dutyCode,
     d.dutyText,
-    statusLabel(t, d.status),
+    t.bot.statusLabel[dutyState(d)],
     d.percent / 100,
     text(d.note),
     excelDate(d.updatedAt),

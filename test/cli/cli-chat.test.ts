@@ -139,10 +139,12 @@ describe("scripted sessions piped into `cli chat`", () => {
         note: "đã kết nối dữ liệu với 95 xã",
       });
       expect(duties["IV.4.b"].updatedAt).toMatch(/\+07:00$/);
-      expect(duties["IV.4.đ"]).toMatchObject({ status: "done", percent: 100 });
+      expect(duties["IV.4.đ"]).toMatchObject({ status: "done", state: "done", percent: 100 });
+      // Never reported on: its status is not_started, as the shared meaning has it; its state says why.
       expect(duties["IV.4.d"]).toEqual({
         code: "IV.4.d",
         status: "not_started",
+        state: "not_reported",
         percent: 0,
         note: null,
         updatedAt: null,

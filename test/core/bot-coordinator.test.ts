@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeChoice } from "../../src/model/choices.ts";
 import { createTestBot, makeAdmin, texts, type TestBot } from "../helpers/bot.ts";
+import { dutyState } from "../../src/domain/status.ts";
+import { getActivePlan } from "../../src/services/plan-service.ts";
+import { loadPlanStatus } from "../../src/services/status-service.ts";
 import {
   agencyId,
   choiceValues,
@@ -153,7 +156,7 @@ describe("coordinator views and contacts", () => {
     // 25 duties of the eight agencies and 4 for each of the 95 communes.
     // 8 agencies and 95 communes, each with its own copy of its duties: 25 + 95 × 4 = 405 entries.
     expect(reply).toContain(
-      "Nhiệm vụ theo trạng thái, đếm riêng từng cơ quan, đơn vị (103 cơ quan, đơn vị; 405 lượt nhiệm vụ): Chưa thực hiện 404, Hoàn thành 1",
+      "Nhiệm vụ theo trạng thái, đếm riêng từng cơ quan, đơn vị (103 cơ quan, đơn vị; 405 lượt nhiệm vụ): Hoàn thành 1, Chưa báo cáo 404",
     );
     expect(reply).toContain("Chỉ tiêu:");
     expect(reply).toContain(
@@ -175,8 +178,9 @@ describe("coordinator views and contacts", () => {
     const reply = texts(await bot.send("coord", "/tongquan IV.4"));
     expect(reply).toContain("IV.4 Bảo hiểm xã hội tỉnh\nChưa nộp báo cáo · 2 đầu mối");
     expect(reply).toMatch(/✅ IV\.4\.b: .*\n {3}Hoàn thành 100% · cập nhật 25\/11\/2026 09:00/);
-    expect(reply).toMatch(/⬜ IV\.4\.a: .*\n {3}Chưa thực hiện 0% · chưa báo cáo/);
-    expect(reply.match(/^(✅|⬜|🔄|⚠️) IV\.4\./gmu)).toHaveLength(7);
+    // Nobody has reported on it: not the same as reported as not started.
+    expect(reply).toMatch(/▫️ IV\.4\.a: .*\n {3}Chưa báo cáo$/m);
+    expect(reply.match(/^(✅|⬜|🔄|⚠️|▫️) IV\.4\./gmu)).toHaveLength(7);
     // Agencies can be named by number or by name too.
     expect(texts(await bot.send("coord", "/tongquan 4"))).toContain("IV.4 Bảo hiểm xã hội tỉnh\n");
     expect(texts(await bot.send("coord", "/tongquan bao hiem xa hoi tinh"))).toContain("IV.4 Bảo hiểm xã hội tỉnh\n");
@@ -186,7 +190,7 @@ describe("coordinator views and contacts", () => {
   it("/tongquan IV.9 sums the group's members, who are listed behind a button", async () => {
     const reply = texts(await bot.send("coord", "/tongquan IV.9"));
     expect(reply).toContain("IV.9 Ủy ban nhân dân cấp xã\n0/95 đã nộp báo cáo");
-    expect(reply).toMatch(/IV\.9\.a: .*\n {3}Chưa thực hiện 95/);
+    expect(reply).toMatch(/IV\.9\.a: .*\n {3}Chưa báo cáo 95/);
     // The members are listed behind a button, page by page (test/core/coordinator-views.test.ts).
     expect(reply).toMatch(/95 đơn vị chưa nộp báo cáo; \d+ đơn vị chưa có đầu mối\./);
     expect(reply).not.toContain("IV.9-25195");
@@ -339,6 +343,18 @@ describe("coordinator views and contacts", () => {
     expect(reply).toContain("II.2 Tỷ lệ tham gia bảo hiểm xã hội tự nguyện: 3,8% (40.100/1.055.260 người)");
     expect(reply).toContain("II.3 Tỷ lệ tham gia bảo hiểm thất nghiệp: 95% (1.077.108/1.133.560 người)");
     expect(texts(await bot.send("stc", "/kehoach"))).toBe(reply);
+  });
+
+  it("tells a duty reported as not started from one nobody has reported on, in chat and in status --json", async () => {
+    expect(texts(await bot.send("bhxh", "4c chưa làm"))).toContain("IV.4.c");
+    const reply = texts(await bot.send("coord", "/tongquan IV.4"));
+    expect(reply).toMatch(/⬜ IV\.4\.c: .*\n {3}Chưa thực hiện 0% · cập nhật /);
+    expect(reply).toMatch(/▫️ IV\.4\.a: .*\n {3}Chưa báo cáo$/m);
+    const status = await loadPlanStatus(bot.db, await getActivePlan(bot.db));
+    const iv4 = status.agencies.find((a) => a.agency.code === "IV.4")!;
+    const byCode = new Map(iv4.duties.map((d) => [d.code, d]));
+    expect([byCode.get("IV.4.c")!.status, dutyState(byCode.get("IV.4.c")!)]).toEqual(["not_started", "not_started"]);
+    expect([byCode.get("IV.4.a")!.status, dutyState(byCode.get("IV.4.a")!)]).toEqual(["not_started", "not_reported"]);
   });
 });
 

@@ -271,8 +271,8 @@ describe("members of a group and the roll-up", () => {
 
     const detail = texts(await bot.send("coord", "/tongquan IV.9"));
     expect(detail).toContain("IV.9 Ủy ban nhân dân cấp xã\n2/95 đã nộp báo cáo");
-    expect(detail).toMatch(/IV\.9\.a: .*\n {3}Chưa thực hiện 93, Đang thực hiện 1, Hoàn thành 1/);
-    expect(detail).toMatch(/IV\.9\.b: .*\n {3}Chưa thực hiện 94, Vướng mắc 1/);
+    expect(detail).toMatch(/IV\.9\.a: .*\n {3}Hoàn thành 1, Đang thực hiện 1, Chưa báo cáo 93/);
+    expect(detail).toMatch(/IV\.9\.b: .*\n {3}Vướng mắc 1, Chưa báo cáo 94/);
     expect(detail).toMatch(/93 đơn vị chưa nộp báo cáo[;.]/);
     expect(detail).not.toContain("IV.9-25195");
     expect(detail).not.toContain("IV.9-25210");
@@ -344,7 +344,7 @@ describe("a submission confirmed after someone else reported", () => {
     const bot = await createTestBot();
     await bot.join("a", "IV.5", "Người A");
     await bot.join("b", "IV.5", "Người B");
-    expect(texts(await bot.send("a", "/nopbaocao"))).toContain("⬜ IV.5");
+    expect(texts(await bot.send("a", "/nopbaocao"))).toContain("▫️ IV.5");
     await bot.send("b", "IV.5 xong");
     const again = texts(await bot.choose("a", "submit:confirm"));
     expect(again).toContain("Tình hình nhiệm vụ vừa được cập nhật");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DUTY_STATUSES, type DutyStatus } from "../../src/domain/status.ts";
+import { DUTY_STATES, type DutyState } from "../../src/domain/status.ts";
 import { en } from "../../src/i18n/en.ts";
 import type { Messages } from "../../src/i18n/index.ts";
 import { vi } from "../../src/i18n/vi.ts";
@@ -18,8 +18,8 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 type Assert<T extends true> = T;
 
 export type CatalogueKeys = [
-  Assert<Equal<keyof Messages["bot"]["statusLabel"], DutyStatus>>,
-  Assert<Equal<keyof Messages["bot"]["statusIcon"], DutyStatus>>,
+  Assert<Equal<keyof Messages["bot"]["statusLabel"], DutyState>>,
+  Assert<Equal<keyof Messages["bot"]["statusIcon"], DutyState>>,
   Assert<Equal<keyof Messages["bot"]["roleName"], Role>>,
   Assert<Equal<keyof Messages["planErrors"], PlanErrorCode>>,
   Assert<Equal<keyof Messages["warningReasons"], PlanWarningReason>>,
@@ -31,6 +31,7 @@ export const missingStatus: Messages["bot"]["statusLabel"] = {
   not_started: "Not started",
   in_progress: "In progress",
   blocked: "Blocked",
+  not_reported: "Not reported",
 };
 
 // @ts-expect-error: nor is one without the administrator's role name
@@ -97,7 +98,7 @@ describe("the catalogues", () => {
     ["en", en],
   ] as const) {
     it(`${locale}: every status and role has a non-empty text`, () => {
-      for (const s of DUTY_STATUSES) {
+      for (const s of DUTY_STATES) {
         expect(t.bot.statusLabel[s], s).toMatch(/\S/);
         expect(t.bot.statusIcon[s], s).toMatch(/\S/);
       }

@@ -238,6 +238,9 @@ describe("csv", () => {
     expect(iv4[6]).toBe("100");
     expect(iv4[8]).toBe("2026-12-01T15:30:00+07:00");
     expect(rows.find((r) => r[1] === "IV.9-25195" && r[3] === "IV.9.a")![7]).toBe("'-âm tính");
+    // A duty nobody reported on says so, unlike one reported as not started.
+    const unreported = rows.find((r) => r[1] === "IV.1" && r[3] === "IV.1.a")!;
+    expect([unreported[5], unreported[8]]).toEqual(["Chưa báo cáo", ""]);
     expect(text).toContain(
       '"\'=HYPERLINK(""http://x"") đã họp, ""khẩn""\r\ndòng hai: Bình Phước"'.replace("\r\n", "\n"),
     );

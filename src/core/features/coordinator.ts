@@ -1,6 +1,6 @@
 import { daysLeft } from "../../domain/deadline.ts";
 import { shortTitle } from "../../domain/short-title.ts";
-import { DUTY_STATUSES } from "../../domain/status.ts";
+import { DUTY_STATES, dutyState, type DutyState } from "../../domain/status.ts";
 import { foldVietnamese, splitFirst } from "../../domain/text.ts";
 import { AppError } from "../../model/errors.ts";
 import { encodeChoice } from "../../model/choices.ts";
@@ -25,8 +25,8 @@ import { agencyLabel, at, daysLeftText, dutyList, reminderMessage } from "../../
 import { outlookProblems } from "../../delivery/delivery-views.ts";
 import { outlookCounts, type RecipientOutlook } from "../../delivery/delivery-outlook.ts";
 
-function statusCounts(t: Messages, statuses: readonly string[]): string {
-  return DUTY_STATUSES.map((s) => [s, statuses.filter((x) => x === s).length] as const)
+function statusCounts(t: Messages, states: readonly DutyState[]): string {
+  return DUTY_STATES.map((s) => [s, states.filter((x) => x === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${t.bot.statusLabel[s]} ${n}`)
     .join(", ");
@@ -62,7 +62,7 @@ export async function overview(ctx: Ctx, args: string, page = 1): Promise<void> 
     ),
   );
   const units = reportingUnits(status);
-  const entries = units.flatMap((u) => u.duties.map((d) => d.status));
+  const entries = units.flatMap((u) => u.duties.map(dutyState));
   const indicators = status.indicators.map((i) =>
     t.bot.coord.indicatorLine(
       i.indicator.code,
@@ -117,7 +117,10 @@ function groupDetail(ctx: Ctx, status: PlanStatus, group: AgencyState): string {
       shortTitle(duty.text),
       statusCounts(
         t,
-        members.map((m) => m.duties.find((d) => d.dutyId === duty.dutyId)?.status ?? "not_started"),
+        members.map((m) => {
+          const own = m.duties.find((d) => d.dutyId === duty.dutyId);
+          return own ? dutyState(own) : "not_reported";
+        }),
       ),
     ),
   );
