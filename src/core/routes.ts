@@ -129,7 +129,9 @@ export function mayRun(ctx: Ctx, name: CommandName): boolean {
 /** What a home screen shows someone who does not report: a coordinator's overview, else the help. */
 export async function home(ctx: Ctx): Promise<void> {
   const { member } = ctx;
-  const name: CommandName = member?.person.active && roleOf(ctx) !== "contact" ? "tongquan" : "trogiup";
+  // A contact's duties of every plan, grouped as /nhiemvu groups them; a coordinator's overview.
+  const active = member?.person.active;
+  const name: CommandName = !active ? "trogiup" : roleOf(ctx) === "contact" ? "nhiemvu" : "tongquan";
   await routeCommand(ctx, { kind: "command", from: ctx.from, command: name, args: "" });
 }
 

@@ -283,12 +283,19 @@ export async function homePage(
     return { ...page, kind: "text", texts: replies.map((r) => r.text) };
   }
   const report = { label: t.slack.home.report, opens: "report" } as const;
+  const submit = { label: t.slack.home.submit, opens: "submit" } as const;
+  if (person.plans > 1) {
+    // One plan's duties would hide the others': the core lists them per plan, nearest deadline
+    // first, and the buttons ask which plan, as the chat does.
+    const { replies } = await core.run(await from(), "home", {});
+    return { ...page, kind: "contact", texts: replies.map((r) => r.text), buttons: [report, submit] };
+  }
   return {
     ...page,
     kind: "contact",
     header: agencyLabel(t, agency.agency),
     texts: [agencyHeader(t, person, agency) ?? ""],
-    buttons: [report, { label: t.slack.home.submit, opens: "submit" }],
+    buttons: [report, submit],
     items: agency.duties.map((d) => ({ text: dutyLine(t, d), button: { ...report, duty: d.code } })),
   };
 }

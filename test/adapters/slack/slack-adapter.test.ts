@@ -898,6 +898,11 @@ describe("Slack with the real core", () => {
     expect(unescapeMrkdwn(last().text)).toMatch(/Trang 2\/\d+/);
     await press("‹ Trang trước");
     expect(unescapeMrkdwn(last().text)).toContain(`– ${commune.code} `);
+    // /tongquan IV.9 puts the same two buttons under the group.
+    expect((await world.slack.command("U20", "tongquan IV.9")).status).toBe(200);
+    await world.adapter.settled();
+    await press("Danh sách IV.9 (95)");
+    expect(unescapeMrkdwn(last().text)).toContain(`– ${commune.code} `);
     await world.slack.command("U20", "quahan");
     await world.adapter.settled();
     const before = world.standin.posted.length;
@@ -936,6 +941,23 @@ describe("Slack with the real core", () => {
         .flat()
         .map((c) => c.value),
     ).not.toContain("report:duty:IV.4.b");
+  });
+
+  it("App Home of a contact in two plans shows both plans' duties, and its button asks which plan", async () => {
+    await world.slack.event({ type: "app_home_opened", user: "U7", channel: dmOf("U7"), tab: "home" });
+    await world.adapter.settled();
+    const home = world.standin.callsOf("views.publish").at(-1)!;
+    expect(home.args.user_id).toBe("U7");
+    const text = unescapeMrkdwn(viewText(home.args.view as { blocks: SlackBlock[] }));
+    expect(text).toContain("BHXH26");
+    expect(text).toContain("BHYT26");
+    expect(text).toContain("IV.4.b");
+    expect(text).toContain("IV.2.a");
+    const opened = world.standin.callsOf("views.open").length;
+    await world.slack.pressInView("U7", "home_report", "");
+    await world.adapter.settled();
+    expect(world.standin.callsOf("views.open")).toHaveLength(opened);
+    expect(unescapeMrkdwn(world.standin.posted.at(-1)!.text)).toContain("cho kế hoạch nào?");
   });
 });
 
