@@ -1,10 +1,14 @@
-// /quahan on a phone: totals first, the 95 communes summed on one line, every message within
+// /quahan and the 16:30 digest on a phone: totals first, the 95 communes summed on one line, every message within
 // 1,500 characters, buttons that list the communes page by page and nudge those with a contact.
 // The province's 95 communes, two contacts in each of ten of them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VIEW_MAX_CHARS } from "../../src/domain/pages.ts";
 import type { OutgoingMessage } from "../../src/model/messages.ts";
 import { createTestBot, makeAdmin, texts, type TestBot } from "../helpers/bot.ts";
+import { buildDigest } from "../../src/reminders/digest.ts";
+import { vi } from "../../src/i18n/vi.ts";
+import { getActivePlan } from "../../src/services/plan-service.ts";
+import { loadPlanStatus } from "../../src/services/status-service.ts";
 
 const buttons = (replies: OutgoingMessage[]) => replies.flatMap((r) => r.choices ?? []).flat();
 const button = (replies: OutgoingMessage[], label: string) => buttons(replies).find((b) => b.label.startsWith(label));
@@ -86,6 +90,30 @@ describe("the overdue view with 95 communes", () => {
     const group = await bot.send("coord", "/tongquan IV.9");
     expect(texts(group)).toContain("95 đơn vị chưa nộp báo cáo; 85 đơn vị chưa có đầu mối.");
     expect(buttons(group).map((b) => b.value)).toEqual(["members:BHXH26:IV.9:1", "nudge:BHXH26:IV.9"]);
+  });
+
+  it("the 16:30 digest fits one message, leads with the totals, and its buttons list and nudge", async () => {
+    const plan = await getActivePlan(bot.db);
+    const status = await loadPlanStatus(bot.db, plan);
+    const at = bot.clock.now();
+    const digest = await buildDigest(bot.db, vi, plan, status, at, at);
+    expect(digest.text.length).toBeLessThanOrEqual(VIEW_MAX_CHARS);
+    expect(digest.text.split("\n")[0]).toMatch(/^📊 Tình hình báo cáo ngày 10\/12\/2026/);
+    expect(digest.text).toContain(
+      "IV.9 Ủy ban nhân dân cấp xã: 95/95 đơn vị chưa nộp báo cáo; 85 đơn vị chưa có đầu mối",
+    );
+    expect(digest.text).not.toMatch(/IV\.9-\d/);
+    expect(buttons([digest]).map((b) => b.label)).toEqual([
+      "Danh sách chưa nộp (9)",
+      "Danh sách IV.9 (95)",
+      "Nhắc 10 đơn vị có đầu mối",
+    ]);
+    const listed = await bot.choose("coord", button([digest], "Danh sách IV.9")!.value);
+    expect(texts(listed)).toContain(`– ${withContacts[0]} `);
+    const before = bot.notifications.length;
+    const nudged = texts(await bot.choose("coord", button([digest], "Nhắc")!.value));
+    expect(nudged).toContain("Đã gửi nhắc tới 20 đầu mối của 10 cơ quan.");
+    expect(bot.notifications.slice(before)).toHaveLength(20);
   });
 
   it("a contact cannot use a coordinator's buttons, and a forged page is refused", async () => {

@@ -877,6 +877,11 @@ describe("telegram adapter with the real core", () => {
     expect(bot.lastText(minh)).not.toContain(`– ${commune.code} `);
     await bot.press(minh, "‹ Trang trước");
     expect(bot.lastText(minh)).toContain(`– ${commune.code} `);
+    // /tongquan IV.9 puts the same two buttons under the group.
+    await bot.send(minh, "/tongquan IV.9");
+    expect(bot.lastText(minh).length).toBeLessThanOrEqual(VIEW_MAX_CHARS);
+    await bot.press(minh, "Danh sách IV.9 (95)");
+    expect(bot.lastText(minh)).toContain(`– ${commune.code} `);
     const before = bot.recorder.sent(lan.id).length;
     await bot.press(minh, "Nhắc 1 đơn vị có đầu mối");
     expect(bot.lastText(minh)).toContain("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");

@@ -944,6 +944,10 @@ describe("zalo adapter in the app (long polling)", () => {
     expect(second.join("\n")).toMatch(/Trang 2\/\d+/);
     const back = await rig.say("dieuphoi", number(second, "‹ Trang trước"));
     expect(back.join("\n")).toContain(`– ${commune.code} `);
+    // /tongquan IV.9 numbers the same two buttons under the group.
+    const group = await rig.say("dieuphoi", "/tongquan IV.9");
+    const listed = await rig.say("dieuphoi", number(group, "Danh sách IV.9 (95)"));
+    expect(listed.join("\n")).toContain(`– ${commune.code} `);
     const before = rig.zalo.sent("chat-xa").length;
     const nudged = await rig.say("dieuphoi", number(await rig.say("dieuphoi", "/quahan"), "Nhắc 1 đơn vị có đầu mối"));
     // Every contact of that commune, the one who joined here and any before.
