@@ -18,12 +18,6 @@ export interface OutboxSender {
   stop(graceMs?: number): Promise<void>;
 }
 
-/**
- * Sends the outbox. Claiming rows and recording results take their turn with chat events; the
- * network calls do not, and run concurrently within each platform's pace. A push goes to the
- * person's most recently used account on a platform that runs somewhere; only the process holding
- * a platform's lease sends for it, so the platform's rate holds across processes.
- */
 /** Sessions need no lease: only their own process sends to their one account. */
 function claimContext(db: Db, presence: Presence, channels: readonly DeliveryChannel[]): ClaimContext {
   return {
@@ -46,6 +40,12 @@ function retryHeld(db: Db, now: Date) {
   });
 }
 
+/**
+ * Sends the outbox. Claiming rows and recording results take their turn with chat events; the
+ * network calls do not, and run concurrently within each platform's pace. A push goes to the
+ * person's most recently used account on a platform that runs somewhere; only the process holding
+ * a platform's lease sends for it, so the platform's rate holds across processes.
+ */
 export function createOutboxSender(deps: {
   db: Db;
   channels: readonly DeliveryChannel[];
