@@ -213,22 +213,27 @@ async function latestReports(
 
 /** Each agency's own state (a group's before its members are rolled up), from the rows read once. */
 function ownStateOf(rows: StatusRows): (agency: Agency) => AgencyState {
-  const latest = new Map<string, LatestReport>();
+  // By agency, then duty: a national plan has a million (agency, duty) pairs, nearly all unreported,
+  // and a key string built for each was most of the pass's garbage.
+  const latest = new Map<number, Map<number, LatestReport>>();
   const lastReportAt = new Map<number, Date>();
   for (const r of rows.reports) {
-    latest.set(`${r.agencyId}:${r.dutyId}`, r);
+    let own = latest.get(r.agencyId);
+    if (!own) latest.set(r.agencyId, (own = new Map<number, LatestReport>()));
+    own.set(r.dutyId, r);
     const last = lastReportAt.get(r.agencyId);
     if (!last || r.createdAt > last) lastReportAt.set(r.agencyId, r.createdAt);
   }
   const dutiesByAgency = new Map<number, Duty[]>();
-  for (const d of rows.duties) dutiesByAgency.set(d.agencyId, [...(dutiesByAgency.get(d.agencyId) ?? []), d]);
+  for (const d of rows.duties) pushTo(dutiesByAgency, d.agencyId, d);
   const submissionByAgency = new Map(rows.submissions.map((s) => [s.agencyId, s]));
   // People belong to the directory agency: its contacts are this plan's agency's contacts.
   const contactsByDirectory = new Map(rows.contacts.map((c) => [c.directoryAgencyId, c._count._all]));
   const byId = new Map(rows.agencies.map((a) => [a.id, a]));
   return (agency) => {
+    const reported = latest.get(agency.id);
     const states = (dutiesByAgency.get(agency.parentId ?? agency.id) ?? []).map((d): DutyState => {
-      const r = latest.get(`${agency.id}:${d.id}`);
+      const r = reported?.get(d.id);
       return {
         dutyId: d.id,
         code: d.code,
@@ -255,12 +260,19 @@ function ownStateOf(rows: StatusRows): (agency: Agency) => AgencyState {
   };
 }
 
+/** Appends in place: copying the list for each of a group's 3,321 members was quadratic. */
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** Top-level agencies in order, each group rolled up from its members and followed by them. */
 function groupsWithMembers(agencies: readonly Agency[], own: (agency: Agency) => AgencyState): AgencyState[] {
   const membersOf = new Map<number, AgencyState[]>();
   for (const a of agencies) {
     if (a.parentId === null) continue;
-    membersOf.set(a.parentId, [...(membersOf.get(a.parentId) ?? []), own(a)]);
+    pushTo(membersOf, a.parentId, own(a));
   }
   const result: AgencyState[] = [];
   for (const a of agencies) {
@@ -300,8 +312,11 @@ export function indicatorFigures(i: IndicatorState) {
 
 /** A group's duty is done when every member's is; blocked when any member is blocked. */
 function rollUp(group: AgencyState, members: AgencyState[]): AgencyState {
-  const duties = group.duties.map((duty): DutyState => {
-    const rows = members.map((m) => m.duties.find((d) => d.dutyId === duty.dutyId)!).filter(Boolean);
+  const duties = group.duties.map((duty, i): DutyState => {
+    // A member's duties are its group's, in the same order (ownStateOf): the i-th is this one.
+    const rows = members
+      .map((m) => (m.duties[i]?.dutyId === duty.dutyId ? m.duties[i] : m.duties.find((d) => d.dutyId === duty.dutyId)))
+      .filter((d): d is DutyState => d !== undefined);
     const statuses = new Set(rows.map((r) => r.status));
     const status: DutyStatus =
       rows.length > 0 && statuses.size === 1
