@@ -690,6 +690,30 @@ interface RealBot {
   close(): Promise<void>;
 }
 
+/** Minh joins as a coordinator, Lan as the contact of the first commune of IV.9, which is returned. */
+async function coordinatorAndCommuneContact(bot: RealBot) {
+  const commune = await bot.app.db.agency.findFirstOrThrow({
+    where: { parent: { code: "IV.9" } },
+    orderBy: { id: "asc" },
+  });
+  await bot.send(minh, `/start ${await bot.invite(null)}`);
+  await bot.send(lan, `/start ${await bot.invite(commune.code)}`);
+  return commune;
+}
+
+/** Minh presses the nudge under IV.9: he is told one contact was reached, and Lan receives it. */
+async function expectNudgeReachesCommune(bot: RealBot) {
+  const before = bot.recorder.sent(lan.id).length;
+  await bot.press(minh, "Nhắc 1 đơn vị có đầu mối");
+  expect(bot.lastText(minh)).toContain("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");
+  await bot.app.flush();
+  const pushed = bot.recorder
+    .sent(lan.id)
+    .slice(before)
+    .map((m) => m.text);
+  expect(pushed.join("\n")).toContain("Nhắc việc");
+}
+
 async function realBot(options: { timers?: ReturnType<typeof createVirtualTime>["timers"] } = {}): Promise<RealBot> {
   const { url, db } = await createTestDb();
   await db.$disconnect();
@@ -861,12 +885,7 @@ describe("telegram adapter with the real core", () => {
 
   it("/quahan's buttons on Telegram: list a group's members page by page, and nudge the one with a contact", async () => {
     bot = await realBot();
-    const commune = await bot.app.db.agency.findFirstOrThrow({
-      where: { parent: { code: "IV.9" } },
-      orderBy: { id: "asc" },
-    });
-    await bot.send(minh, `/start ${await bot.invite(null)}`);
-    await bot.send(lan, `/start ${await bot.invite(commune.code)}`);
+    const commune = await coordinatorAndCommuneContact(bot);
     await bot.send(minh, "/quahan");
     expect(findButton(bot.recorder, "Danh sách IV.9 (95)", minh.id).data).toBe("members:BHXH26:IV.9:1");
     await bot.press(minh, "Danh sách IV.9 (95)");
@@ -882,27 +901,12 @@ describe("telegram adapter with the real core", () => {
     expect(bot.lastText(minh).length).toBeLessThanOrEqual(VIEW_MAX_CHARS);
     await bot.press(minh, "Danh sách IV.9 (95)");
     expect(bot.lastText(minh)).toContain(`– ${commune.code} `);
-    const before = bot.recorder.sent(lan.id).length;
-    await bot.press(minh, "Nhắc 1 đơn vị có đầu mối");
-    expect(bot.lastText(minh)).toContain("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");
-    await bot.app.flush();
-    expect(
-      bot.recorder
-        .sent(lan.id)
-        .slice(before)
-        .map((m) => m.text)
-        .join("\n"),
-    ).toContain("Nhắc việc");
+    await expectNudgeReachesCommune(bot);
   });
 
   it("the 16:30 digest on Telegram carries /quahan's buttons: the communes page by page, and a nudge", async () => {
     bot = await realBot();
-    const commune = await bot.app.db.agency.findFirstOrThrow({
-      where: { parent: { code: "IV.9" } },
-      orderBy: { id: "asc" },
-    });
-    await bot.send(minh, `/start ${await bot.invite(null)}`);
-    await bot.send(lan, `/start ${await bot.invite(commune.code)}`);
+    const commune = await coordinatorAndCommuneContact(bot);
     const evening = parseIsoInstant("2026-12-01T16:30")!;
     bot.clock.set(evening);
     await bot.app.tick(evening);
@@ -918,17 +922,7 @@ describe("telegram adapter with the real core", () => {
     expect(bot.lastText(minh)).toContain(`– ${commune.code} `);
     await bot.press(minh, "Trang sau ›");
     expect(bot.lastText(minh)).toMatch(/Trang 2\/\d+$/);
-    const before = bot.recorder.sent(lan.id).length;
-    await bot.press(minh, "Nhắc 1 đơn vị có đầu mối");
-    expect(bot.lastText(minh)).toContain("Đã gửi nhắc tới 1 đầu mối của 1 cơ quan.");
-    await bot.app.flush();
-    expect(
-      bot.recorder
-        .sent(lan.id)
-        .slice(before)
-        .map((m) => m.text)
-        .join("\n"),
-    ).toContain("Nhắc việc");
+    await expectNudgeReachesCommune(bot);
   });
 
   it("answers in a group only to ask for a private message", async () => {
