@@ -30,8 +30,8 @@ describe("a transaction on the client's driver", () => {
 
   it("commits its statements together and returns their rows", async () => {
     const result = await inDriverTransaction(t.db, async (query) => [
-      ...(await query(insert, "OK-1")),
-      ...(await query(insert, "OK-2")),
+      ...(await query(insert, ["OK-1"])),
+      ...(await query(insert, ["OK-2"])),
     ]);
     expect(result?.value).toEqual([["OK-1"], ["OK-2"]]);
     expect(await codes("OK-")).toEqual(["OK-1", "OK-2"]);
@@ -39,13 +39,13 @@ describe("a transaction on the client's driver", () => {
 
   it("keeps nothing of a failed transaction, and says why it failed", async () => {
     const failed = inDriverTransaction(t.db, async (query) => {
-      await query(insert, "LOST-1");
-      await query(insert, "LOST-1"); // the unique code refuses it
+      await query(insert, ["LOST-1"]);
+      await query(insert, ["LOST-1"]); // the unique code refuses it
     });
     await expect(failed).rejects.toThrow();
     expect(await codes("LOST-")).toEqual([]);
     // The connection is usable afterwards, by Prisma and by the driver alike.
-    expect((await inDriverTransaction(t.db, (query) => query(insert, "AFTER-1")))?.value).toEqual([["AFTER-1"]]);
+    expect((await inDriverTransaction(t.db, (query) => query(insert, ["AFTER-1"])))?.value).toEqual([["AFTER-1"]]);
   });
 
   it("is not offered inside a Prisma transaction, whose own client must do the work", async () => {
@@ -69,7 +69,7 @@ describe("a transaction on the client's driver", () => {
     await begun;
     const driver = inDriverTransaction(t.db, async (query) => {
       const ranAfterRelease = released;
-      await query(insert, "WAIT-2");
+      await query(insert, ["WAIT-2"]);
       return ranAfterRelease;
     });
     open();
