@@ -3,14 +3,15 @@ import { ratePercent } from "../lib/format.ts";
 import type { DutyStatus } from "../domain/status.ts";
 import type { Agency, Duty, Indicator, IndicatorFigure, Plan, Submission } from "../generated/prisma/client.ts";
 
+/** Read-only: an unreported duty's state is one object shared by every agency (see ownStateOf). */
 export interface DutyState {
-  dutyId: number;
-  code: string;
-  text: string;
-  status: DutyStatus;
-  percent: number;
-  note: string | null;
-  updatedAt: Date | null;
+  readonly dutyId: number;
+  readonly code: string;
+  readonly text: string;
+  readonly status: DutyStatus;
+  readonly percent: number;
+  readonly note: string | null;
+  readonly updatedAt: Date | null;
 }
 
 export interface AgencyState {
@@ -230,18 +231,38 @@ function ownStateOf(rows: StatusRows): (agency: Agency) => AgencyState {
   // People belong to the directory agency: its contacts are this plan's agency's contacts.
   const contactsByDirectory = new Map(rows.contacts.map((c) => [c.directoryAgencyId, c._count._all]));
   const byId = new Map(rows.agencies.map((a) => [a.id, a]));
+  // A duty nobody has reported on reads the same in every agency: one state, shared by the
+  // thousands of communes of a group that have not reported yet.
+  const unreported = new Map<number, DutyState>();
+  const unreportedState = (d: Duty): DutyState => {
+    let state = unreported.get(d.id);
+    if (!state) {
+      state = {
+        dutyId: d.id,
+        code: d.code,
+        text: d.text,
+        status: "not_started",
+        percent: 0,
+        note: null,
+        updatedAt: null,
+      };
+      unreported.set(d.id, state);
+    }
+    return state;
+  };
   return (agency) => {
     const reported = latest.get(agency.id);
     const states = (dutiesByAgency.get(agency.parentId ?? agency.id) ?? []).map((d): DutyState => {
       const r = reported?.get(d.id);
+      if (!r) return unreportedState(d);
       return {
         dutyId: d.id,
         code: d.code,
         text: d.text,
-        status: (r?.status as DutyStatus | undefined) ?? "not_started",
-        percent: r?.percent ?? 0,
-        note: r?.note ?? null,
-        updatedAt: r?.createdAt ?? null,
+        status: r.status as DutyStatus,
+        percent: r.percent,
+        note: r.note,
+        updatedAt: r.createdAt,
       };
     });
     const submission = submissionByAgency.get(agency.id) ?? null;
