@@ -6,7 +6,7 @@ import { dutyState, isDutyStatus, type DutyStatus } from "../domain/status.ts";
 import type { ReportErrorCode, ReportErrorOf, ReportErrorTexts } from "./shared.ts";
 import { formatDateTimeVi } from "../lib/time.ts";
 import { encodeChoice } from "../model/choices.ts";
-import type { OutgoingMessage } from "../model/messages.ts";
+import type { Choice, OutgoingMessage } from "../model/messages.ts";
 
 // The views declare what they read of a duty and an agency, so the words know nothing of the
 // services that compute them (services/status-service.ts's DutyState and AgencyState, the forms'
@@ -103,11 +103,16 @@ export function reminderMessage(
       reportExample(t, state.duties),
       recentReport,
     ),
-    choices: [
-      [
-        { label: t.bot.reminder.reportNow, value: encodeChoice({ kind: "start", what: "report" }) },
-        { label: t.bot.reminder.submitNow, value: encodeChoice({ kind: "start", what: "submit" }) },
-      ],
-    ],
+    choices: reminderChoices(t),
   };
+}
+
+/** A reminder's buttons: the guided report and the submission, which ask the plan when there are several. */
+export function reminderChoices(t: Messages): Choice[][] {
+  return [
+    [
+      { label: t.bot.reminder.reportNow, value: encodeChoice({ kind: "start", what: "report" }) },
+      { label: t.bot.reminder.submitNow, value: encodeChoice({ kind: "start", what: "submit" }) },
+    ],
+  ];
 }

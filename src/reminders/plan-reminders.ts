@@ -28,6 +28,10 @@ export interface PlannedItem {
   locale: string;
   /** A digest's parts, for a digest merged with the person's other plans'. */
   digest?: DigestParts;
+  /** The same line as `entry`, with a reason to skip it. */
+  entryAs?(reason: SkipReason): ReminderEntry;
+  /** What pushes with the same line in a merged push share (their agency at one point). */
+  shared?: object;
 }
 
 export interface ReminderDecision {
@@ -40,53 +44,106 @@ export interface ReminderDecision {
 
 /**
  * What a pass reads once for every plan rather than once per plan: the contacts (a commune's are
- * in every plan that has the communes), and the minutes a pass has already gone through.
+ * in every plan that has the communes), the points to decide, the reminders already planned there
+ * and the recent reports. (Read per plan, the last two were 120 queries at national scale.)
  */
 export interface PassFacts {
   contactsByDirectory: ReadonlyMap<number, readonly Person[]>;
-  /**
-   * Points too old to send whose minute has reminder rows in some active plan: a pass went through
-   * that minute and decided every plan's reminders there, so nothing is left to record. Only a
-   * minute no pass saw (a first start) is decided, to record its reminders as expired.
-   */
-  settledMinutes: ReadonlySet<number>;
+  /** Each plan's points to decide now, by plan id. */
+  points: ReadonlyMap<number, readonly ReminderPoint[]>;
+  /** Outbox keys of reminders already planned at those points, by this process or another. */
+  planned: ReadonlySet<string>;
+  /** When each agency reported, within the widest window before the live points of any plan. */
+  reportTimes: ReadonlyMap<number, readonly number[]>;
 }
 
 const isStale = ({ policy, now }: Pick<Planning, "policy" | "now">, point: ReminderPoint) =>
   now.getTime() - point.dueAt.getTime() > policy.expireAfterHours * HOUR_MS;
 
-/** The points of a plan whose time has come and that are still to decide. */
-function pointsToDecide(planning: Planning, settled: ReadonlySet<number>): ReminderPoint[] {
-  const { plan, policy, calendar, now } = planning;
-  return reminderPoints(plan.reportDeadline, policy, calendar).filter(
-    (p) => p.dueAt <= now && !(isStale(planning, p) && settled.has(p.dueAt.getTime())),
+const windowOf = (planning: Planning) => planning.policy.recentReportDays * DAY_MS;
+
+/**
+ * The points of each plan whose time has come and that are still to decide. A point too old to
+ * send is left out when its minute has reminder rows in some active plan: a pass went through that
+ * minute and decided every plan's reminders there, so nothing is left to record. Only a minute no
+ * pass saw (a first start) is decided, to record its reminders as expired.
+ */
+async function pointsToDecide(db: Db, plannings: readonly Planning[]): Promise<Map<number, ReminderPoint[]>> {
+  const due = new Map(
+    plannings.map(({ plan, policy, calendar, now }) => [
+      plan.id,
+      reminderPoints(plan.reportDeadline, policy, calendar).filter((p) => p.dueAt <= now),
+    ]),
   );
+  const stale = new Set<number>();
+  for (const planning of plannings)
+    for (const p of due.get(planning.plan.id)!) if (isStale(planning, p)) stale.add(p.dueAt.getTime());
+  if (stale.size === 0) return due;
+  const minutes = await db.outboxMessage.groupBy({
+    by: ["dueAt"],
+    where: {
+      kind: "reminder",
+      planId: { in: plannings.map((p) => p.plan.id) },
+      dueAt: { in: [...stale].map((ms) => new Date(ms)) },
+    },
+  });
+  const settled = new Set(minutes.map((m) => m.dueAt.getTime()));
+  for (const planning of plannings) {
+    const points = due.get(planning.plan.id)!.filter((p) => !(isStale(planning, p) && settled.has(p.dueAt.getTime())));
+    due.set(planning.plan.id, points);
+  }
+  return due;
 }
 
 export async function loadPassFacts(db: Db, plannings: readonly Planning[]): Promise<PassFacts> {
-  const stale = new Set<number>();
-  for (const planning of plannings)
-    for (const p of pointsToDecide(planning, new Set())) if (isStale(planning, p)) stale.add(p.dueAt.getTime());
-  const [contacts, minutes] = await Promise.all([
+  const [contacts, points] = await Promise.all([
     db.person.findMany({ where: { role: "contact", active: true, directoryAgencyId: { not: null } } }),
-    stale.size === 0
-      ? []
-      : db.outboxMessage.groupBy({
-          by: ["dueAt"],
-          where: {
-            kind: "reminder",
-            planId: { in: plannings.map((p) => p.plan.id) },
-            dueAt: { in: [...stale].map((ms) => new Date(ms)) },
-          },
-        }),
+    pointsToDecide(db, plannings),
   ]);
   const contactsByDirectory = new Map<number, Person[]>();
-  for (const c of contacts) {
-    const list = contactsByDirectory.get(c.directoryAgencyId!);
-    if (list) list.push(c);
-    else contactsByDirectory.set(c.directoryAgencyId!, [c]);
-  }
-  return { contactsByDirectory, settledMinutes: new Set(minutes.map((m) => m.dueAt.getTime())) };
+  for (const c of contacts) pushTo(contactsByDirectory, c.directoryAgencyId!, c);
+  const withPoints = plannings.filter((p) => points.get(p.plan.id)!.length > 0);
+  const times = [...new Set(withPoints.flatMap((p) => points.get(p.plan.id)!.map((x) => x.dueAt.getTime())))];
+  // Only the window before each live point counts: a report sent after the point (say, in answer
+  // to it) must not undo the decision, and the latest report alone cannot tell.
+  const windows = withPoints.flatMap((planning) => {
+    const live = points.get(planning.plan.id)!.filter((p) => !isStale(planning, p));
+    return live.length
+      ? [{ from: live[0]!.dueAt.getTime() - windowOf(planning), to: live.at(-1)!.dueAt.getTime() }]
+      : [];
+  });
+  const ids = withPoints.map((p) => p.plan.id);
+  const [rows, reports] = await Promise.all([
+    // Only the rows of the points decided now: a plan's whole history of reminders is tens of
+    // thousands of keys per commune plan, read for nothing on every pass.
+    ids.length
+      ? db.outboxMessage.findMany({
+          where: { kind: "reminder", planId: { in: ids }, dueAt: { in: times.map((t) => new Date(t)) } },
+          select: { key: true },
+        })
+      : [],
+    windows.length
+      ? db.dutyReport.findMany({
+          where: {
+            agency: { planId: { in: ids } },
+            createdAt: {
+              gte: new Date(Math.min(...windows.map((w) => w.from))),
+              lt: new Date(Math.max(...windows.map((w) => w.to))),
+            },
+          },
+          select: { agencyId: true, createdAt: true },
+        })
+      : [],
+  ]);
+  const reportTimes = new Map<number, number[]>();
+  for (const r of reports) pushTo(reportTimes, r.agencyId, r.createdAt.getTime());
+  return { contactsByDirectory, points, planned: new Set(rows.map((r) => r.key)), reportTimes };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** The reminder points whose time has come, with each point's agencies and contacts decided. */
@@ -97,48 +154,23 @@ export async function planReminders(db: Db, planning: Planning): Promise<Planned
 /** What `planReminders` would write for one plan, decided and not written yet. */
 export async function decidePlanReminders(db: Db, planning: Planning, pass?: PassFacts): Promise<ReminderDecision> {
   const facts = pass ?? (await loadPassFacts(db, [planning]));
-  const points = pointsToDecide(planning, facts.settledMinutes);
+  const points = facts.points.get(planning.plan.id) ?? [];
   if (points.length === 0) return { pending: [], expired: [], skipped: [] };
-  return decideReminders(planning, points, await loadReminderFacts(db, planning, points, facts));
+  return decideReminders(planning, points, reminderFacts(planning, facts));
 }
 
-export async function loadReminderFacts(
-  db: Db,
-  { plan, policy, now, status }: Planning,
-  points: readonly ReminderPoint[],
-  pass: PassFacts,
-): Promise<ReminderFacts> {
+/** One plan's share of what the pass read. */
+function reminderFacts(planning: Planning, pass: PassFacts): ReminderFacts {
   // People belong to directory agencies: each agency of this plan reminds its directory agency's contacts.
   const contactsByAgency = new Map(
-    status.agencies.map((a) => [a.agency.id, pass.contactsByDirectory.get(a.agency.directoryId) ?? []]),
+    planning.status.agencies.map((a) => [a.agency.id, pass.contactsByDirectory.get(a.agency.directoryId) ?? []]),
   );
-  // Only the rows of the points decided now: a plan's whole history of reminders is tens of
-  // thousands of keys per commune plan, read for nothing on every pass.
-  const rows = await db.outboxMessage.findMany({
-    where: { kind: "reminder", planId: plan.id, dueAt: { in: points.map((p) => p.dueAt) } },
-    select: { key: true },
-  });
-  // Only the window before each live point counts: a report sent after the point (say, in answer
-  // to it) must not undo the decision, and the latest report alone cannot tell.
-  const live = points.filter((p) => !isStale({ policy, now }, p));
-  const windowMs = policy.recentReportDays * DAY_MS;
-  const recentReports = live.length
-    ? await db.dutyReport.findMany({
-        where: {
-          agency: { planId: plan.id },
-          createdAt: { gte: new Date(live[0]!.dueAt.getTime() - windowMs), lt: live.at(-1)!.dueAt },
-        },
-        select: { agencyId: true, createdAt: true },
-      })
-    : [];
-  const reportTimes = new Map<number, number[]>();
-  for (const r of recentReports)
-    reportTimes.set(r.agencyId, [...(reportTimes.get(r.agencyId) ?? []), r.createdAt.getTime()]);
+  const windowMs = windowOf(planning);
   return {
     contactsByAgency,
-    planned: new Set(rows.map((r) => r.key)),
+    planned: pass.planned,
     reportedBefore: (agencyId, dueAt) =>
-      (reportTimes.get(agencyId) ?? []).some((t) => t < dueAt.getTime() && t >= dueAt.getTime() - windowMs),
+      (pass.reportTimes.get(agencyId) ?? []).some((t) => t < dueAt.getTime() && t >= dueAt.getTime() - windowMs),
   };
 }
 
@@ -152,66 +184,156 @@ export function decideReminders(
   const decision: ReminderDecision = { pending: [], expired: [], skipped: [] };
   const units = status.agencies.filter((a) => a.memberCount === 0);
   const byId = new Map(status.agencies.map((a) => [a.agency.id, a]));
-  const messageFor = reminderTexts(planning);
+  const duties = new Map(units.map((u) => [u, openDuties(u)]));
   for (const point of points) {
-    const stale = isStale(planning, point);
+    const at = { point, stale: isStale(planning, point), dueAt: toIsoLocal(point.dueAt) };
     for (const unit of units) {
       const people = facts.contactsByAgency.get(unit.agency.id) ?? [];
-      const entry = entryFor(planning.plan.code, unit, point);
+      const reminder = new AgencyReminder(planning, unit, at, duties.get(unit)!, facts);
       const reason = skipReason(unit, byId, point, people, facts, policy);
       if (reason) {
         // Reasons for old points would repeat on every tick forever; only the live window is reported.
-        if (!stale) (people.length ? people : [null]).forEach((p) => decision.skipped.push(entry(p, reason)));
+        if (!at.stale)
+          (people.length ? people : [null]).forEach((p) => decision.skipped.push(reminder.entry(p, reason)));
         continue;
       }
-      const duties = openDuties(unit);
       for (const person of people) {
-        const key = `reminder:${planning.plan.id}:${unit.agency.id}:${person.id}:${point.label}`;
-        if (facts.planned.has(key)) continue;
-        // Its text is built when read: a push merged with the person's other plans never sends its
-        // own (at national scale 67,000 texts built for nothing). An expired point is only recorded.
-        const item = new PlannedReminder(
-          key,
-          person.id,
-          planning.plan.id,
-          unit.agency.id,
-          point,
-          duties,
-          stale
-            ? () => ({ text: "" })
-            : () => messageFor(unit, point, person.locale, facts.reportedBefore(unit.agency.id, point.dueAt)),
-        );
+        const item = new PlannedReminder(reminder, person);
+        if (facts.planned.size > 0 && facts.planned.has(item.key)) continue;
         // A bot started on 24/11 must not greet everyone with the reminder of 13/11.
-        if (stale) decision.expired.push({ item, entry: entry(person, "expired"), locale: person.locale });
-        else decision.pending.push({ item, entry: entry(person), locale: person.locale });
+        (at.stale ? decision.expired : decision.pending).push(item);
       }
     }
   }
   return decision;
 }
 
-/** A reminder to write: its text is built on first read and kept. */
-class PlannedReminder implements OutboxItem {
-  readonly kind = "reminder" as const;
-  readonly point: string;
-  readonly dueAt: Date;
-  #message: OutgoingMessage | undefined;
+/**
+ * What one agency's contacts share at one point: its open duties, its line in the report and its
+ * text in each language, made once for all of them (the national 08:00 has 67,000 contacts' pushes
+ * from 34,000 agencies, most merged with the person's other plans and never sent on their own).
+ */
+class AgencyReminder {
+  readonly planId: number;
+  readonly agencyId: number;
+  readonly point: ReminderPoint;
+  /** Too old to send: recorded with no text. */
+  readonly stale: boolean;
+  #entry: Omit<ReminderEntry, "contact" | "contactName"> | undefined;
+  readonly #texts = new Map<string, OutgoingMessage>();
+  #recentReport: boolean | undefined;
 
   constructor(
-    readonly key: string,
-    readonly personId: number,
-    readonly planId: number,
-    readonly agencyId: number,
-    at: ReminderPoint,
+    readonly planning: Planning,
+    readonly unit: AgencyState,
+    /** The point, whether it is too old to send, and its time as the entries write it (once per point). */
+    private readonly at: { point: ReminderPoint; stale: boolean; dueAt: string },
     readonly duties: string[],
-    private readonly build: () => OutgoingMessage,
+    private readonly facts: Pick<ReminderFacts, "reportedBefore">,
   ) {
-    this.point = at.label;
-    this.dueAt = at.dueAt;
+    this.planId = planning.plan.id;
+    this.agencyId = unit.agency.id;
+    this.point = at.point;
+    this.stale = at.stale;
   }
 
+  /** The line a pass reports for one contact (or for an agency without one). */
+  entry(person: Person | null, reason?: SkipReason): ReminderEntry {
+    const shared = (this.#entry ??= {
+      plan: this.planning.plan.code,
+      kind: "reminder",
+      agency: this.unit.agency.code,
+      agencyName: agencyLabel(messagesFor("vi"), this.unit.agency),
+      point: this.point.label,
+      dueAt: this.at.dueAt,
+      duties: this.duties,
+    });
+    return {
+      plan: shared.plan,
+      kind: shared.kind,
+      agency: shared.agency,
+      agencyName: shared.agencyName,
+      point: shared.point,
+      dueAt: shared.dueAt,
+      duties: shared.duties,
+      contact: person?.id ?? null,
+      contactName: person?.displayName ?? null,
+      ...(reason && { reason }),
+    };
+  }
+
+  message(locale: string): OutgoingMessage {
+    if (this.stale) return { text: "" };
+    let message = this.#texts.get(locale);
+    if (!message) {
+      this.#recentReport ??= this.facts.reportedBefore(this.agencyId, this.point.dueAt);
+      message = reminderMessage(
+        messagesFor(locale),
+        this.planning.plan,
+        this.unit,
+        this.point.dueAt,
+        this.#recentReport,
+      );
+      this.#texts.set(locale, message);
+    }
+    return message;
+  }
+}
+
+/**
+ * One contact's reminder: an outbox item and the line that reports it, both made when first read.
+ * Its key, too: a push merged with the person's other plans is never written under its own.
+ */
+class PlannedReminder implements OutboxItem, PlannedItem {
+  readonly kind = "reminder" as const;
+  #key: string | undefined;
+
+  constructor(
+    readonly reminder: AgencyReminder,
+    readonly person: Person,
+  ) {}
+
+  get key(): string {
+    const { planId, agencyId, point } = this.reminder;
+    return (this.#key ??= `reminder:${planId}:${agencyId}:${this.person.id}:${point.label}`);
+  }
+  get personId(): number {
+    return this.person.id;
+  }
+  get planId(): number {
+    return this.reminder.planId;
+  }
+  get agencyId(): number {
+    return this.reminder.agencyId;
+  }
+  get point(): string {
+    return this.reminder.point.label;
+  }
+  get dueAt(): Date {
+    return this.reminder.point.dueAt;
+  }
+  get duties(): string[] {
+    return this.reminder.duties;
+  }
   get message(): OutgoingMessage {
-    return (this.#message ??= this.build());
+    return this.reminder.message(this.person.locale);
+  }
+  get item(): OutboxItem {
+    return this;
+  }
+  get locale(): string {
+    return this.person.locale;
+  }
+  get entry(): ReminderEntry {
+    return this.reminder.entry(this.person, this.reminder.stale ? "expired" : undefined);
+  }
+  /** What one plan's line says of this push when another push carries it. */
+  entryAs(reason: SkipReason): ReminderEntry {
+    return this.reminder.entry(this.person, reason);
+  }
+  /** What the contact's agency owes at this point, the same for each of its contacts. */
+  get shared(): object {
+    return this.reminder;
   }
 }
 
@@ -246,42 +368,6 @@ function isPaused(state: AgencyState, byId: ReadonlyMap<number, AgencyState>, da
 
 function openDuties(unit: AgencyState): string[] {
   return unit.duties.filter((d) => d.status !== "done").map((d) => d.code);
-}
-
-function entryFor(plan: string, unit: AgencyState, point: ReminderPoint) {
-  // Built once per agency and point, shared by its contacts' entries (the national 08:00 has 70,000).
-  let shared: Omit<ReminderEntry, "contact" | "contactName"> | undefined;
-  return (person: Person | null, reason?: SkipReason): ReminderEntry => {
-    shared ??= {
-      plan,
-      kind: "reminder",
-      agency: unit.agency.code,
-      agencyName: agencyLabel(messagesFor("vi"), unit.agency),
-      point: point.label,
-      dueAt: toIsoLocal(point.dueAt),
-      duties: openDuties(unit),
-    };
-    return {
-      ...shared,
-      contact: person?.id ?? null,
-      contactName: person?.displayName ?? null,
-      ...(reason && { reason }),
-    };
-  };
-}
-
-/** The contacts of one agency get the same text in the same language: built once, not per person. */
-function reminderTexts({ plan }: Planning) {
-  const texts = new Map<string, OutgoingMessage>();
-  return (unit: AgencyState, point: ReminderPoint, locale: string, recentReport: boolean): OutgoingMessage => {
-    const cacheKey = `${unit.agency.id}:${point.label}:${locale}`;
-    let message = texts.get(cacheKey);
-    if (!message) {
-      message = reminderMessage(messagesFor(locale), plan, unit, point.dueAt, recentReport);
-      texts.set(cacheKey, message);
-    }
-    return message;
-  };
 }
 
 export async function writeReminders(db: Db, { now, dryRun }: Planning, decision: ReminderDecision): Promise<Planned> {
