@@ -89,3 +89,20 @@ export async function inDriverTransaction<T>(
     throw error;
   }
 }
+
+/**
+ * The rows of one read, each an array in the order of its columns, as the driver gives them
+ * (SQLite's integers as text, PostgreSQL's as numbers): through the driver when the client has one,
+ * else through Prisma's raw query. For reads of tens of thousands of rows, where Prisma's mapping
+ * of each row cost more than the database's reading it.
+ */
+export async function readRows(
+  client: { $queryRawUnsafe<T>(sql: string, ...args: unknown[]): Promise<T> },
+  sql: string,
+  args: readonly DriverArg[],
+): Promise<unknown[][]> {
+  const direct = await inDriverTransaction(client, (query) => query(sql, args));
+  if (direct) return direct.value;
+  const rows = await client.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...args);
+  return rows.map((row) => Object.values(row));
+}
