@@ -219,7 +219,7 @@ function bulkInsertChunks(provider: string, rows: readonly OutboxRow[]) {
     const text = `(r ->> ${i})`;
     return column === "fileContent" ? `decode(${text}, 'hex')` : `${text}::${PG_TYPES[column]}`;
   }).join(", ");
-  const sql = `INSERT INTO "OutboxMessage" (${names}) SELECT ${values} FROM json_array_elements($1::json) AS r
+  const sql = `INSERT INTO "OutboxMessage" (${names}) SELECT ${values} FROM jsonb_array_elements($1::jsonb) AS r
        ON CONFLICT ("key") DO NOTHING RETURNING "key"`;
   return function* () {
     for (let i = 0; i < rows.length; i += PG_INSERT_CHUNK)
