@@ -105,12 +105,11 @@ export function mergeAcrossPlans(decisions: readonly PlanDecision[], covered: Re
     }
   }
   const result: Merged = { merged: [], absorbed: [] };
-  // An agency's line is the same for each of its contacts: made once.
-  const lines = new Map<string, Map<object, string>>();
+  const made = newMade();
   for (const people of groups.values()) {
     for (const group of people.values()) {
       if (!group.some((g) => g.plan.id !== group[0]!.plan.id)) continue;
-      result.merged.push(mergedItem(groupKey(group[0]!.planned.item), group, lines));
+      result.merged.push(mergedItem(groupKey(group[0]!.planned.item), group, made));
       for (const g of group) result.absorbed.push(g.planned);
     }
   }
@@ -121,9 +120,48 @@ export function mergeAcrossPlans(decisions: readonly PlanDecision[], covered: Re
   return result;
 }
 
-function mergedItem(key: string, group: Group, lines: Map<string, Map<object, string>>): PlannedItem {
+/**
+ * What merged pushes share, made once: an agency's line for each of its contacts, and the whole
+ * message for people whose pushes are the same (a commune's two contacts in its ten plans).
+ */
+interface Made {
+  lines: Map<string, Map<object, string>>;
+  reminders: Map<string, Pick<OutboxItem, "message" | "duties">>;
+  ids: Map<object, number>;
+}
+
+const newMade = (): Made => ({ lines: new Map(), reminders: new Map(), ids: new Map() });
+
+/** The message and duties of a merged reminder, the same object for groups of the same pushes. */
+function mergedReminder(locale: string, group: Group, dueAt: Date, made: Made): Pick<OutboxItem, "message" | "duties"> {
+  const build = () => ({
+    message: { text: reminderText(locale, group, dueAt, made.lines), choices: reminderChoices(messagesFor(locale)) },
+    duties: group.flatMap((g) => g.planned.item.duties ?? []),
+  });
+  if (!group.every((g) => g.planned.shared)) return build();
+  const id = (shared: object) => {
+    let n = made.ids.get(shared);
+    if (n === undefined) made.ids.set(shared, (n = made.ids.size));
+    return n;
+  };
+  const key = `${locale}:${dueAt.getTime()}:${group.map((g) => id(g.planned.shared!)).join(",")}`;
+  let reminder = made.reminders.get(key);
+  if (!reminder) made.reminders.set(key, (reminder = build()));
+  return reminder;
+}
+
+function mergedItem(key: string, group: Group, made: Made): PlannedItem {
   const [first] = group;
   const { item, entry, locale } = first!.planned;
+  const content =
+    item.kind === "digest"
+      ? {
+          // A digest's buttons would act in its first plan only: it gets the list over every plan.
+          message: { text: digestText(locale, group), choices: mergedDigestButtons(locale) },
+          duties: [],
+        }
+      : // A reminder has a plan's buttons, the guided report and the submission, which ask which plan.
+        mergedReminder(locale, group, item.dueAt, made);
   const merged: OutboxItem = {
     kind: item.kind,
     personId: item.personId,
@@ -132,13 +170,8 @@ function mergedItem(key: string, group: Group, lines: Map<string, Map<object, st
     point: item.point ?? null,
     dueAt: item.dueAt,
     key: mergedKey(key),
-    message: {
-      text: item.kind === "digest" ? digestText(locale, group) : reminderText(locale, group, item.dueAt, lines),
-      // A reminder has a plan's buttons, the guided report and the submission, which ask which
-      // plan. A digest's would act in its first plan only: it gets the list over every plan.
-      choices: item.kind === "digest" ? mergedDigestButtons(locale) : reminderChoices(messagesFor(locale)),
-    },
-    duties: group.flatMap((g) => g.planned.item.duties ?? []),
+    message: content.message,
+    duties: content.duties,
   };
   return { item: merged, entry: { ...entry, plan: group.map((g) => g.plan.code).join(",") }, locale };
 }

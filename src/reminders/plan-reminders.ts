@@ -79,15 +79,16 @@ async function pointsToDecide(db: Db, plannings: readonly Planning[]): Promise<M
   for (const planning of plannings)
     for (const p of due.get(planning.plan.id)!) if (isStale(planning, p)) stale.add(p.dueAt.getTime());
   if (stale.size === 0) return due;
-  const minutes = await db.outboxMessage.groupBy({
-    by: ["dueAt"],
-    where: {
-      kind: "reminder",
-      planId: { in: plannings.map((p) => p.plan.id) },
-      dueAt: { in: [...stale].map((ms) => new Date(ms)) },
-    },
-  });
-  const settled = new Set(minutes.map((m) => m.dueAt.getTime()));
+  // One row is enough to tell, looked up through the index by plan, kind and time: grouping the
+  // rows of every stale minute read all of them (260,000 at national scale, a third of a second).
+  const ids = plannings.map((p) => p.plan.id);
+  const seen = await Promise.all(
+    [...stale].map(async (ms) => {
+      const where = { kind: "reminder", planId: { in: ids }, dueAt: new Date(ms) };
+      return (await db.outboxMessage.findFirst({ where, select: { id: true } })) ? [ms] : [];
+    }),
+  );
+  const settled = new Set(seen.flat());
   for (const planning of plannings) {
     const points = due.get(planning.plan.id)!.filter((p) => !(isStale(planning, p) && settled.has(p.dueAt.getTime())));
     due.set(planning.plan.id, points);
