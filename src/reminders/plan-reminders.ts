@@ -249,7 +249,7 @@ class AgencyReminder {
       dueAt: this.at.dueAt,
       duties: this.duties,
     });
-    return {
+    const entry: ReminderEntry = {
       plan: shared.plan,
       kind: shared.kind,
       agency: shared.agency,
@@ -259,8 +259,9 @@ class AgencyReminder {
       duties: shared.duties,
       contact: person?.id ?? null,
       contactName: person?.displayName ?? null,
-      ...(reason && { reason }),
     };
+    if (reason) entry.reason = reason;
+    return entry;
   }
 
   message(locale: string): OutgoingMessage {
