@@ -313,7 +313,12 @@ async function pushesPerPerson(db: Db, at: Date) {
  * Reports two days before, a pass the evening before (which records every older point as
  * expired, as a running bot has), then the measured 08:00 pass and the overdue view after it.
  */
-export async function measureNational(url: string, quick: boolean, beforePlanning?: () => Promise<void>) {
+export async function measureNational(
+  url: string,
+  quick: boolean,
+  /** Around the measured pass only: a profiler started and stopped there (bench/profile-planning.ts). */
+  around?: { before(): Promise<void>; after(): Promise<void> },
+) {
   const size = quick ? QUICK : NATIONAL;
   const clock = createManualClock(parseIsoInstant(`${addDays(NATIONAL_DAY, -2)}T09:00`)!);
   const app = await createApp({ config: loadConfig({ DATABASE_URL: url }), logger, clock, channels: [] });
@@ -323,8 +328,9 @@ export async function measureNational(url: string, quick: boolean, beforePlannin
     clock.set(evening);
     await app.reminders.plan(evening);
     clock.set(NATIONAL_AT);
-    await beforePlanning?.();
+    await around?.before();
     const [planned, ms] = await timed(() => app.reminders.plan(NATIONAL_AT));
+    await around?.after();
     const pushes = await pushesPerPerson(app.db, NATIONAL_AT);
     clock.set(parseIsoInstant(`${NATIONAL_DAY}T09:00`)!);
     const overdue = await overdueView(app, size.overdueViews);

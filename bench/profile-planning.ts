@@ -1,45 +1,62 @@
-// Profiles one reminder point for every commune (a helper for finding where planning time goes):
-// `node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile-planning.ts`.
-import { mkdtempSync, readFileSync } from "node:fs";
+// Profiles the pass the national benchmark times (bench/national.ts: 60 plans, the 08:00 after 5,000
+// reports and an evening pass), for finding where planning time goes:
+// `npx tsx bench/profile-planning.ts [--quick]` writes planning.cpuprofile in the system's temporary
+// folder (open it in Chrome's DevTools) and prints the functions that took the most time of their own.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { createApp } from "../src/app.ts";
-import { createManualClock } from "../src/lib/clock.ts";
-import { loadConfig } from "../src/config.ts";
-import { createDb, migrateDatabase } from "../src/db/db.ts";
-import { createLogger } from "../src/lib/logger.ts";
-import { seedBundle } from "../src/plan/bundle.ts";
-import { addMembers, parseMembersCsv } from "../src/plan/members.ts";
-import { parseIsoInstant } from "../src/lib/time.ts";
+import { buildNational, measureNational } from "./national.ts";
 
-const logger = createLogger("silent");
-const dir = mkdtempSync(join(tmpdir(), "nhacviec-prof-"));
-const url = `file:${join(dir, "p.db")}`;
-await migrateDatabase(url, (db) => seedBundle(db, logger));
-const db = createDb(url);
-const plan = await db.plan.findFirstOrThrow({ where: { active: true } });
-await addMembers(
-  db,
-  plan.id,
-  "IV.9",
-  parseMembersCsv(readFileSync(new URL("data/viet-nam-cap-xa.csv", import.meta.url), "utf8")),
-);
-const members = await db.agency.findMany({ where: { parent: { code: "IV.9" } } });
-const createdAt = new Date();
-for (let k = 0; k < 2; k++)
-  await db.person.createMany({
-    data: members.map((m) => ({ displayName: `Đ ${k} ${m.code}`, role: "contact", agencyId: m.id, createdAt })),
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Milliseconds of their own per function, the largest first. */
+function selfTimes(profile: Profile, top: number): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const name = `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
+    totals.set(name, (totals.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
-await db.$disconnect();
-const clock = createManualClock(parseIsoInstant("2026-12-01T08:00")!);
-const app = await createApp({ config: loadConfig({ DATABASE_URL: url }), logger, clock, channels: [] });
-const t0 = performance.now();
-const dry = await app.reminders.plan(clock.now(), { dryRun: true });
-const t1 = performance.now();
-const real = await app.reminders.plan(clock.now());
-const t2 = performance.now();
-process.stdout.write(
-  `dry ${dry.due.length} in ${Math.round(t1 - t0)} ms; real ${real.due.length} in ${Math.round(t2 - t1)} ms\n`,
-);
-await app.close();
+  return [...totals]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([name, ms]) => `${ms.toFixed(0).padStart(6)} ms  ${name}`);
+}
+
+const quick = process.argv.includes("--quick");
+const dir = mkdtempSync(join(tmpdir(), "nhacviec-prof-"));
+const session = new Session();
+session.connect();
+try {
+  const { url } = await buildNational(`file:${join(dir, "national.db")}`, quick);
+  let profile: Profile | undefined;
+  const measured = await measureNational(url, quick, {
+    before: async () => {
+      await session.post("Profiler.enable");
+      await session.post("Profiler.start");
+    },
+    after: async () => {
+      profile = (await session.post("Profiler.stop")).profile as unknown as Profile;
+    },
+  });
+  const file = join(tmpdir(), "planning.cpuprofile");
+  writeFileSync(file, JSON.stringify(profile));
+  process.stdout.write(
+    [`planning ${measured.planning.ms} ms, ${measured.planning.pushes} pushes; ${file}`, ...selfTimes(profile!, 25)]
+      .concat("")
+      .join("\n"),
+  );
+} finally {
+  session.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+}
