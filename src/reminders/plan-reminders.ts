@@ -1,4 +1,5 @@
 import type { OutgoingMessage } from "../model/messages.ts";
+import { pushTo } from "../lib/multi-map.ts";
 import type { DigestParts } from "./digest.ts";
 import type { Db } from "../db/db.ts";
 import { enqueue, recordSkipped, type OutboxItem } from "../delivery/outbox.ts";
@@ -139,12 +140,6 @@ export async function loadPassFacts(db: Db, plannings: readonly Planning[]): Pro
   const reportTimes = new Map<number, number[]>();
   for (const r of reports) pushTo(reportTimes, r.agencyId, r.createdAt.getTime());
   return { contactsByDirectory, points, planned: new Set(rows.map((r) => r.key)), reportTimes };
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** The reminder points whose time has come, with each point's agencies and contacts decided. */

@@ -1,4 +1,5 @@
 import { providerOf, type Db, type Tx } from "../db/db.ts";
+import { pushTo } from "../lib/multi-map.ts";
 import { readRows } from "../db/driver-access.ts";
 import { ratePercent } from "../lib/format.ts";
 import type { DutyStatus } from "../domain/status.ts";
@@ -310,13 +311,6 @@ function ownStateOf(rows: StatusRows): (agency: Agency) => AgencyState {
       lastReportAt: lastReportAt.get(agency.id) ?? null,
     };
   };
-}
-
-/** Appends in place: copying the list for each of a group's 3,321 members was quadratic. */
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** Top-level agencies in order, each group rolled up from its members and followed by them. */
