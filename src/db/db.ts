@@ -89,6 +89,11 @@ export function providerOf(db: Db | Tx): DatabaseKind {
   return provider === "postgresql" ? "postgresql" : "sqlite";
 }
 
+/** The n-th (from 1) parameter of a statement written by hand: PostgreSQL numbers them, SQLite takes them in order. */
+export function placeholder(db: Db | Tx, n: number): string {
+  return providerOf(db) === "postgresql" ? `$${n}` : "?";
+}
+
 /**
  * WAL lets the bot read while the reminder tick writes, and with synchronous=NORMAL a commit no
  * longer waits for a disk flush of its own (a crash can lose at most the last commits, never

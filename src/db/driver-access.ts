@@ -25,6 +25,8 @@ interface DriverTransaction {
 /** The part of Prisma's SqlDriverAdapter used here. */
 export interface DriverAdapter {
   startTransaction(): Promise<DriverTransaction>;
+  /** One statement outside a transaction, as Prisma sends its own reads (SQLite: the one connection). */
+  queryRaw(query: DriverQuery): Promise<{ rows: unknown[][] }>;
 }
 
 /** Prisma's adapter factories, which Prisma asks for the adapter once, when it first connects. */
@@ -56,6 +58,17 @@ export function registerDriver(client: object, adapter: () => DriverAdapter | nu
   connected.set(client, adapter);
 }
 
+function statement(sql: string, args: readonly DriverArg[]): DriverQuery {
+  return {
+    sql,
+    args: [...args],
+    argTypes: args.map((arg) => ({
+      scalarType: typeof arg === "number" ? "int" : Buffer.isBuffer(arg) ? "bytes" : "string",
+      arity: "scalar",
+    })),
+  };
+}
+
 /**
  * Runs `work` in a transaction of the client's own connection (SQLite: the connection Prisma uses,
  * behind the adapter's lock, so it never interleaves with a Prisma transaction; PostgreSQL: a
@@ -68,14 +81,6 @@ export async function inDriverTransaction<T>(
 ): Promise<{ value: T } | null> {
   const adapter = connected.get(client)?.();
   if (!adapter) return null;
-  const statement = (sql: string, args: readonly DriverArg[]): DriverQuery => ({
-    sql,
-    args: [...args],
-    argTypes: args.map((arg) => ({
-      scalarType: typeof arg === "number" ? "int" : Buffer.isBuffer(arg) ? "bytes" : "string",
-      arity: "scalar",
-    })),
-  });
   const tx = await adapter.startTransaction();
   try {
     const value = await work(async (sql, args) => (await tx.queryRaw(statement(sql, args))).rows);
@@ -96,13 +101,37 @@ export async function inDriverTransaction<T>(
  * else through Prisma's raw query. For reads of tens of thousands of rows, where Prisma's mapping
  * of each row cost more than the database's reading it.
  */
-export async function readRows(
-  client: { $queryRawUnsafe<T>(sql: string, ...args: unknown[]): Promise<T> },
-  sql: string,
-  args: readonly DriverArg[],
-): Promise<unknown[][]> {
+export async function readRows(client: RawClient, sql: string, args: readonly DriverArg[]): Promise<unknown[][]> {
   const direct = await inDriverTransaction(client, (query) => query(sql, args));
-  if (direct) return direct.value;
+  return direct ? direct.value : throughPrisma(client, sql, args);
+}
+
+/** A client, or a transaction's client, that takes a raw query. */
+interface RawClient {
+  $queryRawUnsafe<T>(sql: string, ...args: unknown[]): Promise<T>;
+}
+
+/** Where no adapter is at hand (a transaction's client, or one not yet connected): Prisma's raw query. */
+async function throughPrisma(client: RawClient, sql: string, args: readonly DriverArg[]): Promise<unknown[][]> {
   const rows = await client.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...args);
   return rows.map((row) => Object.values(row));
+}
+
+/**
+ * The rows of one statement, as `readRows` gives them, sent on its own: no BEGIN and COMMIT around
+ * it, so one round trip. For the reads every chat message makes, where each Prisma query cost its
+ * compiling and each round trip a wake-up of both processes (half of a report's time on PostgreSQL).
+ */
+export async function queryRows(client: RawClient, sql: string, args: readonly DriverArg[]): Promise<unknown[][]> {
+  return (driverOf(client) ?? ((...a) => throughPrisma(client, ...a)))(sql, args);
+}
+
+/**
+ * One statement at a time on the client's driver, as `queryRows` sends it; null where the client
+ * has none (a transaction's client, or one not yet connected), for writes whose other way is
+ * Prisma's own (a value bound by hand is not typed as Prisma's raw query would need it).
+ */
+export function driverOf(client: object): ((sql: string, args: readonly DriverArg[]) => Promise<unknown[][]>) | null {
+  const adapter = connected.get(client)?.();
+  return adapter ? async (sql, args) => (await adapter.queryRaw(statement(sql, args))).rows : null;
 }

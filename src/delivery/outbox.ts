@@ -3,6 +3,7 @@ import type { Clock } from "../lib/clock.ts";
 import type { Notification, OutgoingMessage } from "../model/messages.ts";
 import { providerOf, type Db, type Tx } from "../db/db.ts";
 import { inDriverTransaction, type DriverArg } from "../db/driver-access.ts";
+import { instantArg } from "../db/row-map.ts";
 import type { Identity, OutboxMessage } from "../generated/prisma/client.ts";
 
 /** An interactive transaction the core has open around a record and what announces it. */
@@ -235,19 +236,15 @@ function bulkInsertChunks(provider: string, rows: readonly OutboxRow[]) {
 /** As the driver adapter binds Prisma's values: instants as ISO text with their offset, bytes as a blob. */
 function sqliteValue(value: OutboxRow[keyof OutboxRow]): DriverArg {
   if (value === undefined || value === null) return null;
-  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (value instanceof Date) return instantArg(value);
   if (value instanceof Uint8Array) return Buffer.from(value);
   return value;
 }
 
-/**
- * As Prisma writes them, so rows from either path read back the same: SQLite gets the instant with
- * its offset; PostgreSQL's timestamp column (without time zone) keeps the UTC wall time and
- * ignores the offset, which is how Prisma stores DateTime there. Bytes travel as hex.
- */
+/** As Prisma writes them (see instantArg), so rows from either path read back the same. Bytes travel as hex. */
 function jsonValue(value: OutboxRow[keyof OutboxRow]): string | number | null {
   if (value === undefined || value === null) return null;
-  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  if (value instanceof Date) return instantArg(value);
   if (value instanceof Uint8Array) return Buffer.from(value).toString("hex");
   return value;
 }

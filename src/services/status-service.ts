@@ -1,4 +1,6 @@
-import { providerOf, type Db, type Tx } from "../db/db.ts";
+import { placeholder, type Db, type Tx } from "../db/db.ts";
+import { readModel, selectList } from "../db/row-map.ts";
+import { AGENCY } from "../db/tables.ts";
 import { pushTo } from "../lib/multi-map.ts";
 import { readRows } from "../db/driver-access.ts";
 import { ratePercent } from "../lib/format.ts";
@@ -176,34 +178,16 @@ type StatusRows = Awaited<ReturnType<typeof readStatusRows>>;
  */
 async function readAgencies(db: Db | Tx, planIds: readonly number[], only: Agency | undefined): Promise<Agency[]> {
   if (planIds.length === 0) return [];
-  const param = (n: number) => (providerOf(db) === "postgresql" ? `$${n}` : "?");
+  const param = (n: number) => placeholder(db, n);
   const rows = await readRows(
     db,
-    `SELECT "id", "planId", "directoryId", "code", "name", "requested", "parentId", "sortOrder", "withdrawn", "pausedUntil"
-     FROM "Agency" WHERE "withdrawn" = ${providerOf(db) === "postgresql" ? "false" : "0"}
-     AND "planId" IN (${planIds.map((_, i) => param(i + 1)).join(", ")})${only ? ` AND "id" = ${param(planIds.length + 1)}` : ""}
-     ORDER BY "sortOrder" ASC, "code" ASC`,
+    `SELECT ${selectList(AGENCY, "a")} FROM "Agency" a WHERE a."withdrawn" = FALSE
+     AND a."planId" IN (${planIds.map((_, i) => param(i + 1)).join(", ")})${only ? ` AND a."id" = ${param(planIds.length + 1)}` : ""}
+     ORDER BY a."sortOrder" ASC, a."code" ASC`,
     [...planIds, ...(only ? [only.id] : [])],
   );
-  return rows.map(
-    ([id, planId, directoryId, code, name, requested, parentId, sortOrder, withdrawn, pausedUntil]): Agency => ({
-      id: Number(id),
-      planId: Number(planId),
-      directoryId: Number(directoryId),
-      // Text columns come as text from either driver.
-      code: code as string,
-      name: name as string,
-      requested: isTrue(requested),
-      parentId: parentId === null ? null : Number(parentId),
-      sortOrder: Number(sortOrder),
-      withdrawn: isTrue(withdrawn),
-      pausedUntil: pausedUntil as string | null,
-    }),
-  );
+  return rows.map((row) => readModel(AGENCY, row));
 }
-
-/** A boolean column as either driver gives it: SQLite's 0 or 1 (as a number or text), PostgreSQL's own. */
-const isTrue = (value: unknown) => value === true || value === 1 || value === "1" || value === 1n;
 
 interface ReportRow extends LatestReport {
   agencyId: number;
@@ -220,7 +204,7 @@ async function latestReports(
   planIds: readonly number[],
   onlyAgency: Agency | undefined,
 ): Promise<ReportRow[]> {
-  const param = (n: number) => (providerOf(db) === "postgresql" ? `$${n}` : "?");
+  const param = (n: number) => placeholder(db, n);
   const plans = planIds.map((_, i) => param(i + 1)).join(", ");
   const rows = await db.$queryRawUnsafe<Record<keyof ReportRow, unknown>[]>(
     `SELECT "id", "agencyId", "dutyId", "status", "percent", "note", "createdAt" FROM (
