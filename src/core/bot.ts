@@ -5,6 +5,7 @@ import { errorText } from "../i18n/error-text.ts";
 import { messagesFor } from "../i18n/index.ts";
 import { findPersonByIdentity, markSeen } from "../services/invite-service.ts";
 import { assignmentsOf, planFor } from "../services/directory-service.ts";
+import { findSender, type SenderIdentity } from "../services/sender-service.ts";
 import { Ctx, type BotDeps, type Member } from "./context.ts";
 import { dispatch } from "./routes.ts";
 import { runUseCase } from "./use-cases/index.ts";
@@ -38,7 +39,7 @@ function cleanEvent(event: IncomingEvent): IncomingEvent {
  */
 export const LAST_SEEN_EVERY_MS = 15 * 60 * 1000;
 
-type Identity = NonNullable<Awaited<ReturnType<typeof findPersonByIdentity>>>;
+type Identity = SenderIdentity;
 type Seen = Pick<Identity, "chatId" | "displayName" | "lastSeenAt" | "unreachableAt" | "unreachableReason">;
 
 /** Whether the account's row must change: something in it did, or pushes would go to another account. */
@@ -52,9 +53,11 @@ function mustTouch(identity: Identity, seen: Seen): boolean {
   return identity.person.identities.some((other) => other.id !== identity.id && (other.lastSeenAt ?? last) > last);
 }
 
-async function loadMember(deps: BotDeps, from: PlatformIdentity): Promise<Member | null> {
-  const identity = await findPersonByIdentity(deps.db, from.platform, from.userId);
-  if (!identity) return null;
+/**
+ * Records that the account was seen, when its row must change (see mustTouch); the account as it
+ * is then. Only bookkeeping: with the database busy the event goes on without it.
+ */
+async function touch(deps: BotDeps, identity: Identity, from: PlatformIdentity): Promise<Identity> {
   // Chats move (a person opens a DM after first writing in a group), and pushes should follow the
   // account the person uses now; a message from an account also proves it is reachable again.
   const seen: Seen = {
@@ -64,23 +67,32 @@ async function loadMember(deps: BotDeps, from: PlatformIdentity): Promise<Member
     unreachableAt: null,
     unreachableReason: null,
   };
-  let current: Identity = identity;
-  if (mustTouch(identity, seen)) {
-    try {
-      await markSeen(deps.db, identity.id, seen);
-      current = { ...identity, ...seen };
-    } catch (error) {
-      // Only bookkeeping: with the database busy the event goes on, and a write it needs waits for it.
-      if (!isDatabaseBusy(error)) throw error;
-      deps.logger.debug({ identity: identity.id }, "last seen not recorded: database busy");
-    }
+  if (!mustTouch(identity, seen)) return identity;
+  try {
+    await markSeen(deps.db, identity.id, seen);
+    return { ...identity, ...seen };
+  } catch (error) {
+    // A write the event needs waits for the lock; this one is not worth waiting for.
+    if (!isDatabaseBusy(error)) throw error;
+    deps.logger.debug({ identity: identity.id }, "last seen not recorded: database busy");
+    return identity;
   }
+}
+
+async function loadMember(deps: BotDeps, from: PlatformIdentity): Promise<Member | null> {
+  const sender = await findSender(deps.db, from.platform, from.userId);
+  if (!sender) return null;
+  const { directoryAgencyId } = sender.identity.person;
+  // The agency's places in the active plans are read once for the whole event (the agency in the
+  // plan the event is about is chosen with the plan, see contextFor), beside the account's touch:
+  // on PostgreSQL they take two connections at once, and the message waits for one round trip.
+  const [current, places] = await Promise.all([
+    touch(deps, sender.identity, from),
+    directoryAgencyId === null ? [] : assignmentsOf(deps.db, directoryAgencyId),
+  ]);
   const { person: withAccounts, ...rest } = current;
   const { identities: _accounts, ...person } = withAccounts;
-  // The agency's places in the active plans are read once for the whole event; the agency in the
-  // plan the event is about is chosen with the plan (see contextFor).
-  const places = person.directoryAgencyId === null ? [] : await assignmentsOf(deps.db, person.directoryAgencyId);
-  return { identity: rest, person, agency: null, places };
+  return { identity: rest, person, agency: null, places, readAhead: { conversation: sender.conversation } };
 }
 
 /** What is refused before the sender is loaded or touched: a message too long, or one in a group. */

@@ -6,6 +6,7 @@ import type { ReportSettings } from "../reports/report-issuer.ts";
 import type { Logger } from "../lib/logger.ts";
 import { coordinators } from "../services/contact-service.ts";
 import type { Assignment } from "../services/directory-service.ts";
+import type { StoredFlow } from "../services/conversation-service.ts";
 import { oneTransaction } from "../services/transaction.ts";
 import { deliveryOutlook, type RecipientOutlook } from "../delivery/delivery-outlook.ts";
 import { parseReminderPolicy, policyOf } from "../schedule/policy.ts";
@@ -15,6 +16,7 @@ import type { Choice, Notification, NotificationKind, OutgoingMessage } from "..
 import {
   clearFlow,
   consumeFlow,
+  flowOf,
   INVALID_FLOW,
   loadFlow,
   saveFlow,
@@ -47,6 +49,12 @@ export interface Member {
   agency: Agency | null;
   /** The person's directory agency in each active plan, nearest deadline first; read once per event. */
   places: readonly Assignment[];
+  /**
+   * The account's conversation as read with the sender, for the event's first look at its flow.
+   * Shared by the event's contexts (one per plan it turns to) and emptied by the first look or
+   * write of any of them, so no context acts on a flow another has changed since.
+   */
+  readAhead?: { conversation?: StoredFlow | null };
 }
 
 export class Ctx {
@@ -149,7 +157,12 @@ export class Ctx {
   /** The flow in progress; INVALID_FLOW when what was stored no longer parses (end it, never use it). */
   async flow(): Promise<FlowState | typeof INVALID_FLOW | null> {
     if (!this.member) return null;
-    const flow = await loadFlow(this.deps.db, this.member.identity.id, this.now);
+    const ahead = this.member.readAhead;
+    const flow =
+      ahead && "conversation" in ahead
+        ? flowOf(ahead.conversation ?? null, this.now)
+        : await loadFlow(this.deps.db, this.member.identity.id, this.now);
+    this.forgetReadAhead();
     if (flow === INVALID_FLOW)
       this.deps.logger.warn({ identity: this.member.identity.id }, "stored flow state does not parse");
     return flow;
@@ -157,16 +170,23 @@ export class Ctx {
 
   /** Keeps the flow's next step, with the plan it is about, so the answer is read in that plan. */
   async setFlow(state: FlowStep): Promise<void> {
+    this.forgetReadAhead();
     if (this.member) await saveFlow(this.deps.db, this.member.identity.id, state, this.now, this.plan?.code);
   }
 
   /** Ends `state` for this event only if no other event has acted on it first. */
   async consumeFlow(state: FlowState, within?: Transaction): Promise<boolean> {
+    this.forgetReadAhead();
     return this.member ? consumeFlow(within?.tx ?? this.deps.db, this.member.identity.id, state) : false;
   }
 
   async endFlow(): Promise<void> {
+    this.forgetReadAhead();
     if (this.member) await clearFlow(this.deps.db, this.member.identity.id);
+  }
+
+  private forgetReadAhead(): void {
+    if (this.member?.readAhead) delete this.member.readAhead.conversation;
   }
 }
 

@@ -5,6 +5,7 @@ import {
   consumeConversation,
   readConversation,
   writeConversation,
+  type StoredFlow,
 } from "../services/conversation-service.ts";
 import { DUTY_STATUSES } from "../domain/status.ts";
 
@@ -133,7 +134,11 @@ export const INVALID_FLOW = "invalid";
 export const FLOW_TTL_MS = 2 * 60 * 60 * 1000;
 
 export async function loadFlow(db: Db, identityId: number, now: Date): Promise<FlowState | typeof INVALID_FLOW | null> {
-  const row = await readConversation(db, identityId);
+  return flowOf(await readConversation(db, identityId), now);
+}
+
+/** The flow a stored row holds at `now`: none once it expired, INVALID_FLOW when it does not parse. */
+export function flowOf(row: StoredFlow | null, now: Date): FlowState | typeof INVALID_FLOW | null {
   if (!row || now.getTime() - row.updatedAt.getTime() > FLOW_TTL_MS) return null;
   let data: unknown;
   try {

@@ -1,6 +1,9 @@
 import { createHash, randomInt } from "node:crypto";
 import type { Clock } from "../lib/clock.ts";
-import type { Db } from "../db/db.ts";
+import { placeholder, type Db } from "../db/db.ts";
+import { driverOf } from "../db/driver-access.ts";
+import { instantArg } from "../db/row-map.ts";
+import { findSender, type SenderIdentity } from "./sender-service.ts";
 import { AppError } from "../model/errors.ts";
 import type { PlatformIdentity } from "../model/bot-core.ts";
 import type { Role } from "../model/roles.ts";
@@ -136,13 +139,9 @@ export async function revokeInvite(deps: InviteDeps, code: string): Promise<void
   }
 }
 
-export async function findPersonByIdentity(db: Db, platform: string, userId: string) {
-  const identity = await db.identity.findUnique({
-    where: { platform_userId: { platform, userId } },
-    // The person's other accounts come along: whether one was seen later decides where pushes go.
-    include: { person: { include: { directoryAgency: true, identities: { select: { id: true, lastSeenAt: true } } } } },
-  });
-  return identity;
+/** The account with its person, their directory agency and their accounts (which was seen last decides where pushes go). */
+export async function findPersonByIdentity(db: Db, platform: string, userId: string): Promise<SenderIdentity | null> {
+  return (await findSender(db, platform, userId))?.identity ?? null;
 }
 
 /** What a message tells of the account it came from: where it is, what it is called, that it is seen. */
@@ -151,7 +150,26 @@ export async function markSeen(
   identityId: number,
   seen: Pick<Identity, "chatId" | "displayName" | "lastSeenAt" | "unreachableAt" | "unreachableReason">,
 ): Promise<void> {
-  await db.identity.update({ where: { id: identityId }, data: seen });
+  const query = driverOf(db);
+  if (!query) {
+    await db.identity.update({ where: { id: identityId }, data: seen });
+    return;
+  }
+  // By hand, as the sender is read (sender-service.ts): a message from someone not seen for a while
+  // makes this statement, and through Prisma its compiling cost more than the database's writing.
+  const p = (n: number) => placeholder(db, n);
+  await query(
+    `UPDATE "Identity" SET "chatId" = ${p(1)}, "displayName" = ${p(2)}, "lastSeenAt" = ${p(3)},
+       "unreachableAt" = ${p(4)}, "unreachableReason" = ${p(5)} WHERE "id" = ${p(6)}`,
+    [
+      seen.chatId,
+      seen.displayName,
+      seen.lastSeenAt && instantArg(seen.lastSeenAt),
+      seen.unreachableAt && instantArg(seen.unreachableAt),
+      seen.unreachableReason,
+      identityId,
+    ],
+  );
 }
 
 /** How many platform accounts a person has. */

@@ -1,0 +1,54 @@
+// Who wrote, read in one statement for every chat message: the account, its person and directory
+// agency, the person's other accounts, and the account's conversation. Through Prisma that was
+// four queries and seven round trips with the plans (see directory-service's assignmentsOf); on
+// PostgreSQL each round trip wakes both processes, and a report spent half its time waiting so.
+import { placeholder, type Db, type Tx } from "../db/db.ts";
+import { queryRows } from "../db/driver-access.ts";
+import { date, int, nullable, readModel, selectList, type Table } from "../db/row-map.ts";
+import { CONVERSATION, DIRECTORY_AGENCY, IDENTITY, PERSON } from "../db/tables.ts";
+import type { Conversation, DirectoryAgency, Identity, Person } from "../generated/prisma/client.ts";
+
+/** An account with its person, the person's directory agency and when each of their accounts was last seen. */
+export type SenderIdentity = Identity & {
+  person: Person & { directoryAgency: DirectoryAgency | null; identities: { id: number; lastSeenAt: Date | null }[] };
+};
+
+export interface Sender {
+  identity: SenderIdentity;
+  /** The account's stored conversation, expired or not (conversation.ts decides). */
+  conversation: Conversation | null;
+}
+
+const width = <T>(of: Table<T>) => of.readers.length;
+const lastSeen = nullable(date);
+
+export async function findSender(db: Db | Tx, platform: string, userId: string): Promise<Sender | null> {
+  // One row per account of the person (the account itself among them), the rest repeated.
+  const rows = await queryRows(
+    db,
+    `SELECT ${selectList(IDENTITY, "i")}, ${selectList(PERSON, "p")}, ${selectList(DIRECTORY_AGENCY, "d")},
+       ${selectList(CONVERSATION, "c")}, s."id" AS "s_id", s."lastSeenAt" AS "s_lastSeenAt"
+     FROM "Identity" i
+     JOIN "Person" p ON p."id" = i."personId"
+     LEFT JOIN "DirectoryAgency" d ON d."id" = p."directoryAgencyId"
+     LEFT JOIN "Conversation" c ON c."identityId" = i."id"
+     JOIN "Identity" s ON s."personId" = p."id"
+     WHERE i."platform" = ${placeholder(db, 1)} AND i."userId" = ${placeholder(db, 2)}
+     ORDER BY s."id"`,
+    [platform, userId],
+  );
+  const first = rows[0];
+  if (!first) return null;
+  const at = { person: width(IDENTITY), directory: width(IDENTITY) + width(PERSON) };
+  const conversationAt = at.directory + width(DIRECTORY_AGENCY);
+  const accountsAt = conversationAt + width(CONVERSATION);
+  const directoryAgency = first[at.directory] === null ? null : readModel(DIRECTORY_AGENCY, first, at.directory);
+  const identities = rows.map((row) => ({ id: int(row[accountsAt]), lastSeenAt: lastSeen(row[accountsAt + 1]) }));
+  return {
+    identity: {
+      ...readModel(IDENTITY, first),
+      person: { ...readModel(PERSON, first, at.person), directoryAgency, identities },
+    },
+    conversation: first[conversationAt] === null ? null : readModel(CONVERSATION, first, conversationAt),
+  };
+}
