@@ -123,7 +123,8 @@ async function throughPrisma(client: RawClient, sql: string, args: readonly Driv
  * compiling and each round trip a wake-up of both processes (half of a report's time on PostgreSQL).
  */
 export async function queryRows(client: RawClient, sql: string, args: readonly DriverArg[]): Promise<unknown[][]> {
-  return (driverOf(client) ?? ((...a) => throughPrisma(client, ...a)))(sql, args);
+  const query = driverOf(client);
+  return query ? query(sql, args) : throughPrisma(client, sql, args);
 }
 
 /**

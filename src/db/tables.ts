@@ -1,5 +1,5 @@
-// The models read and written by hand on the chat's hot path (sender-service.ts, assignmentsOf,
-// a one-line report), column by column.
+// The models read and written by hand, column by column: on the chat's hot path (sender-service.ts,
+// assignmentsOf, a one-line report's row) and in the status read's 34,000 agencies.
 import type {
   Agency,
   Conversation,

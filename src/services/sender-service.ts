@@ -4,7 +4,7 @@
 // PostgreSQL each round trip wakes both processes, and a report spent half its time waiting so.
 import { placeholder, type Db, type Tx } from "../db/db.ts";
 import { queryRows } from "../db/driver-access.ts";
-import { date, int, nullable, readModel, selectList, type Table } from "../db/row-map.ts";
+import { date, int, nullable, readModel, selectList } from "../db/row-map.ts";
 import { CONVERSATION, DIRECTORY_AGENCY, IDENTITY, PERSON } from "../db/tables.ts";
 import type { Conversation, DirectoryAgency, Identity, Person } from "../generated/prisma/client.ts";
 
@@ -19,7 +19,11 @@ export interface Sender {
   conversation: Conversation | null;
 }
 
-const width = <T>(of: Table<T>) => of.readers.length;
+// Where each model's columns start in a row: in the SELECT's order, the person's accounts last.
+const PERSON_AT = IDENTITY.readers.length;
+const DIRECTORY_AT = PERSON_AT + PERSON.readers.length;
+const CONVERSATION_AT = DIRECTORY_AT + DIRECTORY_AGENCY.readers.length;
+const ACCOUNTS_AT = CONVERSATION_AT + CONVERSATION.readers.length;
 const lastSeen = nullable(date);
 
 export async function findSender(db: Db | Tx, platform: string, userId: string): Promise<Sender | null> {
@@ -39,16 +43,13 @@ export async function findSender(db: Db | Tx, platform: string, userId: string):
   );
   const first = rows[0];
   if (!first) return null;
-  const at = { person: width(IDENTITY), directory: width(IDENTITY) + width(PERSON) };
-  const conversationAt = at.directory + width(DIRECTORY_AGENCY);
-  const accountsAt = conversationAt + width(CONVERSATION);
-  const directoryAgency = first[at.directory] === null ? null : readModel(DIRECTORY_AGENCY, first, at.directory);
-  const identities = rows.map((row) => ({ id: int(row[accountsAt]), lastSeenAt: lastSeen(row[accountsAt + 1]) }));
+  const directoryAgency = first[DIRECTORY_AT] === null ? null : readModel(DIRECTORY_AGENCY, first, DIRECTORY_AT);
+  const identities = rows.map((row) => ({ id: int(row[ACCOUNTS_AT]), lastSeenAt: lastSeen(row[ACCOUNTS_AT + 1]) }));
   return {
     identity: {
       ...readModel(IDENTITY, first),
-      person: { ...readModel(PERSON, first, at.person), directoryAgency, identities },
+      person: { ...readModel(PERSON, first, PERSON_AT), directoryAgency, identities },
     },
-    conversation: first[conversationAt] === null ? null : readModel(CONVERSATION, first, conversationAt),
+    conversation: first[CONVERSATION_AT] === null ? null : readModel(CONVERSATION, first, CONVERSATION_AT),
   };
 }
